@@ -1,0 +1,15 @@
+package io.kubetrail.cli;
+
+/** The exit codes every command uses. */
+final class ExitCodes {
+  /** Done; all input accepted. */
+  static final int OK = 0;
+
+  /** Done, but some input was rejected (and reported on standard error). */
+  static final int REJECTED = 1;
+
+  /** Usage or configuration error; nothing was done. */
+  static final int USAGE = 2;
+
+  private ExitCodes() {}
+}

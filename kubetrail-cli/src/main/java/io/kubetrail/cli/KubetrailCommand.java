@@ -1,0 +1,20 @@
+package io.kubetrail.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top-level command; its subcommands are kubetrail's jobs. */
+@Command(
+    name = "kubetrail",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description =
+        "See every change to Kubernetes resources over time, from kube-apiserver audit logs.",
+    subcommands = {picocli.CommandLine.HelpCommand.class})
+final class KubetrailCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

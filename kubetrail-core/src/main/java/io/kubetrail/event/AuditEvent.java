@@ -1,0 +1,103 @@
+package io.kubetrail.event;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One {@code audit.k8s.io/v1} Event: the fields kubetrail indexes and reasons about, and {@link
+ * #json() the raw event} with every field, unknown ones included. Events of older API versions are
+ * converted to v1 on read, so {@code json} is always a v1 event.
+ *
+ * @param user the authenticated user; empty when the event has none (failed authentication records
+ *     {@code user: {}})
+ * @param responseCode {@code responseStatus.code}; empty when the event has no response yet
+ */
+public record AuditEvent(
+    Level level,
+    String auditID,
+    Stage stage,
+    String requestURI,
+    String verb,
+    Optional<UserInfo> user,
+    Optional<UserInfo> impersonatedUser,
+    List<String> sourceIPs,
+    String userAgent,
+    Optional<ObjectReference> objectRef,
+    OptionalInt responseCode,
+    Instant requestReceivedTimestamp,
+    Instant stageTimestamp,
+    Map<String, String> annotations,
+    RawJson json) {
+
+  /** Annotation that records the authorizer's decision ({@code allow} or {@code forbid}). */
+  public static final String DECISION_ANNOTATION = "authorization.k8s.io/decision";
+
+  public AuditEvent {
+    Objects.requireNonNull(level, "level");
+    Objects.requireNonNull(auditID, "auditID");
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(requestURI, "requestURI");
+    Objects.requireNonNull(verb, "verb");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(impersonatedUser, "impersonatedUser");
+    sourceIPs = List.copyOf(sourceIPs);
+    Objects.requireNonNull(userAgent, "userAgent");
+    Objects.requireNonNull(objectRef, "objectRef");
+    Objects.requireNonNull(responseCode, "responseCode");
+    Objects.requireNonNull(requestReceivedTimestamp, "requestReceivedTimestamp");
+    Objects.requireNonNull(stageTimestamp, "stageTimestamp");
+    annotations = Map.copyOf(annotations);
+    Objects.requireNonNull(json, "json");
+  }
+
+  /** True for a resource request (one with an {@code objectRef}). */
+  public boolean isResourceRequest() {
+    return objectRef.isPresent();
+  }
+
+  /**
+   * True when the request was a dry run: a {@code dryRun} query parameter in the request URI
+   * (kube-apiserver does not persist such changes).
+   */
+  public boolean dryRun() {
+    int q = requestURI.indexOf('?');
+    if (q < 0) {
+      return false;
+    }
+    for (String param : requestURI.substring(q + 1).split("&")) {
+      if (param.equals("dryRun") || param.startsWith("dryRun=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The authorizer's decision annotation, or empty. */
+  public Optional<String> authorizationDecision() {
+    return Optional.ofNullable(annotations.get(DECISION_ANNOTATION));
+  }
+
+  /** A copy with another level and raw JSON, as a policy that rewrites the event produces. */
+  public AuditEvent withLevelAndJson(Level newLevel, RawJson newJson) {
+    return new AuditEvent(
+        newLevel,
+        auditID,
+        stage,
+        requestURI,
+        verb,
+        user,
+        impersonatedUser,
+        sourceIPs,
+        userAgent,
+        objectRef,
+        responseCode,
+        requestReceivedTimestamp,
+        stageTimestamp,
+        annotations,
+        newJson);
+  }
+}
