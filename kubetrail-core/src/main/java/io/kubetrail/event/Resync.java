@@ -33,6 +33,9 @@ final class Resync {
       long errorLine,
       long errorLineStart)
       throws IOException {
+    // A value whose first line holds nothing but its opening bracket is pretty-printed, whatever
+    // came before it.
+    jsonLines = jsonLines && !opensAlone(in, recordStart);
     if (jsonLines && errorLine == recordLine) {
       in.reposition(errorAt, errorLine, errorLineStart);
       in.skipLine();
@@ -58,6 +61,18 @@ final class Resync {
         return "; skipped to line " + in.line() + ", where the next document starts";
       }
       in.skipLine();
+    }
+  }
+
+  private static boolean opensAlone(InputBuffer in, long recordStart) {
+    for (long at = recordStart + 1; ; at++) {
+      int b = in.byteAt(at);
+      if (b == '\n') {
+        return true;
+      }
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
     }
   }
 }
