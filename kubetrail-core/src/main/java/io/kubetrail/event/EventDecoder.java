@@ -326,13 +326,13 @@ final class EventDecoder {
       String inheritedVersion,
       boolean listAllowed)
       throws IOException {
-    JsonLocation startLocation = p.currentLocation();
+    JsonLocation startLocation = p.currentTokenLocation();
     try {
       return decodeValue(
           p,
           src,
           srcBase,
-          (int) startLocation.getByteOffset() - 1,
+          (int) startLocation.getByteOffset(),
           startLocation.getLineNr(),
           minify,
           inheritedVersion,

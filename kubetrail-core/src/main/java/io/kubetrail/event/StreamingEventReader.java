@@ -130,8 +130,8 @@ final class StreamingEventReader extends AuditEventReader {
       in.reposition(absolute(end), line(end), lineStart(end));
       return null;
     }
-    JsonLocation start = window.currentLocation();
-    long recordStart = absolute(start) - 1;
+    JsonLocation start = window.currentTokenLocation();
+    long recordStart = absolute(start);
     long recordLine = line(start);
     long recordLineStart = lineStart(start);
     EventDecoder.Outcome outcome;
