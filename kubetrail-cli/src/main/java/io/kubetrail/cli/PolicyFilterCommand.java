@@ -79,11 +79,12 @@ final class PolicyFilterCommand implements Callable<Integer> {
     DecodeLimits limits = decodeOptions.limits();
     List<String> sources = files.isEmpty() ? List.of(STDIN) : files;
     for (String source : sources) {
-      if (!source.equals(STDIN) && !Files.isRegularFile(Path.of(source))) {
-        throw new UsageException(
-            Files.exists(Path.of(source))
-                ? source + " is not a regular file"
-                : source + " does not exist");
+      // Checked up front so that a typo fails before any output; pipes and FIFOs are fine.
+      if (!source.equals(STDIN) && !Files.exists(Path.of(source))) {
+        throw new UsageException(source + " does not exist");
+      }
+      if (!source.equals(STDIN) && Files.isDirectory(Path.of(source))) {
+        throw new UsageException(source + " is a directory");
       }
     }
     PolicyEvaluator evaluator = PolicyEvaluator.of(loaded.get().policy());
@@ -140,10 +141,11 @@ final class PolicyFilterCommand implements Callable<Integer> {
           summary.reject(rejected.toString());
         }
       }
-      summary.bytesIn += reader.bytesRead();
     } catch (IOException e) {
       // A source that fails mid-way loses its tail, not the run; what came before is kept.
       summary.reject(name + ": read failed: " + e.getMessage());
+    } finally {
+      summary.bytesIn += reader.bytesRead();
     }
   }
 

@@ -213,6 +213,15 @@ class PolicyFilterCommandTest {
   }
 
   @Test
+  void aDirectoryIsAUsageError() {
+    CliRunner.Result r =
+        CliRunner.run("policy", "filter", "--policy", policy.toString(), dir.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.stderr()).isEqualTo("error: " + dir + " is a directory\n");
+  }
+
+  @Test
   void decodeLimitsApply() {
     String big = event("1", "Metadata", "ResponseComplete", "get", "pods", "");
 
