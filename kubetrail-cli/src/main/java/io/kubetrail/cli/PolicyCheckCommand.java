@@ -76,8 +76,9 @@ final class PolicyCheckCommand implements Callable<Integer> {
   }
 
   private static void printTable(Coverage coverage, PrintWriter out) {
+    out.println("Level of the ResponseComplete event of each change kubetrail replays,");
     out.println(
-        "Level of the ResponseComplete event of each change kubetrail replays, for user "
+        "for user "
             + coverage.user().username()
             + " (groups "
             + String.join(", ", coverage.user().groups())

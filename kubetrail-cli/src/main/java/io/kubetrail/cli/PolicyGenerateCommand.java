@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Write a ready-made audit policy as audit.k8s.io/v1 YAML to standard output.")
 final class PolicyGenerateCommand implements Callable<Integer> {
+  private static final int WIDTH = 100;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -47,11 +49,24 @@ final class PolicyGenerateCommand implements Callable<Integer> {
                             + "\": choose one of "
                             + String.join(", ", new ProfileNames())));
     PrintWriter out = spec.commandLine().getOut();
-    out.println(
-        "# kubetrail policy profile \"" + chosen.profileName() + "\": " + chosen.description());
+    comment(
+        "kubetrail policy profile \"" + chosen.profileName() + "\": " + chosen.description(), out);
     out.print(chosen.policy().toYaml());
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** Writes text as YAML comment lines of at most {@value #WIDTH} characters. */
+  private static void comment(String text, PrintWriter out) {
+    StringBuilder line = new StringBuilder("#");
+    for (String word : text.split(" ")) {
+      if (line.length() > 1 && line.length() + 1 + word.length() > WIDTH) {
+        out.println(line);
+        line.setLength(1);
+      }
+      line.append(' ').append(word);
+    }
+    out.println(line);
   }
 
   /** The profile names, for help and completion. */
