@@ -157,10 +157,12 @@ final class LuceneStore implements AuditStore {
               "the directory is not empty and holds no kubetrail store; choose an empty or new"
                   + " directory");
         }
-        writer = openWriter(location, directory, options, tuning);
         if (exists) {
+          // Checked before a writer touches the files of what may be someone else's index.
           state = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+          writer = openWriter(location, directory, options, tuning);
         } else {
+          writer = openWriter(location, directory, options, tuning);
           state = CommitState.empty();
           writer.setLiveCommitData(state.toUserData().entrySet());
           writer.commit();
@@ -748,7 +750,8 @@ final class LuceneStore implements AuditStore {
     if (e instanceof LockObtainFailedException) {
       return new StoreLockedException(location, e);
     }
-    if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("sort")) {
+    if (e instanceof IllegalArgumentException
+        && String.valueOf(e.getMessage()).contains("indexSort")) {
       // Lucene refuses to open an index whose sort differs: not a store of this format.
       return new StoreCorruptException(
           location, "the directory holds an index that is not a kubetrail store: " + e, e);

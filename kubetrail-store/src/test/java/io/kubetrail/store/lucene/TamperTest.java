@@ -12,6 +12,7 @@ import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.VerifyResult;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +49,22 @@ class TamperTest {
   private static final int EVENTS_PER_BATCH = 4;
 
   @TempDir Path tmp;
+
+  /** One store built once; each test edits its own copy. */
+  @TempDir static Path pristine;
+
+  @BeforeAll
+  static void buildPristineStore() throws IOException {
+    try (AuditStore store = LuceneAuditStore.open(pristine, StoreOptions.defaults())) {
+      for (int b = 1; b <= BATCHES; b++) {
+        List<StoredEvent> events = new ArrayList<>();
+        for (int i = 0; i < EVENTS_PER_BATCH; i++) {
+          events.add(event("b" + b + "-e" + i).at(b).build());
+        }
+        store.append(Batch.of(events));
+      }
+    }
+  }
 
   /** An edit of the raw index. */
   @FunctionalInterface
@@ -191,13 +209,10 @@ class TamperTest {
   }
 
   private static void buildStore(Path dir) throws IOException {
-    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
-      for (int b = 1; b <= BATCHES; b++) {
-        List<StoredEvent> events = new ArrayList<>();
-        for (int i = 0; i < EVENTS_PER_BATCH; i++) {
-          events.add(event("b" + b + "-e" + i).at(b).build());
-        }
-        store.append(Batch.of(events));
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(pristine)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
       }
     }
   }
