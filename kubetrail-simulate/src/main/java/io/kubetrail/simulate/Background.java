@@ -228,9 +228,8 @@ final class Background {
   }
 
   private boolean kubectlWatch() {
-    List<String> namespaces = c.activeNamespaces();
-    String namespace = c.rng.pick(namespaces);
     Actor actor = c.rng.chance(0.5) ? c.cast.alice : c.cast.admin;
+    String namespace = c.rng.pick(namespacesFor(actor));
     ApiCall call =
         ApiCall.resource(
             actor,
@@ -265,11 +264,7 @@ final class Background {
   private boolean userRead() {
     double r = c.rng.nextDouble();
     Actor actor = r < 0.4 ? c.cast.alice : r < 0.75 ? c.cast.bob : c.cast.admin;
-    List<String> namespaces = c.activeNamespaces();
-    if (actor == c.cast.alice) {
-      namespaces.removeIf(ns -> ns.startsWith("kube-") || ns.equals("default"));
-    }
-    String namespace = c.rng.pick(namespaces);
+    String namespace = c.rng.pick(namespacesFor(actor));
     if (actor == c.cast.bob && c.rng.chance(0.08)) {
       // Auditors may look at everything but secrets.
       ApiCall call =
@@ -307,6 +302,15 @@ final class Background {
     KObject o = c.rng.pick(objects);
     c.send(ApiCall.resource(actor, "get", o.path(), ObjRef.to(o, "")));
     return true;
+  }
+
+  /** Where someone looks: developers only have RoleBindings in application namespaces. */
+  private List<String> namespacesFor(Actor actor) {
+    List<String> namespaces = c.activeNamespaces();
+    if (actor == c.cast.alice) {
+      namespaces.removeIf(ns -> ns.startsWith("kube-") || ns.equals("default"));
+    }
+    return namespaces;
   }
 
   private boolean agentRead() {

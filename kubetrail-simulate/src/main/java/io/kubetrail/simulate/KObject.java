@@ -183,8 +183,10 @@ class KObject {
   }
 
   /**
-   * The object as a typed Go client sends it on create: no server-set metadata, {@code
-   * creationTimestamp: null}, and an empty {@code status}.
+   * The object as kube-apiserver logs a create request: no server-set metadata, {@code
+   * creationTimestamp: null}, an empty {@code status}, and no namespace unless the client set one
+   * (the server fills it in only after logging; event recorders set it, others leave it to the
+   * URL).
    */
   String renderCreateRequest() {
     return Json.render(g -> write(g, true));
@@ -227,7 +229,7 @@ class KObject {
     if (!generateName.isEmpty()) {
       g.writeStringField("generateName", generateName);
     }
-    if (!namespace.isEmpty()) {
+    if (!namespace.isEmpty() && (!createRequest || kind == Kind.EVENT)) {
       g.writeStringField("namespace", namespace);
     }
     if (!createRequest) {

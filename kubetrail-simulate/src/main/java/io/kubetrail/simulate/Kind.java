@@ -54,11 +54,14 @@ enum Kind {
     return group.isEmpty() ? kind : kind + "." + group;
   }
 
-  /** The collection path in {@code namespace} (ignored for cluster-scoped kinds). */
+  /**
+   * The collection path in {@code namespace}; across all namespaces when it is empty, and always
+   * for cluster-scoped kinds.
+   */
   String collectionPath(String namespace) {
     StringBuilder sb = new StringBuilder(64);
     sb.append(group.isEmpty() ? "/api/v1" : "/apis/" + group + "/" + version);
-    if (namespaced) {
+    if (namespaced && !namespace.isEmpty()) {
       sb.append("/namespaces/").append(namespace);
     }
     return sb.append('/').append(resource).toString();

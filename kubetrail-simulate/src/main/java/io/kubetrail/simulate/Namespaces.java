@@ -177,7 +177,6 @@ final class Namespaces {
     KObject ns = c.find(Kind.NAMESPACE, "", name).orElseThrow();
     Actor actor = c.rng.chance(0.3) ? c.cast.admin : c.cast.ciDeployer;
     ns.deletion = c.now;
-    ns.deletionGracePeriodSeconds = 0;
     ns.resourceVersion = c.nextResourceVersion();
     ns.body.put("status", Json.obj("phase", "Terminating"));
     ApiCall call = ApiCall.resource(actor, "delete", ns.path(), ObjRef.to(ns, ""));
