@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "See every change to Kubernetes resources over time, from kube-apiserver audit logs.",
-    subcommands = {picocli.CommandLine.HelpCommand.class, PolicyCommand.class})
+    subcommands = {
+      SimulateCommand.class,
+      PolicyCommand.class,
+      picocli.CommandLine.HelpCommand.class
+    })
 final class KubetrailCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
