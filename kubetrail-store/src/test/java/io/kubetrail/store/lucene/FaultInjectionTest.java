@@ -192,7 +192,7 @@ class FaultInjectionTest {
       faults.failSyncAfter(0);
       assertThatThrownBy(() -> store.prune(io.kubetrail.store.TestEvents.T0.plusSeconds(50)))
           .isInstanceOf(StoreException.class)
-          .hasMessageContaining("nothing was removed");
+          .hasMessageContaining("nothing more was removed");
       faults.disarm();
       assertThat(store.count(EventQuery.all())).isEqualTo(2);
       assertThat(store.verify().ok()).isTrue();
