@@ -132,9 +132,18 @@ final class SortedStream implements EventStream {
       lower = last;
     } else if (upper >= to) {
       exhausted = true;
-    } else {
+    } else if (hits.length > 0) {
       lower = upper;
       window = Math.min(MAX_WINDOW_MICROS, window * 2);
+    } else {
+      // An empty window: jump over the gap to the next event, if there is one.
+      ScoreDoc[] next = searcher.search(within(upper, to), 1, Queries.HAPPENED, false).scoreDocs;
+      if (next.length == 0) {
+        exhausted = true;
+      } else {
+        lower = stage(next[0]);
+        window = Math.min(MAX_WINDOW_MICROS, window * 2);
+      }
     }
     accept(hits);
     if (exhausted) {
