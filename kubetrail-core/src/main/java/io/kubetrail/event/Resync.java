@@ -20,8 +20,8 @@ final class Resync {
    *
    * @param jsonLines whether the source reads as JSON Lines (its last complete value sat on one
    *     line)
-   * @return what to add to the rejection's reason about what was skipped; empty when reading just
-   *     goes on with the next line
+   * @return what to add to the rejection's reason about what was skipped; empty when reading goes
+   *     on at the line of the error or the one after it
    */
   static String resume(
       InputBuffer in,
@@ -48,7 +48,7 @@ final class Resync {
     }
     if (errorLine > recordLine && in.byteAt(errorLineStart) == '{') {
       in.reposition(errorLineStart, errorLine, errorLineStart);
-      return "; skipped to line " + errorLine + ", where the next document starts";
+      return "";
     }
     in.reposition(errorAt, errorLine, errorLineStart);
     in.skipLine();
@@ -58,7 +58,10 @@ final class Resync {
         return "; no document starts after it, so the rest of the input is skipped";
       }
       if (b == '{') {
-        return "; skipped to line " + in.line() + ", where the next document starts";
+        // Say so only when whole lines were passed over.
+        return in.line() == errorLine + 1
+            ? ""
+            : "; skipped to line " + in.line() + ", where the next document starts";
       }
       in.skipLine();
     }

@@ -169,6 +169,14 @@ final class StreamingEventReader extends AuditEventReader {
 
   private String sizeProblem(long recordStart, int end, boolean multiLine) {
     long size = windowStartAbs + end - recordStart;
+    if (size <= Math.min(limits.maxEventBytes(), limits.maxLineBytes())) {
+      return null;
+    }
+    if (multiLine) {
+      // The limit is on the event as one compact line, as an EventList item is measured.
+      int from = in.index(recordStart);
+      size = Minifier.compactLength(in.array(), from, from + (int) size);
+    }
     if (size > limits.maxEventBytes()) {
       return limits.eventTooLarge(size);
     }
