@@ -36,21 +36,19 @@ final class Resync {
     // A value whose first line holds nothing but its opening bracket is pretty-printed, whatever
     // came before it.
     jsonLines = jsonLines && !opensAlone(in, recordStart);
-    if (jsonLines && errorLine == recordLine) {
-      in.reposition(errorAt, errorLine, errorLineStart);
-      in.skipLine();
-      return "";
-    }
     if (jsonLines && in.byteAt(recordStart) >= 0) {
+      // From the record's start, not the error's: Jackson may place an error past the line break
+      // that ended the bad token.
       in.reposition(recordStart, recordLine, recordLineStart);
       in.skipLine();
-      return "; reading resumes at line " + (recordLine + 1);
+      return errorLine == recordLine ? "" : "; reading resumes at line " + (recordLine + 1);
     }
     if (errorLine > recordLine && in.byteAt(errorLineStart) == '{') {
       in.reposition(errorLineStart, errorLine, errorLineStart);
       return "";
     }
-    in.reposition(errorAt, errorLine, errorLineStart);
+    long from = in.byteAt(errorLineStart) >= 0 ? errorLineStart : errorAt;
+    in.reposition(from, errorLine, errorLineStart);
     in.skipLine();
     while (true) {
       int b = in.peek();

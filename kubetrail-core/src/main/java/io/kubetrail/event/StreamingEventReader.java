@@ -120,9 +120,10 @@ final class StreamingEventReader extends AuditEventReader {
     try {
       t = window.nextToken();
     } catch (JsonProcessingException e) {
-      // Not even a value's first token: the bad text is the record.
+      // Not even a value's first token: the bad text is the record. Its line's start, not the
+      // error's offset, which for a bad token may lie past the line break that ended it.
       JsonLocation at = location(e);
-      return failure(e, at, absolute(at), line(at), lineStart(at));
+      return failure(e, at, lineStart(at), line(at), lineStart(at));
     }
     if (t == null) {
       JsonLocation end = window.currentLocation();
