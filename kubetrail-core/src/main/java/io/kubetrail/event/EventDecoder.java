@@ -245,6 +245,9 @@ final class EventDecoder {
     }
     if (outcome instanceof Outcome.Decoded decoded) {
       int after = start + decoded.end();
+      while (after < end && isWhitespace(json[after])) {
+        after++;
+      }
       if (after < end) {
         throw new AuditDecodeException(
             "unexpected content after the event at line "
