@@ -365,11 +365,11 @@ final class EventDecoder {
         return new Outcome.ListFound();
       }
       p.skipChildren();
-      JsonLocation end = p.currentLocation();
+      // A scalar never spans lines, though the parser may have looked past a number's end.
       return new Outcome.Invalid(
           "expected an Event object, got " + JsonSupport.typeName(t),
-          (int) end.getByteOffset(),
-          end.getLineNr() != startLine);
+          (int) p.currentLocation().getByteOffset(),
+          false);
     }
     reset();
     try {

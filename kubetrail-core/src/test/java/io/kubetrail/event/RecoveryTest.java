@@ -70,7 +70,7 @@ class RecoveryTest {
   }
 
   @Test
-  void anIncompleteLastLineIsReportedWhereTheInputEnds() {
+  void anIncompleteLastLineIsRejected() {
     String cut = A.substring(0, A.indexOf("\"verb\""));
 
     List<DecodeResult> results = readAll(A + "\n" + cut);
@@ -78,10 +78,7 @@ class RecoveryTest {
     assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("a");
     assertThat(rejections(results))
         .extracting(DecodeResult.Rejected::toString)
-        .containsExactly(
-            "<test>:2: incomplete JSON: the input ends at line 2, column "
-                + (cut.length() + 1)
-                + " inside the document that starts at line 2");
+        .containsExactly("<test>:2: incomplete JSON: the line ends before the value does");
   }
 
   @Test
@@ -154,9 +151,9 @@ class RecoveryTest {
   }
 
   @Test
-  void aSyntaxErrorInsideAnEventListKeepsTheItemsBeforeIt() {
+  void aSyntaxErrorInsideAPrettyEventListSkipsToTheNextDocument() {
     String list =
-        "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[\n  "
+        "{\n\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[\n  "
             + A
             + ",\n  "
             + B.replace("\"verb\":", "\"verb\"")
@@ -171,11 +168,28 @@ class RecoveryTest {
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.position().line()).isEqualTo(3);
+              assertThat(r.position().line()).isEqualTo(4);
               assertThat(r.reason())
-                  .startsWith("items[1]: malformed JSON at line 3, column ")
-                  .endsWith("; skipped to line 5, where the next document starts");
+                  .startsWith("items[1]: malformed JSON at line 4, column ")
+                  .endsWith("; skipped to line 6, where the next document starts");
             });
+  }
+
+  @Test
+  void aSyntaxErrorInsideAnEventListOnJsonLinesResumesAfterIt() {
+    String list =
+        "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[\n"
+            + A
+            + ",\n"
+            + B.replace("\"verb\":", "\"verb\"")
+            + ",\n"
+            + C
+            + "]}\n";
+
+    List<DecodeResult> results = readAll(list + A + "\n");
+
+    assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("a", "c", "a");
+    assertThat(rejections(results)).extracting(r -> r.position().line()).containsExactly(3L, 4L);
   }
 
   @Test
