@@ -234,6 +234,8 @@ final class LuceneStore implements AuditStore {
         throw new StoreException(location, "the store is open read-only; appends are refused");
       }
       ensureWriter();
+      // Normally fresh already; after a failed refresh the duplicate check must not miss a batch.
+      searchers.maybeRefreshBlocking();
       CommitState before = committed;
 
       Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
@@ -267,10 +269,7 @@ final class LuceneStore implements AuditStore {
       } catch (IOException | RuntimeException | Error e) {
         recoverWriter(e);
         if (e instanceof IOException io) {
-          throw new StoreException(
-              location,
-              "append failed and was rolled back, the batch is not stored (" + io + ")",
-              io);
+          throw new StoreException(location, failedWrite("append", before, io), io);
         }
         throw e;
       }
@@ -389,6 +388,27 @@ final class LuceneStore implements AuditStore {
       throw translate(location, e);
     }
     writer = reopened;
+  }
+
+  /**
+   * What a failed write left, judged from the commit the store reopened on: usually nothing (the
+   * failure came before the commit point), but a failure while finishing a commit may leave it in
+   * place, and then it is not certain to survive a power loss.
+   */
+  private String failedWrite(String what, CommitState before, IOException cause) {
+    boolean untouched =
+        writer != null
+            && committed.lastBatch() == before.lastBatch()
+            && committed.anchorBatch() == before.anchorBatch()
+            && committed.prunedBefore() == before.prunedBefore()
+            && committed.checkpoints().equals(before.checkpoints());
+    return what
+        + " failed ("
+        + cause.getMessage()
+        + "); "
+        + (untouched
+            ? "it was rolled back and nothing of it is stored; the store is still usable"
+            : "it may or may not be stored: retry it (appending is idempotent), and run verify");
   }
 
   /**
@@ -635,6 +655,7 @@ final class LuceneStore implements AuditStore {
   /** Prunes the oldest-numbered prunable batches, up to a limit, in one commit. */
   private PruneResult pruneStep(long cutoff) throws IOException {
     ensureWriter();
+    searchers.maybeRefreshBlocking();
     CommitState before = committed;
     IndexSearcher searcher = searchers.acquire();
     List<BatchHeader> prunable;
@@ -680,10 +701,7 @@ final class LuceneStore implements AuditStore {
     } catch (IOException | RuntimeException | Error e) {
       recoverWriter(e);
       if (e instanceof IOException io) {
-        throw new StoreException(
-            location,
-            "prune failed and was rolled back, nothing more was removed (" + io + ")",
-            io);
+        throw new StoreException(location, failedWrite("prune", before, io), io);
       }
       throw e;
     }

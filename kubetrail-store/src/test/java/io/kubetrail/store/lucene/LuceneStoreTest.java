@@ -43,6 +43,7 @@ class LuceneStoreTest {
   void onlyOneWriterAtATime() throws IOException {
     Path dir = tmp.resolve("store");
     try (AuditStore first = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      assertThat(first.count(EventQuery.all())).isZero();
       assertThatThrownBy(() -> LuceneAuditStore.open(dir, StoreOptions.defaults()))
           .isInstanceOf(StoreLockedException.class)
           .hasMessageContaining(dir.toString())
