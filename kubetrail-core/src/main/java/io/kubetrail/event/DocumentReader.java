@@ -390,6 +390,9 @@ final class DocumentReader {
 
   private DecodeResult abandon(String what, JsonLocation loc) throws IOException {
     long line = recordLine;
+    if (inItem) {
+      what = "items[" + (itemIndex - 1) + "]: " + what;
+    }
     long errorAt = Math.min(Math.max(docStart + loc.getByteOffset(), in.consumed()), fedEnd);
     long errorLine = docLine + loc.getLineNr() - 1;
     long errorLineStart =

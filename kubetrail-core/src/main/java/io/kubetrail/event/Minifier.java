@@ -45,6 +45,14 @@ final class Minifier {
     return true;
   }
 
+  /** The length of {@code src[from, to)}, one whole JSON value, without its whitespace. */
+  static long compactLength(byte[] src, int from, int to) {
+    ByteSink counter = new ByteSink(1);
+    counter.reset(0);
+    new Minifier().append(src, from, to, counter);
+    return counter.written();
+  }
+
   private static boolean isStructural(byte b) {
     return b == ':' || b == ',' || b == '{' || b == '}' || b == '[' || b == ']';
   }

@@ -337,6 +337,10 @@ public abstract class AuditStoreContractTest {
         Arguments.of(
             "subresource", EventQuery.builder().subresource("status").build(), List.of("c10")),
         Arguments.of(
+            "no subresource",
+            EventQuery.builder().subresource("").resource("pods").namespace("default").build(),
+            List.of("c1", "c2", "c4", "c5", "c6", "c9")),
+        Arguments.of(
             "namespace", EventQuery.builder().namespace("shop").build(), List.of("c3", "c12")),
         Arguments.of(
             "cluster-scoped (empty namespace)",
@@ -676,6 +680,34 @@ public abstract class AuditStoreContractTest {
       scanned = s.toList();
     }
     assertThat(scanned).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void streamsCrossLongGapsAndDenseBursts() throws IOException {
+    store.close();
+    store = newStore(tmp.resolve("gaps"), StoreOptions.builder().scanPageSize(4).build());
+    List<StoredEvent> events = new ArrayList<>();
+    for (int k = 0; k < 12; k++) {
+      // Quiet for longer and longer (up to years), then a burst within one millisecond.
+      Instant burst = T0.plus(Duration.ofHours((long) k * k * k * 24));
+      for (int i = 0; i < k % 4 * 3; i++) {
+        events.add(
+            event(String.format("k%02d-%d", k, i)).received(burst.plusNanos(i * 1000L)).build());
+      }
+      events.add(event(String.format("k%02d-z", k)).received(burst).build());
+    }
+    List<StoredEvent> shuffled = new ArrayList<>(events);
+    Collections.shuffle(shuffled, new Random(5));
+    store.append(Batch.of(shuffled));
+    List<StoredEvent> expected = new ArrayList<>(events);
+    expected.sort(HAPPENED);
+    try (EventStream s =
+        store.scanChanges("prod", T0.minusSeconds(1), T0.plus(Duration.ofDays(3650)))) {
+      assertThat(s.toList()).containsExactlyElementsOf(expected);
+    }
+    try (EventStream s = store.history("prod", new ObjectKey("", "pods", "default", "web"))) {
+      assertThat(s.toList()).containsExactlyElementsOf(expected);
+    }
   }
 
   @Test
