@@ -238,7 +238,7 @@ final class Namespaces {
             kind.collectionPath(namespace),
             ObjRef.of(kind, namespace, ""));
     call.requestObject = Cluster.deleteOptions(kind, "propagationPolicy", "Background");
-    call.respond(200, list, false);
+    call.respondList(200, list);
     c.send(call);
     return true;
   }
