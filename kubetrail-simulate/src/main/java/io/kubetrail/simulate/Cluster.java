@@ -174,7 +174,10 @@ final class Cluster {
     sentThisStep++;
     String auditId = rng.uuid();
     long received = now;
-    long latency = c.latency > 0 ? c.latency : defaultLatency(c.verb);
+    if (c.latency <= 0) {
+      c.latency = defaultLatency(c.verb);
+    }
+    long latency = c.latency;
     lines.add(EventWriter.write(c, auditId, Stage.RequestReceived, received, received));
     if (c.longRunningFor > 0) {
       long started = mark(received + latency);
