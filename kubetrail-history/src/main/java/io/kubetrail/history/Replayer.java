@@ -324,6 +324,11 @@ public final class Replayer {
     objects.put(o.key(), o);
   }
 
+  /** The live objects now, unmodifiable and backed by this replayer: for writing them out. */
+  java.util.Collection<LiveObject> liveObjects() {
+    return java.util.Collections.unmodifiableCollection(objects.values());
+  }
+
   /** The number of live objects now. */
   public int size() {
     return objects.size();
