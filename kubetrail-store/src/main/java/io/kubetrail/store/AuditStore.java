@@ -1,0 +1,86 @@
+package io.kubetrail.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A durable store of audit events. See the package documentation for the guarantees every
+ * implementation keeps; {@code AuditStoreContractTest} (in this module's test jar) checks them.
+ *
+ * <p>Appends are serialised; queries may run concurrently with each other and with appends, and
+ * each sees the store as of the last completed append. Failures throw {@link StoreException} (a
+ * missing, locked or corrupt store, a failed write) or another {@link IOException}.
+ */
+public interface AuditStore extends Closeable {
+
+  /**
+   * Stores a batch atomically and durably: when this returns, its new events and its checkpoints
+   * survive a crash; when it throws, neither part of the batch is visible, and the store remains
+   * usable. Events already stored, or repeated within the batch, are counted as duplicates and not
+   * stored again. Checkpoints replace those of the same source.
+   *
+   * @throws StoreException when the write fails (a full disk, an I/O error) or the store is
+   *     read-only
+   */
+  AppendResult append(Batch batch) throws IOException;
+
+  /** The committed checkpoint of every source that has one. */
+  Map<String, SourceCheckpoint> checkpoints() throws IOException;
+
+  /**
+   * One page of events matching the query, in its {@link EventQuery#order() order} by {@code
+   * requestReceivedTimestamp}.
+   *
+   * @param limit the most events to return, from 1 to {@link StoreOptions#maxPageSize()}
+   * @param after the {@link SearchPage#next() cursor} of the previous page, or empty for the first
+   * @throws IllegalArgumentException when {@code after} came from a query of another order, or is
+   *     not a cursor at all
+   */
+  SearchPage search(EventQuery query, int limit, Optional<PageCursor> after) throws IOException;
+
+  /** How many events match the query. */
+  long count(EventQuery query) throws IOException;
+
+  /**
+   * How many events match the query in each bucket of {@code requestReceivedTimestamp}, oldest
+   * first. Buckets are aligned to the epoch; empty buckets are omitted.
+   *
+   * @throws StoreException when more than {@link StoreOptions#maxHistogramBuckets()} buckets are
+   *     not empty
+   */
+  List<HistogramBucket> histogram(EventQuery query, Duration bucket) throws IOException;
+
+  /**
+   * Every event about one object in one cluster, whatever its verb, stage or outcome (changes,
+   * reads, failed and dry-run attempts), oldest first: by {@code stageTimestamp}, then {@code
+   * requestReceivedTimestamp}, then {@code auditID}. Events on subresources belong to their object;
+   * see {@link ObjectKey#of(StoredEvent)}.
+   */
+  EventStream history(String cluster, ObjectKey object) throws IOException;
+
+  /**
+   * The {@link StoredEvent#isChange() changes} of one cluster with {@code stageTimestamp} in [from,
+   * to), in the order they happened: by {@code stageTimestamp}, then {@code
+   * requestReceivedTimestamp}, then {@code auditID} — whatever order they were appended in. Streams
+   * any number of events in bounded memory.
+   */
+  EventStream scanChanges(String cluster, Instant from, Instant to) throws IOException;
+
+  /**
+   * Checks every stored batch against the hash chain: detects a stored event that was changed,
+   * removed, added or moved, and batches removed other than by {@link #prune}.
+   */
+  VerifyResult verify() throws IOException;
+
+  /**
+   * Removes every whole batch whose newest event ({@code requestReceivedTimestamp}) is before
+   * {@code olderThan}. A batch holding any newer event is kept whole. {@link #verify()} still
+   * passes afterwards.
+   */
+  PruneResult prune(Instant olderThan) throws IOException;
+}
