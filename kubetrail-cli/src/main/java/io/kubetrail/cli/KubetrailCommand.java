@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "See every change to Kubernetes resources over time, from kube-apiserver audit logs.",
-    subcommands = {picocli.CommandLine.HelpCommand.class})
+    subcommands = {
+      picocli.CommandLine.HelpCommand.class,
+      StateCommand.class,
+      HistoryCommand.class,
+      SnapshotCommand.class,
+    })
 final class KubetrailCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -227,7 +227,8 @@ final class StateCommand implements Callable<Integer> {
       try {
         return LuceneAuditStore.open(directory, StoreOptions.builder().readOnly(true).build());
       } catch (io.kubetrail.store.StoreException e) {
-        throw new UsageException("cannot open the store at " + directory + ": " + e.getMessage(), e);
+        throw new UsageException(
+            "cannot open the store at " + directory + ": " + e.getMessage(), e);
       }
     }
   }
