@@ -1,17 +1,21 @@
 package io.kubetrail.history;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.store.ByteArrayDataOutput;
+import org.apache.lucene.util.compress.LZ4;
 
 /**
  * Object bodies kept compressed, so that the state of a large cluster fits in memory: each body is
- * deflated on its own (fast level) with a preset dictionary of the strings Kubernetes objects
- * repeat, which is what makes small bodies shrink well. The layout is {@code varint(length)} then
- * the deflate stream; it is also the on-disk form in snapshots and checkpoints, so the dictionary
- * is part of the file format and never changes within one format version.
+ * compressed on its own with LZ4 (Lucene's implementation, already on the class path through the
+ * store) and a preset dictionary of the strings Kubernetes objects repeat, which is what makes
+ * small bodies shrink well. LZ4 rather than deflate because replay compresses every change it
+ * applies: deflate was the bottleneck of replay, LZ4 is several times faster at about 1.5 times the
+ * size. The layout is {@code varint(length)} then the LZ4 block; it is also the on-disk form in
+ * snapshots and checkpoints, so the dictionary is part of the file format and never changes within
+ * one format version.
  */
 final class CompactJson {
   private static final byte[] DICTIONARY =
@@ -61,10 +65,24 @@ final class CompactJson {
               + "\"resourceVersion\":\"\",\"generation\":1,\"creationTimestamp\":\"20")
           .getBytes(StandardCharsets.UTF_8);
 
-  private static final ThreadLocal<Deflater> DEFLATER =
-      ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED, true));
-  private static final ThreadLocal<Inflater> INFLATER =
-      ThreadLocal.withInitial(() -> new Inflater(true));
+  /** Per-thread work buffers: the dictionary followed by room for one body. */
+  private static final class Work {
+    byte[] plain = Arrays.copyOf(DICTIONARY, DICTIONARY.length + 4096);
+    byte[] packed = new byte[8192];
+    final LZ4.FastCompressionHashTable table = new LZ4.FastCompressionHashTable();
+
+    void fit(int length) {
+      if (plain.length < DICTIONARY.length + length) {
+        plain = Arrays.copyOf(plain, DICTIONARY.length + length + length / 2);
+      }
+      int worst = 5 + length + length / 255 + 64;
+      if (packed.length < worst) {
+        packed = new byte[worst + worst / 2];
+      }
+    }
+  }
+
+  private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
   private CompactJson() {}
 
@@ -73,25 +91,22 @@ final class CompactJson {
   }
 
   static byte[] pack(byte[] json, int offset, int length) {
-    Deflater d = DEFLATER.get();
-    d.reset();
-    d.setDictionary(DICTIONARY);
-    d.setInput(json, offset, length);
-    d.finish();
-    byte[] out = new byte[5 + length / 2 + 64];
-    int pos = writeVarint(out, length);
-    while (true) {
-      pos += d.deflate(out, pos, out.length - pos);
-      if (d.finished()) {
-        return Arrays.copyOf(out, pos);
-      }
-      out = Arrays.copyOf(out, out.length * 2);
+    Work w = WORK.get();
+    w.fit(length);
+    System.arraycopy(json, offset, w.plain, DICTIONARY.length, length);
+    int prefix = writeVarint(w.packed, length);
+    ByteArrayDataOutput out = new ByteArrayDataOutput(w.packed, prefix, w.packed.length - prefix);
+    try {
+      LZ4.compressWithDictionary(w.plain, 0, DICTIONARY.length, length, out, w.table);
+    } catch (IOException e) {
+      throw new AssertionError("compressing into memory cannot fail", e);
     }
+    return Arrays.copyOf(w.packed, out.getPosition());
   }
 
   static int unpackedLength(byte[] packed) {
     int value = 0;
-    for (int i = 0, shift = 0; i < 5; i++, shift += 7) {
+    for (int i = 0, shift = 0; i < 5 && i < packed.length; i++, shift += 7) {
       int b = packed[i] & 0xff;
       value |= (b & 0x7f) << shift;
       if ((b & 0x80) == 0) {
@@ -104,25 +119,19 @@ final class CompactJson {
   static byte[] unpack(byte[] packed) {
     int length = unpackedLength(packed);
     int start = varintSize(length);
-    Inflater inf = INFLATER.get();
-    inf.reset();
-    // Raw deflate carries no dictionary id: the dictionary is set up front.
-    inf.setDictionary(DICTIONARY);
-    inf.setInput(packed, start, packed.length - start);
-    byte[] out = new byte[length];
+    Work w = WORK.get();
+    w.fit(length);
     try {
-      int pos = 0;
-      while (pos < length) {
-        int n = inf.inflate(out, pos, length - pos);
-        if (n == 0 && (inf.finished() || inf.needsInput() || inf.needsDictionary())) {
-          throw new IllegalStateException("corrupt compact body: stream ended early");
-        }
-        pos += n;
-      }
-    } catch (DataFormatException e) {
+      // The dictionary sits before the output, where LZ4 matches may refer to it.
+      LZ4.decompress(
+          new ByteArrayDataInput(packed, start, packed.length - start),
+          length,
+          w.plain,
+          DICTIONARY.length);
+    } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("corrupt compact body: " + e.getMessage(), e);
     }
-    return out;
+    return Arrays.copyOfRange(w.plain, DICTIONARY.length, DICTIONARY.length + length);
   }
 
   private static int writeVarint(byte[] out, int value) {
