@@ -1,0 +1,775 @@
+package io.kubetrail.store.lucene;
+
+import io.kubetrail.store.AppendResult;
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.Batch;
+import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.EventStream;
+import io.kubetrail.store.HistogramBucket;
+import io.kubetrail.store.ObjectKey;
+import io.kubetrail.store.PageCursor;
+import io.kubetrail.store.PruneResult;
+import io.kubetrail.store.SearchPage;
+import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StoreCorruptException;
+import io.kubetrail.store.StoreException;
+import io.kubetrail.store.StoreLockedException;
+import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.VerifyResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The Lucene store. Appends are serialised on {@link #writeLock}; each is one commit. Queries read
+ * through a {@link SearcherManager} over the directory's commits, so they never see a batch that is
+ * not committed, and they survive the writer being rolled back and reopened after a failure.
+ */
+final class LuceneStore implements AuditStore {
+  private final Path location;
+  private final StoreOptions options;
+  private final Directory directory;
+  private final SearcherManager searchers;
+  private final Object writeLock = new Object();
+
+  /** Null when read-only, or after a failed append until the next append reopens it. */
+  private IndexWriter writer;
+
+  /** The state of the last commit (unused when read-only). */
+  private CommitState committed;
+
+  private volatile boolean closed;
+
+  private LuceneStore(
+      Path location,
+      StoreOptions options,
+      Directory directory,
+      SearcherManager searchers,
+      IndexWriter writer,
+      CommitState committed) {
+    this.location = location;
+    this.options = options;
+    this.directory = directory;
+    this.searchers = searchers;
+    this.writer = writer;
+    this.committed = committed;
+  }
+
+  static LuceneStore open(Path location, StoreOptions options, UnaryOperator<Directory> wrap)
+      throws IOException {
+    Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(options, "options");
+    if (options.readOnly()) {
+      if (!Files.isDirectory(location)) {
+        throw new StoreException(location, "no store here: the directory does not exist");
+      }
+    } else {
+      try {
+        Files.createDirectories(location);
+      } catch (IOException e) {
+        throw new StoreException(location, "cannot create the store directory: " + e, e);
+      }
+    }
+    Directory directory;
+    try {
+      directory = wrap.apply(FSDirectory.open(location));
+    } catch (IOException e) {
+      throw new StoreException(location, "cannot open the store directory: " + e, e);
+    }
+    IndexWriter writer = null;
+    SearcherManager searchers = null;
+    try {
+      boolean exists = DirectoryReader.indexExists(directory);
+      CommitState state;
+      if (options.readOnly()) {
+        if (!exists) {
+          throw new StoreException(
+              location, "no store here: the directory holds no kubetrail store");
+        }
+        state = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+      } else {
+        if (!exists && hasForeignFiles(directory)) {
+          throw new StoreException(
+              location,
+              "the directory is not empty and holds no kubetrail store; choose an empty or new"
+                  + " directory");
+        }
+        writer = openWriter(location, directory, options);
+        if (exists) {
+          state = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+        } else {
+          state = CommitState.empty();
+          writer.setLiveCommitData(state.toUserData().entrySet());
+          writer.commit();
+        }
+      }
+      searchers = new SearcherManager(directory, null);
+      return new LuceneStore(location, options, directory, searchers, writer, state);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(e, searchers, writer, directory);
+      throw translate(location, e);
+    }
+  }
+
+  private static boolean hasForeignFiles(Directory directory) throws IOException {
+    for (String file : directory.listAll()) {
+      if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static IndexWriter openWriter(Path location, Directory directory, StoreOptions options)
+      throws IOException {
+    IndexWriterConfig config = new IndexWriterConfig();
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    config.setIndexSort(Queries.NEWEST_FIRST);
+    config.setCodec(
+        new Lucene912Codec(
+            options.compression() == StoreOptions.Compression.SMALL
+                ? Lucene912Codec.Mode.BEST_COMPRESSION
+                : Lucene912Codec.Mode.BEST_SPEED));
+    config.setRAMBufferSizeMB(options.ramBufferMb());
+    // Only append and prune commit; closing must not commit whatever a failed append left.
+    config.setCommitOnClose(false);
+    try {
+      return new IndexWriter(directory, config);
+    } catch (LockObtainFailedException e) {
+      throw new StoreLockedException(location, e);
+    }
+  }
+
+  private static CommitState readState(Path location, Map<String, String> userData)
+      throws StoreCorruptException {
+    try {
+      return CommitState.fromUserData(userData);
+    } catch (IllegalArgumentException e) {
+      throw new StoreCorruptException(location, e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Append
+
+  @Override
+  public AppendResult append(Batch batch) throws IOException {
+    Objects.requireNonNull(batch, "batch");
+    synchronized (writeLock) {
+      ensureOpen();
+      if (options.readOnly()) {
+        throw new StoreException(location, "the store is open read-only; appends are refused");
+      }
+      ensureWriter();
+      CommitState before = committed;
+
+      Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
+      long duplicates = 0;
+      for (StoredEvent e : batch.events()) {
+        if (fresh.putIfAbsent(Fields.id(e), e) != null) {
+          duplicates++;
+        }
+      }
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        duplicates += removeStored(searcher.getIndexReader(), fresh);
+      } finally {
+        searchers.release(searcher);
+      }
+      boolean advancesCheckpoints =
+          !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
+      if (fresh.isEmpty() && !advancesCheckpoints) {
+        return new AppendResult(0, duplicates, OptionalLong.empty());
+      }
+
+      CommitState after;
+      try {
+        after = before.withCheckpoints(batch.checkpoints());
+        if (!fresh.isEmpty()) {
+          BatchHeader header = addBatch(before, fresh.values());
+          after = after.withBatch(header);
+        }
+        writer.setLiveCommitData(after.toUserData().entrySet());
+        writer.commit();
+      } catch (IOException | RuntimeException | Error e) {
+        recoverWriter(e);
+        if (e instanceof IOException io) {
+          throw new StoreException(
+              location,
+              "append failed and was rolled back, the batch is not stored (" + io + ")",
+              io);
+        }
+        throw e;
+      }
+      committed = after;
+      try {
+        searchers.maybeRefreshBlocking();
+      } catch (IOException e) {
+        throw new StoreException(
+            location, "the batch was stored, but the store could not be read again: " + e, e);
+      }
+      return new AppendResult(
+          fresh.size(),
+          duplicates,
+          fresh.isEmpty() ? OptionalLong.empty() : OptionalLong.of(after.lastBatch()));
+    }
+  }
+
+  /** Adds the events and the batch header to the writer; returns the header. */
+  private BatchHeader addBatch(CommitState before, Collection<StoredEvent> events)
+      throws IOException {
+    long batch = before.lastBatch() + 1;
+    long firstSeq = before.nextSeq();
+    long seq = firstSeq;
+    long minReceived = Long.MAX_VALUE;
+    long maxReceived = Long.MIN_VALUE;
+    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
+    for (StoredEvent e : events) {
+      byte[] model = EventCodec.encode(e);
+      byte[] raw = e.event().json().unsafeBytes();
+      digest.add(seq, model, raw, 0, raw.length);
+      writer.addDocument(Fields.event(e, model, seq, batch));
+      long received = Times.micros(e.event().requestReceivedTimestamp());
+      minReceived = Math.min(minReceived, received);
+      maxReceived = Math.max(maxReceived, received);
+      seq++;
+    }
+    BatchHeader header =
+        BatchHeader.create(
+            batch,
+            before.head(),
+            digest.finish(),
+            events.size(),
+            firstSeq,
+            minReceived,
+            maxReceived,
+            Times.micros(Instant.now()));
+    writer.addDocument(Fields.header(header));
+    return header;
+  }
+
+  /**
+   * Removes from {@code fresh} every event the store already has; returns how many. Only segments
+   * whose time range holds an event's requestReceivedTimestamp can hold its identity, which spares
+   * most lookups when events arrive roughly in time order.
+   */
+  private static long removeStored(IndexReader reader, Map<BytesRef, StoredEvent> fresh)
+      throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    int n = leaves.size();
+    long[] min = new long[n];
+    long[] max = new long[n];
+    TermsEnum[] terms = new TermsEnum[n];
+    for (int i = 0; i < n; i++) {
+      PointValues points = leaves.get(i).reader().getPointValues(Fields.RECEIVED);
+      Terms t = leaves.get(i).reader().terms(Fields.ID);
+      if (points == null || t == null) {
+        min[i] = Long.MAX_VALUE;
+        max[i] = Long.MIN_VALUE;
+        continue;
+      }
+      min[i] = LongPoint.decodeDimension(points.getMinPackedValue(), 0);
+      max[i] = LongPoint.decodeDimension(points.getMaxPackedValue(), 0);
+      terms[i] = t.iterator();
+    }
+    long removed = 0;
+    PostingsEnum postings = null;
+    var it = fresh.entrySet().iterator();
+    while (it.hasNext()) {
+      var entry = it.next();
+      long received = Times.micros(entry.getValue().event().requestReceivedTimestamp());
+      for (int i = 0; i < n; i++) {
+        if (received < min[i] || received > max[i] || !terms[i].seekExact(entry.getKey())) {
+          continue;
+        }
+        postings = terms[i].postings(postings, PostingsEnum.NONE);
+        Bits live = leaves.get(i).reader().getLiveDocs();
+        boolean found = false;
+        for (int doc = postings.nextDoc();
+            doc != DocIdSetIterator.NO_MORE_DOCS;
+            doc = postings.nextDoc()) {
+          if (live == null || live.get(doc)) {
+            found = true;
+            break;
+          }
+        }
+        if (found) {
+          it.remove();
+          removed++;
+          break;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Ensures there is a writer: after a failed append, opens a new one on the last commit. */
+  private void ensureWriter() throws IOException {
+    if (writer != null) {
+      return;
+    }
+    IndexWriter reopened = openWriter(location, directory, options);
+    try {
+      committed = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(e, reopened);
+      throw translate(location, e);
+    }
+    writer = reopened;
+  }
+
+  /**
+   * After a failed append: discards everything since the last commit and opens a new writer on it.
+   * If that fails too, the next append tries again.
+   */
+  private void recoverWriter(Throwable failure) {
+    IndexWriter failed = writer;
+    writer = null;
+    try {
+      failed.rollback();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      ensureWriter();
+      searchers.maybeRefreshBlocking();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Queries
+
+  @Override
+  public Map<String, SourceCheckpoint> checkpoints() throws IOException {
+    IndexSearcher searcher = acquire();
+    try {
+      return stateOf(searcher).checkpoints();
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public SearchPage search(EventQuery query, int limit, Optional<PageCursor> after)
+      throws IOException {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(after, "after");
+    if (limit < 1) {
+      throw new IllegalArgumentException("page size must be at least 1, was " + limit);
+    }
+    if (limit > options.maxPageSize()) {
+      throw new IllegalArgumentException(
+          "page size "
+              + limit
+              + " is more than the limit "
+              + options.maxPageSize()
+              + " (set by "
+              + StoreOptions.MAX_PAGE_SIZE_SETTING
+              + ")");
+    }
+    EventQuery.Order order = query.order();
+    Sort sort =
+        order == EventQuery.Order.NEWEST_FIRST ? Queries.NEWEST_FIRST : Queries.OLDEST_FIRST;
+    FieldDoc afterDoc = after.map(c -> Cursors.decode(c, order)).orElse(null);
+    IndexSearcher searcher = acquire();
+    try {
+      // One extra hit tells whether there is a next page.
+      TopFieldDocs docs =
+          afterDoc == null
+              ? searcher.search(Queries.of(query), limit + 1, sort, false)
+              : searcher.searchAfter(afterDoc, Queries.of(query), limit + 1, sort, false);
+      ScoreDoc[] hits = docs.scoreDocs;
+      boolean more = hits.length > limit;
+      ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;
+      List<StoredEvent> events = StoredEvents.load(searcher, page);
+      Optional<PageCursor> next = Optional.empty();
+      if (more) {
+        Object[] last = ((FieldDoc) page[page.length - 1]).fields;
+        next = Optional.of(Cursors.encode(order, (Long) last[0], (Long) last[1]));
+      }
+      return new SearchPage(events, next);
+    } catch (IOException e) {
+      throw translate(location, e);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public long count(EventQuery query) throws IOException {
+    Objects.requireNonNull(query, "query");
+    IndexSearcher searcher = acquire();
+    try {
+      return searcher.count(Queries.of(query));
+    } catch (IOException e) {
+      throw translate(location, e);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public List<HistogramBucket> histogram(EventQuery query, Duration bucket) throws IOException {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(bucket, "bucket");
+    long bucketMicros = bucketMicros(bucket);
+    IndexSearcher searcher = acquire();
+    Map<Long, long[]> counts;
+    try {
+      counts =
+          searcher.search(
+              Queries.of(query),
+              new CollectorManager<HistogramCollector, Map<Long, long[]>>() {
+                @Override
+                public HistogramCollector newCollector() {
+                  return new HistogramCollector(bucketMicros, options.maxHistogramBuckets());
+                }
+
+                @Override
+                public Map<Long, long[]> reduce(Collection<HistogramCollector> collectors) {
+                  Map<Long, long[]> all = new TreeMap<>();
+                  for (HistogramCollector c : collectors) {
+                    c.counts()
+                        .forEach((b, n) -> all.computeIfAbsent(b, k -> new long[1])[0] += n[0]);
+                  }
+                  return all;
+                }
+              });
+    } catch (HistogramCollector.TooManyBuckets e) {
+      throw new StoreException(
+          location,
+          "the histogram has more than "
+              + options.maxHistogramBuckets()
+              + " non-empty buckets of "
+              + bucket
+              + " (the limit, set by "
+              + StoreOptions.MAX_HISTOGRAM_BUCKETS_SETTING
+              + "); choose a longer bucket or a shorter time range");
+    } catch (IOException e) {
+      throw translate(location, e);
+    } finally {
+      searchers.release(searcher);
+    }
+    if (counts.size() > options.maxHistogramBuckets()) {
+      throw new StoreException(
+          location,
+          "the histogram has "
+              + counts.size()
+              + " non-empty buckets, more than the limit "
+              + options.maxHistogramBuckets()
+              + " (set by "
+              + StoreOptions.MAX_HISTOGRAM_BUCKETS_SETTING
+              + "); choose a longer bucket or a shorter time range");
+    }
+    List<HistogramBucket> buckets = new ArrayList<>(counts.size());
+    counts.forEach(
+        (b, n) -> buckets.add(new HistogramBucket(Times.instant(b * bucketMicros), n[0])));
+    return buckets;
+  }
+
+  private static long bucketMicros(Duration bucket) {
+    if (bucket.isNegative() || bucket.isZero()) {
+      throw new IllegalArgumentException("histogram bucket must be positive, was " + bucket);
+    }
+    long micros;
+    try {
+      micros =
+          Math.addExact(
+              Math.multiplyExact(bucket.getSeconds(), 1_000_000L), bucket.getNano() / 1_000);
+    } catch (ArithmeticException e) {
+      micros = Long.MAX_VALUE;
+    }
+    if (micros < 1) {
+      throw new IllegalArgumentException(
+          "histogram bucket must be at least 1 microsecond, was " + bucket);
+    }
+    return micros;
+  }
+
+  @Override
+  public EventStream history(String cluster, ObjectKey object) throws IOException {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(object, "object");
+    return stream(Queries.history(cluster, object), Queries.HAPPENED);
+  }
+
+  @Override
+  public EventStream scanChanges(String cluster, Instant from, Instant to) throws IOException {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    return stream(Queries.changes(cluster, from, to), Queries.HAPPENED);
+  }
+
+  private EventStream stream(org.apache.lucene.search.Query query, Sort sort) throws IOException {
+    IndexSearcher searcher = acquire();
+    return new SortedStream(searcher, searchers::release, query, sort, options.scanPageSize());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Verify and prune
+
+  @Override
+  public VerifyResult verify() throws IOException {
+    IndexSearcher searcher = acquire();
+    try {
+      return new Verifier(searcher, stateOf(searcher), options.scanPageSize()).verify();
+    } catch (IOException e) {
+      throw translate(location, e);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public PruneResult prune(Instant olderThan) throws IOException {
+    Objects.requireNonNull(olderThan, "olderThan");
+    long cutoff = Times.micros(olderThan);
+    synchronized (writeLock) {
+      ensureOpen();
+      if (options.readOnly()) {
+        throw new StoreException(location, "the store is open read-only; prune is refused");
+      }
+      ensureWriter();
+      CommitState before = committed;
+      IndexSearcher searcher = searchers.acquire();
+      List<BatchHeader> prunable;
+      Map<Long, BatchHeader> tombstones = new TreeMap<>();
+      try {
+        prunable = Headers.read(searcher, Queries.prunable(cutoff));
+        for (BatchHeader h : Headers.read(searcher, Queries.prunedHeaders())) {
+          tombstones.put(h.batch(), h);
+        }
+      } finally {
+        searchers.release(searcher);
+      }
+      if (prunable.isEmpty()) {
+        return new PruneResult(0, 0);
+      }
+      long events = 0;
+      for (BatchHeader h : prunable) {
+        tombstones.put(h.batch(), h.asPruned());
+        events += h.count();
+      }
+      // Pruned batches right after the anchor need no header any more: the anchor moves past them.
+      long anchor = before.anchorBatch();
+      byte[] anchorHash = before.anchorHash();
+      Set<Long> dropHeaders = new HashSet<>();
+      while (tombstones.containsKey(anchor + 1)) {
+        BatchHeader h = tombstones.remove(anchor + 1);
+        anchor = h.batch();
+        anchorHash = h.hash();
+        dropHeaders.add(h.batch());
+      }
+      CommitState after = before.withPrune(anchor, anchorHash, cutoff);
+      try {
+        Set<Long> delete = new HashSet<>(dropHeaders);
+        prunable.forEach(h -> delete.add(h.batch()));
+        writer.deleteDocuments(Queries.batches(delete));
+        for (BatchHeader h : prunable) {
+          if (!dropHeaders.contains(h.batch())) {
+            writer.addDocument(Fields.header(h.asPruned()));
+          }
+        }
+        writer.setLiveCommitData(after.toUserData().entrySet());
+        writer.commit();
+      } catch (IOException | RuntimeException | Error e) {
+        recoverWriter(e);
+        if (e instanceof IOException io) {
+          throw new StoreException(
+              location, "prune failed and was rolled back, nothing was removed (" + io + ")", io);
+        }
+        throw e;
+      }
+      committed = after;
+      searchers.maybeRefreshBlocking();
+      return new PruneResult(prunable.size(), events);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  private IndexSearcher acquire() throws IOException {
+    ensureOpen();
+    try {
+      if (options.readOnly()) {
+        // Another process appends; pick up its latest commit.
+        searchers.maybeRefresh();
+      }
+      return searchers.acquire();
+    } catch (AlreadyClosedException e) {
+      throw new IllegalStateException("the store at " + location + " is closed", e);
+    } catch (IOException e) {
+      throw translate(location, e);
+    }
+  }
+
+  private CommitState stateOf(IndexSearcher searcher) throws IOException {
+    Map<String, String> userData =
+        ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData();
+    return readState(location, userData);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the store at " + location + " is closed");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (writeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      IOException failure = null;
+      for (AutoCloseable c :
+          Stream.of(writer, searchers, directory).filter(Objects::nonNull).toList()) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = new StoreException(location, "closing the store failed: " + e, e);
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      writer = null;
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LuceneAuditStore[" + location + (options.readOnly() ? ", read-only]" : "]");
+  }
+
+  /** A failure as the store reports it: damaged files become {@link StoreCorruptException}. */
+  static IOException translate(Path location, Throwable e) {
+    if (e instanceof StoreException s) {
+      return s;
+    }
+    if (e instanceof CorruptIndexException
+        || e instanceof IndexFormatTooOldException
+        || e instanceof IndexFormatTooNewException) {
+      return new StoreCorruptException(
+          location,
+          "the store's files are damaged or were written by an incompatible version ("
+              + e.getMessage()
+              + "); restore the directory from a backup",
+          e);
+    }
+    if (e instanceof LockObtainFailedException) {
+      return new StoreLockedException(location, e);
+    }
+    if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("sort")) {
+      // Lucene refuses to open an index whose sort differs: not a store of this format.
+      return new StoreCorruptException(
+          location, "the directory holds an index that is not a kubetrail store: " + e, e);
+    }
+    if (e instanceof IOException io) {
+      return new StoreException(location, io.toString(), io);
+    }
+    if (e instanceof RuntimeException r) {
+      throw r;
+    }
+    throw (Error) e;
+  }
+
+  private static void closeQuietly(Throwable failure, AutoCloseable... resources) {
+    for (AutoCloseable c : resources) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        if (c instanceof IndexWriter w) {
+          w.rollback();
+        } else {
+          c.close();
+        }
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Reads batch headers. */
+  static final class Headers {
+    private Headers() {}
+
+    static List<BatchHeader> read(IndexSearcher searcher, org.apache.lucene.search.Query query)
+        throws IOException {
+      int n = Math.max(1, searcher.count(query));
+      TopFieldDocs docs = searcher.search(query, n, Queries.BY_BATCH, false);
+      StoredFields fields = searcher.storedFields();
+      List<BatchHeader> headers = new ArrayList<>(docs.scoreDocs.length);
+      for (ScoreDoc hit : docs.scoreDocs) {
+        headers.add(read(fields, hit.doc));
+      }
+      return headers;
+    }
+
+    static BatchHeader read(StoredFields fields, int doc) throws IOException {
+      BytesRef data =
+          fields.document(doc, Set.of(Fields.HEADER_DATA)).getBinaryValue(Fields.HEADER_DATA);
+      if (data == null) {
+        throw new CorruptIndexException("batch header document has no data", "document " + doc);
+      }
+      return BatchHeader.decode(BytesRef.deepCopyOf(data).bytes);
+    }
+  }
+}
