@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "See every change to Kubernetes resources over time, from kube-apiserver audit logs.",
-    subcommands = {picocli.CommandLine.HelpCommand.class})
+    subcommands = {
+      picocli.CommandLine.HelpCommand.class,
+      IngestCommand.class,
+      SearchCommand.class,
+      VerifyCommand.class,
+      PruneCommand.class,
+    })
 final class KubetrailCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
