@@ -21,7 +21,6 @@ final class StoreIngestProgress implements IngestListener {
   private final LongSupplier nanoTime;
   private final long started;
   private long lastShown;
-  private String source = "";
   private int index;
   private int count;
   private boolean barShown;
@@ -36,7 +35,6 @@ final class StoreIngestProgress implements IngestListener {
 
   @Override
   public void sourceStarted(String source, int index, int count, long bytes) {
-    this.source = source;
     this.index = index;
     this.count = count;
     if (!terminal) {
@@ -93,11 +91,6 @@ final class StoreIngestProgress implements IngestListener {
       err.print("\r\u001b[K");
       err.flush();
     }
-  }
-
-  /** The source being read, for error messages. */
-  String currentSource() {
-    return source;
   }
 
   private static String megabytes(long bytes) {
