@@ -37,7 +37,8 @@ class LineReaderTest {
       throws IOException {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     for (int i = 0; i < lines.size(); i++) {
-      text.writeBytes(lines.get(i).replace('\n', ' ').replace('\uFEFF', ' ').getBytes(StandardCharsets.UTF_8));
+      text.writeBytes(
+          lines.get(i).replace('\n', ' ').replace('\uFEFF', ' ').getBytes(StandardCharsets.UTF_8));
       if (i < lines.size() - 1 || finalNewline) {
         text.write('\n');
       }
