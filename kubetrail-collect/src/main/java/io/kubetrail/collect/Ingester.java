@@ -135,20 +135,46 @@ public final class Ingester {
     }
 
     void readFile(Path file) throws IOException {
-      sources++;
       String name = file.toString();
       try {
-        readFileContent(file, name);
-      } catch (IngestFailedException | InterruptedIOException e) {
-        throw e;
-      } catch (IOException e) {
-        // A damaged file (a truncated gzip, a read error) loses its rest, not the whole ingest.
-        reject(
-            new SourcePosition(name, lastLine + 1),
-            "cannot read on: " + e + "; the records before this one were read");
+        readSafely(name, () -> readFileContent(file, name));
       } finally {
         bytesDoneBefore += Files.size(file);
         current = null;
+      }
+    }
+
+    void readInput(SourceInput input, String name) throws IOException {
+      current = input;
+      readSafely(
+          name,
+          () -> {
+            if (input.isMultiLineDocument()) {
+              readDocument(input.stream(), name, 0);
+              return;
+            }
+            LineReader lines = new LineReader(input.stream(), limits.maxLineBytes(), 0, 0);
+            if (lines.next()) {
+              readLines(lines, name, Optional.empty(), true);
+            }
+          });
+    }
+
+    /** Reads one source; a damaged one (a truncated gzip, a read error) loses its rest only. */
+    private void readSafely(String name, SourceReading reading) throws IOException {
+      sources++;
+      lastLine = 0;
+      try {
+        reading.run();
+        if (current != null) {
+          current.throwIfDamaged();
+        }
+      } catch (IngestFailedException | InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        reject(
+            new SourcePosition(name, lastLine + 1),
+            "cannot read on: " + e + "; the records before this one were read");
       }
     }
 
@@ -199,19 +225,6 @@ public final class Ingester {
         if (lines.next()) {
           readLines(lines, name, sourceId, true);
         }
-      }
-    }
-
-    void readInput(SourceInput input, String name) throws IOException {
-      sources++;
-      current = input;
-      if (input.isMultiLineDocument()) {
-        readDocument(input.stream(), name, 0);
-        return;
-      }
-      LineReader lines = new LineReader(input.stream(), limits.maxLineBytes(), 0, 0);
-      if (lines.next()) {
-        readLines(lines, name, Optional.empty(), true);
       }
     }
 
@@ -283,6 +296,7 @@ public final class Ingester {
               new FileCheckpoint(sourceId.get(), lines.endOffset(), lines.lineNumber())
                   .toCheckpoint());
         }
+        flushIfFull();
         more = lines.next();
       }
     }
@@ -328,6 +342,9 @@ public final class Ingester {
         for (Optional<DecodeResult> r = reader.read(); r.isPresent(); r = reader.read()) {
           if (r.get() instanceof DecodeResult.Decoded decoded) {
             accept(decoded.event());
+            if (lineBefore == 0) {
+              flushIfFull(); // a document has no checkpoint to keep with its events
+            }
           } else if (r.get() instanceof DecodeResult.Rejected rejected) {
             SourcePosition at = rejected.position();
             long line = lineBefore == 0 ? at.line() : lineBefore;
@@ -337,7 +354,7 @@ public final class Ingester {
       }
     }
 
-    private void accept(AuditEvent decoded) throws IOException {
+    private void accept(AuditEvent decoded) {
       read++;
       AuditEvent event = decoded;
       if (options.policy().isPresent()) {
@@ -355,6 +372,10 @@ public final class Ingester {
           new StoredEvent(
               options.cluster(), ObjectNames.of(event.json()), options.clock().instant(), event));
       eventBytes += event.json().length();
+    }
+
+    /** Appends the batch once it is full; called where the batch's checkpoint is up to date. */
+    private void flushIfFull() throws IOException {
       if (events.size() >= options.batchEvents() || eventBytes >= options.batchBytes()) {
         flush();
       }
@@ -460,6 +481,11 @@ public final class Ingester {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Reading a source, which may fail. */
+  private interface SourceReading {
+    void run() throws IOException;
   }
 
   private static boolean contains(byte[] haystack, byte[] needle) {

@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -23,6 +24,7 @@ final class SourceInput implements AutoCloseable {
   private final Counting counted;
   private final BufferedInputStream decoded;
   private final boolean gzip;
+  private final FailLate damage;
 
   SourceInput(InputStream raw, long startOffset) throws IOException {
     this.counted = new Counting(raw, startOffset);
@@ -32,8 +34,18 @@ final class SourceInput implements AutoCloseable {
     int b2 = buffered.read();
     buffered.reset();
     this.gzip = b1 == 0x1f && b2 == 0x8b;
-    this.decoded =
-        gzip ? new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), BUFFER) : buffered;
+    this.damage = gzip ? new FailLate(new GZIPInputStream(buffered, BUFFER)) : null;
+    this.decoded = gzip ? new BufferedInputStream(damage, BUFFER) : buffered;
+  }
+
+  /**
+   * Throws the error that ended a damaged gzip stream early (a truncated or corrupt file), after
+   * every byte before it was read.
+   */
+  void throwIfDamaged() throws IOException {
+    if (damage != null && damage.failure != null) {
+      throw damage.failure;
+    }
   }
 
   /** The decompressed bytes. */
@@ -57,8 +69,19 @@ final class SourceInput implements AutoCloseable {
    */
   boolean isMultiLineDocument() throws IOException {
     decoded.mark(SNIFF_BYTES);
-    byte[] window = decoded.readNBytes(SNIFF_BYTES);
+    byte[] window = new byte[SNIFF_BYTES];
+    int length = 0;
+    try {
+      for (int n;
+          length < SNIFF_BYTES && (n = decoded.read(window, length, SNIFF_BYTES - length)) > 0; ) {
+        length += n;
+      }
+    } catch (IOException e) {
+      // A damaged stream (a truncated gzip): sniff what could be read; reading the records fails
+      // again at the same place and reports it there.
+    }
     decoded.reset();
+    window = Arrays.copyOf(window, length);
     int start = 0;
     while (true) {
       int newline = indexOf(window, (byte) '\n', start);
@@ -109,6 +132,49 @@ final class SourceInput implements AutoCloseable {
   @Override
   public void close() throws IOException {
     decoded.close();
+  }
+
+  /**
+   * Ends the stream at the first error instead of throwing it, keeping the error. A buffered reader
+   * above would otherwise lose the bytes it had already read in the same call.
+   */
+  private static final class FailLate extends FilterInputStream {
+    IOException failure;
+
+    FailLate(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (failure != null) {
+        return -1;
+      }
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        return -1;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (failure != null) {
+        return -1;
+      }
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        return -1;
+      }
+    }
+
+    @Override
+    public int available() throws IOException {
+      return failure != null ? 0 : super.available();
+    }
   }
 
   private static final class Counting extends FilterInputStream {

@@ -222,9 +222,9 @@ class IngesterTest {
 
   @Test
   void aLineOverTheLimitIsRejectedNamingTheSetting() throws IOException {
-    String big = AuditLines.event("big", "get", "pods", "ns", "x".repeat(500), 200, NOW, "", "");
+    String big = AuditLines.event("big", "get", "pods", "ns", "x".repeat(1500), 200, NOW, "", "");
     Path log = write("audit.log", AuditLines.get(0) + "\n" + big + "\n" + AuditLines.get(1) + "\n");
-    DecodeLimits limits = DecodeLimits.builder().maxLineBytes(400).build();
+    DecodeLimits limits = DecodeLimits.builder().maxLineBytes(1000).build();
 
     IngestSummary summary = ingest(options().limits(limits).build(), log);
 
@@ -234,7 +234,7 @@ class IngesterTest {
         .satisfies(
             r -> {
               assertThat(r.position().line()).isEqualTo(2);
-              assertThat(r.reason()).contains("400").contains(DecodeLimits.MAX_LINE_BYTES_SETTING);
+              assertThat(r.reason()).contains("1000").contains(DecodeLimits.MAX_LINE_BYTES_SETTING);
             });
   }
 
