@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         "See every change to Kubernetes resources over time, from kube-apiserver audit logs.",
     subcommands = {
       picocli.CommandLine.HelpCommand.class,
+      IngestCommand.class,
+      SearchCommand.class,
+      VerifyCommand.class,
+      PruneCommand.class,
       StateCommand.class,
       HistoryCommand.class,
       SnapshotCommand.class,

@@ -8,17 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.store.AuditStore;
-import io.kubetrail.store.StoreOptions;
-import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,7 +105,8 @@ final class StateCommand implements Callable<Integer> {
     }
     ClusterState state;
     try (AuditStore s = store.open()) {
-      StateHistory history = StateHistory.open(s, store.directory, store.cluster, replay.options());
+      StateHistory history =
+          StateHistory.open(s, store.directory(), store.cluster, replay.options());
       state = history.stateAt(at);
       PrintWriter err = spec.commandLine().getErr();
       for (String note : history.lastReplay().notes()) {
@@ -197,39 +196,27 @@ final class StateCommand implements Callable<Integer> {
     table.print(out);
   }
 
-  /** The store options every history command takes. */
+  /** The store and cluster every history command reads. */
   static final class StoreArgs {
-    /** The cluster name events get when none is given (as in Calico's index names). */
-    static final String DEFAULT_CLUSTER = "cluster";
-
-    @Option(
-        names = "--store",
-        required = true,
-        paramLabel = "DIR",
-        description = "The store directory (written by kubetrail ingest).")
-    Path directory;
+    @Mixin StoreOptionsMixin location;
 
     @Option(
         names = "--cluster",
         paramLabel = "C",
-        defaultValue = DEFAULT_CLUSTER,
-        description = "The cluster (default: ${DEFAULT-VALUE}).")
+        defaultValue = IngestOptions.DEFAULT_CLUSTER,
+        description = "The cluster (default: ${DEFAULT-VALUE}, as ingest).")
     String cluster;
 
+    Path directory() {
+      return location.directory;
+    }
+
     /** Opens the store read-only: another process may be appending to it. */
-    AuditStore open() throws IOException {
-      if (!Files.isDirectory(directory)) {
-        throw new UsageException("no store at " + directory + " (--store)");
-      }
+    AuditStore open() {
       if (cluster.isEmpty()) {
         throw new UsageException("--cluster must not be empty");
       }
-      try {
-        return LuceneAuditStore.open(directory, StoreOptions.builder().readOnly(true).build());
-      } catch (io.kubetrail.store.StoreException e) {
-        throw new UsageException(
-            "cannot open the store at " + directory + ": " + e.getMessage(), e);
-      }
+      return location.openReadOnly();
     }
   }
 

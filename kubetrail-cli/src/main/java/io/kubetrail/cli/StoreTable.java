@@ -9,6 +9,10 @@ import java.util.List;
  * upper-case headers, the last column unpadded). Control characters in cells, which an audit event
  * can carry in a user agent or name, are shown as {@code ?} so they can neither break the layout
  * nor reach the terminal.
+ *
+ * <p>A table may be printed in blocks, so that any number of rows streams: each {@link #print}
+ * prints the rows added since the last one (and the header the first time), with columns at least
+ * as wide as in earlier blocks.
  */
 final class StoreTable {
   private static final int PADDING = 3;
@@ -16,9 +20,12 @@ final class StoreTable {
 
   private final List<String[]> rows = new ArrayList<>();
   private final int columns;
+  private final int[] widths;
+  private boolean headerPrinted;
 
   StoreTable(String... headers) {
     columns = headers.length;
+    widths = new int[columns];
     rows.add(headers.clone());
   }
 
@@ -34,13 +41,13 @@ final class StoreTable {
     rows.add(safe);
   }
 
-  /** Number of rows below the header. */
+  /** Number of rows added and not printed yet. */
   int size() {
-    return rows.size() - 1;
+    return headerPrinted ? rows.size() : rows.size() - 1;
   }
 
+  /** Prints the rows added since the last print, the header first the first time. */
   void print(PrintWriter out) {
-    int[] widths = new int[columns];
     for (String[] row : rows) {
       for (int i = 0; i < columns - 1; i++) {
         widths[i] = Math.max(widths[i], Math.max(MIN_WIDTH, row[i].length() + PADDING));
@@ -55,6 +62,8 @@ final class StoreTable {
       line.append(row[columns - 1]);
       out.println(line.toString().stripTrailing());
     }
+    rows.clear();
+    headerPrinted = true;
     out.flush();
   }
 

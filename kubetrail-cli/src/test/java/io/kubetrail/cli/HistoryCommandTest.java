@@ -27,7 +27,7 @@ class HistoryCommandTest {
     ((ObjectNode) tried.get("data")).put("mode", "open");
     StateCommandTest.store(
         dir,
-        "cluster",
+        "default",
         List.of(
             event(
                 "create",

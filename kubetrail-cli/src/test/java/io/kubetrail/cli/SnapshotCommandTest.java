@@ -21,7 +21,7 @@ class SnapshotCommandTest {
     store = dir.resolve("store");
     StateCommandTest.store(
         store,
-        "cluster",
+        "default",
         List.of(event("delete", "", "pods", "app", "old", 20, 200, "", "alice", null)));
   }
 

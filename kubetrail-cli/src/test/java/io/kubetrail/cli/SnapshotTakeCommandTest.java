@@ -31,7 +31,7 @@ class SnapshotTakeCommandTest {
     store = dir.resolve("store");
     StateCommandTest.store(
         store,
-        "cluster",
+        "default",
         List.of(event("delete", "", "pods", "app", "old", 20, 200, "", "alice", null)));
   }
 

@@ -141,7 +141,7 @@ class StateCommandTest {
     np.putObject("spec").putArray("policyTypes").add("Ingress");
     store(
         dir,
-        "cluster",
+        "default",
         List.of(
             event(
                 "create",
@@ -294,8 +294,9 @@ class StateCommandTest {
 
   @Test
   void usageErrorsExitTwoWithAMessage() {
-    assertThat(run("state", "--store", dir.resolve("none").toString(), "--at", "1h").err())
-        .contains("error: no store at");
+    Run none = run("state", "--store", dir.resolve("none").toString(), "--at", "1h");
+    assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(none.err()).startsWith("error: ").contains("ingest into it first");
     Run bad = run("state", "--store", dir.toString(), "--at", "yesterday");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).contains("is not a time");
@@ -311,7 +312,7 @@ class StateCommandTest {
   void missingResponseObjectsAreWarnedOnStandardError() throws IOException {
     store(
         dir,
-        "cluster",
+        "default",
         List.of(event("update", "", "configmaps", "app", "cfg", 8, 200, "", "alice", null)));
     Run r = run("state", "--store", dir.toString(), "--at", "2024-05-01T10:00:10Z");
     assertThat(r.code()).isZero();

@@ -3,7 +3,10 @@ package io.kubetrail.event;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,9 +23,26 @@ public abstract class AuditEventReader implements Closeable {
 
   protected AuditEventReader() {}
 
-  /** Opens a file; a name ending in {@code .gz} (or gzip magic bytes) is decompressed. */
+  /**
+   * Opens a file; a name ending in {@code .gz} (or gzip magic bytes) is decompressed.
+   *
+   * @throws IOException when the file cannot be opened, or is named {@code .gz} but is not gzip
+   */
   public static AuditEventReader open(Path file, DecodeLimits limits) throws IOException {
-    throw new UnsupportedOperationException("not implemented yet");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(limits, "limits");
+    Path name = file.getFileName();
+    boolean gzipByName = name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+    InputStream in = Files.newInputStream(file);
+    if (gzipByName) {
+      try {
+        in = Gzip.decompressEagerly(in, file.toString());
+      } catch (IOException e) {
+        in.close();
+        throw e;
+      }
+    }
+    return new StreamingEventReader(in, file.toString(), limits, !gzipByName);
   }
 
   /**
@@ -32,7 +52,10 @@ public abstract class AuditEventReader implements Closeable {
    * @param sourceName how positions name this source, e.g. {@code <stdin>}
    */
   public static AuditEventReader of(InputStream in, String sourceName, DecodeLimits limits) {
-    throw new UnsupportedOperationException("not implemented yet");
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(limits, "limits");
+    return new StreamingEventReader(in, sourceName, limits, true);
   }
 
   /**
@@ -41,7 +64,9 @@ public abstract class AuditEventReader implements Closeable {
    * @throws AuditDecodeException when it is not a valid event or breaks a limit
    */
   public static AuditEvent decode(byte[] json, DecodeLimits limits) throws AuditDecodeException {
-    throw new UnsupportedOperationException("not implemented yet");
+    Objects.requireNonNull(json, "json");
+    Objects.requireNonNull(limits, "limits");
+    return EventDecoder.decodeDocument(json, limits);
   }
 
   /** The next record, or empty at the end of the source. */

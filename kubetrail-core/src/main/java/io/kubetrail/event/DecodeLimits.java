@@ -68,6 +68,50 @@ public final class DecodeLimits {
     return maxNestingDepth;
   }
 
+  /** The rejection reason for an event of {@code bytes} bytes, over {@link #maxEventBytes()}. */
+  String eventTooLarge(long bytes) {
+    return "event is "
+        + bytes
+        + " bytes, over the limit of "
+        + maxEventBytes
+        + " bytes (raise it with "
+        + MAX_EVENT_BYTES_SETTING
+        + ")";
+  }
+
+  /** The rejection reason for a string too long to fit in any event {@link #maxEventBytes()}. */
+  String stringTooLong() {
+    return "event holds a string longer than the limit of "
+        + maxEventBytes
+        + " bytes for a whole event (raise it with "
+        + MAX_EVENT_BYTES_SETTING
+        + ")";
+  }
+
+  /** The rejection reason for a line of {@code bytes} bytes, over {@link #maxLineBytes()}. */
+  String lineTooLong(long bytes) {
+    return "line is "
+        + bytes
+        + " bytes, over the limit of "
+        + maxLineBytes
+        + " bytes (raise it with "
+        + MAX_LINE_BYTES_SETTING
+        + ")";
+  }
+
+  /**
+   * The rejection reason for nesting that reached {@code depth}, over {@link #maxNestingDepth()}.
+   */
+  String tooDeep(int depth) {
+    return "nesting depth "
+        + depth
+        + " is over the limit of "
+        + maxNestingDepth
+        + " (raise it with "
+        + MAX_NESTING_DEPTH_SETTING
+        + ")";
+  }
+
   @Override
   public String toString() {
     return "DecodeLimits[maxEventBytes="

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Decodes a policy document with a streaming parser, so that every problem can name its line and
@@ -91,6 +93,9 @@ final class PolicyDecoder {
       }
       return policy;
     } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof MarkedYAMLException yamlError) {
+        throw new PolicyException(List.of(describe(yamlError)));
+      }
       JsonLocation at = e.getLocation();
       String where = at == null || at.getLineNr() < 1 ? source : source + ":" + at.getLineNr();
       throw new PolicyException(List.of(where + ": cannot decode policy: " + firstLine(e)));
@@ -395,6 +400,20 @@ final class PolicyDecoder {
       }
     }
     return false;
+  }
+
+  /** "file:line: cannot decode policy: while parsing X: expected Y" from SnakeYAML's parts. */
+  private String describe(MarkedYAMLException e) {
+    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    String where = mark == null ? source : source + ":" + (mark.getLine() + 1);
+    StringBuilder what = new StringBuilder();
+    if (e.getContext() != null) {
+      what.append(e.getContext());
+    }
+    if (e.getProblem() != null) {
+      what.append(what.length() > 0 ? ": " : "").append(e.getProblem());
+    }
+    return where + ": cannot decode policy: " + what;
   }
 
   private static String firstLine(JsonProcessingException e) {

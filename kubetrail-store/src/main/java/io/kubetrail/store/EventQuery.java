@@ -216,7 +216,7 @@ public record EventQuery(
     }
 
     public Builder clusters(String... value) {
-      return clusters(Set.of(value));
+      return clusters(Set.copyOf(Arrays.asList(value)));
     }
 
     public Builder since(Instant value) {
@@ -235,7 +235,7 @@ public record EventQuery(
     }
 
     public Builder verbs(String... value) {
-      return verbs(Set.of(value));
+      return verbs(Set.copyOf(Arrays.asList(value)));
     }
 
     public Builder apiGroup(String value) {
@@ -299,7 +299,7 @@ public record EventQuery(
     }
 
     public Builder responseCodes(Integer... value) {
-      return responseCodes(Set.of(value));
+      return responseCodes(Set.copyOf(Arrays.asList(value)));
     }
 
     public Builder levels(Set<Level> value) {

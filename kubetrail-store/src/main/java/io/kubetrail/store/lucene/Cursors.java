@@ -2,7 +2,6 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.PageCursor;
-import org.apache.lucene.search.FieldDoc;
 
 /**
  * Search cursors: the order, then the last hit's sort values ({@code requestReceivedTimestamp} in
@@ -13,15 +12,15 @@ final class Cursors {
   private Cursors() {}
 
   static PageCursor encode(EventQuery.Order order, long received, long seq) {
-    return new PageCursor(prefix(order) + received + "." + seq);
+    return new PageCursor(String.valueOf(prefix(order)) + received + "." + seq);
   }
 
   /**
-   * The search-after position of a cursor.
+   * The sort values a cursor continues after.
    *
    * @throws IllegalArgumentException when it is not a cursor of this store, or of another order
    */
-  static FieldDoc decode(PageCursor cursor, EventQuery.Order order) {
+  static Object[] decode(PageCursor cursor, EventQuery.Order order) {
     String token = cursor.token();
     char prefix = token.charAt(0);
     if (prefix != 'n' && prefix != 'o') {
@@ -38,9 +37,7 @@ final class Cursors {
     try {
       long received = Long.parseLong(token.substring(1, dot));
       long seq = Long.parseLong(token.substring(dot + 1));
-      // Ties on every sort value are impossible (seq is unique), so the doc id only needs to
-      // exclude the cursor's own event.
-      return new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {received, seq});
+      return new Object[] {received, seq};
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a search cursor: " + token, e);
     }

@@ -419,9 +419,17 @@ final class LuceneStore implements AuditStore {
     EventQuery.Order order = query.order();
     Sort sort =
         order == EventQuery.Order.NEWEST_FIRST ? Queries.NEWEST_FIRST : Queries.OLDEST_FIRST;
-    FieldDoc afterDoc = after.map(c -> Cursors.decode(c, order)).orElse(null);
+    Object[] afterValues = after.map(c -> Cursors.decode(c, order)).orElse(null);
     IndexSearcher searcher = acquire();
     try {
+      int maxDoc = searcher.getIndexReader().maxDoc();
+      if (maxDoc == 0) {
+        return new SearchPage(List.of(), Optional.empty());
+      }
+      // Ties on every sort value are impossible (seq is unique), so the doc id only needs to
+      // exclude the cursor's own event: any id does, as long as it exists.
+      FieldDoc afterDoc =
+          afterValues == null ? null : new FieldDoc(maxDoc - 1, Float.NaN, afterValues);
       // One extra hit tells whether there is a next page.
       TopFieldDocs docs =
           afterDoc == null
