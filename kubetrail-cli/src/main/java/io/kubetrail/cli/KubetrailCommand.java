@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
       StateCommand.class,
       HistoryCommand.class,
       SnapshotCommand.class,
+      SimulateCommand.class,
     })
+    subcommands = {picocli.CommandLine.HelpCommand.class, SimulateCommand.class})
 final class KubetrailCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
