@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       SimulateCommand.class,
     })
-    subcommands = {picocli.CommandLine.HelpCommand.class, SimulateCommand.class})
 final class KubetrailCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
