@@ -12,6 +12,13 @@ import picocli.CommandLine.Command;
     subcommands = {
       SimulateCommand.class,
       PolicyCommand.class,
+      IngestCommand.class,
+      SearchCommand.class,
+      VerifyCommand.class,
+      PruneCommand.class,
+      SnapshotCommand.class,
+      StateCommand.class,
+      HistoryCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 final class KubetrailCommand implements Runnable {

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# End-to-end ingest benchmark, all on this machine in one run, on the same simulated audit log:
+#   1. OpenSearch (single node, 2 GB heap) bulk-indexing it as Calico stores audit events;
+#   2. `kubetrail ingest` into a fresh embedded store, in a 512 MB heap;
+#   3. Jackson parsing it and nothing else (the JMH DecodeBenchmark), the ceiling for any ingest.
+# Idempotent: downloads, the build and the audit log are reused; every measurement starts afresh.
+#
+# Settings (environment): EVENTS (200000), SEED (42), OPENSEARCH_VERSION (2.19.6),
+# OPENSEARCH_PORT (9250), OPENSEARCH_USER (kubetrail-bench; created when running as root),
+# SKIP_OPENSEARCH=1, SKIP_JMH=1.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+work="$root/bench/target/ingest"
+results="$root/bench/results"
+EVENTS="${EVENTS:-200000}"
+SEED="${SEED:-42}"
+OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-2.19.6}"
+OPENSEARCH_PORT="${OPENSEARCH_PORT:-9250}"
+OPENSEARCH_USER="${OPENSEARCH_USER:-kubetrail-bench}"
+CLUSTER=bench
+cli_jar="$root/kubetrail-cli/target/kubetrail.jar"
+bench_jar="$root/bench/target/benchmarks.jar"
+log="$work/audit.log"
+mkdir -p "$work" "$results"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+seconds_since() { echo "$(date +%s.%N) - $1" | bc -l; }
+rate() { echo "scale=0; $1 / $2" | bc -l; }
+
+build() {
+  say "building kubetrail and the benchmarks"
+  (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true -pl kubetrail-cli,bench -am package)
+}
+
+make_log() {
+  if [ -f "$log" ] && [ "$(wc -l < "$log")" -ge "$EVENTS" ]; then
+    return
+  fi
+  say "simulating a cluster: $EVENTS audit events (seed $SEED)"
+  java -jar "$cli_jar" simulate --steps "$EVENTS" --seed "$SEED" > "$work/simulated.log"
+  local have
+  have=$(wc -l < "$work/simulated.log")
+  if [ "$have" -lt "$EVENTS" ]; then
+    echo "simulate wrote $have events, fewer than $EVENTS; raise --steps in $0" >&2
+    exit 1
+  fi
+  head -n "$EVENTS" "$work/simulated.log" > "$log"
+  rm -f "$work/simulated.log"
+}
+
+log_stats() {
+  local bytes
+  bytes=$(stat -c %s "$log")
+  echo "$EVENTS events, $bytes bytes, $((bytes / EVENTS)) bytes per event on average"
+}
+
+# --- OpenSearch -------------------------------------------------------------------------------
+os_home="$work/opensearch-$OPENSEARCH_VERSION"
+os_url="http://127.0.0.1:$OPENSEARCH_PORT"
+
+as_opensearch_user() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u "$OPENSEARCH_USER" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+install_opensearch() {
+  if [ ! -x "$os_home/bin/opensearch" ]; then
+    say "fetching OpenSearch $OPENSEARCH_VERSION (integ-test zip) from Maven Central"
+    (cd "$root" && mvn -B -q dependency:copy \
+      -Dartifact="org.opensearch.distribution.integ-test-zip:opensearch:$OPENSEARCH_VERSION:zip" \
+      -DoutputDirectory="$work")
+    unzip -q -o "$work/opensearch-$OPENSEARCH_VERSION.zip" -d "$work"
+  fi
+  # OpenSearch refuses to run as root.
+  if [ "$(id -u)" -eq 0 ]; then
+    id "$OPENSEARCH_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$OPENSEARCH_USER"
+    chown -R "$OPENSEARCH_USER" "$os_home"
+  fi
+}
+
+stop_opensearch() {
+  local pidfile="$work/opensearch.pid"
+  if [ -f "$pidfile" ]; then
+    local pid
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    fi
+    rm -f "$pidfile"
+  fi
+}
+
+start_opensearch() {
+  stop_opensearch
+  rm -rf "$work/os-data" "$work/os-logs"
+  mkdir -p "$work/os-data" "$work/os-logs"
+  [ "$(id -u)" -ne 0 ] || chown "$OPENSEARCH_USER" "$work/os-data" "$work/os-logs" "$work"
+  say "starting OpenSearch on $os_url (heap 2 GB)"
+  local java_home
+  java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  as_opensearch_user env OPENSEARCH_JAVA_HOME="$java_home" OPENSEARCH_JAVA_OPTS="-Xms2g -Xmx2g" \
+    "$os_home/bin/opensearch" -d -p "$work/opensearch.pid" \
+    -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 -Ehttp.port="$OPENSEARCH_PORT" \
+    -Epath.data="$work/os-data" -Epath.logs="$work/os-logs"
+  for _ in $(seq 1 120); do
+    if curl -fsS "$os_url/_cluster/health?wait_for_status=green&timeout=1s" >/dev/null 2>&1; then
+      return
+    fi
+    sleep 1
+  done
+  echo "OpenSearch did not turn green in 2 minutes; see $work/os-logs" >&2
+  exit 1
+}
+
+bench_opensearch() {
+  install_opensearch
+  start_opensearch
+  trap stop_opensearch EXIT
+  local index="tigera_secure_ee_audit_kube.$CLUSTER.$(date -u +%Y%m%d)"
+  curl -fsS -XPUT "$os_url/$index" -H 'Content-Type: application/json' \
+    --data-binary @"$here/opensearch-index.json" >/dev/null
+  say "OpenSearch: bulk-indexing $EVENTS events (5,000 per request, 2 in flight)"
+  local start
+  start=$(date +%s.%N)
+  java -cp "$bench_jar" io.kubetrail.bench.OpenSearchBulkLoader "$os_url" "$index" "$log" "$CLUSTER" 5000 2 >&2
+  curl -fsS -XPOST "$os_url/$index/_refresh" >/dev/null
+  os_seconds=$(seconds_since "$start")
+  local count
+  count=$(curl -fsS "$os_url/$index/_count" | sed -E 's/.*"count":([0-9]+).*/\1/')
+  [ "$count" -eq "$EVENTS" ] || { echo "OpenSearch holds $count documents, expected $EVENTS" >&2; exit 1; }
+  os_rate=$(rate "$EVENTS" "$os_seconds")
+  os_disk=$(du -sb "$work/os-data" | cut -f1)
+  stop_opensearch
+  trap - EXIT
+}
+
+# --- kubetrail ----------------------------------------------------------------------------------
+bench_kubetrail() {
+  rm -rf "$work/store"
+  say "kubetrail: ingesting $EVENTS events into a fresh store (-Xmx512m)"
+  local start
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$work/kubetrail.rss" \
+    java -Xmx512m -jar "$cli_jar" ingest --store "$work/store" --cluster "$CLUSTER" "$log" >&2
+  kt_seconds=$(seconds_since "$start")
+  kt_rate=$(rate "$EVENTS" "$kt_seconds")
+  kt_rss_kb=$(tail -n 1 "$work/kubetrail.rss")
+  kt_disk=$(du -sb "$work/store" | cut -f1)
+}
+
+# --- Jackson parse-only -------------------------------------------------------------------------
+bench_jackson() {
+  say "Jackson parse-only baseline (JMH DecodeBenchmark) on the same file"
+  java -jar "$bench_jar" 'DecodeBenchmark.jacksonParseOnly' -p file="$log" \
+    -f 1 -wi 2 -i 3 -tu s -rf json -rff "$work/jmh-decode.json" >&2
+  # JMH reports operations per second; one operation parses the whole file.
+  local files_per_s
+  files_per_s=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["primaryMetric"]["score"])' "$work/jmh-decode.json")
+  jackson_rate=$(echo "scale=0; $files_per_s * $EVENTS / 1" | bc -l)
+}
+
+main() {
+  build
+  make_log
+  os_rate=""; os_seconds=""; os_disk=""; jackson_rate=""
+  [ "${SKIP_OPENSEARCH:-0}" = 1 ] || bench_opensearch
+  bench_kubetrail
+  [ "${SKIP_JMH:-0}" = 1 ] || bench_jackson
+
+  report="$results/ingest-$(date -u +%Y%m%dT%H%M%SZ).txt"
+  {
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -n 1)"
+    echo "input:   $(log_stats)"
+    printf '%-34s %12s %10s %14s\n' "system" "events/s" "seconds" "on disk (MB)"
+    if [ -n "$os_rate" ]; then
+      printf '%-34s %12s %10.1f %14s\n' "OpenSearch $OPENSEARCH_VERSION (2 GB heap)" "$os_rate" "$os_seconds" "$((os_disk / 1048576))"
+    fi
+    printf '%-34s %12s %10.1f %14s\n' "kubetrail ingest (-Xmx512m)" "$kt_rate" "$kt_seconds" "$((kt_disk / 1048576))"
+    [ -z "$jackson_rate" ] || printf '%-34s %12s\n' "Jackson parse only" "$jackson_rate"
+    echo "kubetrail peak RSS: $((kt_rss_kb / 1024)) MB"
+    [ -z "$os_rate" ] || echo "kubetrail / OpenSearch: $(echo "scale=1; $kt_rate / $os_rate" | bc -l)x (goal: at least 5x)"
+    [ -z "$jackson_rate" ] || echo "kubetrail / Jackson parse-only: $(echo "scale=0; 100 * $kt_rate / $jackson_rate" | bc -l)% (goal: at least 50%)"
+  } | tee "$report"
+  echo "(saved in $report)" >&2
+}
+
+# Sourcing this file only defines the steps (handy for running one of them).
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Query latency over a large store (5 million events by default):
+#   1. builds the store from simulated clusters, one chunk at a time, each chunk a cluster of its
+#      own, every ingest in a 512 MB heap; resumable: finished chunks are never redone, and a chunk
+#      cut short is ingested again (the store keeps each event once);
+#   2. measures p50/p90/p99 of object history and of the first page of filtered searches.
+#
+# Settings (environment): EVENTS (5000000), CHUNK (500000), SEED (1000), QUERIES (2000).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+work="$root/bench/target/query"
+results="$root/bench/results"
+EVENTS="${EVENTS:-5000000}"
+CHUNK="${CHUNK:-500000}"
+SEED="${SEED:-1000}"
+QUERIES="${QUERIES:-2000}"
+cli_jar="$root/kubetrail-cli/target/kubetrail.jar"
+bench_jar="$root/bench/target/benchmarks.jar"
+store="$work/store"
+mkdir -p "$work" "$results"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+build() {
+  say "building kubetrail and the benchmarks"
+  (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true -pl kubetrail-cli,bench -am package)
+}
+
+build_store() {
+  local chunks=$(((EVENTS + CHUNK - 1) / CHUNK))
+  for i in $(seq 0 $((chunks - 1))); do
+    local done_marker="$work/chunk-$i.done"
+    if [ -f "$done_marker" ]; then
+      continue
+    fi
+    say "chunk $((i + 1)) of $chunks: simulating $CHUNK events as cluster sim-$i and ingesting them"
+    local start
+    start=$(date +%s)
+    java -jar "$cli_jar" simulate --steps "$CHUNK" --seed "$((SEED + i))" \
+      | head -n "$CHUNK" \
+      | java -Xmx512m -jar "$cli_jar" ingest --store "$store" --cluster "sim-$i" - >&2
+    echo "$(( $(date +%s) - start )) s" > "$done_marker"
+  done
+}
+
+measure() {
+  say "measuring query latency ($QUERIES queries of each kind, after warm-up)"
+  local report="$results/query-$(date -u +%Y%m%dT%H%M%SZ).txt"
+  {
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -n 1)"
+    echo "store on disk: $(du -sh "$store" | cut -f1)"
+    java -Xmx1g -cp "$bench_jar" io.kubetrail.bench.IngestQueryLatency "$store" "$QUERIES" 42
+  } | tee "$report"
+  echo "(saved in $report)" >&2
+}
+
+main() {
+  build
+  build_store
+  measure
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

@@ -1,0 +1,189 @@
+package io.kubetrail.cli;
+
+import io.kubetrail.collect.AuditFiles;
+import io.kubetrail.collect.IngestFailedException;
+import io.kubetrail.collect.IngestOptions;
+import io.kubetrail.collect.IngestSummary;
+import io.kubetrail.collect.Ingester;
+import io.kubetrail.event.DecodeResult;
+import io.kubetrail.policy.LoadedPolicy;
+import io.kubetrail.policy.PolicyEvaluator;
+import io.kubetrail.policy.PolicyException;
+import io.kubetrail.policy.PolicyLoader;
+import io.kubetrail.store.AuditStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kubetrail ingest}: audit logs into the store. */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Reads audit logs into the store: JSON Lines, EventList documents, gzip-compressed or not.",
+      "A directory stands for its audit files, oldest first (kube-audit-<time>.log[.gz] before"
+          + " kube-audit.log). Ingesting again is safe: events already stored are counted as"
+          + " duplicates, and a file read before resumes where it stopped, even once rotated.",
+      "Secret values are stored only as sha256 hashes, unless --no-redact.",
+      "Exit status: 0 when every record was stored, 1 when some were rejected (listed on"
+          + " standard error), 2 on usage errors or when the store fails."
+    })
+final class IngestCommand implements Callable<Integer> {
+  private static final String STDIN = "-";
+
+  @Spec CommandSpec spec;
+
+  /** Standard input; tests replace it. */
+  InputStream stdinStream = System.in;
+
+  @Mixin StoreOptionsMixin store;
+
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      defaultValue = IngestOptions.DEFAULT_CLUSTER,
+      description = "The cluster the events came from (default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "An audit policy (audit.k8s.io Policy): keep each event as kube-apiserver would have"
+              + " logged it under this policy, and drop what it would not have logged.")
+  Optional<Path> policy;
+
+  @Option(
+      names = "--no-redact",
+      description = "Store Secret data and stringData values as they are, not as sha256 hashes.")
+  boolean noRedact;
+
+  @Mixin DecodeOptions decode;
+
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "1..*",
+      description = "Audit log files or directories; - reads standard input.")
+  List<String> paths;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    IngestOptions options = options(err);
+    boolean stdin = paths.equals(List.of(STDIN));
+    if (!stdin && paths.contains(STDIN)) {
+      throw new UsageException("- (standard input) cannot be combined with other paths");
+    }
+    List<Path> files = stdin ? List.of() : files();
+    if (!stdin && files.isEmpty()) {
+      err.println("warning: no audit files found in " + String.join(", ", paths));
+      return ExitCodes.OK;
+    }
+    StoreIngestProgress progress =
+        new StoreIngestProgress(err, System.console() != null, System::nanoTime);
+    IngestSummary summary;
+    try (AuditStore target = store.openForWriting()) {
+      Ingester ingester = new Ingester(target, options);
+      try {
+        summary =
+            stdin
+                ? ingester.ingest(stdinStream, "<stdin>", progress)
+                : ingester.ingest(files, progress);
+      } finally {
+        progress.finish();
+      }
+    } catch (IngestFailedException e) {
+      printSummary(out, err, e.committed());
+      err.println("error: " + e.getMessage());
+      err.println("Every batch stored before the failure is complete; ingest again to resume.");
+      return ExitCodes.USAGE;
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    printSummary(out, err, summary);
+    return summary.clean() ? ExitCodes.OK : ExitCodes.REJECTED;
+  }
+
+  private IngestOptions options(PrintWriter err) {
+    IngestOptions.Builder options =
+        IngestOptions.builder().redactSecrets(!noRedact).limits(decode.limits());
+    try {
+      options.cluster(cluster);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--cluster: " + e.getMessage(), e);
+    }
+    if (policy.isPresent()) {
+      options.policy(PolicyEvaluator.of(loadPolicy(policy.get(), err).policy()));
+    }
+    return options.build();
+  }
+
+  private static LoadedPolicy loadPolicy(Path file, PrintWriter err) {
+    try {
+      LoadedPolicy loaded = PolicyLoader.load(file);
+      loaded.warnings().forEach(w -> err.println("warning: " + w));
+      return loaded;
+    } catch (NoSuchFileException e) {
+      throw new UsageException("--policy: no such file: " + file, e);
+    } catch (IOException e) {
+      throw new UsageException("--policy: cannot read " + file + ": " + e.getMessage(), e);
+    } catch (PolicyException e) {
+      throw new UsageException(
+          "--policy: " + file + " is not a valid audit policy:\n" + e.getMessage(), e);
+    }
+  }
+
+  private List<Path> files() {
+    try {
+      return AuditFiles.expand(paths.stream().map(Path::of).toList());
+    } catch (NoSuchFileException e) {
+      throw new UsageException("no such file or directory: " + e.getFile(), e);
+    } catch (IOException e) {
+      throw new UsageException("cannot list " + String.join(", ", paths) + ": " + e, e);
+    }
+  }
+
+  private static void printSummary(PrintWriter out, PrintWriter err, IngestSummary s) {
+    for (DecodeResult.Rejected rejected : s.firstRejections()) {
+      err.println(rejected);
+    }
+    long unlisted = s.malformed() - s.firstRejections().size();
+    if (unlisted > 0) {
+      err.printf(Locale.ROOT, "... and %,d more malformed records%n", unlisted);
+    }
+    err.flush();
+    out.printf(
+        Locale.ROOT,
+        "read %,d records from %,d %s: %,d stored, %,d duplicates, %,d filtered by policy,"
+            + " %,d malformed%n",
+        s.read(),
+        s.files(),
+        s.files() == 1 ? "source" : "sources",
+        s.stored(),
+        s.duplicates(),
+        s.filtered(),
+        s.malformed());
+    if (s.resumedFiles() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "%,d %s resumed where an earlier ingest stopped%n",
+          s.resumedFiles(),
+          s.resumedFiles() == 1 ? "file" : "files");
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,54 @@
+package io.kubetrail.collect;
+
+import io.kubetrail.store.SourceCheckpoint;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where reading a JSON Lines file stopped: the file's identity and the byte offset (in its
+ * decompressed content) just past the last record stored, with that record's line number.
+ *
+ * <p>A file is identified by its first line (at most {@value #FINGERPRINT_BYTES} bytes of it), not
+ * by its name: an audit line holds an auditID and timestamps, so it is unique in practice, and it
+ * stays the same when lumberjack renames the active file at rotation or compresses it to {@code
+ * .gz}, and when the file grows. So ingesting a directory again resumes each file where it stopped,
+ * whatever it is called by then.
+ */
+record FileCheckpoint(String sourceId, long offset, long line) {
+  static final int FINGERPRINT_BYTES = 4096;
+  private static final String PREFIX = "file:sha256:";
+  private static final Pattern POSITION = Pattern.compile("offset=(\\d+) line=(\\d+)");
+
+  /** The source id of a file whose first non-blank line is {@code firstLine}. */
+  static String sourceId(byte[] firstLine) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(firstLine, 0, Math.min(firstLine.length, FINGERPRINT_BYTES));
+      return PREFIX + HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  SourceCheckpoint toCheckpoint() {
+    return new SourceCheckpoint("offset=" + offset + " line=" + line);
+  }
+
+  /** The checkpoint as stored, or empty when it is not one of ours. */
+  static Optional<FileCheckpoint> parse(String sourceId, SourceCheckpoint stored) {
+    Matcher m = POSITION.matcher(stored.position());
+    if (!sourceId.startsWith(PREFIX) || !m.matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new FileCheckpoint(sourceId, Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}
