@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Store a kubectl listing as a snapshot of the cluster at time T, e.g. the output of",
+      "Store a kubectl listing as a snapshot of the cluster at time T.",
+      "For example the output of:",
       "  kubectl get pods,namespaces,serviceaccounts,endpoints,networkpolicies -A -o json",
       "JSON or YAML; a List, a typed list or single objects. Items that are not Kubernetes"
           + " objects are reported and skipped (exit code 1)."

@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
       "Show the objects a cluster had at a time: the latest snapshot at or before it, plus every"
           + " stored change up to it.",
       "JSON output: {\"at\": T, \"objects\": {\"<resource>\": [\"<namespace>/<name>\" or"
-          + " \"<name>\", ...]}}, sorted; resources of named API groups are keyed"
-          + " <plural>.<group>. --full adds \"bodies\": {\"<resource>\": {\"<namespace>/<name>\":"
+          + " \"<name>\", ...]}}, sorted, keyed by plural (--resource plural.group picks one API"
+          + " group). --full adds \"bodies\": {\"<resource>\": {\"<namespace>/<name>\":"
           + " <object>}}."
     })
 final class StateCommand implements Callable<Integer> {
@@ -159,25 +159,30 @@ final class StateCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * The JSON contract keys objects by plural alone, as kubectl users name them. The same plural in
+   * two groups (networkpolicies in extensions and networking.k8s.io name one stored object) merges
+   * into one sorted, de-duplicated list; for {@code --full}, the most recently modified body wins.
+   */
   private ObjectNode tree(ObjectMapper m, List<LiveObject> selected) {
-    SortedMap<String, List<LiveObject>> byType = new TreeMap<>();
+    SortedMap<String, SortedMap<String, LiveObject>> byPlural = new TreeMap<>();
     for (LiveObject o : selected) {
-      byType.computeIfAbsent(o.key().type().qualifiedName(), k -> new ArrayList<>()).add(o);
+      byPlural
+          .computeIfAbsent(o.key().type().resource(), k -> new TreeMap<>())
+          .merge(o.key().namespacedName(), o, (a, b) -> a.modified().isAfter(b.modified()) ? a : b);
     }
     ObjectNode root = m.createObjectNode();
     root.put("at", at.toString());
     ObjectNode objects = root.putObject("objects");
-    for (Map.Entry<String, List<LiveObject>> e : byType.entrySet()) {
+    for (Map.Entry<String, SortedMap<String, LiveObject>> e : byPlural.entrySet()) {
       ArrayNode names = objects.putArray(e.getKey());
-      e.getValue().stream().map(o -> o.key().namespacedName()).sorted().forEach(names::add);
+      e.getValue().keySet().forEach(names::add);
     }
     if (full) {
       ObjectNode bodies = root.putObject("bodies");
-      for (Map.Entry<String, List<LiveObject>> e : byType.entrySet()) {
+      for (Map.Entry<String, SortedMap<String, LiveObject>> e : byPlural.entrySet()) {
         ObjectNode ofType = bodies.putObject(e.getKey());
-        for (LiveObject o : e.getValue()) {
-          ofType.set(o.key().namespacedName(), o.body());
-        }
+        e.getValue().forEach((name, o) -> ofType.set(name, o.body()));
       }
     }
     return root;

@@ -238,7 +238,7 @@ class StateCommandTest {
                 {"at": "2024-05-01T10:00:10Z",
                  "objects": {
                    "namespaces": ["app"],
-                   "networkpolicies.networking.k8s.io": ["app/deny"],
+                   "networkpolicies": ["app/deny"],
                    "nodes": ["n1"],
                    "pods": ["app/web-x1"]}}
                 """));
@@ -269,8 +269,7 @@ class StateCommandTest {
             "--resource",
             "networkpolicies.networking.k8s.io",
             "--full");
-    JsonNode body =
-        JSON.readTree(np.out()).at("/bodies/networkpolicies.networking.k8s.io/app~1deny");
+    JsonNode body = JSON.readTree(np.out()).at("/bodies/networkpolicies/app~1deny");
     assertThat(body.at("/spec/policyTypes/0").asText()).isEqualTo("Ingress");
   }
 
