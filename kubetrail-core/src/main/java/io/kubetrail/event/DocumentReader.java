@@ -67,6 +67,12 @@ final class DocumentReader {
   private int itemIndex;
   private long recordLine;
   private boolean inItem;
+  private long itemStart;
+  private long itemLineStart;
+  // Where the last item read ends: nothing before it is read again after an error.
+  private long lastItemEnd;
+  private long lastItemEndLine;
+  private boolean spannedLines;
 
   private boolean capturing;
   private long capturedTo;
@@ -86,6 +92,14 @@ final class DocumentReader {
   }
 
   /**
+   * Whether the last document read to its end spread over more than one line; after a document that
+   * could not be read, what the source was taken for before it.
+   */
+  boolean spannedLines() {
+    return spannedLines;
+  }
+
+  /**
    * Starts reading the document that begins at the input's current position.
    *
    * @param jsonLines whether the source reads as JSON Lines, which decides where reading resumes
@@ -93,6 +107,8 @@ final class DocumentReader {
    */
   void start(boolean jsonLines) throws IOException {
     this.jsonLines = jsonLines;
+    // Unless the document is read to its end, it says nothing new about the source's shape.
+    this.spannedLines = !jsonLines;
     parser = factory.createNonBlockingByteArrayParser();
     feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     docStart = in.consumed();
@@ -108,6 +124,8 @@ final class DocumentReader {
     itemIndex = 0;
     recordLine = docLine;
     inItem = false;
+    lastItemEnd = docStart;
+    lastItemEndLine = docLine;
     capturing = false;
     state = State.ROOT;
     feed();
@@ -210,19 +228,32 @@ final class DocumentReader {
       return null;
     }
     int index = itemIndex++;
-    long line = currentLine();
+    JsonLocation at = parser.currentLocation();
+    long line = docLine + at.getLineNr() - 1;
     recordLine = line;
+    itemStart = docStart + at.getByteOffset() - 1;
+    itemLineStart = at.getLineNr() <= 1 ? docLineStart : itemStart + 1 - (at.getColumnNr() - 1);
     inItem = true;
     String where = "items[" + index + "]: ";
+    if (t == JsonToken.START_ARRAY) {
+      // Not a list of events after all (or lines that only look like one, such as a stray "["
+      // before JSON Lines): rather than walk it, whatever it holds, start over from the next line
+      // that can start a document.
+      return abandon("expected an Event object, got array", parser.currentLocation());
+    }
     if (t != JsonToken.START_OBJECT) {
       skip(t, 1);
+      lastItemEnd = here();
+      lastItemEndLine = currentLine();
       inItem = false;
       recordLine = docLine;
       return rejected(line, where + "expected an Event object, got " + typeName(t));
     }
     startCapture(here() - 1);
     skip(t, 1);
-    flushCapture(here());
+    lastItemEnd = here();
+    lastItemEndLine = currentLine();
+    flushCapture(lastItemEnd);
     capturing = false;
     inItem = false;
     recordLine = docLine;
@@ -375,6 +406,7 @@ final class DocumentReader {
     long end = docStart + loc.getByteOffset();
     long line = docLine + loc.getLineNr() - 1;
     long lineStart = loc.getLineNr() == 1 ? docLineStart : end - (loc.getColumnNr() - 1);
+    spannedLines = line != docLine;
     close();
     in.reposition(end, line, lineStart);
   }
@@ -398,14 +430,24 @@ final class DocumentReader {
     long errorLineStart =
         loc.getLineNr() <= 1 ? docLineStart : errorAt - Math.max(loc.getColumnNr() - 1, 0);
     boolean atEnd = endFed;
+    Resync.Point record =
+        inItem
+            ? new Resync.Point(itemStart, recordLine, itemLineStart)
+            : new Resync.Point(docStart, docLine, docLineStart);
+    Resync.Point scanFrom =
+        inItem || itemIndex == 0
+            ? record
+            : new Resync.Point(lastItemEnd, lastItemEndLine, lastItemEnd);
     close();
-    if (atEnd) {
-      in.reposition(errorAt, errorLine, errorLineStart);
-      return rejected(line, what);
-    }
     String tail =
         Resync.resume(
-            in, jsonLines, docStart, docLine, docLineStart, errorAt, errorLine, errorLineStart);
+            in,
+            jsonLines,
+            atEnd,
+            docStart,
+            record,
+            scanFrom,
+            new Resync.Point(errorAt, errorLine, errorLineStart));
     return rejected(line, what + tail);
   }
 
