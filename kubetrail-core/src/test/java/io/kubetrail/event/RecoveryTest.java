@@ -193,6 +193,40 @@ class RecoveryTest {
   }
 
   @Test
+  void aCutOffDocumentDoesNotSwallowTheOneAfterIt() {
+    String cut = "{\n  \"kind\": \"Event\",\n  \"verb\":\n";
+    String b = pretty(v1Event("b"));
+    String text = cut + b + "\n" + pretty(v1Event("c")) + "\n";
+
+    List<DecodeResult> results = readAll(text);
+
+    assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("b", "c");
+    assertThat(rejections(results))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.position().line()).isEqualTo(1);
+              assertThat(r.reason())
+                  .endsWith("; reading resumes at line 4, where a new document starts");
+            });
+  }
+
+  @Test
+  void aCutOffDocumentThatStillParsesGivesBackWhatItSwallowed() {
+    String text = "{\n  \"kind\": \"Event\",\n  \"verb\":\n" + pretty(v1Event("b")) + "\n}\n";
+
+    List<DecodeResult> results = readAll(text);
+
+    assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("b");
+    assertThat(rejections(results))
+        .extracting(DecodeResult.Rejected::toString)
+        .first()
+        .asString()
+        .startsWith("<test>:1: verb: expected string, got object")
+        .endsWith("; reading resumes at line 4, where a new document starts");
+  }
+
+  @Test
   void valuesBackToBackOnOneLineAreAllRead() {
     List<DecodeResult> results = readAll(A + B + "\n" + pretty(v1Event("c")) + A + "\n");
 
