@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,11 @@ final class EventDecoder {
           + ", "
           + JsonSupport.quote(V1ALPHA1);
   private static final int MAX_EDITS = 8;
+  private static final byte[] QUOTED_V1 = ("\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] API_VERSION_AFTER =
+      (",\"apiVersion\":\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] API_VERSION_BEFORE =
+      ("\"apiVersion\":\"" + V1 + "\",").getBytes(StandardCharsets.UTF_8);
   private static final Level[] LEVEL_VALUES = Level.values();
   private static final Stage[] STAGE_VALUES = Stage.values();
 
@@ -109,21 +115,19 @@ final class EventDecoder {
   private int stageNullEnd;
   // Deprecated timestamps: parsed when read, but only an error when the conversion needs them.
   private boolean hasTimestamp;
-  private Instant timestamp;
-  private String badTimestamp;
+  private final DeferredText timestamp = new DeferredText();
   private boolean hasMetadata;
   private boolean hasCreationTimestamp;
-  private Instant creationTimestamp;
-  private String badCreationTimestamp;
+  private final DeferredText creationTimestamp = new DeferredText();
   private Map<String, String> annotations;
 
   // Raw JSON edits for a conversion: replace [start, end) with text; start == end inserts.
   private final int[] editStart = new int[MAX_EDITS];
   private final int[] editEnd = new int[MAX_EDITS];
-  private final String[] editText = new String[MAX_EDITS];
+  private final byte[][] editText = new byte[MAX_EDITS][];
   private int edits;
-  private Instant lastFormattedTime;
-  private String lastFormatted;
+  private final TimeField receivedTimes = new TimeField("requestReceivedTimestamp");
+  private final TimeField stageTimes = new TimeField("stageTimestamp");
 
   // Ids of the Event's fields (indexes into the names given to eventFields).
   private static final int F_KIND = 0;
@@ -430,10 +434,8 @@ final class EventDecoder {
     stageTime = null;
     stageNullStart = -1;
     hasTimestamp = false;
-    timestamp = null;
     hasMetadata = false;
     hasCreationTimestamp = false;
-    creationTimestamp = null;
     annotations = Map.of();
     edits = 0;
   }
@@ -528,8 +530,7 @@ final class EventDecoder {
           // v1beta1/v1alpha1: the request-received time, second precision.
           if (t != JsonToken.VALUE_NULL) {
             hasTimestamp = true;
-            timestamp = lenientTimestamp(p, t, "timestamp");
-            badTimestamp = timestamp == null ? p.getText() : null;
+            timestamp.keep(p, t, "timestamp");
           }
           break;
         case F_METADATA:
@@ -857,8 +858,7 @@ final class EventDecoder {
       if (field == 0) {
         if (v != JsonToken.VALUE_NULL) {
           hasCreationTimestamp = true;
-          creationTimestamp = lenientTimestamp(p, v, "metadata.creationTimestamp");
-          badCreationTimestamp = creationTimestamp == null ? p.getText() : null;
+          creationTimestamp.keep(p, v, "metadata.creationTimestamp");
         }
       } else {
         p.skipChildren();
@@ -889,13 +889,12 @@ final class EventDecoder {
     // hand-converted logs that kept only the deprecated fields still decode.
     boolean derivedReceived = false;
     if (requestReceived == null && hasTimestamp) {
-      requestReceived = deprecatedTime(timestamp, badTimestamp, "timestamp");
+      requestReceived = timestamp.parse("timestamp");
       derivedReceived = true;
     }
     boolean derivedStage = false;
     if (stageTime == null && hasCreationTimestamp) {
-      stageTime =
-          deprecatedTime(creationTimestamp, badCreationTimestamp, "metadata.creationTimestamp");
+      stageTime = creationTimestamp.parse("metadata.creationTimestamp");
       derivedStage = true;
     }
     checkRequired();
@@ -963,13 +962,38 @@ final class EventDecoder {
         raw);
   }
 
-  private static Instant deprecatedTime(Instant parsed, String badText, String path)
-      throws InvalidField {
-    if (parsed == null) {
-      throw new InvalidField(
-          path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(badText));
+  /**
+   * The text of a deprecated timestamp, kept without building a String and parsed only when the
+   * conversion needs it: v1 events that still carry one must not pay, nor fail, for it.
+   */
+  private static final class DeferredText {
+    private final char[] chars = new char[64];
+    private int length;
+    private String longText;
+
+    void keep(JsonParser p, JsonToken t, String path) throws IOException, InvalidField {
+      if (t != JsonToken.VALUE_STRING) {
+        p.skipChildren();
+        throw typeError(path, "string", t);
+      }
+      length = p.getTextLength();
+      if (length <= chars.length) {
+        System.arraycopy(p.getTextCharacters(), p.getTextOffset(), chars, 0, length);
+        longText = null;
+      } else {
+        longText = p.getText();
+      }
     }
-    return parsed;
+
+    Instant parse(String path) throws InvalidField {
+      Instant t = longText == null ? Rfc3339.parse(chars, 0, length) : null;
+      if (t == null) {
+        String text = longText != null ? longText : new String(chars, 0, length);
+        throw new InvalidField(
+            path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(text));
+      }
+      return t;
+    }
   }
 
   private void checkRequired() throws InvalidField {
@@ -1006,33 +1030,33 @@ final class EventDecoder {
       boolean splitRefVersion,
       String refGroup,
       String refVersion) {
-    String v1 = "\"" + V1 + "\"";
     if (apiVersionStart >= 0) {
       if (!apiVersion.equals(V1)) {
-        edit(apiVersionStart, apiVersionEnd, v1);
+        edit(apiVersionStart, apiVersionEnd, QUOTED_V1);
       }
     } else if (kindEnd >= 0) {
-      edit(kindEnd, kindEnd, ",\"apiVersion\":" + v1);
+      edit(kindEnd, kindEnd, API_VERSION_AFTER);
     } else {
       // Right after the opening brace; the object has at least the required fields after it.
-      edit(valueStart + 1, valueStart + 1, "\"apiVersion\":" + v1 + ",");
+      edit(valueStart + 1, valueStart + 1, API_VERSION_BEFORE);
     }
     // Fields the conversion adds go last, where v1 keeps its timestamps; a null one is replaced.
     int closingBrace = valueEnd - 1;
     if (derivedReceived) {
-      String value = "\"" + formatMicros(requestReceived) + "\"";
       if (requestReceivedNullStart >= 0) {
-        edit(requestReceivedNullStart, requestReceivedNullEnd, value);
+        edit(
+            requestReceivedNullStart,
+            requestReceivedNullEnd,
+            receivedTimes.quoted(requestReceived));
       } else {
-        edit(closingBrace, closingBrace, ",\"requestReceivedTimestamp\":" + value);
+        edit(closingBrace, closingBrace, receivedTimes.field(requestReceived));
       }
     }
     if (derivedStage) {
-      String value = "\"" + formatMicros(stageTime) + "\"";
       if (stageNullStart >= 0) {
-        edit(stageNullStart, stageNullEnd, value);
+        edit(stageNullStart, stageNullEnd, stageTimes.quoted(stageTime));
       } else {
-        edit(closingBrace, closingBrace, ",\"stageTimestamp\":" + value);
+        edit(closingBrace, closingBrace, stageTimes.field(stageTime));
       }
     }
     if (splitRefVersion) {
@@ -1041,29 +1065,48 @@ final class EventDecoder {
       text.write("\"apiGroup\":");
       JsonSupport.appendJsonString(text, refGroup);
       text.write(",");
-      edit(
-          objectRefVersionNameStart,
-          objectRefVersionNameStart,
-          new String(text.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+      edit(objectRefVersionNameStart, objectRefVersionNameStart, text.toByteArray());
       text.reset(Integer.MAX_VALUE);
       JsonSupport.appendJsonString(text, refVersion);
-      edit(
-          objectRefVersionStart,
-          objectRefVersionEnd,
-          new String(text.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+      edit(objectRefVersionStart, objectRefVersionEnd, text.toByteArray());
     }
   }
 
-  // Converted events come in runs with the same second-precision times.
-  private String formatMicros(Instant t) {
-    if (!t.equals(lastFormattedTime)) {
-      lastFormatted = Rfc3339.formatMicros(t);
-      lastFormattedTime = t;
+  /**
+   * The text of one timestamp field a conversion adds, for the last time seen: converted events
+   * come in runs with the same second-precision times.
+   */
+  private static final class TimeField {
+    private final String name;
+    private Instant last;
+    private byte[] quoted;
+    private byte[] field;
+
+    TimeField(String name) {
+      this.name = name;
     }
-    return lastFormatted;
+
+    byte[] quoted(Instant t) {
+      update(t);
+      return quoted;
+    }
+
+    byte[] field(Instant t) {
+      update(t);
+      return field;
+    }
+
+    private void update(Instant t) {
+      if (!t.equals(last)) {
+        String value = "\"" + Rfc3339.formatMicros(t) + "\"";
+        quoted = value.getBytes(StandardCharsets.UTF_8);
+        field = (",\"" + name + "\":" + value).getBytes(StandardCharsets.UTF_8);
+        last = t;
+      }
+    }
   }
 
-  private void edit(int start, int end, String text) {
+  private void edit(int start, int end, byte[] text) {
     int i = edits++;
     // Keep edits ordered by position (insertion sort; there are at most a handful).
     while (i > 0 && editStart[i - 1] > start) {
@@ -1095,7 +1138,7 @@ final class EventDecoder {
     int at = valueStart;
     for (int i = 0; i < edits; i++) {
       copy(src, srcBase + at, srcBase + editStart[i], compact);
-      sink.write(editText[i]);
+      sink.write(editText[i], 0, editText[i].length);
       at = editEnd[i];
     }
     copy(src, srcBase + at, srcBase + valueEnd, compact);
