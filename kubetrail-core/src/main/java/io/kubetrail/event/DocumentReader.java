@@ -16,9 +16,8 @@ import java.io.IOException;
  * the source a chunk at a time, so an EventList of any size is read item by item; each item's bytes
  * are collected (without whitespace) up to the event size limit and decoded on their own.
  *
- * <p>A syntax error, or nesting too deep to walk, ends the document: the reader reports it and
- * resumes at the next line that starts with {@code '{'} (a new document in pretty-printed or JSON
- * Lines output), or gives up on the rest of the source when there is none.
+ * <p>A syntax error, or nesting too deep to walk, ends the document: the reader reports it, with
+ * the items read so far kept, and {@link Resync} decides where reading resumes.
  */
 final class DocumentReader {
   private enum State {
@@ -72,6 +71,7 @@ final class DocumentReader {
   // Where the last item read ends: nothing before it is read again after an error.
   private long lastItemEnd;
   private long lastItemEndLine;
+  private long lastItemEndLineStart;
   private boolean spannedLines;
 
   private boolean capturing;
@@ -126,6 +126,7 @@ final class DocumentReader {
     inItem = false;
     lastItemEnd = docStart;
     lastItemEndLine = docLine;
+    lastItemEndLineStart = docLineStart;
     capturing = false;
     state = State.ROOT;
     feed();
@@ -243,16 +244,14 @@ final class DocumentReader {
     }
     if (t != JsonToken.START_OBJECT) {
       skip(t, 1);
-      lastItemEnd = here();
-      lastItemEndLine = currentLine();
+      itemEnded();
       inItem = false;
       recordLine = docLine;
       return rejected(line, where + "expected an Event object, got " + typeName(t));
     }
     startCapture(here() - 1);
     skip(t, 1);
-    lastItemEnd = here();
-    lastItemEndLine = currentLine();
+    itemEnded();
     flushCapture(lastItemEnd);
     capturing = false;
     inItem = false;
@@ -378,12 +377,16 @@ final class DocumentReader {
     fedEnd = in.absolute(end);
   }
 
-  private long here() {
-    return docStart + parser.currentLocation().getByteOffset();
+  private void itemEnded() {
+    JsonLocation at = parser.currentLocation();
+    lastItemEnd = docStart + at.getByteOffset();
+    lastItemEndLine = docLine + at.getLineNr() - 1;
+    lastItemEndLineStart =
+        at.getLineNr() <= 1 ? docLineStart : lastItemEnd - (at.getColumnNr() - 1);
   }
 
-  private long currentLine() {
-    return docLine + parser.currentLocation().getLineNr() - 1;
+  private long here() {
+    return docStart + parser.currentLocation().getByteOffset();
   }
 
   private void startCapture(long from) {
@@ -437,7 +440,7 @@ final class DocumentReader {
     Resync.Point scanFrom =
         inItem || itemIndex == 0
             ? record
-            : new Resync.Point(lastItemEnd, lastItemEndLine, lastItemEnd);
+            : new Resync.Point(lastItemEnd, lastItemEndLine, lastItemEndLineStart);
     close();
     String tail =
         Resync.resume(
