@@ -453,10 +453,13 @@ final class EventDecoder {
           break;
         case F_API_VERSION:
           if (t == JsonToken.VALUE_STRING) {
-            apiVersionStart = tokenStart(p);
             if (textEquals(p, V1)) {
+              // Stays as it is: where it stands matters only to a conversion's edits.
               apiVersion = V1;
-            } else if (textEquals(p, V1BETA1)) {
+              break;
+            }
+            apiVersionStart = tokenStart(p);
+            if (textEquals(p, V1BETA1)) {
               apiVersion = V1BETA1;
             } else if (textEquals(p, V1ALPHA1)) {
               apiVersion = V1ALPHA1;
@@ -783,7 +786,9 @@ final class EventDecoder {
     hasObjectRef = true;
     int field = FieldNames.start();
     while ((field = objectRefFields.next(p, field)) != FieldNames.END) {
-      int nameStart = field == API_VERSION ? tokenStart(p) : -1;
+      // Where objectRef.apiVersion stands matters only to a v1alpha1 conversion's edits.
+      boolean mayBeAlpha = apiVersion == null || apiVersion.equals(V1ALPHA1);
+      int nameStart = field == API_VERSION && mayBeAlpha ? tokenStart(p) : -1;
       JsonToken v = p.nextToken();
       switch (field) {
         case RESOURCE:
@@ -803,7 +808,7 @@ final class EventDecoder {
           break;
         case API_VERSION:
           objectRef[API_VERSION] = string(p, v, "objectRef.apiVersion");
-          if (objectRef[API_VERSION] != null) {
+          if (objectRef[API_VERSION] != null && mayBeAlpha) {
             objectRefVersionNameStart = nameStart;
             objectRefVersionStart = tokenStart(p);
             objectRefVersionEnd = end(p);
@@ -902,7 +907,10 @@ final class EventDecoder {
     String refGroup = objectRef[API_GROUP];
     String refVersion = objectRef[API_VERSION];
     boolean splitRefVersion = false;
-    if (version.equals(V1ALPHA1) && refVersion != null && refGroup == null) {
+    if (version.equals(V1ALPHA1)
+        && refVersion != null
+        && refGroup == null
+        && objectRefVersionNameStart >= 0) {
       // v1alpha1 objectRef.apiVersion is "group/version"; plain "v1" is the core group.
       int slash = refVersion.lastIndexOf('/');
       if (slash >= 0) {
@@ -997,6 +1005,15 @@ final class EventDecoder {
   }
 
   private void checkRequired() throws InvalidField {
+    if (auditID != null
+        && stage != null
+        && verb != null
+        && level != null
+        && requestURI != null
+        && requestReceived != null
+        && stageTime != null) {
+      return;
+    }
     StringBuilder missing = null;
     int count = 0;
     String[] names = {
@@ -1030,7 +1047,7 @@ final class EventDecoder {
       boolean splitRefVersion,
       String refGroup,
       String refVersion) {
-    if (apiVersionStart >= 0) {
+    if (apiVersion != null) {
       if (!apiVersion.equals(V1)) {
         edit(apiVersionStart, apiVersionEnd, QUOTED_V1);
       }
