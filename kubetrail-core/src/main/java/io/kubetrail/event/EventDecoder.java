@@ -333,7 +333,19 @@ final class EventDecoder {
       String inheritedVersion,
       boolean listAllowed)
       throws IOException {
-    JsonLocation startLocation = p.currentTokenLocation();
+    return decode(p, p.currentTokenLocation(), src, srcBase, minify, inheritedVersion, listAllowed);
+  }
+
+  /** As above, given where the value's first token is. */
+  Outcome decode(
+      JsonParser p,
+      JsonLocation startLocation,
+      byte[] src,
+      int srcBase,
+      boolean minify,
+      String inheritedVersion,
+      boolean listAllowed)
+      throws IOException {
     try {
       return decodeValue(
           p,

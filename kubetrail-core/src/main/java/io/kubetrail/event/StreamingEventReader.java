@@ -142,7 +142,7 @@ final class StreamingEventReader extends AuditEventReader {
     long recordLineStart = lineStart(start);
     EventDecoder.Outcome outcome;
     try {
-      outcome = events.decode(window, in.array(), windowStart, false, null, true);
+      outcome = events.decode(window, start, in.array(), windowStart, false, null, true);
     } catch (JsonProcessingException e) {
       JsonLocation at = location(e);
       boolean pastWindow =
