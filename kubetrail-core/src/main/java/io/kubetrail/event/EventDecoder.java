@@ -53,7 +53,7 @@ final class EventDecoder {
     /**
      * An event.
      *
-     * @param end where the value ends, relative to where decoding started
+     * @param end where the value ends, as the parser counts (from the start of its input)
      * @param multiLine whether the value spans lines
      */
     record Decoded(AuditEvent event, int end, boolean multiLine) implements Outcome {}
@@ -61,8 +61,8 @@ final class EventDecoder {
     /**
      * A value that is not a valid event.
      *
-     * @param end where the value ends, relative to where decoding started; -1 when the value could
-     *     not be read to its end (a nesting limit stopped the parser, which cannot go on)
+     * @param end where the value ends, as the parser counts; -1 when the value could not be read to
+     *     its end (a nesting limit stopped the parser, which cannot go on)
      * @param multiLine whether the value spans lines
      */
     record Invalid(String reason, int end, boolean multiLine) implements Outcome {}
@@ -113,7 +113,7 @@ final class EventDecoder {
   private Instant stageTime;
   private int stageNullStart;
   private int stageNullEnd;
-  // Deprecated timestamps: parsed when read, but only an error when the conversion needs them.
+  // Deprecated timestamps: kept when read, parsed only when a conversion needs them.
   private boolean hasTimestamp;
   private final DeferredText timestamp = new DeferredText();
   private boolean hasMetadata;
