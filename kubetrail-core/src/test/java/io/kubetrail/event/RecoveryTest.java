@@ -98,6 +98,19 @@ class RecoveryTest {
   }
 
   @Test
+  void controlCharactersInBadInputAreEscapedInTheReason() {
+    List<DecodeResult> results = readAll("ab\u0001\u001bcd\n" + A + "\n");
+
+    assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("a");
+    assertThat(rejections(results))
+        .singleElement()
+        .extracting(DecodeResult.Rejected::reason)
+        .asString()
+        .doesNotContain("\u0001", "\u001b")
+        .contains("\\u0001");
+  }
+
+  @Test
   void aBrokenDocumentIsSkippedToTheNextOne() {
     String broken = pretty(v1Event("broken")).replace("\"verb\" :", "\"verb\"");
     String text = pretty(v1Event("a")) + "\n" + broken + "\n" + pretty(v1Event("b")) + "\n";
