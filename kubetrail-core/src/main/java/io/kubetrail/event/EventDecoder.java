@@ -437,8 +437,10 @@ final class EventDecoder {
     user = null;
     impersonatedUser = null;
     sourceIPs = List.of();
-    hasObjectRef = false;
-    Arrays.fill(objectRef, null);
+    if (hasObjectRef) {
+      Arrays.fill(objectRef, null);
+      hasObjectRef = false;
+    }
     objectRefVersionNameStart = -1;
     hasResponseCode = false;
     requestReceived = null;
@@ -687,13 +689,21 @@ final class EventDecoder {
     if (v == JsonToken.END_ARRAY) {
       return List.of();
     }
+    // Immutable lists straight away for the usual one or two items (a source IP, a user's
+    // groups), so that the records' List.copyOf has nothing to copy.
     String first = element(p, v, path, 0);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first);
     }
+    String second = element(p, v, path, 1);
+    v = p.nextToken();
+    if (v == JsonToken.END_ARRAY) {
+      return List.of(first, second);
+    }
     ArrayList<String> items = new ArrayList<>(4);
     items.add(first);
+    items.add(second);
     for (; v != JsonToken.END_ARRAY; v = p.nextToken()) {
       items.add(element(p, v, path, items.size()));
     }
