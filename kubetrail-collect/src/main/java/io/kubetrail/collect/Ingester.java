@@ -315,7 +315,7 @@ public final class Ingester {
       }
       events.add(
           new StoredEvent(
-              options.cluster(), ObjectNames.of(event.json()), options.clock().instant(), event));
+              options.cluster(), ObjectNames.of(event), options.clock().instant(), event));
       eventBytes += event.json().length();
     }
 

@@ -3,8 +3,11 @@ package io.kubetrail.collect;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.RawJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code name} every stored event carries, by Calico's rule: {@code
@@ -20,8 +23,21 @@ public final class ObjectNames {
   public static final String NONE = "-";
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final byte[] RESPONSE_OBJECT =
+      "\"responseObject\"".getBytes(StandardCharsets.US_ASCII);
 
   private ObjectNames() {}
+
+  /**
+   * The name of the object {@code event} is about, or {@value #NONE}. Equal to {@code
+   * of(event.json())}, but an event without a response body (most are) needs no second parse.
+   */
+  public static String of(AuditEvent event) {
+    if (!contains(event.json().unsafeBytes(), RESPONSE_OBJECT)) {
+      return event.objectRef().map(ObjectReference::name).filter(n -> !n.isEmpty()).orElse(NONE);
+    }
+    return of(event.json());
+  }
 
   /** The name of the object {@code event} is about, or {@value #NONE}. */
   public static String of(RawJson event) {
@@ -70,6 +86,23 @@ public final class ObjectNames {
       return detailsName;
     }
     return refName.isEmpty() ? NONE : refName;
+  }
+
+  private static boolean contains(byte[] text, byte[] word) {
+    byte first = word[0];
+    outer:
+    for (int i = 0, last = text.length - word.length; i <= last; i++) {
+      if (text[i] != first) {
+        continue;
+      }
+      for (int j = 1; j < word.length; j++) {
+        if (text[i + j] != word[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /**
