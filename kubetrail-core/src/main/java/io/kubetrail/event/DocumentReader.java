@@ -58,6 +58,7 @@ final class DocumentReader {
   private long docLineStart;
   private long fedEnd;
   private boolean endFed;
+  private boolean jsonLines;
 
   private String kind;
   private String listVersion;
@@ -84,8 +85,14 @@ final class DocumentReader {
     return state != State.DONE;
   }
 
-  /** Starts reading the document that begins at the input's current position. */
-  void start() throws IOException {
+  /**
+   * Starts reading the document that begins at the input's current position.
+   *
+   * @param jsonLines whether the source reads as JSON Lines, which decides where reading resumes
+   *     after a syntax error (see {@link Resync})
+   */
+  void start(boolean jsonLines) throws IOException {
+    this.jsonLines = jsonLines;
     parser = factory.createNonBlockingByteArrayParser();
     feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     docStart = in.consumed();
@@ -383,46 +390,23 @@ final class DocumentReader {
 
   private DecodeResult abandon(String what, JsonLocation loc) throws IOException {
     long line = recordLine;
+    if (inItem) {
+      what = "items[" + (itemIndex - 1) + "]: " + what;
+    }
     long errorAt = Math.min(Math.max(docStart + loc.getByteOffset(), in.consumed()), fedEnd);
     long errorLine = docLine + loc.getLineNr() - 1;
     long errorLineStart =
         loc.getLineNr() <= 1 ? docLineStart : errorAt - Math.max(loc.getColumnNr() - 1, 0);
     boolean atEnd = endFed;
     close();
-    in.reposition(errorAt, errorLine, errorLineStart);
     if (atEnd) {
+      in.reposition(errorAt, errorLine, errorLineStart);
       return rejected(line, what);
     }
-    long resumed = resynchronise(errorLine, errorLineStart);
     String tail =
-        resumed > 0
-            ? "; skipped to line " + resumed + ", where the next document starts"
-            : "; no document starts after it, so the rest of the input is skipped";
+        Resync.resume(
+            in, jsonLines, docStart, docLine, docLineStart, errorAt, errorLine, errorLineStart);
     return rejected(line, what + tail);
-  }
-
-  /**
-   * Moves to the next line starting with {@code '{'}: the error's own line when it begins the
-   * next document (a truncated JSON Lines record followed by a good one), else a later one.
-   *
-   * @return that line, or -1 at the end of the source
-   */
-  private long resynchronise(long errorLine, long errorLineStart) throws IOException {
-    if (errorLine > docLine && in.byteAt(errorLineStart) == '{') {
-      in.reposition(errorLineStart, errorLine, errorLineStart);
-      return errorLine;
-    }
-    in.skipLine();
-    while (true) {
-      int b = in.peek();
-      if (b < 0) {
-        return -1;
-      }
-      if (b == '{') {
-        return in.line();
-      }
-      in.skipLine();
-    }
   }
 
   private String describe(JsonProcessingException e, JsonLocation where) {

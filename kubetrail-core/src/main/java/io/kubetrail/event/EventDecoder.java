@@ -1,6 +1,7 @@
 package io.kubetrail.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -38,6 +39,8 @@ final class EventDecoder {
           + ", "
           + JsonSupport.quote(V1ALPHA1);
   private static final int MAX_EDITS = 8;
+  private static final Level[] LEVEL_VALUES = Level.values();
+  private static final Stage[] STAGE_VALUES = Stage.values();
 
   /** What decoding one JSON value came to. */
   sealed interface Outcome {
@@ -45,16 +48,18 @@ final class EventDecoder {
      * An event.
      *
      * @param end where the value ends, relative to where decoding started
+     * @param multiLine whether the value spans lines
      */
-    record Decoded(AuditEvent event, int end) implements Outcome {}
+    record Decoded(AuditEvent event, int end, boolean multiLine) implements Outcome {}
 
     /**
      * A value that is not a valid event.
      *
      * @param end where the value ends, relative to where decoding started; -1 when the value could
-     *     not be read to its end (a nesting limit stopped the parser)
+     *     not be read to its end (a nesting limit stopped the parser, which cannot go on)
+     * @param multiLine whether the value spans lines
      */
-    record Invalid(String reason, int end) implements Outcome {}
+    record Invalid(String reason, int end, boolean multiLine) implements Outcome {}
 
     /** An EventList (or a JSON array of events), which the caller reads item by item. */
     record ListFound() implements Outcome {}
@@ -102,9 +107,14 @@ final class EventDecoder {
   private Instant stageTime;
   private int stageNullStart;
   private int stageNullEnd;
-  private String timestamp;
+  // Deprecated timestamps: parsed when read, but only an error when the conversion needs them.
+  private boolean hasTimestamp;
+  private Instant timestamp;
+  private String badTimestamp;
   private boolean hasMetadata;
-  private String creationTimestamp;
+  private boolean hasCreationTimestamp;
+  private Instant creationTimestamp;
+  private String badCreationTimestamp;
   private Map<String, String> annotations;
 
   // Raw JSON edits for a conversion: replace [start, end) with text; start == end inserts.
@@ -112,8 +122,78 @@ final class EventDecoder {
   private final int[] editEnd = new int[MAX_EDITS];
   private final String[] editText = new String[MAX_EDITS];
   private int edits;
+  private Instant lastFormattedTime;
+  private String lastFormatted;
 
-  // Indexes into objectRef.
+  // Ids of the Event's fields (indexes into the names given to eventFields).
+  private static final int F_KIND = 0;
+  private static final int F_API_VERSION = 1;
+  private static final int F_LEVEL = 2;
+  private static final int F_AUDIT_ID = 3;
+  private static final int F_STAGE = 4;
+  private static final int F_REQUEST_URI = 5;
+  private static final int F_VERB = 6;
+  private static final int F_USER = 7;
+  private static final int F_IMPERSONATED_USER = 8;
+  private static final int F_SOURCE_IPS = 9;
+  private static final int F_USER_AGENT = 10;
+  private static final int F_OBJECT_REF = 11;
+  private static final int F_RESPONSE_STATUS = 12;
+  private static final int F_REQUEST_RECEIVED = 13;
+  private static final int F_STAGE_TIMESTAMP = 14;
+  private static final int F_ANNOTATIONS = 15;
+  private static final int F_TIMESTAMP = 16;
+  private static final int F_METADATA = 17;
+
+  private final FieldNames eventFields =
+      new FieldNames(
+          "kind",
+          "apiVersion",
+          "level",
+          "auditID",
+          "stage",
+          "requestURI",
+          "verb",
+          "user",
+          "impersonatedUser",
+          "sourceIPs",
+          "userAgent",
+          "objectRef",
+          "responseStatus",
+          "requestReceivedTimestamp",
+          "stageTimestamp",
+          "annotations",
+          // v1beta1 and v1alpha1 only
+          "timestamp",
+          "metadata",
+          // not modelled, but named so that the guesses cover them
+          "requestObject",
+          "responseObject");
+
+  // Ids of a UserInfo's fields.
+  private static final int U_USERNAME = 0;
+  private static final int U_UID = 1;
+  private static final int U_GROUPS = 2;
+  private static final int U_EXTRA = 3;
+  private final FieldNames userFields = new FieldNames("username", "uid", "groups", "extra");
+  private final FieldNames impersonatedUserFields =
+      new FieldNames("username", "uid", "groups", "extra");
+
+  private final FieldNames objectRefFields =
+      new FieldNames(
+          "resource",
+          "namespace",
+          "name",
+          "uid",
+          "apiGroup",
+          "apiVersion",
+          "resourceVersion",
+          "subresource");
+  private final FieldNames statusFields =
+      new FieldNames("code", "metadata", "status", "message", "reason", "details");
+  private final FieldNames metadataFields = new FieldNames("creationTimestamp");
+
+  // Indexes into objectRef, and ids of its fields.
   private static final int RESOURCE = 0;
   private static final int NAMESPACE = 1;
   private static final int NAME = 2;
@@ -203,47 +283,90 @@ final class EventDecoder {
   }
 
   /**
-   * Decodes the JSON value in {@code src[start, end)}; trailing content after the value is left for
-   * the caller (see {@link Outcome.Decoded#end()}).
+   * Decodes the JSON value in {@code src[start, end)} with a parser of its own; trailing content
+   * after the value is left for the caller (see {@link Outcome.Decoded#end()}, relative to {@code
+   * start}).
    *
-   * @param minify whether the raw JSON must drop insignificant whitespace (otherwise it is the
-   *     value's bytes exactly, when no conversion rewrites it)
-   * @param inheritedVersion the apiVersion of the enclosing EventList, or null
-   * @param listAllowed whether an EventList is acceptable here
    * @throws com.fasterxml.jackson.core.JsonProcessingException when the text is not JSON
    */
   Outcome decode(
       byte[] src, int start, int end, boolean minify, String inheritedVersion, boolean listAllowed)
       throws IOException {
     try (JsonParser p = factory.createParser(src, start, end - start)) {
-      try {
-        return decode(p, src, start, minify, inheritedVersion, listAllowed);
-      } catch (StreamConstraintsException e) {
-        int depth = p.getParsingContext().getNestingDepth();
-        if (depth > limits.maxNestingDepth()) {
-          return new Outcome.Invalid(limits.tooDeep(depth), -1);
-        }
-        throw e;
+      if (p.nextToken() == null) {
+        return new Outcome.Invalid("no JSON value: expected an Event", 0, false);
       }
+      return decode(p, src, start, minify, inheritedVersion, listAllowed);
     }
   }
 
-  private Outcome decode(
+  /** A parser for a run of values in {@code src[start, end)}, to hand to {@link #decode}. */
+  JsonParser parser(byte[] src, int start, int end) throws IOException {
+    return factory.createParser(src, start, end - start);
+  }
+
+  /**
+   * Decodes the value whose first token {@code p} has just returned, reading to its end. Offsets in
+   * the outcome are the parser's, that is relative to {@code srcBase}, where the parser's input
+   * starts in {@code src}.
+   *
+   * @param minify whether the raw JSON must drop insignificant whitespace even when the value sits
+   *     on one line (a value spread over lines always loses it); otherwise the raw JSON is the
+   *     value's bytes exactly, unless a conversion rewrites it
+   * @param inheritedVersion the apiVersion of the enclosing EventList, or null
+   * @param listAllowed whether an EventList (or an array of events) is acceptable here
+   * @throws com.fasterxml.jackson.core.JsonProcessingException when the text is not JSON; the
+   *     parser cannot be used any further
+   */
+  Outcome decode(
       JsonParser p,
       byte[] src,
-      int start,
+      int srcBase,
       boolean minify,
       String inheritedVersion,
       boolean listAllowed)
       throws IOException {
-    JsonToken t = p.nextToken();
+    JsonLocation startLocation = p.currentTokenLocation();
+    try {
+      return decodeValue(
+          p,
+          src,
+          srcBase,
+          (int) startLocation.getByteOffset(),
+          startLocation.getLineNr(),
+          minify,
+          inheritedVersion,
+          listAllowed);
+    } catch (StreamConstraintsException e) {
+      int depth = p.getParsingContext().getNestingDepth();
+      if (depth > limits.maxNestingDepth()) {
+        return new Outcome.Invalid(limits.tooDeep(depth), -1, false);
+      }
+      throw e;
+    }
+  }
+
+  private Outcome decodeValue(
+      JsonParser p,
+      byte[] src,
+      int srcBase,
+      int valueStart,
+      int startLine,
+      boolean minify,
+      String inheritedVersion,
+      boolean listAllowed)
+      throws IOException {
+    JsonToken t = p.currentToken();
     if (t != JsonToken.START_OBJECT) {
       if (t == JsonToken.START_ARRAY && listAllowed) {
         return new Outcome.ListFound();
       }
       p.skipChildren();
+      JsonLocation end = p.currentLocation();
       return new Outcome.Invalid(
-          "expected an Event object, got " + JsonSupport.typeName(t), end(p));
+          "expected an Event object, got " + JsonSupport.typeName(t),
+          (int) end.getByteOffset(),
+          end.getLineNr() != startLine);
     }
     reset();
     try {
@@ -254,16 +377,22 @@ final class EventDecoder {
           break;
         }
       }
-      return new Outcome.Invalid(e.getMessage(), end(p));
+      JsonLocation end = p.currentLocation();
+      return new Outcome.Invalid(
+          e.getMessage(), (int) end.getByteOffset(), end.getLineNr() != startLine);
     }
     if (kind != null && kind.equals("EventList")) {
       return new Outcome.ListFound();
     }
-    int valueEnd = end(p);
+    JsonLocation end = p.currentLocation();
+    int valueEnd = (int) end.getByteOffset();
+    boolean multiLine = end.getLineNr() != startLine;
     try {
-      return new Outcome.Decoded(build(src, start, valueEnd, minify, inheritedVersion), valueEnd);
+      AuditEvent event =
+          build(src, srcBase, valueStart, valueEnd, minify || multiLine, inheritedVersion);
+      return new Outcome.Decoded(event, valueEnd, multiLine);
     } catch (InvalidField e) {
-      return new Outcome.Invalid(e.getMessage(), valueEnd);
+      return new Outcome.Invalid(e.getMessage(), valueEnd, multiLine);
     }
   }
 
@@ -297,76 +426,81 @@ final class EventDecoder {
     requestReceivedNullStart = -1;
     stageTime = null;
     stageNullStart = -1;
+    hasTimestamp = false;
     timestamp = null;
     hasMetadata = false;
+    hasCreationTimestamp = false;
     creationTimestamp = null;
     annotations = Map.of();
     edits = 0;
   }
 
   private void readFields(JsonParser p, boolean listAllowed) throws IOException, InvalidField {
-    String name;
-    while ((name = p.nextFieldName()) != null) {
+    int field = FieldNames.start();
+    while ((field = eventFields.next(p, field)) != FieldNames.END) {
       JsonToken t = p.nextToken();
-      switch (name) {
-        case "kind":
+      switch (field) {
+        case F_KIND:
           readKind(p, t, listAllowed);
           if (kind != null && kind.equals("EventList")) {
             return;
           }
           break;
-        case "apiVersion":
+        case F_API_VERSION:
           if (t == JsonToken.VALUE_STRING) {
             apiVersionStart = tokenStart(p);
-            apiVersion = p.getText();
-            apiVersionEnd = end(p);
-            if (!apiVersion.equals(V1)
-                && !apiVersion.equals(V1BETA1)
-                && !apiVersion.equals(V1ALPHA1)) {
+            if (textEquals(p, V1)) {
+              apiVersion = V1;
+            } else if (textEquals(p, V1BETA1)) {
+              apiVersion = V1BETA1;
+            } else if (textEquals(p, V1ALPHA1)) {
+              apiVersion = V1ALPHA1;
+            } else {
               throw new InvalidField(
                   "apiVersion: expected one of "
                       + VERSIONS
                       + ", got "
-                      + JsonSupport.quote(apiVersion));
+                      + JsonSupport.quote(p.getText()));
             }
+            apiVersionEnd = end(p);
           } else if (t != JsonToken.VALUE_NULL) {
             throw typeError("apiVersion", "string", t);
           }
           break;
-        case "level":
+        case F_LEVEL:
           level = readLevel(p, t);
           break;
-        case "auditID":
+        case F_AUDIT_ID:
           auditID = string(p, t, "auditID");
           break;
-        case "stage":
+        case F_STAGE:
           stage = readStage(p, t);
           break;
-        case "requestURI":
+        case F_REQUEST_URI:
           requestURI = string(p, t, "requestURI");
           break;
-        case "verb":
+        case F_VERB:
           verb = string(p, t, "verb");
           break;
-        case "user":
-          user = readUser(p, t, "user");
+        case F_USER:
+          user = readUser(p, t, "user", userFields);
           break;
-        case "impersonatedUser":
-          impersonatedUser = readUser(p, t, "impersonatedUser");
+        case F_IMPERSONATED_USER:
+          impersonatedUser = readUser(p, t, "impersonatedUser", impersonatedUserFields);
           break;
-        case "sourceIPs":
+        case F_SOURCE_IPS:
           sourceIPs = stringArray(p, t, "sourceIPs");
           break;
-        case "userAgent":
+        case F_USER_AGENT:
           userAgent = string(p, t, "userAgent");
           break;
-        case "objectRef":
+        case F_OBJECT_REF:
           readObjectRef(p, t);
           break;
-        case "responseStatus":
+        case F_RESPONSE_STATUS:
           readResponseStatus(p, t);
           break;
-        case "requestReceivedTimestamp":
+        case F_REQUEST_RECEIVED:
           if (t == JsonToken.VALUE_NULL) {
             requestReceivedNullStart = tokenStart(p);
             requestReceivedNullEnd = end(p);
@@ -375,7 +509,7 @@ final class EventDecoder {
             requestReceived = timestamp(p, t, "requestReceivedTimestamp");
           }
           break;
-        case "stageTimestamp":
+        case F_STAGE_TIMESTAMP:
           if (t == JsonToken.VALUE_NULL) {
             stageNullStart = tokenStart(p);
             stageNullEnd = end(p);
@@ -384,14 +518,18 @@ final class EventDecoder {
             stageTime = timestamp(p, t, "stageTimestamp");
           }
           break;
-        case "annotations":
+        case F_ANNOTATIONS:
           annotations = stringMap(p, t, "annotations");
           break;
-        case "timestamp":
+        case F_TIMESTAMP:
           // v1beta1/v1alpha1: the request-received time, second precision.
-          timestamp = string(p, t, "timestamp");
+          if (t != JsonToken.VALUE_NULL) {
+            hasTimestamp = true;
+            timestamp = lenientTimestamp(p, t, "timestamp");
+            badTimestamp = timestamp == null ? p.getText() : null;
+          }
           break;
-        case "metadata":
+        case F_METADATA:
           // v1beta1/v1alpha1: ObjectMeta whose creationTimestamp is the stage time.
           readMetadata(p, t);
           break;
@@ -412,67 +550,85 @@ final class EventDecoder {
       p.skipChildren();
       throw typeError("kind", "string \"Event\"", t);
     }
-    String k = p.getText();
-    kindEnd = end(p);
-    if (k.equals("Event") || (listAllowed && k.equals("EventList"))) {
-      kind = k;
-      return;
+    if (textEquals(p, "Event")) {
+      kind = "Event";
+    } else if (listAllowed && textEquals(p, "EventList")) {
+      kind = "EventList";
+    } else {
+      throw new InvalidField(
+          "kind: expected string \"Event\", got " + JsonSupport.quote(p.getText()));
     }
-    throw new InvalidField("kind: expected string \"Event\", got " + JsonSupport.quote(k));
+    kindEnd = end(p);
   }
 
   private static Level readLevel(JsonParser p, JsonToken t) throws IOException, InvalidField {
-    String s = string(p, t, "level");
-    if (s == null) {
+    if (t == JsonToken.VALUE_NULL) {
       return null;
     }
-    switch (s) {
-      case "Metadata":
-        return Level.Metadata;
-      case "Request":
-        return Level.Request;
-      case "RequestResponse":
-        return Level.RequestResponse;
-      case "None":
-        return Level.None;
-      default:
-        throw new InvalidField(
-            "level: expected one of " + LEVELS + ", got " + JsonSupport.quote(s));
+    if (t != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      throw typeError("level", "string", t);
     }
+    for (Level l : LEVEL_VALUES) {
+      if (textEquals(p, l.name())) {
+        return l;
+      }
+    }
+    throw new InvalidField(
+        "level: expected one of " + LEVELS + ", got " + JsonSupport.quote(p.getText()));
   }
 
   private static Stage readStage(JsonParser p, JsonToken t) throws IOException, InvalidField {
-    String s = string(p, t, "stage");
-    if (s == null) {
+    if (t == JsonToken.VALUE_NULL) {
       return null;
     }
-    switch (s) {
-      case "ResponseComplete":
-        return Stage.ResponseComplete;
-      case "RequestReceived":
-        return Stage.RequestReceived;
-      case "ResponseStarted":
-        return Stage.ResponseStarted;
-      case "Panic":
-        return Stage.Panic;
-      default:
-        throw new InvalidField(
-            "stage: expected one of " + STAGES + ", got " + JsonSupport.quote(s));
+    if (t != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      throw typeError("stage", "string", t);
     }
+    for (Stage s : STAGE_VALUES) {
+      if (textEquals(p, s.name())) {
+        return s;
+      }
+    }
+    throw new InvalidField(
+        "stage: expected one of " + STAGES + ", got " + JsonSupport.quote(p.getText()));
+  }
+
+  // Compares the current string token with s without building a String.
+  private static boolean textEquals(JsonParser p, String s) throws IOException {
+    int len = p.getTextLength();
+    if (len != s.length()) {
+      return false;
+    }
+    char[] c = p.getTextCharacters();
+    int off = p.getTextOffset();
+    for (int i = 0; i < len; i++) {
+      if (c[off + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Instant timestamp(JsonParser p, JsonToken t, String path)
       throws IOException, InvalidField {
-    if (t != JsonToken.VALUE_STRING) {
-      p.skipChildren();
-      throw typeError(path, "string", t);
-    }
-    Instant parsed = Rfc3339.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    Instant parsed = lenientTimestamp(p, t, path);
     if (parsed == null) {
       throw new InvalidField(
           path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(p.getText()));
     }
     return parsed;
+  }
+
+  // A string that is not a timestamp gives null; anything but a string is a type error.
+  private static Instant lenientTimestamp(JsonParser p, JsonToken t, String path)
+      throws IOException, InvalidField {
+    if (t != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      throw typeError(path, "string", t);
+    }
+    return Rfc3339.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
   }
 
   private static String string(JsonParser p, JsonToken t, String path)
@@ -559,7 +715,7 @@ final class EventDecoder {
     return map == null ? Map.of() : Map.copyOf(map);
   }
 
-  private static UserInfo readUser(JsonParser p, JsonToken t, String path)
+  private static UserInfo readUser(JsonParser p, JsonToken t, String path, FieldNames fields)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return null;
@@ -569,20 +725,20 @@ final class EventDecoder {
     String uid = "";
     List<String> groups = List.of();
     Map<String, List<String>> extra = Map.of();
-    String name;
-    while ((name = p.nextFieldName()) != null) {
+    int field = FieldNames.start();
+    while ((field = fields.next(p, field)) != FieldNames.END) {
       JsonToken v = p.nextToken();
-      switch (name) {
-        case "username":
+      switch (field) {
+        case U_USERNAME:
           username = orEmpty(string(p, v, path + ".username"));
           break;
-        case "uid":
+        case U_UID:
           uid = orEmpty(string(p, v, path + ".uid"));
           break;
-        case "groups":
+        case U_GROUPS:
           groups = stringArray(p, v, path + ".groups");
           break;
-        case "extra":
+        case U_EXTRA:
           extra = readExtra(p, v, path + ".extra");
           break;
         default:
@@ -621,27 +777,27 @@ final class EventDecoder {
     }
     expectObject(p, t, "objectRef");
     hasObjectRef = true;
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      int nameStart = tokenStart(p);
+    int field = FieldNames.start();
+    while ((field = objectRefFields.next(p, field)) != FieldNames.END) {
+      int nameStart = field == API_VERSION ? tokenStart(p) : -1;
       JsonToken v = p.nextToken();
-      switch (name) {
-        case "resource":
+      switch (field) {
+        case RESOURCE:
           objectRef[RESOURCE] = string(p, v, "objectRef.resource");
           break;
-        case "namespace":
+        case NAMESPACE:
           objectRef[NAMESPACE] = string(p, v, "objectRef.namespace");
           break;
-        case "name":
+        case NAME:
           objectRef[NAME] = string(p, v, "objectRef.name");
           break;
-        case "uid":
+        case UID:
           objectRef[UID] = string(p, v, "objectRef.uid");
           break;
-        case "apiGroup":
+        case API_GROUP:
           objectRef[API_GROUP] = string(p, v, "objectRef.apiGroup");
           break;
-        case "apiVersion":
+        case API_VERSION:
           objectRef[API_VERSION] = string(p, v, "objectRef.apiVersion");
           if (objectRef[API_VERSION] != null) {
             objectRefVersionNameStart = nameStart;
@@ -649,10 +805,10 @@ final class EventDecoder {
             objectRefVersionEnd = end(p);
           }
           break;
-        case "resourceVersion":
+        case RESOURCE_VERSION:
           objectRef[RESOURCE_VERSION] = string(p, v, "objectRef.resourceVersion");
           break;
-        case "subresource":
+        case SUBRESOURCE:
           objectRef[SUBRESOURCE] = string(p, v, "objectRef.subresource");
           break;
         default:
@@ -667,10 +823,10 @@ final class EventDecoder {
       return;
     }
     expectObject(p, t, "responseStatus");
-    String name;
-    while ((name = p.nextFieldName()) != null) {
+    int field = FieldNames.start();
+    while ((field = statusFields.next(p, field)) != FieldNames.END) {
       JsonToken v = p.nextToken();
-      if (name.equals("code")) {
+      if (field == 0) {
         if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
           responseCode = p.getIntValue();
           hasResponseCode = true;
@@ -692,11 +848,15 @@ final class EventDecoder {
     }
     expectObject(p, t, "metadata");
     hasMetadata = true;
-    String name;
-    while ((name = p.nextFieldName()) != null) {
+    int field = FieldNames.start();
+    while ((field = metadataFields.next(p, field)) != FieldNames.END) {
       JsonToken v = p.nextToken();
-      if (name.equals("creationTimestamp")) {
-        creationTimestamp = string(p, v, "metadata.creationTimestamp");
+      if (field == 0) {
+        if (v != JsonToken.VALUE_NULL) {
+          hasCreationTimestamp = true;
+          creationTimestamp = lenientTimestamp(p, v, "metadata.creationTimestamp");
+          badCreationTimestamp = creationTimestamp == null ? p.getText() : null;
+        }
       } else {
         p.skipChildren();
       }
@@ -704,7 +864,12 @@ final class EventDecoder {
   }
 
   private AuditEvent build(
-      byte[] src, int start, int valueEnd, boolean minify, String inheritedVersion)
+      byte[] src,
+      int srcBase,
+      int valueStart,
+      int valueEnd,
+      boolean minify,
+      String inheritedVersion)
       throws InvalidField {
     String version;
     if (apiVersion != null) {
@@ -714,19 +879,20 @@ final class EventDecoder {
     } else {
       // Falco's and other hand-made samples often drop apiVersion; the deprecated fields betray
       // a v1beta1 event.
-      version = timestamp != null || hasMetadata ? V1BETA1 : V1;
+      version = hasTimestamp || hasMetadata ? V1BETA1 : V1;
     }
     // v1beta1 -> v1 conversion (kube-apiserver release-1.23, audit/v1beta1/conversion.go): the
     // deprecated fields fill the v1 ones when those are zero. Applied to any version, so that
     // hand-converted logs that kept only the deprecated fields still decode.
     boolean derivedReceived = false;
-    if (requestReceived == null && timestamp != null) {
-      requestReceived = deprecatedTime(timestamp, "timestamp");
+    if (requestReceived == null && hasTimestamp) {
+      requestReceived = deprecatedTime(timestamp, badTimestamp, "timestamp");
       derivedReceived = true;
     }
     boolean derivedStage = false;
-    if (stageTime == null && creationTimestamp != null) {
-      stageTime = deprecatedTime(creationTimestamp, "metadata.creationTimestamp");
+    if (stageTime == null && hasCreationTimestamp) {
+      stageTime =
+          deprecatedTime(creationTimestamp, badCreationTimestamp, "metadata.creationTimestamp");
       derivedStage = true;
     }
     checkRequired();
@@ -747,11 +913,20 @@ final class EventDecoder {
     boolean converted = !version.equals(V1) || derivedReceived || derivedStage;
     RawJson raw;
     if (!converted) {
-      raw = minify ? minified(src, start, valueEnd) : RawJson.of(src, start, valueEnd);
+      raw =
+          minify
+              ? minified(src, srcBase + valueStart, srcBase + valueEnd)
+              : RawJson.of(src, srcBase + valueStart, valueEnd - valueStart);
     } else {
       planConversion(
-          valueEnd, derivedReceived, derivedStage, splitRefVersion, refGroup, refVersion);
-      raw = rewritten(src, start, valueEnd);
+          valueStart,
+          valueEnd,
+          derivedReceived,
+          derivedStage,
+          splitRefVersion,
+          refGroup,
+          refVersion);
+      raw = rewritten(src, srcBase, valueStart, valueEnd);
     }
 
     Optional<ObjectReference> ref =
@@ -785,13 +960,13 @@ final class EventDecoder {
         raw);
   }
 
-  private static Instant deprecatedTime(String text, String path) throws InvalidField {
-    Instant t = Rfc3339.parse(text);
-    if (t == null) {
+  private static Instant deprecatedTime(Instant parsed, String badText, String path)
+      throws InvalidField {
+    if (parsed == null) {
       throw new InvalidField(
-          path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(text));
+          path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(badText));
     }
-    return t;
+    return parsed;
   }
 
   private void checkRequired() throws InvalidField {
@@ -821,6 +996,7 @@ final class EventDecoder {
   }
 
   private void planConversion(
+      int valueStart,
       int valueEnd,
       boolean derivedReceived,
       boolean derivedStage,
@@ -836,12 +1012,12 @@ final class EventDecoder {
       edit(kindEnd, kindEnd, ",\"apiVersion\":" + v1);
     } else {
       // Right after the opening brace; the object has at least the required fields after it.
-      edit(1, 1, "\"apiVersion\":" + v1 + ",");
+      edit(valueStart + 1, valueStart + 1, "\"apiVersion\":" + v1 + ",");
     }
     // Fields the conversion adds go last, where v1 keeps its timestamps; a null one is replaced.
     int closingBrace = valueEnd - 1;
     if (derivedReceived) {
-      String value = "\"" + Rfc3339.formatMicros(requestReceived) + "\"";
+      String value = "\"" + formatMicros(requestReceived) + "\"";
       if (requestReceivedNullStart >= 0) {
         edit(requestReceivedNullStart, requestReceivedNullEnd, value);
       } else {
@@ -849,7 +1025,7 @@ final class EventDecoder {
       }
     }
     if (derivedStage) {
-      String value = "\"" + Rfc3339.formatMicros(stageTime) + "\"";
+      String value = "\"" + formatMicros(stageTime) + "\"";
       if (stageNullStart >= 0) {
         edit(stageNullStart, stageNullEnd, value);
       } else {
@@ -875,6 +1051,15 @@ final class EventDecoder {
     }
   }
 
+  // Converted events come in runs with the same second-precision times.
+  private String formatMicros(Instant t) {
+    if (!t.equals(lastFormattedTime)) {
+      lastFormatted = Rfc3339.formatMicros(t);
+      lastFormattedTime = t;
+    }
+    return lastFormatted;
+  }
+
   private void edit(int start, int end, String text) {
     int i = edits++;
     // Keep edits ordered by position (insertion sort; there are at most a handful).
@@ -889,26 +1074,38 @@ final class EventDecoder {
     editText[i] = text;
   }
 
-  private RawJson minified(byte[] src, int start, int valueEnd) {
+  private RawJson minified(byte[] src, int from, int to) {
+    if (Minifier.certainlyCompact(src, from, to)) {
+      return RawJson.of(src, from, to - from);
+    }
     sink.reset(Integer.MAX_VALUE);
     minifier.reset();
-    minifier.append(src, start, start + valueEnd, sink);
+    minifier.append(src, from, to, sink);
     return RawJson.adopt(sink.toByteArray());
   }
 
-  // Applies the planned edits while minifying; every edit sits between tokens, outside strings.
-  private RawJson rewritten(byte[] src, int start, int valueEnd) {
+  // Applies the planned edits, minifying unless the value is compact already; every edit sits
+  // between tokens, outside strings.
+  private RawJson rewritten(byte[] src, int srcBase, int valueStart, int valueEnd) {
+    boolean compact = Minifier.certainlyCompact(src, srcBase + valueStart, srcBase + valueEnd);
     sink.reset(Integer.MAX_VALUE);
-    int at = 0;
+    int at = valueStart;
     for (int i = 0; i < edits; i++) {
-      minifier.reset();
-      minifier.append(src, start + at, start + editStart[i], sink);
+      copy(src, srcBase + at, srcBase + editStart[i], compact);
       sink.write(editText[i]);
       at = editEnd[i];
     }
-    minifier.reset();
-    minifier.append(src, start + at, start + valueEnd, sink);
+    copy(src, srcBase + at, srcBase + valueEnd, compact);
     return RawJson.adopt(sink.toByteArray());
+  }
+
+  private void copy(byte[] src, int from, int to, boolean compact) {
+    if (compact) {
+      sink.write(src, from, to - from);
+    } else {
+      minifier.reset();
+      minifier.append(src, from, to, sink);
+    }
   }
 
   private static String orEmpty(String s) {

@@ -105,42 +105,56 @@ final class InputBuffer {
   }
 
   /**
-   * Makes sure the line from {@link #pos()} is in the buffer.
+   * The end of the complete lines buffered from {@link #pos()} on (the index after the last {@code
+   * '\n'}), reading more when not even one line is buffered.
    *
-   * @return the index of its terminating {@code '\n'}, or the end of the data when the source ends
-   *     without one; -1 when the line is longer than the line limit (nothing is consumed: call
-   *     {@link #skipLine()})
+   * @return that index; the end of the data when the source ends without a line break; -1 when the
+   *     line at {@link #pos()} is longer than the line limit (nothing is consumed: call {@link
+   *     #skipLine()})
    */
-  int lineEnd() throws IOException {
-    int from = pos;
+  int windowEnd() throws IOException {
+    int scanned = 0;
     while (true) {
-      for (int i = from; i < limit; i++) {
+      for (int i = limit - 1; i >= pos + scanned; i--) {
         if (buf[i] == '\n') {
-          return contentLength(i) > maxLineBytes ? -1 : i;
+          return i + 1;
         }
       }
       if (limit - pos > (long) maxLineBytes + 1) {
         return -1;
       }
-      int scanned = limit - pos;
+      scanned = limit - pos;
       if (!fill(lineCapacity())) {
         if (!eof) {
           return -1;
         }
         return limit - pos > maxLineBytes ? -1 : limit;
       }
-      from = pos + scanned;
     }
+  }
+
+  /** The length of the line from {@code from} to the {@code '\n'} at {@code newline}. */
+  private int contentLength(int from, int newline) {
+    int end = newline > from && buf[newline - 1] == '\r' ? newline - 1 : newline;
+    return end - from;
+  }
+
+  /** The length of the line around {@code index}, line break excluded, as far as it is buffered. */
+  long lineLength(int index) {
+    int start = index;
+    while (start > 0 && buf[start - 1] != '\n') {
+      start--;
+    }
+    int end = index;
+    while (end < limit && buf[end] != '\n') {
+      end++;
+    }
+    return end < limit ? contentLength(start, end) : end - start;
   }
 
   // Room for the longest acceptable line, its terminator and one more read.
   private int lineCapacity() {
     return (int) Math.min((long) maxLineBytes + 2 + MIN_READ, MAX_ARRAY);
-  }
-
-  private int contentLength(int newline) {
-    int end = newline > pos && buf[newline - 1] == '\r' ? newline - 1 : newline;
-    return end - pos;
   }
 
   /**

@@ -16,7 +16,7 @@ final class JsonSupport {
   private static final int MAX_CACHED_FACTORIES = 64;
   private static final int MAX_QUOTED_CHARS = 100;
   private static final Pattern LOCATION =
-      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
+      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+)(?:, column: (\\d+))?\\]");
 
   private JsonSupport() {}
 
@@ -142,9 +142,11 @@ final class JsonSupport {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       int line = Integer.parseInt(m.group(1));
-      int column = Integer.parseInt(m.group(2));
-      m.appendReplacement(
-          out, Matcher.quoteReplacement(position(line, column, firstLine, firstColumn)));
+      String where =
+          m.group(2) == null
+              ? "line " + (firstLine + line - 1)
+              : position(line, Integer.parseInt(m.group(2)), firstLine, firstColumn);
+      m.appendReplacement(out, Matcher.quoteReplacement(where));
     }
     m.appendTail(out);
     return out.toString();
