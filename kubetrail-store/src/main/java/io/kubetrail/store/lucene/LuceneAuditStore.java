@@ -18,6 +18,6 @@ public final class LuceneAuditStore {
    * @throws io.kubetrail.store.StoreException when it cannot be opened for another reason
    */
   public static AuditStore open(Path directory, StoreOptions options) throws IOException {
-    return LuceneStore.open(directory, options, d -> d);
+    return LuceneStore.open(directory, options);
   }
 }

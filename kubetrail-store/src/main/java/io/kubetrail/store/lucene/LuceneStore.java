@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
@@ -78,6 +79,7 @@ final class LuceneStore implements AuditStore {
   private final Directory directory;
   private final SearcherManager searchers;
   private final Object writeLock = new Object();
+  private final Consumer<IndexWriterConfig> tuning;
 
   /** Null when read-only, or after a failed append until the next append reopens it. */
   private IndexWriter writer;
@@ -93,8 +95,10 @@ final class LuceneStore implements AuditStore {
       Directory directory,
       SearcherManager searchers,
       IndexWriter writer,
-      CommitState committed) {
+      CommitState committed,
+      Consumer<IndexWriterConfig> tuning) {
     this.location = location;
+    this.tuning = tuning;
     this.options = options;
     this.directory = directory;
     this.searchers = searchers;
@@ -102,7 +106,19 @@ final class LuceneStore implements AuditStore {
     this.committed = committed;
   }
 
-  static LuceneStore open(Path location, StoreOptions options, UnaryOperator<Directory> wrap)
+  static LuceneStore open(Path location, StoreOptions options) throws IOException {
+    return open(location, options, d -> d, c -> {});
+  }
+
+  /**
+   * Opens a store whose directory is wrapped (tests inject faults this way) and whose writer
+   * configuration is adjusted after the store has set it up.
+   */
+  static LuceneStore open(
+      Path location,
+      StoreOptions options,
+      UnaryOperator<Directory> wrap,
+      Consumer<IndexWriterConfig> tuning)
       throws IOException {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
@@ -141,17 +157,19 @@ final class LuceneStore implements AuditStore {
               "the directory is not empty and holds no kubetrail store; choose an empty or new"
                   + " directory");
         }
-        writer = openWriter(location, directory, options);
         if (exists) {
+          // Checked before a writer touches the files of what may be someone else's index.
           state = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+          writer = openWriter(location, directory, options, tuning);
         } else {
+          writer = openWriter(location, directory, options, tuning);
           state = CommitState.empty();
           writer.setLiveCommitData(state.toUserData().entrySet());
           writer.commit();
         }
       }
       searchers = new SearcherManager(directory, null);
-      return new LuceneStore(location, options, directory, searchers, writer, state);
+      return new LuceneStore(location, options, directory, searchers, writer, state, tuning);
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, searchers, writer, directory);
       throw translate(location, e);
@@ -167,8 +185,20 @@ final class LuceneStore implements AuditStore {
     return false;
   }
 
-  private static IndexWriter openWriter(Path location, Directory directory, StoreOptions options)
+  private static IndexWriter openWriter(
+      Path location, Directory directory, StoreOptions options, Consumer<IndexWriterConfig> tuning)
       throws IOException {
+    IndexWriterConfig config = writerConfig(options);
+    tuning.accept(config);
+    try {
+      return new IndexWriter(directory, config);
+    } catch (LockObtainFailedException e) {
+      throw new StoreLockedException(location, e);
+    }
+  }
+
+  /** How the store's index is written: the index sort and codec must never change. */
+  static IndexWriterConfig writerConfig(StoreOptions options) {
     IndexWriterConfig config = new IndexWriterConfig();
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     config.setIndexSort(Queries.NEWEST_FIRST);
@@ -180,11 +210,7 @@ final class LuceneStore implements AuditStore {
     config.setRAMBufferSizeMB(options.ramBufferMb());
     // Only append and prune commit; closing must not commit whatever a failed append left.
     config.setCommitOnClose(false);
-    try {
-      return new IndexWriter(directory, config);
-    } catch (LockObtainFailedException e) {
-      throw new StoreLockedException(location, e);
-    }
+    return config;
   }
 
   private static CommitState readState(Path location, Map<String, String> userData)
@@ -355,7 +381,7 @@ final class LuceneStore implements AuditStore {
     if (writer != null) {
       return;
     }
-    IndexWriter reopened = openWriter(location, directory, options);
+    IndexWriter reopened = openWriter(location, directory, options, tuning);
     try {
       committed = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
     } catch (IOException | RuntimeException e) {
@@ -724,7 +750,8 @@ final class LuceneStore implements AuditStore {
     if (e instanceof LockObtainFailedException) {
       return new StoreLockedException(location, e);
     }
-    if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("sort")) {
+    if (e instanceof IllegalArgumentException
+        && String.valueOf(e.getMessage()).contains("indexSort")) {
       // Lucene refuses to open an index whose sort differs: not a store of this format.
       return new StoreCorruptException(
           location, "the directory holds an index that is not a kubetrail store: " + e, e);

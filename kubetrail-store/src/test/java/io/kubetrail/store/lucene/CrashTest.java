@@ -1,0 +1,193 @@
+package io.kubetrail.store.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.Batch;
+import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.PageCursor;
+import io.kubetrail.store.SearchPage;
+import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.TestSeed;
+import io.kubetrail.store.VerifyResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Kills a process that appends (as {@code kill -9} would) at random moments and at chosen points
+ * around a commit, then reopens the store: it opens cleanly, every acknowledged batch is there, no
+ * batch is there in part, the checkpoint matches the data, and the chain verifies.
+ */
+class CrashTest {
+  @TempDir Path tmp;
+
+  @Test
+  void killedAtRandomMomentsLosesNothingAcknowledged() throws Exception {
+    long seed = TestSeed.of("killedAtRandomMomentsLosesNothingAcknowledged");
+    Random random = new Random(seed);
+    Path dir = tmp.resolve("store");
+    Set<Integer> acknowledged = new HashSet<>();
+    int next = 0;
+    for (int round = 0; round < 4; round++) {
+      Process child = start(dir, seed, next, next + 10_000, "run");
+      List<Integer> acks = new CopyOnWriteArrayList<>();
+      Thread reader = readAcks(child, acks);
+      // Kill after a random number of acknowledgements, then a random moment more: inside an
+      // append, a flush, a commit or between them.
+      int waitFor = random.nextInt(4);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (acks.size() < waitFor && child.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(random.nextInt(400));
+      child.destroyForcibly();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      reader.join();
+      assertThat(acks.size()).as(stderr(dir)).isGreaterThanOrEqualTo(waitFor);
+      acknowledged.addAll(acks);
+
+      int newest = check(dir, seed, acknowledged, next - 1);
+      // A source resumes after its checkpoint.
+      next = newest + 1;
+    }
+    assertThat(acknowledged).as("the child made progress").isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"halt-before-commit", "halt-mid-write", "halt-after-commit"})
+  void crashAtAChosenPointOfACommit(String mode) throws Exception {
+    long seed = TestSeed.of("crashAtAChosenPointOfACommit(" + mode + ")");
+    Path dir = tmp.resolve("store");
+    // Every commit writes more than this: a segment and the commit point.
+    long haltAfter = new Random(seed).nextInt(2_000);
+    Process child = start(dir, seed, 0, 3, mode, Long.toString(haltAfter));
+    List<Integer> acks = new CopyOnWriteArrayList<>();
+    Thread reader = readAcks(child, acks);
+    assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    reader.join();
+    assertThat(child.exitValue()).as(stderr(dir)).isEqualTo(CrashingAppender.HALT_STATUS);
+    assertThat(acks).containsExactly(0, 1, 2);
+
+    boolean committed = mode.equals("halt-after-commit");
+    int newest = check(dir, seed, new HashSet<>(acks), 2);
+    assertThat(newest).isEqualTo(committed ? 3 : 2);
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      Batch again = CrashingAppender.batch(seed, 3);
+      assertThat(store.append(again).stored()).isEqualTo(committed ? 0 : again.events().size());
+      assertThat(store.verify().ok()).isTrue();
+    }
+  }
+
+  /**
+   * Opens the store and checks it; returns the newest batch present (or {@code before} when none of
+   * the batches after it is).
+   */
+  private static int check(Path dir, long seed, Set<Integer> acknowledged, int before)
+      throws IOException {
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      Set<String> present = new HashSet<>();
+      Optional<PageCursor> cursor = Optional.empty();
+      do {
+        SearchPage page = store.search(EventQuery.all(), 5000, cursor);
+        page.events().forEach(e -> present.add(e.event().auditID()));
+        cursor = page.next();
+      } while (cursor.isPresent());
+
+      int newest = before;
+      long expectedTotal = 0;
+      for (int n = 0; ; n++) {
+        List<StoredEvent> events = CrashingAppender.batch(seed, n).events();
+        long found = events.stream().filter(e -> present.contains(e.event().auditID())).count();
+        if (acknowledged.contains(n)) {
+          assertThat(found).as("acknowledged batch %s", n).isEqualTo(events.size());
+        }
+        assertThat(found).as("batch %s is all or nothing", n).isIn(0L, (long) events.size());
+        if (found == 0 && n > newest) {
+          break;
+        }
+        newest = Math.max(newest, n);
+        expectedTotal += found;
+      }
+      assertThat((long) present.size()).isEqualTo(expectedTotal);
+      SourceCheckpoint checkpoint = store.checkpoints().get(CrashingAppender.SOURCE);
+      if (newest >= 0) {
+        assertThat(checkpoint).isEqualTo(new SourceCheckpoint(Integer.toString(newest)));
+      }
+      VerifyResult verify = store.verify();
+      assertThat(verify.ok()).as(verify.toString()).isTrue();
+      return newest;
+    }
+  }
+
+  private Process start(Path dir, long seed, int first, int last, String mode, String... more)
+      throws IOException {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(CrashingAppender.class.getName());
+    command.add(dir.toString());
+    command.add(Long.toString(seed));
+    command.add(Integer.toString(first));
+    command.add(Integer.toString(last));
+    command.add(mode);
+    command.addAll(List.of(more));
+    return new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("child.err").toFile()))
+        .start();
+  }
+
+  private static Thread readAcks(Process child, List<Integer> acks) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  if (line.startsWith("ACK ")) {
+                    acks.add(Integer.parseInt(line.split(" ")[1]));
+                  }
+                }
+              } catch (IOException e) {
+                // The child was killed; what it printed so far has been read.
+              }
+            },
+            "crash-test-ack-reader");
+    t.start();
+    return t;
+  }
+
+  private String stderr(Path dir) {
+    try {
+      Path err = tmp.resolve("child.err");
+      return "child stderr: " + (Files.exists(err) ? Files.readString(err) : "(none)");
+    } catch (IOException e) {
+      return "child stderr unreadable: " + e;
+    }
+  }
+}
