@@ -10,11 +10,13 @@ import picocli.CommandLine.Command;
     description =
         "See every change to Kubernetes resources over time, from kube-apiserver audit logs.",
     subcommands = {
-      picocli.CommandLine.HelpCommand.class,
+      SimulateCommand.class,
+      PolicyCommand.class,
       IngestCommand.class,
       SearchCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
+      picocli.CommandLine.HelpCommand.class
     })
 final class KubetrailCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

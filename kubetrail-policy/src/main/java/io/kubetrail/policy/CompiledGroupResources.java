@@ -6,14 +6,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One {@code resources} entry of a rule, precompiled. kube-apiserver compares each resource string
- * with {@code resource} or {@code resource/subresource}, and accepts {@code "*"}, <code>
+ * One {@code resources} entry of a rule, precompiled; {@link CompiledRule} matches its API group.
+ * kube-apiserver compares each resource string with {@code resource} or {@code
+ * resource/subresource}, and accepts {@code "*"}, <code>
  * "*&#47;sub"</code> and {@code "res/*"}; here those comparisons become set lookups that need no
  * string concatenation.
  */
 final class CompiledGroupResources {
-  private final boolean anyGroup;
-  private final String group;
   private final boolean anyResource;
   private final Set<String> names;
   private final boolean star;
@@ -29,10 +28,6 @@ final class CompiledGroupResources {
   private final Set<String> anySubresourceOf = new HashSet<>();
 
   CompiledGroupResources(GroupResources gr) {
-    // Since kube-apiserver 1.36 a group of "*" matches every API group; earlier servers compared
-    // it literally, which never matched a real group.
-    this.anyGroup = gr.group().equals("*");
-    this.group = gr.group();
     this.anyResource = gr.resources().isEmpty();
     this.names = gr.resourceNames().isEmpty() ? null : Set.copyOf(gr.resourceNames());
     boolean anyStar = false;
@@ -59,10 +54,8 @@ final class CompiledGroupResources {
     this.star = anyStar;
   }
 
-  boolean matches(String apiGroup, String resource, String subresource, String name) {
-    if (!anyGroup && !group.equals(apiGroup)) {
-      return false;
-    }
+  /** Whether the entry matches; the caller has matched the API group already. */
+  boolean matches(String resource, String subresource, String name) {
     if (anyResource) {
       return true;
     }

@@ -2,7 +2,9 @@ package io.kubetrail.policy;
 
 import io.kubetrail.event.UserInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,7 +21,11 @@ final class CompiledRule {
 
   private final boolean resourceRule;
   private final Set<String> namespaces;
-  private final CompiledGroupResources[] groups;
+  // The rule's resources entries by API group (any one matching is enough, so order is moot),
+  // and those with group "*". Both empty: the rule does not restrict resources.
+  private final boolean anyResource;
+  private final Map<String, CompiledGroupResources[]> groupsByName;
+  private final CompiledGroupResources[] anyGroup;
 
   private final boolean nonResourceRule;
   private final boolean anyPath;
@@ -32,10 +38,23 @@ final class CompiledRule {
     this.verbs = setOrNull(rule.verbs());
     this.resourceRule = !rule.namespaces().isEmpty() || !rule.resources().isEmpty();
     this.namespaces = setOrNull(rule.namespaces());
-    this.groups =
-        rule.resources().stream()
-            .map(CompiledGroupResources::new)
-            .toArray(CompiledGroupResources[]::new);
+    this.anyResource = rule.resources().isEmpty();
+    Map<String, List<CompiledGroupResources>> byName = new HashMap<>();
+    List<CompiledGroupResources> wildcard = new ArrayList<>();
+    for (GroupResources gr : rule.resources()) {
+      CompiledGroupResources compiled = new CompiledGroupResources(gr);
+      if (gr.group().equals("*")) {
+        // Since kube-apiserver 1.36 a group of "*" matches every API group; earlier servers
+        // compared it literally, which never matched a real group.
+        wildcard.add(compiled);
+      } else {
+        byName.computeIfAbsent(gr.group(), g -> new ArrayList<>()).add(compiled);
+      }
+    }
+    Map<String, CompiledGroupResources[]> frozen = new HashMap<>();
+    byName.forEach((g, list) -> frozen.put(g, list.toArray(CompiledGroupResources[]::new)));
+    this.groupsByName = Map.copyOf(frozen);
+    this.anyGroup = wildcard.toArray(CompiledGroupResources[]::new);
     this.nonResourceRule = !rule.nonResourceURLs().isEmpty();
     boolean any = false;
     List<String> exact = new ArrayList<>();
@@ -71,29 +90,39 @@ final class CompiledRule {
       String subresource,
       String namespace,
       String name) {
-    if (!matchesSubject(user, verb)) {
+    // A rule for non-resource URLs only never matches a resource request: say so before the
+    // subject checks, which cost more.
+    if (!resourceRule && nonResourceRule || !matchesSubject(user, verb)) {
       return false;
     }
-    if (resourceRule) {
-      if (namespaces != null && !namespaces.contains(namespace)) {
-        return false;
-      }
-      if (groups.length == 0) {
-        return true;
-      }
-      for (CompiledGroupResources g : groups) {
-        if (g.matches(apiGroup, resource, subresource, name)) {
+    if (!resourceRule) {
+      return true;
+    }
+    if (namespaces != null && !namespaces.contains(namespace)) {
+      return false;
+    }
+    if (anyResource) {
+      return true;
+    }
+    CompiledGroupResources[] sameGroup = groupsByName.get(apiGroup);
+    if (sameGroup != null) {
+      for (CompiledGroupResources g : sameGroup) {
+        if (g.matches(resource, subresource, name)) {
           return true;
         }
       }
-      return false;
     }
-    return !nonResourceRule;
+    for (CompiledGroupResources g : anyGroup) {
+      if (g.matches(resource, subresource, name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code uri} holds the path in its first {@code pathLength} characters. */
   boolean matchesNonResource(UserInfo user, String verb, String uri, int pathLength) {
-    if (!matchesSubject(user, verb) || resourceRule) {
+    if (resourceRule || !matchesSubject(user, verb)) {
       return false;
     }
     if (!nonResourceRule || anyPath) {

@@ -88,16 +88,6 @@ public final class PolicyEvaluator {
     return policy;
   }
 
-  /** The decision when no rule matches: level None, the policy's omitted stages. */
-  public Decision noMatch() {
-    return noMatch;
-  }
-
-  /** The decision rule {@code index} gives when it matches. */
-  public Decision ruleDecision(int index) {
-    return decisions[index];
-  }
-
   /** The decision for the request an event records ({@link RequestAttributes#of}). */
   public Decision evaluate(AuditEvent event) {
     UserInfo user = event.user().orElse(null);

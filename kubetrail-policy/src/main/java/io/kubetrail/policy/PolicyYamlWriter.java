@@ -86,7 +86,11 @@ final class PolicyYamlWriter {
         case '\t' -> b.append("\\t");
         case '\r' -> b.append("\\r");
         default -> {
-          if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) || c == 0x85 || c == 0xfeff) {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
+            b.append(c).append(s.charAt(++i));
+          } else if (needsEscape(c)) {
             b.append(String.format("\\u%04x", (int) c));
           } else {
             b.append(c);
@@ -95,6 +99,20 @@ final class PolicyYamlWriter {
       }
     }
     return b.append('"').toString();
+  }
+
+  /**
+   * Characters YAML does not allow raw (outside its printable set), or reads as line breaks (NEL,
+   * LS, PS), or as a byte order mark.
+   */
+  private static boolean needsEscape(char c) {
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == 0x2028
+        || c == 0x2029
+        || c == 0xfeff
+        || c >= 0xfffe
+        || Character.isSurrogate(c);
   }
 
   // Levels and stages: letters only, and none of them is a YAML 1.1 boolean or null.
