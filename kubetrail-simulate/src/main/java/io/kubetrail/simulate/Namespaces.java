@@ -326,7 +326,9 @@ final class Namespaces {
     ApiCall call = ApiCall.resource(actor, "delete", sa.path(), ObjRef.to(sa, ""));
     call.requestObject =
         Cluster.deleteOptions(Kind.SERVICE_ACCOUNT, "propagationPolicy", "Background");
-    // Service accounts are among the kinds whose delete answers with the object.
+    // Service accounts are among the kinds whose delete answers with the object, as of the
+    // deletion's revision.
+    sa.resourceVersion = c.nextResourceVersion();
     call.respond(200, sa);
     c.send(call);
     c.remove(sa);
