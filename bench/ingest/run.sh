@@ -39,11 +39,12 @@ make_log() {
     return
   fi
   say "simulating a cluster: $EVENTS audit events (seed $SEED)"
-  java -jar "$cli_jar" simulate --steps "$EVENTS" --seed "$SEED" > "$work/simulated.log"
+  # A simulated step is one API request, written as two or three events.
+  java -jar "$cli_jar" simulate --steps "$((EVENTS / 2 + 1000))" --seed "$SEED" > "$work/simulated.log"
   local have
   have=$(wc -l < "$work/simulated.log")
   if [ "$have" -lt "$EVENTS" ]; then
-    echo "simulate wrote $have events, fewer than $EVENTS; raise --steps in $0" >&2
+    echo "simulate wrote $have events, fewer than $EVENTS; give it more --steps in $0" >&2
     exit 1
   fi
   head -n "$EVENTS" "$work/simulated.log" > "$log"
