@@ -20,8 +20,9 @@ OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-2.19.6}"
 OPENSEARCH_PORT="${OPENSEARCH_PORT:-9250}"
 OPENSEARCH_USER="${OPENSEARCH_USER:-kubetrail-bench}"
 CLUSTER=bench
-cli_jar="$root/kubetrail-cli/target/kubetrail.jar"
-bench_jar="$root/bench/target/benchmarks.jar"
+# Copies of the jars, so that rebuilding the project meanwhile cannot disturb a run.
+cli_jar="$work/kubetrail.jar"
+bench_jar="$work/benchmarks.jar"
 log="$work/audit.log"
 mkdir -p "$work" "$results"
 
@@ -32,6 +33,8 @@ rate() { echo "scale=0; $1 / $2" | bc -l; }
 build() {
   say "building kubetrail and the benchmarks"
   (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true -pl kubetrail-cli,bench -am package)
+  cp "$root/kubetrail-cli/target/kubetrail.jar" "$cli_jar"
+  cp "$root/bench/target/benchmarks.jar" "$bench_jar"
 }
 
 make_log() {

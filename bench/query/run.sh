@@ -16,8 +16,9 @@ EVENTS="${EVENTS:-5000000}"
 CHUNK="${CHUNK:-500000}"
 SEED="${SEED:-1000}"
 QUERIES="${QUERIES:-2000}"
-cli_jar="$root/kubetrail-cli/target/kubetrail.jar"
-bench_jar="$root/bench/target/benchmarks.jar"
+# Copies of the jars, so that rebuilding the project meanwhile cannot disturb a run.
+cli_jar="$work/kubetrail.jar"
+bench_jar="$work/benchmarks.jar"
 store="$work/store"
 mkdir -p "$work" "$results"
 
@@ -26,6 +27,8 @@ say() { printf '\n== %s\n' "$*" >&2; }
 build() {
   say "building kubetrail and the benchmarks"
   (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true -pl kubetrail-cli,bench -am package)
+  cp "$root/kubetrail-cli/target/kubetrail.jar" "$cli_jar"
+  cp "$root/bench/target/benchmarks.jar" "$bench_jar"
 }
 
 build_store() {
