@@ -413,15 +413,13 @@ public final class Ingester {
      */
     @Override
     public void close() {
-      if (!appender.isAlive()) {
-        return;
-      }
       boolean interrupted = false;
-      while (true) {
+      boolean ended = false;
+      while (appender.isAlive()) {
         try {
-          handoff.put(END);
-          appender.join();
-          break;
+          // The appender may stop on a failure at any moment: never wait on a full queue for it.
+          ended = ended || handoff.offer(END, 100, TimeUnit.MILLISECONDS);
+          appender.join(100);
         } catch (InterruptedException e) {
           interrupted = true;
         }
