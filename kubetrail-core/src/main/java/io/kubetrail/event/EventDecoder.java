@@ -245,6 +245,9 @@ final class EventDecoder {
     }
     if (outcome instanceof Outcome.Decoded decoded) {
       int after = start + decoded.end();
+      while (after < end && isWhitespace(json[after])) {
+        after++;
+      }
       if (after < end) {
         throw new AuditDecodeException(
             "unexpected content after the event at line "
@@ -362,11 +365,11 @@ final class EventDecoder {
         return new Outcome.ListFound();
       }
       p.skipChildren();
-      JsonLocation end = p.currentLocation();
+      // A scalar never spans lines, though the parser may have looked past a number's end.
       return new Outcome.Invalid(
           "expected an Event object, got " + JsonSupport.typeName(t),
-          (int) end.getByteOffset(),
-          end.getLineNr() != startLine);
+          (int) p.currentLocation().getByteOffset(),
+          false);
     }
     reset();
     try {

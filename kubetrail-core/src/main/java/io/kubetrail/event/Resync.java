@@ -6,11 +6,10 @@ import java.io.IOException;
  * Where reading resumes after a value that could not be parsed to its end (a syntax error, or
  * nesting too deep to walk).
  *
- * <p>In JSON Lines every line stands alone, so reading resumes on the line after the one the bad
- * value started on, even when the parser ran on into later lines (a truncated line followed by a
- * good one). In a file of multi-line documents it resumes at the next line that starts with
- * {@code '{'}, where pretty-printers put the start of each top-level document; when there is no
- * such line the rest of the source is lost, and the rejection says so.
+ * <p>In JSON Lines every line stands alone, so reading resumes on the line after the error's. In
+ * a file of pretty-printed documents it resumes at the next line that starts with {@code '{'},
+ * where pretty-printers put the start of each top-level document; when there is no such line the
+ * rest of the source is lost, and the rejection says so.
  */
 final class Resync {
   private Resync() {}
@@ -36,21 +35,26 @@ final class Resync {
     // A value whose first line holds nothing but its opening bracket is pretty-printed, whatever
     // came before it.
     jsonLines = jsonLines && !opensAlone(in, recordStart);
-    if (jsonLines && errorLine == recordLine) {
-      in.reposition(errorAt, errorLine, errorLineStart);
+    if (jsonLines && errorLine == recordLine && in.byteAt(recordStart) >= 0) {
+      // From the record's start, not the error's: Jackson may place an error past the line break
+      // that ended the bad token.
+      in.reposition(recordStart, recordLine, recordLineStart);
       in.skipLine();
       return "";
     }
-    if (jsonLines && in.byteAt(recordStart) >= 0) {
-      in.reposition(recordStart, recordLine, recordLineStart);
+    if (jsonLines && in.byteAt(errorLineStart) >= 0) {
+      // A value that ran on from an earlier line (an EventList whose items were read up to
+      // here): the lines after the error stand alone again.
+      in.reposition(errorLineStart, errorLine, errorLineStart);
       in.skipLine();
-      return "; reading resumes at line " + (recordLine + 1);
+      return "";
     }
     if (errorLine > recordLine && in.byteAt(errorLineStart) == '{') {
       in.reposition(errorLineStart, errorLine, errorLineStart);
       return "";
     }
-    in.reposition(errorAt, errorLine, errorLineStart);
+    long from = in.byteAt(errorLineStart) >= 0 ? errorLineStart : errorAt;
+    in.reposition(from, errorLine, errorLineStart);
     in.skipLine();
     while (true) {
       int b = in.peek();
@@ -67,7 +71,8 @@ final class Resync {
     }
   }
 
-  private static boolean opensAlone(InputBuffer in, long recordStart) {
+  /** True when the value at {@code recordStart} is alone on its line with its opening bracket. */
+  static boolean opensAlone(InputBuffer in, long recordStart) {
     for (long at = recordStart + 1; ; at++) {
       int b = in.byteAt(at);
       if (b == '\n') {

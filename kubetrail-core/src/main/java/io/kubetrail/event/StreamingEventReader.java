@@ -37,7 +37,9 @@ final class StreamingEventReader extends AuditEventReader {
   private long windowColumn;
 
   // Whether the last complete value sat on one line; decides how to recover from syntax errors.
-  private boolean jsonLines;
+  // Until a value says otherwise, the source is taken for JSON Lines: a pretty-printed document
+  // shows itself anyway by its first line holding nothing but "{" (see Resync).
+  private boolean jsonLines = true;
   private boolean corruptionReported;
   private boolean closed;
 
@@ -120,9 +122,10 @@ final class StreamingEventReader extends AuditEventReader {
     try {
       t = window.nextToken();
     } catch (JsonProcessingException e) {
-      // Not even a value's first token: the bad text is the record.
+      // Not even a value's first token: the bad text is the record. Its line's start, not the
+      // error's offset, which for a bad token may lie past the line break that ended it.
       JsonLocation at = location(e);
-      return failure(e, at, absolute(at), line(at), lineStart(at));
+      return failure(e, at, lineStart(at), line(at), lineStart(at));
     }
     if (t == null) {
       JsonLocation end = window.currentLocation();
@@ -139,7 +142,12 @@ final class StreamingEventReader extends AuditEventReader {
       outcome = events.decode(window, in.array(), windowStart, false, null, true);
     } catch (JsonProcessingException e) {
       JsonLocation at = location(e);
-      if (!(e instanceof StreamConstraintsException) && at.getByteOffset() >= windowLength) {
+      boolean pastWindow =
+          !(e instanceof StreamConstraintsException) && at.getByteOffset() >= windowLength;
+      if ((pastWindow || line(at) > recordLine) && linesStandAlone(recordStart)) {
+        return lineIncomplete(recordStart, recordLine, recordLineStart);
+      }
+      if (pastWindow) {
         // The value runs past the buffered lines: a document longer than the buffer.
         toDocuments(recordStart, recordLine, recordLineStart);
         return null;
@@ -147,6 +155,9 @@ final class StreamingEventReader extends AuditEventReader {
       return failure(e, at, recordStart, recordLine, recordLineStart);
     }
     if (outcome instanceof EventDecoder.Outcome.Decoded decoded) {
+      if (decoded.multiLine() && linesStandAlone(recordStart)) {
+        return lineIncomplete(recordStart, recordLine, recordLineStart);
+      }
       jsonLines = !decoded.multiLine();
       String tooBig = sizeProblem(recordStart, decoded.end(), decoded.multiLine());
       return tooBig != null
@@ -158,6 +169,9 @@ final class StreamingEventReader extends AuditEventReader {
         // A nesting limit stopped the parser inside the value.
         return failure(
             invalid.reason(), window.currentLocation(), recordStart, recordLine, recordLineStart);
+      }
+      if (invalid.multiLine() && linesStandAlone(recordStart)) {
+        return lineIncomplete(recordStart, recordLine, recordLineStart);
       }
       jsonLines = !invalid.multiLine();
       String tooBig = sizeProblem(recordStart, invalid.end(), invalid.multiLine());
@@ -185,6 +199,24 @@ final class StreamingEventReader extends AuditEventReader {
       return limits.lineTooLong(in.lineLength(in.index(recordStart)));
     }
     return null;
+  }
+
+  /**
+   * True when the value starting at {@code recordStart} must end on its line: in JSON Lines every
+   * line stands alone, so that a truncated line never swallows the good lines after it. Only a
+   * pretty-printed document, whose first line holds nothing but its opening bracket, may span lines
+   * there.
+   */
+  private boolean linesStandAlone(long recordStart) {
+    return jsonLines && !Resync.opensAlone(in, recordStart);
+  }
+
+  private DecodeResult lineIncomplete(long recordStart, long recordLine, long recordLineStart)
+      throws IOException {
+    closeWindow();
+    in.reposition(recordStart, recordLine, recordLineStart);
+    in.skipLine();
+    return rejected(recordLine, "incomplete JSON: the line ends before the value does");
   }
 
   private void toDocuments(long recordStart, long recordLine, long recordLineStart)
