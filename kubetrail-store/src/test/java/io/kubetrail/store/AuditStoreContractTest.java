@@ -679,6 +679,34 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void streamsCrossLongGapsAndDenseBursts() throws IOException {
+    store.close();
+    store = newStore(tmp.resolve("gaps"), StoreOptions.builder().scanPageSize(4).build());
+    List<StoredEvent> events = new ArrayList<>();
+    for (int k = 0; k < 12; k++) {
+      // Quiet for longer and longer (up to years), then a burst within one millisecond.
+      Instant burst = T0.plus(Duration.ofHours((long) k * k * k * 24));
+      for (int i = 0; i < k % 4 * 3; i++) {
+        events.add(
+            event(String.format("k%02d-%d", k, i)).received(burst.plusNanos(i * 1000L)).build());
+      }
+      events.add(event(String.format("k%02d-z", k)).received(burst).build());
+    }
+    List<StoredEvent> shuffled = new ArrayList<>(events);
+    Collections.shuffle(shuffled, new Random(5));
+    store.append(Batch.of(shuffled));
+    List<StoredEvent> expected = new ArrayList<>(events);
+    expected.sort(HAPPENED);
+    try (EventStream s =
+        store.scanChanges("prod", T0.minusSeconds(1), T0.plus(Duration.ofDays(3650)))) {
+      assertThat(s.toList()).containsExactlyElementsOf(expected);
+    }
+    try (EventStream s = store.history("prod", new ObjectKey("", "pods", "default", "web"))) {
+      assertThat(s.toList()).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
   void aStreamSeesTheStoreAsItWasWhenOpened() throws IOException {
     store.append(batch(event("a").code(201).build()));
     try (EventStream s = store.scanChanges("prod", T0, T0.plusSeconds(60))) {

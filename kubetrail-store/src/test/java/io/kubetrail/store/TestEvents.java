@@ -1,13 +1,15 @@
 package io.kubetrail.store;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.kubetrail.event.AuditDecodeException;
 import io.kubetrail.event.AuditEvent;
+import io.kubetrail.event.AuditEventReader;
+import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.event.Level;
-import io.kubetrail.event.ObjectReference;
-import io.kubetrail.event.RawJson;
 import io.kubetrail.event.Stage;
-import io.kubetrail.event.UserInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +22,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Builds stored events for tests: the decoded fields and a matching raw {@code audit.k8s.io/v1}
- * JSON event, written from the same values.
+ * Builds stored events for tests: writes an {@code audit.k8s.io/v1} JSON event by hand and decodes
+ * it as ingestion does.
  */
 public final class TestEvents {
   public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -126,7 +128,6 @@ public final class TestEvents {
     public Builder object(String group, String res, String ns, String name) {
       resourceRequest = true;
       apiGroup = group;
-      apiVersion = group.isEmpty() ? "v1" : group + "/v1";
       resource = res;
       namespace = ns;
       refName = name;
@@ -212,42 +213,20 @@ public final class TestEvents {
       return this;
     }
 
+    /**
+     * Writes the event's JSON and decodes it with {@link AuditEventReader#decode}, as ingestion
+     * does.
+     */
     public StoredEvent build() {
       Instant stageAt = stageTime.orElse(received.plusMillis(1));
-      String uri = requestURI();
-      Optional<UserInfo> user = username.map(u -> new UserInfo(u, "", groups, Map.of()));
-      Optional<UserInfo> imp = impersonated.map(u -> UserInfo.of(u));
-      Optional<ObjectReference> ref =
-          resourceRequest
-              ? Optional.of(
-                  new ObjectReference(
-                      resource,
-                      namespace,
-                      refName,
-                      uid,
-                      apiGroup,
-                      apiVersion,
-                      resourceVersion,
-                      subresource))
-              : Optional.empty();
-      byte[] json = json(uri, stageAt);
-      AuditEvent event =
-          new AuditEvent(
-              level,
-              auditID,
-              stage,
-              uri,
-              verb,
-              user,
-              imp,
-              sourceIPs,
-              userAgent,
-              ref,
-              code,
-              received,
-              stageAt,
-              annotations,
-              RawJson.of(json));
+      byte[] json = json(requestURI(), stageAt);
+      AuditEvent event;
+      try {
+        event = AuditEventReader.decode(json, DecodeLimits.defaults());
+      } catch (AuditDecodeException e) {
+        throw new IllegalStateException(
+            "test event does not decode: " + e.getMessage() + ": " + new String(json, UTF_8), e);
+      }
       String name = enrichedName.orElse(resourceRequest && !refName.isEmpty() ? refName : "-");
       return new StoredEvent(cluster, name, generated, event);
     }
@@ -318,7 +297,13 @@ public final class TestEvents {
           if (!apiGroup.isEmpty()) {
             g.writeStringField("apiGroup", apiGroup);
           }
-          g.writeStringField("apiVersion", apiVersion.contains("/") ? "v1" : apiVersion);
+          g.writeStringField("apiVersion", apiVersion);
+          if (!uid.isEmpty()) {
+            g.writeStringField("uid", uid);
+          }
+          if (!resourceVersion.isEmpty()) {
+            g.writeStringField("resourceVersion", resourceVersion);
+          }
           if (!subresource.isEmpty()) {
             g.writeStringField("subresource", subresource);
           }

@@ -13,7 +13,6 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.util.BytesRef;
@@ -93,7 +92,6 @@ final class Fields {
     keyword(doc, NAME, stored.name());
     doc.add(new LongPoint(GENERATED_TIME, Times.micros(stored.generatedTime())));
     keyword(doc, AUDIT_ID, e.auditID());
-    doc.add(new SortedDocValuesField(AUDIT_ID, new BytesRef(keyword(e.auditID()))));
     keyword(doc, STAGE, e.stage().name());
     keyword(doc, LEVEL, e.level().name());
     keyword(doc, VERB, e.verb());

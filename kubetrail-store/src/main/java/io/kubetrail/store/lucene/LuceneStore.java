@@ -234,6 +234,8 @@ final class LuceneStore implements AuditStore {
         throw new StoreException(location, "the store is open read-only; appends are refused");
       }
       ensureWriter();
+      // Normally fresh already; after a failed refresh the duplicate check must not miss a batch.
+      searchers.maybeRefreshBlocking();
       CommitState before = committed;
 
       Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
@@ -267,10 +269,7 @@ final class LuceneStore implements AuditStore {
       } catch (IOException | RuntimeException | Error e) {
         recoverWriter(e);
         if (e instanceof IOException io) {
-          throw new StoreException(
-              location,
-              "append failed and was rolled back, the batch is not stored (" + io + ")",
-              io);
+          throw new StoreException(location, failedWrite("append", before, io), io);
         }
         throw e;
       }
@@ -389,6 +388,27 @@ final class LuceneStore implements AuditStore {
       throw translate(location, e);
     }
     writer = reopened;
+  }
+
+  /**
+   * What a failed write left, judged from the commit the store reopened on: usually nothing (the
+   * failure came before the commit point), but a failure while finishing a commit may leave it in
+   * place, and then it is not certain to survive a power loss.
+   */
+  private String failedWrite(String what, CommitState before, IOException cause) {
+    boolean untouched =
+        writer != null
+            && committed.lastBatch() == before.lastBatch()
+            && committed.anchorBatch() == before.anchorBatch()
+            && committed.prunedBefore() == before.prunedBefore()
+            && committed.checkpoints().equals(before.checkpoints());
+    return what
+        + " failed ("
+        + cause.getMessage()
+        + "); "
+        + (untouched
+            ? "it was rolled back and nothing of it is stored; the store is still usable"
+            : "it may or may not be stored: retry it (appending is idempotent), and run verify");
   }
 
   /**
@@ -573,7 +593,7 @@ final class LuceneStore implements AuditStore {
   public EventStream history(String cluster, ObjectKey object) throws IOException {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(object, "object");
-    return stream(Queries.history(cluster, object), Queries.HAPPENED);
+    return stream(Queries.history(cluster, object), Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
   @Override
@@ -581,12 +601,15 @@ final class LuceneStore implements AuditStore {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
-    return stream(Queries.changes(cluster, from, to), Queries.HAPPENED);
+    long lo = Times.micros(from);
+    long hi = Times.micros(to);
+    return stream(Queries.changes(cluster), lo, Math.max(lo, hi));
   }
 
-  private EventStream stream(org.apache.lucene.search.Query query, Sort sort) throws IOException {
+  private EventStream stream(org.apache.lucene.search.Query query, long from, long to)
+      throws IOException {
     IndexSearcher searcher = acquire();
-    return new SortedStream(searcher, searchers::release, query, sort, options.scanPageSize());
+    return new SortedStream(searcher, searchers::release, query, from, to, options.scanPageSize());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -604,6 +627,9 @@ final class LuceneStore implements AuditStore {
     }
   }
 
+  /** Batches removed per commit by a prune, which bounds its memory. */
+  static final int PRUNE_BATCHES_PER_COMMIT = 10_000;
+
   @Override
   public PruneResult prune(Instant olderThan) throws IOException {
     Objects.requireNonNull(olderThan, "olderThan");
@@ -613,61 +639,75 @@ final class LuceneStore implements AuditStore {
       if (options.readOnly()) {
         throw new StoreException(location, "the store is open read-only; prune is refused");
       }
-      ensureWriter();
-      CommitState before = committed;
-      IndexSearcher searcher = searchers.acquire();
-      List<BatchHeader> prunable;
-      Map<Long, BatchHeader> tombstones = new TreeMap<>();
-      try {
-        prunable = Headers.read(searcher, Queries.prunable(cutoff));
-        for (BatchHeader h : Headers.read(searcher, Queries.prunedHeaders())) {
-          tombstones.put(h.batch(), h);
+      long batches = 0;
+      long events = 0;
+      while (true) {
+        PruneResult step = pruneStep(cutoff);
+        batches += step.batches();
+        events += step.events();
+        if (step.batches() < PRUNE_BATCHES_PER_COMMIT) {
+          return new PruneResult(batches, events);
         }
-      } finally {
-        searchers.release(searcher);
       }
+    }
+  }
+
+  /** Prunes the oldest-numbered prunable batches, up to a limit, in one commit. */
+  private PruneResult pruneStep(long cutoff) throws IOException {
+    ensureWriter();
+    searchers.maybeRefreshBlocking();
+    CommitState before = committed;
+    IndexSearcher searcher = searchers.acquire();
+    List<BatchHeader> prunable;
+    Map<Long, BatchHeader> tombstones = new TreeMap<>();
+    try {
+      prunable = Headers.read(searcher, Queries.prunable(cutoff), PRUNE_BATCHES_PER_COMMIT);
       if (prunable.isEmpty()) {
         return new PruneResult(0, 0);
       }
-      long events = 0;
-      for (BatchHeader h : prunable) {
-        tombstones.put(h.batch(), h.asPruned());
-        events += h.count();
+      for (BatchHeader h : Headers.read(searcher, Queries.prunedHeaders(), Integer.MAX_VALUE)) {
+        tombstones.put(h.batch(), h);
       }
-      // Pruned batches right after the anchor need no header any more: the anchor moves past them.
-      long anchor = before.anchorBatch();
-      byte[] anchorHash = before.anchorHash();
-      Set<Long> dropHeaders = new HashSet<>();
-      while (tombstones.containsKey(anchor + 1)) {
-        BatchHeader h = tombstones.remove(anchor + 1);
-        anchor = h.batch();
-        anchorHash = h.hash();
-        dropHeaders.add(h.batch());
-      }
-      CommitState after = before.withPrune(anchor, anchorHash, cutoff);
-      try {
-        Set<Long> delete = new HashSet<>(dropHeaders);
-        prunable.forEach(h -> delete.add(h.batch()));
-        writer.deleteDocuments(Queries.batches(delete));
-        for (BatchHeader h : prunable) {
-          if (!dropHeaders.contains(h.batch())) {
-            writer.addDocument(Fields.header(h.asPruned()));
-          }
-        }
-        writer.setLiveCommitData(after.toUserData().entrySet());
-        writer.commit();
-      } catch (IOException | RuntimeException | Error e) {
-        recoverWriter(e);
-        if (e instanceof IOException io) {
-          throw new StoreException(
-              location, "prune failed and was rolled back, nothing was removed (" + io + ")", io);
-        }
-        throw e;
-      }
-      committed = after;
-      searchers.maybeRefreshBlocking();
-      return new PruneResult(prunable.size(), events);
+    } finally {
+      searchers.release(searcher);
     }
+    long events = 0;
+    for (BatchHeader h : prunable) {
+      tombstones.put(h.batch(), h.asPruned());
+      events += h.count();
+    }
+    // Pruned batches right after the anchor need no header any more: the anchor moves past them.
+    long anchor = before.anchorBatch();
+    byte[] anchorHash = before.anchorHash();
+    Set<Long> dropHeaders = new HashSet<>();
+    while (tombstones.containsKey(anchor + 1)) {
+      BatchHeader h = tombstones.remove(anchor + 1);
+      anchor = h.batch();
+      anchorHash = h.hash();
+      dropHeaders.add(h.batch());
+    }
+    CommitState after = before.withPrune(anchor, anchorHash, cutoff);
+    try {
+      Set<Long> delete = new HashSet<>(dropHeaders);
+      prunable.forEach(h -> delete.add(h.batch()));
+      writer.deleteDocuments(Queries.batches(delete));
+      for (BatchHeader h : prunable) {
+        if (!dropHeaders.contains(h.batch())) {
+          writer.addDocument(Fields.header(h.asPruned()));
+        }
+      }
+      writer.setLiveCommitData(after.toUserData().entrySet());
+      writer.commit();
+    } catch (IOException | RuntimeException | Error e) {
+      recoverWriter(e);
+      if (e instanceof IOException io) {
+        throw new StoreException(location, failedWrite("prune", before, io), io);
+      }
+      throw e;
+    }
+    committed = after;
+    searchers.maybeRefreshBlocking();
+    return new PruneResult(prunable.size(), events);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -786,9 +826,11 @@ final class LuceneStore implements AuditStore {
   static final class Headers {
     private Headers() {}
 
-    static List<BatchHeader> read(IndexSearcher searcher, org.apache.lucene.search.Query query)
+    /** The first headers matching a query, by batch number. */
+    static List<BatchHeader> read(
+        IndexSearcher searcher, org.apache.lucene.search.Query query, int limit)
         throws IOException {
-      int n = Math.max(1, searcher.count(query));
+      int n = Math.max(1, Math.min(limit, searcher.count(query)));
       TopFieldDocs docs = searcher.search(query, n, Queries.BY_BATCH, false);
       StoredFields fields = searcher.storedFields();
       List<BatchHeader> headers = new ArrayList<>(docs.scoreDocs.length);

@@ -2,7 +2,6 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.ObjectKey;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,12 +37,14 @@ final class Queries {
           new SortField(Fields.RECEIVED, SortField.Type.LONG),
           new SortField(Fields.SEQ, SortField.Type.LONG));
 
-  /** The order changes happened in: how history and replay read events. */
+  /**
+   * The order changes happened in, as far as the index can sort it: history and replay then order
+   * events of equal timestamps by auditID (see {@link SortedStream}).
+   */
   static final Sort HAPPENED =
       new Sort(
           new SortField(Fields.STAGE_TIME, SortField.Type.LONG),
           new SortField(Fields.RECEIVED, SortField.Type.LONG),
-          new SortField(Fields.AUDIT_ID, SortField.Type.STRING),
           new SortField(Fields.SEQ, SortField.Type.LONG));
 
   static final Sort BY_SEQ = new Sort(new SortField(Fields.SEQ, SortField.Type.LONG));
@@ -110,17 +111,11 @@ final class Queries {
     return new TermQuery(new Term(Fields.OBJECT, Fields.keyword(Fields.objectTerm(cluster, key))));
   }
 
-  /** The changes of one cluster with stageTimestamp in [from, to). */
-  static Query changes(String cluster, Instant from, Instant to) {
-    long lo = Times.micros(from);
-    long hi = Times.micros(to);
-    if (hi <= lo) {
-      return new MatchNoDocsQuery("empty time range");
-    }
+  /** The changes of one cluster (the stream bounds their stageTimestamp). */
+  static Query changes(String cluster) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     b.add(new TermQuery(new Term(Fields.CLUSTER, Fields.keyword(cluster))), Occur.FILTER);
     b.add(new TermQuery(new Term(Fields.CHANGE, Fields.TRUE)), Occur.FILTER);
-    b.add(longRange(Fields.STAGE_TIME, lo, hi - 1), Occur.FILTER);
     return b.build();
   }
 
@@ -166,7 +161,8 @@ final class Queries {
     return b.build();
   }
 
-  private static Query longRange(String field, long lo, long hi) {
+  /** A range of a long field; points or doc values, whichever is cheaper in the query at hand. */
+  static Query longRange(String field, long lo, long hi) {
     return new IndexOrDocValuesQuery(
         LongPoint.newRangeQuery(field, lo, hi),
         NumericDocValuesField.newSlowRangeQuery(field, lo, hi));

@@ -4,19 +4,29 @@ import io.kubetrail.store.EventStream;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.TopFieldDocs;
 
 /**
- * Reads every event matching a query in a sort order, a page at a time (search-after), so that
- * memory stays bounded however many events match. Holds one searcher — one point-in-time view —
- * until closed.
+ * Every event matching a query, in the order changes happened: by stageTimestamp, then
+ * requestReceivedTimestamp, then auditID, then append order. Reads a page at a time in bounded
+ * memory, however many events match, from one searcher (one point-in-time view) held until closed.
+ *
+ * <p>Each page is searched within a window of stageTimestamp that adapts to how densely events fall
+ * in time, so that a page costs about as much at the end of millions of events as at their start (a
+ * plain search-after would look at every event after the cursor for every page). The index orders
+ * equal timestamps by sequence number; the events of one timestamp are then ordered by auditID
+ * here, in memory.
  */
 final class SortedStream implements EventStream {
 
@@ -25,21 +35,50 @@ final class SortedStream implements EventStream {
     void release(IndexSearcher searcher) throws IOException;
   }
 
+  /** The first window tried; it then doubles while pages come back short, and shrinks to fit. */
+  static final long INITIAL_WINDOW_MICROS = 60_000_000L;
+
+  private static final long MAX_WINDOW_MICROS = Long.MAX_VALUE / 4;
+
+  private static final Comparator<StoredEvent> TIES =
+      Comparator.comparing((StoredEvent e) -> e.event().stageTimestamp())
+          .thenComparing(e -> e.event().requestReceivedTimestamp())
+          .thenComparing(e -> e.event().auditID());
+
   private final IndexSearcher searcher;
   private final Release release;
   private final Query query;
-  private final Sort sort;
+  private final long to;
   private final int pageSize;
-  private final Deque<StoredEvent> page = new ArrayDeque<>();
+
+  /** Events ready to return, in order. */
+  private final Deque<StoredEvent> ready = new ArrayDeque<>();
+
+  /** Events of the last timestamp seen, held back until no more of that timestamp can come. */
+  private final List<StoredEvent> held = new ArrayList<>();
+
+  private long heldStage;
+  private long heldReceived;
+  private long lower;
+  private long window = INITIAL_WINDOW_MICROS;
   private FieldDoc after;
+  private boolean started;
   private boolean exhausted;
   private boolean closed;
 
-  SortedStream(IndexSearcher searcher, Release release, Query query, Sort sort, int pageSize) {
+  /**
+   * @param query the events to read
+   * @param from the least stageTimestamp, in microseconds, inclusive
+   * @param to the greatest stageTimestamp, in microseconds, exclusive; {@code Long.MAX_VALUE} means
+   *     no bound
+   */
+  SortedStream(
+      IndexSearcher searcher, Release release, Query query, long from, long to, int pageSize) {
     this.searcher = searcher;
     this.release = release;
     this.query = query;
-    this.sort = sort;
+    this.lower = from;
+    this.to = to;
     this.pageSize = pageSize;
   }
 
@@ -48,32 +87,111 @@ final class SortedStream implements EventStream {
     if (closed) {
       throw new IllegalStateException("event stream is closed");
     }
-    if (page.isEmpty() && !exhausted) {
+    while (ready.isEmpty() && !(exhausted && held.isEmpty())) {
       fill();
     }
-    return Optional.ofNullable(page.poll());
+    return Optional.ofNullable(ready.poll());
   }
 
   private void fill() throws IOException {
+    if (exhausted) {
+      release(held);
+      return;
+    }
+    if (!started) {
+      started = true;
+      Query all = within(lower, to);
+      if (searcher.count(all) < pageSize) {
+        // One page holds them all (a typical object history): no windows needed.
+        accept(searcher.search(all, pageSize, Queries.HAPPENED, false).scoreDocs);
+        exhausted = true;
+        release(held);
+        return;
+      }
+      // Start at the first matching event, so that a sparse or far-off start costs nothing.
+      lower = stage(searcher.search(all, 1, Queries.HAPPENED, false).scoreDocs[0]);
+    }
+    long upper = lower + window;
+    if (upper > to || upper < lower) {
+      upper = to;
+    }
+    Query page = within(lower, upper);
     TopFieldDocs docs =
         after == null
-            ? searcher.search(query, pageSize, sort, false)
-            : searcher.searchAfter(after, query, pageSize, sort, false);
+            ? searcher.search(page, pageSize, Queries.HAPPENED, false)
+            : searcher.searchAfter(after, page, pageSize, Queries.HAPPENED, false);
     ScoreDoc[] hits = docs.scoreDocs;
-    if (hits.length < pageSize) {
-      exhausted = true;
-    }
     if (hits.length > 0) {
       after = (FieldDoc) hits[hits.length - 1];
     }
-    page.addAll(StoredEvents.load(searcher, hits));
+    if (hits.length == pageSize) {
+      // The window held at least a page: the next one starts where this page ended and spans
+      // about two pages' worth of time.
+      long last = stage(after);
+      window = Math.max(1, Math.min(MAX_WINDOW_MICROS, (last - lower) * 2));
+      lower = last;
+    } else if (upper >= to) {
+      exhausted = true;
+    } else if (hits.length > 0) {
+      lower = upper;
+      window = Math.min(MAX_WINDOW_MICROS, window * 2);
+    } else {
+      // An empty window: jump over the gap to the next event, if there is one.
+      ScoreDoc[] next = searcher.search(within(upper, to), 1, Queries.HAPPENED, false).scoreDocs;
+      if (next.length == 0) {
+        exhausted = true;
+      } else {
+        lower = stage(next[0]);
+        window = Math.min(MAX_WINDOW_MICROS, window * 2);
+      }
+    }
+    accept(hits);
+    if (exhausted) {
+      release(held);
+    }
+  }
+
+  /** Takes in a page of hits in index order, releasing each timestamp's events once complete. */
+  private void accept(ScoreDoc[] hits) throws IOException {
+    List<StoredEvent> events = StoredEvents.load(searcher, hits);
+    for (int i = 0; i < hits.length; i++) {
+      Object[] fields = ((FieldDoc) hits[i]).fields;
+      long stage = (Long) fields[0];
+      long received = (Long) fields[1];
+      if (!held.isEmpty() && (stage != heldStage || received != heldReceived)) {
+        release(held);
+      }
+      heldStage = stage;
+      heldReceived = received;
+      held.add(events.get(i));
+    }
+  }
+
+  /** Moves the events of one timestamp to the ready queue, ordered by auditID. */
+  private void release(List<StoredEvent> group) {
+    group.sort(TIES);
+    ready.addAll(group);
+    group.clear();
+  }
+
+  private Query within(long fromInclusive, long toExclusive) {
+    long hi = toExclusive == Long.MAX_VALUE ? Long.MAX_VALUE : toExclusive - 1;
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(query, Occur.FILTER);
+    b.add(Queries.longRange(Fields.STAGE_TIME, fromInclusive, hi), Occur.FILTER);
+    return b.build();
+  }
+
+  private static long stage(ScoreDoc hit) {
+    return (Long) ((FieldDoc) hit).fields[0];
   }
 
   @Override
   public void close() throws IOException {
     if (!closed) {
       closed = true;
-      page.clear();
+      ready.clear();
+      held.clear();
       release.release(searcher);
     }
   }

@@ -40,15 +40,25 @@ final class Verifier {
   }
 
   VerifyResult verify() throws IOException {
+    // Documents of batches before the anchor were pruned for good: none may be left.
+    TopFieldDocs back =
+        searcher.search(
+            LongPoint.newRangeQuery(Fields.BATCH, Long.MIN_VALUE, state.anchorBatch()),
+            1,
+            Queries.BY_BATCH,
+            false);
+    if (back.scoreDocs.length > 0) {
+      return broken(
+          (Long) ((FieldDoc) back.scoreDocs[0]).fields[0], "a batch removed by pruning is back");
+    }
     long expected = state.anchorBatch() + 1;
     byte[] running = state.anchorHash();
-    Query headers = Queries.headers();
-    FieldDoc after = null;
-    while (true) {
-      TopFieldDocs page =
-          after == null
-              ? searcher.search(headers, pageSize, Queries.BY_BATCH, false)
-              : searcher.searchAfter(after, headers, pageSize, Queries.BY_BATCH, false);
+    // Batch numbers are consecutive, so windows of them make pages without search-after.
+    for (long lo = state.anchorBatch() + 1; lo <= state.lastBatch(); lo += pageSize) {
+      long hi = Math.min(state.lastBatch(), lo + pageSize - 1);
+      Query window = and(Queries.headers(), LongPoint.newRangeQuery(Fields.BATCH, lo, hi));
+      // Room for more headers than batches, so that a repeated header shows.
+      TopFieldDocs page = searcher.search(window, 2 * pageSize + 1, Queries.BY_BATCH, false);
       for (ScoreDoc hit : page.scoreDocs) {
         BatchHeader h;
         try {
@@ -57,11 +67,7 @@ final class Verifier {
           return broken(expected, "its header cannot be read (" + e.getMessage() + ")");
         }
         if (h.batch() < expected) {
-          return broken(
-              h.batch(),
-              h.batch() <= state.anchorBatch()
-                  ? "a batch removed by pruning is back"
-                  : "its header appears more than once");
+          return broken(h.batch(), "its header appears more than once");
         }
         if (h.batch() > expected) {
           return broken(expected, "the batch is missing (no header)");
@@ -79,19 +85,21 @@ final class Verifier {
         running = h.hash();
         expected = h.batch() + 1;
       }
-      if (page.scoreDocs.length < pageSize) {
-        break;
+      if (expected <= hi) {
+        return broken(expected, "the batch is missing (no header)");
       }
-      after = (FieldDoc) page.scoreDocs[page.scoreDocs.length - 1];
     }
-    long last = expected - 1;
-    if (last < state.lastBatch()) {
+    TopFieldDocs beyond =
+        searcher.search(
+            and(
+                Queries.headers(),
+                LongPoint.newRangeQuery(Fields.BATCH, state.lastBatch() + 1, Long.MAX_VALUE)),
+            1,
+            Queries.BY_BATCH,
+            false);
+    if (beyond.scoreDocs.length > 0) {
       return broken(
-          expected, "the batch is missing (the chain's head is batch " + state.lastBatch() + ")");
-    }
-    if (last > state.lastBatch()) {
-      return broken(
-          state.lastBatch() + 1,
+          (Long) ((FieldDoc) beyond.scoreDocs[0]).fields[0],
           "the batch is beyond the chain's head (batch " + state.lastBatch() + ")");
     }
     if (!Arrays.equals(running, state.head())) {
@@ -117,18 +125,25 @@ final class Verifier {
   }
 
   private String checkEvents(BatchHeader h) throws IOException {
-    Query query = Queries.batchEvents(h.batch());
+    int found = searcher.count(Queries.batchEvents(h.batch()));
+    if (found != h.count()) {
+      return "it has "
+          + found
+          + " events, the chain records "
+          + h.count()
+          + (found < h.count() ? ": an event was removed" : ": an event was added");
+    }
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
-    long seen = 0;
-    FieldDoc after = null;
-    while (true) {
-      TopFieldDocs page =
-          after == null
-              ? searcher.search(query, pageSize, Queries.BY_SEQ, false)
-              : searcher.searchAfter(after, query, pageSize, Queries.BY_SEQ, false);
+    // The batch's events are numbered consecutively, so windows of numbers make pages.
+    for (long lo = h.firstSeq(); lo <= h.lastSeq(); lo += pageSize) {
+      long hi = Math.min(h.lastSeq(), lo + pageSize - 1);
+      Query window =
+          and(Queries.batchEvents(h.batch()), LongPoint.newRangeQuery(Fields.SEQ, lo, hi));
+      TopFieldDocs page = searcher.search(window, pageSize + 1, Queries.BY_SEQ, false);
+      long next = lo;
       for (ScoreDoc hit : page.scoreDocs) {
         long seq = (Long) ((FieldDoc) hit).fields[0];
-        if (seq != h.firstSeq() + seen) {
+        if (seq != next) {
           return "its events are not numbered "
               + h.firstSeq()
               + ".."
@@ -136,7 +151,7 @@ final class Verifier {
               + " (found "
               + seq
               + " in place of "
-              + (h.firstSeq() + seen)
+              + next
               + "): an event was removed, added or reordered";
         }
         Document doc = storedFields.document(hit.doc, EVENT_FIELDS);
@@ -152,22 +167,38 @@ final class Verifier {
           return "event " + seq + " cannot be read (" + e.getMessage() + ")";
         }
         digest.add(seq, modelBytes, raw.bytes, raw.offset, raw.length);
-        seen++;
+        next++;
       }
-      if (page.scoreDocs.length < pageSize) {
-        break;
+      if (next <= hi) {
+        return "its events are not numbered "
+            + h.firstSeq()
+            + ".."
+            + h.lastSeq()
+            + " ("
+            + next
+            + " is missing): an event was removed, added or reordered";
       }
-      after = (FieldDoc) page.scoreDocs[page.scoreDocs.length - 1];
-    }
-    if (seen != h.count()) {
-      return "it has " + seen + " events, the chain records " + h.count();
     }
     if (!Arrays.equals(digest.finish(), h.eventsDigest())) {
       return "its events do not match the chain: an event was changed, added, removed or reordered";
     }
     batchesChecked++;
-    eventsChecked += seen;
+    eventsChecked += h.count();
     return null;
+  }
+
+  private static Query and(Query a, Query b) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    q.add(a, Occur.FILTER);
+    q.add(b, Occur.FILTER);
+    return q.build();
+  }
+
+  private static Query or(Query a, Query b) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    q.add(a, Occur.SHOULD);
+    q.add(b, Occur.SHOULD);
+    return q.build();
   }
 
   /** Events that belong to no batch of the chain: name the first batch number they claim. */

@@ -170,7 +170,7 @@ class FaultInjectionTest {
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(dir.toString())
           .hasMessageContaining("No space left on device")
-          .hasMessageContaining("not stored");
+          .hasMessageContaining("nothing of it is stored");
       assertThatThrownBy(() -> store.append(batch)).isInstanceOf(StoreException.class);
       assertThat(store.count(EventQuery.all())).isEqualTo(1);
       assertThat(store.checkpoints()).containsEntry("src", new SourceCheckpoint("1"));
@@ -192,7 +192,7 @@ class FaultInjectionTest {
       faults.failSyncAfter(0);
       assertThatThrownBy(() -> store.prune(io.kubetrail.store.TestEvents.T0.plusSeconds(50)))
           .isInstanceOf(StoreException.class)
-          .hasMessageContaining("nothing was removed");
+          .hasMessageContaining("nothing of it is stored");
       faults.disarm();
       assertThat(store.count(EventQuery.all())).isEqualTo(2);
       assertThat(store.verify().ok()).isTrue();

@@ -43,6 +43,7 @@ class LuceneStoreTest {
   void onlyOneWriterAtATime() throws IOException {
     Path dir = tmp.resolve("store");
     try (AuditStore first = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      assertThat(first.count(EventQuery.all())).isZero();
       assertThatThrownBy(() -> LuceneAuditStore.open(dir, StoreOptions.defaults()))
           .isInstanceOf(StoreLockedException.class)
           .hasMessageContaining(dir.toString())
@@ -166,7 +167,7 @@ class LuceneStoreTest {
     Instant past = Instant.parse("0001-01-01T00:00:00Z");
     Instant future = Instant.parse("9999-12-31T23:59:59.999999Z");
     StoredEvent old = event("old").received(past).code(201).build();
-    StoredEvent late = event("late").received(future).code(201).build();
+    StoredEvent late = event("late").received(future).stageTime(future).code(201).build();
     try (AuditStore store = LuceneAuditStore.open(tmp.resolve("times"), StoreOptions.defaults())) {
       store.append(Batch.of(List.of(late, event("now").build(), old)));
       assertThat(store.search(EventQuery.all(), 3, Optional.empty()).events())
