@@ -91,13 +91,17 @@ final class SimulateCommand implements Callable<Integer> {
     if (steps < 0) {
       throw new UsageException("--steps must be 0 or more: " + steps);
     }
-    Simulation simulation;
-    try {
-      simulation =
-          Simulation.builder().seed(seed).start(parseStart(start)).workerNodes(nodes).build();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+    if (nodes < 1 || nodes > Simulation.MAX_WORKER_NODES) {
+      throw new UsageException(
+          "--nodes must be 1 to " + Simulation.MAX_WORKER_NODES + ": " + nodes);
     }
+    Simulation.Builder builder = Simulation.builder().seed(seed).workerNodes(nodes);
+    try {
+      builder.start(parseStart(start));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage(), e);
+    }
+    Simulation simulation = builder.build();
     List<Snapshot> snapshots = snapshots();
     PrintWriter err = spec.commandLine().getErr();
     int next = 0;

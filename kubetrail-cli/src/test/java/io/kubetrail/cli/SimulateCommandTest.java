@@ -134,7 +134,8 @@ class SimulateCommandTest {
         "--steps 10 --snapshot-at 11 x.json|--snapshot-at: K must be between 0 and --steps (10): 11",
         "--steps 10 --snapshot-at five x.json|--snapshot-at: K must be a step number: five",
         "--steps 10 --snapshot-at 1 missing/x.json|its directory does not exist",
-        "--steps 10 --nodes 0|workerNodes must be 1 to 250: 0",
+        "--steps 10 --nodes 0|--nodes must be 1 to 250: 0",
+        "--steps 10 --start 1969-07-20T20:17:40Z|--start must be between 1970-01-01T00:00:00Z",
         "--seed 1|Missing required option: '--steps N'",
       })
   void refusesBadUsageWithExitCodeTwo(String args, String message) {

@@ -26,6 +26,9 @@ final class ApiCall {
   /** True when {@link #responseObject} is the object itself, not a {@code Status} or a list. */
   boolean responseIsObject;
 
+  /** The name in the response object's metadata, when {@link #responseIsObject}. */
+  String responseName = "";
+
   int code = 200;
 
   /** The Status fields copied into {@code responseStatus}, when the response is a Status. */
@@ -105,14 +108,24 @@ final class ApiCall {
     this.code = code;
     this.responseObject = object.render();
     this.responseIsObject = true;
+    this.responseName = object.name;
     return this;
   }
 
-  /** Answers with a body rendered elsewhere: an object, or a list ({@code isObject} false). */
-  ApiCall respond(int code, String body, boolean isObject) {
+  /** Answers with an object rendered elsewhere. */
+  ApiCall respond(int code, String object, String name) {
     this.code = code;
-    this.responseObject = body;
-    this.responseIsObject = isObject;
+    this.responseObject = object;
+    this.responseIsObject = true;
+    this.responseName = name;
+    return this;
+  }
+
+  /** Answers with a list. */
+  ApiCall respondList(int code, String list) {
+    this.code = code;
+    this.responseObject = list;
+    this.responseIsObject = false;
     return this;
   }
 
@@ -130,6 +143,67 @@ final class ApiCall {
     return respond(
         403,
         ApiStatus.forbidden(impersonated.orElse(user), verb, kind, subresource, namespace, name));
+  }
+
+  private String head;
+  private String refJson;
+  private String completedRefJson;
+
+  /**
+   * The members every stage repeats, from {@code requestURI} to {@code userAgent}, written once.
+   */
+  String head() {
+    if (head == null) {
+      head =
+          Json.render(
+              g -> {
+                g.writeStartObject();
+                g.writeStringField("requestURI", uri);
+                g.writeStringField("verb", verb);
+                g.writeFieldName("user");
+                g.writeRawValue(user.userJson());
+                if (impersonated.isPresent()) {
+                  g.writeFieldName("impersonatedUser");
+                  g.writeRawValue(impersonated.get().userJson());
+                }
+                g.writeRawMembers(user.originMembers());
+                g.writeEndObject();
+              });
+      head = head.substring(1, head.length() - 1);
+    }
+    return head;
+  }
+
+  /** The {@code objectRef} as written at RequestReceived, or (completed) at later stages. */
+  String refJson(boolean completed) {
+    if (refJson == null) {
+      refJson = ref.map(ApiCall::writeRef).orElse("");
+      completedRefJson =
+          completedRef.equals(ref) ? refJson : completedRef.map(ApiCall::writeRef).orElse("");
+    }
+    return completed ? completedRefJson : refJson;
+  }
+
+  private static String writeRef(ObjRef r) {
+    return Json.render(
+        g -> {
+          g.writeStartObject();
+          writeIfSet(g, "resource", r.resource());
+          writeIfSet(g, "namespace", r.namespace());
+          writeIfSet(g, "name", r.name());
+          writeIfSet(g, "uid", r.uid());
+          writeIfSet(g, "apiGroup", r.apiGroup());
+          writeIfSet(g, "apiVersion", r.apiVersion());
+          writeIfSet(g, "resourceVersion", r.resourceVersion());
+          writeIfSet(g, "subresource", r.subresource());
+          g.writeEndObject();
+        });
+  }
+
+  private static void writeIfSet(JsonOut g, String field, String value) {
+    if (!value.isEmpty()) {
+      g.writeStringField(field, value);
+    }
   }
 
   ApiCall latency(long micros) {

@@ -278,7 +278,8 @@ final class Background {
       return true;
     }
     Kind kind = c.rng.pick(USER_KINDS);
-    List<KObject> objects = c.in(kind, namespace);
+    // Events are listed, never fetched one by one.
+    List<KObject> objects = kind == Kind.EVENT ? List.of() : c.in(kind, namespace);
     if (objects.isEmpty() || c.rng.chance(0.45)) {
       ApiCall call =
           ApiCall.resource(

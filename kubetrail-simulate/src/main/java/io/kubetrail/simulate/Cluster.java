@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kubetrail.event.Stage;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,9 +44,13 @@ final class Cluster {
   private int sentThisStep;
   private final List<String> lines = new ArrayList<>();
   private final PriorityQueue<Task> tasks =
-      new PriorityQueue<>(Comparator.comparingLong(Task::due).thenComparingLong(Task::seq));
+      new PriorityQueue<>(
+          (a, b) ->
+              a.due() != b.due() ? Long.compare(a.due(), b.due()) : Long.compare(a.seq(), b.seq()));
   private final PriorityQueue<Pending> pending =
-      new PriorityQueue<>(Comparator.comparingLong(Pending::due).thenComparingLong(Pending::seq));
+      new PriorityQueue<>(
+          (a, b) ->
+              a.due() != b.due() ? Long.compare(a.due(), b.due()) : Long.compare(a.seq(), b.seq()));
   private final List<Activity> activities = new ArrayList<>();
   private double totalRate;
   private final EnumMap<Kind, LinkedHashMap<ObjectKey, KObject>> objects =
@@ -171,7 +174,10 @@ final class Cluster {
     sentThisStep++;
     String auditId = rng.uuid();
     long received = now;
-    long latency = c.latency > 0 ? c.latency : defaultLatency(c.verb);
+    if (c.latency <= 0) {
+      c.latency = defaultLatency(c.verb);
+    }
+    long latency = c.latency;
     lines.add(EventWriter.write(c, auditId, Stage.RequestReceived, received, received));
     if (c.longRunningFor > 0) {
       long started = mark(received + latency);
@@ -342,7 +348,7 @@ final class Cluster {
             actor, "update", uri(subpath(o, subresource), query), ObjRef.to(o, subresource));
     call.requestObject = request;
     call.backfill(o.namespace, o.name, o.uid, sentVersion);
-    call.respond(200, o.render(body), true);
+    call.respond(200, o.render(body), o.name);
     send(call);
     return call;
   }

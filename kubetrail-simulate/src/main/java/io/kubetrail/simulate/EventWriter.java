@@ -9,6 +9,8 @@ import io.kubetrail.event.Stage;
  * JSON.
  */
 final class EventWriter {
+  private static final String HEAD = "\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\"";
+
   private EventWriter() {}
 
   static String write(ApiCall c, String auditId, Stage stage, long received, long stageTime) {
@@ -20,23 +22,15 @@ final class EventWriter {
     boolean started = stage != Stage.RequestReceived;
     boolean complete = stage == Stage.ResponseComplete;
     g.writeStartObject();
-    g.writeStringField("kind", "Event");
-    g.writeStringField("apiVersion", "audit.k8s.io/v1");
+    g.writeRawMembers(HEAD);
     g.writeStringField("level", c.level.name());
     g.writeStringField("auditID", auditId);
     g.writeStringField("stage", stage.name());
-    g.writeStringField("requestURI", c.uri);
-    g.writeStringField("verb", c.verb);
-    g.writeFieldName("user");
-    g.writeRawValue(c.user.userJson());
-    if (c.impersonated.isPresent()) {
-      g.writeFieldName("impersonatedUser");
-      g.writeRawValue(c.impersonated.get().userJson());
-    }
-    g.writeRawMembers(c.user.originMembers());
-    var ref = started ? c.completedRef : c.ref;
-    if (ref.isPresent()) {
-      writeRef(g, ref.get());
+    g.writeRawMembers(c.head());
+    String ref = c.refJson(started);
+    if (!ref.isEmpty()) {
+      g.writeFieldName("objectRef");
+      g.writeRawValue(ref);
     }
     if (started) {
       g.writeObjectFieldStart("responseStatus");
@@ -75,24 +69,5 @@ final class EventWriter {
       g.writeEndObject();
     }
     g.writeEndObject();
-  }
-
-  private static void writeRef(JsonOut g, ObjRef r) {
-    g.writeObjectFieldStart("objectRef");
-    writeIfSet(g, "resource", r.resource());
-    writeIfSet(g, "namespace", r.namespace());
-    writeIfSet(g, "name", r.name());
-    writeIfSet(g, "uid", r.uid());
-    writeIfSet(g, "apiGroup", r.apiGroup());
-    writeIfSet(g, "apiVersion", r.apiVersion());
-    writeIfSet(g, "resourceVersion", r.resourceVersion());
-    writeIfSet(g, "subresource", r.subresource());
-    g.writeEndObject();
-  }
-
-  private static void writeIfSet(JsonOut g, String field, String value) {
-    if (!value.isEmpty()) {
-      g.writeStringField(field, value);
-    }
   }
 }

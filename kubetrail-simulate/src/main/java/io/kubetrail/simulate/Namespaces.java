@@ -184,22 +184,32 @@ final class Namespaces {
     call.respond(200, ns);
     c.send(call);
     c.markTerminating(name);
-    long at = c.now + Times.millis(c.rng.between(40, 200));
-    for (Kind kind : COLLECTIONS) {
-      c.at(at, "", () -> deleteCollection(name, kind));
-      at += Times.millis(c.rng.between(8, 40));
+    c.after(Times.millis(c.rng.between(40, 200)), "", () -> emptyNamespace(ns, 0));
+    return true;
+  }
+
+  /**
+   * One call of the namespace controller emptying a terminating namespace: deletecollection for
+   * each resource in turn, then the services one by one; once the kubelets have removed the last
+   * pods, the namespace itself. Each call waits for the one before.
+   */
+  private boolean emptyNamespace(KObject ns, int next) {
+    String name = ns.name;
+    ApiCall call;
+    if (next < COLLECTIONS.size()) {
+      call = deleteCollection(name, COLLECTIONS.get(next));
+    } else if (!c.in(Kind.SERVICE, name).isEmpty()) {
+      call = deleteService(c.in(Kind.SERVICE, name).get(0));
+    } else if (!c.in(Kind.POD, name).isEmpty()) {
+      // Pods take their grace period; the controller checks again later.
+      c.after(Times.millis(c.rng.between(1_000, 5_000)), "", () -> emptyNamespace(ns, next));
+      return false;
+    } else {
+      finalDelete(ns);
+      return true;
     }
-    for (KObject service : c.in(Kind.SERVICE, name)) {
-      c.at(at, "", () -> deleteService(service));
-      at += Times.millis(c.rng.between(5, 20));
-    }
-    long podsGone = at;
-    for (Pod p : workloads.podsIn(name)) {
-      long when = at + Times.millis(c.rng.between(1_000, 25_000));
-      c.at(when, "", () -> workloads.kubeletRemove(p));
-      podsGone = Math.max(podsGone, when);
-    }
-    c.at(podsGone + Times.millis(c.rng.between(500, 3_000)), "", () -> finalDelete(ns));
+    c.after(
+        call.latency + Times.millis(c.rng.between(2, 20)), "", () -> emptyNamespace(ns, next + 1));
     return true;
   }
 
@@ -207,10 +217,16 @@ final class Namespaces {
     return c.cast.controller("namespace-controller");
   }
 
-  private boolean deleteCollection(String namespace, Kind kind) {
+  private ApiCall deleteCollection(String namespace, Kind kind) {
     List<KObject> doomed = c.in(kind, namespace);
     if (kind == Kind.POD) {
       workloads.terminateAll(namespace);
+      for (KObject pod : doomed) {
+        c.after(
+            Times.millis(c.rng.between(1_000, 25_000)),
+            "",
+            () -> workloads.kubeletRemove((Pod) pod));
+      }
     } else {
       doomed.forEach(c::remove);
     }
@@ -238,20 +254,21 @@ final class Namespaces {
             kind.collectionPath(namespace),
             ObjRef.of(kind, namespace, ""));
     call.requestObject = Cluster.deleteOptions(kind, "propagationPolicy", "Background");
-    call.respond(200, list, false);
+    call.respondList(200, list);
+    call.latency(c.rng.between(10_000, 120_000));
     c.send(call);
-    return true;
+    return call;
   }
 
   /** Services cannot be deleted as a collection: the controller deletes them one by one. */
-  private boolean deleteService(KObject service) {
+  private ApiCall deleteService(KObject service) {
     ApiCall call =
         ApiCall.resource(namespaceController(), "delete", service.path(), ObjRef.to(service, ""));
     call.requestObject = Cluster.deleteOptions(Kind.SERVICE, "propagationPolicy", "Background");
     call.respond(200, ApiStatus.deleted(Kind.SERVICE, service.name, service.uid));
     c.send(call);
     c.remove(service);
-    return true;
+    return call;
   }
 
   /** With the namespace empty and its finalizer done, the namespace controller removes it. */

@@ -81,29 +81,26 @@ final class Pod extends KObject {
                                             "metadata.namespace")))))),
                     "defaultMode",
                     420))));
-    ObjectNode container = app.container();
-    {
-      ObjectNode withMounts = Json.obj();
-      container
-          .fields()
-          .forEachRemaining(
-              e -> {
-                withMounts.set(e.getKey(), e.getValue());
-                if (e.getKey().equals("resources")) {
-                  withMounts.set(
-                      "volumeMounts",
-                      Json.arr(
-                          Json.obj(
-                              "name",
-                              volume,
-                              "readOnly",
-                              true,
-                              "mountPath",
-                              "/var/run/secrets/kubernetes.io/serviceaccount")));
-                }
-              });
-      container = withMounts;
-    }
+    // Admission mounts the token volume right after the resources, in Go field order.
+    ObjectNode container = Json.obj();
+    app.container()
+        .fields()
+        .forEachRemaining(
+            e -> {
+              container.set(e.getKey(), e.getValue());
+              if (e.getKey().equals("resources")) {
+                container.set(
+                    "volumeMounts",
+                    Json.arr(
+                        Json.obj(
+                            "name",
+                            volume,
+                            "readOnly",
+                            true,
+                            "mountPath",
+                            "/var/run/secrets/kubernetes.io/serviceaccount")));
+              }
+            });
     spec.set("containers", Json.arr(container));
     spec.put("restartPolicy", "Always");
     spec.put("terminationGracePeriodSeconds", 30);

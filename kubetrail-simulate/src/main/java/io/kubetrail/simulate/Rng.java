@@ -42,7 +42,7 @@ final class Rng {
 
   /** Uniform in [lo, hi], both inclusive. */
   long betweenLong(long lo, long hi) {
-    return lo + (long) ((nextLong() >>> 1) % (hi - lo + 1));
+    return lo + (nextLong() >>> 1) % (hi - lo + 1);
   }
 
   double nextDouble() {

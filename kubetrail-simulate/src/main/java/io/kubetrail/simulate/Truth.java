@@ -62,7 +62,7 @@ final class Truth {
         if (!c.responseIsObject) {
           return;
         }
-        String name = ref.name().isEmpty() ? responseName(c.responseObject) : ref.name();
+        String name = ref.name().isEmpty() ? c.responseName : ref.name();
         ObjectKey key = new ObjectKey(ref.apiGroup(), ref.resource(), namespace, name);
         if (live.put(key, c.responseObject) == null) {
           byNamespace.computeIfAbsent(namespace, ns -> new HashSet<>()).add(key);
@@ -79,10 +79,6 @@ final class Truth {
         byNamespace.remove(key.namespace());
       }
     }
-  }
-
-  private static String responseName(String object) {
-    return Json.parse(object).path("metadata").path("name").asText();
   }
 
   int size() {

@@ -3,38 +3,34 @@ package io.kubetrail.simulate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Nodes, Deployments, ReplicaSets, pods, Services, Endpoints and core Events, and the controllers
- * and kubelets that keep them moving: the replicaset controller creating pods by {@code
- * generateName}, the scheduler binding them, kubelets reporting their status with strategic-merge
- * patches and finally deleting them, the endpoints controller following their readiness.
+ * Deployments, ReplicaSets, pods, Services and Endpoints, and the controllers and kubelets that
+ * keep them moving: the replicaset controller creating pods by {@code generateName}, the scheduler
+ * binding them, kubelets reporting their status with strategic-merge patches and finally deleting
+ * them, the endpoints controller following their readiness.
  */
 final class Workloads {
   private static final String KCM = "kube-controller-manager";
-  private static final long HOUR = Times.seconds(3600);
 
   private final Cluster c;
   final List<Node> nodes = new ArrayList<>();
   final List<App> apps = new ArrayList<>();
-  private final ArrayDeque<KObject> recentEvents = new ArrayDeque<>();
-
-  /** Warnings of the last ten minutes, which the event correlator may count up. */
-  private final ArrayDeque<KObject> recentWarnings = new ArrayDeque<>();
+  private final Events events;
 
   private int nextServiceIp = 20;
 
   Workloads(Cluster c, int workers) {
     this.c = c;
     long bootTime = c.now - Times.seconds(86_400L * c.rng.between(3, 40));
-    nodes.add(newNode("cp-1", Cast.CONTROL_PLANE_IP, 0, true, bootTime));
+    nodes.add(Node.boot(c, "cp-1", Cast.CONTROL_PLANE_IP, 0, true, bootTime));
     for (int i = 1; i <= workers; i++) {
-      nodes.add(newNode("worker-" + i, "10.0.1." + (10 + i), i, false, bootTime));
+      nodes.add(Node.boot(c, "worker-" + i, "10.0.1." + (10 + i), i, false, bootTime));
     }
+    events = new Events(c, nodes);
     existingApp("shop", "web", "nginx:1.27.3", "http", 8080, 3, bootTime);
     existingApp("shop", "cart", "ghcr.io/example/cart:2.4.1", "http", 8080, 2, bootTime);
     existingApp(
@@ -51,15 +47,20 @@ final class Workloads {
 
     c.activity(0.04, this::statusChange);
     c.activity(0.12, this::warningEvent);
-    c.activity(0.05, this::repeatEvent);
+    c.activity(0.05, events::repeat);
     c.activity(0.03, this::deleteRandomPod);
     c.activity(0.01, this::evictRandomPod);
     c.activity(0.012, this::scaleRandomApp);
     c.activity(0.02, this::podLogs);
     for (Node n : nodes) {
       // Kubelets report node status every five minutes when nothing changes.
-      c.at(c.now + c.rng.betweenLong(0, Times.seconds(300)), "", () -> nodeStatus(n));
+      c.at(c.now + c.rng.betweenLong(0, Times.seconds(300)), "", () -> n.reportStatus(c));
     }
+  }
+
+  private String nextServiceIp() {
+    int n = nextServiceIp++;
+    return "10.96." + (n / 250) + "." + (n % 250 + 2);
   }
 
   List<Node> workers() {
@@ -67,160 +68,6 @@ final class Workloads {
   }
 
   // ---- setting the scene: what exists before the log starts ----
-
-  private Node newNode(String name, String ip, int index, boolean controlPlane, long bootTime) {
-    KObject node = new KObject(Kind.NODE, "", name);
-    existing(node, bootTime);
-    node.labels.put("beta.kubernetes.io/arch", "amd64");
-    node.labels.put("beta.kubernetes.io/os", "linux");
-    node.labels.put("kubernetes.io/arch", "amd64");
-    node.labels.put("kubernetes.io/hostname", name);
-    node.labels.put("kubernetes.io/os", "linux");
-    if (controlPlane) {
-      node.labels.put("node-role.kubernetes.io/control-plane", "");
-      node.labels.put("node.kubernetes.io/exclude-from-external-load-balancers", "");
-    }
-    node.annotations.put(
-        "kubeadm.alpha.kubernetes.io/cri-socket", "unix:///var/run/containerd/containerd.sock");
-    node.annotations.put("node.alpha.kubernetes.io/ttl", "0");
-    node.annotations.put("volumes.kubernetes.io/controller-managed-attach-detach", "true");
-    ObjectNode spec =
-        Json.obj(
-            "podCIDR",
-            "10.244." + index + ".0/24",
-            "podCIDRs",
-            Json.arr("10.244." + index + ".0/24"));
-    if (controlPlane) {
-      spec.set(
-          "taints",
-          Json.arr(
-              Json.obj("key", "node-role.kubernetes.io/control-plane", "effect", "NoSchedule")));
-    }
-    node.body.put("spec", spec);
-    ObjectNode status = nodeStatusBody(name, ip, bootTime);
-    node.body.put("status", status);
-    node.manage("kubelet", "Update", "status", bootTime, Json.obj("status", status));
-    c.put(node);
-
-    KObject lease = new KObject(Kind.LEASE, "kube-node-lease", name);
-    existing(lease, bootTime);
-    lease.owners.add(new KObject.OwnerRef("v1", "Node", name, node.uid));
-    lease.body.put(
-        "spec",
-        Json.obj(
-            "holderIdentity",
-            name,
-            "leaseDurationSeconds",
-            40,
-            "renewTime",
-            Times.micro(c.now - Times.seconds(c.rng.between(1, 9)))));
-    lease.manage(
-        "kubelet",
-        "Update",
-        "",
-        bootTime,
-        Json.obj("metadata", lease.clientMetadataFields(), "spec", lease.body.get("spec")));
-    c.put(lease);
-    return new Node(name, ip, index, controlPlane, c.cast, node, lease);
-  }
-
-  private ObjectNode nodeStatusBody(String name, String ip, long bootTime) {
-    long heartbeat = c.now - Times.seconds(c.rng.between(1, 290));
-    ObjectNode capacity =
-        Json.obj(
-            "cpu",
-            "4",
-            "ephemeral-storage",
-            "101430960Ki",
-            "hugepages-1Gi",
-            "0",
-            "hugepages-2Mi",
-            "0",
-            "memory",
-            "16318412Ki",
-            "pods",
-            "110");
-    ObjectNode allocatable =
-        Json.obj(
-            "cpu",
-            "4",
-            "ephemeral-storage",
-            "93478772582",
-            "hugepages-1Gi",
-            "0",
-            "hugepages-2Mi",
-            "0",
-            "memory",
-            "16216012Ki",
-            "pods",
-            "110");
-    ArrayNode conditions =
-        Json.arr(
-            nodeCondition(
-                "MemoryPressure",
-                "False",
-                heartbeat,
-                bootTime,
-                "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available"),
-            nodeCondition(
-                "DiskPressure",
-                "False",
-                heartbeat,
-                bootTime,
-                "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure"),
-            nodeCondition(
-                "PIDPressure",
-                "False",
-                heartbeat,
-                bootTime,
-                "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available"),
-            nodeCondition(
-                "Ready",
-                "True",
-                heartbeat,
-                bootTime,
-                "KubeletReady",
-                "kubelet is posting ready status"));
-    return Json.obj(
-        "capacity",
-        capacity,
-        "allocatable",
-        allocatable,
-        "conditions",
-        conditions,
-        "addresses",
-        Json.arr(
-            Json.obj("type", "InternalIP", "address", ip),
-            Json.obj("type", "Hostname", "address", name)),
-        "daemonEndpoints",
-        Json.obj("kubeletEndpoint", Json.obj("Port", 10250)),
-        "nodeInfo",
-        Json.obj(
-            "machineID", c.rng.hex(32),
-            "systemUUID", c.rng.uuid(),
-            "bootID", c.rng.uuid(),
-            "kernelVersion", "6.8.0-1019-aws",
-            "osImage", "Ubuntu 24.04.1 LTS",
-            "containerRuntimeVersion", "containerd://1.7.24",
-            "kubeletVersion", Cast.KUBE_VERSION,
-            "kubeProxyVersion", "",
-            "operatingSystem", "linux",
-            "architecture", "amd64"));
-  }
-
-  private static ObjectNode nodeCondition(
-      String type, String status, long heartbeat, long transition, String reason, String message) {
-    return Json.obj(
-        "type", type,
-        "status", status,
-        "lastHeartbeatTime", Times.second(heartbeat),
-        "lastTransitionTime", Times.second(transition),
-        "reason", reason,
-        "message", message);
-  }
 
   /** Marks an object as created before the log starts. */
   private void existing(KObject o, long created) {
@@ -239,15 +86,16 @@ final class Workloads {
       long since) {
     App app = new App(c.rng, namespace, name, image, portName, port, replicas);
     long created = since + Times.seconds(c.rng.between(600, 86_400));
-    app.deployment = deployment(app);
+    app.deployment = Manifests.deployment(app);
     existing(app.deployment, created);
     app.deployment.generation = 1;
-    app.deployment.manage("argocd-controller", "Apply", "", created, appliedDeployment(app));
-    app.replicaSet = replicaSet(app);
+    app.deployment.manage(
+        "argocd-controller", "Apply", "", created, Manifests.appliedDeployment(app));
+    app.replicaSet = Manifests.replicaSet(app);
     existing(app.replicaSet, created);
     app.replicaSet.generation = 1;
-    app.replicaSet.manage(KCM, "Update", "", created, rsOwnedFields(app));
-    app.service = service(app);
+    app.replicaSet.manage(KCM, "Update", "", created, Manifests.rsOwnedFields(app));
+    app.service = Manifests.service(app, nextServiceIp());
     existing(app.service, created);
     app.service.manage(
         "argocd-controller",
@@ -256,7 +104,7 @@ final class Workloads {
         created,
         Json.obj(
             "metadata", app.service.clientMetadataFields(), "spec", app.service.body.get("spec")));
-    app.endpoints = endpointsObject(app);
+    app.endpoints = Manifests.endpointsObject(app);
     existing(app.endpoints, created);
     for (int i = 0; i < replicas; i++) {
       Pod p = new Pod(app, app.replicaSetName() + "-" + c.rng.nameSuffix(5));
@@ -277,263 +125,22 @@ final class Workloads {
       app.pods.add(p);
       c.put(p);
     }
-    app.endpoints.body.put("subsets", desiredSubsets(app));
+    app.endpoints.body.put("subsets", Manifests.desiredSubsets(app));
     app.endpoints.annotations.put(
         "endpoints.kubernetes.io/last-change-trigger-time",
         Times.second(created + Times.seconds(700)));
-    app.endpoints.manage(KCM, "Update", "", created, endpointsOwnedFields(app.endpoints));
-    app.replicaSet.body.put("status", rsStatus(app));
-    app.replicaSet.manage(KCM, "Update", "status", created, Json.obj("status", rsStatus(app)));
-    app.deployment.body.put("status", deploymentStatus(app));
+    app.endpoints.manage(KCM, "Update", "", created, Manifests.endpointsOwnedFields(app.endpoints));
+    app.replicaSet.body.put("status", Manifests.rsStatus(app));
+    app.replicaSet.manage(
+        KCM, "Update", "status", created, Json.obj("status", Manifests.rsStatus(app)));
+    app.deployment.body.put("status", Manifests.deploymentStatus(app));
     app.deployment.manage(
-        KCM, "Update", "status", created, Json.obj("status", deploymentStatus(app)));
+        KCM, "Update", "status", created, Json.obj("status", Manifests.deploymentStatus(app)));
     c.put(app.deployment);
     c.put(app.replicaSet);
     c.put(app.service);
     c.put(app.endpoints);
     apps.add(app);
-  }
-
-  // ---- object bodies ----
-
-  private KObject deployment(App app) {
-    KObject d = new KObject(Kind.DEPLOYMENT, app.namespace, app.name);
-    d.labels.put("app", app.name);
-    d.annotations.put("deployment.kubernetes.io/revision", "1");
-    d.body.put("spec", deploymentSpec(app));
-    return d;
-  }
-
-  private static ObjectNode deploymentSpec(App app) {
-    return Json.obj(
-        "replicas",
-        app.replicas,
-        "selector",
-        Json.obj("matchLabels", app.selector()),
-        "template",
-        app.template(false),
-        "strategy",
-        Json.obj(
-            "type",
-            "RollingUpdate",
-            "rollingUpdate",
-            Json.obj("maxUnavailable", "25%", "maxSurge", "25%")),
-        "revisionHistoryLimit",
-        10,
-        "progressDeadlineSeconds",
-        600);
-  }
-
-  /** What the GitOps controller applies: labels and the desired spec. */
-  private static JsonNode appliedDeployment(App app) {
-    return Json.obj(
-        "metadata", Json.obj("labels", Json.obj("app", app.name)),
-        "spec",
-            Json.obj(
-                "replicas",
-                app.replicas,
-                "selector",
-                Json.obj("matchLabels", app.selector()),
-                "template",
-                app.template(false)));
-  }
-
-  private ObjectNode deploymentStatus(App app) {
-    int live = app.livePods().size();
-    int ready = readyCount(app);
-    ObjectNode s =
-        Json.obj(
-            "observedGeneration",
-            app.deployment.generation,
-            "replicas",
-            live,
-            "updatedReplicas",
-            live);
-    if (ready > 0) {
-      s.put("readyReplicas", ready);
-      s.put("availableReplicas", ready);
-    }
-    if (live > ready) {
-      s.put("unavailableReplicas", live - ready);
-    }
-    boolean available = ready >= app.replicas - app.replicas / 4;
-    long since = app.deployment.created;
-    s.set(
-        "conditions",
-        Json.arr(
-            Json.obj(
-                "type",
-                "Available",
-                "status",
-                available ? "True" : "False",
-                "lastUpdateTime",
-                Times.second(since),
-                "lastTransitionTime",
-                Times.second(since),
-                "reason",
-                available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                "message",
-                available
-                    ? "Deployment has minimum availability."
-                    : "Deployment does not have minimum availability."),
-            Json.obj(
-                "type",
-                "Progressing",
-                "status",
-                "True",
-                "lastUpdateTime",
-                Times.second(since),
-                "lastTransitionTime",
-                Times.second(since),
-                "reason",
-                "NewReplicaSetAvailable",
-                "message",
-                "ReplicaSet \"" + app.replicaSetName() + "\" has successfully progressed.")));
-    return s;
-  }
-
-  private KObject replicaSet(App app) {
-    KObject rs = new KObject(Kind.REPLICA_SET, app.namespace, app.replicaSetName());
-    rs.labels.put("app", app.name);
-    rs.labels.put("pod-template-hash", app.hash);
-    rsAnnotations(app, rs);
-    rs.owners.add(
-        new KObject.OwnerRef(
-            "apps/v1",
-            "Deployment",
-            app.name,
-            app.deployment.uid.isEmpty() ? "" : app.deployment.uid));
-    rs.body.put("spec", rsSpec(app));
-    return rs;
-  }
-
-  private static void rsAnnotations(App app, KObject rs) {
-    rs.annotations.put("deployment.kubernetes.io/desired-replicas", Integer.toString(app.replicas));
-    rs.annotations.put(
-        "deployment.kubernetes.io/max-replicas",
-        Integer.toString(app.replicas + (app.replicas + 3) / 4));
-    rs.annotations.put("deployment.kubernetes.io/revision", "1");
-  }
-
-  private static ObjectNode rsSpec(App app) {
-    ObjectNode selector = app.selector();
-    selector.put("pod-template-hash", app.hash);
-    return Json.obj(
-        "replicas",
-        app.replicas,
-        "selector",
-        Json.obj("matchLabels", selector),
-        "template",
-        app.template(true));
-  }
-
-  private static JsonNode rsOwnedFields(App app) {
-    KObject rs = app.replicaSet;
-    return Json.obj("metadata", rs.clientMetadataFields(), "spec", rs.body.get("spec"));
-  }
-
-  private ObjectNode rsStatus(App app) {
-    int live = app.livePods().size();
-    int ready = readyCount(app);
-    ObjectNode s = Json.obj("replicas", live);
-    if (live > 0) {
-      s.put("fullyLabeledReplicas", live);
-    }
-    if (ready > 0) {
-      s.put("readyReplicas", ready);
-      s.put("availableReplicas", ready);
-    }
-    s.put("observedGeneration", app.replicaSet.generation);
-    return s;
-  }
-
-  private static int readyCount(App app) {
-    int ready = 0;
-    for (Pod p : app.livePods()) {
-      if (p.phase == Pod.Phase.RUNNING && p.ready) {
-        ready++;
-      }
-    }
-    return ready;
-  }
-
-  private KObject service(App app) {
-    KObject s = new KObject(Kind.SERVICE, app.namespace, app.name);
-    s.labels.put("app", app.name);
-    String ip = "10.96." + (nextServiceIp / 250) + "." + (nextServiceIp % 250 + 2);
-    nextServiceIp++;
-    s.body.put(
-        "spec",
-        Json.obj(
-            "ports",
-            Json.arr(
-                Json.obj(
-                    "name", app.portName, "protocol", "TCP", "port", 80, "targetPort", app.port)),
-            "selector",
-            app.selector(),
-            "clusterIP",
-            ip,
-            "clusterIPs",
-            Json.arr(ip),
-            "type",
-            "ClusterIP",
-            "sessionAffinity",
-            "None",
-            "ipFamilies",
-            Json.arr("IPv4"),
-            "ipFamilyPolicy",
-            "SingleStack",
-            "internalTrafficPolicy",
-            "Cluster"));
-    s.body.put("status", Json.obj("loadBalancer", Json.obj()));
-    return s;
-  }
-
-  private static KObject endpointsObject(App app) {
-    KObject e = new KObject(Kind.ENDPOINTS, app.namespace, app.name);
-    e.labels.put("app", app.name);
-    return e;
-  }
-
-  private static JsonNode endpointsOwnedFields(KObject e) {
-    ObjectNode owned = Json.obj("metadata", e.clientMetadataFields());
-    JsonNode subsets = e.body.get("subsets");
-    if (subsets != null) {
-      owned.set("subsets", subsets);
-    }
-    return owned;
-  }
-
-  /** The Endpoints subsets the controller wants; empty when no pod has an address. */
-  private static ArrayNode desiredSubsets(App app) {
-    ArrayNode ready = Json.arr();
-    ArrayNode notReady = Json.arr();
-    for (Pod p : app.livePods()) {
-      if (p.phase != Pod.Phase.RUNNING) {
-        continue;
-      }
-      ObjectNode address =
-          Json.obj(
-              "ip", p.ip,
-              "nodeName", p.node.name,
-              "targetRef",
-                  Json.obj("kind", "Pod", "namespace", p.namespace, "name", p.name, "uid", p.uid));
-      (p.ready ? ready : notReady).add(address);
-    }
-    ArrayNode subsets = Json.arr();
-    if (ready.size() + notReady.size() > 0) {
-      ObjectNode subset = Json.obj();
-      if (ready.size() > 0) {
-        subset.set("addresses", ready);
-      }
-      if (notReady.size() > 0) {
-        subset.set("notReadyAddresses", notReady);
-      }
-      subset.set(
-          "ports", Json.arr(Json.obj("name", app.portName, "port", app.port, "protocol", "TCP")));
-      subsets.add(subset);
-    }
-    return subsets;
   }
 
   private void podMetadata(Pod p) {
@@ -560,15 +167,15 @@ final class Workloads {
   }
 
   private boolean applyDeployment(App app) {
-    KObject d = deployment(app);
+    KObject d = Manifests.deployment(app);
     d.annotations.clear();
     app.deployment = d;
-    String body = Json.write(Json.sorted(manifest(d, appliedDeployment(app))));
+    String body = Json.write(Json.sorted(manifest(d, Manifests.appliedDeployment(app))));
     d.uid = c.newUid();
     d.resourceVersion = c.nextResourceVersion();
     d.created = c.now;
     d.generation = 1;
-    d.manage("argocd-controller", "Apply", "", c.now, appliedDeployment(app));
+    d.manage("argocd-controller", "Apply", "", c.now, Manifests.appliedDeployment(app));
     d.body.put("status", Json.obj());
     ApiCall call =
         ApiCall.resource(
@@ -604,20 +211,24 @@ final class Workloads {
   }
 
   private boolean createReplicaSet(App app) {
-    app.replicaSet = replicaSet(app);
+    app.replicaSet = Manifests.replicaSet(app);
     app.replicaSet.owners.set(
         0, new KObject.OwnerRef("apps/v1", "Deployment", app.name, app.deployment.uid));
     app.replicaSet.generation = 1;
     app.replicaSet.body.put("status", Json.obj("replicas", 0));
-    c.create(c.cast.controller("deployment-controller"), app.replicaSet, KCM, rsOwnedFields(app));
+    c.create(
+        c.cast.controller("deployment-controller"),
+        app.replicaSet,
+        KCM,
+        Manifests.rsOwnedFields(app));
     c.after(
         Times.millis(c.rng.between(1, 5)),
         app.namespace,
         () ->
-            event(
+            events.create(
                 c.cast.controller("deployment-controller"),
                 "deployment-controller",
-                null,
+                "",
                 app.deployment,
                 "",
                 "Normal",
@@ -629,7 +240,7 @@ final class Workloads {
   }
 
   private boolean applyService(App app) {
-    app.service = service(app);
+    app.service = Manifests.service(app, nextServiceIp());
     JsonNode applied =
         Json.obj(
             "metadata",
@@ -663,8 +274,8 @@ final class Workloads {
   }
 
   private boolean createEndpoints(App app) {
-    app.endpoints = endpointsObject(app);
-    ArrayNode subsets = desiredSubsets(app);
+    app.endpoints = Manifests.endpointsObject(app);
+    ArrayNode subsets = Manifests.desiredSubsets(app);
     if (subsets.size() > 0) {
       app.endpoints.body.put("subsets", subsets);
     }
@@ -672,7 +283,7 @@ final class Workloads {
         c.cast.controller("endpoint-controller"),
         app.endpoints,
         KCM,
-        endpointsOwnedFields(app.endpoints));
+        Manifests.endpointsOwnedFields(app.endpoints));
     return true;
   }
 
@@ -723,10 +334,10 @@ final class Workloads {
         Times.millis(c.rng.between(1, 4)),
         app.namespace,
         () ->
-            event(
+            events.create(
                 rsController,
                 "replicaset-controller",
-                null,
+                "",
                 app.replicaSet,
                 "",
                 "Normal",
@@ -781,10 +392,10 @@ final class Workloads {
         Times.millis(c.rng.between(1, 5)),
         p.namespace,
         () ->
-            event(
+            events.create(
                 c.cast.scheduler,
                 "default-scheduler",
-                null,
+                "",
                 p,
                 "",
                 "Normal",
@@ -811,7 +422,7 @@ final class Workloads {
         Times.millis(c.rng.between(200, 900)),
         p.namespace,
         () ->
-            event(
+            events.create(
                 kubelet,
                 "kubelet",
                 host,
@@ -824,7 +435,7 @@ final class Workloads {
         Times.millis(c.rng.between(900, 1_400)),
         p.namespace,
         () ->
-            event(
+            events.create(
                 kubelet,
                 "kubelet",
                 host,
@@ -837,7 +448,7 @@ final class Workloads {
         Times.millis(c.rng.between(1_400, 2_000)),
         p.namespace,
         () ->
-            event(
+            events.create(
                 kubelet,
                 "kubelet",
                 host,
@@ -963,30 +574,6 @@ final class Workloads {
     return running.isEmpty() ? Optional.empty() : Optional.of(c.rng.pick(running));
   }
 
-  private boolean nodeStatus(Node n) {
-    c.at(
-        c.now + Times.seconds(300) + Times.millis(c.rng.between(-2_000, 2_000)),
-        "",
-        () -> nodeStatus(n));
-    KObject node = n.object;
-    ObjectNode status = (ObjectNode) node.body.get("status");
-    ArrayNode conditions = (ArrayNode) status.get("conditions");
-    ArrayNode order = Json.arr();
-    ArrayNode changed = Json.arr();
-    for (JsonNode cond : conditions) {
-      ((ObjectNode) cond).put("lastHeartbeatTime", Times.second(c.now));
-      order.add(Json.obj("type", cond.path("type").asText()));
-      changed.add(
-          Json.obj("lastHeartbeatTime", Times.second(c.now), "type", cond.path("type").asText()));
-    }
-    String patch =
-        Json.write(
-            Json.obj(
-                "status", Json.obj("$setElementOrder/conditions", order, "conditions", changed)));
-    c.patch(n.kubelet, node, "status", patch, "kubelet", "Update", Json.obj("status", status));
-    return true;
-  }
-
   // ---- deleting pods ----
 
   /** A graceful delete: the pod stays, with a deletionTimestamp, until its kubelet removes it. */
@@ -1007,7 +594,7 @@ final class Workloads {
         Times.millis(c.rng.between(5, 30)),
         p.namespace,
         () ->
-            event(
+            events.create(
                 p.node.kubelet,
                 "kubelet",
                 p.node.name,
@@ -1123,7 +710,7 @@ final class Workloads {
     app.replicas = replicas;
     KObject d = app.deployment;
     d.generation++;
-    d.body.put("spec", deploymentSpec(app));
+    d.body.put("spec", Manifests.deploymentSpec(app));
     String patch = Json.write(Json.obj("spec", Json.obj("replicas", replicas)));
     Actor actor = c.rng.chance(0.6) ? c.cast.alice : c.cast.admin;
     c.patch(
@@ -1143,19 +730,19 @@ final class Workloads {
   private boolean scaleReplicaSet(App app) {
     KObject rs = app.replicaSet;
     rs.generation++;
-    rsAnnotations(app, rs);
-    rs.body.put("spec", rsSpec(app));
+    Manifests.rsAnnotations(app, rs);
+    rs.body.put("spec", Manifests.rsSpec(app));
     Actor controller = c.cast.controller("deployment-controller");
-    c.update(controller, rs, "", KCM, rsOwnedFields(app));
+    c.update(controller, rs, "", KCM, Manifests.rsOwnedFields(app));
     String verb = app.livePods().size() < app.replicas ? "up" : "down";
     c.after(
         Times.millis(c.rng.between(1, 5)),
         app.namespace,
         () ->
-            event(
+            events.create(
                 controller,
                 "deployment-controller",
-                null,
+                "",
                 app.deployment,
                 "",
                 "Normal",
@@ -1172,7 +759,7 @@ final class Workloads {
       return false;
     }
     KObject e = app.endpoints;
-    ArrayNode desired = desiredSubsets(app);
+    ArrayNode desired = Manifests.desiredSubsets(app);
     JsonNode current = e.body.getOrDefault("subsets", Json.arr());
     if (desired.equals(current)) {
       return false;
@@ -1185,7 +772,8 @@ final class Workloads {
     e.annotations.put(
         "endpoints.kubernetes.io/last-change-trigger-time",
         Times.second(c.now - Times.millis(c.rng.between(10, 150))));
-    c.update(c.cast.controller("endpoint-controller"), e, "", KCM, endpointsOwnedFields(e));
+    c.update(
+        c.cast.controller("endpoint-controller"), e, "", KCM, Manifests.endpointsOwnedFields(e));
     return true;
   }
 
@@ -1194,7 +782,7 @@ final class Workloads {
     if (!c.isActive(app.namespace) || rs.uid.isEmpty()) {
       return false;
     }
-    ObjectNode status = rsStatus(app);
+    ObjectNode status = Manifests.rsStatus(app);
     if (status.equals(rs.body.get("status"))) {
       return false;
     }
@@ -1209,7 +797,7 @@ final class Workloads {
     if (!c.isActive(app.namespace) || d.uid.isEmpty()) {
       return false;
     }
-    ObjectNode status = deploymentStatus(app);
+    ObjectNode status = Manifests.deploymentStatus(app);
     if (status.equals(d.body.get("status"))) {
       return false;
     }
@@ -1217,82 +805,6 @@ final class Workloads {
     c.update(
         c.cast.controller("deployment-controller"), d, "status", KCM, Json.obj("status", status));
     return true;
-  }
-
-  // ---- core events ----
-
-  /** Creates a core/v1 Event about {@code about}; {@code host} is null for controllers. */
-  boolean event(
-      Actor actor,
-      String component,
-      String host,
-      KObject about,
-      String fieldPath,
-      String type,
-      String reason,
-      String message) {
-    if (!c.isActive(about.namespace)) {
-      return false;
-    }
-    pruneEvents();
-    KObject e =
-        new KObject(
-            Kind.EVENT, about.namespace, about.name + "." + Long.toHexString(c.now * 1_000L));
-    ObjectNode involved =
-        Json.obj(
-            "kind",
-            about.kind.kind,
-            "namespace",
-            about.namespace,
-            "name",
-            about.name,
-            "uid",
-            about.uid,
-            "apiVersion",
-            about.kind.apiVersion(),
-            "resourceVersion",
-            Long.toString(about.resourceVersion));
-    if (!fieldPath.isEmpty()) {
-      involved.put("fieldPath", fieldPath);
-    }
-    e.body.put("involvedObject", involved);
-    e.body.put("reason", Json.value(reason));
-    e.body.put("message", Json.value(message));
-    e.body.put(
-        "source",
-        host == null
-            ? Json.obj("component", component)
-            : Json.obj("component", component, "host", host));
-    e.body.put("firstTimestamp", Json.value(Times.second(c.now)));
-    e.body.put("lastTimestamp", Json.value(Times.second(c.now)));
-    e.body.put("count", Json.value(1));
-    e.body.put("type", Json.value(type));
-    e.body.put("eventTime", Json.value(null));
-    e.body.put("reportingComponent", Json.value(component));
-    e.body.put("reportingInstance", Json.value(host == null ? "" : host));
-    ObjectNode owned = Json.obj();
-    e.body.forEach(
-        (k, v) -> {
-          if (!v.isNull()) {
-            owned.set(k, v);
-          }
-        });
-    String manager =
-        host != null ? "kubelet" : component.equals("default-scheduler") ? "kube-scheduler" : KCM;
-    c.create(actor, e, manager, owned);
-    recentEvents.addLast(e);
-    if (type.equals("Warning")) {
-      recentWarnings.addLast(e);
-    }
-    return true;
-  }
-
-  /** Events expire after an hour (an etcd lease, never audited); forget them so as not to reuse. */
-  private void pruneEvents() {
-    while (!recentEvents.isEmpty() && recentEvents.peekFirst().created < c.now - HOUR) {
-      KObject old = recentEvents.pollFirst();
-      c.remove(old);
-    }
   }
 
   private boolean warningEvent() {
@@ -1303,7 +815,7 @@ final class Workloads {
     Pod p = pick.get();
     String field = "spec.containers{" + p.app.name + "}";
     if (c.rng.chance(0.7)) {
-      return event(
+      return events.create(
           p.node.kubelet,
           "kubelet",
           p.node.name,
@@ -1313,7 +825,7 @@ final class Workloads {
           "Unhealthy",
           "Readiness probe failed: HTTP probe failed with statuscode: " + c.rng.pickOf(500, 503));
     }
-    return event(
+    return events.create(
         p.node.kubelet,
         "kubelet",
         p.node.name,
@@ -1330,39 +842,6 @@ final class Workloads {
             + "("
             + p.uid
             + ")");
-  }
-
-  /** The event correlator counts a repeated event up instead of creating a new one. */
-  private boolean repeatEvent() {
-    while (!recentWarnings.isEmpty()
-        && recentWarnings.peekFirst().created < c.now - Times.seconds(600)) {
-      recentWarnings.pollFirst();
-    }
-    List<KObject> candidates = new ArrayList<>();
-    for (KObject e : recentWarnings) {
-      if (c.isActive(e.namespace)) {
-        candidates.add(e);
-      }
-    }
-    if (candidates.isEmpty()) {
-      return false;
-    }
-    KObject e = c.rng.pick(candidates);
-    String host = e.body.get("source").path("host").asText();
-    Node node = nodes.stream().filter(n -> n.name.equals(host)).findFirst().orElse(nodes.get(1));
-    int count = e.body.get("count").asInt() + 1;
-    e.body.put("count", Json.value(count));
-    e.body.put("lastTimestamp", Json.value(Times.second(c.now)));
-    String patch = Json.write(Json.obj("count", count, "lastTimestamp", Times.second(c.now)));
-    c.patch(
-        node.kubelet,
-        e,
-        "",
-        patch,
-        "kubelet",
-        "Update",
-        Json.obj("count", count, "lastTimestamp", Times.second(c.now)));
-    return true;
   }
 
   // ---- kubectl logs: a long-running read ----
