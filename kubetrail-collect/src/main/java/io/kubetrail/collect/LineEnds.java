@@ -3,6 +3,9 @@ package io.kubetrail.collect;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -11,6 +14,12 @@ import java.util.Arrays;
  * line numbers count from the start of this stream; lines already checkpointed can be forgotten.
  */
 final class LineEnds extends FilterInputStream {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
   private long[] ends = new long[1024];
   private long firstLine = 1; // the line whose end is ends[0]
   private int size;
@@ -51,15 +60,37 @@ final class LineEnds extends FilterInputStream {
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     int n = super.read(b, off, len);
-    for (int i = 0; i < n; i++) {
-      if (b[off + i] == '\n') {
-        add(offset + i + 1);
-      }
-    }
     if (n > 0) {
+      scan(b, off, n);
       offset += n;
     }
     return n;
+  }
+
+  /**
+   * Notes the newlines in {@code b[off, off + n)}, eight bytes at a time: a byte equal to '\n'
+   * becomes zero under XOR, and the classic has-zero-byte test flags it (and, rarely, a byte after
+   * one, so each flag is checked).
+   */
+  private void scan(byte[] b, int off, int n) {
+    int i = off;
+    int end = off + n;
+    for (; i + Long.BYTES <= end; i += Long.BYTES) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES;
+      long flags = (x - ONES) & ~x & HIGH_BITS;
+      while (flags != 0) {
+        int at = i + (Long.numberOfTrailingZeros(flags) >>> 3);
+        if (b[at] == '\n') {
+          add(offset + at - off + 1);
+        }
+        flags &= flags - 1;
+      }
+    }
+    for (; i < end; i++) {
+      if (b[i] == '\n') {
+        add(offset + i - off + 1);
+      }
+    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.RawJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The {@code name} every stored event carries, by Calico's rule: {@code
@@ -33,7 +34,7 @@ public final class ObjectNames {
    * of(event.json())}, but an event without a response body (most are) needs no second parse.
    */
   public static String of(AuditEvent event) {
-    if (!contains(event.json().unsafeBytes(), RESPONSE_OBJECT)) {
+    if (!hasResponseObject(event.json().unsafeBytes())) {
       return event.objectRef().map(ObjectReference::name).filter(n -> !n.isEmpty()).orElse(NONE);
     }
     return of(event.json());
@@ -88,19 +89,23 @@ public final class ObjectNames {
     return refName.isEmpty() ? NONE : refName;
   }
 
-  private static boolean contains(byte[] text, byte[] word) {
-    byte first = word[0];
-    outer:
-    for (int i = 0, last = text.length - word.length; i <= last; i++) {
-      if (text[i] != first) {
-        continue;
+  /**
+   * True when {@code text} holds {@code "responseObject"}. Looks for its capital O, which is rare
+   * in audit JSON, rather than its quote, which is everywhere.
+   */
+  private static boolean hasResponseObject(byte[] text) {
+    int o = 9; // index of 'O' in the word
+    for (int i = o, last = text.length - (RESPONSE_OBJECT.length - o); i <= last; i++) {
+      if (text[i] == 'O'
+          && Arrays.equals(
+              text,
+              i - o,
+              i - o + RESPONSE_OBJECT.length,
+              RESPONSE_OBJECT,
+              0,
+              RESPONSE_OBJECT.length)) {
+        return true;
       }
-      for (int j = 1; j < word.length; j++) {
-        if (text[i + j] != word[j]) {
-          continue outer;
-        }
-      }
-      return true;
     }
     return false;
   }
