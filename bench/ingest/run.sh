@@ -210,8 +210,14 @@ main() {
       printf '%-34s %12s\n' "ingest pipeline, no store (JMH)" "$pipeline_rate"
     fi
     echo "kubetrail peak RSS: $((kt_rss_kb / 1024)) MB"
-    [ -z "$os_rate" ] || echo "kubetrail / OpenSearch: $(echo "scale=1; $kt_rate / $os_rate" | bc -l)x (goal: at least 5x)"
-    [ -z "$jackson_rate" ] || echo "kubetrail / Jackson parse-only: $(echo "scale=0; 100 * $kt_rate / $jackson_rate" | bc -l)% (goal: at least 50%)"
+    if [ -n "$os_rate" ]; then
+      printf 'kubetrail / OpenSearch: %.2fx (goal: at least 5x)\n' "$(echo "$kt_rate / $os_rate" | bc -l)"
+    fi
+    if [ -n "$jackson_rate" ]; then
+      printf 'kubetrail / Jackson parse-only: %.1f%% (goal: at least 50%%)\n' "$(echo "100 * $kt_rate / $jackson_rate" | bc -l)"
+      printf 'decoder / Jackson parse-only: %.1f%%; pipeline without store / Jackson: %.1f%%\n' \
+        "$(echo "100 * $decode_rate / $jackson_rate" | bc -l)" "$(echo "100 * $pipeline_rate / $jackson_rate" | bc -l)"
+    fi
   } | tee "$report"
   echo "(saved in $report)" >&2
 }
