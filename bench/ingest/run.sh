@@ -12,6 +12,7 @@
 # SKIP_OPENSEARCH=1, SKIP_JMH=1.
 # Run it on a quiet machine: every figure is wall-clock throughput on the same cores.
 set -euo pipefail
+export LC_ALL=C
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -7,6 +7,7 @@
 #
 # Settings (environment): EVENTS (5000000), CHUNK (500000), SEED (1000), QUERIES (2000).
 set -euo pipefail
+export LC_ALL=C
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
