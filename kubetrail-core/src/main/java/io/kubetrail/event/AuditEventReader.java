@@ -15,9 +15,33 @@ import java.util.Optional;
  * Never loads the whole source into memory.
  *
  * <p>Each call to {@link #read()} returns the next record: a {@link DecodeResult.Decoded} event or
- * a {@link DecodeResult.Rejected} record with its position and reason; a rejected record never
- * stops the reader unless the source can no longer be parsed at all, which is reported as a final
- * rejection. {@code v1beta1} and {@code v1alpha1} events come out converted to {@code v1}.
+ * a {@link DecodeResult.Rejected} record with its position (source and the line where the record
+ * starts) and reason; a rejected record never stops the reader unless the source can no longer be
+ * parsed at all, which is reported as a final rejection. Blank lines, CRLF line ends and a UTF-8
+ * byte order mark are fine; so is a JSON array of events.
+ *
+ * <p><b>Versions.</b> {@code v1beta1} and {@code v1alpha1} events come out converted to {@code v1}:
+ * {@code timestamp} fills a missing {@code requestReceivedTimestamp}, {@code
+ * metadata.creationTimestamp} a missing {@code stageTimestamp} (for events of any version), and a
+ * v1alpha1 {@code objectRef.apiVersion} "group/version" is split into {@code apiGroup} and {@code
+ * apiVersion}. An event without {@code apiVersion} takes its EventList's, or else is {@code
+ * v1beta1} when it has {@code timestamp} or {@code metadata} and {@code v1} otherwise.
+ *
+ * <p><b>Raw JSON.</b> {@link AuditEvent#json()} of a v1 event on one line is that line's bytes,
+ * exactly. Any other event (converted, an EventList item, or spread over lines) is the event
+ * without insignificant whitespace, every field in its original order and written as it was; a
+ * conversion sets {@code apiVersion} to {@code audit.k8s.io/v1} (adding it after {@code kind}, or
+ * first, when missing) and appends the timestamps it fills in, in RFC 3339 with microseconds.
+ *
+ * <p><b>Bad input.</b> A record with a missing or mistyped field is rejected with the field's path
+ * and what was wrong. In JSON Lines every line stands alone: a line that is not valid JSON, or whose
+ * value does not end on it, is rejected and reading goes on with the next line. A pretty-printed
+ * document (its first line holds only its opening bracket) may span lines; after a syntax error in
+ * one, reading resumes at the next line that starts with {@code '{'}, or the rest of the source is
+ * rejected in one final record that says so. Compressed data that is corrupt or truncated ends the
+ * source the same way. Limits come from {@link DecodeLimits}.
+ *
+ * <p>A reader is not thread-safe.
  */
 public abstract class AuditEventReader implements Closeable {
 
@@ -59,7 +83,9 @@ public abstract class AuditEventReader implements Closeable {
   }
 
   /**
-   * Decodes one JSON document holding a single Event.
+   * Decodes one JSON document holding a single Event (a webhook body or a stored event), under the
+   * same rules as a record read from a source. Its raw JSON is the document's bytes when it is a v1
+   * event on one line; otherwise as described for the reader.
    *
    * @throws AuditDecodeException when it is not a valid event or breaks a limit
    */

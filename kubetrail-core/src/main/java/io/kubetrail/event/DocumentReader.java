@@ -16,9 +16,8 @@ import java.io.IOException;
  * the source a chunk at a time, so an EventList of any size is read item by item; each item's bytes
  * are collected (without whitespace) up to the event size limit and decoded on their own.
  *
- * <p>A syntax error, or nesting too deep to walk, ends the document: the reader reports it and
- * resumes at the next line that starts with {@code '{'} (a new document in pretty-printed or JSON
- * Lines output), or gives up on the rest of the source when there is none.
+ * <p>A syntax error, or nesting too deep to walk, ends the document: the reader reports it, with
+ * the items read so far kept, and {@link Resync} decides where reading resumes.
  */
 final class DocumentReader {
   private enum State {
@@ -67,6 +66,13 @@ final class DocumentReader {
   private int itemIndex;
   private long recordLine;
   private boolean inItem;
+  private long itemStart;
+  private long itemLineStart;
+  // Where the last item read ends: nothing before it is read again after an error.
+  private long lastItemEnd;
+  private long lastItemEndLine;
+  private long lastItemEndLineStart;
+  private boolean spannedLines;
 
   private boolean capturing;
   private long capturedTo;
@@ -86,6 +92,14 @@ final class DocumentReader {
   }
 
   /**
+   * Whether the last document read to its end spread over more than one line; after a document that
+   * could not be read, what the source was taken for before it.
+   */
+  boolean spannedLines() {
+    return spannedLines;
+  }
+
+  /**
    * Starts reading the document that begins at the input's current position.
    *
    * @param jsonLines whether the source reads as JSON Lines, which decides where reading resumes
@@ -93,6 +107,8 @@ final class DocumentReader {
    */
   void start(boolean jsonLines) throws IOException {
     this.jsonLines = jsonLines;
+    // Unless the document is read to its end, it says nothing new about the source's shape.
+    this.spannedLines = !jsonLines;
     parser = factory.createNonBlockingByteArrayParser();
     feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     docStart = in.consumed();
@@ -108,6 +124,9 @@ final class DocumentReader {
     itemIndex = 0;
     recordLine = docLine;
     inItem = false;
+    lastItemEnd = docStart;
+    lastItemEndLine = docLine;
+    lastItemEndLineStart = docLineStart;
     capturing = false;
     state = State.ROOT;
     feed();
@@ -210,19 +229,30 @@ final class DocumentReader {
       return null;
     }
     int index = itemIndex++;
-    long line = currentLine();
+    JsonLocation at = parser.currentLocation();
+    long line = docLine + at.getLineNr() - 1;
     recordLine = line;
+    itemStart = docStart + at.getByteOffset() - 1;
+    itemLineStart = at.getLineNr() <= 1 ? docLineStart : itemStart + 1 - (at.getColumnNr() - 1);
     inItem = true;
     String where = "items[" + index + "]: ";
+    if (t == JsonToken.START_ARRAY) {
+      // Not a list of events after all (or lines that only look like one, such as a stray "["
+      // before JSON Lines): rather than walk it, whatever it holds, start over from the next line
+      // that can start a document.
+      return abandon("expected an Event object, got array", parser.currentLocation());
+    }
     if (t != JsonToken.START_OBJECT) {
       skip(t, 1);
+      itemEnded();
       inItem = false;
       recordLine = docLine;
       return rejected(line, where + "expected an Event object, got " + typeName(t));
     }
     startCapture(here() - 1);
     skip(t, 1);
-    flushCapture(here());
+    itemEnded();
+    flushCapture(lastItemEnd);
     capturing = false;
     inItem = false;
     recordLine = docLine;
@@ -347,12 +377,16 @@ final class DocumentReader {
     fedEnd = in.absolute(end);
   }
 
-  private long here() {
-    return docStart + parser.currentLocation().getByteOffset();
+  private void itemEnded() {
+    JsonLocation at = parser.currentLocation();
+    lastItemEnd = docStart + at.getByteOffset();
+    lastItemEndLine = docLine + at.getLineNr() - 1;
+    lastItemEndLineStart =
+        at.getLineNr() <= 1 ? docLineStart : lastItemEnd - (at.getColumnNr() - 1);
   }
 
-  private long currentLine() {
-    return docLine + parser.currentLocation().getLineNr() - 1;
+  private long here() {
+    return docStart + parser.currentLocation().getByteOffset();
   }
 
   private void startCapture(long from) {
@@ -375,6 +409,7 @@ final class DocumentReader {
     long end = docStart + loc.getByteOffset();
     long line = docLine + loc.getLineNr() - 1;
     long lineStart = loc.getLineNr() == 1 ? docLineStart : end - (loc.getColumnNr() - 1);
+    spannedLines = line != docLine;
     close();
     in.reposition(end, line, lineStart);
   }
@@ -398,14 +433,24 @@ final class DocumentReader {
     long errorLineStart =
         loc.getLineNr() <= 1 ? docLineStart : errorAt - Math.max(loc.getColumnNr() - 1, 0);
     boolean atEnd = endFed;
+    Resync.Point record =
+        inItem
+            ? new Resync.Point(itemStart, recordLine, itemLineStart)
+            : new Resync.Point(docStart, docLine, docLineStart);
+    Resync.Point scanFrom =
+        inItem || itemIndex == 0
+            ? record
+            : new Resync.Point(lastItemEnd, lastItemEndLine, lastItemEndLineStart);
     close();
-    if (atEnd) {
-      in.reposition(errorAt, errorLine, errorLineStart);
-      return rejected(line, what);
-    }
     String tail =
         Resync.resume(
-            in, jsonLines, docStart, docLine, docLineStart, errorAt, errorLine, errorLineStart);
+            in,
+            jsonLines,
+            atEnd,
+            docStart,
+            record,
+            scanFrom,
+            new Resync.Point(errorAt, errorLine, errorLineStart));
     return rejected(line, what + tail);
   }
 

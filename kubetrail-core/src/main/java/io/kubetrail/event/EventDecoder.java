@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,11 @@ final class EventDecoder {
           + ", "
           + JsonSupport.quote(V1ALPHA1);
   private static final int MAX_EDITS = 8;
+  private static final byte[] QUOTED_V1 = ("\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] API_VERSION_AFTER =
+      (",\"apiVersion\":\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] API_VERSION_BEFORE =
+      ("\"apiVersion\":\"" + V1 + "\",").getBytes(StandardCharsets.UTF_8);
   private static final Level[] LEVEL_VALUES = Level.values();
   private static final Stage[] STAGE_VALUES = Stage.values();
 
@@ -47,7 +53,7 @@ final class EventDecoder {
     /**
      * An event.
      *
-     * @param end where the value ends, relative to where decoding started
+     * @param end where the value ends, as the parser counts (from the start of its input)
      * @param multiLine whether the value spans lines
      */
     record Decoded(AuditEvent event, int end, boolean multiLine) implements Outcome {}
@@ -55,8 +61,8 @@ final class EventDecoder {
     /**
      * A value that is not a valid event.
      *
-     * @param end where the value ends, relative to where decoding started; -1 when the value could
-     *     not be read to its end (a nesting limit stopped the parser, which cannot go on)
+     * @param end where the value ends, as the parser counts; -1 when the value could not be read to
+     *     its end (a nesting limit stopped the parser, which cannot go on)
      * @param multiLine whether the value spans lines
      */
     record Invalid(String reason, int end, boolean multiLine) implements Outcome {}
@@ -107,23 +113,21 @@ final class EventDecoder {
   private Instant stageTime;
   private int stageNullStart;
   private int stageNullEnd;
-  // Deprecated timestamps: parsed when read, but only an error when the conversion needs them.
+  // Deprecated timestamps: kept when read, parsed only when a conversion needs them.
   private boolean hasTimestamp;
-  private Instant timestamp;
-  private String badTimestamp;
+  private final DeferredText timestamp = new DeferredText();
   private boolean hasMetadata;
   private boolean hasCreationTimestamp;
-  private Instant creationTimestamp;
-  private String badCreationTimestamp;
+  private final DeferredText creationTimestamp = new DeferredText();
   private Map<String, String> annotations;
 
   // Raw JSON edits for a conversion: replace [start, end) with text; start == end inserts.
   private final int[] editStart = new int[MAX_EDITS];
   private final int[] editEnd = new int[MAX_EDITS];
-  private final String[] editText = new String[MAX_EDITS];
+  private final byte[][] editText = new byte[MAX_EDITS][];
   private int edits;
-  private Instant lastFormattedTime;
-  private String lastFormatted;
+  private final TimeField receivedTimes = new TimeField("requestReceivedTimestamp");
+  private final TimeField stageTimes = new TimeField("stageTimestamp");
 
   // Ids of the Event's fields (indexes into the names given to eventFields).
   private static final int F_KIND = 0;
@@ -329,7 +333,19 @@ final class EventDecoder {
       String inheritedVersion,
       boolean listAllowed)
       throws IOException {
-    JsonLocation startLocation = p.currentTokenLocation();
+    return decode(p, p.currentTokenLocation(), src, srcBase, minify, inheritedVersion, listAllowed);
+  }
+
+  /** As above, given where the value's first token is. */
+  Outcome decode(
+      JsonParser p,
+      JsonLocation startLocation,
+      byte[] src,
+      int srcBase,
+      boolean minify,
+      String inheritedVersion,
+      boolean listAllowed)
+      throws IOException {
     try {
       return decodeValue(
           p,
@@ -421,8 +437,10 @@ final class EventDecoder {
     user = null;
     impersonatedUser = null;
     sourceIPs = List.of();
-    hasObjectRef = false;
-    Arrays.fill(objectRef, null);
+    if (hasObjectRef) {
+      Arrays.fill(objectRef, null);
+      hasObjectRef = false;
+    }
     objectRefVersionNameStart = -1;
     hasResponseCode = false;
     requestReceived = null;
@@ -430,10 +448,8 @@ final class EventDecoder {
     stageTime = null;
     stageNullStart = -1;
     hasTimestamp = false;
-    timestamp = null;
     hasMetadata = false;
     hasCreationTimestamp = false;
-    creationTimestamp = null;
     annotations = Map.of();
     edits = 0;
   }
@@ -451,10 +467,13 @@ final class EventDecoder {
           break;
         case F_API_VERSION:
           if (t == JsonToken.VALUE_STRING) {
-            apiVersionStart = tokenStart(p);
             if (textEquals(p, V1)) {
+              // Stays as it is: where it stands matters only to a conversion's edits.
               apiVersion = V1;
-            } else if (textEquals(p, V1BETA1)) {
+              break;
+            }
+            apiVersionStart = tokenStart(p);
+            if (textEquals(p, V1BETA1)) {
               apiVersion = V1BETA1;
             } else if (textEquals(p, V1ALPHA1)) {
               apiVersion = V1ALPHA1;
@@ -528,8 +547,7 @@ final class EventDecoder {
           // v1beta1/v1alpha1: the request-received time, second precision.
           if (t != JsonToken.VALUE_NULL) {
             hasTimestamp = true;
-            timestamp = lenientTimestamp(p, t, "timestamp");
-            badTimestamp = timestamp == null ? p.getText() : null;
+            timestamp.keep(p, t, "timestamp");
           }
           break;
         case F_METADATA:
@@ -671,13 +689,21 @@ final class EventDecoder {
     if (v == JsonToken.END_ARRAY) {
       return List.of();
     }
+    // Immutable lists straight away for the usual one or two items (a source IP, a user's
+    // groups), so that the records' List.copyOf has nothing to copy.
     String first = element(p, v, path, 0);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first);
     }
+    String second = element(p, v, path, 1);
+    v = p.nextToken();
+    if (v == JsonToken.END_ARRAY) {
+      return List.of(first, second);
+    }
     ArrayList<String> items = new ArrayList<>(4);
     items.add(first);
+    items.add(second);
     for (; v != JsonToken.END_ARRAY; v = p.nextToken()) {
       items.add(element(p, v, path, items.size()));
     }
@@ -782,7 +808,9 @@ final class EventDecoder {
     hasObjectRef = true;
     int field = FieldNames.start();
     while ((field = objectRefFields.next(p, field)) != FieldNames.END) {
-      int nameStart = field == API_VERSION ? tokenStart(p) : -1;
+      // Where objectRef.apiVersion stands matters only to a v1alpha1 conversion's edits.
+      boolean mayBeAlpha = apiVersion == null || apiVersion.equals(V1ALPHA1);
+      int nameStart = field == API_VERSION && mayBeAlpha ? tokenStart(p) : -1;
       JsonToken v = p.nextToken();
       switch (field) {
         case RESOURCE:
@@ -802,7 +830,7 @@ final class EventDecoder {
           break;
         case API_VERSION:
           objectRef[API_VERSION] = string(p, v, "objectRef.apiVersion");
-          if (objectRef[API_VERSION] != null) {
+          if (objectRef[API_VERSION] != null && mayBeAlpha) {
             objectRefVersionNameStart = nameStart;
             objectRefVersionStart = tokenStart(p);
             objectRefVersionEnd = end(p);
@@ -857,8 +885,7 @@ final class EventDecoder {
       if (field == 0) {
         if (v != JsonToken.VALUE_NULL) {
           hasCreationTimestamp = true;
-          creationTimestamp = lenientTimestamp(p, v, "metadata.creationTimestamp");
-          badCreationTimestamp = creationTimestamp == null ? p.getText() : null;
+          creationTimestamp.keep(p, v, "metadata.creationTimestamp");
         }
       } else {
         p.skipChildren();
@@ -889,13 +916,12 @@ final class EventDecoder {
     // hand-converted logs that kept only the deprecated fields still decode.
     boolean derivedReceived = false;
     if (requestReceived == null && hasTimestamp) {
-      requestReceived = deprecatedTime(timestamp, badTimestamp, "timestamp");
+      requestReceived = timestamp.parse("timestamp");
       derivedReceived = true;
     }
     boolean derivedStage = false;
     if (stageTime == null && hasCreationTimestamp) {
-      stageTime =
-          deprecatedTime(creationTimestamp, badCreationTimestamp, "metadata.creationTimestamp");
+      stageTime = creationTimestamp.parse("metadata.creationTimestamp");
       derivedStage = true;
     }
     checkRequired();
@@ -903,7 +929,10 @@ final class EventDecoder {
     String refGroup = objectRef[API_GROUP];
     String refVersion = objectRef[API_VERSION];
     boolean splitRefVersion = false;
-    if (version.equals(V1ALPHA1) && refVersion != null && refGroup == null) {
+    if (version.equals(V1ALPHA1)
+        && refVersion != null
+        && refGroup == null
+        && objectRefVersionNameStart >= 0) {
       // v1alpha1 objectRef.apiVersion is "group/version"; plain "v1" is the core group.
       int slash = refVersion.lastIndexOf('/');
       if (slash >= 0) {
@@ -963,16 +992,50 @@ final class EventDecoder {
         raw);
   }
 
-  private static Instant deprecatedTime(Instant parsed, String badText, String path)
-      throws InvalidField {
-    if (parsed == null) {
-      throw new InvalidField(
-          path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(badText));
+  /**
+   * The text of a deprecated timestamp, kept without building a String and parsed only when the
+   * conversion needs it: v1 events that still carry one must not pay, nor fail, for it.
+   */
+  private static final class DeferredText {
+    private final char[] chars = new char[64];
+    private int length;
+    private String longText;
+
+    void keep(JsonParser p, JsonToken t, String path) throws IOException, InvalidField {
+      if (t != JsonToken.VALUE_STRING) {
+        p.skipChildren();
+        throw typeError(path, "string", t);
+      }
+      length = p.getTextLength();
+      if (length <= chars.length) {
+        System.arraycopy(p.getTextCharacters(), p.getTextOffset(), chars, 0, length);
+        longText = null;
+      } else {
+        longText = p.getText();
+      }
     }
-    return parsed;
+
+    Instant parse(String path) throws InvalidField {
+      Instant t = longText == null ? Rfc3339.parse(chars, 0, length) : null;
+      if (t == null) {
+        String text = longText != null ? longText : new String(chars, 0, length);
+        throw new InvalidField(
+            path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(text));
+      }
+      return t;
+    }
   }
 
   private void checkRequired() throws InvalidField {
+    if (auditID != null
+        && stage != null
+        && verb != null
+        && level != null
+        && requestURI != null
+        && requestReceived != null
+        && stageTime != null) {
+      return;
+    }
     StringBuilder missing = null;
     int count = 0;
     String[] names = {
@@ -1006,33 +1069,33 @@ final class EventDecoder {
       boolean splitRefVersion,
       String refGroup,
       String refVersion) {
-    String v1 = "\"" + V1 + "\"";
-    if (apiVersionStart >= 0) {
+    if (apiVersion != null) {
       if (!apiVersion.equals(V1)) {
-        edit(apiVersionStart, apiVersionEnd, v1);
+        edit(apiVersionStart, apiVersionEnd, QUOTED_V1);
       }
     } else if (kindEnd >= 0) {
-      edit(kindEnd, kindEnd, ",\"apiVersion\":" + v1);
+      edit(kindEnd, kindEnd, API_VERSION_AFTER);
     } else {
       // Right after the opening brace; the object has at least the required fields after it.
-      edit(valueStart + 1, valueStart + 1, "\"apiVersion\":" + v1 + ",");
+      edit(valueStart + 1, valueStart + 1, API_VERSION_BEFORE);
     }
     // Fields the conversion adds go last, where v1 keeps its timestamps; a null one is replaced.
     int closingBrace = valueEnd - 1;
     if (derivedReceived) {
-      String value = "\"" + formatMicros(requestReceived) + "\"";
       if (requestReceivedNullStart >= 0) {
-        edit(requestReceivedNullStart, requestReceivedNullEnd, value);
+        edit(
+            requestReceivedNullStart,
+            requestReceivedNullEnd,
+            receivedTimes.quoted(requestReceived));
       } else {
-        edit(closingBrace, closingBrace, ",\"requestReceivedTimestamp\":" + value);
+        edit(closingBrace, closingBrace, receivedTimes.field(requestReceived));
       }
     }
     if (derivedStage) {
-      String value = "\"" + formatMicros(stageTime) + "\"";
       if (stageNullStart >= 0) {
-        edit(stageNullStart, stageNullEnd, value);
+        edit(stageNullStart, stageNullEnd, stageTimes.quoted(stageTime));
       } else {
-        edit(closingBrace, closingBrace, ",\"stageTimestamp\":" + value);
+        edit(closingBrace, closingBrace, stageTimes.field(stageTime));
       }
     }
     if (splitRefVersion) {
@@ -1041,29 +1104,48 @@ final class EventDecoder {
       text.write("\"apiGroup\":");
       JsonSupport.appendJsonString(text, refGroup);
       text.write(",");
-      edit(
-          objectRefVersionNameStart,
-          objectRefVersionNameStart,
-          new String(text.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+      edit(objectRefVersionNameStart, objectRefVersionNameStart, text.toByteArray());
       text.reset(Integer.MAX_VALUE);
       JsonSupport.appendJsonString(text, refVersion);
-      edit(
-          objectRefVersionStart,
-          objectRefVersionEnd,
-          new String(text.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+      edit(objectRefVersionStart, objectRefVersionEnd, text.toByteArray());
     }
   }
 
-  // Converted events come in runs with the same second-precision times.
-  private String formatMicros(Instant t) {
-    if (!t.equals(lastFormattedTime)) {
-      lastFormatted = Rfc3339.formatMicros(t);
-      lastFormattedTime = t;
+  /**
+   * The text of one timestamp field a conversion adds, for the last time seen: converted events
+   * come in runs with the same second-precision times.
+   */
+  private static final class TimeField {
+    private final String name;
+    private Instant last;
+    private byte[] quoted;
+    private byte[] field;
+
+    TimeField(String name) {
+      this.name = name;
     }
-    return lastFormatted;
+
+    byte[] quoted(Instant t) {
+      update(t);
+      return quoted;
+    }
+
+    byte[] field(Instant t) {
+      update(t);
+      return field;
+    }
+
+    private void update(Instant t) {
+      if (!t.equals(last)) {
+        String value = "\"" + Rfc3339.formatMicros(t) + "\"";
+        quoted = value.getBytes(StandardCharsets.UTF_8);
+        field = (",\"" + name + "\":" + value).getBytes(StandardCharsets.UTF_8);
+        last = t;
+      }
+    }
   }
 
-  private void edit(int start, int end, String text) {
+  private void edit(int start, int end, byte[] text) {
     int i = edits++;
     // Keep edits ordered by position (insertion sort; there are at most a handful).
     while (i > 0 && editStart[i - 1] > start) {
@@ -1095,7 +1177,7 @@ final class EventDecoder {
     int at = valueStart;
     for (int i = 0; i < edits; i++) {
       copy(src, srcBase + at, srcBase + editStart[i], compact);
-      sink.write(editText[i]);
+      sink.write(editText[i], 0, editText[i].length);
       at = editEnd[i];
     }
     copy(src, srcBase + at, srcBase + valueEnd, compact);

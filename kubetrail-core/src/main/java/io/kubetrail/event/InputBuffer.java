@@ -20,7 +20,7 @@ final class InputBuffer {
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
   private InputStream in;
-  private boolean detectGzip;
+  private final boolean detectGzip;
   private final int maxLineBytes;
 
   private byte[] buf = new byte[INITIAL_CAPACITY];
@@ -195,22 +195,6 @@ final class InputBuffer {
       return -1;
     }
     return buf[pos] & 0xff;
-  }
-
-  /** Moves to {@code index}, which must be on the current line at or after {@link #pos()}. */
-  void advance(int index) {
-    pos = index;
-  }
-
-  /** Moves past the line terminator at {@code newline} (or to the end of the data). */
-  void consumeLine(int newline) {
-    if (newline >= limit) {
-      pos = limit;
-      return;
-    }
-    pos = newline + 1;
-    line++;
-    lineStart = base + pos;
   }
 
   /** Repositions at an absolute offset within the buffered data, after a document was read. */

@@ -82,7 +82,7 @@ final class JsonSupport {
       if (c == '"' || c == '\\') {
         b.append('\\').append(c);
       } else if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\u%04x", (int) c));
+        b.append(unicodeEscape(c));
       } else {
         b.append(c);
       }
@@ -93,6 +93,27 @@ final class JsonSupport {
     return b.append('"').toString();
   }
 
+  private static String unicodeEscape(char c) {
+    String hex = Integer.toHexString(c);
+    return "\\u" + "0000".substring(hex.length()) + hex;
+  }
+
+  private static String escapeControls(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        if (b == null) {
+          b = new StringBuilder(s.length() + 16).append(s, 0, i);
+        }
+        b.append(unicodeEscape(c));
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? s : b.toString();
+  }
+
   /** Appends {@code s} as a JSON string literal. */
   static void appendJsonString(ByteSink out, String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
@@ -101,7 +122,7 @@ final class JsonSupport {
       if (c == '"' || c == '\\') {
         b.append('\\').append(c);
       } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
+        b.append(unicodeEscape(c));
       } else {
         b.append(c);
       }
@@ -133,11 +154,13 @@ final class JsonSupport {
     return "line " + line + ", column " + column;
   }
 
-  // Jackson's messages embed locations as "[Source: ...; line: 1, column: 5]".
+  // Jackson's messages embed locations as "[Source: ...; line: 1, column: 5]", and may quote the
+  // input, whose control characters must not reach a log or terminal as they are.
   private static String relocate(String message, long firstLine, long firstColumn) {
     if (message == null) {
       return "unreadable JSON";
     }
+    message = escapeControls(message);
     Matcher m = LOCATION.matcher(message);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

@@ -16,11 +16,13 @@ final class Minifier {
   private boolean escaped;
 
   /**
-   * True when {@code src[from, to)}, one whole JSON value, certainly has no whitespace outside its
-   * strings, so that copying it is enough. Such whitespace always sits next to a structural
-   * character ({@code {}[]:,}), since two tokens never meet without one; whitespace inside strings
-   * that happens to sit next to one (as in {@code "forbidden: User"}) only costs a real minify. Raw
-   * bytes below 0x20 are whitespace here, as JSON strings hold control characters escaped.
+   * True when {@code src[from, to)}, one whole valid JSON value, certainly has no whitespace
+   * outside its strings, so that copying it is enough. Such whitespace always sits next to a
+   * structural character, since two tokens never meet without one: after an opening bracket, before
+   * a closing bracket, comma or colon, or after a colon that follows a field name or a comma that
+   * follows a value. Whitespace inside strings in those places (rare, unlike {@code "forbidden:
+   * User"}, which passes) only costs a real minify. Raw bytes up to 0x20 are whitespace here, as
+   * JSON strings hold control characters escaped.
    */
   static boolean certainlyCompact(byte[] src, int from, int to) {
     int i = from;
@@ -37,12 +39,50 @@ final class Minifier {
 
   private static boolean compactAround(byte[] src, int from, int to, int start, int end) {
     for (int i = start; i < end; i++) {
-      if ((src[i] & 0xff) <= ' '
-          && ((i > from && isStructural(src[i - 1])) || (i + 1 < to && isStructural(src[i + 1])))) {
+      if ((src[i] & 0xff) > ' ') {
+        continue;
+      }
+      if (i + 1 < to) {
+        byte next = src[i + 1];
+        if (next == '}' || next == ']' || next == ',' || next == ':') {
+          return false;
+        }
+      }
+      if (i > from && !compactAfter(src, from, i - 1)) {
         return false;
       }
     }
     return true;
+  }
+
+  // False when whitespace after src[at] may lie outside a string.
+  private static boolean compactAfter(byte[] src, int from, int at) {
+    byte prev = src[at];
+    if (prev == '{' || prev == '[') {
+      return false;
+    }
+    if (prev != ':' && prev != ',') {
+      return true;
+    }
+    int j = at - 1;
+    while (j >= from && (src[j] & 0xff) <= ' ') {
+      j--;
+    }
+    if (j < from) {
+      return false;
+    }
+    byte before = src[j];
+    if (prev == ':') {
+      // Outside strings a colon follows a field name.
+      return before != '"';
+    }
+    // Outside strings a comma follows a value.
+    return before != '"'
+        && before != '}'
+        && before != ']'
+        && before != 'e'
+        && before != 'l'
+        && (before < '0' || before > '9');
   }
 
   /** The length of {@code src[from, to)}, one whole JSON value, without its whitespace. */
@@ -51,10 +91,6 @@ final class Minifier {
     counter.reset(0);
     new Minifier().append(src, from, to, counter);
     return counter.written();
-  }
-
-  private static boolean isStructural(byte b) {
-    return b == ':' || b == ',' || b == '{' || b == '}' || b == '[' || b == ']';
   }
 
   void reset() {

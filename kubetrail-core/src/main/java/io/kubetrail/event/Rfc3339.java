@@ -105,7 +105,7 @@ final class Rfc3339 {
   static String formatMicros(Instant t) {
     long epochSecond = t.getEpochSecond();
     long days = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
-    int secondOfDay = (int) Math.floorMod(epochSecond, SECONDS_PER_DAY);
+    int secondOfDay = Math.floorMod(epochSecond, SECONDS_PER_DAY);
     long[] ymd = civilFromDays(days);
     if (ymd[0] < 0 || ymd[0] > 9999) {
       return t.toString();

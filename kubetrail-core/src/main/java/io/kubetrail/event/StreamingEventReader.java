@@ -84,6 +84,9 @@ final class StreamingEventReader extends AuditEventReader {
     while (true) {
       if (documents.active()) {
         DecodeResult r = documents.next();
+        if (!documents.active()) {
+          jsonLines = !documents.spannedLines();
+        }
         if (r != null) {
           return r;
         }
@@ -139,7 +142,7 @@ final class StreamingEventReader extends AuditEventReader {
     long recordLineStart = lineStart(start);
     EventDecoder.Outcome outcome;
     try {
-      outcome = events.decode(window, in.array(), windowStart, false, null, true);
+      outcome = events.decode(window, start, in.array(), windowStart, false, null, true);
     } catch (JsonProcessingException e) {
       JsonLocation at = location(e);
       boolean pastWindow =
@@ -172,6 +175,21 @@ final class StreamingEventReader extends AuditEventReader {
       }
       if (invalid.multiLine() && linesStandAlone(recordStart)) {
         return lineIncomplete(recordStart, recordLine, recordLineStart);
+      }
+      if (invalid.multiLine()) {
+        // A broken pretty-printed document may have swallowed the next one: resume there.
+        long[] cut =
+            Resync.documentStartWithin(in, recordStart, recordLine, windowStartAbs + invalid.end());
+        if (cut != null) {
+          closeWindow();
+          in.reposition(cut[0], cut[1], cut[0]);
+          return rejected(
+              recordLine,
+              invalid.reason()
+                  + "; reading resumes at line "
+                  + cut[1]
+                  + ", where a new document starts");
+        }
       }
       jsonLines = !invalid.multiLine();
       String tooBig = sizeProblem(recordStart, invalid.end(), invalid.multiLine());
@@ -252,16 +270,16 @@ final class StreamingEventReader extends AuditEventReader {
     long errorLine = line(at);
     long errorLineStart = lineStart(at);
     closeWindow();
+    Resync.Point record = new Resync.Point(recordStart, recordLine, recordLineStart);
     String tail =
         Resync.resume(
             in,
             jsonLines,
+            false,
             recordStart,
-            recordLine,
-            recordLineStart,
-            errorAt,
-            errorLine,
-            errorLineStart);
+            record,
+            record,
+            new Resync.Point(errorAt, errorLine, errorLineStart));
     return rejected(recordLine, what + tail);
   }
 

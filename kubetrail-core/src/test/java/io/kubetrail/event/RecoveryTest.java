@@ -98,6 +98,19 @@ class RecoveryTest {
   }
 
   @Test
+  void controlCharactersInBadInputAreEscapedInTheReason() {
+    List<DecodeResult> results = readAll("ab\u0001\u001bcd\n" + A + "\n");
+
+    assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("a");
+    assertThat(rejections(results))
+        .singleElement()
+        .extracting(DecodeResult.Rejected::reason)
+        .asString()
+        .doesNotContain("\u0001", "\u001b")
+        .contains("\\u0001");
+  }
+
+  @Test
   void aBrokenDocumentIsSkippedToTheNextOne() {
     String broken = pretty(v1Event("broken")).replace("\"verb\" :", "\"verb\"");
     String text = pretty(v1Event("a")) + "\n" + broken + "\n" + pretty(v1Event("b")) + "\n";
@@ -190,6 +203,40 @@ class RecoveryTest {
 
     assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("a", "c", "a");
     assertThat(rejections(results)).extracting(r -> r.position().line()).containsExactly(3L, 4L);
+  }
+
+  @Test
+  void aCutOffDocumentDoesNotSwallowTheOneAfterIt() {
+    String cut = "{\n  \"kind\": \"Event\",\n  \"verb\":\n";
+    String b = pretty(v1Event("b"));
+    String text = cut + b + "\n" + pretty(v1Event("c")) + "\n";
+
+    List<DecodeResult> results = readAll(text);
+
+    assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("b", "c");
+    assertThat(rejections(results))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.position().line()).isEqualTo(1);
+              assertThat(r.reason())
+                  .endsWith("; reading resumes at line 4, where a new document starts");
+            });
+  }
+
+  @Test
+  void aCutOffDocumentThatStillParsesGivesBackWhatItSwallowed() {
+    String text = "{\n  \"kind\": \"Event\",\n  \"verb\":\n" + pretty(v1Event("b")) + "\n}\n";
+
+    List<DecodeResult> results = readAll(text);
+
+    assertThat(events(results)).extracting(AuditEvent::auditID).containsExactly("b");
+    assertThat(rejections(results))
+        .extracting(DecodeResult.Rejected::toString)
+        .first()
+        .asString()
+        .startsWith("<test>:1: verb: expected string, got object")
+        .endsWith("; reading resumes at line 4, where a new document starts");
   }
 
   @Test
