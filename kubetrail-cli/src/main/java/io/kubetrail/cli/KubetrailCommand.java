@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
+      SnapshotCommand.class,
+      StateCommand.class,
+      HistoryCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 final class KubetrailCommand implements Runnable {

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Writes the audit log of a simulated busy cluster to standard output: JSON Lines of"
+      "Write the audit log of a simulated busy cluster (a demo and test data source).",
+      "The log goes to standard output: JSON Lines of"
           + " audit.k8s.io/v1 events, as kube-apiserver's log backend writes them, under a policy"
           + " that logs writes at RequestResponse and everything else at Metadata.",
       "Each step is one API request (2 or 3 events). The same steps, seed and start always give"

@@ -337,6 +337,10 @@ public abstract class AuditStoreContractTest {
         Arguments.of(
             "subresource", EventQuery.builder().subresource("status").build(), List.of("c10")),
         Arguments.of(
+            "no subresource",
+            EventQuery.builder().subresource("").resource("pods").namespace("default").build(),
+            List.of("c1", "c2", "c4", "c5", "c6", "c9")),
+        Arguments.of(
             "namespace", EventQuery.builder().namespace("shop").build(), List.of("c3", "c12")),
         Arguments.of(
             "cluster-scoped (empty namespace)",

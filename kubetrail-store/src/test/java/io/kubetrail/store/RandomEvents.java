@@ -91,7 +91,7 @@ public final class RandomEvents {
       q.resource(pick(r, RESOURCES));
     }
     if (r.nextInt(6) == 0) {
-      q.subresource("status");
+      q.subresource(r.nextBoolean() ? "status" : "");
     }
     if (r.nextInt(4) == 0) {
       q.namespace(pick(r, NAMESPACES));

@@ -97,15 +97,16 @@ final class Fields {
     keyword(doc, VERB, e.verb());
     if (e.objectRef().isPresent()) {
       ObjectReference r = e.objectRef().get();
-      // Empty group and namespace are meaningful (core group, cluster scope): always indexed.
+      // Queryable fields are indexed even when empty: an empty group, namespace or subresource
+      // means the core group, cluster scope, the object itself.
       keyword(doc, REF_API_GROUP, r.apiGroup());
       keyword(doc, REF_NAMESPACE, r.namespace());
-      keywordIfSet(doc, REF_RESOURCE, r.resource());
+      keyword(doc, REF_RESOURCE, r.resource());
+      keyword(doc, REF_SUBRESOURCE, r.subresource());
       keywordIfSet(doc, REF_NAME, r.name());
       keywordIfSet(doc, REF_UID, r.uid());
       keywordIfSet(doc, REF_API_VERSION, r.apiVersion());
       keywordIfSet(doc, REF_RESOURCE_VERSION, r.resourceVersion());
-      keywordIfSet(doc, REF_SUBRESOURCE, r.subresource());
     }
     ObjectKey.of(stored).ifPresent(k -> keyword(doc, OBJECT, objectTerm(stored.cluster(), k)));
     if (e.user().isPresent()) {

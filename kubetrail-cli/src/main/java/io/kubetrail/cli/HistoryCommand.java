@@ -1,0 +1,144 @@
+package io.kubetrail.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubetrail.history.EventKind;
+import io.kubetrail.history.ObjectHistory;
+import io.kubetrail.history.ResourceKey;
+import io.kubetrail.history.Revision;
+import io.kubetrail.store.AuditStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kubetrail history}: every revision of one object, with diffs. */
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show every write to one object: time, verb, user, response code, resourceVersion and"
+          + " auditID; whether the object really changed (ignoring resourceVersion,"
+          + " managedFields, generation and timestamps that merely move); and a unified YAML diff"
+          + " from the previous revision. Failed and dry-run attempts are listed too, marked as"
+          + " such."
+    })
+final class HistoryCommand implements Callable<Integer> {
+
+  /** Output formats. */
+  enum Format {
+    text,
+    json
+  }
+
+  @Mixin StateCommand.StoreArgs store;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "OBJECT",
+      description =
+          "RESOURCE/NAMESPACE/NAME, or RESOURCE/NAME for a cluster-scoped object; RESOURCE is"
+              + " plural or plural.group (pods/default/web, namespaces/team,"
+              + " networkpolicies.networking.k8s.io/default/deny).")
+  String object;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  Format output;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    ResourceKey key;
+    try {
+      key = ResourceKey.parse(object);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    List<Revision> revisions;
+    try (AuditStore s = store.open()) {
+      revisions = ObjectHistory.of(s, store.cluster, key);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == Format.json) {
+      ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      ObjectNode root = m.createObjectNode();
+      root.put("object", key.toString());
+      root.put("cluster", store.cluster);
+      ArrayNode list = root.putArray("revisions");
+      for (Revision r : revisions) {
+        ObjectNode n = list.addObject();
+        n.put("time", r.time().toString());
+        n.put("verb", r.verb());
+        n.put("subresource", r.subresource());
+        n.put("user", r.user());
+        n.put("impersonatedUser", r.impersonatedUser());
+        n.put("responseCode", r.responseCode());
+        n.put("resourceVersion", r.resourceVersion());
+        n.put("auditID", r.auditID());
+        n.put("outcome", outcome(r.kind()));
+        n.put("note", r.note());
+        n.put("changed", r.changed());
+        n.put("diff", r.diff());
+      }
+      out.println(m.writeValueAsString(root));
+    } else {
+      if (revisions.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println("no writes to " + key + " in cluster " + store.cluster + " are stored");
+      }
+      for (Revision r : revisions) {
+        StringBuilder line = new StringBuilder();
+        line.append(r.time())
+            .append("  ")
+            .append(r.verb())
+            .append(r.subresource().isEmpty() ? "" : " " + r.subresource())
+            .append("  ")
+            .append(r.user().isEmpty() ? "-" : StoreTable.printable(r.user()));
+        if (!r.impersonatedUser().isEmpty()) {
+          line.append(" as ").append(StoreTable.printable(r.impersonatedUser()));
+        }
+        line.append("  code=").append(r.responseCode() == 0 ? "-" : r.responseCode());
+        line.append("  rv=").append(r.resourceVersion().isEmpty() ? "-" : r.resourceVersion());
+        line.append("  auditID=").append(StoreTable.printable(r.auditID()));
+        line.append("  ").append(outcome(r.kind()));
+        if (r.kind() == EventKind.CHANGE) {
+          line.append(r.changed() ? ", changed" : ", unchanged");
+        }
+        out.println(line);
+        if (!r.note().isEmpty()) {
+          out.println("  note: " + r.note());
+        }
+        if (!r.diff().isEmpty()) {
+          for (String l : r.diff().split("\n")) {
+            out.println("  " + StoreTable.printable(l));
+          }
+        }
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static String outcome(EventKind kind) {
+    return switch (kind) {
+      case CHANGE -> "change";
+      case DRY_RUN -> "dry-run";
+      default -> kind.name().toLowerCase(Locale.ROOT);
+    };
+  }
+}

@@ -1,0 +1,27 @@
+package io.kubetrail.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kubetrail snapshot}: the snapshots that state replay starts from. */
+@Command(
+    name = "snapshot",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Store snapshots of a cluster's objects: replay of the state at a time T starts from the"
+          + " latest snapshot at or before T."
+    },
+    subcommands = {
+      SnapshotImportCommand.class,
+      SnapshotTakeCommand.class,
+      SnapshotListCommand.class
+    })
+final class SnapshotCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

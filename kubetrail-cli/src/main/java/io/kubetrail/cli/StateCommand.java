@@ -1,0 +1,255 @@
+package io.kubetrail.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.kubetrail.collect.IngestOptions;
+import io.kubetrail.history.ClusterState;
+import io.kubetrail.history.HistoryOptions;
+import io.kubetrail.history.LiveObject;
+import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.StateHistory;
+import io.kubetrail.store.AuditStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubetrail state}: the objects of a cluster at a time, replayed from the store. */
+@Command(
+    name = "state",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show the objects a cluster had at a time: the latest snapshot at or before it, plus every"
+          + " stored change up to it.",
+      "JSON output: {\"at\": T, \"objects\": {\"<resource>\": [\"<namespace>/<name>\" or"
+          + " \"<name>\", ...]}}, sorted, keyed by plural (--resource plural.group picks one API"
+          + " group). --full adds \"bodies\": {\"<resource>\": {\"<namespace>/<name>\":"
+          + " <object>}}."
+    })
+final class StateCommand implements Callable<Integer> {
+
+  /** Output formats. */
+  enum Format {
+    json,
+    table,
+    yaml
+  }
+
+  @Mixin StoreArgs store;
+  @Mixin ReplayArgs replay;
+
+  @Option(
+      names = "--at",
+      required = true,
+      paramLabel = "T",
+      converter = TimeArgument.InstantConverter.class,
+      description = "The time: " + TimeArgument.INSTANT_FORMS + ".")
+  Instant at;
+
+  @Option(
+      names = "--resource",
+      paramLabel = "R",
+      description =
+          "Only this resource: plural or plural.group (pods, networkpolicies.networking.k8s.io);"
+              + " a plural alone matches it in every API group.")
+  String resource;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "N",
+      description = "Only objects in this namespace.")
+  String namespace;
+
+  @Option(names = "--full", description = "Include each object's full body (json and yaml).")
+  boolean full;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "json",
+      description = "json, table or yaml (default: ${DEFAULT-VALUE}).")
+  Format output;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    Optional<ResourceType> type = Optional.empty();
+    if (resource != null) {
+      try {
+        type = Optional.of(ResourceType.parse(resource));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--resource: " + e.getMessage(), e);
+      }
+    }
+    if (full && output == Format.table) {
+      throw new UsageException("--full needs --output json or yaml");
+    }
+    ClusterState state;
+    try (AuditStore s = store.open()) {
+      StateHistory history =
+          StateHistory.open(s, store.directory(), store.cluster, replay.options());
+      state = history.stateAt(at);
+      PrintWriter err = spec.commandLine().getErr();
+      for (String note : history.lastReplay().notes()) {
+        err.println("note: " + note);
+      }
+      for (String w : state.warnings()) {
+        err.println("warning: " + w);
+      }
+      err.flush();
+    }
+    List<LiveObject> selected = select(state, type, Optional.ofNullable(namespace));
+    PrintWriter out = spec.commandLine().getOut();
+    switch (output) {
+      case table -> printTable(selected, out);
+      case json -> {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        m.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        out.println(m.writeValueAsString(tree(m, selected)));
+      }
+      case yaml -> {
+        YAMLMapper m =
+            new YAMLMapper(
+                YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .build());
+        out.print(m.writeValueAsString(tree(m, selected)));
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static List<LiveObject> select(
+      ClusterState state, Optional<ResourceType> type, Optional<String> namespace) {
+    List<LiveObject> out = new ArrayList<>();
+    for (LiveObject o : state.select(Optional.empty(), namespace)) {
+      if (type.isPresent()) {
+        ResourceType want = type.get();
+        ResourceType have = o.key().type();
+        boolean match =
+            want.group().isEmpty() ? have.resource().equals(want.resource()) : have.equals(want);
+        if (!match) {
+          continue;
+        }
+      }
+      out.add(o);
+    }
+    return out;
+  }
+
+  /**
+   * The JSON contract keys objects by plural alone, as kubectl users name them. The same plural in
+   * two groups (networkpolicies in extensions and networking.k8s.io name one stored object) merges
+   * into one sorted, de-duplicated list; for {@code --full}, the most recently modified body wins.
+   */
+  private ObjectNode tree(ObjectMapper m, List<LiveObject> selected) {
+    SortedMap<String, SortedMap<String, LiveObject>> byPlural = new TreeMap<>();
+    for (LiveObject o : selected) {
+      byPlural
+          .computeIfAbsent(o.key().type().resource(), k -> new TreeMap<>())
+          .merge(o.key().namespacedName(), o, (a, b) -> a.modified().isAfter(b.modified()) ? a : b);
+    }
+    ObjectNode root = m.createObjectNode();
+    root.put("at", at.toString());
+    ObjectNode objects = root.putObject("objects");
+    for (Map.Entry<String, SortedMap<String, LiveObject>> e : byPlural.entrySet()) {
+      ArrayNode names = objects.putArray(e.getKey());
+      e.getValue().keySet().forEach(names::add);
+    }
+    if (full) {
+      ObjectNode bodies = root.putObject("bodies");
+      for (Map.Entry<String, SortedMap<String, LiveObject>> e : byPlural.entrySet()) {
+        ObjectNode ofType = bodies.putObject(e.getKey());
+        e.getValue().forEach((name, o) -> ofType.set(name, o.body()));
+      }
+    }
+    return root;
+  }
+
+  private static void printTable(List<LiveObject> selected, PrintWriter out) {
+    StoreTable table = new StoreTable("RESOURCE", "NAMESPACE", "NAME", "RESOURCEVERSION", "SINCE");
+    for (LiveObject o : selected) {
+      table.add(
+          o.key().type().qualifiedName(),
+          o.key().namespace(),
+          o.key().name(),
+          o.resourceVersion(),
+          o.modified().toString());
+    }
+    table.print(out);
+  }
+
+  /** The store and cluster every history command reads. */
+  static final class StoreArgs {
+    @Mixin StoreOptionsMixin location;
+
+    @Option(
+        names = "--cluster",
+        paramLabel = "C",
+        defaultValue = IngestOptions.DEFAULT_CLUSTER,
+        description = "The cluster (default: ${DEFAULT-VALUE}, as ingest).")
+    String cluster;
+
+    Path directory() {
+      return location.directory;
+    }
+
+    /** Opens the store read-only: another process may be appending to it. */
+    AuditStore open() {
+      if (cluster.isEmpty()) {
+        throw new UsageException("--cluster must not be empty");
+      }
+      return location.openReadOnly();
+    }
+  }
+
+  /** Replay options. */
+  static final class ReplayArgs {
+    @Option(
+        names = HistoryOptions.CHECKPOINT_INTERVAL_SETTING,
+        paramLabel = "N",
+        description =
+            "Write a checkpoint of the state every N replayed changes, so later queries start"
+                + " from it (default: ${DEFAULT-VALUE}).")
+    int checkpointInterval = HistoryOptions.DEFAULT_CHECKPOINT_INTERVAL;
+
+    @Option(
+        names = HistoryOptions.NO_CHECKPOINTS_SETTING,
+        description = "Write no checkpoints (e.g. when the store directory is read-only).")
+    boolean noCheckpoints;
+
+    HistoryOptions options() {
+      try {
+        return HistoryOptions.builder()
+            .checkpointInterval(checkpointInterval)
+            .checkpoints(!noCheckpoints)
+            .build();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(
+            HistoryOptions.CHECKPOINT_INTERVAL_SETTING + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

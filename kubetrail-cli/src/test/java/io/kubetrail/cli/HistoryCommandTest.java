@@ -1,0 +1,108 @@
+package io.kubetrail.cli;
+
+import static io.kubetrail.cli.StateCommandTest.event;
+import static io.kubetrail.cli.StateCommandTest.object;
+import static io.kubetrail.cli.StateCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HistoryCommandTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void fill() throws IOException {
+    ObjectNode v2 = object("v1", "ConfigMap", "app", "cfg", 2);
+    v2.putObject("data").put("mode", "strict");
+    ObjectNode v3 = v2.deepCopy();
+    ((ObjectNode) v3.get("metadata")).put("resourceVersion", "3");
+    ObjectNode tried = v2.deepCopy();
+    ((ObjectNode) tried.get("data")).put("mode", "open");
+    StateCommandTest.store(
+        dir,
+        "default",
+        List.of(
+            event(
+                "create",
+                "",
+                "configmaps",
+                "app",
+                "cfg",
+                1,
+                201,
+                "",
+                "alice",
+                object("v1", "ConfigMap", "app", "cfg", 1)),
+            event("update", "", "configmaps", "app", "cfg", 2, 200, "", "alice", v2),
+            event("patch", "", "configmaps", "app", "cfg", 3, 403, "", "mallory", null),
+            event("patch", "", "configmaps", "app", "cfg", 4, 200, "dryRun=All", "mallory", tried),
+            event("update", "", "configmaps", "app", "cfg", 5, 200, "", "bot", v3),
+            event("delete", "", "configmaps", "app", "cfg", 6, 200, "", "alice", null),
+            event(
+                "create",
+                "",
+                "configmaps",
+                "app",
+                "other",
+                7,
+                201,
+                "",
+                "alice",
+                object("v1", "ConfigMap", "app", "other", 7))));
+  }
+
+  @Test
+  void textListsEveryRevisionWithMarksAndDiffs() {
+    Run r = run("history", "--store", dir.toString(), "configmaps/app/cfg");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains(
+            "2024-05-01T10:00:01Z  create  alice  code=201  rv=1  auditID=create-configmaps-cfg-1  change, changed")
+        .contains("update  alice  code=200  rv=2")
+        .contains("+  mode: strict")
+        .contains("patch  mallory  code=403  rv=-  auditID=patch-configmaps-cfg-3  failed")
+        .contains("patch  mallory  code=200  rv=2  auditID=patch-configmaps-cfg-4  dry-run")
+        .contains("+  mode: open")
+        .contains("update  bot  code=200  rv=3  auditID=update-configmaps-cfg-5  change, unchanged")
+        .contains("delete  alice  code=200")
+        .doesNotContain("other");
+  }
+
+  @Test
+  void jsonHasOneEntryPerRevision() throws IOException {
+    Run r = run("history", "--store", dir.toString(), "configmaps/app/cfg", "-o", "json");
+    JsonNode root = StateCommandTest.JSON.readTree(r.out());
+    assertThat(root.get("object").asText()).isEqualTo("configmaps/app/cfg");
+    List<String> outcomes = root.get("revisions").findValuesAsText("outcome");
+    assertThat(outcomes)
+        .containsExactly("change", "change", "failed", "dry-run", "change", "change");
+    assertThat(root.get("revisions").findValues("changed"))
+        .extracting(JsonNode::asBoolean)
+        .containsExactly(true, true, false, false, false, true);
+    assertThat(root.at("/revisions/5/diff").asText()).contains("+++ /dev/null");
+  }
+
+  @Test
+  void badObjectNamesAreUsageErrors() {
+    Run r = run("history", "--store", dir.toString(), "configmaps");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("RESOURCE/NAMESPACE/NAME");
+    Run none = run("history", "--store", dir.toString(), "pods/app/nothing");
+    assertThat(none.code()).isZero();
+    assertThat(none.err()).contains("no writes to pods/app/nothing");
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StateCommandTest.Run r = StateCommandTest.run(args);
+    return new Run(r.code(), r.out(), r.err());
+  }
+}

@@ -1,0 +1,159 @@
+package io.kubetrail.history;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.event.ObjectReference;
+import io.kubetrail.event.Stage;
+import io.kubetrail.event.UserInfo;
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.EventStream;
+import io.kubetrail.store.ObjectKey;
+import io.kubetrail.store.StoredEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every revision of one object: each write request about it, in the order they happened, with
+ * whether it really changed the object and a YAML diff from the previous revision. The object's
+ * state after each change follows the same rules as {@link Replayer}.
+ */
+public final class ObjectHistory {
+  private ObjectHistory() {}
+
+  /** The revisions of one object of one cluster of a store. */
+  public static List<Revision> of(AuditStore store, String cluster, ResourceKey key)
+      throws IOException {
+    Objects.requireNonNull(store, "store");
+    ObjectKey ok =
+        new ObjectKey(key.type().group(), key.type().resource(), key.namespace(), key.name());
+    List<AuditEvent> events = new ArrayList<>();
+    try (EventStream s = store.history(cluster, ok)) {
+      for (Optional<StoredEvent> e = s.next(); e.isPresent(); e = s.next()) {
+        events.add(e.get().event());
+      }
+    }
+    return revisions(key, events);
+  }
+
+  /**
+   * The revisions of one object, from events about it in the order they happened (as {@link
+   * AuditStore#history} returns them). Reads and other events that are not writes are left out; the
+   * stages of one request make one revision, told by its last stage.
+   */
+  public static List<Revision> revisions(ResourceKey key, List<AuditEvent> events) {
+    Objects.requireNonNull(key, "key");
+    Map<String, AuditEvent> lastStage = new LinkedHashMap<>();
+    for (AuditEvent e : events) {
+      if (EventKind.of(e) == EventKind.OTHER) {
+        continue;
+      }
+      String id = e.auditID() + "|" + e.requestReceivedTimestamp();
+      AuditEvent seen = lastStage.get(id);
+      if (seen == null || rank(e.stage()) >= rank(seen.stage())) {
+        // Re-insert so the request sits where its final event happened.
+        lastStage.remove(id);
+        lastStage.put(id, e);
+      }
+    }
+    List<AuditEvent> requests = new ArrayList<>(lastStage.values());
+    requests.sort(
+        (a, b) -> {
+          int c = a.stageTimestamp().compareTo(b.stageTimestamp());
+          return c != 0 ? c : a.requestReceivedTimestamp().compareTo(b.requestReceivedTimestamp());
+        });
+
+    Replayer replayer = new Replayer();
+    List<Revision> out = new ArrayList<>();
+    for (AuditEvent e : requests) {
+      EventKind kind = EventKind.of(e);
+      Optional<ObjectNode> before =
+          replayer.state(e.stageTimestamp()).get(key).map(LiveObject::body);
+      String note = "";
+      Optional<ObjectNode> after = before;
+      if (kind == EventKind.CHANGE) {
+        Replayer.Outcome o = replayer.apply(e);
+        after = replayer.state(e.stageTimestamp()).get(key).map(LiveObject::body);
+        note = note(o);
+      } else if (kind == EventKind.DRY_RUN) {
+        Optional<ObjectInfo> resp = K8sJson.responseObject(e.json().unsafeBytes());
+        if (resp.isPresent() && !resp.get().isStatus() && !resp.get().isList()) {
+          after = Optional.of(bodyOf(e, resp.get()));
+        } else if (e.verb().startsWith("delete")) {
+          after = Optional.empty();
+        }
+        note = "dry run: not persisted";
+      } else if (kind == EventKind.FAILED) {
+        note = "failed: not persisted";
+      } else {
+        note = "no ResponseComplete event: outcome unknown";
+      }
+      boolean changed =
+          kind == EventKind.CHANGE
+              && !before.map(Yaml::normalise).equals(after.map(Yaml::normalise));
+      String diff =
+          kind == EventKind.CHANGE || kind == EventKind.DRY_RUN
+              ? Yaml.diff(before, after, label(key, before), label(key, after))
+              : "";
+      out.add(
+          new Revision(
+              e.stageTimestamp(),
+              e.verb(),
+              e.objectRef().map(ObjectReference::subresource).orElse(""),
+              e.user().map(UserInfo::username).orElse(""),
+              e.impersonatedUser().map(UserInfo::username).orElse(""),
+              e.responseCode().orElse(0),
+              resourceVersion(e),
+              e.auditID(),
+              kind,
+              note,
+              changed,
+              diff));
+    }
+    return out;
+  }
+
+  private static String note(Replayer.Outcome o) {
+    return switch (o) {
+      case APPLIED, NOT_A_CHANGE -> "";
+      case STALE -> "older than the object's current resourceVersion: ignored";
+      case NO_BODY -> "no responseObject in the audit event: the new state is unknown";
+      case TERMINATING -> "the object was already deleted: ignored";
+      case NOT_AN_OBJECT -> "the response is not the object: no state change recorded";
+    };
+  }
+
+  private static ObjectNode bodyOf(AuditEvent e, ObjectInfo info) {
+    byte[] json = e.json().unsafeBytes();
+    try {
+      return (ObjectNode) K8sJson.MAPPER.readTree(json, info.offset(), info.length());
+    } catch (IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+  }
+
+  private static String resourceVersion(AuditEvent e) {
+    Optional<ObjectInfo> resp = K8sJson.responseObject(e.json().unsafeBytes());
+    if (resp.isPresent() && !resp.get().isStatus() && !resp.get().resourceVersion().isEmpty()) {
+      return resp.get().resourceVersion();
+    }
+    return e.objectRef().map(ObjectReference::resourceVersion).orElse("");
+  }
+
+  private static String label(ResourceKey key, Optional<ObjectNode> body) {
+    return body.map(b -> key + "@" + b.path("metadata").path("resourceVersion").asText())
+        .orElse("/dev/null");
+  }
+
+  private static int rank(Stage s) {
+    return switch (s) {
+      case RequestReceived -> 0;
+      case ResponseStarted -> 1;
+      case ResponseComplete, Panic -> 2;
+    };
+  }
+}

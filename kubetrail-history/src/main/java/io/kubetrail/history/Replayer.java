@@ -1,0 +1,356 @@
+package io.kubetrail.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.event.ObjectReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Applies audit changes, one at a time, to a cluster state. The caller feeds events in the order
+ * the changes happened ({@code stageTimestamp}); events that are not changes are ignored, so any
+ * event stream may be fed.
+ *
+ * <p>Rules (see the design's "State at T"):
+ *
+ * <ul>
+ *   <li>the new state of an object is the change's {@code responseObject}; patch bodies are never
+ *       applied, and a change without a {@code responseObject} is skipped and reported once per
+ *       resource type;
+ *   <li>identity comes from the {@code responseObject}'s metadata when it has one (a create by
+ *       {@code generateName} has no {@code objectRef.name}), else from {@code objectRef};
+ *   <li>a delete removes the object at once, whatever the response's shape; deleting a namespace
+ *       removes every namespaced object in it; a {@code deletecollection} removes the objects its
+ *       response lists, or else those its label and field selectors match in its namespace;
+ *   <li>a change whose {@code resourceVersion} is older than the object's current one is ignored
+ *       (compared as integers when both are, as etcd revisions are; otherwise time order rules);
+ *   <li>an update of an object that is no longer live and carries a {@code deletionTimestamp} is
+ *       ignored: it is the API server finishing a deletion replay has already applied;
+ *   <li>subresource writes ({@code pods/status}, {@code namespaces/finalize}, ...) apply when their
+ *       response is the parent object itself; a {@code pods/eviction} removes the pod.
+ * </ul>
+ *
+ * <p>Not thread-safe.
+ */
+public final class Replayer {
+
+  /** What one event did. */
+  public enum Outcome {
+    /** The state changed (or a delete found nothing left to delete). */
+    APPLIED,
+    /** Not a change: see {@link EventKind}. */
+    NOT_A_CHANGE,
+    /** Older than the object's current resourceVersion. */
+    STALE,
+    /** A change whose event carries no {@code responseObject}; reported in warnings. */
+    NO_BODY,
+    /** An update of an object already deleted, still finishing its deletion. */
+    TERMINATING,
+    /** A response that is not the object (a Status, a subresource's own kind). */
+    NOT_AN_OBJECT
+  }
+
+  /** Subresources whose writes answer with the whole parent object. */
+  private static final Set<String> OBJECT_SUBRESOURCES =
+      Set.of("status", "finalize", "approval", "ephemeralcontainers", "resize");
+
+  private final Map<ResourceKey, LiveObject> objects;
+
+  /** Warnings by what they are about (a resource type, or the message itself). */
+  private final Map<String, String> warnings = new LinkedHashMap<>();
+
+  private final Map<ResourceType, ResourceType> types = new HashMap<>();
+  private final EnumMap<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+  private Instant last;
+
+  /** Starts from an empty cluster. */
+  public Replayer() {
+    this(ClusterState.empty(Instant.EPOCH));
+  }
+
+  /** Starts from a known state, e.g. a snapshot or a checkpoint. */
+  public Replayer(ClusterState start) {
+    this.objects = new HashMap<>(start.asMap());
+    this.last = start.at();
+    for (String w : start.warnings()) {
+      warnings.put(w, w);
+    }
+  }
+
+  /** Applies one event; see the class comment for the rules. */
+  public Outcome apply(AuditEvent event) {
+    Objects.requireNonNull(event, "event");
+    Outcome o = doApply(event);
+    counts.merge(o, 1L, Long::sum);
+    if (o != Outcome.NOT_A_CHANGE && event.stageTimestamp().isAfter(last)) {
+      last = event.stageTimestamp();
+    }
+    return o;
+  }
+
+  private Outcome doApply(AuditEvent event) {
+    if (!EventKind.isChange(event)) {
+      return Outcome.NOT_A_CHANGE;
+    }
+    ObjectReference ref = event.objectRef().orElseThrow();
+    ResourceType type = intern(new ResourceType(ref.apiGroup(), ref.resource()));
+    String verb = event.verb();
+    if (!ref.subresource().isEmpty()) {
+      return applySubresource(event, ref, type);
+    }
+    return switch (verb) {
+      case "delete" -> delete(event, ref, type);
+      case "deletecollection" -> deleteCollection(event, ref, type);
+      default -> write(event, ref, type);
+    };
+  }
+
+  private Outcome write(AuditEvent event, ObjectReference ref, ResourceType type) {
+    byte[] json = event.json().unsafeBytes();
+    Optional<ObjectInfo> resp = K8sJson.responseObject(json);
+    if (resp.isEmpty()) {
+      warnNoBody(event, type);
+      return Outcome.NO_BODY;
+    }
+    ObjectInfo o = resp.get();
+    if (o.isStatus() || o.isList()) {
+      return Outcome.NOT_AN_OBJECT;
+    }
+    String name = o.name().isEmpty() ? ref.name() : o.name();
+    if (name.isEmpty()) {
+      return Outcome.NOT_AN_OBJECT;
+    }
+    String namespace = o.namespace().isEmpty() ? ref.namespace() : o.namespace();
+    ResourceKey key = new ResourceKey(type, namespace, name);
+    return put(key, o, json, event, !event.verb().equals("create"));
+  }
+
+  private Outcome put(
+      ResourceKey key, ObjectInfo o, byte[] json, AuditEvent event, boolean terminatingMatters) {
+    LiveObject current = objects.get(key);
+    if (current == null && o.deleting() && terminatingMatters) {
+      return Outcome.TERMINATING;
+    }
+    if (current != null && olderThan(o.resourceVersion(), current.resourceVersion())) {
+      return Outcome.STALE;
+    }
+    objects.put(
+        key,
+        new LiveObject(
+            key,
+            o.resourceVersion(),
+            o.kind(),
+            event.stageTimestamp(),
+            CompactJson.pack(json, o.offset(), o.length())));
+    return Outcome.APPLIED;
+  }
+
+  private Outcome applySubresource(AuditEvent event, ObjectReference ref, ResourceType type) {
+    String verb = event.verb();
+    String sub = ref.subresource();
+    ResourceKey parent = new ResourceKey(type, ref.namespace(), ref.name());
+    if (verb.equals("create") && sub.equals("eviction") && !ref.name().isEmpty()) {
+      remove(parent);
+      return Outcome.APPLIED;
+    }
+    if (verb.equals("delete") || verb.equals("deletecollection")) {
+      return Outcome.NOT_AN_OBJECT;
+    }
+    byte[] json = event.json().unsafeBytes();
+    Optional<ObjectInfo> resp = K8sJson.responseObject(json);
+    if (resp.isEmpty()) {
+      // Subresource writes are often logged below RequestResponse; the parent's own writes
+      // carry its state, so nothing is lost that replay could have known.
+      return Outcome.NO_BODY;
+    }
+    ObjectInfo o = resp.get();
+    if (o.isStatus() || o.isList() || !o.name().equals(ref.name())) {
+      return Outcome.NOT_AN_OBJECT;
+    }
+    LiveObject current = objects.get(parent);
+    boolean isParent =
+        current != null && !current.kind().isEmpty()
+            ? current.kind().equals(o.kind())
+            : OBJECT_SUBRESOURCES.contains(sub);
+    if (!isParent) {
+      return Outcome.NOT_AN_OBJECT;
+    }
+    return put(parent, o, json, event, true);
+  }
+
+  private Outcome delete(AuditEvent event, ObjectReference ref, ResourceType type) {
+    Optional<ObjectInfo> resp = K8sJson.responseObject(event.json().unsafeBytes());
+    String name = ref.name();
+    String namespace = ref.namespace();
+    if (name.isEmpty() && resp.isPresent() && !resp.get().isStatus()) {
+      name = resp.get().name();
+      namespace = resp.get().namespace();
+    }
+    if (name.isEmpty()) {
+      return Outcome.NOT_AN_OBJECT;
+    }
+    ResourceKey key = new ResourceKey(type, namespace, name);
+    LiveObject current = objects.get(key);
+    if (current != null
+        && resp.isPresent()
+        && !resp.get().isStatus()
+        && olderThan(resp.get().resourceVersion(), current.resourceVersion())) {
+      return Outcome.STALE;
+    }
+    remove(key);
+    return Outcome.APPLIED;
+  }
+
+  private Outcome deleteCollection(AuditEvent event, ObjectReference ref, ResourceType type) {
+    Optional<ObjectInfo> resp = K8sJson.responseObject(event.json().unsafeBytes());
+    if (resp.isPresent() && resp.get().isList()) {
+      for (ObjectInfo item : resp.get().items()) {
+        String ns = item.namespace().isEmpty() ? ref.namespace() : item.namespace();
+        remove(new ResourceKey(type, ns, item.name()));
+      }
+      return Outcome.APPLIED;
+    }
+    Predicate<Map<String, String>> labels =
+        Selectors.queryParam(event.requestURI(), "labelSelector")
+            .map(Selectors::labels)
+            .orElse(l -> true);
+    Optional<Predicate<JsonNode>> fields =
+        Selectors.queryParam(event.requestURI(), "fieldSelector").map(Selectors::fields);
+    List<ResourceKey> doomed = new ArrayList<>();
+    for (LiveObject o : objects.values()) {
+      ResourceKey k = o.key();
+      if (!k.type().equals(type)
+          || (!ref.namespace().isEmpty() && !k.namespace().equals(ref.namespace()))) {
+        continue;
+      }
+      byte[] body = o.json();
+      if (!labels.test(K8sJson.describe(body).labels())) {
+        continue;
+      }
+      if (fields.isPresent() && !fields.get().test(readTree(body))) {
+        continue;
+      }
+      doomed.add(k);
+    }
+    doomed.forEach(this::remove);
+    return Outcome.APPLIED;
+  }
+
+  private static JsonNode readTree(byte[] json) {
+    try {
+      return K8sJson.MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void remove(ResourceKey key) {
+    objects.remove(key);
+    if (key.type().isNamespaces()) {
+      // kube-apiserver's namespace controller deletes the contents; its calls are often not
+      // logged, so the namespace's deletion stands for them.
+      Iterator<ResourceKey> it = objects.keySet().iterator();
+      while (it.hasNext()) {
+        if (it.next().namespace().equals(key.name())) {
+          it.remove();
+        }
+      }
+    }
+  }
+
+  private void warnNoBody(AuditEvent event, ResourceType type) {
+    if (warnings.containsKey(type.qualifiedName())) {
+      return;
+    }
+    boolean truncated = "true".equals(event.annotations().get("audit.k8s.io/truncated"));
+    warnings.put(
+        type.qualifiedName(),
+        truncated
+            ? "kube-apiserver truncated events of "
+                + type.qualifiedName()
+                + " (annotation audit.k8s.io/truncated): raise"
+                + " --audit-log-truncate-max-event-size so that their responseObject is kept;"
+                + " those changes were skipped"
+            : "the audit policy must log RequestResponse for "
+                + type.qualifiedName()
+                + ": changes without a responseObject were skipped");
+  }
+
+  /**
+   * True when {@code candidate} is older than {@code current}: both must be integers (the text
+   * before any '/'), as etcd revisions are; otherwise neither is older and time order rules.
+   */
+  static boolean olderThan(String candidate, String current) {
+    long a = revision(candidate);
+    long b = revision(current);
+    return a >= 0 && b >= 0 && a < b;
+  }
+
+  private static long revision(String rv) {
+    int slash = rv.indexOf('/');
+    String digits = slash < 0 ? rv : rv.substring(0, slash);
+    if (digits.isEmpty() || digits.length() > 18) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      char c = digits.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  private ResourceType intern(ResourceType t) {
+    return types.computeIfAbsent(t, x -> x);
+  }
+
+  /** Puts an object as it is, e.g. from a snapshot. */
+  void put(LiveObject o) {
+    objects.put(o.key(), o);
+  }
+
+  /** The live objects now, unmodifiable and backed by this replayer: for writing them out. */
+  java.util.Collection<LiveObject> liveObjects() {
+    return java.util.Collections.unmodifiableCollection(objects.values());
+  }
+
+  /** The number of live objects now. */
+  public int size() {
+    return objects.size();
+  }
+
+  /** The state after the changes applied so far, stamped with the given time. */
+  public ClusterState state(Instant at) {
+    return new ClusterState(at, objects, warnings());
+  }
+
+  /** The stage time of the latest change seen (or the start state's time). */
+  public Instant lastChange() {
+    return last;
+  }
+
+  /** What replay could not know, each said once, in the order found. */
+  public List<String> warnings() {
+    return List.copyOf(warnings.values());
+  }
+
+  /** How many events had each outcome. */
+  public Map<Outcome, Long> counts() {
+    return new EnumMap<>(counts);
+  }
+}

@@ -1,0 +1,73 @@
+package io.kubetrail.history;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * The identity of one object: its resource type, namespace ({@code ""} when cluster-scoped) and
+ * name. A Namespace object is always cluster-scoped, whatever namespace its audit {@code objectRef}
+ * carries.
+ */
+public record ResourceKey(ResourceType type, String namespace, String name)
+    implements Comparable<ResourceKey> {
+
+  private static final Comparator<ResourceKey> ORDER =
+      Comparator.comparing(ResourceKey::type)
+          .thenComparing(ResourceKey::namespace)
+          .thenComparing(ResourceKey::name);
+
+  public ResourceKey {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    if (type.isNamespaces()) {
+      namespace = "";
+    }
+  }
+
+  public static ResourceKey of(String group, String resource, String namespace, String name) {
+    return new ResourceKey(new ResourceType(group, resource), namespace, name);
+  }
+
+  /**
+   * Parses {@code RESOURCE/NAMESPACE/NAME} or, for a cluster-scoped object, {@code RESOURCE/NAME};
+   * {@code RESOURCE} is {@code plural} or {@code plural.group}.
+   */
+  public static ResourceKey parse(String text) {
+    Objects.requireNonNull(text, "text");
+    String[] parts = text.split("/", -1);
+    for (String p : parts) {
+      if (p.isEmpty()) {
+        throw new IllegalArgumentException(
+            "expected RESOURCE/NAMESPACE/NAME or RESOURCE/NAME, got '" + text + "'");
+      }
+    }
+    return switch (parts.length) {
+      case 2 -> new ResourceKey(ResourceType.parse(parts[0]), "", parts[1]);
+      case 3 -> new ResourceKey(ResourceType.parse(parts[0]), parts[1], parts[2]);
+      default ->
+          throw new IllegalArgumentException(
+              "expected RESOURCE/NAMESPACE/NAME or RESOURCE/NAME, got '" + text + "'");
+    };
+  }
+
+  public boolean clusterScoped() {
+    return namespace.isEmpty();
+  }
+
+  /** {@code namespace/name}, or just {@code name} when cluster-scoped: how state lists objects. */
+  public String namespacedName() {
+    return namespace.isEmpty() ? name : namespace + "/" + name;
+  }
+
+  @Override
+  public int compareTo(ResourceKey o) {
+    return ORDER.compare(this, o);
+  }
+
+  /** The form {@link #parse} reads. */
+  @Override
+  public String toString() {
+    return type.qualifiedName() + "/" + namespacedName();
+  }
+}

@@ -1,0 +1,270 @@
+package io.kubetrail.history;
+
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.store.AuditStore;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The state of one cluster at any time: the latest snapshot at or before that time, or a checkpoint
+ * made from it, plus the changes after it, replayed. Snapshots and checkpoints live under {@code
+ * <store>/history/<cluster>/}.
+ *
+ * <p>Checkpoints make later queries fast: while replaying, the whole state is written out every
+ * {@link HistoryOptions#checkpointInterval()} changes, so no query has to replay more than that
+ * many changes once the range has been replayed before. A checkpoint is used only while it is still
+ * true: it records how many changes the store had up to its time, and is dropped when that number
+ * moves (late events from another API server's log, a prune) or when a snapshot is imported that it
+ * does not start from.
+ */
+public final class StateHistory {
+  private static final String SNAPSHOT_SUFFIX = ".snapshot";
+  private static final String CHECKPOINT_SUFFIX = ".checkpoint";
+
+  private final ChangeLog log;
+  private final Path snapshotDir;
+  private final Path checkpointDir;
+  private final HistoryOptions options;
+  private ReplayStats lastReplay = new ReplayStats("empty cluster", Instant.EPOCH, 0, 0, List.of());
+
+  StateHistory(ChangeLog log, Path clusterDir, HistoryOptions options) {
+    this.log = Objects.requireNonNull(log, "log");
+    this.snapshotDir = clusterDir.resolve("snapshots");
+    this.checkpointDir = clusterDir.resolve("checkpoints");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /**
+   * The history of one cluster of a store.
+   *
+   * @param storeDirectory the store's directory; snapshots and checkpoints go under its {@code
+   *     history} folder
+   */
+  public static StateHistory open(
+      AuditStore store, Path storeDirectory, String cluster, HistoryOptions options) {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(cluster, "cluster");
+    if (cluster.isEmpty()) {
+      throw new IllegalArgumentException("cluster must not be empty");
+    }
+    return new StateHistory(
+        new StoreChangeLog(store, cluster), clusterDirectory(storeDirectory, cluster), options);
+  }
+
+  /** {@code <store>/history/<cluster, file-name safe>}. */
+  static Path clusterDirectory(Path storeDirectory, String cluster) {
+    String safe = URLEncoder.encode(cluster, StandardCharsets.UTF_8).replace("*", "%2A");
+    if (safe.equals(".") || safe.equals("..")) {
+      safe = safe.replace(".", "%2E");
+    }
+    return storeDirectory.resolve("history").resolve(safe);
+  }
+
+  /**
+   * Stores a snapshot: the given objects are the cluster's state at {@code at}.
+   *
+   * @param source where it came from, for listings
+   */
+  public SnapshotInfo importSnapshot(Collection<LiveObject> objects, Instant at, String source)
+      throws IOException {
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(source, "source");
+    List<LiveObject> stamped = new ArrayList<>(objects.size());
+    for (LiveObject o : objects) {
+      stamped.add(new LiveObject(o.key(), o.resourceVersion(), o.kind(), at, o.packed()));
+    }
+    String base = String.format(Locale.ROOT, "%020d", micros(at));
+    Path file = snapshotDir.resolve(base + SNAPSHOT_SUFFIX);
+    for (int n = 1; Files.exists(file); n++) {
+      file = snapshotDir.resolve(base + "-" + n + SNAPSHOT_SUFFIX);
+    }
+    StateFile.write(
+        file,
+        new StateFile.Header(StateFile.SNAPSHOT, at, "", 0, source, List.of(), stamped.size()),
+        stamped);
+    return new SnapshotInfo(file.getFileName().toString(), at, stamped.size(), source);
+  }
+
+  /** Every stored snapshot, oldest first. */
+  public List<SnapshotInfo> snapshots() throws IOException {
+    List<SnapshotInfo> list = new ArrayList<>();
+    for (Path f : files(snapshotDir, SNAPSHOT_SUFFIX)) {
+      StateFile.Header h = StateFile.readHeader(f);
+      list.add(new SnapshotInfo(f.getFileName().toString(), h.at(), h.objectCount(), h.source()));
+    }
+    list.sort(Comparator.comparing(SnapshotInfo::at).thenComparing(SnapshotInfo::id));
+    return list;
+  }
+
+  /** How the last {@link #stateAt} was computed. */
+  public ReplayStats lastReplay() {
+    return lastReplay;
+  }
+
+  /**
+   * The cluster's state at {@code t}: every change that happened at or before {@code t}, applied on
+   * top of the latest snapshot at or before {@code t}.
+   *
+   * @throws HistoryFileException when the snapshot it needs is damaged
+   */
+  public ClusterState stateAt(Instant t) throws IOException {
+    Objects.requireNonNull(t, "t");
+    List<String> notes = new ArrayList<>();
+    Optional<SnapshotInfo> snapshot =
+        snapshots().stream().filter(s -> !s.at().isAfter(t)).reduce((a, b) -> b);
+    String base = snapshot.map(SnapshotInfo::id).orElse("");
+    Instant floor = snapshot.map(SnapshotInfo::at).orElse(Instant.EPOCH);
+
+    ClusterState start = null;
+    Instant from = floor;
+    String startedFrom = "empty cluster";
+    for (Path cp : checkpointsNewestFirst()) {
+      StateFile.Header h;
+      try {
+        h = StateFile.readHeader(cp);
+      } catch (HistoryFileException e) {
+        notes.add("skipped damaged checkpoint: " + e.getMessage());
+        continue;
+      }
+      if (h.at().isAfter(t) || h.at().isBefore(floor) || !h.base().equals(base)) {
+        continue;
+      }
+      if (log.fingerprint(h.at()) != h.fingerprint()) {
+        notes.add(
+            "checkpoint "
+                + cp.getFileName()
+                + " is stale (changes up to its time were added or pruned since); removed");
+        Files.deleteIfExists(cp);
+        continue;
+      }
+      try {
+        start = StateFile.read(cp, null);
+      } catch (HistoryFileException e) {
+        notes.add("skipped damaged checkpoint: " + e.getMessage());
+        continue;
+      }
+      // The checkpoint holds every change up to its time: replay strictly after it.
+      from = StoreChangeLog.justAfter(h.at());
+      startedFrom = "checkpoint " + cp.getFileName();
+      break;
+    }
+    if (start == null) {
+      if (snapshot.isPresent()) {
+        start = StateFile.read(snapshotDir.resolve(snapshot.get().id()), null);
+        startedFrom = "snapshot " + snapshot.get().id();
+      } else {
+        start = ClusterState.empty(Instant.EPOCH);
+      }
+    }
+    return replay(start, from, t, base, startedFrom, notes);
+  }
+
+  private ClusterState replay(
+      ClusterState start,
+      Instant from,
+      Instant t,
+      String base,
+      String startedFrom,
+      List<String> notes)
+      throws IOException {
+    boolean checkpointing = options.checkpoints();
+    // Taken before the scan opens: if it moves while we replay, the store changed under us and
+    // no checkpoint from this replay can be trusted.
+    long totalBefore = checkpointing ? log.fingerprint(t) : 0;
+    Replayer replayer = new Replayer(start);
+    long read = 0;
+    long sinceCheckpoint = 0;
+    int written = 0;
+    Instant lastTs = null;
+    if (!from.isAfter(t)) {
+      try (ChangeLog.Changes changes = log.changes(from, t)) {
+        for (Optional<AuditEvent> next = changes.next(); next.isPresent(); next = changes.next()) {
+          AuditEvent e = next.get();
+          Instant ts = e.stageTimestamp();
+          if (checkpointing
+              && sinceCheckpoint >= options.checkpointInterval()
+              && ts.isAfter(lastTs)) {
+            if (writeCheckpoint(replayer, lastTs, base, t, totalBefore, notes)) {
+              written++;
+              sinceCheckpoint = 0;
+            } else {
+              checkpointing = false;
+            }
+          }
+          replayer.apply(e);
+          read++;
+          sinceCheckpoint++;
+          lastTs = ts;
+        }
+      }
+    }
+    if (checkpointing && sinceCheckpoint >= options.checkpointInterval()) {
+      if (writeCheckpoint(replayer, lastTs, base, t, totalBefore, notes)) {
+        written++;
+      }
+    }
+    lastReplay = new ReplayStats(startedFrom, start.at(), read, written, notes);
+    return replayer.state(t);
+  }
+
+  private boolean writeCheckpoint(
+      Replayer replayer, Instant at, String base, Instant t, long totalBefore, List<String> notes) {
+    try {
+      long fingerprint = log.fingerprint(at);
+      if (log.fingerprint(t) != totalBefore) {
+        notes.add("the store changed during replay; no checkpoint written");
+        return false;
+      }
+      Collection<LiveObject> objects = replayer.liveObjects();
+      Path file =
+          checkpointDir.resolve(
+              String.format(Locale.ROOT, "%020d", micros(at)) + CHECKPOINT_SUFFIX);
+      StateFile.write(
+          file,
+          new StateFile.Header(
+              StateFile.CHECKPOINT,
+              at,
+              base,
+              fingerprint,
+              "replay",
+              replayer.warnings(),
+              objects.size()),
+          objects);
+      return true;
+    } catch (IOException e) {
+      notes.add("could not write a checkpoint: " + e.getMessage());
+      return false;
+    }
+  }
+
+  private List<Path> checkpointsNewestFirst() throws IOException {
+    List<Path> list = files(checkpointDir, CHECKPOINT_SUFFIX);
+    list.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+    return list;
+  }
+
+  private static List<Path> files(Path dir, String suffix) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return new ArrayList<>();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(suffix)).toList());
+    }
+  }
+
+  private static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+  }
+}

@@ -1,0 +1,53 @@
+package io.kubetrail.history;
+
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.EventStream;
+import io.kubetrail.store.StoredEvent;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/** One cluster's changes in an {@link AuditStore}. */
+final class StoreChangeLog implements ChangeLog {
+  private final AuditStore store;
+  private final String cluster;
+
+  StoreChangeLog(AuditStore store, String cluster) {
+    this.store = store;
+    this.cluster = cluster;
+  }
+
+  /** The store's ranges are half-open at microsecond precision: "at or before t" ends here. */
+  static Instant justAfter(Instant t) {
+    return t.truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
+  }
+
+  @Override
+  public Changes changes(Instant from, Instant to) throws IOException {
+    EventStream s = store.scanChanges(cluster, from, justAfter(to));
+    return new Changes() {
+      @Override
+      public Optional<AuditEvent> next() throws IOException {
+        return s.next().map(StoredEvent::event);
+      }
+
+      @Override
+      public void close() throws IOException {
+        s.close();
+      }
+    };
+  }
+
+  /**
+   * The number of changes received at or before {@code t}: a change that happened by {@code t} was
+   * received by then, so adding or pruning one moves this count.
+   */
+  @Override
+  public long fingerprint(Instant t) throws IOException {
+    return store.count(
+        EventQuery.builder().clusters(cluster).until(justAfter(t)).changesOnly(true).build());
+  }
+}

@@ -1,0 +1,106 @@
+package io.kubetrail.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Objects rendered as YAML the way kubectl prints them, diffs between them, and normalising. */
+final class Yaml {
+  private static final YAMLMapper YAML =
+      new YAMLMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+              .build());
+
+  private Yaml() {}
+
+  /** The object as YAML, without {@code metadata.managedFields} (noise in every diff). */
+  static String render(ObjectNode body) {
+    ObjectNode copy = body.deepCopy();
+    if (copy.get("metadata") instanceof ObjectNode m) {
+      m.remove("managedFields");
+    }
+    try {
+      return YAML.writeValueAsString(copy);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A unified diff from one version to another (either may be absent); empty when equal. */
+  static String diff(
+      Optional<ObjectNode> before, Optional<ObjectNode> after, String fromName, String toName) {
+    List<String> a = before.map(Yaml::render).map(Yaml::lines).orElse(List.of());
+    List<String> b = after.map(Yaml::render).map(Yaml::lines).orElse(List.of());
+    if (a.equals(b)) {
+      return "";
+    }
+    Patch<String> patch = DiffUtils.diff(a, b);
+    List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(fromName, toName, a, patch, 3);
+    return String.join("\n", unified) + "\n";
+  }
+
+  private static List<String> lines(String text) {
+    List<String> l = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
+    if (!l.isEmpty() && l.get(l.size() - 1).isEmpty()) {
+      l.remove(l.size() - 1);
+    }
+    return l;
+  }
+
+  /**
+   * The object with what moves without meaning removed: {@code metadata.resourceVersion}, {@code
+   * managedFields} and {@code generation}, and every field named {@code *Time} or {@code
+   * *Timestamp} other than {@code creationTimestamp} (fixed) and {@code deletionTimestamp} (a real
+   * change), outside labels and annotations (whose values are data).
+   */
+  static ObjectNode normalise(ObjectNode body) {
+    ObjectNode copy = body.deepCopy();
+    if (copy.get("metadata") instanceof ObjectNode m) {
+      m.remove("resourceVersion");
+      m.remove("managedFields");
+      m.remove("generation");
+    }
+    dropMovingTimes(copy);
+    return copy;
+  }
+
+  private static void dropMovingTimes(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      Iterator<Map.Entry<String, JsonNode>> it = o.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> f = it.next();
+        String k = f.getKey();
+        if (k.equals("labels") || k.equals("annotations")) {
+          continue;
+        }
+        boolean timeField =
+            (k.endsWith("Time") || k.endsWith("Timestamp") || k.equals("time"))
+                && !k.equals("creationTimestamp")
+                && !k.equals("deletionTimestamp");
+        if (timeField && (f.getValue().isTextual() || f.getValue().isNull())) {
+          it.remove();
+        } else {
+          dropMovingTimes(f.getValue());
+        }
+      }
+    } else if (node != null && node.isArray()) {
+      node.forEach(Yaml::dropMovingTimes);
+    }
+  }
+}
