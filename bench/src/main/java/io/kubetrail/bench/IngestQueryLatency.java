@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.IntSupplier;
 
 /**
  * Query latency over an existing store, as a user of {@code kubetrail search} and of object history
@@ -161,30 +161,57 @@ public final class IngestQueryLatency {
     }
   }
 
-  private void measure(String what, int queries, Supplier<Integer> query) {
+  private void measure(String what, int queries, IntSupplier query) {
     int warmup = Math.max(200, queries / 2);
     for (int i = 0; i < warmup; i++) {
-      query.get();
+      query.getAsInt();
     }
     long[] nanos = new long[queries];
+    int[] sizes = new int[queries];
     long results = 0;
     for (int i = 0; i < queries; i++) {
       long start = System.nanoTime();
-      results += query.get();
+      sizes[i] = query.getAsInt();
       nanos[i] = System.nanoTime() - start;
+      results += sizes[i];
     }
+    print(what, nanos.clone(), (double) results / queries);
+    // Latency grows with what a query returns: show it by result size too.
+    int[] bounds = {100, 1_000, 10_000, Integer.MAX_VALUE};
+    int lower = 0;
+    for (int bound : bounds) {
+      long[] bucket = new long[queries];
+      int n = 0;
+      for (int i = 0; i < queries; i++) {
+        if (sizes[i] > lower && sizes[i] <= bound || (lower == 0 && sizes[i] == 0)) {
+          bucket[n++] = nanos[i];
+        }
+      }
+      if (n > 0 && n < queries) {
+        String label =
+            bound == Integer.MAX_VALUE
+                ? String.format(Locale.ROOT, "  > %,d events", lower)
+                : String.format(Locale.ROOT, "  up to %,d events", bound);
+        print(label, Arrays.copyOf(bucket, n), Double.NaN);
+      }
+      lower = bound;
+    }
+  }
+
+  private static void print(String what, long[] nanos, double perResult) {
     Arrays.sort(nanos);
     System.out.printf(
         Locale.ROOT,
-        "%-28s %6d queries  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  max %7.2f ms"
-            + "  (%.1f events per result)%n",
+        "%-28s %6d queries  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  max %7.2f ms%s%n",
         what,
-        queries,
+        nanos.length,
         percentile(nanos, 50),
         percentile(nanos, 90),
         percentile(nanos, 99),
         nanos[nanos.length - 1] / 1e6,
-        (double) results / queries);
+        Double.isNaN(perResult)
+            ? ""
+            : String.format(Locale.ROOT, "  (%.1f events per result)", perResult));
   }
 
   private static double percentile(long[] sorted, int p) {

@@ -17,6 +17,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -349,6 +355,27 @@ class StoreCommandsTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("intact").contains("10 events");
+  }
+
+  @Test
+  void verifyNamesTheFirstBrokenBatchAndExitsOne() throws IOException {
+    ingest(log(events(0, 10)).toString());
+    // Someone with access to the files removes an event, keeping the commit's own data.
+    try (Directory index = FSDirectory.open(dir.resolve("store"))) {
+      SegmentInfos commit = SegmentInfos.readLatestCommit(index);
+      IndexWriterConfig config =
+          new IndexWriterConfig().setIndexSort(commit.info(0).info.getIndexSort());
+      try (IndexWriter writer = new IndexWriter(index, config)) {
+        writer.deleteDocuments(new Term("auditID", "id-3"));
+        writer.setLiveCommitData(commit.getUserData().entrySet());
+        writer.commit();
+      }
+    }
+
+    CliRun run = CliRun.run("verify", "--store", store());
+
+    assertThat(run.exitCode()).as(run.out()).isEqualTo(ExitCodes.REJECTED);
+    assertThat(run.err()).contains("batch 1");
   }
 
   @Test

@@ -19,17 +19,17 @@ import java.util.Optional;
  *   <li>{@code redactSecrets} = true: Secret values are hashed ({@link SecretRedactor}).
  *   <li>{@code limits} = {@link DecodeLimits#defaults()}.
  *   <li>{@code batchEvents} = {@value #DEFAULT_BATCH_EVENTS} and {@code batchBytes} = {@value
- *       #DEFAULT_BATCH_BYTES} (8 MiB): a batch is appended when it holds either many events or that
- *       many bytes of raw JSON; larger batches amortise each append's commit, smaller ones hold
- *       less memory. Two batches may be in memory at once (one being read, one appended).
+ *       #DEFAULT_BATCH_BYTES} (16 MiB): a batch is appended when it holds either many events or
+ *       that many bytes of raw JSON; larger batches amortise each append's commit, smaller ones
+ *       hold less memory. Two batches may be in memory at once (one being read, one appended).
  *   <li>{@code maxListedRejections} = {@value #DEFAULT_MAX_LISTED_REJECTIONS}: how many rejected
  *       records the {@link IngestSummary} lists; all are counted.
  * </ul>
  */
 public final class IngestOptions {
   public static final String DEFAULT_CLUSTER = "default";
-  public static final int DEFAULT_BATCH_EVENTS = 4096;
-  public static final int DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
+  public static final int DEFAULT_BATCH_EVENTS = 8192;
+  public static final int DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_LISTED_REJECTIONS = 10;
 
   private static final IngestOptions DEFAULTS = builder().build();

@@ -1,6 +1,5 @@
 package io.kubetrail.collect;
 
-import io.kubetrail.event.AuditDecodeException;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.AuditEventReader;
 import io.kubetrail.event.DecodeLimits;
@@ -11,14 +10,13 @@ import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoredEvent;
-import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -52,8 +50,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * two overlap. One ingester may run one ingest at a time.
  */
 public final class Ingester {
-  private static final byte[] EVENT_LIST = "\"EventList\"".getBytes(StandardCharsets.UTF_8);
-
   private final AuditStore store;
   private final IngestOptions options;
 
@@ -101,6 +97,7 @@ public final class Ingester {
   /** One ingest: counts, the batch being filled and the thread appending full ones. */
   private final class Run implements AutoCloseable {
     private static final Batch END = Batch.of(List.of());
+    private static final int OVERFULL = 4;
 
     private final IngestListener listener;
     private final long bytesTotal;
@@ -146,18 +143,7 @@ public final class Ingester {
 
     void readInput(SourceInput input, String name) throws IOException {
       current = input;
-      readSafely(
-          name,
-          () -> {
-            if (input.isMultiLineDocument()) {
-              readDocument(input.stream(), name, 0);
-              return;
-            }
-            LineReader lines = new LineReader(input.stream(), limits.maxLineBytes(), 0, 0);
-            if (lines.next()) {
-              readLines(lines, name, Optional.empty(), true);
-            }
-          });
+      readSafely(name, () -> readRecords(input.stream(), name, Optional.empty(), 0, 0));
     }
 
     /** Reads one source; a damaged one (a truncated gzip, a read error) loses its rest only. */
@@ -182,29 +168,23 @@ public final class Ingester {
       FileCheckpoint resumeAt;
       boolean gzip;
       try (SourceInput input = open(file, 0)) {
-        if (input.isMultiLineDocument()) {
-          readDocument(input.stream(), name, 0);
-          return;
-        }
-        LineReader lines = new LineReader(input.stream(), limits.maxLineBytes(), 0, 0);
-        if (!nextNonBlank(lines)) {
-          return;
-        }
+        SourceInput.Sniff sniff = input.sniff();
+        // Only JSON Lines are checkpointed: a document has no line boundary to resume at.
         Optional<String> sourceId =
-            lines.tooLong() ? Optional.empty() : Optional.of(FileCheckpoint.sourceId(lines.line()));
+            sniff.document() ? Optional.empty() : sniff.firstLine().map(FileCheckpoint::sourceId);
         Optional<FileCheckpoint> checkpoint =
-            sourceId
-                .flatMap(id -> Optional.ofNullable(stored.get(id)).flatMap(c -> parse(id, c)))
-                .filter(c -> c.offset() >= lines.endOffset());
+            sourceId.flatMap(
+                id ->
+                    Optional.ofNullable(stored.get(id)).flatMap(c -> FileCheckpoint.parse(id, c)));
         if (checkpoint.isEmpty()) {
-          readLines(lines, name, sourceId, true);
+          readRecords(input.stream(), name, sourceId, 0, 0);
           return;
         }
         resumeAt = checkpoint.get();
         gzip = input.gzip();
-        if (gzip && skipTo(lines, resumeAt.offset())) {
+        if (gzip && skipToLineEnd(input.stream(), resumeAt.offset())) {
           resumed++;
-          readLines(lines, name, sourceId, false);
+          readRecords(input.stream(), name, sourceId, resumeAt.offset(), resumeAt.line());
           return;
         }
       }
@@ -212,19 +192,13 @@ public final class Ingester {
       if (!gzip && endsLineAt(file, resumeAt.offset())) {
         try (SourceInput input = openAt(file, resumeAt.offset())) {
           resumed++;
-          LineReader lines =
-              new LineReader(
-                  input.stream(), limits.maxLineBytes(), resumeAt.offset(), resumeAt.line());
-          readLines(lines, name, sourceId, false);
+          readRecords(input.stream(), name, sourceId, resumeAt.offset(), resumeAt.line());
         }
         return;
       }
       // The file no longer matches its checkpoint: read it all; the store drops duplicates.
       try (SourceInput input = open(file, 0)) {
-        LineReader lines = new LineReader(input.stream(), limits.maxLineBytes(), 0, 0);
-        if (lines.next()) {
-          readLines(lines, name, sourceId, true);
-        }
+        readRecords(input.stream(), name, sourceId, 0, 0);
       }
     }
 
@@ -245,113 +219,84 @@ public final class Ingester {
       }
     }
 
-    private Optional<FileCheckpoint> parse(String id, SourceCheckpoint checkpoint) {
-      return FileCheckpoint.parse(id, checkpoint);
-    }
-
     /** True when a plain file still has a line ending just before {@code offset}. */
     private boolean endsLineAt(Path file, long offset) throws IOException {
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
         ByteBuffer before = ByteBuffer.allocate(1);
-        return channel.size() >= offset
+        return offset > 0
+            && channel.size() >= offset
             && channel.read(before, offset - 1) == 1
             && before.get(0) == '\n';
       }
     }
 
-    /** Reads lines without decoding them up to a checkpoint offset; false if none ends there. */
-    private boolean skipTo(LineReader lines, long offset) throws IOException {
-      while (lines.endOffset() < offset && lines.next()) {
-        // skip
-      }
-      return lines.endOffset() == offset && lines.terminated();
-    }
-
-    private boolean nextNonBlank(LineReader lines) throws IOException {
-      while (lines.next()) {
-        if (lines.tooLong() || !SourceInput.isBlank(lines.line(), 0, lines.line().length)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    /**
-     * Reads the rest of a JSON Lines source.
-     *
-     * @param includeCurrent whether the line the reader is on still has to be read
-     */
-    private void readLines(
-        LineReader lines, String name, Optional<String> sourceId, boolean includeCurrent)
-        throws IOException {
-      boolean more = includeCurrent || lines.next();
-      while (more) {
-        lastLine = lines.lineNumber();
-        readLine(lines, name);
-        if (sourceId.isPresent() && lines.terminated()) {
-          // An unterminated last line may still be being written: it is read, but the
-          // checkpoint stays before it so that the next ingest reads it again.
-          checkpoints.put(
-              sourceId.get(),
-              new FileCheckpoint(sourceId.get(), lines.endOffset(), lines.lineNumber())
-                  .toCheckpoint());
-        }
-        flushIfFull();
-        more = lines.next();
-      }
-    }
-
-    private void readLine(LineReader lines, String name) throws IOException {
-      SourcePosition position = new SourcePosition(name, lines.lineNumber());
-      if (lines.tooLong()) {
-        reject(
-            position,
-            "line is "
-                + lines.lineBytes()
-                + " bytes, more than the limit of "
-                + limits.maxLineBytes()
-                + " (raise it with "
-                + DecodeLimits.MAX_LINE_BYTES_SETTING
-                + ")");
-        return;
-      }
-      byte[] line = lines.line();
-      if (SourceInput.isBlank(line, 0, line.length)) {
-        return;
-      }
+    /** Skips a decompressed stream to a checkpoint; false when no line ends there. */
+    private boolean skipToLineEnd(InputStream in, long offset) throws IOException {
       try {
-        accept(AuditEventReader.decode(line, limits));
-      } catch (AuditDecodeException e) {
-        if (contains(line, EVENT_LIST)) {
-          // A saved webhook batch on one line: every item is an event.
-          readDocument(new ByteArrayInputStream(line), name, lines.lineNumber());
-        } else {
-          reject(position, e.getMessage());
-        }
+        in.skipNBytes(offset - 1);
+        return in.read() == '\n';
+      } catch (EOFException e) {
+        return false;
       }
     }
 
     /**
-     * Reads a JSON document of events with the decoder's own reader.
+     * Reads the records of a source with the decoder's reader, checkpointing (when the source has
+     * an id) at the end of each line that held exactly one record: a JSON Lines event, or a bad
+     * line. A line holding an EventList, or a document spanning lines, is not a place to resume.
      *
-     * @param lineBefore added to the reader's line numbers (for a document that is one line of a
-     *     file)
+     * @param startOffset where {@code in} starts in the source
+     * @param linesBefore the lines of the source before {@code startOffset}
      */
-    private void readDocument(InputStream in, String name, long lineBefore) throws IOException {
-      try (AuditEventReader reader = AuditEventReader.of(in, name, limits)) {
+    private void readRecords(
+        InputStream in, String name, Optional<String> sourceId, long startOffset, long linesBefore)
+        throws IOException {
+      LineEnds ends = new LineEnds(in);
+      try (AuditEventReader reader = AuditEventReader.of(ends, name, limits)) {
+        long line = 0; // the reader's line of the records being read
+        int onLine = 0;
+        long recordEnd = 0;
         for (Optional<DecodeResult> r = reader.read(); r.isPresent(); r = reader.read()) {
+          long at = r.get().position().line();
+          if (at != line) {
+            completeLine(ends, sourceId, line, onLine, recordEnd, startOffset, linesBefore);
+            flushIfFull(1);
+            line = at;
+            onLine = 0;
+          } else {
+            flushIfFull(OVERFULL); // a long EventList line: never hold it all
+          }
+          onLine++;
+          recordEnd = reader.bytesRead();
+          lastLine = linesBefore + at;
+          SourcePosition position = new SourcePosition(name, linesBefore + at);
           if (r.get() instanceof DecodeResult.Decoded decoded) {
             accept(decoded.event());
-            if (lineBefore == 0) {
-              flushIfFull(); // a document has no checkpoint to keep with its events
-            }
           } else if (r.get() instanceof DecodeResult.Rejected rejected) {
-            SourcePosition at = rejected.position();
-            long line = lineBefore == 0 ? at.line() : lineBefore;
-            reject(new SourcePosition(name, line), rejected.reason());
+            reject(position, rejected.reason());
           }
         }
+        completeLine(ends, sourceId, line, onLine, recordEnd, startOffset, linesBefore);
       }
+    }
+
+    /** Checkpoints the end of {@code line} if it held one record, ended by a newline. */
+    private void completeLine(
+        LineEnds ends,
+        Optional<String> sourceId,
+        long line,
+        int onLine,
+        long recordEnd,
+        long startOffset,
+        long linesBefore) {
+      long end = ends.endOf(line);
+      if (sourceId.isPresent() && onLine == 1 && end >= 0 && recordEnd <= end) {
+        checkpoints.put(
+            sourceId.get(),
+            new FileCheckpoint(sourceId.get(), startOffset + end, linesBefore + line)
+                .toCheckpoint());
+      }
+      ends.forgetBefore(line + 1);
     }
 
     private void accept(AuditEvent decoded) {
@@ -370,13 +315,17 @@ public final class Ingester {
       }
       events.add(
           new StoredEvent(
-              options.cluster(), ObjectNames.of(event.json()), options.clock().instant(), event));
+              options.cluster(), ObjectNames.of(event), options.clock().instant(), event));
       eventBytes += event.json().length();
     }
 
-    /** Appends the batch once it is full; called where the batch's checkpoint is up to date. */
-    private void flushIfFull() throws IOException {
-      if (events.size() >= options.batchEvents() || eventBytes >= options.batchBytes()) {
+    /**
+     * Appends the batch once it holds {@code factor} times a full batch. Called with 1 where the
+     * batch's checkpoints are up to date; with more inside a line, which a checkpoint cannot split.
+     */
+    private void flushIfFull(int factor) throws IOException {
+      if (events.size() >= (long) factor * options.batchEvents()
+          || eventBytes >= (long) factor * options.batchBytes()) {
         flush();
       }
     }
@@ -464,15 +413,13 @@ public final class Ingester {
      */
     @Override
     public void close() {
-      if (!appender.isAlive()) {
-        return;
-      }
       boolean interrupted = false;
-      while (true) {
+      boolean ended = false;
+      while (appender.isAlive()) {
         try {
-          handoff.put(END);
-          appender.join();
-          break;
+          // The appender may stop on a failure at any moment: never wait on a full queue for it.
+          ended = ended || handoff.offer(END, 100, TimeUnit.MILLISECONDS);
+          appender.join(100);
         } catch (InterruptedException e) {
           interrupted = true;
         }
@@ -486,18 +433,5 @@ public final class Ingester {
   /** Reading a source, which may fail. */
   private interface SourceReading {
     void run() throws IOException;
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }

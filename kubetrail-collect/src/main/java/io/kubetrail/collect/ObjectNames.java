@@ -3,8 +3,12 @@ package io.kubetrail.collect;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.RawJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The {@code name} every stored event carries, by Calico's rule: {@code
@@ -20,8 +24,21 @@ public final class ObjectNames {
   public static final String NONE = "-";
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final byte[] RESPONSE_OBJECT =
+      "\"responseObject\"".getBytes(StandardCharsets.US_ASCII);
 
   private ObjectNames() {}
+
+  /**
+   * The name of the object {@code event} is about, or {@value #NONE}. Equal to {@code
+   * of(event.json())}, but an event without a response body (most are) needs no second parse.
+   */
+  public static String of(AuditEvent event) {
+    if (!hasResponseObject(event.json().unsafeBytes())) {
+      return event.objectRef().map(ObjectReference::name).filter(n -> !n.isEmpty()).orElse(NONE);
+    }
+    return of(event.json());
+  }
 
   /** The name of the object {@code event} is about, or {@value #NONE}. */
   public static String of(RawJson event) {
@@ -70,6 +87,27 @@ public final class ObjectNames {
       return detailsName;
     }
     return refName.isEmpty() ? NONE : refName;
+  }
+
+  /**
+   * True when {@code text} holds {@code "responseObject"}. Looks for its capital O, which is rare
+   * in audit JSON, rather than its quote, which is everywhere.
+   */
+  private static boolean hasResponseObject(byte[] text) {
+    int o = 9; // index of 'O' in the word
+    for (int i = o, last = text.length - (RESPONSE_OBJECT.length - o); i <= last; i++) {
+      if (text[i] == 'O'
+          && Arrays.equals(
+              text,
+              i - o,
+              i - o + RESPONSE_OBJECT.length,
+              RESPONSE_OBJECT,
+              0,
+              RESPONSE_OBJECT.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

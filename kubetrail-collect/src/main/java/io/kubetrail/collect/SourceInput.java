@@ -8,6 +8,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -63,36 +64,39 @@ final class SourceInput implements AutoCloseable {
   }
 
   /**
-   * True when the input is one JSON document spread over lines (a saved EventList, pretty-printed
-   * events) rather than JSON Lines: its first non-blank line is an unfinished JSON value. Leaves
-   * the stream where it was.
+   * What the start of the input shows.
+   *
+   * @param document true for one JSON document spread over lines (a saved EventList, pretty-printed
+   *     events) rather than JSON Lines: the first non-blank line is an unfinished JSON value
+   * @param firstLine the first non-blank line, at most {@code FileCheckpoint.FINGERPRINT_BYTES} of
+   *     it; empty when the start of the input holds none
    */
-  boolean isMultiLineDocument() throws IOException {
+  record Sniff(boolean document, Optional<byte[]> firstLine) {}
+
+  /** Looks at the start of the input, leaving the stream where it was. */
+  Sniff sniff() throws IOException {
     decoded.mark(SNIFF_BYTES);
     byte[] window = new byte[SNIFF_BYTES];
     int length = 0;
-    try {
-      for (int n;
-          length < SNIFF_BYTES && (n = decoded.read(window, length, SNIFF_BYTES - length)) > 0; ) {
-        length += n;
-      }
-    } catch (IOException e) {
-      // A damaged stream (a truncated gzip): sniff what could be read; reading the records fails
-      // again at the same place and reports it there.
+    for (int n = 0; length < SNIFF_BYTES && n >= 0; length += Math.max(n, 0)) {
+      n = decoded.read(window, length, SNIFF_BYTES - length);
     }
     decoded.reset();
-    window = Arrays.copyOf(window, length);
     int start = 0;
-    while (true) {
-      int newline = indexOf(window, (byte) '\n', start);
-      if (newline < 0) {
-        return false; // one long line, or a single line without newline: JSON Lines handles both
-      }
-      if (!isBlank(window, start, newline)) {
-        return isUnfinishedJson(window, start, newline - start);
-      }
-      start = newline + 1;
+    while (start < length && isBlank(window, start, start + 1)) {
+      start++;
     }
+    if (start == length) {
+      return new Sniff(false, Optional.empty());
+    }
+    int newline = indexOf(window, (byte) '\n', start, length);
+    int end = newline < 0 ? length : newline;
+    byte[] first =
+        Arrays.copyOfRange(window, start, Math.min(end, start + FileCheckpoint.FINGERPRINT_BYTES));
+    // Without a newline in sight the input is one long line, or a single line: JSON Lines reads
+    // both.
+    boolean document = newline >= 0 && isUnfinishedJson(window, start, newline - start);
+    return new Sniff(document, Optional.of(first));
   }
 
   private static boolean isUnfinishedJson(byte[] bytes, int offset, int length) {
@@ -120,8 +124,8 @@ final class SourceInput implements AutoCloseable {
     return true;
   }
 
-  private static int indexOf(byte[] bytes, byte b, int from) {
-    for (int i = from; i < bytes.length; i++) {
+  private static int indexOf(byte[] bytes, byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (bytes[i] == b) {
         return i;
       }

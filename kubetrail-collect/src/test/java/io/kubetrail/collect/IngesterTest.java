@@ -211,13 +211,17 @@ class IngesterTest {
 
   @Test
   void listsOnlyTheFirstRejectionsButCountsAll() throws IOException {
-    Path log = write("audit.log", "x\n".repeat(25) + AuditLines.lines(0, 1));
+    StringBuilder text = new StringBuilder();
+    for (int n = 0; n < 25; n++) {
+      text.append("{\"kind\":\"Event\"}\n").append(AuditLines.get(n)).append('\n');
+    }
+    Path log = write("audit.log", text.toString());
 
     IngestSummary summary = ingest(options().maxListedRejections(3).build(), log);
 
     assertThat(summary.malformed()).isEqualTo(25);
     assertThat(summary.firstRejections()).hasSize(3);
-    assertThat(summary.stored()).isEqualTo(1);
+    assertThat(summary.stored()).isEqualTo(25);
   }
 
   @Test
@@ -256,6 +260,29 @@ class IngesterTest {
 
     assertThat(summary.stored()).isEqualTo(8);
     assertThat(summary.clean()).isTrue();
+  }
+
+  @Test
+  void resumesAfterAnEventListLineButNeverInsideADocument() throws IOException {
+    String list =
+        "{\"kind\":\"EventList\",\"items\":[" + String.join(",", AuditLines.list(0, 3)) + "]}";
+    Path jsonLines = write("batch.jsonl", list + "\n" + AuditLines.get(3) + "\n");
+    Path document =
+        write(
+            "export.json",
+            "{\"kind\":\"EventList\",\"items\":[\n"
+                + String.join(",\n", AuditLines.list(10, 3))
+                + "\n]}\n");
+    ingest(jsonLines, document);
+    Files.writeString(jsonLines, list + "\n", StandardOpenOption.APPEND);
+
+    IngestSummary again = ingest(jsonLines, document);
+
+    assertThat(again.resumedFiles()).isEqualTo(1);
+    // the list appended to the JSON Lines file, and the document read whole again
+    assertThat(again.read()).isEqualTo(6);
+    assertThat(again.duplicates()).isEqualTo(6);
+    assertThat(again.clean()).isTrue();
   }
 
   @Test

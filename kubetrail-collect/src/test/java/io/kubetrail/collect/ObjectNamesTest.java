@@ -3,7 +3,13 @@ package io.kubetrail.collect;
 import static io.kubetrail.collect.TestEvents.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.event.AuditDecodeException;
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.event.AuditEventReader;
+import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.event.RawJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,6 +42,30 @@ class ObjectNamesTest {
           """)
   void followsCalicosRule(String description, String event, String expected) {
     assertThat(ObjectNames.of(RawJson.of(json(event)))).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          no response body          | pod-1 | ''                                          | pod-1
+          no name anywhere          | ''    | ''                                          | -
+          response metadata         | ''    | {'kind':'Pod','metadata':{'name':'web-x1'}} | web-x1
+          status details            | cr    | {'kind':'Status','details':{'name':'cr2'}}  | cr2
+          response names nothing    | pod-2 | {'kind':'Status','status':'Success'}        | pod-2
+          """)
+  void aDecodedEventGetsTheSameNameAsItsRawJson(
+      String description, String refName, String response, String expected)
+      throws AuditDecodeException {
+    AuditEvent event =
+        AuditEventReader.decode(
+            AuditLines.event(
+                    "id", "create", "pods", "ns", refName, 201, Instant.EPOCH, "", json(response))
+                .getBytes(StandardCharsets.UTF_8),
+            DecodeLimits.defaults());
+
+    assertThat(ObjectNames.of(event)).isEqualTo(expected).isEqualTo(ObjectNames.of(event.json()));
   }
 
   @Property
