@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     name = "history",
     mixinStandardHelpOptions = true,
     description = {
-      "Show every write to one object: time, verb, user, response code, resourceVersion and"
+      "Show every write to one object, with a diff of each change.",
+      "Lists time, verb, user, response code, resourceVersion and"
           + " auditID; whether the object really changed (ignoring resourceVersion,"
           + " managedFields, generation and timestamps that merely move); and a unified YAML diff"
           + " from the previous revision. Failed and dry-run attempts are listed too, marked as"

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Reads audit logs into the store: JSON Lines, EventList documents, gzip-compressed or not.",
+      "Store audit logs (JSON Lines, EventLists, gzip, directories).",
       "A directory stands for its audit files, oldest first (kube-audit-<time>.log[.gz] before"
           + " kube-audit.log). Ingesting again is safe: events already stored are counted as"
           + " duplicates, and a file read before resumes where it stopped, even once rotated.",

@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
     name = "check",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description =
-        "Validate an audit policy as kube-apiserver would, and show at which level it logs the"
-            + " changes kubetrail replays.",
+    description = {
+      "Validate an audit policy as kube-apiserver would; show its coverage.",
+      "Shows at which level the policy logs the changes kubetrail replays."
+    },
     footer = {
       "",
       "Exit status: 0 when the policy is valid, 2 when kube-apiserver would refuse it.",

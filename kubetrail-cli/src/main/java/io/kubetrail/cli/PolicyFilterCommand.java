@@ -36,9 +36,11 @@ import picocli.CommandLine.Spec;
     name = "filter",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description =
-        "Apply an audit policy to audit events: keep, stamp and strip each event as kube-apiserver"
-            + " would have written it under that policy.",
+    description = {
+      "Apply an audit policy to audit events, as kube-apiserver would.",
+      "Keeps, stamps and strips each event as kube-apiserver would have written it under that"
+          + " policy."
+    },
     footer = {
       "",
       "Reads the files (JSON Lines, Event or EventList documents, gzip), or standard input when"

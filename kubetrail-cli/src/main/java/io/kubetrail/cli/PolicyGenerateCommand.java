@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Write a ready-made audit policy as audit.k8s.io/v1 YAML to standard output.")
+    description = "Write a ready-made audit policy (audit.k8s.io/v1 YAML).")
 final class PolicyGenerateCommand implements Callable<Integer> {
   private static final int WIDTH = 100;
 

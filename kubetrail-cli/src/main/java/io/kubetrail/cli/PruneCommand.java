@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
     name = "prune",
     mixinStandardHelpOptions = true,
     description = {
-      "Removes stored events older than a retention period, a whole batch at a time: a batch"
-          + " that holds any newer event is kept. The store still verifies afterwards.",
+      "Remove stored events older than a retention period.",
+      "Removes a whole batch at a time: a batch that holds any newer event is kept. The store"
+          + " still verifies afterwards.",
       "Calico keeps audit events for 91 days by default: --older-than 91d does the same."
     })
 final class PruneCommand implements Callable<Integer> {

@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Finds stored events, newest first. Every filter narrows the result; a repeated filter"
-          + " matches any of its values.",
+      "Find stored events, newest first.",
+      "Every filter narrows the result; a repeated filter matches any of its values.",
       "Times are RFC 3339 (2026-01-01T00:00:00Z, fractional seconds allowed) or a time ago"
           + " (30m, 2h, 7d)."
     })

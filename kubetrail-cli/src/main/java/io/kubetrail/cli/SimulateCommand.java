@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Write the audit log of a simulated busy cluster (a demo and test data source).",
+      "Write the audit log of a simulated busy cluster.",
       "The log goes to standard output: JSON Lines of"
           + " audit.k8s.io/v1 events, as kube-apiserver's log backend writes them, under a policy"
           + " that logs writes at RequestResponse and everything else at Metadata.",

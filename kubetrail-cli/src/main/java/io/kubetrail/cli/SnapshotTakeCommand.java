@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
     name = "take",
     mixinStandardHelpOptions = true,
     description = {
-      "List a live cluster's pods, namespaces, serviceaccounts, endpoints and networkpolicies"
-          + " (all namespaces) and store them as a snapshot at the time the listing started.",
+      "Snapshot a live cluster's objects through its API server.",
+      "Lists pods, namespaces, serviceaccounts, endpoints and networkpolicies (all namespaces)"
+          + " and stores them as a snapshot at the time the listing started.",
       "Needs list permission on those resources cluster-wide."
     })
 final class SnapshotTakeCommand implements Callable<Integer> {

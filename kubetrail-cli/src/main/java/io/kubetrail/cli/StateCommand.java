@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
     name = "state",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the objects a cluster had at a time: the latest snapshot at or before it, plus every"
-          + " stored change up to it.",
+      "Show the objects a cluster had at a time T.",
+      "Starts from the latest snapshot at or before T and applies every stored change up to it.",
       "JSON output: {\"at\": T, \"objects\": {\"<resource>\": [\"<namespace>/<name>\" or"
           + " \"<name>\", ...]}}, sorted, keyed by plural (--resource plural.group picks one API"
           + " group). --full adds \"bodies\": {\"<resource>\": {\"<namespace>/<name>\":"

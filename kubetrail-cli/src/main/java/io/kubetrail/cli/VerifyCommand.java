@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks every stored batch against the store's hash chain: finds events changed, removed,"
-          + " added or moved, and batches removed other than by prune.",
+      "Prove no stored event was changed, removed or moved.",
+      "Checks every stored batch: finds events changed, removed, added or moved, and batches"
+          + " removed other than by prune.",
       "Prints the head of the chain; keep it somewhere else to detect a store rewritten whole.",
       "Exit status: 0 when the store is intact, 1 when it is not (the first broken batch is"
           + " named), 2 on usage errors."
