@@ -24,34 +24,50 @@ rm -rf "$demo"
 mkdir -p "$demo"
 cd "$demo"
 
-step "1/7 Simulate a cluster" \
+step "1/10 Simulate a cluster" \
   "A control plane, four workers, controllers, kubelets and a few people at work: 20,000 API" \
   "requests, written as kube-apiserver's log backend writes its audit log."
 printf '\n$ kubetrail simulate --steps 20000 --seed 7 > audit.log\n'
 "$here/kubetrail" simulate --steps 20000 --seed 7 > audit.log
 
-step "2/7 Ingest the log" \
+step "2/10 Would the seed audit policy log what replay needs?" \
+  "kube-apiserver only writes what its audit policy asks for. This one is Calico's recommendation."
+printf '\n$ kubetrail policy generate --profile calico > policy.yaml\n'
+"$here/kubetrail" policy generate --profile calico > policy.yaml
+run policy check --policy policy.yaml
+
+step "3/10 Ingest the log" \
   "Every event is stored once, with its cluster, the name of its object and when it arrived." \
   "Secret values are stored only as sha256 hashes."
 run ingest --store store --cluster demo audit.log
 
-step "3/7 Ingest it again" \
+step "4/10 Ingest it again" \
   "Nothing is stored twice: the file resumes where the last ingest stopped."
 run ingest --store store --cluster demo audit.log
 
-step "4/7 What changed in the payments namespace lately?"
+step "5/10 What changed in the payments namespace lately?"
 run search --store store --namespace payments --changes-only --limit 10
 
-step "5/7 What did bob try to delete, and was he allowed?"
+step "6/10 What did bob try to delete, and was he allowed?"
 run search --store store --user bob@example.com --verb delete,deletecollection --stage ResponseComplete --limit 5
 
-step "6/7 One NetworkPolicy change, whole, as YAML" \
+step "7/10 One NetworkPolicy change, whole, as YAML" \
   "Output as json gives JSON Lines for other tools; every event carries cluster, name and" \
   "generated_time, as in Calico's audit indices."
 run search --store store --resource networkpolicies.networking.k8s.io --changes-only --limit 1 -o yaml
 
-step "7/7 Check that nothing in the store was changed" \
+step "8/10 Check that nothing in the store was changed" \
   "Stored batches form a hash chain; verify recomputes it."
 run verify --store store
+
+step "9/10 What did the cluster look like 30 minutes in?" \
+  "Replays every stored change up to that time (checkpoints make the next question faster)."
+run state --store store --cluster demo --at 2026-01-01T00:30:00Z --resource networkpolicies --output table
+
+step "10/10 Every change to one NetworkPolicy, with diffs" \
+  "Failed and dry-run attempts are listed too: security teams want to see them."
+np=$("$here/kubetrail" search --store store --cluster demo --resource networkpolicies.networking.k8s.io \
+  --changes-only --verb patch --limit 1 -o json | sed -n 's/.*"requestURI":"\/apis\/networking.k8s.io\/v1\/namespaces\/\([^/]*\)\/networkpolicies\/\([^"?/]*\).*/\1\/\2/p')
+run history --store store --cluster demo "networkpolicies.networking.k8s.io/$np"
 
 printf '\nThe store is in %s; try: ./kubetrail search --store demo/store --help\n' "$demo/store"
