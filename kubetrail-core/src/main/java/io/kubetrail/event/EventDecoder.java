@@ -490,13 +490,13 @@ final class EventDecoder {
           }
           break;
         case F_LEVEL:
-          level = readLevel(p, t);
+          level = readEnum(p, t, "level", LEVEL_VALUES, LEVELS);
           break;
         case F_AUDIT_ID:
           auditID = string(p, t, "auditID");
           break;
         case F_STAGE:
-          stage = readStage(p, t);
+          stage = readEnum(p, t, "stage", STAGE_VALUES, STAGES);
           break;
         case F_REQUEST_URI:
           requestURI = string(p, t, "requestURI");
@@ -582,38 +582,24 @@ final class EventDecoder {
     kindEnd = end(p);
   }
 
-  private static Level readLevel(JsonParser p, JsonToken t) throws IOException, InvalidField {
+  /** Reads an enum-valued string field; null when the field is JSON null. */
+  private static <E extends Enum<E>> E readEnum(
+      JsonParser p, JsonToken t, String field, E[] values, String allowed)
+      throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return null;
     }
     if (t != JsonToken.VALUE_STRING) {
       p.skipChildren();
-      throw typeError("level", "string", t);
+      throw typeError(field, "string", t);
     }
-    for (Level l : LEVEL_VALUES) {
-      if (textEquals(p, l.name())) {
-        return l;
+    for (E value : values) {
+      if (textEquals(p, value.name())) {
+        return value;
       }
     }
     throw new InvalidField(
-        "level: expected one of " + LEVELS + ", got " + JsonSupport.quote(p.getText()));
-  }
-
-  private static Stage readStage(JsonParser p, JsonToken t) throws IOException, InvalidField {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (t != JsonToken.VALUE_STRING) {
-      p.skipChildren();
-      throw typeError("stage", "string", t);
-    }
-    for (Stage s : STAGE_VALUES) {
-      if (textEquals(p, s.name())) {
-        return s;
-      }
-    }
-    throw new InvalidField(
-        "stage: expected one of " + STAGES + ", got " + JsonSupport.quote(p.getText()));
+        field + ": expected one of " + allowed + ", got " + JsonSupport.quote(p.getText()));
   }
 
   // Compares the current string token with s without building a String.
