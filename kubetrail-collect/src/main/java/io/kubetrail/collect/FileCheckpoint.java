@@ -1,6 +1,7 @@
 package io.kubetrail.collect;
 
 import io.kubetrail.store.SourceCheckpoint;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,18 +18,46 @@ import java.util.regex.Pattern;
  * stays the same when lumberjack renames the active file at rotation or compresses it to {@code
  * .gz}, and when the file grows. So ingesting a directory again resumes each file where it stopped,
  * whatever it is called by then.
+ *
+ * <p>The id is scoped to what shapes the stored events besides the file: the cluster they are
+ * stored under (part of an event's identity) and the audit policy applied on the way in. The same
+ * file ingested for another cluster, or under another policy, is read afresh.
  */
 record FileCheckpoint(String sourceId, long offset, long line) {
   static final int FINGERPRINT_BYTES = 4096;
-  private static final String PREFIX = "file:sha256:";
+  private static final String PREFIX = "file:";
   private static final Pattern POSITION = Pattern.compile("offset=(\\d+) line=(\\d+)");
 
-  /** The source id of a file whose first non-blank line is {@code firstLine}. */
-  static String sourceId(byte[] firstLine) {
+  /**
+   * The source id of a file whose first non-blank line is {@code firstLine}, ingested with {@code
+   * scope} (see {@link #scope}).
+   */
+  static String sourceId(String scope, byte[] firstLine) {
+    return PREFIX
+        + scope
+        + ":sha256:"
+        + sha256(firstLine, Math.min(firstLine.length, FINGERPRINT_BYTES));
+  }
+
+  /** The scope of ingest options: the cluster, and a digest of the policy when there is one. */
+  static String scope(IngestOptions options) {
+    String policy =
+        options
+            .policy()
+            .map(
+                p -> {
+                  byte[] yaml = p.policy().toYaml().getBytes(StandardCharsets.UTF_8);
+                  return ":policy=" + sha256(yaml, yaml.length).substring(0, 16);
+                })
+            .orElse("");
+    return "cluster=" + options.cluster() + policy;
+  }
+
+  private static String sha256(byte[] bytes, int length) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(firstLine, 0, Math.min(firstLine.length, FINGERPRINT_BYTES));
-      return PREFIX + HexFormat.of().formatHex(sha.digest());
+      sha.update(bytes, 0, length);
+      return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }

@@ -52,10 +52,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Ingester {
   private final AuditStore store;
   private final IngestOptions options;
+  private final String checkpointScope;
 
   public Ingester(AuditStore store, IngestOptions options) {
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
+    this.checkpointScope = FileCheckpoint.scope(options);
   }
 
   /**
@@ -171,7 +173,9 @@ public final class Ingester {
         SourceInput.Sniff sniff = input.sniff();
         // Only JSON Lines are checkpointed: a document has no line boundary to resume at.
         Optional<String> sourceId =
-            sniff.document() ? Optional.empty() : sniff.firstLine().map(FileCheckpoint::sourceId);
+            sniff.document()
+                ? Optional.empty()
+                : sniff.firstLine().map(line -> FileCheckpoint.sourceId(checkpointScope, line));
         Optional<FileCheckpoint> checkpoint =
             sourceId.flatMap(
                 id ->

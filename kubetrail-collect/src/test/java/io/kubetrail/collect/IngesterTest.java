@@ -128,6 +128,37 @@ class IngesterTest {
   }
 
   @Test
+  void aFileReadForOneClusterIsReadAfreshForAnother() throws IOException {
+    Path log = write("kube-audit.log", AuditLines.lines(0, 10));
+    assertThat(ingest(options().cluster("prod").build(), log).stored()).isEqualTo(10);
+
+    IngestSummary staging = ingest(options().cluster("staging").build(), log);
+
+    assertThat(staging.resumedFiles()).isZero();
+    assertThat(staging.stored()).isEqualTo(10);
+    assertThat(store.count(EventQuery.all())).isEqualTo(20);
+    assertThat(ingest(options().cluster("staging").build(), log).resumedFiles()).isEqualTo(1);
+  }
+
+  @Test
+  void aFileReadUnderAPolicyIsReadAfreshWithoutIt() throws Exception {
+    Path log = write("kube-audit.log", AuditLines.lines(0, 10));
+    PolicyEvaluator dropAll =
+        PolicyEvaluator.of(
+            PolicyLoader.load(
+                    "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n",
+                    "drop-all.yaml")
+                .policy());
+    IngestSummary filtered = ingest(options().policy(dropAll).build(), log);
+    assertThat(filtered.stored()).isZero();
+
+    IngestSummary unfiltered = ingest(log);
+
+    assertThat(unfiltered.resumedFiles()).isZero();
+    assertThat(unfiltered.stored()).isEqualTo(10);
+  }
+
+  @Test
   void aFileReadBeforeResumesWhereItStopped() throws IOException {
     Path log = write("kube-audit.log", AuditLines.lines(0, 30));
     assertThat(ingest(log).stored()).isEqualTo(30);
