@@ -133,7 +133,8 @@ public final class DecodeLimits {
 
     public Builder maxEventBytes(int value) {
       if (value < 64) {
-        throw new IllegalArgumentException("maxEventBytes must be at least 64, was " + value);
+        throw new IllegalArgumentException(
+            "maxEventBytes (" + MAX_EVENT_BYTES_SETTING + ") must be at least 64, was " + value);
       }
       this.maxEventBytes = value;
       return this;
@@ -141,7 +142,8 @@ public final class DecodeLimits {
 
     public Builder maxLineBytes(int value) {
       if (value < 64) {
-        throw new IllegalArgumentException("maxLineBytes must be at least 64, was " + value);
+        throw new IllegalArgumentException(
+            "maxLineBytes (" + MAX_LINE_BYTES_SETTING + ") must be at least 64, was " + value);
       }
       this.maxLineBytes = value;
       return this;
@@ -149,7 +151,8 @@ public final class DecodeLimits {
 
     public Builder maxNestingDepth(int value) {
       if (value < 4) {
-        throw new IllegalArgumentException("maxNestingDepth must be at least 4, was " + value);
+        throw new IllegalArgumentException(
+            "maxNestingDepth (" + MAX_NESTING_DEPTH_SETTING + ") must be at least 4, was " + value);
       }
       this.maxNestingDepth = value;
       return this;

@@ -214,7 +214,7 @@ class LimitsTest {
   void limitsRejectSettingsThatCouldNeverWork() {
     assertThatThrownBy(() -> DecodeLimits.builder().maxEventBytes(10))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxEventBytes must be at least 64, was 10");
+        .hasMessage("maxEventBytes (--max-event-bytes) must be at least 64, was 10");
   }
 
   private static ObjectNode withPadding(ObjectNode event, int bytes) {
