@@ -21,11 +21,11 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
-final class KubetrailCommand implements Runnable {
+final class KubetrailCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return MissingSubcommand.report(spec);
   }
 }

@@ -15,11 +15,11 @@ import picocli.CommandLine.Spec;
       PolicyFilterCommand.class,
       PolicyGenerateCommand.class
     })
-final class PolicyCommand implements Runnable {
+final class PolicyCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return MissingSubcommand.report(spec);
   }
 }

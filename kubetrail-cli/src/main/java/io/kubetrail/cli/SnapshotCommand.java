@@ -17,11 +17,11 @@ import picocli.CommandLine.Spec;
       SnapshotTakeCommand.class,
       SnapshotListCommand.class
     })
-final class SnapshotCommand implements Runnable {
+final class SnapshotCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return MissingSubcommand.report(spec);
   }
 }

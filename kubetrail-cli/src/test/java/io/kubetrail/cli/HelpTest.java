@@ -58,6 +58,15 @@ class HelpTest {
   }
 
   @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"", "policy", "snapshot"})
+  void aGroupWithoutItsCommandIsAUsageError(String group) {
+    CliRunner.Result r = group.isEmpty() ? CliRunner.run() : CliRunner.run(group);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.stderr()).startsWith("error: missing command").contains("Usage: kubetrail");
+    assertThat(r.stdout()).isEmpty();
+  }
+
+  @ParameterizedTest
   @MethodSource("commandPaths")
   void everyCommandHasHelpAndAShortSummary(String path) {
     CommandLine cl = Main.commandLine();
