@@ -53,7 +53,7 @@ class PolicyGenerateCommandTest {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout())
-        .contains("Write a ready-made audit policy as audit.k8s.io/v1 YAML to standard output.")
+        .contains("Write a ready-made audit policy (audit.k8s.io/v1 YAML).")
         .contains("calico, gke, cis");
   }
 }
