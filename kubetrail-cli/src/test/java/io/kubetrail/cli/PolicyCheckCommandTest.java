@@ -3,11 +3,17 @@ package io.kubetrail.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kubetrail.policy.Coverage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyCheckCommandTest {
   static final String CALICO_SAMPLE =
@@ -40,8 +46,112 @@ class PolicyCheckCommandTest {
     return file;
   }
 
+  private static final String NEED = "warning: " + PolicyCheckCommand.NEED_REQUEST_RESPONSE;
+
+  /** The coverage warnings a run printed, one per change, in table order. */
+  private static List<String> coverageWarnings(CliRunner.Result r) {
+    return r.stderr()
+        .lines()
+        .filter(l -> l.startsWith(NEED))
+        .map(l -> l.substring(NEED.length()))
+        .toList();
+  }
+
+  /**
+   * What {@code policy check} warns about for each profile: every change some requester gets below
+   * RequestResponse, with the level, the rule and who.
+   */
+  static Stream<Arguments> profileWarnings() {
+    return Stream.of(
+        Arguments.of(
+            "gke",
+            List.of(
+                "update pods: Request rules[11] for kubelet on pods/status",
+                "patch pods: Request rules[11] for kubelet on pods/status",
+                "delete pods: Request rules[12] for namespace-controller via deletecollection",
+                "delete serviceaccounts: Request rules[12] for namespace-controller via"
+                    + " deletecollection",
+                "update endpoints: None rules[4] for controller-manager in kube-system,"
+                    + " endpoint-controller in kube-system",
+                "delete endpoints: Request rules[12] for namespace-controller via deletecollection",
+                "delete networkpolicies.networking.k8s.io: Request rules[12] for"
+                    + " namespace-controller via deletecollection",
+                "delete networkpolicies.extensions: Request rules[12] for namespace-controller via"
+                    + " deletecollection")),
+        Arguments.of("calico", CALICO_WARNINGS),
+        Arguments.of("cis", List.of()));
+  }
+
+  static final List<String> CALICO_WARNINGS =
+      List.of(
+          "update pods: None (no rule matched) for every requester on pods/status",
+          "patch pods: None (no rule matched) for every requester on pods/status",
+          "delete pods: None (no rule matched) for every requester via deletecollection",
+          "update namespaces: None (no rule matched) for every requester on namespaces/status",
+          "patch namespaces: None (no rule matched) for every requester on namespaces/status",
+          "delete serviceaccounts: None (no rule matched) for every requester via"
+              + " deletecollection",
+          "delete endpoints: None (no rule matched) for every requester via deletecollection",
+          "delete networkpolicies.networking.k8s.io: None (no rule matched) for every requester"
+              + " via deletecollection",
+          "delete networkpolicies.extensions: None (no rule matched) for every requester via"
+              + " deletecollection");
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void profileWarnings(String profile, List<String> expected) throws IOException {
+    Path policy =
+        write(
+            profile + ".yaml", CliRunner.run("policy", "generate", "--profile", profile).stdout());
+
+    CliRunner.Result r = CliRunner.run("policy", "check", "--policy", policy.toString());
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(ExitCodes.OK);
+    assertThat(coverageWarnings(r)).as("%s", r).containsExactlyElementsOf(expected);
+    assertThat(r.stderr().lines()).as("%s", r).allMatch(l -> l.startsWith(NEED));
+  }
+
   @Test
-  void theCalicoSampleIsValidAndCoversEveryReplayedChange() throws IOException {
+  void theGkeTableShowsTheLowestLevelAndWhoGetsIt() throws IOException {
+    Path policy =
+        write("gke.yaml", CliRunner.run("policy", "generate", "--profile", "gke").stdout());
+
+    CliRunner.Result r = CliRunner.run("policy", "check", "--policy", policy.toString());
+
+    assertThat(r.stdout())
+        .containsPattern("(?m)^RESOURCE +CREATE +UPDATE +PATCH +DELETE$")
+        .containsPattern(
+            "(?m)^pods +RequestResponse rules\\[15\\]( +Request rules\\[11\\] \\(kubelet,"
+                + " status\\)){2} +Request rules\\[12\\] \\(namespace-controller,"
+                + " deletecollection\\)$")
+        .containsPattern("(?m)^namespaces( +RequestResponse rules\\[15\\]){4}$")
+        .containsPattern(
+            "(?m)^endpoints +RequestResponse rules\\[15\\] +None rules\\[4\\]"
+                + " \\(controller-manager\\) +RequestResponse rules\\[15\\] +Request"
+                + " rules\\[12\\]");
+  }
+
+  @Test
+  void theTableNamesEveryRequesterItTries() throws IOException {
+    Path policy = write("calico.yaml", CALICO_SAMPLE);
+
+    CliRunner.Result r = CliRunner.run("policy", "check", "--policy", policy.toString());
+
+    assertThat(r.stdout()).contains("in namespaces default and kube-system");
+    for (Coverage.Requester requester : Coverage.REQUESTERS) {
+      assertThat(r.stdout())
+          .containsPattern(
+              "(?m)^  " + requester.name() + " +" + requester.user().username() + "\\b");
+    }
+    assertThat(r.stdout())
+        .containsPattern("(?m)^  kubelet +system:node:node-1 \\(group system:nodes\\)$")
+        .containsPattern(
+            "(?m)^  endpoint-controller +system:serviceaccount:kube-system:endpoint-controller,"
+                + " endpoints only$");
+  }
+
+  @Test
+  void theCalicoSampleIsValidButMissesStatusAndDeletecollection() throws IOException {
     Path policy = write("calico.yaml", CALICO_SAMPLE);
 
     CliRunner.Result r = CliRunner.run("policy", "check", "--policy", policy.toString());
@@ -50,12 +160,17 @@ class PolicyCheckCommandTest {
     assertThat(r.stdout())
         .contains(policy + ": valid audit.k8s.io/v1beta1 policy, 1 rule")
         .containsPattern("(?m)^RESOURCE +CREATE +UPDATE +PATCH +DELETE$")
-        .containsPattern("(?m)^pods( +RequestResponse rules\\[0\\]){4}$")
-        .containsPattern("(?m)^networkpolicies\\.extensions( +RequestResponse rules\\[0\\]){4}$")
-        .contains("kubernetes-admin");
-    assertThat(r.stderr())
-        .contains("warning: " + policy + ": audit.k8s.io/v1beta1 is deprecated")
-        .doesNotContain("need RequestResponse");
+        .containsPattern(
+            "(?m)^pods +RequestResponse rules\\[0\\]( +None \\(no rule matched\\) \\(status\\)){2}"
+                + " +None \\(no rule matched\\) \\(deletecollection\\)$")
+        .containsPattern(
+            "(?m)^serviceaccounts( +RequestResponse rules\\[0\\]){3} +None \\(no rule matched\\)"
+                + " \\(deletecollection\\)$")
+        .containsPattern(
+            "(?m)^namespaces( +RequestResponse rules\\[0\\])( +None \\(no rule matched\\)"
+                + " \\(status\\)){2} +RequestResponse rules\\[0\\]$");
+    assertThat(r.stderr()).contains("warning: " + policy + ": audit.k8s.io/v1beta1 is deprecated");
+    assertThat(coverageWarnings(r)).containsExactlyElementsOf(CALICO_WARNINGS);
   }
 
   @Test
@@ -68,10 +183,10 @@ class PolicyCheckCommandTest {
             kind: Policy
             rules:
             - level: RequestResponse
-              verbs: [create, update, patch, delete]
+              verbs: [create, update, patch, delete, deletecollection]
               resources:
               - group: ""
-                resources: [pods]
+                resources: [pods, pods/status]
             - level: Request
               resources:
               - group: networking.k8s.io
@@ -81,6 +196,14 @@ class PolicyCheckCommandTest {
               - group: ""
                 resources: [endpoints]
             - level: Metadata
+              users: [system:node:node-1]
+              resources:
+              - group: ""
+            - level: RequestResponse
+              namespaces: [default]
+              resources:
+              - group: ""
+            - level: Metadata
               resources:
               - group: ""
             """);
@@ -89,18 +212,26 @@ class PolicyCheckCommandTest {
 
     assertThat(r.exitCode()).as("%s", r).isEqualTo(ExitCodes.OK);
     assertThat(r.stdout())
-        .containsPattern("(?m)^namespaces( +Metadata rules\\[3\\]){4}$")
+        .containsPattern("(?m)^pods( +RequestResponse rules\\[0\\]){4}$")
         .containsPattern("(?m)^networkpolicies\\.networking\\.k8s\\.io( +Request rules\\[1\\]){4}$")
         .containsPattern(
             "(?m)^endpoints( +None \\(ResponseComplete omitted by rules\\[2\\]\\)){4}$")
-        .containsPattern("(?m)^networkpolicies\\.extensions( +None \\(no rule matched\\)){4}$");
-    assertThat(r.stderr())
-        .startsWith("warning: state replay and compliance reports need RequestResponse for ")
-        .contains("create namespaces (Metadata)", "delete serviceaccounts (Metadata)")
-        .contains("patch networkpolicies.networking.k8s.io (Request)")
-        .contains("update endpoints (None)", "create networkpolicies.extensions (None)")
-        .doesNotContain(" pods (");
-    assertThat(r.stderr().split(", ")).hasSize(20);
+        .containsPattern("(?m)^networkpolicies\\.extensions( +None \\(no rule matched\\)){4}$")
+        // Admin's kube-system probes come before the kubelet's: the first lowest is shown.
+        .containsPattern("(?m)^serviceaccounts( +Metadata rules\\[5\\] \\(admin\\)){4}$");
+    List<String> warnings = coverageWarnings(r);
+    assertThat(warnings)
+        .contains(
+            "create namespaces: Metadata rules[5] for admin, user, controller,"
+                + " namespace-controller; Metadata rules[3] for kubelet",
+            "update serviceaccounts: Metadata rules[5] for admin in kube-system, user in"
+                + " kube-system, controller in kube-system, namespace-controller in kube-system;"
+                + " Metadata rules[3] for kubelet",
+            "patch networkpolicies.networking.k8s.io: Request rules[1] for every requester",
+            "update endpoints: None (ResponseComplete omitted by rules[2]) for every requester",
+            "create networkpolicies.extensions: None (no rule matched) for every requester")
+        .noneMatch(w -> w.contains(" pods:"))
+        .hasSize(20);
   }
 
   @Test
@@ -193,10 +324,10 @@ class PolicyCheckCommandTest {
     CliRunner.Result r = CliRunner.run("policy", "check", "--policy", policy.toString());
 
     assertThat(r.exitCode()).as("%s", r).isEqualTo(ExitCodes.OK);
-    assertThat(r.stdout()).containsPattern("(?m)^pods( +RequestResponse rules\\[0\\]){4}$");
-    assertThat(r.stderr())
-        .contains("create networkpolicies.networking.k8s.io (Metadata)")
-        .contains("delete serviceaccounts (Request)");
+    assertThat(r.stdout()).containsPattern("(?m)^pods +RequestResponse rules\\[0\\] ");
+    assertThat(coverageWarnings(r))
+        .anyMatch(w -> w.startsWith("create networkpolicies.networking.k8s.io: Metadata"))
+        .anyMatch(w -> w.startsWith("delete serviceaccounts: Request"));
   }
 
   @Test
@@ -210,6 +341,14 @@ class PolicyCheckCommandTest {
         .contains("Check, apply and generate kube-apiserver audit policies.")
         .contains("check", "filter", "generate");
     assertThat(check.stdout()).contains("--policy=FILE").contains("Exit status");
+    // The help lists the requesters coverage tries, so it must follow Coverage.
+    for (Coverage.Requester requester : Coverage.REQUESTERS) {
+      assertThat(check.stdout())
+          .containsPattern(
+              "(?m)^  " + requester.name() + " +" + requester.user().username() + "\\b");
+    }
+    assertThat(check.stdout())
+        .contains(String.join(" and ", Coverage.NAMESPACES), "status", "deletecollection");
     assertThat(top.stdout()).contains("policy");
   }
 }

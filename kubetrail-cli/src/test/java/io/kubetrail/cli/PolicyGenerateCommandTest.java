@@ -18,8 +18,7 @@ class PolicyGenerateCommandTest {
 
   @ParameterizedTest
   @EnumSource(PolicyProfile.class)
-  void writesTheProfileAsAPolicyThatChecksClean(PolicyProfile profile)
-      throws IOException, PolicyException {
+  void writesTheProfileAsAValidPolicy(PolicyProfile profile) throws IOException, PolicyException {
     CliRunner.Result generated =
         CliRunner.run("policy", "generate", "--profile", profile.profileName());
     Path file = dir.resolve(profile.profileName() + ".yaml");
@@ -34,7 +33,10 @@ class PolicyGenerateCommandTest {
         .contains("apiVersion: audit.k8s.io/v1\nkind: Policy\n");
     assertThat(PolicyLoader.load(file).policy()).isEqualTo(profile.policy());
     assertThat(checked.exitCode()).as("%s", checked).isEqualTo(ExitCodes.OK);
-    assertThat(checked.stderr()).isEmpty();
+    // Coverage gaps are warnings only (PolicyCheckCommandTest lists each profile's).
+    assertThat(checked.stderr().lines())
+        .as("%s", checked)
+        .allMatch(l -> l.startsWith("warning: " + PolicyCheckCommand.NEED_REQUEST_RESPONSE));
   }
 
   @Test

@@ -124,10 +124,10 @@ public enum PolicyProfile {
   /**
    * A policy for CIS Kubernetes Benchmark 3.2.1 and 3.2.2: secrets, config maps, token reviews and
    * token requests only at Metadata (their bodies are credentials); changes to RBAC objects, the
-   * resources kubetrail replays (pods, namespaces, service accounts, endpoints, network policies)
-   * and workloads at RequestResponse; exec, attach, port-forward and proxy at Metadata; health,
-   * metrics and version probes and events not at all; everything else at Metadata. No event at
-   * RequestReceived.
+   * resources kubetrail replays (pods, namespaces, service accounts, endpoints, network policies,
+   * and the status of pods and namespaces) and workloads at RequestResponse; exec, attach,
+   * port-forward and proxy at Metadata; health, metrics and version probes and events not at all;
+   * everything else at Metadata. No event at RequestReceived.
    */
   CIS(
       "a CIS Kubernetes Benchmark 3.2 policy: secrets, config maps and tokens at Metadata; changes"
@@ -176,7 +176,14 @@ public enum PolicyProfile {
               PolicyRule.of(RequestResponse)
                   .withVerbs(changes)
                   .withResources(
-                      GroupResources.of("", "pods", "namespaces", "serviceaccounts", "endpoints"),
+                      GroupResources.of(
+                          "",
+                          "pods",
+                          "pods/status",
+                          "namespaces",
+                          "namespaces/status",
+                          "serviceaccounts",
+                          "endpoints"),
                       GroupResources.of("networking.k8s.io", "networkpolicies"),
                       GroupResources.of("extensions", "networkpolicies"),
                       GroupResources.of(

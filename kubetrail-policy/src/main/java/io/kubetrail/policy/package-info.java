@@ -13,7 +13,7 @@
  *       event as kube-apiserver would have written it under the policy.
  *   <li>{@link io.kubetrail.policy.PolicyProfile} holds ready-made policies; {@link
  *       io.kubetrail.policy.Coverage} says which changes to the resources kubetrail replays a
- *       policy logs with full bodies.
+ *       policy logs with full bodies, tried as administrators, users, kubelets and controllers.
  * </ul>
  *
  * <p>Everything public here is API; other classes are implementation details.
