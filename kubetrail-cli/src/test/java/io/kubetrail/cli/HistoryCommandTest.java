@@ -99,6 +99,69 @@ class HistoryCommandTest {
     assertThat(none.err()).contains("no writes to pods/app/nothing");
   }
 
+  @Test
+  void aPluralAloneFindsTheObjectsApiGroupOrAsksForOne() throws IOException {
+    Path other = dir.resolve("groups");
+    StateCommandTest.store(
+        other,
+        "default",
+        List.of(
+            event(
+                "create",
+                "networking.k8s.io",
+                "networkpolicies",
+                "payments",
+                "deny",
+                1,
+                201,
+                "",
+                "alice",
+                object("networking.k8s.io/v1", "NetworkPolicy", "payments", "deny", 1)),
+            event(
+                "create",
+                "extensions",
+                "networkpolicies",
+                "payments",
+                "both",
+                2,
+                201,
+                "",
+                "alice",
+                object("extensions/v1beta1", "NetworkPolicy", "payments", "both", 2)),
+            event(
+                "update",
+                "networking.k8s.io",
+                "networkpolicies",
+                "payments",
+                "both",
+                3,
+                200,
+                "",
+                "bob",
+                object("networking.k8s.io/v1", "NetworkPolicy", "payments", "both", 3))));
+
+    Run one = run("history", "--store", other.toString(), "networkpolicies/payments/deny");
+    assertThat(one.code()).as(one.err()).isZero();
+    assertThat(one.out()).contains("create  alice  code=201  rv=1");
+
+    Run json =
+        run("history", "--store", other.toString(), "networkpolicies/payments/deny", "-o", "json");
+    assertThat(StateCommandTest.JSON.readTree(json.out()).get("object").asText())
+        .isEqualTo("networkpolicies.networking.k8s.io/payments/deny");
+
+    Run both = run("history", "--store", other.toString(), "networkpolicies/payments/both");
+    assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(both.err())
+        .contains("networkpolicies/payments/both is ambiguous")
+        .contains("  networkpolicies.extensions/payments/both")
+        .contains("  networkpolicies.networking.k8s.io/payments/both");
+
+    Run named =
+        run("history", "--store", other.toString(), "networkpolicies.extensions/payments/both");
+    assertThat(named.code()).isZero();
+    assertThat(named.out()).contains("create  alice").doesNotContain("bob");
+  }
+
   private record Run(int code, String out, String err) {}
 
   private static Run run(String... args) {
