@@ -137,6 +137,25 @@ public final class StateHistory {
     return list;
   }
 
+  /**
+   * Brings the checkpoints up to date with the store, so that a query after a large ingest need not
+   * replay it: replays from the newest checkpoint still true (or the latest snapshot) to the latest
+   * change, writing a checkpoint every {@link HistoryOptions#checkpointInterval()} changes as
+   * {@link #stateAt} does. Does nothing when the options turn checkpoints off.
+   *
+   * @return how the replay went; {@link ReplayStats#changesRead()} is 0 when nothing was replayed
+   */
+  public ReplayStats updateCheckpoints() throws IOException {
+    if (!options.checkpoints()) {
+      return new ReplayStats("checkpoints off", Instant.EPOCH, 0, 0, List.of());
+    }
+    stateAt(END_OF_TIME);
+    return lastReplay;
+  }
+
+  /** Later than any change: the store keeps times to the microsecond within year 9999. */
+  private static final Instant END_OF_TIME = Instant.parse("9999-12-31T23:59:59Z");
+
   /** How the last {@link #stateAt} was computed. */
   public ReplayStats lastReplay() {
     return lastReplay;
