@@ -74,6 +74,7 @@ final class HistoryCommand implements Callable<Integer> {
     }
     List<Revision> revisions;
     try (AuditStore s = store.open()) {
+      store.warnIfUnknown(s, spec.commandLine().getErr());
       if (key.type().group().isEmpty()) {
         key = resolveGroup(s, key);
       }

@@ -366,4 +366,47 @@ class StateCommandTest {
     assertThat(again.code()).isZero();
     assertThat(again.err()).doesNotContain("note:", "warning:");
   }
+
+  @Test
+  void aClusterWithoutEventsIsWarnedAbout() throws IOException {
+    store(
+        dir,
+        "prod-eu",
+        List.of(
+            event(
+                "create",
+                "",
+                "namespaces",
+                "",
+                "eu",
+                1,
+                201,
+                "",
+                "alice",
+                object("v1", "Namespace", "", "eu", 1))));
+    Run r =
+        run(
+            "state",
+            "--store",
+            dir.toString(),
+            "--cluster",
+            "prod",
+            "--at",
+            "2024-05-02T00:00:00Z");
+    assertThat(r.code()).isZero();
+    assertThat(r.err())
+        .contains(
+            "warning: no events stored for cluster prod; clusters in the store: default, other, prod-eu");
+    assertThat(JSON.readTree(r.out()).get("objects").size()).isZero();
+    Run known =
+        run(
+            "state",
+            "--store",
+            dir.toString(),
+            "--cluster",
+            "prod-eu",
+            "--at",
+            "2024-05-02T00:00:00Z");
+    assertThat(known.err()).doesNotContain("warning: no events");
+  }
 }
