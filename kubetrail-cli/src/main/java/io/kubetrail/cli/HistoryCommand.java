@@ -123,10 +123,7 @@ final class HistoryCommand implements Callable<Integer> {
         line.append("  code=").append(r.responseCode() == 0 ? "-" : r.responseCode());
         line.append("  rv=").append(r.resourceVersion().isEmpty() ? "-" : r.resourceVersion());
         line.append("  auditID=").append(StoreTable.printable(r.auditID()));
-        line.append("  ").append(outcome(r.kind()));
-        if (r.kind() == EventKind.CHANGE) {
-          line.append(r.changed() ? ", changed" : ", unchanged");
-        }
+        line.append("  ").append(mark(r));
         out.println(line);
         if (!r.note().isEmpty()) {
           out.println("  note: " + r.note());
@@ -164,6 +161,14 @@ final class HistoryCommand implements Callable<Integer> {
       throw new UsageException(msg.toString());
     }
     return key;
+  }
+
+  /** How the text output marks a revision: what happened to the object. */
+  static String mark(Revision r) {
+    if (r.kind() == EventKind.CHANGE) {
+      return r.changed() ? "changed" : "no-op change";
+    }
+    return outcome(r.kind());
   }
 
   static String outcome(EventKind kind) {

@@ -64,15 +64,16 @@ class HistoryCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains(
-            "2024-05-01T10:00:01Z  create  alice  code=201  rv=1  auditID=create-configmaps-cfg-1  change, changed")
+            "2024-05-01T10:00:01Z  create  alice  code=201  rv=1  auditID=create-configmaps-cfg-1  changed")
         .contains("update  alice  code=200  rv=2")
         .contains("+  mode: strict")
         .contains("patch  mallory  code=403  rv=-  auditID=patch-configmaps-cfg-3  failed")
         .contains("patch  mallory  code=200  rv=2  auditID=patch-configmaps-cfg-4  dry-run")
         .contains("+  mode: open")
-        .contains("update  bot  code=200  rv=3  auditID=update-configmaps-cfg-5  change, unchanged")
-        .contains("delete  alice  code=200")
-        .doesNotContain("other");
+        .contains("update  bot  code=200  rv=3  auditID=update-configmaps-cfg-5  no-op change")
+        .contains("delete  alice  code=200  rv=-  auditID=delete-configmaps-cfg-6  changed")
+        .doesNotContain("other")
+        .doesNotContain("change, ");
   }
 
   @Test
