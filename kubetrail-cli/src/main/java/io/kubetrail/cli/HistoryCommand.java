@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.history.EventKind;
 import io.kubetrail.history.ObjectHistory;
 import io.kubetrail.history.ResourceKey;
+import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.Revision;
 import io.kubetrail.store.AuditStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +51,8 @@ final class HistoryCommand implements Callable<Integer> {
       description =
           "RESOURCE/NAMESPACE/NAME, or RESOURCE/NAME for a cluster-scoped object; RESOURCE is"
               + " plural or plural.group (pods/default/web, namespaces/team,"
-              + " networkpolicies.networking.k8s.io/default/deny).")
+              + " networkpolicies.networking.k8s.io/default/deny); a plural alone finds the"
+              + " object in the API group the store has it in.")
   String object;
 
   @Option(
@@ -71,6 +74,10 @@ final class HistoryCommand implements Callable<Integer> {
     }
     List<Revision> revisions;
     try (AuditStore s = store.open()) {
+      store.warnIfUnknown(s, spec.commandLine().getErr());
+      if (key.type().group().isEmpty()) {
+        key = resolveGroup(s, key);
+      }
       revisions = ObjectHistory.of(s, store.cluster, key);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -116,10 +123,7 @@ final class HistoryCommand implements Callable<Integer> {
         line.append("  code=").append(r.responseCode() == 0 ? "-" : r.responseCode());
         line.append("  rv=").append(r.resourceVersion().isEmpty() ? "-" : r.resourceVersion());
         line.append("  auditID=").append(StoreTable.printable(r.auditID()));
-        line.append("  ").append(outcome(r.kind()));
-        if (r.kind() == EventKind.CHANGE) {
-          line.append(r.changed() ? ", changed" : ", unchanged");
-        }
+        line.append("  ").append(mark(r));
         out.println(line);
         if (!r.note().isEmpty()) {
           out.println("  note: " + r.note());
@@ -133,6 +137,38 @@ final class HistoryCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * A plural without a group names the object in whichever API group the store knows it in; in
+   * several, the user must choose (networkpolicies were served by extensions and
+   * networking.k8s.io).
+   */
+  private ResourceKey resolveGroup(AuditStore s, ResourceKey key) throws IOException {
+    SortedSet<ResourceType> types = ObjectHistory.typesOf(s, store.cluster, key);
+    if (types.size() == 1) {
+      return new ResourceKey(types.first(), key.namespace(), key.name());
+    }
+    if (types.size() > 1) {
+      StringBuilder msg =
+          new StringBuilder(
+              object
+                  + " is ambiguous: the store has events about it in several API groups;"
+                  + " name one of:");
+      for (ResourceType t : types) {
+        msg.append("\n  ").append(new ResourceKey(t, key.namespace(), key.name()));
+      }
+      throw new UsageException(msg.toString());
+    }
+    return key;
+  }
+
+  /** How the text output marks a revision: what happened to the object. */
+  static String mark(Revision r) {
+    if (r.kind() == EventKind.CHANGE) {
+      return r.changed() ? "changed" : "no-op change";
+    }
+    return outcome(r.kind());
   }
 
   static String outcome(EventKind kind) {

@@ -6,6 +6,9 @@ import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.IngestSummary;
 import io.kubetrail.collect.Ingester;
 import io.kubetrail.event.DecodeResult;
+import io.kubetrail.history.HistoryOptions;
+import io.kubetrail.history.ReplayStats;
+import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.LoadedPolicy;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.policy.PolicyException;
@@ -38,6 +41,8 @@ import picocli.CommandLine.Spec;
           + " kube-audit.log). Ingesting again is safe: events already stored are counted as"
           + " duplicates, and a file read before resumes where it stopped, even once rotated.",
       "Secret values are stored only as sha256 hashes, unless --no-redact.",
+      "Afterwards the cluster's state checkpoints are brought up to date, so that state queries"
+          + " need not replay what was just stored (--no-checkpoints skips this).",
       "Exit status: 0 when every record was stored, 1 when some were rejected (listed on"
           + " standard error), 2 on usage errors or when the store fails."
     })
@@ -73,6 +78,8 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin DecodeOptions decode;
 
+  @Mixin StateCommand.ReplayArgs replay;
+
   @Parameters(
       paramLabel = "PATH",
       arity = "1..*",
@@ -106,6 +113,9 @@ final class IngestCommand implements Callable<Integer> {
       } finally {
         progress.finish();
       }
+      if (summary.stored() > 0) {
+        updateCheckpoints(target, options.cluster(), err);
+      }
     } catch (IngestFailedException e) {
       printSummary(out, err, e.committed());
       err.println("error: " + e.getMessage());
@@ -116,6 +126,30 @@ final class IngestCommand implements Callable<Integer> {
     }
     printSummary(out, err, summary);
     return summary.clean() ? ExitCodes.OK : ExitCodes.REJECTED;
+  }
+
+  /**
+   * Replays what was just stored into state checkpoints, so that the first {@code state} query
+   * after a large ingest does not replay it all. A failure here loses no event: it is reported and
+   * the next query replays instead.
+   */
+  private void updateCheckpoints(AuditStore target, String cluster, PrintWriter err) {
+    HistoryOptions historyOptions = replay.options();
+    if (!historyOptions.checkpoints()) {
+      return;
+    }
+    try {
+      ReplayStats stats =
+          StateHistory.open(target, store.directory, cluster, historyOptions).updateCheckpoints();
+      for (String note : stats.notes()) {
+        err.println("note: " + note);
+      }
+    } catch (IOException e) {
+      err.println(
+          "warning: state checkpoints were not updated (queries will replay instead): "
+              + e.getMessage());
+    }
+    err.flush();
   }
 
   private IngestOptions options(PrintWriter err) {

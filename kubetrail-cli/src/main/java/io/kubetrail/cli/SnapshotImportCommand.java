@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
       "For example the output of:",
       "  kubectl get pods,namespaces,serviceaccounts,endpoints,networkpolicies -A -o json",
       "JSON or YAML; a List, a typed list or single objects. Items that are not Kubernetes"
-          + " objects are reported and skipped (exit code 1)."
+          + " objects are reported and skipped (exit code 1); a listing with no objects at all"
+          + " is refused (exit code 2)."
     })
 final class SnapshotImportCommand implements Callable<Integer> {
   @Mixin StateCommand.StoreArgs store;
@@ -62,6 +63,16 @@ final class SnapshotImportCommand implements Callable<Integer> {
     }
     for (String r : result.rejected()) {
       spec.commandLine().getErr().println("rejected: " + r);
+    }
+    if (result.objects().isEmpty()) {
+      // An empty snapshot would say the cluster had nothing of any kind: refuse to store it.
+      throw new UsageException(
+          source
+              + ": no Kubernetes objects to import"
+              + (result.rejected().isEmpty()
+                  ? ""
+                  : " (" + result.rejected().size() + " items rejected)")
+              + "; nothing was stored");
     }
     SnapshotInfo info;
     try (AuditStore s = store.open()) {

@@ -15,6 +15,8 @@ import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,8 +111,9 @@ final class StateCommand implements Callable<Integer> {
     try (AuditStore s = store.open()) {
       StateHistory history =
           StateHistory.open(s, store.directory(), store.cluster, replay.options());
-      state = history.stateAt(at);
       PrintWriter err = spec.commandLine().getErr();
+      store.warnIfUnknown(s, err);
+      state = history.stateAt(at);
       for (String note : history.lastReplay().notes()) {
         err.println("note: " + note);
       }
@@ -215,6 +220,33 @@ final class StateCommand implements Callable<Integer> {
     Path directory() {
       return location.directory;
     }
+
+    /**
+     * Warns when the store has no events of the cluster: most often a mistyped {@code --cluster},
+     * which would otherwise look like an empty cluster.
+     */
+    void warnIfUnknown(AuditStore s, PrintWriter err) throws IOException {
+      if (s.count(EventQuery.builder().clusters(cluster).build()) > 0) {
+        return;
+      }
+      // The store lists no clusters; the newest and oldest events name the ones in use.
+      SortedSet<String> seen = new TreeSet<>();
+      for (EventQuery.Order order : EventQuery.Order.values()) {
+        EventQuery q = EventQuery.builder().order(order).build();
+        for (StoredEvent e : s.search(q, CLUSTER_SAMPLE, Optional.empty()).events()) {
+          seen.add(e.cluster());
+        }
+      }
+      err.println(
+          "warning: no events stored for cluster "
+              + cluster
+              + (seen.isEmpty()
+                  ? "; the store is empty"
+                  : "; clusters in the store: " + String.join(", ", seen)));
+      err.flush();
+    }
+
+    private static final int CLUSTER_SAMPLE = 1000;
 
     /** Opens the store read-only: another process may be appending to it. */
     AuditStore open() {

@@ -64,15 +64,16 @@ class HistoryCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains(
-            "2024-05-01T10:00:01Z  create  alice  code=201  rv=1  auditID=create-configmaps-cfg-1  change, changed")
+            "2024-05-01T10:00:01Z  create  alice  code=201  rv=1  auditID=create-configmaps-cfg-1  changed")
         .contains("update  alice  code=200  rv=2")
         .contains("+  mode: strict")
         .contains("patch  mallory  code=403  rv=-  auditID=patch-configmaps-cfg-3  failed")
         .contains("patch  mallory  code=200  rv=2  auditID=patch-configmaps-cfg-4  dry-run")
         .contains("+  mode: open")
-        .contains("update  bot  code=200  rv=3  auditID=update-configmaps-cfg-5  change, unchanged")
-        .contains("delete  alice  code=200")
-        .doesNotContain("other");
+        .contains("update  bot  code=200  rv=3  auditID=update-configmaps-cfg-5  no-op change")
+        .contains("delete  alice  code=200  rv=-  auditID=delete-configmaps-cfg-6  changed")
+        .doesNotContain("other")
+        .doesNotContain("change, ");
   }
 
   @Test
@@ -97,6 +98,69 @@ class HistoryCommandTest {
     Run none = run("history", "--store", dir.toString(), "pods/app/nothing");
     assertThat(none.code()).isZero();
     assertThat(none.err()).contains("no writes to pods/app/nothing");
+  }
+
+  @Test
+  void aPluralAloneFindsTheObjectsApiGroupOrAsksForOne() throws IOException {
+    Path other = dir.resolve("groups");
+    StateCommandTest.store(
+        other,
+        "default",
+        List.of(
+            event(
+                "create",
+                "networking.k8s.io",
+                "networkpolicies",
+                "payments",
+                "deny",
+                1,
+                201,
+                "",
+                "alice",
+                object("networking.k8s.io/v1", "NetworkPolicy", "payments", "deny", 1)),
+            event(
+                "create",
+                "extensions",
+                "networkpolicies",
+                "payments",
+                "both",
+                2,
+                201,
+                "",
+                "alice",
+                object("extensions/v1beta1", "NetworkPolicy", "payments", "both", 2)),
+            event(
+                "update",
+                "networking.k8s.io",
+                "networkpolicies",
+                "payments",
+                "both",
+                3,
+                200,
+                "",
+                "bob",
+                object("networking.k8s.io/v1", "NetworkPolicy", "payments", "both", 3))));
+
+    Run one = run("history", "--store", other.toString(), "networkpolicies/payments/deny");
+    assertThat(one.code()).as(one.err()).isZero();
+    assertThat(one.out()).contains("create  alice  code=201  rv=1");
+
+    Run json =
+        run("history", "--store", other.toString(), "networkpolicies/payments/deny", "-o", "json");
+    assertThat(StateCommandTest.JSON.readTree(json.out()).get("object").asText())
+        .isEqualTo("networkpolicies.networking.k8s.io/payments/deny");
+
+    Run both = run("history", "--store", other.toString(), "networkpolicies/payments/both");
+    assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(both.err())
+        .contains("networkpolicies/payments/both is ambiguous")
+        .contains("  networkpolicies.extensions/payments/both")
+        .contains("  networkpolicies.networking.k8s.io/payments/both");
+
+    Run named =
+        run("history", "--store", other.toString(), "networkpolicies.extensions/payments/both");
+    assertThat(named.code()).isZero();
+    assertThat(named.out()).contains("create  alice").doesNotContain("bob");
   }
 
   private record Run(int code, String out, String err) {}

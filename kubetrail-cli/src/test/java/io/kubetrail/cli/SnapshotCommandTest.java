@@ -78,11 +78,49 @@ class SnapshotCommandTest {
     assertThat(run("state", "--store", store.toString(), "--at", "2024-05-01T10:00:25Z").out())
         .doesNotContain("pods")
         .contains("namespaces");
+    // The later listing covers serviceaccounts only: the namespace carries over.
     assertThat(run("state", "--store", store.toString(), "--at", "2024-05-01T10:00:35Z").out())
-        .contains("serviceaccounts")
-        .doesNotContain("namespaces");
+        .contains("serviceaccounts", "namespaces")
+        .doesNotContain("pods");
     assertThat(run("snapshot", "list", "--store", store.toString()).out())
         .contains("2024-05-01T10:00:10Z", "2024-05-01T10:00:30Z", json.toString(), yaml.toString());
+  }
+
+  @Test
+  void importOfAListingWithoutObjectsStoresNothing() throws IOException {
+    Path json = dir.resolve("snap.json");
+    Files.writeString(
+        json,
+        """
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}
+        """);
+    assertThat(
+            run("snapshot", "import", "--store", store.toString(), "--at", "10m", json.toString())
+                .code())
+        .isZero();
+    Path empty = dir.resolve("empty.json");
+    Files.writeString(
+        empty,
+        """
+        {"apiVersion": "v1", "kind": "List", "items": [{"kind": "Pod"}]}
+        """);
+    StateCommandTest.Run r =
+        run("snapshot", "import", "--store", store.toString(), "--at", "5m", empty.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err())
+        .contains("rejected: " + empty + ": item 1")
+        .contains("error: " + empty + ": no Kubernetes objects to import (1 items rejected)")
+        .contains("nothing was stored");
+    Path none = dir.resolve("none.json");
+    Files.writeString(none, "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}");
+    assertThat(
+            run("snapshot", "import", "--store", store.toString(), "--at", "5m", none.toString())
+                .code())
+        .isEqualTo(ExitCodes.USAGE);
+    String list = run("snapshot", "list", "--store", store.toString()).out();
+    assertThat(list).contains(json.toString()).doesNotContain(empty.toString(), none.toString());
+    assertThat(run("state", "--store", store.toString(), "--at", "1m").out())
+        .contains("\"namespaces\" : [ \"app\" ]");
   }
 
   @Test

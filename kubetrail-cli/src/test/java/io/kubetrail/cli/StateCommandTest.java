@@ -11,6 +11,8 @@ import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.RawJson;
 import io.kubetrail.event.Stage;
 import io.kubetrail.event.UserInfo;
+import io.kubetrail.history.HistoryOptions;
+import io.kubetrail.history.StateHistory;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.StoreOptions;
@@ -317,5 +319,94 @@ class StateCommandTest {
     assertThat(r.code()).isZero();
     assertThat(r.err())
         .contains("warning: the audit policy must log RequestResponse for configmaps");
+  }
+
+  @Test
+  void ingestBringsTheStateCheckpointsUpToDate() throws IOException {
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 25; i++) {
+      log.append(
+              event(
+                      "create",
+                      "",
+                      "configmaps",
+                      "app",
+                      "cm" + i,
+                      i + 1,
+                      201,
+                      "",
+                      "alice",
+                      object("v1", "ConfigMap", "app", "cm" + i, 100 + i))
+                  .json())
+          .append('\n');
+    }
+    java.nio.file.Path file = dir.resolve("audit.log");
+    java.nio.file.Files.writeString(file, log);
+
+    Path off = dir.resolve("off");
+    Run skipped = run("ingest", "--store", off.toString(), "--no-checkpoints", file.toString());
+    assertThat(skipped.code()).as(skipped.err()).isZero();
+    assertThat(off.resolve("history")).doesNotExist();
+
+    Path on = dir.resolve("on");
+    Run r = run("ingest", "--store", on.toString(), "--checkpoint-interval", "10", file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    try (AuditStore s = LuceneAuditStore.open(on, StoreOptions.defaults())) {
+      StateHistory h =
+          StateHistory.open(
+              s, on, "default", HistoryOptions.builder().checkpointInterval(10).build());
+      assertThat(h.stateAt(T0.plusSeconds(30)).size()).isEqualTo(25);
+      assertThat(h.lastReplay().startedFrom()).startsWith("checkpoint ");
+      assertThat(h.lastReplay().changesRead()).isLessThan(10);
+    }
+
+    // Nothing new stored: the checkpoints are left as they are, quietly.
+    Run again =
+        run("ingest", "--store", on.toString(), "--checkpoint-interval", "10", file.toString());
+    assertThat(again.code()).isZero();
+    assertThat(again.err()).doesNotContain("note:", "warning:");
+  }
+
+  @Test
+  void aClusterWithoutEventsIsWarnedAbout() throws IOException {
+    store(
+        dir,
+        "prod-eu",
+        List.of(
+            event(
+                "create",
+                "",
+                "namespaces",
+                "",
+                "eu",
+                1,
+                201,
+                "",
+                "alice",
+                object("v1", "Namespace", "", "eu", 1))));
+    Run r =
+        run(
+            "state",
+            "--store",
+            dir.toString(),
+            "--cluster",
+            "prod",
+            "--at",
+            "2024-05-02T00:00:00Z");
+    assertThat(r.code()).isZero();
+    assertThat(r.err())
+        .contains(
+            "warning: no events stored for cluster prod; clusters in the store: default, other, prod-eu");
+    assertThat(JSON.readTree(r.out()).get("objects").size()).isZero();
+    Run known =
+        run(
+            "state",
+            "--store",
+            dir.toString(),
+            "--cluster",
+            "prod-eu",
+            "--at",
+            "2024-05-02T00:00:00Z");
+    assertThat(known.err()).doesNotContain("warning: no events");
   }
 }

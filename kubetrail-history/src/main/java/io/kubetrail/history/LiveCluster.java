@@ -25,11 +25,25 @@ import java.util.function.Function;
  */
 public final class LiveCluster {
 
+  /** The resource types a listing lists, in the order it lists them. */
+  public static final List<ResourceType> LISTED_TYPES =
+      List.of(
+          new ResourceType("", "pods"),
+          ResourceType.NAMESPACES,
+          new ResourceType("", "serviceaccounts"),
+          new ResourceType("", "endpoints"),
+          new ResourceType("networking.k8s.io", "networkpolicies"));
+
   /** What a listing holds and when it was taken. */
   public record Listing(Instant at, List<LiveObject> objects) {
     public Listing {
       Objects.requireNonNull(at, "at");
       objects = List.copyOf(objects);
+    }
+
+    /** The types listed, whether or not any object of them was found: what a snapshot covers. */
+    public List<ResourceType> types() {
+      return LISTED_TYPES;
     }
   }
 

@@ -6,8 +6,11 @@ import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.Stage;
 import io.kubetrail.event.UserInfo;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.EventStream;
 import io.kubetrail.store.ObjectKey;
+import io.kubetrail.store.PageCursor;
+import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Every revision of one object: each write request about it, in the order they happened, with
@@ -23,6 +28,8 @@ import java.util.Optional;
  * state after each change follows the same rules as {@link Replayer}.
  */
 public final class ObjectHistory {
+  private static final int TYPE_SEARCH_PAGE = 500;
+
   private ObjectHistory() {}
 
   /** The revisions of one object of one cluster of a store. */
@@ -38,6 +45,39 @@ public final class ObjectHistory {
       }
     }
     return revisions(key, events);
+  }
+
+  /**
+   * The resource types of a given plural in which a store has events about an object of this
+   * namespace and name, sorted: how a plural without its API group ({@code networkpolicies}) is
+   * told apart ({@code networkpolicies.networking.k8s.io}). The key's own group is ignored.
+   */
+  public static SortedSet<ResourceType> typesOf(AuditStore store, String cluster, ResourceKey key)
+      throws IOException {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(cluster, "cluster");
+    EventQuery query =
+        EventQuery.builder()
+            .clusters(cluster)
+            .resource(key.type().resource())
+            .name(key.name())
+            .build();
+    SortedSet<ResourceType> types = new TreeSet<>();
+    Optional<PageCursor> after = Optional.empty();
+    do {
+      SearchPage page = store.search(query, TYPE_SEARCH_PAGE, after);
+      for (StoredEvent e : page.events()) {
+        ObjectKey.of(e)
+            .filter(
+                k ->
+                    k.resource().equals(key.type().resource())
+                        && k.namespace().equals(key.namespace())
+                        && k.name().equals(key.name()))
+            .ifPresent(k -> types.add(new ResourceType(k.apiGroup(), k.resource())));
+      }
+      after = page.next();
+    } while (after.isPresent());
+    return types;
   }
 
   /**

@@ -39,7 +39,8 @@ import java.util.function.Predicate;
  *   <li>an update of an object that is no longer live and carries a {@code deletionTimestamp} is
  *       ignored: it is the API server finishing a deletion replay has already applied;
  *   <li>subresource writes ({@code pods/status}, {@code namespaces/finalize}, ...) apply when their
- *       response is the parent object itself; a {@code pods/eviction} removes the pod.
+ *       response is the parent object itself; a {@code pods/eviction} changes nothing: it starts a
+ *       graceful deletion, and the pod stays until the kubelet's delete removes it.
  * </ul>
  *
  * <p>Not thread-safe.
@@ -161,10 +162,6 @@ public final class Replayer {
     String verb = event.verb();
     String sub = ref.subresource();
     ResourceKey parent = new ResourceKey(type, ref.namespace(), ref.name());
-    if (verb.equals("create") && sub.equals("eviction") && !ref.name().isEmpty()) {
-      remove(parent);
-      return Outcome.APPLIED;
-    }
     if (verb.equals("delete") || verb.equals("deletecollection")) {
       return Outcome.NOT_AN_OBJECT;
     }

@@ -31,6 +31,7 @@ import java.util.zip.CheckedOutputStream;
  * magic "KTSTATE\0" | format version (int) | kind (byte: 0 snapshot, 1 checkpoint)
  * at (long seconds, int nanos) | base snapshot id (UTF) | fingerprint (long) | source (UTF)
  * warnings (int n, n × UTF)
+ * covered resource types (int n, n × [group, resource (UTF)]; since version 2)
  * objects (int n, n × [group, resource, namespace, name, resourceVersion, kind (UTF),
  *          modified (long seconds, int nanos), body (int length, bytes: compact JSON)])
  * CRC32C of every byte above (long)
@@ -42,7 +43,11 @@ import java.util.zip.CheckedOutputStream;
  */
 final class StateFile {
   static final byte[] MAGIC = {'K', 'T', 'S', 'T', 'A', 'T', 'E', 0};
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  /** Version 1 had no covered types: a snapshot of it covers the types of its objects. */
+  static final int OLDEST_READABLE = 1;
+
   static final byte SNAPSHOT = 0;
   static final byte CHECKPOINT = 1;
 
@@ -54,7 +59,23 @@ final class StateFile {
       long fingerprint,
       String source,
       List<String> warnings,
-      int objectCount) {}
+      List<ResourceType> covers,
+      int objectCount,
+      int version) {
+
+    /** A header to write, in the current format. */
+    Header(
+        byte kind,
+        Instant at,
+        String base,
+        long fingerprint,
+        String source,
+        List<String> warnings,
+        List<ResourceType> covers,
+        int objectCount) {
+      this(kind, at, base, fingerprint, source, warnings, covers, objectCount, VERSION);
+    }
+  }
 
   private StateFile() {}
 
@@ -82,6 +103,11 @@ final class StateFile {
       out.writeInt(h.warnings().size());
       for (String w : h.warnings()) {
         out.writeUTF(w);
+      }
+      out.writeInt(h.covers().size());
+      for (ResourceType t : h.covers()) {
+        out.writeUTF(t.group());
+        out.writeUTF(t.resource());
       }
       out.writeInt(objects.size());
       for (LiveObject o : objects) {
@@ -160,6 +186,9 @@ final class StateFile {
       if (in.read() != -1) {
         throw new HistoryFileException(file, "trailing bytes after the checksum (file damaged)");
       }
+      if (h.version() < 2 && h.kind() == SNAPSHOT) {
+        h = withCoverOf(h, objects.keySet());
+      }
       if (headerOut != null) {
         headerOut[0] = h;
       }
@@ -183,9 +212,16 @@ final class StateFile {
       throw new HistoryFileException(file, "not a kubetrail state file (bad magic)");
     }
     int version = in.readInt();
-    if (version < VERSION) {
+    if (version < OLDEST_READABLE) {
       throw new HistoryFileException(
-          file, "format version " + version + " is too old (this build reads " + VERSION + ")");
+          file,
+          "format version "
+              + version
+              + " is too old (this build reads "
+              + OLDEST_READABLE
+              + " to "
+              + VERSION
+              + ")");
     }
     if (version > VERSION) {
       throw new HistoryFileException(
@@ -212,11 +248,37 @@ final class StateFile {
     for (int i = 0; i < nw; i++) {
       warnings.add(in.readUTF());
     }
+    List<ResourceType> covers = new ArrayList<>();
+    if (version >= 2) {
+      int nc = in.readInt();
+      if (nc < 0 || nc > 100_000) {
+        throw new HistoryFileException(file, "corrupt covered type count " + nc);
+      }
+      for (int i = 0; i < nc; i++) {
+        covers.add(new ResourceType(in.readUTF(), in.readUTF()));
+      }
+    }
     int count = in.readInt();
     if (count < 0) {
       throw new HistoryFileException(file, "corrupt object count " + count);
     }
-    return new Header(kind, at, base, fingerprint, source, warnings, count);
+    return new Header(
+        kind, at, base, fingerprint, source, List.copyOf(warnings), covers, count, version);
+  }
+
+  private static Header withCoverOf(Header h, Collection<ResourceKey> keys) {
+    java.util.SortedSet<ResourceType> types = new java.util.TreeSet<>();
+    keys.forEach(k -> types.add(k.type()));
+    return new Header(
+        h.kind(),
+        h.at(),
+        h.base(),
+        h.fingerprint(),
+        h.source(),
+        h.warnings(),
+        List.copyOf(types),
+        h.objectCount(),
+        h.version());
   }
 
   private static void writeInstant(DataOutputStream out, Instant t) throws IOException {

@@ -11,16 +11,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * The state of one cluster at any time: the latest snapshot at or before that time, or a checkpoint
  * made from it, plus the changes after it, replayed. Snapshots and checkpoints live under {@code
  * <store>/history/<cluster>/}.
+ *
+ * <p>A snapshot covers only the resource types it was listed for (those of its objects, and any
+ * named when it was stored): objects of other types are carried over from the state replayed up to
+ * the snapshot's time, from the snapshot before it or from the start.
  *
  * <p>Checkpoints make later queries fast: while replaying, the whole state is written out every
  * {@link HistoryOptions#checkpointInterval()} changes, so no query has to replay more than that
@@ -73,17 +83,35 @@ public final class StateHistory {
   }
 
   /**
-   * Stores a snapshot: the given objects are the cluster's state at {@code at}.
+   * Stores a snapshot: the given objects are the cluster's state at {@code at}, for the resource
+   * types they are of. Objects of other types are carried over from the state before it.
    *
    * @param source where it came from, for listings
    */
   public SnapshotInfo importSnapshot(Collection<LiveObject> objects, Instant at, String source)
       throws IOException {
+    return importSnapshot(objects, List.of(), at, source);
+  }
+
+  /**
+   * Stores a snapshot: the given objects are the cluster's state at {@code at} for the resource
+   * types it covers, those listed and those of its objects. A type listed without objects had none
+   * then. Objects of the types it does not cover are carried over from the state before it.
+   *
+   * @param covers the resource types the listing was made of, whether or not it found objects
+   * @param source where it came from, for listings
+   */
+  public SnapshotInfo importSnapshot(
+      Collection<LiveObject> objects, Collection<ResourceType> covers, Instant at, String source)
+      throws IOException {
+    Objects.requireNonNull(covers, "covers");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(source, "source");
+    SortedSet<ResourceType> types = new TreeSet<>(covers);
     List<LiveObject> stamped = new ArrayList<>(objects.size());
     for (LiveObject o : objects) {
       stamped.add(new LiveObject(o.key(), o.resourceVersion(), o.kind(), at, o.packed()));
+      types.add(o.key().type());
     }
     String base = String.format(Locale.ROOT, "%020d", micros(at));
     Path file = snapshotDir.resolve(base + SNAPSHOT_SUFFIX);
@@ -92,7 +120,8 @@ public final class StateHistory {
     }
     StateFile.write(
         file,
-        new StateFile.Header(StateFile.SNAPSHOT, at, "", 0, source, List.of(), stamped.size()),
+        new StateFile.Header(
+            StateFile.SNAPSHOT, at, "", 0, source, List.of(), List.copyOf(types), stamped.size()),
         stamped);
     return new SnapshotInfo(file.getFileName().toString(), at, stamped.size(), source);
   }
@@ -108,6 +137,25 @@ public final class StateHistory {
     return list;
   }
 
+  /**
+   * Brings the checkpoints up to date with the store, so that a query after a large ingest need not
+   * replay it: replays from the newest checkpoint still true (or the latest snapshot) to the latest
+   * change, writing a checkpoint every {@link HistoryOptions#checkpointInterval()} changes as
+   * {@link #stateAt} does. Does nothing when the options turn checkpoints off.
+   *
+   * @return how the replay went; {@link ReplayStats#changesRead()} is 0 when nothing was replayed
+   */
+  public ReplayStats updateCheckpoints() throws IOException {
+    if (!options.checkpoints()) {
+      return new ReplayStats("checkpoints off", Instant.EPOCH, 0, 0, List.of());
+    }
+    stateAt(END_OF_TIME);
+    return lastReplay;
+  }
+
+  /** Later than any change: the store keeps times to the microsecond within year 9999. */
+  private static final Instant END_OF_TIME = Instant.parse("9999-12-31T23:59:59Z");
+
   /** How the last {@link #stateAt} was computed. */
   public ReplayStats lastReplay() {
     return lastReplay;
@@ -121,9 +169,19 @@ public final class StateHistory {
    */
   public ClusterState stateAt(Instant t) throws IOException {
     Objects.requireNonNull(t, "t");
-    List<String> notes = new ArrayList<>();
-    Optional<SnapshotInfo> snapshot =
-        snapshots().stream().filter(s -> !s.at().isAfter(t)).reduce((a, b) -> b);
+    return stateAt(t, snapshots(), new ArrayList<>());
+  }
+
+  /** The state at {@code t} as if only the given snapshots (oldest first) had been taken. */
+  private ClusterState stateAt(Instant t, List<SnapshotInfo> usable, List<String> notes)
+      throws IOException {
+    int index = -1;
+    for (int i = 0; i < usable.size(); i++) {
+      if (!usable.get(i).at().isAfter(t)) {
+        index = i;
+      }
+    }
+    Optional<SnapshotInfo> snapshot = index < 0 ? Optional.empty() : Optional.of(usable.get(index));
     String base = snapshot.map(SnapshotInfo::id).orElse("");
     Instant floor = snapshot.map(SnapshotInfo::at).orElse(Instant.EPOCH);
 
@@ -139,6 +197,12 @@ public final class StateHistory {
         continue;
       }
       if (h.at().isAfter(t) || h.at().isBefore(floor) || !h.base().equals(base)) {
+        continue;
+      }
+      if (h.version() < 2 && !h.base().isEmpty()) {
+        // Made before snapshots recorded what they cover: it may lack the other types.
+        notes.add("checkpoint " + cp.getFileName() + " is of an older format; removed");
+        Files.deleteIfExists(cp);
         continue;
       }
       if (log.fingerprint(h.at()) != h.fingerprint()) {
@@ -162,13 +226,47 @@ public final class StateHistory {
     }
     if (start == null) {
       if (snapshot.isPresent()) {
-        start = StateFile.read(snapshotDir.resolve(snapshot.get().id()), null);
-        startedFrom = "snapshot " + snapshot.get().id();
+        StateFile.Header[] header = new StateFile.Header[1];
+        ClusterState snap = StateFile.read(snapshotDir.resolve(snapshot.get().id()), header);
+        // The snapshot tells only the types it covers; the others are as the changes before
+        // it (and any earlier snapshot) left them.
+        ClusterState before = stateAt(floor, usable.subList(0, index), notes);
+        String beforeFrom = lastReplay.startedFrom();
+        start = merge(snap, header[0].covers(), before);
+        startedFrom =
+            "snapshot "
+                + snapshot.get().id()
+                + (start.size() > snap.size() ? " (other resource types: " + beforeFrom + ")" : "");
       } else {
         start = ClusterState.empty(Instant.EPOCH);
       }
     }
     return replay(start, from, t, base, startedFrom, notes);
+  }
+
+  /**
+   * A snapshot's objects, plus the objects of the types it does not cover as {@code before} has
+   * them. When it covers namespaces, objects in namespaces it does not list are left out: they
+   * cannot have outlived their namespace.
+   */
+  static ClusterState merge(
+      ClusterState snapshot, Collection<ResourceType> covers, ClusterState before) {
+    Set<ResourceType> covered = new HashSet<>(covers);
+    boolean namespacesKnown = covered.contains(ResourceType.NAMESPACES);
+    Map<ResourceKey, LiveObject> merged = new HashMap<>(snapshot.asMap());
+    for (LiveObject o : before.asMap().values()) {
+      ResourceKey k = o.key();
+      if (covered.contains(k.type())) {
+        continue;
+      }
+      if (namespacesKnown
+          && !k.namespace().isEmpty()
+          && !merged.containsKey(new ResourceKey(ResourceType.NAMESPACES, "", k.namespace()))) {
+        continue;
+      }
+      merged.putIfAbsent(k, o);
+    }
+    return new ClusterState(snapshot.at(), merged, before.warnings());
   }
 
   private ClusterState replay(
@@ -240,6 +338,7 @@ public final class StateHistory {
               fingerprint,
               "replay",
               replayer.warnings(),
+              List.of(),
               objects.size()),
           objects);
       return true;

@@ -303,9 +303,17 @@ class ReplayerTest {
   }
 
   @Test
-  void anEvictionRemovesThePod() {
+  void anEvictionLeavesThePodUntilItsDelete() {
     apply(event("create", "", "pods", "d", "a").response(pod("d", "a", 1)));
-    apply(event("create", "", "pods", "d", "a").subresource("eviction").at(1).response(status()));
+    assertThat(
+            apply(
+                event("create", "", "pods", "d", "a")
+                    .subresource("eviction")
+                    .at(1)
+                    .response(status())))
+        .isEqualTo(Replayer.Outcome.NOT_AN_OBJECT);
+    assertThat(keys()).containsExactly("pods/d/a");
+    apply(event("delete", "", "pods", "d", "a").at(20).response(status()));
     assertThat(keys()).isEmpty();
   }
 }

@@ -349,6 +349,73 @@ class StateHistoryTest {
   }
 
   @Test
+  void aSnapshotCarriesOverTheResourceTypesItDoesNotCover() throws IOException {
+    StateHistory h = history(1000);
+    ObjectNode deployment = Events.obj("apps/v1", "Deployment", "app", "web", 3);
+    ObjectNode crd =
+        Events.obj("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "x.example.com", 4);
+    log.append(
+        event("create", "", "namespaces", "", "app").at(1).response(namespace("app", 1)).build());
+    log.append(
+        event("create", "apps", "deployments", "app", "web").at(2).response(deployment).build());
+    log.append(
+        event("create", "apiextensions.k8s.io", "customresourcedefinitions", "", "x.example.com")
+            .at(3)
+            .response(crd)
+            .build());
+    log.append(
+        event("create", "", "pods", "app", "gone").at(4).response(pod("app", "gone", 5)).build());
+    log.append(
+        event("create", "", "configmaps", "other", "cm")
+            .at(5)
+            .response(Events.obj("v1", "ConfigMap", "other", "cm", 6))
+            .build());
+    // A pods-only listing: it does not know the deployment, the CRD or the namespace; and it
+    // covers serviceaccounts although it found none.
+    h.importSnapshot(
+        List.of(
+            LiveObject.of(
+                ResourceKey.parse("pods/app/listed"),
+                Events.t(10),
+                pod("app", "listed", 9).toString().getBytes(StandardCharsets.UTF_8))),
+        List.of(new ResourceType("", "serviceaccounts")),
+        Events.t(10),
+        "pods.json");
+    log.append(
+        event("create", "", "serviceaccounts", "app", "late")
+            .at(12)
+            .response(Events.obj("v1", "ServiceAccount", "app", "late", 12))
+            .build());
+
+    assertThat(bodies(h.stateAt(Events.t(15))).keySet())
+        .containsExactly(
+            "configmaps/other/cm",
+            "customresourcedefinitions.apiextensions.k8s.io/x.example.com",
+            "deployments.apps/app/web",
+            "namespaces/app",
+            "pods/app/listed",
+            "serviceaccounts/app/late");
+    assertThat(h.lastReplay().startedFrom()).contains("snapshot ").contains("other resource types");
+
+    // A later snapshot that covers namespaces drops what lived in namespaces it does not list.
+    h.importSnapshot(
+        List.of(
+            LiveObject.of(
+                ResourceKey.parse("namespaces/app"),
+                Events.t(20),
+                namespace("app", 1).toString().getBytes(StandardCharsets.UTF_8))),
+        Events.t(20),
+        "namespaces.json");
+    assertThat(bodies(h.stateAt(Events.t(21))).keySet())
+        .containsExactly(
+            "customresourcedefinitions.apiextensions.k8s.io/x.example.com",
+            "deployments.apps/app/web",
+            "namespaces/app",
+            "pods/app/listed",
+            "serviceaccounts/app/late");
+  }
+
+  @Test
   void aDamagedSnapshotIsAnErrorThatNamesTheFile() throws IOException {
     StateHistory h = history(1000);
     SnapshotInfo info = h.importSnapshot(read(SNAPSHOT_JSON).objects(), Events.t(10), "snap.json");
