@@ -38,6 +38,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
@@ -53,6 +54,7 @@ import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
@@ -210,6 +212,11 @@ final class LuceneStore implements AuditStore {
     config.setRAMBufferSizeMB(options.ramBufferMb());
     // Only append and prune commit; closing must not commit whatever a failed append left.
     config.setCommitOnClose(false);
+    // Every append flushes a segment; packing each into a compound file would copy it once more.
+    config.setUseCompoundFile(false);
+    TieredMergePolicy merges = new TieredMergePolicy();
+    merges.setNoCFSRatio(0.0);
+    config.setMergePolicy(merges);
     return config;
   }
 
@@ -287,31 +294,50 @@ final class LuceneStore implements AuditStore {
     }
   }
 
-  /** Adds the events and the batch header to the writer; returns the header. */
+  /**
+   * Adds the events and the batch header to the writer; returns the header. Events are numbered in
+   * the order given but added in the index's order (newest first, then highest number first), so
+   * that the flush finds the segment already sorted and writes it as it is instead of sorting every
+   * field; the header, which has neither sort value, sorts last and comes last.
+   */
   private BatchHeader addBatch(CommitState before, Collection<StoredEvent> events)
       throws IOException {
     long batch = before.lastBatch() + 1;
     long firstSeq = before.nextSeq();
-    long seq = firstSeq;
+    int n = events.size();
+    long[] received = new long[n];
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
+    EventCodec.Encoder encoder = new EventCodec.Encoder();
+    List<Document> docs = new ArrayList<>(n);
+    int i = 0;
     for (StoredEvent e : events) {
-      byte[] model = EventCodec.encode(e);
+      long seq = firstSeq + i;
+      byte[] model = encoder.encode(e);
       byte[] raw = e.event().json().unsafeBytes();
       digest.add(seq, model, raw, 0, raw.length);
-      writer.addDocument(Fields.event(e, model, seq, batch));
-      long received = Times.micros(e.event().requestReceivedTimestamp());
-      minReceived = Math.min(minReceived, received);
-      maxReceived = Math.max(maxReceived, received);
-      seq++;
+      docs.add(Fields.event(e, model, seq, batch));
+      received[i] = Times.micros(e.event().requestReceivedTimestamp());
+      minReceived = Math.min(minReceived, received[i]);
+      maxReceived = Math.max(maxReceived, received[i]);
+      i++;
+    }
+    Integer[] order = new Integer[n];
+    for (int k = 0; k < n; k++) {
+      order[k] = n - 1 - k;
+    }
+    // Stable, and events mostly arrive oldest first: reversed, they are nearly in order already.
+    Arrays.sort(order, (a, b) -> Long.compare(received[b], received[a]));
+    for (int k = 0; k < n; k++) {
+      writer.addDocument(docs.set(order[k], null));
     }
     BatchHeader header =
         BatchHeader.create(
             batch,
             before.head(),
             digest.finish(),
-            events.size(),
+            n,
             firstSeq,
             minReceived,
             maxReceived,
