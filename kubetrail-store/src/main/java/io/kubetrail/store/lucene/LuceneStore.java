@@ -268,7 +268,7 @@ final class LuceneStore implements AuditStore {
       try {
         after = before.withCheckpoints(batch.checkpoints());
         if (!fresh.isEmpty()) {
-          BatchHeader header = addBatch(before, fresh.values());
+          BatchHeader header = addBatch(before, fresh);
           after = after.withBatch(header);
         }
         writer.setLiveCommitData(after.toUserData().entrySet());
@@ -300,7 +300,7 @@ final class LuceneStore implements AuditStore {
    * that the flush finds the segment already sorted and writes it as it is instead of sorting every
    * field; the header, which has neither sort value, sorts last and comes last.
    */
-  private BatchHeader addBatch(CommitState before, Collection<StoredEvent> events)
+  private BatchHeader addBatch(CommitState before, Map<BytesRef, StoredEvent> events)
       throws IOException {
     long batch = before.lastBatch() + 1;
     long firstSeq = before.nextSeq();
@@ -312,12 +312,13 @@ final class LuceneStore implements AuditStore {
     EventCodec.Encoder encoder = new EventCodec.Encoder();
     List<Document> docs = new ArrayList<>(n);
     int i = 0;
-    for (StoredEvent e : events) {
+    for (Map.Entry<BytesRef, StoredEvent> entry : events.entrySet()) {
+      StoredEvent e = entry.getValue();
       long seq = firstSeq + i;
       byte[] model = encoder.encode(e);
       byte[] raw = e.event().json().unsafeBytes();
       digest.add(seq, model, raw, 0, raw.length);
-      docs.add(Fields.event(e, model, seq, batch));
+      docs.add(Fields.event(e, entry.getKey(), model, seq, batch));
       received[i] = Times.micros(e.event().requestReceivedTimestamp());
       minReceived = Math.min(minReceived, received[i]);
       maxReceived = Math.max(maxReceived, received[i]);
