@@ -38,7 +38,6 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
@@ -305,33 +304,30 @@ final class LuceneStore implements AuditStore {
     long batch = before.lastBatch() + 1;
     long firstSeq = before.nextSeq();
     int n = events.size();
+    List<BytesRef> ids = new ArrayList<>(events.keySet());
+    List<StoredEvent> list = new ArrayList<>(events.values());
     long[] received = new long[n];
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
-    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
-    EventCodec.Encoder encoder = new EventCodec.Encoder();
-    List<Document> docs = new ArrayList<>(n);
-    int i = 0;
-    for (Map.Entry<BytesRef, StoredEvent> entry : events.entrySet()) {
-      StoredEvent e = entry.getValue();
-      long seq = firstSeq + i;
-      byte[] model = encoder.encode(e);
-      byte[] raw = e.event().json().unsafeBytes();
-      digest.add(seq, model, raw, 0, raw.length);
-      docs.add(Fields.event(e, entry.getKey(), model, seq, batch));
-      received[i] = Times.micros(e.event().requestReceivedTimestamp());
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      received[i] = Times.micros(list.get(i).event().requestReceivedTimestamp());
       minReceived = Math.min(minReceived, received[i]);
       maxReceived = Math.max(maxReceived, received[i]);
-      i++;
-    }
-    Integer[] order = new Integer[n];
-    for (int k = 0; k < n; k++) {
-      order[k] = n - 1 - k;
+      order[i] = n - 1 - i;
     }
     // Stable, and events mostly arrive oldest first: reversed, they are nearly in order already.
     Arrays.sort(order, (a, b) -> Long.compare(received[b], received[a]));
-    for (int k = 0; k < n; k++) {
-      writer.addDocument(docs.set(order[k], null));
+    EventCodec.Encoder encoder = new EventCodec.Encoder();
+    byte[][] models = new byte[n][];
+    for (int i : order) {
+      models[i] = encoder.encode(list.get(i));
+      writer.addDocument(Fields.event(list.get(i), ids.get(i), models[i], firstSeq + i, batch));
+    }
+    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
+    for (int i = 0; i < n; i++) {
+      byte[] raw = list.get(i).event().json().unsafeBytes();
+      digest.add(firstSeq + i, models[i], raw, 0, raw.length);
     }
     BatchHeader header =
         BatchHeader.create(
