@@ -53,7 +53,6 @@ import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
@@ -211,11 +210,6 @@ final class LuceneStore implements AuditStore {
     config.setRAMBufferSizeMB(options.ramBufferMb());
     // Only append and prune commit; closing must not commit whatever a failed append left.
     config.setCommitOnClose(false);
-    // Every append flushes a segment; packing each into a compound file would copy it once more.
-    config.setUseCompoundFile(false);
-    TieredMergePolicy merges = new TieredMergePolicy();
-    merges.setNoCFSRatio(0.0);
-    config.setMergePolicy(merges);
     return config;
   }
 
