@@ -10,15 +10,16 @@ import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.apache.lucene.store.ByteArrayDataInput;
-import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.store.DataInput;
 import org.apache.lucene.store.DataOutput;
+import org.apache.lucene.util.ArrayUtil;
 
 /**
  * The decoded fields of a stored event in a compact binary form, stored beside the raw JSON so that
@@ -31,7 +32,44 @@ final class EventCodec {
   private EventCodec() {}
 
   static byte[] encode(StoredEvent stored) {
-    ByteBuffersDataOutput out = new ByteBuffersDataOutput();
+    return new Encoder().encode(stored);
+  }
+
+  /** Encodes events one after another into one reused buffer; not thread-safe. */
+  static final class Encoder {
+    private final Buffer out = new Buffer();
+
+    byte[] encode(StoredEvent stored) {
+      out.length = 0;
+      write(out, stored);
+      return Arrays.copyOf(out.bytes, out.length);
+    }
+  }
+
+  /** A growable in-memory output. */
+  private static final class Buffer extends DataOutput {
+    private byte[] bytes = new byte[1024];
+    private int length;
+
+    @Override
+    public void writeByte(byte b) {
+      if (length == bytes.length) {
+        bytes = ArrayUtil.grow(bytes, length + 1);
+      }
+      bytes[length++] = b;
+    }
+
+    @Override
+    public void writeBytes(byte[] b, int offset, int len) {
+      if (length + len > bytes.length) {
+        bytes = ArrayUtil.grow(bytes, length + len);
+      }
+      System.arraycopy(b, offset, bytes, length, len);
+      length += len;
+    }
+  }
+
+  private static void write(DataOutput out, StoredEvent stored) {
     try {
       AuditEvent e = stored.event();
       out.writeByte(VERSION);
@@ -69,7 +107,7 @@ final class EventCodec {
       }
       writeInstant(out, e.requestReceivedTimestamp());
       writeInstant(out, e.stageTimestamp());
-      Map<String, String> annotations = new TreeMap<>(e.annotations());
+      Map<String, String> annotations = sorted(e.annotations());
       out.writeVInt(annotations.size());
       for (Map.Entry<String, String> a : annotations.entrySet()) {
         out.writeString(a.getKey());
@@ -78,7 +116,6 @@ final class EventCodec {
     } catch (IOException e) {
       throw new AssertionError("writing to memory cannot fail", e);
     }
-    return out.toArrayCopy();
   }
 
   /**
@@ -155,6 +192,10 @@ final class EventCodec {
     }
   }
 
+  private static <V> Map<String, V> sorted(Map<String, V> map) {
+    return map.size() <= 1 ? map : new TreeMap<>(map);
+  }
+
   private static void writeInstant(DataOutput out, Instant t) throws IOException {
     out.writeZLong(t.getEpochSecond());
     out.writeVInt(t.getNano());
@@ -190,7 +231,7 @@ final class EventCodec {
     out.writeString(u.username());
     out.writeString(u.uid());
     writeStrings(out, u.groups());
-    Map<String, List<String>> extra = new TreeMap<>(u.extra());
+    Map<String, List<String>> extra = sorted(u.extra());
     out.writeVInt(extra.size());
     for (Map.Entry<String, List<String>> x : extra.entrySet()) {
       out.writeString(x.getKey());

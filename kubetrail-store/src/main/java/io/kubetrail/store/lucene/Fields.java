@@ -83,9 +83,14 @@ final class Fields {
 
   /** The document for one event. */
   static Document event(StoredEvent stored, byte[] model, long seq, long batch) {
+    return event(stored, id(stored), model, seq, batch);
+  }
+
+  /** The document for one event whose {@link #id} is already known. */
+  static Document event(StoredEvent stored, BytesRef id, byte[] model, long seq, long batch) {
     AuditEvent e = stored.event();
     Document doc = new Document();
-    doc.add(new StringField(ID, id(stored), Field.Store.NO));
+    doc.add(new StringField(ID, id, Field.Store.NO));
     addLong(doc, SEQ, seq);
     addLong(doc, BATCH, batch);
     keyword(doc, CLUSTER, stored.cluster());

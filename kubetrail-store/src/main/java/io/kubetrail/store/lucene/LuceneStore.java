@@ -261,7 +261,7 @@ final class LuceneStore implements AuditStore {
       try {
         after = before.withCheckpoints(batch.checkpoints());
         if (!fresh.isEmpty()) {
-          BatchHeader header = addBatch(before, fresh.values());
+          BatchHeader header = addBatch(before, fresh);
           after = after.withBatch(header);
         }
         writer.setLiveCommitData(after.toUserData().entrySet());
@@ -287,31 +287,48 @@ final class LuceneStore implements AuditStore {
     }
   }
 
-  /** Adds the events and the batch header to the writer; returns the header. */
-  private BatchHeader addBatch(CommitState before, Collection<StoredEvent> events)
+  /**
+   * Adds the events and the batch header to the writer; returns the header. Events are numbered in
+   * the order given but added in the index's order (newest first, then highest number first), so
+   * that the flush finds the segment already sorted and writes it as it is instead of sorting every
+   * field; the header, which has neither sort value, sorts last and comes last.
+   */
+  private BatchHeader addBatch(CommitState before, Map<BytesRef, StoredEvent> events)
       throws IOException {
     long batch = before.lastBatch() + 1;
     long firstSeq = before.nextSeq();
-    long seq = firstSeq;
+    int n = events.size();
+    List<BytesRef> ids = new ArrayList<>(events.keySet());
+    List<StoredEvent> list = new ArrayList<>(events.values());
+    long[] received = new long[n];
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      received[i] = Times.micros(list.get(i).event().requestReceivedTimestamp());
+      minReceived = Math.min(minReceived, received[i]);
+      maxReceived = Math.max(maxReceived, received[i]);
+      order[i] = n - 1 - i;
+    }
+    // Stable, and events mostly arrive oldest first: reversed, they are nearly in order already.
+    Arrays.sort(order, (a, b) -> Long.compare(received[b], received[a]));
+    EventCodec.Encoder encoder = new EventCodec.Encoder();
+    byte[][] models = new byte[n][];
+    for (int i : order) {
+      models[i] = encoder.encode(list.get(i));
+      writer.addDocument(Fields.event(list.get(i), ids.get(i), models[i], firstSeq + i, batch));
+    }
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
-    for (StoredEvent e : events) {
-      byte[] model = EventCodec.encode(e);
-      byte[] raw = e.event().json().unsafeBytes();
-      digest.add(seq, model, raw, 0, raw.length);
-      writer.addDocument(Fields.event(e, model, seq, batch));
-      long received = Times.micros(e.event().requestReceivedTimestamp());
-      minReceived = Math.min(minReceived, received);
-      maxReceived = Math.max(maxReceived, received);
-      seq++;
+    for (int i = 0; i < n; i++) {
+      byte[] raw = list.get(i).event().json().unsafeBytes();
+      digest.add(firstSeq + i, models[i], raw, 0, raw.length);
     }
     BatchHeader header =
         BatchHeader.create(
             batch,
             before.head(),
             digest.finish(),
-            events.size(),
+            n,
             firstSeq,
             minReceived,
             maxReceived,
