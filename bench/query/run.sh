@@ -47,7 +47,7 @@ build_store() {
     local start_time
     start_time=$(date -u -d "@$((1767225600 + i * CHUNK * 6 / 100))" +%Y-%m-%dT%H:%M:%SZ)
     java -jar "$cli_jar" simulate --steps "$((CHUNK / 2))" --seed "$((SEED + i))" --start "$start_time" \
-      | java -Xmx512m -jar "$cli_jar" ingest --store "$store" --cluster "sim-$i" - >&2
+      | java -Xmx512m -jar "$cli_jar" ingest --no-checkpoints --store "$store" --cluster "sim-$i" - >&2
     echo "$(( $(date +%s) - start )) s" > "$done_marker"
   done
 }
