@@ -184,20 +184,31 @@ final class PolicyDecoder {
   }
 
   private List<PolicyRule> readRules(String path) throws IOException, PolicyException {
+    return readList(path, "a list of rules", this::readRule);
+  }
+
+  /** Reads one list element whose field path is {@code path}. */
+  private interface ElementReader<T> {
+    T read(String path) throws IOException, PolicyException;
+  }
+
+  /** Reads a list (null reads as empty), remembering each element's line for error messages. */
+  private <T> List<T> readList(String path, String expected, ElementReader<T> element)
+      throws IOException, PolicyException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NULL) {
       return List.of();
     }
     if (t != JsonToken.START_ARRAY) {
-      throw typeError(path, "a list of rules");
+      throw typeError(path, expected);
     }
-    List<PolicyRule> rules = new ArrayList<>();
+    List<T> list = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
-      String at = path + "[" + rules.size() + "]";
+      String at = path + "[" + list.size() + "]";
       lines.put(at, line());
-      rules.add(readRule(at));
+      list.add(element.read(at));
     }
-    return rules;
+    return list;
   }
 
   private PolicyRule readRule(String path) throws IOException, PolicyException {
@@ -255,20 +266,7 @@ final class PolicyDecoder {
 
   private List<GroupResources> readGroupResourcesList(String path)
       throws IOException, PolicyException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NULL) {
-      return List.of();
-    }
-    if (t != JsonToken.START_ARRAY) {
-      throw typeError(path, "a list of {group, resources, resourceNames}");
-    }
-    List<GroupResources> list = new ArrayList<>();
-    while (p.nextToken() != JsonToken.END_ARRAY) {
-      String at = path + "[" + list.size() + "]";
-      lines.put(at, line());
-      list.add(readGroupResources(at));
-    }
-    return list;
+    return readList(path, "a list of {group, resources, resourceNames}", this::readGroupResources);
   }
 
   private GroupResources readGroupResources(String path) throws IOException, PolicyException {
