@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * One {@code audit.k8s.io/v1} Event: the fields kubetrail indexes and reasons about, and {@link
@@ -32,6 +33,10 @@ public record AuditEvent(
     Instant stageTimestamp,
     Map<String, String> annotations,
     RawJson json) {
+
+  /** The verbs that write objects; with a 2xx completion and no dry run, they are changes. */
+  public static final Set<String> CHANGE_VERBS =
+      Set.of("create", "update", "patch", "delete", "deletecollection");
 
   /** Annotation that records the authorizer's decision ({@code allow} or {@code forbid}). */
   public static final String DECISION_ANNOTATION = "authorization.k8s.io/decision";
@@ -74,6 +79,21 @@ public record AuditEvent(
       }
     }
     return false;
+  }
+
+  /**
+   * True when this event records a change to the cluster: a {@code ResponseComplete} resource
+   * request with a {@link #CHANGE_VERBS change verb}, a 2xx response code and no {@code dryRun}.
+   * Everything else is activity. Replay, {@code --changes-only} and history all use this one
+   * definition.
+   */
+  public boolean isChange() {
+    return stage == Stage.ResponseComplete
+        && CHANGE_VERBS.contains(verb)
+        && objectRef.isPresent()
+        && responseCode.isPresent()
+        && responseCode.getAsInt() / 100 == 2
+        && !dryRun();
   }
 
   /** The authorizer's decision annotation, or empty. */

@@ -25,6 +25,41 @@ class AuditEventTest {
     assertThat(eventWithUri(uri).dryRun()).isEqualTo(expected);
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    // stage, verb, code, uri, resource request, change?
+    "ResponseComplete, create, 201, /api/v1/namespaces/a/pods, true, true",
+    "ResponseComplete, deletecollection, 200, /api/v1/namespaces/a/pods, true, true",
+    "ResponseComplete, create, 409, /api/v1/namespaces/a/pods, true, false",
+    "ResponseComplete, create, 201, /api/v1/namespaces/a/pods?dryRun=All, true, false",
+    "RequestReceived, create, 0, /api/v1/namespaces/a/pods, true, false",
+    "Panic, update, 500, /api/v1/namespaces/a/pods/x, true, false",
+    "ResponseComplete, get, 200, /api/v1/namespaces/a/pods/x, true, false",
+    "ResponseComplete, create, 201, /apis/x, false, false",
+  })
+  void aChangeIsACompletedSuccessfulWriteThatWasNotADryRun(
+      Stage stage, String verb, int code, String uri, boolean resource, boolean change) {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    AuditEvent e =
+        new AuditEvent(
+            Level.RequestResponse,
+            "id",
+            stage,
+            uri,
+            verb,
+            Optional.of(UserInfo.of("alice")),
+            Optional.empty(),
+            List.of(),
+            "",
+            resource ? Optional.of(ObjectReference.of("", "pods", "a", "x")) : Optional.empty(),
+            code == 0 ? OptionalInt.empty() : OptionalInt.of(code),
+            t,
+            t,
+            Map.of(),
+            RawJson.of("{}"));
+    assertThat(e.isChange()).isEqualTo(change);
+  }
+
   private static AuditEvent eventWithUri(String uri) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     return new AuditEvent(

@@ -2,7 +2,6 @@ package io.kubetrail.history;
 
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.Stage;
-import java.util.Set;
 
 /**
  * What an audit event means for the objects it names. Only a {@link #CHANGE} changes state: a
@@ -21,11 +20,8 @@ public enum EventKind {
   /** Not a write: reads, watches, non-resource requests. */
   OTHER;
 
-  static final Set<String> WRITE_VERBS =
-      Set.of("create", "update", "patch", "delete", "deletecollection");
-
   public static EventKind of(AuditEvent e) {
-    if (!WRITE_VERBS.contains(e.verb()) || e.objectRef().isEmpty()) {
+    if (!AuditEvent.CHANGE_VERBS.contains(e.verb()) || e.objectRef().isEmpty()) {
       return OTHER;
     }
     if (e.stage() == Stage.Panic) {
@@ -43,6 +39,6 @@ public enum EventKind {
 
   /** Whether this event can change state (replay reads only these). */
   public static boolean isChange(AuditEvent e) {
-    return of(e) == CHANGE;
+    return e.isChange();
   }
 }

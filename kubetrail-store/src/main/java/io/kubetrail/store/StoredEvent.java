@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * An audit event as the store keeps it: the event, the cluster it came from, its enriched name and
@@ -37,9 +36,6 @@ public record StoredEvent(String cluster, String name, Instant generatedTime, Au
   /** JSON field added to the raw event for {@link #generatedTime()}. */
   public static final String GENERATED_TIME_FIELD = "generated_time";
 
-  private static final Set<String> CHANGE_VERBS =
-      Set.of("create", "update", "patch", "delete", "deletecollection");
-
   private static final JsonFactory JSON = new JsonFactory();
 
   public StoredEvent {
@@ -57,16 +53,9 @@ public record StoredEvent(String cluster, String name, Instant generatedTime, Au
     return new Identity(cluster, event.auditID(), event.stage(), event.requestReceivedTimestamp());
   }
 
-  /**
-   * True when this event changed the cluster: a {@code ResponseComplete} event with verb create,
-   * update, patch, delete or deletecollection, a 2xx response code and no {@code dryRun}.
-   */
+  /** True when this event changed the cluster; see {@link AuditEvent#isChange()}. */
   public boolean isChange() {
-    return event.stage() == Stage.ResponseComplete
-        && CHANGE_VERBS.contains(event.verb())
-        && event.responseCode().isPresent()
-        && event.responseCode().getAsInt() / 100 == 2
-        && !event.dryRun();
+    return event.isChange();
   }
 
   /**
