@@ -35,10 +35,19 @@ public record VerifyResult(
   @Override
   public String toString() {
     return ok()
-        ? "intact: " + batchesChecked + " batches, " + eventsChecked + " events, head " + head
+        ? "intact: "
+            + count(batchesChecked, "batch", "batches")
+            + ", "
+            + count(eventsChecked, "event", "events")
+            + ", head "
+            + head
         : (firstBrokenBatch.isPresent()
                 ? "batch " + firstBrokenBatch.getAsLong() + " broken: "
                 : "")
             + reason;
+  }
+
+  private static String count(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 }
