@@ -31,7 +31,9 @@ printf '\n$ kubetrail simulate --steps 20000 --seed 7 > audit.log\n'
 "$here/kubetrail" simulate --steps 20000 --seed 7 > audit.log
 
 step "2/10 Would the seed audit policy log what replay needs?" \
-  "kube-apiserver only writes what its audit policy asks for. This one is Calico's recommendation."
+  "kube-apiserver only writes what its audit policy asks for. Calico's recommended policy misses" \
+  "status writes and the namespace controller's deletecollection calls: policy check says so." \
+  "(The cis profile covers them: ./kubetrail policy generate --profile cis)"
 printf '\n$ kubetrail policy generate --profile calico > policy.yaml\n'
 "$here/kubetrail" policy generate --profile calico > policy.yaml
 run policy check --policy policy.yaml
