@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Deployments, ReplicaSets, pods, Services and Endpoints, and the controllers and kubelets that
@@ -778,32 +779,26 @@ final class Workloads {
   }
 
   private boolean syncReplicaSetStatus(App app) {
-    KObject rs = app.replicaSet;
-    if (!c.isActive(app.namespace) || rs.uid.isEmpty()) {
-      return false;
-    }
-    ObjectNode status = Manifests.rsStatus(app);
-    if (status.equals(rs.body.get("status"))) {
-      return false;
-    }
-    rs.body.put("status", status);
-    c.update(
-        c.cast.controller("replicaset-controller"), rs, "status", KCM, Json.obj("status", status));
-    return true;
+    return syncStatus(app, app.replicaSet, () -> Manifests.rsStatus(app), "replicaset-controller");
   }
 
   private boolean syncDeploymentStatus(App app) {
-    KObject d = app.deployment;
-    if (!c.isActive(app.namespace) || d.uid.isEmpty()) {
+    return syncStatus(
+        app, app.deployment, () -> Manifests.deploymentStatus(app), "deployment-controller");
+  }
+
+  /** A controller writes the status subresource when the status it computes has changed. */
+  private boolean syncStatus(
+      App app, KObject object, Supplier<ObjectNode> computed, String controller) {
+    if (!c.isActive(app.namespace) || object.uid.isEmpty()) {
       return false;
     }
-    ObjectNode status = Manifests.deploymentStatus(app);
-    if (status.equals(d.body.get("status"))) {
+    ObjectNode status = computed.get();
+    if (status.equals(object.body.get("status"))) {
       return false;
     }
-    d.body.put("status", status);
-    c.update(
-        c.cast.controller("deployment-controller"), d, "status", KCM, Json.obj("status", status));
+    object.body.put("status", status);
+    c.update(c.cast.controller(controller), object, "status", KCM, Json.obj("status", status));
     return true;
   }
 
