@@ -167,28 +167,33 @@ final class Workloads {
     c.after(Times.millis(c.rng.between(2_000, 15_000)), namespace, () -> applyDeployment(app));
   }
 
-  private boolean applyDeployment(App app) {
-    KObject d = Manifests.deployment(app);
-    d.annotations.clear();
-    app.deployment = d;
-    String body = Json.write(Json.sorted(manifest(d, Manifests.appliedDeployment(app))));
-    d.uid = c.newUid();
-    d.resourceVersion = c.nextResourceVersion();
-    d.created = c.now;
-    d.generation = 1;
-    d.manage("argocd-controller", "Apply", "", c.now, Manifests.appliedDeployment(app));
-    d.body.put("status", Json.obj());
+  /** The GitOps controller's server-side apply of a missing object, which creates it. */
+  private void createByApply(KObject o, JsonNode applied, String body) {
+    o.uid = c.newUid();
+    o.resourceVersion = c.nextResourceVersion();
+    o.created = c.now;
+    o.manage("argocd-controller", "Apply", "", c.now, applied);
     ApiCall call =
         ApiCall.resource(
             c.cast.ciDeployer,
             "patch",
-            Cluster.uri(d.path(), "fieldManager", "argocd-controller", "force", "true"),
-            ObjRef.to(d, ""));
+            Cluster.uri(o.path(), "fieldManager", "argocd-controller", "force", "true"),
+            ObjRef.to(o, ""));
     call.requestObject = body;
-    // An apply to a missing object creates it.
-    call.respond(201, d);
+    call.respond(201, o);
     c.send(call);
-    c.put(d);
+    c.put(o);
+  }
+
+  private boolean applyDeployment(App app) {
+    KObject d = Manifests.deployment(app);
+    d.annotations.clear();
+    app.deployment = d;
+    JsonNode applied = Manifests.appliedDeployment(app);
+    String body = Json.write(Json.sorted(manifest(d, applied)));
+    d.generation = 1;
+    d.body.put("status", Json.obj());
+    createByApply(d, applied, body);
     c.after(Times.millis(c.rng.between(5, 40)), app.namespace, () -> createReplicaSet(app));
     c.after(Times.millis(c.rng.between(500, 3_000)), app.namespace, () -> applyService(app));
     return true;
@@ -256,20 +261,7 @@ final class Workloads {
                 app.selector()));
     String body = Json.write(Json.sorted(manifest(app.service, applied)));
     KObject s = app.service;
-    s.uid = c.newUid();
-    s.resourceVersion = c.nextResourceVersion();
-    s.created = c.now;
-    s.manage("argocd-controller", "Apply", "", c.now, applied);
-    ApiCall call =
-        ApiCall.resource(
-            c.cast.ciDeployer,
-            "patch",
-            Cluster.uri(s.path(), "fieldManager", "argocd-controller", "force", "true"),
-            ObjRef.to(s, ""));
-    call.requestObject = body;
-    call.respond(201, s);
-    c.send(call);
-    c.put(s);
+    createByApply(s, applied, body);
     c.after(Times.millis(c.rng.between(5, 50)), app.namespace, () -> createEndpoints(app));
     return true;
   }
