@@ -41,6 +41,7 @@ import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexReader;
@@ -176,9 +177,15 @@ final class LuceneStore implements AuditStore {
     }
   }
 
+  /**
+   * Whether a directory without a commit holds files of something else. The lock and a pending
+   * commit point are what a store creation killed before its first commit leaves: nothing was ever
+   * acknowledged there, so the store is created afresh over them.
+   */
   private static boolean hasForeignFiles(Directory directory) throws IOException {
     for (String file : directory.listAll()) {
-      if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
+      if (!file.equals(IndexWriter.WRITE_LOCK_NAME)
+          && !file.startsWith(IndexFileNames.PENDING_SEGMENTS)) {
         return true;
       }
     }

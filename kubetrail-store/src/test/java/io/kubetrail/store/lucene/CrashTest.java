@@ -96,6 +96,27 @@ class CrashTest {
     }
   }
 
+  @Test
+  void killedWhileCreatingTheStoreLeavesADirectoryThatOpens() throws Exception {
+    long seed = TestSeed.of("killedWhileCreatingTheStoreLeavesADirectoryThatOpens");
+    Path dir = tmp.resolve("store");
+    Process child = start(dir, seed, 0, 3, "halt-creating");
+    List<Integer> acks = new CopyOnWriteArrayList<>();
+    Thread reader = readAcks(child, acks);
+    assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    reader.join();
+    assertThat(child.exitValue()).as(stderr(dir)).isEqualTo(CrashingAppender.HALT_STATUS);
+    assertThat(acks).isEmpty();
+    assertThat(dir).isNotEmptyDirectory();
+
+    assertThat(check(dir, seed, Set.of(), -1)).isEqualTo(-1);
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      Batch first = CrashingAppender.batch(seed, 0);
+      assertThat(store.append(first).stored()).isEqualTo(first.events().size());
+    }
+    assertThat(check(dir, seed, Set.of(0), -1)).isZero();
+  }
+
   /**
    * Opens the store and checks it; returns the newest batch present (or {@code before} when none of
    * the batches after it is).

@@ -26,7 +26,8 @@ import org.apache.lucene.store.IndexOutput;
  *
  * <p>Arguments: store directory, seed, first batch, last batch, mode ({@code run}, {@code
  * halt-before-commit}, {@code halt-mid-write} with a byte count, {@code halt-after-commit}); a halt
- * happens during the last batch.
+ * happens during the last batch. Mode {@code halt-creating} halts while the store is created, just
+ * before its first commit becomes visible.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
@@ -42,7 +43,7 @@ public final class CrashingAppender {
     String mode = args[4];
     long haltAfterBytes = args.length > 5 ? Long.parseLong(args[5]) : 0;
 
-    AtomicBoolean armed = new AtomicBoolean();
+    AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating"));
     AtomicLong bytes = new AtomicLong(haltAfterBytes);
     try (AuditStore store =
         LuceneStore.open(
@@ -100,7 +101,7 @@ public final class CrashingAppender {
     @Override
     public void rename(String source, String dest) throws IOException {
       // Renaming pending_segments_N to segments_N is the instant a commit becomes visible.
-      if (armed.get() && mode.equals("halt-before-commit")) {
+      if (armed.get() && (mode.equals("halt-before-commit") || mode.equals("halt-creating"))) {
         Runtime.getRuntime().halt(HALT_STATUS);
       }
       super.rename(source, dest);
