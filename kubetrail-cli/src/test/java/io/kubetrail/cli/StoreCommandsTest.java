@@ -363,9 +363,7 @@ class StoreCommandsTest {
     // Someone with access to the files removes an event, keeping the commit's own data.
     try (Directory index = FSDirectory.open(dir.resolve("store"))) {
       SegmentInfos commit = SegmentInfos.readLatestCommit(index);
-      IndexWriterConfig config =
-          new IndexWriterConfig().setIndexSort(commit.info(0).info.getIndexSort());
-      try (IndexWriter writer = new IndexWriter(index, config)) {
+      try (IndexWriter writer = new IndexWriter(index, new IndexWriterConfig())) {
         writer.deleteDocuments(new Term("auditID", "id-3"));
         writer.setLiveCommitData(commit.getUserData().entrySet());
         writer.commit();

@@ -42,7 +42,6 @@ final class Fields {
   // Event fields, named by JSON path.
   static final String CLUSTER = "cluster";
   static final String NAME = "name";
-  static final String GENERATED_TIME = "generated_time";
   static final String AUDIT_ID = "auditID";
   static final String STAGE = "stage";
   static final String LEVEL = "level";
@@ -95,7 +94,6 @@ final class Fields {
     addLong(doc, BATCH, batch);
     keyword(doc, CLUSTER, stored.cluster());
     keyword(doc, NAME, stored.name());
-    doc.add(new LongPoint(GENERATED_TIME, Times.micros(stored.generatedTime())));
     keyword(doc, AUDIT_ID, e.auditID());
     keyword(doc, STAGE, e.stage().name());
     keyword(doc, LEVEL, e.level().name());

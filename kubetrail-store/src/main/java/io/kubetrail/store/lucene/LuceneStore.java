@@ -204,11 +204,10 @@ final class LuceneStore implements AuditStore {
     }
   }
 
-  /** How the store's index is written: the index sort and codec must never change. */
+  /** How the store's index is written: the codec must never change. */
   static IndexWriterConfig writerConfig(StoreOptions options) {
     IndexWriterConfig config = new IndexWriterConfig();
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-    config.setIndexSort(Queries.NEWEST_FIRST);
     config.setCodec(
         new Lucene912Codec(
             options.compression() == StoreOptions.Compression.SMALL
@@ -295,40 +294,30 @@ final class LuceneStore implements AuditStore {
   }
 
   /**
-   * Adds the events and the batch header to the writer; returns the header. Events are numbered in
-   * the order given but added in the index's order (newest first, then highest number first), so
-   * that the flush finds the segment already sorted and writes it as it is instead of sorting every
-   * field; the header, which has neither sort value, sorts last and comes last.
+   * Adds the events, numbered and in the order given, and the batch header to the writer; returns
+   * the header. The index has no sort: a flush writes documents in the order they were added, and a
+   * merge can copy stored events without decompressing them.
    */
   private BatchHeader addBatch(CommitState before, Map<BytesRef, StoredEvent> events)
       throws IOException {
     long batch = before.lastBatch() + 1;
     long firstSeq = before.nextSeq();
-    int n = events.size();
     List<BytesRef> ids = new ArrayList<>(events.keySet());
     List<StoredEvent> list = new ArrayList<>(events.values());
-    long[] received = new long[n];
+    int n = list.size();
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      received[i] = Times.micros(list.get(i).event().requestReceivedTimestamp());
-      minReceived = Math.min(minReceived, received[i]);
-      maxReceived = Math.max(maxReceived, received[i]);
-      order[i] = n - 1 - i;
-    }
-    // Stable, and events mostly arrive oldest first: reversed, they are nearly in order already.
-    Arrays.sort(order, (a, b) -> Long.compare(received[b], received[a]));
     EventCodec.Encoder encoder = new EventCodec.Encoder();
-    byte[][] models = new byte[n][];
-    for (int i : order) {
-      models[i] = encoder.encode(list.get(i));
-      writer.addDocument(Fields.event(list.get(i), ids.get(i), models[i], firstSeq + i, batch));
-    }
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
     for (int i = 0; i < n; i++) {
-      byte[] raw = list.get(i).event().json().unsafeBytes();
-      digest.add(firstSeq + i, models[i], raw, 0, raw.length);
+      StoredEvent event = list.get(i);
+      byte[] model = encoder.encode(event);
+      byte[] raw = event.event().json().unsafeBytes();
+      writer.addDocument(Fields.event(event, ids.get(i), model, firstSeq + i, batch));
+      digest.add(firstSeq + i, model, raw, 0, raw.length);
+      long received = Times.micros(event.event().requestReceivedTimestamp());
+      minReceived = Math.min(minReceived, received);
+      maxReceived = Math.max(maxReceived, received);
     }
     BatchHeader header =
         BatchHeader.create(
@@ -813,12 +802,6 @@ final class LuceneStore implements AuditStore {
     }
     if (e instanceof LockObtainFailedException) {
       return new StoreLockedException(location, e);
-    }
-    if (e instanceof IllegalArgumentException
-        && String.valueOf(e.getMessage()).contains("indexSort")) {
-      // Lucene refuses to open an index whose sort differs: not a store of this format.
-      return new StoreCorruptException(
-          location, "the directory holds an index that is not a kubetrail store: " + e, e);
     }
     if (e instanceof IOException io) {
       return new StoreException(location, io.toString(), io);
