@@ -25,8 +25,9 @@ import java.util.function.IntSupplier;
 
 /**
  * Query latency over an existing store, as a user of {@code kubetrail search} and of object history
- * meets it: the history of one object (every event about it, read to the end), and the first page
- * (100 events, newest first) of a filtered search.
+ * meets it: the history of one object (every event about it, read to the end), the first page of it
+ * (its newest 100 events, as a timeline shows them first), and the first page (100 events, newest
+ * first) of a filtered search. History latencies are also shown by the object's number of events.
  *
  * <p>Object keys and filter values are sampled from the store itself at random points in time, so
  * queries hit real objects across the whole time range; each kind of query is warmed up first.
@@ -44,8 +45,12 @@ public final class IngestQueryLatency {
   private Instant oldest;
   private Instant newest;
 
-  /** An object in a cluster. */
-  private record Target(String cluster, ObjectKey key) {}
+  /** An object in a cluster, and how many events the store has about it. */
+  private record Target(String cluster, ObjectKey key, int events) {
+    EventQuery query() {
+      return EventQuery.builder().clusters(cluster).object(key).build();
+    }
+  }
 
   private IngestQueryLatency(AuditStore store, long seed) {
     this.store = store;
@@ -73,8 +78,9 @@ public final class IngestQueryLatency {
           bench.targets.size(),
           bench.samples.size(),
           seed);
-      bench.measure("history of one object", queries, bench::history);
-      bench.measure("filtered search, first 100", queries, bench::firstPage);
+      bench.measure("history of one object", queries, bench::history, true);
+      bench.measure("history, newest 100 events", queries, bench::historyPage, false);
+      bench.measure("filtered search, first 100", queries, bench::firstPage, true);
     }
   }
 
@@ -92,10 +98,12 @@ public final class IngestQueryLatency {
       EventQuery from = oldestFirst.toBuilder().since(randomTime()).build();
       for (StoredEvent e : store.search(from, 20, Optional.empty()).events()) {
         samples.add(e);
-        ObjectKey.of(e).ifPresent(k -> keys.add(new Target(e.cluster(), k)));
+        ObjectKey.of(e).ifPresent(k -> keys.add(new Target(e.cluster(), k, 0)));
       }
     }
-    targets.addAll(keys);
+    for (Target t : keys) {
+      targets.add(new Target(t.cluster(), t.key(), (int) store.count(t.query())));
+    }
     if (targets.isEmpty()) {
       throw new IllegalStateException("the store holds no event about an object");
     }
@@ -122,6 +130,20 @@ public final class IngestQueryLatency {
         n++;
       }
       return n;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads the newest page of one object's history; returns how many events the object has. */
+  private int historyPage() {
+    Target t = targets.get(random.nextInt(targets.size()));
+    try {
+      int n = store.search(t.query(), PAGE, Optional.empty()).events().size();
+      if (n != Math.min(PAGE, t.events())) {
+        throw new IllegalStateException(t + ": a first page of " + n + " events");
+      }
+      return t.events();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -161,7 +183,11 @@ public final class IngestQueryLatency {
     }
   }
 
-  private void measure(String what, int queries, IntSupplier query) {
+  /**
+   * Times queries; each returns a size, by which the latencies are also shown (and, when {@code
+   * perResult}, averaged as events per result).
+   */
+  private void measure(String what, int queries, IntSupplier query, boolean perResult) {
     int warmup = Math.max(200, queries / 2);
     for (int i = 0; i < warmup; i++) {
       query.getAsInt();
@@ -175,7 +201,7 @@ public final class IngestQueryLatency {
       nanos[i] = System.nanoTime() - start;
       results += sizes[i];
     }
-    print(what, nanos.clone(), (double) results / queries);
+    print(what, nanos.clone(), perResult ? (double) results / queries : Double.NaN);
     // Latency grows with what a query returns: show it by result size too.
     int[] bounds = {100, 1_000, 10_000, Integer.MAX_VALUE};
     int lower = 0;

@@ -31,6 +31,8 @@ import java.util.function.Function;
  * @param subresource {@code objectRef.subresource}
  * @param namespace {@code objectRef.namespace}; empty string for cluster-scoped objects
  * @param name the enriched {@link StoredEvent#name()} or {@code objectRef.name}
+ * @param object only events about this object, as {@link ObjectKey#of} tells (its subresources
+ *     included): the newest page of one object's history, however long that history is
  * @param auditID {@code auditID}
  * @param user {@code user.username}
  * @param group one of {@code user.groups}
@@ -55,6 +57,7 @@ public record EventQuery(
     Optional<String> subresource,
     Optional<String> namespace,
     Optional<String> name,
+    Optional<ObjectKey> object,
     Optional<String> auditID,
     Optional<String> user,
     Optional<String> group,
@@ -87,6 +90,7 @@ public record EventQuery(
     Objects.requireNonNull(subresource, "subresource");
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(object, "object");
     Objects.requireNonNull(auditID, "auditID");
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(group, "group");
@@ -120,6 +124,7 @@ public record EventQuery(
     b.subresource = subresource;
     b.namespace = namespace;
     b.name = name;
+    b.object = object;
     b.auditID = auditID;
     b.user = user;
     b.group = group;
@@ -157,6 +162,7 @@ public record EventQuery(
                     n.equals(stored.name())
                         || ref.map(r -> r.name().equals(n) && !n.isEmpty()).orElse(false))
             .orElse(true)
+        && object.map(o -> ObjectKey.of(stored).filter(o::equals).isPresent()).orElse(true)
         && auditID.map(e.auditID()::equals).orElse(true)
         && user.map(u -> e.user().map(UserInfo::username).filter(u::equals).isPresent())
             .orElse(true)
@@ -194,6 +200,7 @@ public record EventQuery(
     private Optional<String> subresource = Optional.empty();
     private Optional<String> namespace = Optional.empty();
     private Optional<String> name = Optional.empty();
+    private Optional<ObjectKey> object = Optional.empty();
     private Optional<String> auditID = Optional.empty();
     private Optional<String> user = Optional.empty();
     private Optional<String> group = Optional.empty();
@@ -260,6 +267,11 @@ public record EventQuery(
 
     public Builder name(String value) {
       name = Optional.of(value);
+      return this;
+    }
+
+    public Builder object(ObjectKey value) {
+      object = Optional.of(value);
       return this;
     }
 
@@ -351,6 +363,7 @@ public record EventQuery(
           subresource,
           namespace,
           name,
+          object,
           auditID,
           user,
           group,

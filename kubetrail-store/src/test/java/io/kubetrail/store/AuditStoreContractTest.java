@@ -354,6 +354,25 @@ public abstract class AuditStoreContractTest {
             "generateName object by its enriched name",
             EventQuery.builder().name("web-x7k2p").build(),
             List.of("c9")),
+        Arguments.of(
+            "object, with its subresources",
+            EventQuery.builder().object(new ObjectKey("", "pods", "default", "web")).build(),
+            List.of("c1", "c2", "c4", "c5", "c6", "c10")),
+        Arguments.of(
+            "object created by generateName",
+            EventQuery.builder().object(new ObjectKey("", "pods", "default", "web-x7k2p")).build(),
+            List.of("c9")),
+        Arguments.of(
+            "object in any cluster: a Namespace",
+            EventQuery.builder().object(new ObjectKey("", "namespaces", "", "team-a")).build(),
+            List.of("c7")),
+        Arguments.of(
+            "object in another cluster",
+            EventQuery.builder()
+                .clusters("prod")
+                .object(new ObjectKey("", "namespaces", "", "team-a"))
+                .build(),
+            List.of()),
         Arguments.of("auditID", EventQuery.builder().auditID("c4").build(), List.of("c4")),
         Arguments.of("user", EventQuery.builder().user("bob").build(), List.of("c3")),
         Arguments.of(

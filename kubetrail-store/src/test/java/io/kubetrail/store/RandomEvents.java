@@ -99,6 +99,13 @@ public final class RandomEvents {
     if (r.nextInt(4) == 0) {
       q.name(pick(r, List.of("web", "db", "web-1", "-")));
     }
+    if (r.nextInt(5) == 0) {
+      String resource = pick(r, RESOURCES);
+      String namespace = resource.equals("namespaces") ? "" : pick(r, NAMESPACES);
+      q.object(
+          new ObjectKey(
+              pick(r, GROUPS), resource, namespace, pick(r, List.of("web", "db", "web-1"))));
+    }
     if (r.nextInt(6) == 0) {
       q.auditID("id" + r.nextInt(30));
     }

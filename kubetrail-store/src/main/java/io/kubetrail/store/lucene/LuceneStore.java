@@ -492,8 +492,10 @@ final class LuceneStore implements AuditStore {
       // One extra hit tells whether there is a next page.
       TopFieldDocs docs =
           afterDoc == null
-              ? searcher.search(Queries.of(query), limit + 1, sort, false)
-              : searcher.searchAfter(afterDoc, Queries.of(query), limit + 1, sort, false);
+              ? searcher.search(
+                  Queries.of(query, searcher.getIndexReader()), limit + 1, sort, false)
+              : searcher.searchAfter(
+                  afterDoc, Queries.of(query, searcher.getIndexReader()), limit + 1, sort, false);
       ScoreDoc[] hits = docs.scoreDocs;
       boolean more = hits.length > limit;
       ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;
@@ -516,7 +518,7 @@ final class LuceneStore implements AuditStore {
     Objects.requireNonNull(query, "query");
     IndexSearcher searcher = acquire();
     try {
-      return searcher.count(Queries.of(query));
+      return searcher.count(Queries.of(query, searcher.getIndexReader()));
     } catch (IOException e) {
       throw translate(location, e);
     } finally {
@@ -534,7 +536,7 @@ final class LuceneStore implements AuditStore {
     try {
       counts =
           searcher.search(
-              Queries.of(query),
+              Queries.of(query, searcher.getIndexReader()),
               new CollectorManager<HistogramCollector, Map<Long, long[]>>() {
                 @Override
                 public HistogramCollector newCollector() {

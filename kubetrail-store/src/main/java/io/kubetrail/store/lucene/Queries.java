@@ -2,6 +2,7 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.ObjectKey;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,7 +10,11 @@ import java.util.Optional;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
@@ -60,7 +65,11 @@ final class Queries {
     return events(new BooleanQuery.Builder());
   }
 
-  static Query of(EventQuery q) {
+  /**
+   * The Lucene query for an event query. The reader lists the clusters when an object filter comes
+   * without them, since an object's term names its cluster.
+   */
+  static Query of(EventQuery q, IndexReader reader) throws IOException {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     anyOf(b, Fields.CLUSTER, q.clusters());
     if (q.since().isPresent() || q.until().isPresent()) {
@@ -85,6 +94,17 @@ final class Queries {
       either.add(new TermQuery(new Term(Fields.NAME, name)), Occur.SHOULD);
       either.add(new TermQuery(new Term(Fields.REF_NAME, name)), Occur.SHOULD);
       b.add(either.build(), Occur.FILTER);
+    }
+    if (q.object().isPresent()) {
+      Collection<String> clusters = q.clusters().isEmpty() ? clusters(reader) : q.clusters();
+      List<String> terms = new ArrayList<>(clusters.size());
+      for (String cluster : clusters) {
+        terms.add(Fields.objectTerm(cluster, q.object().get()));
+      }
+      if (terms.isEmpty()) {
+        return new MatchNoDocsQuery("no cluster");
+      }
+      anyOf(b, Fields.OBJECT, terms);
     }
     term(b, Fields.AUDIT_ID, q.auditID());
     term(b, Fields.USER, q.user());
@@ -170,6 +190,19 @@ final class Queries {
     return new IndexOrDocValuesQuery(
         LongPoint.newRangeQuery(field, lo, hi),
         NumericDocValuesField.newSlowRangeQuery(field, lo, hi));
+  }
+
+  /** Every cluster with events in the index. */
+  private static List<String> clusters(IndexReader reader) throws IOException {
+    List<String> clusters = new ArrayList<>();
+    Terms terms = MultiTerms.getTerms(reader, Fields.CLUSTER);
+    if (terms != null) {
+      TermsEnum it = terms.iterator();
+      for (BytesRef t = it.next(); t != null; t = it.next()) {
+        clusters.add(t.utf8ToString());
+      }
+    }
+    return clusters;
   }
 
   private static void term(BooleanQuery.Builder b, String field, Optional<String> value) {
