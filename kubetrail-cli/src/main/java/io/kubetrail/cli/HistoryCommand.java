@@ -62,10 +62,21 @@ final class HistoryCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE}).")
   Format output;
 
+  @Option(
+      names = "--last",
+      paramLabel = "N",
+      description =
+          "Only the newest N revisions (each still diffed against the one before it), for"
+              + " objects that controllers write every few seconds.")
+  Integer last;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
+    if (last != null && last < 1) {
+      throw new UsageException("--last must be at least 1, got " + last);
+    }
     ResourceKey key;
     try {
       key = ResourceKey.parse(object);
@@ -80,12 +91,17 @@ final class HistoryCommand implements Callable<Integer> {
       }
       revisions = ObjectHistory.of(s, store.cluster, key);
     }
+    int total = revisions.size();
+    if (last != null && last < total) {
+      revisions = revisions.subList(total - last, total);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (output == Format.json) {
       ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       ObjectNode root = m.createObjectNode();
       root.put("object", key.toString());
       root.put("cluster", store.cluster);
+      root.put("revisionsTotal", total);
       ArrayNode list = root.putArray("revisions");
       for (Revision r : revisions) {
         ObjectNode n = list.addObject();
@@ -108,6 +124,8 @@ final class HistoryCommand implements Callable<Integer> {
         spec.commandLine()
             .getErr()
             .println("no writes to " + key + " in cluster " + store.cluster + " are stored");
+      } else if (revisions.size() < total) {
+        out.printf(Locale.ROOT, "(the newest %d of %d revisions)%n", revisions.size(), total);
       }
       for (Revision r : revisions) {
         StringBuilder line = new StringBuilder();

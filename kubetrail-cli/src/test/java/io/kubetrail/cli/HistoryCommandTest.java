@@ -91,6 +91,36 @@ class HistoryCommandTest {
   }
 
   @Test
+  void lastShowsTheNewestRevisionsDiffedAgainstTheirPredecessors() throws IOException {
+    Run text = run("history", "--store", dir.toString(), "configmaps/app/cfg", "--last", "2");
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out())
+        .startsWith("(the newest 2 of 6 revisions)")
+        .contains("auditID=update-configmaps-cfg-5  no-op change")
+        .contains("auditID=delete-configmaps-cfg-6  changed")
+        .contains("-  mode: strict")
+        .doesNotContain("auditID=patch-configmaps-cfg-4");
+
+    Run json =
+        run(
+            "history",
+            "--store",
+            dir.toString(),
+            "configmaps/app/cfg",
+            "--last",
+            "9",
+            "-o",
+            "json");
+    JsonNode root = StateCommandTest.JSON.readTree(json.out());
+    assertThat(root.get("revisionsTotal").asInt()).isEqualTo(6);
+    assertThat(root.get("revisions")).hasSize(6);
+
+    Run zero = run("history", "--store", dir.toString(), "configmaps/app/cfg", "--last", "0");
+    assertThat(zero.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(zero.err()).contains("--last must be at least 1, got 0");
+  }
+
+  @Test
   void badObjectNamesAreUsageErrors() {
     Run r = run("history", "--store", dir.toString(), "configmaps");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
