@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -102,6 +104,11 @@ public class IngestPipelineBenchmark {
     @Override
     public Map<String, SourceCheckpoint> checkpoints() {
       return Map.of();
+    }
+
+    @Override
+    public SortedSet<String> clusters() {
+      return new TreeSet<>();
     }
 
     @Override

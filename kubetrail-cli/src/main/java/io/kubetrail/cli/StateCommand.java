@@ -16,7 +16,6 @@ import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
-import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -229,14 +227,7 @@ final class StateCommand implements Callable<Integer> {
       if (s.count(EventQuery.builder().clusters(cluster).build()) > 0) {
         return;
       }
-      // The store lists no clusters; the newest and oldest events name the ones in use.
-      SortedSet<String> seen = new TreeSet<>();
-      for (EventQuery.Order order : EventQuery.Order.values()) {
-        EventQuery q = EventQuery.builder().order(order).build();
-        for (StoredEvent e : s.search(q, CLUSTER_SAMPLE, Optional.empty()).events()) {
-          seen.add(e.cluster());
-        }
-      }
+      SortedSet<String> seen = s.clusters();
       err.println(
           "warning: no events stored for cluster "
               + cluster
@@ -245,8 +236,6 @@ final class StateCommand implements Callable<Integer> {
                   : "; clusters in the store: " + String.join(", ", seen)));
       err.flush();
     }
-
-    private static final int CLUSTER_SAMPLE = 1000;
 
     /** Opens the store read-only: another process may be appending to it. */
     AuditStore open() {

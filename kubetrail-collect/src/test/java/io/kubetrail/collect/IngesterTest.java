@@ -39,6 +39,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -482,6 +483,11 @@ class IngesterTest {
     @Override
     public Map<String, SourceCheckpoint> checkpoints() throws IOException {
       return delegate.checkpoints();
+    }
+
+    @Override
+    public SortedSet<String> clusters() throws IOException {
+      return delegate.clusters();
     }
 
     @Override

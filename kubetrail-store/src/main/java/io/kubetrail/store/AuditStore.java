@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 
 /**
  * A durable store of audit events. See the package documentation for the guarantees every
@@ -31,6 +32,9 @@ public interface AuditStore extends Closeable {
 
   /** The committed checkpoint of every source that has one. */
   Map<String, SourceCheckpoint> checkpoints() throws IOException;
+
+  /** Every cluster the store holds events of, sorted. */
+  SortedSet<String> clusters() throws IOException;
 
   /**
    * One page of events matching the query, in its {@link EventQuery#order() order} by {@code

@@ -788,6 +788,19 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void clustersAreThoseWithEventsStored() throws IOException {
+    assertThat(store.clusters()).isEmpty();
+    store.append(batch(event("a").at(0).cluster("staging").build()));
+    store.append(batch(event("b").at(200).build(), event("c").at(201).cluster("dev").build()));
+    assertThat(store.clusters()).containsExactly("dev", "prod", "staging");
+
+    store.prune(T0.plusSeconds(100));
+    assertThat(store.clusters()).containsExactly("dev", "prod");
+    store = reopen(store, dir);
+    assertThat(store.clusters()).containsExactly("dev", "prod");
+  }
+
+  @Test
   void prunedEventsMayBeStoredAgain() throws IOException {
     StoredEvent old = event("old").at(0).build();
     store.append(batch(old));

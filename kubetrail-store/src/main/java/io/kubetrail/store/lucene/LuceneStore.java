@@ -33,7 +33,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -52,6 +54,7 @@ import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.CollectorManager;
@@ -61,6 +64,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -452,6 +456,25 @@ final class LuceneStore implements AuditStore {
     IndexSearcher searcher = acquire();
     try {
       return stateOf(searcher).checkpoints();
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public SortedSet<String> clusters() throws IOException {
+    IndexSearcher searcher = acquire();
+    try {
+      SortedSet<String> clusters = new TreeSet<>();
+      // A pruned cluster keeps its term until merges drop its deleted documents.
+      for (String cluster : Queries.clusters(searcher.getIndexReader())) {
+        if (searcher.count(new TermQuery(new Term(Fields.CLUSTER, cluster))) > 0) {
+          clusters.add(cluster);
+        }
+      }
+      return clusters;
+    } catch (IOException e) {
+      throw translate(location, e);
     } finally {
       searchers.release(searcher);
     }

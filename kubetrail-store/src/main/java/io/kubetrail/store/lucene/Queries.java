@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -192,9 +194,9 @@ final class Queries {
         NumericDocValuesField.newSlowRangeQuery(field, lo, hi));
   }
 
-  /** Every cluster with events in the index. */
-  private static List<String> clusters(IndexReader reader) throws IOException {
-    List<String> clusters = new ArrayList<>();
+  /** Every cluster with events in the index, sorted. */
+  static SortedSet<String> clusters(IndexReader reader) throws IOException {
+    SortedSet<String> clusters = new TreeSet<>();
     Terms terms = MultiTerms.getTerms(reader, Fields.CLUSTER);
     if (terms != null) {
       TermsEnum it = terms.iterator();
