@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.history.EventKind;
 import io.kubetrail.history.ObjectHistory;
 import io.kubetrail.history.ResourceKey;
-import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.Revision;
 import io.kubetrail.store.AuditStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,18 +75,11 @@ final class HistoryCommand implements Callable<Integer> {
     if (last != null && last < 1) {
       throw new UsageException("--last must be at least 1, got " + last);
     }
-    ResourceKey key;
-    try {
-      key = ResourceKey.parse(object);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
+    ResourceKey key = ObjectArgument.parse(object, "");
     List<Revision> revisions;
     try (AuditStore s = store.open()) {
       store.warnIfUnknown(s, spec.commandLine().getErr());
-      if (key.type().group().isEmpty()) {
-        key = resolveGroup(s, key);
-      }
+      key = ObjectArgument.resolveGroup(s, List.of(store.cluster), key, "");
       revisions = ObjectHistory.of(s, store.cluster, key);
     }
     int total = revisions.size();
@@ -155,30 +146,6 @@ final class HistoryCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
-  }
-
-  /**
-   * A plural without a group names the object in whichever API group the store knows it in; in
-   * several, the user must choose (networkpolicies were served by extensions and
-   * networking.k8s.io).
-   */
-  private ResourceKey resolveGroup(AuditStore s, ResourceKey key) throws IOException {
-    SortedSet<ResourceType> types = ObjectHistory.typesOf(s, store.cluster, key);
-    if (types.size() == 1) {
-      return new ResourceKey(types.first(), key.namespace(), key.name());
-    }
-    if (types.size() > 1) {
-      StringBuilder msg =
-          new StringBuilder(
-              object
-                  + " is ambiguous: the store has events about it in several API groups;"
-                  + " name one of:");
-      for (ResourceType t : types) {
-        msg.append("\n  ").append(new ResourceKey(t, key.namespace(), key.name()));
-      }
-      throw new UsageException(msg.toString());
-    }
-    return key;
   }
 
   /** How the text output marks a revision: what happened to the object. */

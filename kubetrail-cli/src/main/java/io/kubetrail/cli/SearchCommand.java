@@ -9,8 +9,10 @@ import io.kubetrail.event.Level;
 import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.Stage;
 import io.kubetrail.event.UserInfo;
+import io.kubetrail.history.ResourceKey;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.PageCursor;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoreOptions;
@@ -109,6 +111,14 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--name", paramLabel = "X", description = "Events on objects of this name.")
   Optional<String> name;
 
+  @Option(
+      names = "--object",
+      paramLabel = "OBJECT",
+      description =
+          "Events about this object, its subresources included: RESOURCE/NAMESPACE/NAME or"
+              + " RESOURCE/NAME, as for history.")
+  Optional<String> object;
+
   @Option(names = "--user", paramLabel = "U", description = "Events by this user.")
   Optional<String> user;
 
@@ -158,7 +168,19 @@ final class SearchCommand implements Callable<Integer> {
       throw new UsageException("--limit must be 0 (all) or more, was " + limit);
     }
     EventQuery query = query();
+    Optional<ResourceKey> objectArg = object.map(o -> ObjectArgument.parse(o, "--object"));
     try (AuditStore audit = store.openReadOnly()) {
+      if (objectArg.isPresent()) {
+        ResourceKey key =
+            ObjectArgument.resolveGroup(
+                audit,
+                clusters.isEmpty() ? audit.clusters() : Set.copyOf(clusters),
+                objectArg.get(),
+                "--object");
+        ObjectKey objectKey =
+            new ObjectKey(key.type().group(), key.type().resource(), key.namespace(), key.name());
+        query = query.toBuilder().object(objectKey).build();
+      }
       Printer printer = printer();
       long remaining = limit == 0 ? Long.MAX_VALUE : limit;
       long found = 0;

@@ -261,6 +261,19 @@ class StoreCommandsTest {
   }
 
   @Test
+  void searchFindsTheEventsAboutOneObject() throws IOException {
+    ingest("--cluster", "prod", log(events(0, 6)).toString());
+    assertThat(ids(searchJson("--object", "pods/b/pod-3"))).containsExactly("id-3");
+    assertThat(ids(searchJson("--object", "pods/a/pod-3"))).isEmpty();
+    assertThat(ids(searchJson("--object", "pods/a/pod-4", "--cluster", "prod")))
+        .containsExactly("id-4");
+
+    CliRun bad = search("--object", "pods");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--object: ").contains("RESOURCE/NAMESPACE/NAME");
+  }
+
+  @Test
   void searchJsonCarriesTheStoredFields() throws IOException {
     ingest("--cluster", "prod", log(events(0, 2)).toString());
 
