@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.HistoryOptions;
+import io.kubetrail.history.KubectlYaml;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.StateHistory;
@@ -130,13 +129,7 @@ final class StateCommand implements Callable<Integer> {
         out.println(m.writeValueAsString(tree(m, selected)));
       }
       case yaml -> {
-        YAMLMapper m =
-            new YAMLMapper(
-                YAMLFactory.builder()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .build());
+        YAMLMapper m = KubectlYaml.mapper();
         out.print(m.writeValueAsString(tree(m, selected)));
       }
     }

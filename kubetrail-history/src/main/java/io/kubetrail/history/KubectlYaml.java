@@ -1,0 +1,20 @@
+package io.kubetrail.history;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/** YAML as {@code kubectl get -o yaml} prints it, so that states and diffs read alike. */
+public final class KubectlYaml {
+  private KubectlYaml() {}
+
+  /** A new mapper: no document start marker, quotes only where needed, numeric strings quoted. */
+  public static YAMLMapper mapper() {
+    return new YAMLMapper(
+        YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .build());
+  }
+}
