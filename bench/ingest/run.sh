@@ -2,9 +2,11 @@
 # End-to-end ingest benchmark, all on this machine in one run, on the same simulated audit log:
 #   1. OpenSearch (single node, 2 GB heap) bulk-indexing it as Calico stores audit events;
 #   2. `kubetrail ingest` into a fresh embedded store, in a 512 MB heap;
-#   3. with JMH: Jackson parsing it and nothing else (the ceiling for any ingest), kubetrail's
-#      decoder alone, and the whole ingest pipeline handing its batches to a store that keeps
-#      nothing, which shows how much of the ingest time the store takes.
+#   3. two fresh processes timed the same way, the floors under any store's end-to-end rate:
+#      Jackson parsing the file and nothing else, and kubetrail's ingest pipeline handing its
+#      batches to a store that keeps nothing;
+#   4. with JMH (warmed-up code): Jackson parsing it and nothing else, kubetrail's decoder alone,
+#      and the pipeline without the store.
 # Idempotent: downloads, the build and the audit log are reused; every measurement starts afresh.
 #
 # Settings (environment): EVENTS (200000), SEED (42), OPENSEARCH_VERSION (2.19.6),
@@ -30,6 +32,10 @@ bench_jar="$work/benchmarks.jar"
 log="$work/audit-$EVENTS.log"
 mkdir -p "$work" "$results"
 
+# kubetrail runs as the launcher runs it (with the JVM options in jvm.options), on the copied jar.
+kubetrail() { KUBETRAIL_JAR="$cli_jar" "$root/kubetrail" "$@"; }
+jvm_options() { grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$root/jvm.options"; }
+
 say() { printf '\n== %s\n' "$*" >&2; }
 seconds_since() { echo "$(date +%s.%N) - $1" | bc -l; }
 rate() { echo "scale=0; $1 / $2" | bc -l; }
@@ -47,7 +53,7 @@ make_log() {
   fi
   say "simulating a cluster: $EVENTS audit events (seed $SEED)"
   # A simulated step is one API request, written as two or three events.
-  java -jar "$cli_jar" simulate --steps "$((EVENTS / 2 + 1000))" --seed "$SEED" > "$work/simulated.log"
+  kubetrail simulate --steps "$((EVENTS / 2 + 1000))" --seed "$SEED" > "$work/simulated.log"
   local have
   have=$(wc -l < "$work/simulated.log")
   if [ "$have" -lt "$EVENTS" ]; then
@@ -151,20 +157,37 @@ bench_opensearch() {
 # --- kubetrail ----------------------------------------------------------------------------------
 bench_kubetrail() {
   rm -rf "$work/store"
-  say "kubetrail: ingesting $EVENTS events into a fresh store (-Xmx512m)"
+  say "kubetrail: ingesting $EVENTS events into a fresh store (-Xmx512m, the options of jvm.options)"
   local start
   start=$(date +%s.%N)
   # --no-checkpoints: state checkpoints, which ingest otherwise brings up to date as it ends, are
   # replay work OpenSearch does not do; this compares storing and indexing alone.
-  /usr/bin/time -f "%M" -o "$work/kubetrail.rss" \
-    java -Xmx512m -jar "$cli_jar" ingest --no-checkpoints --store "$work/store" --cluster "$CLUSTER" "$log" >&2
+  KUBETRAIL_JAVA_OPTS=-Xmx512m /usr/bin/time -f "%M" -o "$work/kubetrail.rss" \
+    env KUBETRAIL_JAR="$cli_jar" "$root/kubetrail" ingest --no-checkpoints --store "$work/store" --cluster "$CLUSTER" "$log" >&2
   kt_seconds=$(seconds_since "$start")
   kt_rate=$(rate "$EVENTS" "$kt_seconds")
   kt_rss_kb=$(tail -n 1 "$work/kubetrail.rss")
   kt_disk=$(du -sb "$work/store" | cut -f1)
 }
 
-# --- Jackson parse-only, decoding, and the pipeline without the store -----------------------
+# --- Floors: fresh processes doing less than ingest ---------------------------------------------
+floor_rate() {
+  local start events
+  start=$(date +%s.%N)
+  # shellcheck disable=SC2046 # one option per line
+  events=$(java $(jvm_options) -Xmx512m -cp "$bench_jar" io.kubetrail.bench.FreshProcessFloor "$1" "$log")
+  [ "$events" -eq "$EVENTS" ] || { echo "FreshProcessFloor $1 read $events events, expected $EVENTS" >&2; exit 1; }
+  rate "$EVENTS" "$(seconds_since "$start")"
+}
+
+bench_floors() {
+  say "fresh processes on the same file: Jackson parse-only; the ingest pipeline without the store"
+  sync
+  jackson_fresh_rate=$(floor_rate jackson)
+  pipeline_fresh_rate=$(floor_rate pipeline)
+}
+
+# --- Jackson parse-only, decoding, and the pipeline without the store (JMH) -------------------
 bench_jmh() {
   say "JMH on the same file: Jackson parse-only, kubetrail's decoder, the ingest pipeline without the store"
   # JMH runs one benchmark at a time on a machine (a lock file says so): wait for another to end.
@@ -193,13 +216,14 @@ PY
 main() {
   build
   make_log
-  os_rate=""; os_seconds=""; os_disk=""; jackson_rate=""; decode_rate=""; pipeline_rate=""
+  os_rate=""; os_seconds=""; os_disk=""; jackson_rate=""; jackson_fresh_rate=""; pipeline_fresh_rate=""; decode_rate=""; pipeline_rate=""
   # Each system starts with nothing left to write back from what ran before (the log just
   # written, the other system's files): a commit's fsync would otherwise wait for it.
   sync
   [ "${SKIP_OPENSEARCH:-0}" = 1 ] || bench_opensearch
   sync
   bench_kubetrail
+  bench_floors
   [ "${SKIP_JMH:-0}" = 1 ] || bench_jmh
 
   report="$results/ingest-$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -211,6 +235,8 @@ main() {
       printf '%-34s %12s %10.1f %14s\n' "OpenSearch $OPENSEARCH_VERSION (2 GB heap)" "$os_rate" "$os_seconds" "$((os_disk / 1048576))"
     fi
     printf '%-34s %12s %10.1f %14s\n' "kubetrail ingest (-Xmx512m)" "$kt_rate" "$kt_seconds" "$((kt_disk / 1048576))"
+    printf '%-34s %12s\n' "Jackson parse only (fresh process)" "$jackson_fresh_rate"
+    printf '%-34s %12s\n' "pipeline, no store (fresh process)" "$pipeline_fresh_rate"
     if [ -n "$jackson_rate" ]; then
       printf '%-34s %12s\n' "Jackson parse only (JMH)" "$jackson_rate"
       printf '%-34s %12s\n' "kubetrail decoder only (JMH)" "$decode_rate"
@@ -219,11 +245,15 @@ main() {
     echo "kubetrail peak RSS: $((kt_rss_kb / 1024)) MB"
     if [ -n "$os_rate" ]; then
       printf 'kubetrail / OpenSearch: %.2fx (goal: at least 5x)\n' "$(echo "$kt_rate / $os_rate" | bc -l)"
+      printf '5x OpenSearch is %s events/s; the pipeline without a store, fresh, reaches %.2fx OpenSearch\n' \
+        "$((5 * os_rate))" "$(echo "$pipeline_fresh_rate / $os_rate" | bc -l)"
     fi
     if [ -n "$jackson_rate" ]; then
       printf 'kubetrail / Jackson parse-only: %.1f%% (goal: at least 50%%)\n' "$(echo "100 * $kt_rate / $jackson_rate" | bc -l)"
       printf 'decoder / Jackson parse-only: %.1f%%; pipeline without store / Jackson: %.1f%%\n' \
         "$(echo "100 * $decode_rate / $jackson_rate" | bc -l)" "$(echo "100 * $pipeline_rate / $jackson_rate" | bc -l)"
+      printf 'fresh processes / Jackson parse-only (JMH): Jackson itself %.1f%%, pipeline without store %.1f%%\n' \
+        "$(echo "100 * $jackson_fresh_rate / $jackson_rate" | bc -l)" "$(echo "100 * $pipeline_fresh_rate / $jackson_rate" | bc -l)"
     fi
   } | tee "$report"
   echo "(saved in $report)" >&2

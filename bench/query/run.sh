@@ -23,6 +23,9 @@ bench_jar="$work/benchmarks.jar"
 store="$work/store"
 mkdir -p "$work" "$results"
 
+# kubetrail runs as the launcher runs it (with the JVM options in jvm.options), on the copied jar.
+kubetrail() { KUBETRAIL_JAR="$cli_jar" "$root/kubetrail" "$@"; }
+
 say() { printf '\n== %s\n' "$*" >&2; }
 
 build() {
@@ -46,8 +49,8 @@ build_store() {
     # time: each chunk starts where the one before ended, so time moves on across the store.
     local start_time
     start_time=$(date -u -d "@$((1767225600 + i * CHUNK * 6 / 100))" +%Y-%m-%dT%H:%M:%SZ)
-    java -jar "$cli_jar" simulate --steps "$((CHUNK / 2))" --seed "$((SEED + i))" --start "$start_time" \
-      | java -Xmx512m -jar "$cli_jar" ingest --no-checkpoints --store "$store" --cluster "sim-$i" - >&2
+    kubetrail simulate --steps "$((CHUNK / 2))" --seed "$((SEED + i))" --start "$start_time" \
+      | KUBETRAIL_JAVA_OPTS=-Xmx512m kubetrail ingest --no-checkpoints --store "$store" --cluster "sim-$i" - >&2
     echo "$(( $(date +%s) - start )) s" > "$done_marker"
   done
 }
