@@ -113,6 +113,7 @@ final class IngestCommand implements Callable<Integer> {
       } finally {
         progress.finish();
       }
+      progress.took(summary.read());
       if (summary.stored() > 0) {
         updateCheckpoints(target, options.cluster(), err);
       }

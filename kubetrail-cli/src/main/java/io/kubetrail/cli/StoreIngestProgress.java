@@ -93,6 +93,13 @@ final class StoreIngestProgress implements IngestListener {
     }
   }
 
+  /** Says how long reading {@code records} took, and at what rate. */
+  void took(long records) {
+    double seconds = Math.max(1e-9, (nanoTime.getAsLong() - started) / 1e9);
+    err.printf(Locale.ROOT, "took %.1f s (%,d records/s)%n", seconds, (long) (records / seconds));
+    err.flush();
+  }
+
   private static String megabytes(long bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }

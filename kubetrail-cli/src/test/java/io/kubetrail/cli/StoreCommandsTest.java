@@ -132,7 +132,9 @@ class StoreCommandsTest {
         .contains(
             "read 12 records from 1 source: 12 stored, 0 duplicates, 0 filtered by policy,"
                 + " 0 malformed");
-    assertThat(first.err()).contains("reading " + log);
+    assertThat(first.err())
+        .contains("reading " + log)
+        .containsPattern("took \\d+\\.\\d s \\([\\d,]+ records/s\\)");
 
     CliRun again = ingest("--cluster", "prod", log.toString());
     assertThat(again.exitCode()).isZero();
