@@ -220,6 +220,7 @@ final class HistoryWorkload {
         "kube-controller-manager/v1.30.0",
         Optional.of(ObjectReference.of("", "pods", ns, refName)),
         OptionalInt.of(code),
+        response == null ? "" : response.path("metadata").path("name").asText(""),
         at.minusMillis(2),
         at,
         Map.of(),

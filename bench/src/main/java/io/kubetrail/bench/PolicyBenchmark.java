@@ -217,6 +217,7 @@ public class PolicyBenchmark {
           "bench",
           ref,
           OptionalInt.of(200),
+          "",
           T,
           T,
           Map.of(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubetrail.collect.ObjectNames;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.Level;
 import io.kubetrail.event.ObjectReference;
@@ -117,6 +118,7 @@ class StateCommandTest {
         "kubectl",
         Optional.of(ref),
         OptionalInt.of(code),
+        response == null ? "" : response.path("metadata").path("name").asText(""),
         at,
         at,
         Map.of(),
@@ -126,11 +128,7 @@ class StateCommandTest {
   static void store(Path dir, String cluster, List<AuditEvent> events) throws IOException {
     List<StoredEvent> stored = new ArrayList<>();
     for (AuditEvent e : events) {
-      String name =
-          e.json().toString().contains("\"responseObject\"")
-              ? JSON.readTree(e.json().toString()).at("/responseObject/metadata/name").asText("-")
-              : e.objectRef().get().name();
-      stored.add(new StoredEvent(cluster, name.isEmpty() ? "-" : name, e.stageTimestamp(), e));
+      stored.add(new StoredEvent(cluster, ObjectNames.of(e), e.stageTimestamp(), e));
     }
     try (AuditStore s = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
       s.append(Batch.of(stored));

@@ -7,8 +7,6 @@ import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.RawJson;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The {@code name} every stored event carries, by Calico's rule: {@code
@@ -24,23 +22,24 @@ public final class ObjectNames {
   public static final String NONE = "-";
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final byte[] RESPONSE_OBJECT =
-      "\"responseObject\"".getBytes(StandardCharsets.US_ASCII);
 
   private ObjectNames() {}
 
   /**
    * The name of the object {@code event} is about, or {@value #NONE}. Equal to {@code
-   * of(event.json())}, but an event without a response body (most are) needs no second parse.
+   * of(event.json())}, without parsing the event again: the decoder keeps the response's name.
    */
   public static String of(AuditEvent event) {
-    if (!hasResponseObject(event.json().unsafeBytes())) {
-      return event.objectRef().map(ObjectReference::name).filter(n -> !n.isEmpty()).orElse(NONE);
+    if (!event.responseName().isEmpty()) {
+      return event.responseName();
     }
-    return of(event.json());
+    return event.objectRef().map(ObjectReference::name).filter(n -> !n.isEmpty()).orElse(NONE);
   }
 
-  /** The name of the object {@code event} is about, or {@value #NONE}. */
+  /**
+   * The name of the object the event in {@code event} is about, or {@value #NONE}: for callers that
+   * hold raw JSON rather than a decoded event.
+   */
   public static String of(RawJson event) {
     byte[] bytes = event.unsafeBytes();
     try (JsonParser p = JSON.createParser(bytes, 0, bytes.length)) {
@@ -87,27 +86,6 @@ public final class ObjectNames {
       return detailsName;
     }
     return refName.isEmpty() ? NONE : refName;
-  }
-
-  /**
-   * True when {@code text} holds {@code "responseObject"}. Looks for its capital O, which is rare
-   * in audit JSON, rather than its quote, which is everywhere.
-   */
-  private static boolean hasResponseObject(byte[] text) {
-    int o = 9; // index of 'O' in the word
-    for (int i = o, last = text.length - (RESPONSE_OBJECT.length - o); i <= last; i++) {
-      if (text[i] == 'O'
-          && Arrays.equals(
-              text,
-              i - o,
-              i - o + RESPONSE_OBJECT.length,
-              RESPONSE_OBJECT,
-              0,
-              RESPONSE_OBJECT.length)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

@@ -54,6 +54,7 @@ class ObjectNamesTest {
           response metadata         | ''    | {'kind':'Pod','metadata':{'name':'web-x1'}} | web-x1
           status details            | cr    | {'kind':'Status','details':{'name':'cr2'}}  | cr2
           response names nothing    | pod-2 | {'kind':'Status','status':'Success'}        | pod-2
+          escaped keys              | pod-3 | {'metad\\u0061ta':{'n\\u0061me':'web-x2'}}  | web-x2
           """)
   void aDecodedEventGetsTheSameNameAsItsRawJson(
       String description, String refName, String response, String expected)
@@ -73,7 +74,8 @@ class ObjectNamesTest {
       @ForAll @AlphaChars @StringLength(max = 3) String metadataName,
       @ForAll @AlphaChars @StringLength(max = 3) String detailsName,
       @ForAll @AlphaChars @StringLength(max = 3) String refName,
-      @ForAll long shuffleSeed) {
+      @ForAll long shuffleSeed)
+      throws AuditDecodeException {
     Random random = new Random(shuffleSeed);
     List<String> response = new ArrayList<>();
     response.add("\"metadata\":{\"uid\":\"u\",\"name\":\"" + metadataName + "\"}");
@@ -82,14 +84,29 @@ class ObjectNamesTest {
     Collections.shuffle(response, random);
     List<String> top = new ArrayList<>();
     top.add("\"responseObject\":{" + String.join(",", response) + "}");
-    top.add("\"objectRef\":{\"name\":\"" + refName + "\",\"namespace\":\"n\"}");
+    top.add(
+        "\"objectRef\":{\"resource\":\"pods\",\"name\":\"" + refName + "\",\"namespace\":\"n\"}");
     top.add("\"requestObject\":{\"metadata\":{\"name\":\"decoy\"}}");
+    top.addAll(
+        List.of(
+            "\"kind\":\"Event\"",
+            "\"apiVersion\":\"audit.k8s.io/v1\"",
+            "\"level\":\"RequestResponse\"",
+            "\"auditID\":\"a\"",
+            "\"stage\":\"ResponseComplete\"",
+            "\"requestURI\":\"/api/v1/namespaces/n/pods\"",
+            "\"verb\":\"create\"",
+            "\"requestReceivedTimestamp\":\"2026-01-01T00:00:00Z\"",
+            "\"stageTimestamp\":\"2026-01-01T00:00:00Z\""));
     Collections.shuffle(top, random);
+    byte[] event = ("{" + String.join(",", top) + "}").getBytes(StandardCharsets.UTF_8);
 
     String expected =
         !metadataName.isEmpty()
             ? metadataName
             : !detailsName.isEmpty() ? detailsName : refName.isEmpty() ? "-" : refName;
-    assertThat(ObjectNames.of(RawJson.of("{" + String.join(",", top) + "}"))).isEqualTo(expected);
+    assertThat(ObjectNames.of(RawJson.of(event))).isEqualTo(expected);
+    assertThat(ObjectNames.of(AuditEventReader.decode(event, DecodeLimits.defaults())))
+        .isEqualTo(expected);
   }
 }

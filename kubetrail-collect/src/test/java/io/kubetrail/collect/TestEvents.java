@@ -30,6 +30,7 @@ final class TestEvents {
         "kubectl",
         Optional.of(ObjectReference.of(apiGroup, resource, "ns", "")),
         OptionalInt.of(201),
+        "",
         t,
         t,
         Map.of(),

@@ -16,6 +16,10 @@ import java.util.Set;
  * @param user the authenticated user; empty when the event has none (failed authentication records
  *     {@code user: {}})
  * @param responseCode {@code responseStatus.code}; empty when the event has no response yet
+ * @param responseName the name of the object in {@code responseObject}: its {@code metadata.name},
+ *     else its {@code details.name} (a {@code Status} answering a delete); empty when the event has
+ *     no response body or the body names nothing. A create by {@code generateName} has its name
+ *     only here.
  */
 public record AuditEvent(
     Level level,
@@ -29,6 +33,7 @@ public record AuditEvent(
     String userAgent,
     Optional<ObjectReference> objectRef,
     OptionalInt responseCode,
+    String responseName,
     Instant requestReceivedTimestamp,
     Instant stageTimestamp,
     Map<String, String> annotations,
@@ -53,6 +58,7 @@ public record AuditEvent(
     Objects.requireNonNull(userAgent, "userAgent");
     Objects.requireNonNull(objectRef, "objectRef");
     Objects.requireNonNull(responseCode, "responseCode");
+    Objects.requireNonNull(responseName, "responseName");
     Objects.requireNonNull(requestReceivedTimestamp, "requestReceivedTimestamp");
     Objects.requireNonNull(stageTimestamp, "stageTimestamp");
     annotations = Map.copyOf(annotations);
@@ -101,7 +107,11 @@ public record AuditEvent(
     return Optional.ofNullable(annotations.get(DECISION_ANNOTATION));
   }
 
-  /** A copy with another level and raw JSON, as a policy that rewrites the event produces. */
+  /**
+   * A copy with another level and raw JSON, as a policy that rewrites the event produces. A level
+   * below {@code RequestResponse} has no response body, so the copy's {@link #responseName} is then
+   * empty.
+   */
   public AuditEvent withLevelAndJson(Level newLevel, RawJson newJson) {
     return new AuditEvent(
         newLevel,
@@ -115,6 +125,7 @@ public record AuditEvent(
         userAgent,
         objectRef,
         responseCode,
+        newLevel.atLeast(Level.RequestResponse) ? responseName : "",
         requestReceivedTimestamp,
         stageTimestamp,
         annotations,

@@ -107,6 +107,7 @@ final class EventDecoder {
   private int objectRefVersionEnd;
   private int responseCode;
   private boolean hasResponseCode;
+  private String responseName;
   private Instant requestReceived;
   private int requestReceivedNullStart;
   private int requestReceivedNullEnd;
@@ -148,6 +149,7 @@ final class EventDecoder {
   private static final int F_ANNOTATIONS = 15;
   private static final int F_TIMESTAMP = 16;
   private static final int F_METADATA = 17;
+  private static final int F_RESPONSE_OBJECT = 19;
 
   private final FieldNames eventFields =
       new FieldNames(
@@ -172,6 +174,7 @@ final class EventDecoder {
           "metadata",
           // not modelled, but named so that the guesses cover them
           "requestObject",
+          // only the name of the object it holds is read
           "responseObject");
 
   // Ids of a UserInfo's fields.
@@ -443,6 +446,7 @@ final class EventDecoder {
     }
     objectRefVersionNameStart = -1;
     hasResponseCode = false;
+    responseName = "";
     requestReceived = null;
     requestReceivedNullStart = -1;
     stageTime = null;
@@ -554,12 +558,56 @@ final class EventDecoder {
           // v1beta1/v1alpha1: ObjectMeta whose creationTimestamp is the stage time.
           readMetadata(p, t);
           break;
+        case F_RESPONSE_OBJECT:
+          if (t == JsonToken.START_OBJECT) {
+            readResponseName(p);
+          } else {
+            p.skipChildren();
+          }
+          break;
         default:
-          // requestObject, responseObject and fields kubetrail does not model.
+          // requestObject and fields kubetrail does not model.
           p.skipChildren();
           break;
       }
     }
+  }
+
+  /**
+   * Reads the response body for the name of the object it holds: {@code metadata.name}, else {@code
+   * details.name}. The body is not modelled, so values of other types are passed over, not
+   * rejected. Leaves the parser on the body's END_OBJECT.
+   */
+  private void readResponseName(JsonParser p) throws IOException {
+    String metadataName = "";
+    String detailsName = "";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        p.skipChildren();
+      } else if (field.equals("metadata")) {
+        metadataName = nameIn(p);
+      } else if (field.equals("details")) {
+        detailsName = nameIn(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    responseName = metadataName.isEmpty() ? detailsName : metadataName;
+  }
+
+  /** The string field {@code name} of the object being read, or "". Reads to its END_OBJECT. */
+  private static String nameIn(JsonParser p) throws IOException {
+    String name = "";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      boolean isName = p.currentName().equals("name");
+      if (p.nextToken() == JsonToken.VALUE_STRING && isName) {
+        name = p.getText();
+      } else {
+        p.skipChildren();
+      }
+    }
+    return name;
   }
 
   private void readKind(JsonParser p, JsonToken t, boolean listAllowed)
@@ -972,6 +1020,7 @@ final class EventDecoder {
         orEmpty(userAgent),
         ref,
         hasResponseCode ? OptionalInt.of(responseCode) : OptionalInt.empty(),
+        responseName,
         requestReceived,
         stageTime,
         annotations,

@@ -2,11 +2,13 @@ package io.kubetrail.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -53,11 +55,31 @@ class AuditEventTest {
             "",
             resource ? Optional.of(ObjectReference.of("", "pods", "a", "x")) : Optional.empty(),
             code == 0 ? OptionalInt.empty() : OptionalInt.of(code),
+            "",
             t,
             t,
             Map.of(),
             RawJson.of("{}"));
     assertThat(e.isChange()).isEqualTo(change);
+  }
+
+  @Test
+  void aLevelWithoutResponseBodiesDropsTheResponseName() throws AuditDecodeException {
+    AuditEvent e =
+        AuditEventReader.decode(
+            ("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"RequestResponse\","
+                    + "\"auditID\":\"a\",\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/namespaces/n/pods\","
+                    + "\"verb\":\"create\",\"objectRef\":{\"resource\":\"pods\",\"namespace\":\"n\"},"
+                    + "\"responseObject\":{\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-x1\"}},"
+                    + "\"requestReceivedTimestamp\":\"2026-01-01T00:00:00Z\","
+                    + "\"stageTimestamp\":\"2026-01-01T00:00:00Z\"}")
+                .getBytes(StandardCharsets.UTF_8),
+            DecodeLimits.defaults());
+
+    assertThat(e.responseName()).isEqualTo("web-x1");
+    assertThat(e.withLevelAndJson(Level.RequestResponse, e.json()).responseName())
+        .isEqualTo("web-x1");
+    assertThat(e.withLevelAndJson(Level.Request, RawJson.of("{}")).responseName()).isEmpty();
   }
 
   private static AuditEvent eventWithUri(String uri) {
@@ -74,6 +96,7 @@ class AuditEventTest {
         "",
         Optional.of(ObjectReference.of("", "pods", "a", "")),
         OptionalInt.of(201),
+        "",
         t,
         t,
         Map.of(),

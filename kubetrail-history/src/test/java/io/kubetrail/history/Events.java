@@ -241,6 +241,9 @@ final class Events {
           stage == Stage.ResponseComplete || stage == Stage.Panic
               ? OptionalInt.of(code)
               : OptionalInt.empty(),
+          response != null && stage == Stage.ResponseComplete
+              ? response.path("metadata").path("name").asText("")
+              : "",
           at.minusMillis(5),
           at,
           annotations,

@@ -151,6 +151,7 @@ final class TestEvents {
           "kubectl/v1.31.0",
           objectRef,
           code,
+          responseObject == null ? "" : responseObject.path("metadata").path("name").asText(""),
           T,
           T.plusMillis(10),
           Map.of("authorization.k8s.io/decision", "allow"),

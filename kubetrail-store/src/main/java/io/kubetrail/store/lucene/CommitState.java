@@ -29,7 +29,7 @@ record CommitState(
     Map<String, SourceCheckpoint> checkpoints) {
 
   static final String FORMAT_KEY = "kubetrail.format";
-  static final String FORMAT = "kubetrail-store-2";
+  static final String FORMAT = "kubetrail-store-3";
   private static final String NEXT_SEQ = "kubetrail.nextSeq";
   private static final String LAST_BATCH = "kubetrail.lastBatch";
   private static final String HEAD = "kubetrail.head";

@@ -27,7 +27,7 @@ import org.apache.lucene.util.ArrayUtil;
  * always encodes to the same bytes. The first byte is the format version.
  */
 final class EventCodec {
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
 
   private EventCodec() {}
 
@@ -105,6 +105,7 @@ final class EventCodec {
       } else {
         out.writeByte((byte) 0);
       }
+      out.writeString(e.responseName());
       writeInstant(out, e.requestReceivedTimestamp());
       writeInstant(out, e.stageTimestamp());
       Map<String, String> annotations = sorted(e.annotations());
@@ -157,6 +158,7 @@ final class EventCodec {
                     in.readString()));
       }
       OptionalInt code = in.readByte() == 1 ? OptionalInt.of(in.readZInt()) : OptionalInt.empty();
+      String responseName = in.readString();
       Instant received = readInstant(in);
       Instant stageTime = readInstant(in);
       int annotationCount = in.readVInt();
@@ -181,6 +183,7 @@ final class EventCodec {
               userAgent,
               ref,
               code,
+              responseName,
               received,
               stageTime,
               annotations,

@@ -248,6 +248,7 @@ class TamperTest {
             a.userAgent(),
             a.objectRef(),
             a.responseCode(),
+            a.responseName(),
             a.requestReceivedTimestamp(),
             a.stageTimestamp(),
             a.annotations(),
