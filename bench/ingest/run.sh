@@ -45,6 +45,8 @@ build() {
   (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true -pl kubetrail-cli,bench -am package)
   cp "$root/kubetrail-cli/target/kubetrail.jar" "$cli_jar"
   cp "$root/bench/target/benchmarks.jar" "$bench_jar"
+  # The launcher's first run of a jar makes its class-data archive, as it does for users.
+  kubetrail --version >/dev/null
 }
 
 make_log() {
