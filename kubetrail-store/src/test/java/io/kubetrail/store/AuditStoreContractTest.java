@@ -192,6 +192,22 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void longAuditIdsAndNanosecondsTellEventsApart() throws IOException {
+    // Longer than any index keeps as one keyword; only the end differs.
+    String prefix = "x".repeat(10_000);
+    StoredEvent first = event(prefix + "1").build();
+    StoredEvent second = event(prefix + "2").build();
+    StoredEvent nanoLater = event(prefix + "1").received(T0.plusNanos(1)).build();
+    store.append(batch(first));
+    assertThat(store.append(batch(second, nanoLater)).stored()).isEqualTo(2);
+
+    AppendResult again = store.append(batch(nanoLater, second, first));
+    assertThat(again.stored()).isZero();
+    assertThat(again.duplicates()).isEqualTo(3);
+    assertThat(store.count(EventQuery.all())).isEqualTo(3);
+  }
+
+  @Test
   void duplicatesAreFoundAfterReopenAndAmongManyBatches() throws IOException {
     List<StoredEvent> events = new ArrayList<>();
     for (int i = 0; i < 60; i++) {

@@ -8,6 +8,7 @@ import io.kubetrail.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
@@ -24,7 +25,13 @@ import org.apache.lucene.util.UnicodeUtil;
  */
 final class Fields {
   // Internal fields.
+  /**
+   * The event's {@link #id identity}, as doc values only: a lookup finds candidates by their
+   * auditID term and compares this. A unique term per event would cost ingest an eighth of its
+   * time.
+   */
   static final String ID = "_id";
+
   static final String SEQ = "_seq";
   static final String BATCH = "_batch";
   static final String OBJECT = "_object";
@@ -89,7 +96,7 @@ final class Fields {
   static Document event(StoredEvent stored, BytesRef id, byte[] model, long seq, long batch) {
     AuditEvent e = stored.event();
     Document doc = new Document();
-    doc.add(new StringField(ID, id, Field.Store.NO));
+    doc.add(new BinaryDocValuesField(ID, id));
     addLong(doc, SEQ, seq);
     addLong(doc, BATCH, batch);
     keyword(doc, CLUSTER, stored.cluster());

@@ -1,5 +1,6 @@
 package io.kubetrail.store.lucene;
 
+import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
@@ -41,6 +42,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFileNames;
@@ -49,6 +51,7 @@ import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.PostingsEnum;
@@ -338,9 +341,10 @@ final class LuceneStore implements AuditStore {
   }
 
   /**
-   * Removes from {@code fresh} every event the store already has; returns how many. Only segments
-   * whose time range holds an event's requestReceivedTimestamp can hold its identity, which spares
-   * most lookups when events arrive roughly in time order.
+   * Removes from {@code fresh} every event the store already has; returns how many. Candidates are
+   * the documents with the event's auditID term, and a candidate is the event when its identity doc
+   * value is equal. Only segments whose time range holds an event's requestReceivedTimestamp can
+   * hold it, which spares most lookups when events arrive roughly in time order.
    */
   private static long removeStored(IndexReader reader, Map<BytesRef, StoredEvent> fresh)
       throws IOException {
@@ -351,7 +355,7 @@ final class LuceneStore implements AuditStore {
     TermsEnum[] terms = new TermsEnum[n];
     for (int i = 0; i < n; i++) {
       PointValues points = leaves.get(i).reader().getPointValues(Fields.RECEIVED);
-      Terms t = leaves.get(i).reader().terms(Fields.ID);
+      Terms t = leaves.get(i).reader().terms(Fields.AUDIT_ID);
       if (points == null || t == null) {
         min[i] = Long.MAX_VALUE;
         max[i] = Long.MIN_VALUE;
@@ -366,23 +370,21 @@ final class LuceneStore implements AuditStore {
     var it = fresh.entrySet().iterator();
     while (it.hasNext()) {
       var entry = it.next();
-      long received = Times.micros(entry.getValue().event().requestReceivedTimestamp());
+      AuditEvent event = entry.getValue().event();
+      long received = Times.micros(event.requestReceivedTimestamp());
+      BytesRef auditID = null;
       for (int i = 0; i < n; i++) {
-        if (received < min[i] || received > max[i] || !terms[i].seekExact(entry.getKey())) {
+        if (received < min[i] || received > max[i]) {
+          continue;
+        }
+        if (auditID == null) {
+          auditID = new BytesRef(Fields.keyword(event.auditID()));
+        }
+        if (!terms[i].seekExact(auditID)) {
           continue;
         }
         postings = terms[i].postings(postings, PostingsEnum.NONE);
-        Bits live = leaves.get(i).reader().getLiveDocs();
-        boolean found = false;
-        for (int doc = postings.nextDoc();
-            doc != DocIdSetIterator.NO_MORE_DOCS;
-            doc = postings.nextDoc()) {
-          if (live == null || live.get(doc)) {
-            found = true;
-            break;
-          }
-        }
-        if (found) {
+        if (holds(leaves.get(i).reader(), postings, entry.getKey())) {
           it.remove();
           removed++;
           break;
@@ -390,6 +392,26 @@ final class LuceneStore implements AuditStore {
       }
     }
     return removed;
+  }
+
+  /** True when a live document among {@code candidates} has the identity {@code id}. */
+  private static boolean holds(LeafReader reader, PostingsEnum candidates, BytesRef id)
+      throws IOException {
+    Bits live = reader.getLiveDocs();
+    BinaryDocValues ids = reader.getBinaryDocValues(Fields.ID);
+    if (ids == null) {
+      return false;
+    }
+    for (int doc = candidates.nextDoc();
+        doc != DocIdSetIterator.NO_MORE_DOCS;
+        doc = candidates.nextDoc()) {
+      if ((live == null || live.get(doc))
+          && ids.advanceExact(doc)
+          && ids.binaryValue().equals(id)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Ensures there is a writer: after a failed append, opens a new one on the last commit. */

@@ -271,8 +271,9 @@ class TamperTest {
       this.writer = writer;
     }
 
-    Term idTerm(String auditID) throws IOException {
-      return new Term(Fields.ID, Fields.id(event(auditID)));
+    /** The term that finds the event; each event of these tests has its own auditID. */
+    Term idTerm(String auditID) {
+      return new Term(Fields.AUDIT_ID, auditID);
     }
 
     StoredEvent event(String auditID) throws IOException {
@@ -319,8 +320,7 @@ class TamperTest {
       long batch = newBatch != null ? newBatch : batch(auditID);
       StoredEvent changed = change.apply(original);
       writer.updateDocument(
-          new Term(Fields.ID, Fields.id(original)),
-          Fields.event(changed, EventCodec.encode(changed), seq, batch));
+          idTerm(auditID), Fields.event(changed, EventCodec.encode(changed), seq, batch));
     }
 
     /** Swaps the content of two events, each keeping its place (seq and batch). */
