@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Prove no stored event was changed, removed or moved.",
       "Checks every stored batch: finds events changed, removed, added or moved, and batches"
-          + " removed other than by prune.",
+          + " removed other than by prune; and checks that the index holds for each event what"
+          + " its stored content says, so that searches can neither hide nor invent it.",
       "Prints the head of the chain; keep it somewhere else to detect a store rewritten whole.",
       "Exit status: 0 when the store is intact, 1 when it is not (the first broken batch is"
           + " named), 2 on usage errors."

@@ -773,6 +773,29 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void verifyPassesForEveryShapeOfEvent() throws IOException {
+    String long_ = "v".repeat(10_000);
+    store.append(
+        batch(
+            event("repeats").groups("a", "b", "a").sourceIPs("10.0.0.1", "10.0.0.1").build(),
+            event("nonResource").nonResource().noCode().noUser().build(),
+            event("long").user(long_).groups(long_ + "1", long_ + "2").userAgent(long_).build(),
+            event("everything")
+                .impersonatedUser("bob")
+                .object("apps", "deployments", "ns", "web")
+                .subresource("scale")
+                .uid("u-1")
+                .resourceVersion("42")
+                .dryRun()
+                .decision("allow")
+                .annotation("k", "v")
+                .build()));
+    VerifyResult result = store.verify();
+    assertThat(result.ok()).as(result.toString()).isTrue();
+    assertThat(result.eventsChecked()).isEqualTo(4);
+  }
+
+  @Test
   void pruneRemovesWholeOldBatchesAndVerifyStillPasses() throws IOException {
     Instant cutoff = T0.plusSeconds(100);
     store.append(batch(event("old1").at(0).build(), event("old2").at(50).build()));
@@ -910,6 +933,9 @@ public abstract class AuditStoreContractTest {
         total += r.stored();
       }
       assertThat(total).isEqualTo(stored.size());
+      VerifyResult verified = s.verify();
+      assertThat(verified.ok()).as(verified.toString()).isTrue();
+      assertThat(verified.eventsChecked()).isEqualTo(stored.size());
 
       for (int seed : querySeeds) {
         Random random = new Random(seed);

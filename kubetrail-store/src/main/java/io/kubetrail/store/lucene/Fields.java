@@ -8,6 +8,7 @@ import io.kubetrail.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -122,14 +123,10 @@ final class Fields {
     if (e.user().isPresent()) {
       UserInfo u = e.user().get();
       keyword(doc, USER, u.username());
-      for (String g : u.groups()) {
-        keyword(doc, GROUPS, g);
-      }
+      keywords(doc, GROUPS, u.groups());
     }
     e.impersonatedUser().ifPresent(u -> keyword(doc, IMPERSONATED_USER, u.username()));
-    for (String ip : e.sourceIPs()) {
-      keyword(doc, SOURCE_IPS, ip);
-    }
+    keywords(doc, SOURCE_IPS, e.sourceIPs());
     keyword(doc, USER_AGENT, e.userAgent());
     if (e.responseCode().isPresent()) {
       doc.add(new IntPoint(CODE, e.responseCode().getAsInt()));
@@ -229,6 +226,20 @@ final class Fields {
 
   private static void keyword(Document doc, String field, String value) {
     doc.add(new StringField(field, keyword(value), Field.Store.NO));
+  }
+
+  /** Each distinct value once, as the index holds it (a verified document repeats no term). */
+  private static void keywords(Document doc, String field, List<String> values) {
+    for (int i = 0; i < values.size(); i++) {
+      String value = keyword(values.get(i));
+      boolean repeated = false;
+      for (int j = 0; j < i && !repeated; j++) {
+        repeated = keyword(values.get(j)).equals(value);
+      }
+      if (!repeated) {
+        doc.add(new StringField(field, value, Field.Store.NO));
+      }
+    }
   }
 
   private static void keywordIfSet(Document doc, String field, String value) {

@@ -1,6 +1,7 @@
 package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.RawJson;
+import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.VerifyResult;
 import java.io.IOException;
 import java.util.Arrays;
@@ -20,15 +21,19 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * Walks the hash chain of one point-in-time view of the store, batch by batch in sequence order,
- * hashing every stored event again. Stops at the first batch that does not match.
+ * hashing every stored event again and checking that the index holds for it exactly what indexing
+ * it writes. Stops at the first batch that does not match.
  */
 final class Verifier {
   private static final Set<String> EVENT_FIELDS = Set.of(Fields.MODEL, Fields.RAW);
+  private static final String EDITED =
+      ": the index was edited, so searches would find or miss it against its content";
 
   private final IndexSearcher searcher;
   private final CommitState state;
   private final int pageSize;
   private final StoredFields storedFields;
+  private final IndexFingerprints fingerprints;
   private long batchesChecked;
   private long eventsChecked;
 
@@ -37,6 +42,7 @@ final class Verifier {
     this.state = state;
     this.pageSize = pageSize;
     this.storedFields = searcher.storedFields();
+    this.fingerprints = IndexFingerprints.of(searcher.getIndexReader());
   }
 
   VerifyResult verify() throws IOException {
@@ -77,6 +83,9 @@ final class Verifier {
         }
         if (!Arrays.equals(h.recomputeHash(), h.hash())) {
           return broken(h.batch(), "its header was changed (its hash does not match its fields)");
+        }
+        if (fingerprints.actual(hit.doc) != fingerprints.expected(Fields.header(h))) {
+          return broken(h.batch(), "its header is indexed otherwise than it is stored" + EDITED);
         }
         String problem = h.pruned() ? checkPruned(h) : checkEvents(h);
         if (problem != null) {
@@ -161,10 +170,15 @@ final class Verifier {
           return "event " + seq + " has lost its stored fields";
         }
         byte[] modelBytes = BytesRef.deepCopyOf(model).bytes;
+        StoredEvent event;
         try {
-          EventCodec.decode(modelBytes, RawJson.of(raw.bytes, raw.offset, raw.length));
+          event = EventCodec.decode(modelBytes, RawJson.of(raw.bytes, raw.offset, raw.length));
         } catch (IOException e) {
           return "event " + seq + " cannot be read (" + e.getMessage() + ")";
+        }
+        Document indexed = Fields.event(event, modelBytes, seq, h.batch());
+        if (fingerprints.actual(hit.doc) != fingerprints.expected(indexed)) {
+          return "event " + seq + " is indexed otherwise than it is stored" + EDITED;
         }
         digest.add(seq, modelBytes, raw.bytes, raw.offset, raw.length);
         next++;

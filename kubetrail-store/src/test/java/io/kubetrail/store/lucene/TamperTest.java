@@ -18,7 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReaderContext;
@@ -156,6 +160,58 @@ class TamperTest {
                 },
             4,
             "header was changed"),
+        Arguments.of(
+            "index an event under another verb",
+            (Edit)
+                ix ->
+                    ix.reindex(
+                        "b3-e1",
+                        doc -> {
+                          doc.removeFields(Fields.VERB);
+                          doc.add(new StringField(Fields.VERB, "get", Field.Store.NO));
+                        }),
+            3,
+            "indexed otherwise"),
+        Arguments.of(
+            "hide an event from searches by user",
+            (Edit) ix -> ix.reindex("b2-e3", doc -> doc.removeFields(Fields.USER)),
+            2,
+            "indexed otherwise"),
+        Arguments.of(
+            "make an event found by another user too",
+            (Edit)
+                ix ->
+                    ix.reindex(
+                        "b4-e0",
+                        doc -> doc.add(new StringField(Fields.USER, "mallory", Field.Store.NO))),
+            4,
+            "indexed otherwise"),
+        Arguments.of(
+            "move an event in time for searches and sorting",
+            (Edit)
+                ix ->
+                    ix.reindex(
+                        "b3-e2",
+                        doc -> {
+                          long later = Times.micros(T0.plusSeconds(86_400));
+                          doc.removeFields(Fields.RECEIVED);
+                          doc.add(new LongPoint(Fields.RECEIVED, later));
+                          doc.add(new NumericDocValuesField(Fields.RECEIVED, later));
+                        }),
+            3,
+            "indexed otherwise"),
+        Arguments.of(
+            "index a batch header otherwise",
+            (Edit)
+                ix -> {
+                  BatchHeader h = ix.header(4);
+                  Document doc = Fields.header(h);
+                  doc.removeFields(Fields.HEADER_MAX_RECEIVED);
+                  doc.add(new LongPoint(Fields.HEADER_MAX_RECEIVED, Long.MAX_VALUE));
+                  ix.replaceHeader(doc);
+                },
+            4,
+            "header is indexed otherwise"),
         Arguments.of(
             "remove a batch's events and mark it pruned",
             (Edit)
@@ -301,11 +357,28 @@ class TamperTest {
     }
 
     void replaceHeader(BatchHeader header) throws IOException {
+      replaceHeader(Fields.header(header));
+    }
+
+    /** Replaces the live header of the batch {@code header} belongs to with it. */
+    void replaceHeader(Document header) throws IOException {
       BooleanQuery.Builder q = new BooleanQuery.Builder();
-      q.add(LongPoint.newExactQuery(Fields.BATCH, header.batch()), Occur.FILTER);
+      q.add(
+          LongPoint.newExactQuery(
+              Fields.BATCH, header.getField(Fields.BATCH).numericValue().longValue()),
+          Occur.FILTER);
       q.add(new TermQuery(new Term(Fields.HEADER, Fields.LIVE)), Occur.FILTER);
       writer.deleteDocuments(q.build());
-      writer.addDocument(Fields.header(header));
+      writer.addDocument(header);
+    }
+
+    /** Indexes an event again with the same stored content but edited index entries. */
+    void reindex(String auditID, java.util.function.Consumer<Document> edit) throws IOException {
+      StoredEvent e = event(auditID);
+      Document doc = Fields.event(e, EventCodec.encode(e), seq(auditID), batch(auditID));
+      edit.accept(doc);
+      writer.deleteDocuments(idTerm(auditID));
+      writer.addDocument(doc);
     }
 
     /** Rewrites an event's document: new content, and optionally another seq or batch. */
