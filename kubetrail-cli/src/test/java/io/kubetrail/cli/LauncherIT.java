@@ -1,6 +1,7 @@
 package io.kubetrail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ class LauncherIT {
 
   @Test
   void makesTheArchiveOnceAndAgainForANewJar() throws Exception {
+    assumeDynamicArchives();
     assertThat(version(Map.of())).startsWith(VERSION_PREFIX);
     assertThat(archive).isNotEmptyFile();
     FileTime made = Files.getLastModifiedTime(archive);
@@ -57,6 +59,7 @@ class LauncherIT {
 
   @Test
   void theJvmsWarningsGoToStandardError() throws Exception {
+    assumeDynamicArchives();
     version(Map.of());
     // A jar changed after its archive was made, while the archive still looks newer: the JVM
     // refuses the archive with a warning, which must not land among the command's output.
@@ -68,6 +71,25 @@ class LauncherIT {
 
     assertThat(run.stdout()).startsWith(VERSION_PREFIX).doesNotContain("warning");
     assertThat(run.stderr()).contains("[warning][cds");
+  }
+
+  /** Dynamic archives need the JDK's base archive, which some JDK builds leave out. */
+  private void assumeDynamicArchives() throws Exception {
+    Path probe = dir.resolve("probe.jsa");
+    Process java =
+        new ProcessBuilder(
+                java().toString(), "-XX:ArchiveClassesAtExit=" + probe, "-Xlog:disable", "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("probe.out").toFile())
+            .start();
+    assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assumeTrue(
+        java.exitValue() == 0 && Files.exists(probe),
+        "this JVM cannot make a dynamic class-data archive");
+  }
+
+  private static Path java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
   private String version(Map<String, String> env) throws Exception {
