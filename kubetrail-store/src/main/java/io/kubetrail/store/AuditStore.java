@@ -77,7 +77,8 @@ public interface AuditStore extends Closeable {
 
   /**
    * Checks every stored batch against the hash chain: detects a stored event that was changed,
-   * removed, added or moved, and batches removed other than by {@link #prune}.
+   * removed, added or moved, and batches removed other than by {@link #prune}; and checks that
+   * whatever searches rely on besides the stored events (an index) agrees with them.
    */
   VerifyResult verify() throws IOException;
 
