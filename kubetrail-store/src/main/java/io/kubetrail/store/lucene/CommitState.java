@@ -62,7 +62,11 @@ record CommitState(
     }
     if (!format.equals(FORMAT)) {
       throw new IllegalArgumentException(
-          "store format is " + format + ", this version of kubetrail reads " + FORMAT);
+          "store format is "
+              + format
+              + ", this version of kubetrail reads "
+              + FORMAT
+              + " only: ingest the audit logs again into a new store directory");
     }
     Map<String, SourceCheckpoint> checkpoints = new HashMap<>();
     for (Map.Entry<String, String> e : data.entrySet()) {

@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
@@ -29,6 +31,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +115,26 @@ class LuceneStoreTest {
         .isInstanceOf(StoreCorruptException.class)
         .hasMessageContaining(dir.toString())
         .hasMessageContaining("not a kubetrail store");
+  }
+
+  @Test
+  void aStoreOfAnotherFormatIsRefusedWithWhatToDo() throws IOException {
+    Path dir = tmp.resolve("older");
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      store.append(Batch.of(List.of(event("a").build())));
+    }
+    try (FSDirectory d = FSDirectory.open(dir);
+        IndexWriter w = new IndexWriter(d, LuceneStore.writerConfig(StoreOptions.defaults()))) {
+      Map<String, String> userData = new HashMap<>(SegmentInfos.readLatestCommit(d).getUserData());
+      userData.put(CommitState.FORMAT_KEY, "kubetrail-store-2");
+      w.setLiveCommitData(userData.entrySet());
+      w.commit();
+    }
+    assertThatThrownBy(() -> LuceneAuditStore.open(dir, StoreOptions.defaults()))
+        .isInstanceOf(StoreCorruptException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("store format is kubetrail-store-2")
+        .hasMessageContaining("ingest the audit logs again into a new store directory");
   }
 
   @Test
