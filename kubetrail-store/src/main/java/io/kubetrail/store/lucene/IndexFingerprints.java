@@ -3,9 +3,9 @@ package io.kubetrail.store.lucene;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValuesType;
@@ -33,7 +33,7 @@ import org.apache.lucene.util.BytesRef;
  * <p>A document's fingerprint is the sum of a keyed hash of each of its entries (field, kind,
  * value), distinct terms counted once as postings count them. The key is drawn at random for each
  * check, so an edit cannot be made to keep the sum without knowing it. Holds 8 bytes per document
- * of the view it was made for.
+ * of the view it was made for. Thread-safe once made.
  */
 final class IndexFingerprints {
   private static final int TERM = 1;
@@ -43,10 +43,9 @@ final class IndexFingerprints {
   private static final int OTHER_DOC_VALUES = 5;
 
   private final SipHash hash;
-  private final Map<String, long[]> tweaks = new HashMap<>();
+  private final Map<String, long[]> tweaks = new ConcurrentHashMap<>();
   private final List<LeafReaderContext> leaves;
   private final long[][] actual;
-  private final byte[] longBytes = new byte[Long.BYTES];
 
   private IndexFingerprints(IndexReader reader, SipHash hash) {
     this.hash = hash;
@@ -190,6 +189,7 @@ final class IndexFingerprints {
   }
 
   private long entry(String field, int kind, long value) {
+    byte[] longBytes = new byte[Long.BYTES];
     for (int i = 0; i < Long.BYTES; i++) {
       longBytes[i] = (byte) (value >>> (8 * i));
     }
@@ -205,7 +205,7 @@ final class IndexFingerprints {
       for (int k = 1; k < byKind.length; k++) {
         byKind[k] = hash.hash(k, name, 0, name.length);
       }
-      tweaks.put(field, byKind);
+      tweaks.putIfAbsent(field, byKind);
     }
     return byKind[kind];
   }

@@ -4,9 +4,15 @@ import io.kubetrail.event.RawJson;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.VerifyResult;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.StoredFields;
@@ -22,7 +28,8 @@ import org.apache.lucene.util.BytesRef;
 /**
  * Walks the hash chain of one point-in-time view of the store, batch by batch in sequence order,
  * hashing every stored event again and checking that the index holds for it exactly what indexing
- * it writes. Stops at the first batch that does not match.
+ * it writes. Stops at the first batch that does not match. The events of several batches are
+ * checked at once, one batch per core.
  */
 final class Verifier {
   private static final Set<String> EVENT_FIELDS = Set.of(Fields.MODEL, Fields.RAW);
@@ -57,6 +64,16 @@ final class Verifier {
       return broken(
           (Long) ((FieldDoc) back.scoreDocs[0]).fields[0], "a batch removed by pruning is back");
     }
+    try (InFlight inFlight = new InFlight()) {
+      return walk(inFlight);
+    }
+  }
+
+  /**
+   * Follows the chain from header to header on this thread, and checks the events of each batch on
+   * all cores, reporting problems in chain order.
+   */
+  private VerifyResult walk(InFlight inFlight) throws IOException {
     long expected = state.anchorBatch() + 1;
     byte[] running = state.anchorHash();
     // Batch numbers are consecutive, so windows of them make pages without search-after.
@@ -70,33 +87,39 @@ final class Verifier {
         try {
           h = LuceneStore.Headers.read(storedFields, hit.doc);
         } catch (IOException e) {
-          return broken(expected, "its header cannot be read (" + e.getMessage() + ")");
+          return inFlight.then(expected, "its header cannot be read (" + e.getMessage() + ")");
         }
         if (h.batch() < expected) {
-          return broken(h.batch(), "its header appears more than once");
+          return inFlight.then(h.batch(), "its header appears more than once");
         }
         if (h.batch() > expected) {
-          return broken(expected, "the batch is missing (no header)");
+          return inFlight.then(expected, "the batch is missing (no header)");
         }
         if (!Arrays.equals(h.prevHash(), running)) {
-          return broken(h.batch(), "it does not link to the previous batch's hash");
+          return inFlight.then(h.batch(), "it does not link to the previous batch's hash");
         }
         if (!Arrays.equals(h.recomputeHash(), h.hash())) {
-          return broken(h.batch(), "its header was changed (its hash does not match its fields)");
+          return inFlight.then(
+              h.batch(), "its header was changed (its hash does not match its fields)");
         }
         if (fingerprints.actual(hit.doc) != fingerprints.expected(Fields.header(h))) {
-          return broken(h.batch(), "its header is indexed otherwise than it is stored" + EDITED);
+          return inFlight.then(
+              h.batch(), "its header is indexed otherwise than it is stored" + EDITED);
         }
-        String problem = h.pruned() ? checkPruned(h) : checkEvents(h);
-        if (problem != null) {
-          return broken(h.batch(), problem);
+        VerifyResult earlier = inFlight.add(h);
+        if (earlier != null) {
+          return earlier;
         }
         running = h.hash();
         expected = h.batch() + 1;
       }
       if (expected <= hi) {
-        return broken(expected, "the batch is missing (no header)");
+        return inFlight.then(expected, "the batch is missing (no header)");
       }
+    }
+    VerifyResult earlier = inFlight.drain();
+    if (earlier != null) {
+      return earlier;
     }
     TopFieldDocs beyond =
         searcher.search(
@@ -122,6 +145,82 @@ final class Verifier {
         batchesChecked, eventsChecked, OptionalLong.empty(), "", BatchHeader.hex(state.head()));
   }
 
+  /**
+   * The checks of batches' contents under way, oldest first, a few per core. A batch counts as
+   * checked once it and every batch before it passed.
+   */
+  private final class InFlight implements AutoCloseable {
+    private final int threads = Runtime.getRuntime().availableProcessors();
+    private final ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "kubetrail-verify");
+              t.setDaemon(true);
+              return t;
+            });
+    private final ArrayDeque<Check> checks = new ArrayDeque<>();
+
+    private record Check(BatchHeader header, Future<String> problem) {}
+
+    /** Starts checking {@code h}'s contents; returns the first problem found meanwhile, or null. */
+    VerifyResult add(BatchHeader h) throws IOException {
+      checks.add(new Check(h, pool.submit(() -> h.pruned() ? checkPruned(h) : checkEvents(h))));
+      return checks.size() > 2 * threads ? completeOldest() : null;
+    }
+
+    /** The first problem among the checks under way, or null when they all pass. */
+    VerifyResult drain() throws IOException {
+      while (!checks.isEmpty()) {
+        VerifyResult problem = completeOldest();
+        if (problem != null) {
+          return problem;
+        }
+      }
+      return null;
+    }
+
+    /** A problem found by the chain walk at {@code batch}, unless an earlier batch broke. */
+    VerifyResult then(long batch, String reason) throws IOException {
+      VerifyResult earlier = drain();
+      return earlier != null ? earlier : broken(batch, reason);
+    }
+
+    private VerifyResult completeOldest() throws IOException {
+      Check check = checks.remove();
+      String problem;
+      try {
+        problem = check.problem().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("verify was interrupted");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        throw (Error) cause;
+      }
+      BatchHeader h = check.header();
+      if (problem != null) {
+        return broken(h.batch(), problem);
+      }
+      if (!h.pruned()) {
+        batchesChecked++;
+        eventsChecked += h.count();
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {
+      pool.shutdownNow();
+    }
+  }
+
   private String checkPruned(BatchHeader h) throws IOException {
     if (h.maxReceived() >= state.prunedBefore()) {
       return "it is marked as pruned, but holds events newer than any prune removed";
@@ -143,6 +242,7 @@ final class Verifier {
           + (found < h.count() ? ": an event was removed" : ": an event was added");
     }
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
+    StoredFields storedFields = searcher.storedFields(); // one per thread
     // The batch's events are numbered consecutively, so windows of numbers make pages.
     for (long lo = h.firstSeq(); lo <= h.lastSeq(); lo += pageSize) {
       long hi = Math.min(h.lastSeq(), lo + pageSize - 1);
@@ -196,8 +296,6 @@ final class Verifier {
     if (!Arrays.equals(digest.finish(), h.eventsDigest())) {
       return "its events do not match the chain: an event was changed, added, removed or reordered";
     }
-    batchesChecked++;
-    eventsChecked += h.count();
     return null;
   }
 

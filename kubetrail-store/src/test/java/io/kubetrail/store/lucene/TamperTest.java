@@ -213,6 +213,16 @@ class TamperTest {
             4,
             "header is indexed otherwise"),
         Arguments.of(
+            "change an event, then remove a later batch and break a later one's index",
+            (Edit)
+                ix -> {
+                  ix.rewrite("b2-e1", e -> withVerb(e, "delete"), null, null);
+                  ix.reindex("b3-e0", doc -> doc.removeFields(Fields.VERB));
+                  ix.writer.deleteDocuments(LongPoint.newExactQuery(Fields.BATCH, 4));
+                },
+            2,
+            "do not match"),
+        Arguments.of(
             "remove a batch's events and mark it pruned",
             (Edit)
                 ix -> {
