@@ -11,6 +11,7 @@ import io.kubetrail.store.PageCursor;
 import io.kubetrail.store.PruneResult;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.VerifyListener;
 import io.kubetrail.store.VerifyResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,7 @@ final class DiscardingStore implements AuditStore {
   }
 
   @Override
-  public VerifyResult verify() {
+  public VerifyResult verify(VerifyListener listener) {
     return new VerifyResult(0, 0, OptionalLong.empty(), "", "");
   }
 

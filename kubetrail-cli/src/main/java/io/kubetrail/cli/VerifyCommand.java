@@ -4,6 +4,7 @@ import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.VerifyResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,17 +32,47 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ProgressDisplay display = new ProgressDisplay(err, System.console() != null, System::nanoTime);
     VerifyResult result;
     try (AuditStore audit = store.openReadOnly()) {
-      result = audit.verify();
+      result = audit.verify((batches, total, events) -> show(display, batches, total, events));
     } catch (IOException e) {
       throw new UsageException(e.getMessage(), e);
+    } finally {
+      display.finish();
     }
+    display.took(result.eventsChecked(), "events");
     if (result.ok()) {
       out.println(store.directory + ": " + result);
       return ExitCodes.OK;
     }
-    spec.commandLine().getErr().println(store.directory + ": " + result);
+    err.println(store.directory + ": " + result);
     return ExitCodes.REJECTED;
+  }
+
+  private static void show(ProgressDisplay display, long batches, long total, long events) {
+    if (!display.due()) {
+      return;
+    }
+    int percent = total > 0 ? (int) (100 * batches / total) : 100;
+    long perSecond = (long) (events / display.seconds());
+    display.show(
+        percent,
+        String.format(
+            Locale.ROOT,
+            "%,d of %,d batches  %,d events  %,d/s",
+            batches,
+            total,
+            events,
+            perSecond),
+        String.format(
+            Locale.ROOT,
+            "%d%% done: %,d of %,d batches, %,d events (%,d/s)",
+            percent,
+            batches,
+            total,
+            events,
+            perSecond));
   }
 }

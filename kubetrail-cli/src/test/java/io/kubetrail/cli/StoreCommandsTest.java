@@ -370,6 +370,7 @@ class StoreCommandsTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("intact").contains("10 events");
+    assertThat(run.err()).containsPattern("took \\d+\\.\\d s \\([\\d,]+ events/s\\)");
   }
 
   @Test

@@ -22,6 +22,7 @@ import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.VerifyListener;
 import io.kubetrail.store.VerifyResult;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.ByteArrayInputStream;
@@ -517,8 +518,8 @@ class IngesterTest {
     }
 
     @Override
-    public VerifyResult verify() throws IOException {
-      return delegate.verify();
+    public VerifyResult verify(VerifyListener listener) throws IOException {
+      return delegate.verify(listener);
     }
 
     @Override

@@ -80,7 +80,12 @@ public interface AuditStore extends Closeable {
    * removed, added or moved, and batches removed other than by {@link #prune}; and checks that
    * whatever searches rely on besides the stored events (an index) agrees with them.
    */
-  VerifyResult verify() throws IOException;
+  default VerifyResult verify() throws IOException {
+    return verify(VerifyListener.NONE);
+  }
+
+  /** As {@link #verify()}, telling {@code listener} how far it got. */
+  VerifyResult verify(VerifyListener listener) throws IOException;
 
   /**
    * Removes every whole batch whose newest event ({@code requestReceivedTimestamp}) is before

@@ -773,6 +773,19 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void verifyTellsHowFarItGot() throws IOException {
+    for (int i = 0; i < 3; i++) {
+      store.append(batch(event("a" + i).at(i).build(), event("b" + i).at(i).build()));
+    }
+    List<List<Long>> heard = new ArrayList<>();
+    VerifyResult result =
+        store.verify((batches, total, events) -> heard.add(List.of(batches, total, events)));
+    assertThat(result.ok()).as(result.toString()).isTrue();
+    assertThat(heard)
+        .containsExactly(List.of(1L, 3L, 2L), List.of(2L, 3L, 4L), List.of(3L, 3L, 6L));
+  }
+
+  @Test
   void verifyPassesForEveryShapeOfEvent() throws IOException {
     String long_ = "v".repeat(10_000);
     store.append(

@@ -17,6 +17,7 @@ import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreLockedException;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.VerifyListener;
 import io.kubetrail.store.VerifyResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -676,10 +677,11 @@ final class LuceneStore implements AuditStore {
   // Verify and prune
 
   @Override
-  public VerifyResult verify() throws IOException {
+  public VerifyResult verify(VerifyListener listener) throws IOException {
+    Objects.requireNonNull(listener, "listener");
     IndexSearcher searcher = acquire();
     try {
-      return new Verifier(searcher, stateOf(searcher), options.scanPageSize()).verify();
+      return new Verifier(searcher, stateOf(searcher), options.scanPageSize(), listener).verify();
     } catch (IOException e) {
       throw translate(location, e);
     } finally {

@@ -2,6 +2,7 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.RawJson;
 import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.VerifyListener;
 import io.kubetrail.store.VerifyResult;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -41,11 +42,15 @@ final class Verifier {
   private final int pageSize;
   private final StoredFields storedFields;
   private final IndexFingerprints fingerprints;
+  private final VerifyListener listener;
+  private long batchesPassed;
   private long batchesChecked;
   private long eventsChecked;
 
-  Verifier(IndexSearcher searcher, CommitState state, int pageSize) throws IOException {
+  Verifier(IndexSearcher searcher, CommitState state, int pageSize, VerifyListener listener)
+      throws IOException {
     this.searcher = searcher;
+    this.listener = listener;
     this.state = state;
     this.pageSize = pageSize;
     this.storedFields = searcher.storedFields();
@@ -212,6 +217,7 @@ final class Verifier {
         batchesChecked++;
         eventsChecked += h.count();
       }
+      listener.progress(++batchesPassed, state.lastBatch() - state.anchorBatch(), eventsChecked);
       return null;
     }
 
