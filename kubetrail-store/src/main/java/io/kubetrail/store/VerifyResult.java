@@ -1,5 +1,6 @@
 package io.kubetrail.store;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -48,6 +49,6 @@ public record VerifyResult(
   }
 
   private static String count(long n, String one, String many) {
-    return n + " " + (n == 1 ? one : many);
+    return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
   }
 }
