@@ -50,9 +50,9 @@ final class Verifier {
   Verifier(IndexSearcher searcher, CommitState state, int pageSize, VerifyListener listener)
       throws IOException {
     this.searcher = searcher;
-    this.listener = listener;
     this.state = state;
     this.pageSize = pageSize;
+    this.listener = listener;
     this.storedFields = searcher.storedFields();
     this.fingerprints = IndexFingerprints.of(searcher.getIndexReader());
   }
@@ -92,23 +92,23 @@ final class Verifier {
         try {
           h = LuceneStore.Headers.read(storedFields, hit.doc);
         } catch (IOException e) {
-          return inFlight.then(expected, "its header cannot be read (" + e.getMessage() + ")");
+          return inFlight.brokenAt(expected, "its header cannot be read (" + e.getMessage() + ")");
         }
         if (h.batch() < expected) {
-          return inFlight.then(h.batch(), "its header appears more than once");
+          return inFlight.brokenAt(h.batch(), "its header appears more than once");
         }
         if (h.batch() > expected) {
-          return inFlight.then(expected, "the batch is missing (no header)");
+          return inFlight.brokenAt(expected, "the batch is missing (no header)");
         }
         if (!Arrays.equals(h.prevHash(), running)) {
-          return inFlight.then(h.batch(), "it does not link to the previous batch's hash");
+          return inFlight.brokenAt(h.batch(), "it does not link to the previous batch's hash");
         }
         if (!Arrays.equals(h.recomputeHash(), h.hash())) {
-          return inFlight.then(
+          return inFlight.brokenAt(
               h.batch(), "its header was changed (its hash does not match its fields)");
         }
         if (fingerprints.actual(hit.doc) != fingerprints.expected(Fields.header(h))) {
-          return inFlight.then(
+          return inFlight.brokenAt(
               h.batch(), "its header is indexed otherwise than it is stored" + EDITED);
         }
         VerifyResult earlier = inFlight.add(h);
@@ -119,7 +119,7 @@ final class Verifier {
         expected = h.batch() + 1;
       }
       if (expected <= hi) {
-        return inFlight.then(expected, "the batch is missing (no header)");
+        return inFlight.brokenAt(expected, "the batch is missing (no header)");
       }
     }
     VerifyResult earlier = inFlight.drain();
@@ -185,8 +185,11 @@ final class Verifier {
       return null;
     }
 
-    /** A problem found by the chain walk at {@code batch}, unless an earlier batch broke. */
-    VerifyResult then(long batch, String reason) throws IOException {
+    /**
+     * The result when the chain walk finds {@code batch} broken: a problem in an earlier batch,
+     * still being checked, comes first.
+     */
+    VerifyResult brokenAt(long batch, String reason) throws IOException {
       VerifyResult earlier = drain();
       return earlier != null ? earlier : broken(batch, reason);
     }
