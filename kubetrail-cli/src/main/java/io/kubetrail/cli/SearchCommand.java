@@ -12,7 +12,6 @@ import io.kubetrail.event.UserInfo;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
-import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.PageCursor;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoreOptions;
@@ -177,9 +176,7 @@ final class SearchCommand implements Callable<Integer> {
                 clusters.isEmpty() ? audit.clusters() : Set.copyOf(clusters),
                 objectArg.get(),
                 "--object");
-        ObjectKey objectKey =
-            new ObjectKey(key.type().group(), key.type().resource(), key.namespace(), key.name());
-        query = query.toBuilder().object(objectKey).build();
+        query = query.toBuilder().object(key.toObjectKey()).build();
       }
       Printer printer = printer();
       long remaining = limit == 0 ? Long.MAX_VALUE : limit;

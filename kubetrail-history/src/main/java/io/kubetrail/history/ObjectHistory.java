@@ -36,10 +36,8 @@ public final class ObjectHistory {
   public static List<Revision> of(AuditStore store, String cluster, ResourceKey key)
       throws IOException {
     Objects.requireNonNull(store, "store");
-    ObjectKey ok =
-        new ObjectKey(key.type().group(), key.type().resource(), key.namespace(), key.name());
     List<AuditEvent> events = new ArrayList<>();
-    try (EventStream s = store.history(cluster, ok)) {
+    try (EventStream s = store.history(cluster, key.toObjectKey())) {
       for (Optional<StoredEvent> e = s.next(); e.isPresent(); e = s.next()) {
         events.add(e.get().event());
       }

@@ -1,5 +1,6 @@
 package io.kubetrail.history;
 
+import io.kubetrail.store.ObjectKey;
 import java.util.Comparator;
 import java.util.Objects;
 
@@ -49,6 +50,11 @@ public record ResourceKey(ResourceType type, String namespace, String name)
           throw new IllegalArgumentException(
               "expected RESOURCE/NAMESPACE/NAME or RESOURCE/NAME, got '" + text + "'");
     };
+  }
+
+  /** The same object as the store keys its events. */
+  public ObjectKey toObjectKey() {
+    return new ObjectKey(type.group(), type.resource(), namespace, name);
   }
 
   public boolean clusterScoped() {

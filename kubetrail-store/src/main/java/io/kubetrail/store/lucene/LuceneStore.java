@@ -535,13 +535,10 @@ final class LuceneStore implements AuditStore {
       // exclude the cursor's own event: any id does, as long as it exists.
       FieldDoc afterDoc =
           afterValues == null ? null : new FieldDoc(maxDoc - 1, Float.NaN, afterValues);
-      // One extra hit tells whether there is a next page.
+      // One extra hit tells whether there is a next page; no cursor (null) means the first page.
       TopFieldDocs docs =
-          afterDoc == null
-              ? searcher.search(
-                  Queries.of(query, searcher.getIndexReader()), limit + 1, sort, false)
-              : searcher.searchAfter(
-                  afterDoc, Queries.of(query, searcher.getIndexReader()), limit + 1, sort, false);
+          searcher.searchAfter(
+              afterDoc, Queries.of(query, searcher.getIndexReader()), limit + 1, sort, false);
       ScoreDoc[] hits = docs.scoreDocs;
       boolean more = hits.length > limit;
       ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;
