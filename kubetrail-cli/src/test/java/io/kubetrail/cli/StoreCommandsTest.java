@@ -221,6 +221,7 @@ class StoreCommandsTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the store is held open only for its lock
   void ingestIntoALockedStoreSaysSo() throws IOException {
     Path log = log(events(0, 1));
     try (AuditStore holder = LuceneAuditStore.open(dir.resolve("store"), StoreOptions.defaults())) {

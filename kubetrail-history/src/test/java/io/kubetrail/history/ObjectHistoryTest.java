@@ -16,22 +16,26 @@ class ObjectHistoryTest {
   @Test
   void listsEveryWriteWithOutcomeChangeAndDiff() {
     ObjectNode v1 = pod("app", "web", 10);
-    v1.with("metadata").putArray("managedFields").addObject().put("manager", "kubectl");
+    v1.withObjectProperty("metadata")
+        .putArray("managedFields")
+        .addObject()
+        .put("manager", "kubectl");
     ObjectNode v2 = pod("app", "web", 11);
-    v2.with("metadata").putObject("labels").put("tier", "front");
+    v2.withObjectProperty("metadata").putObject("labels").put("tier", "front");
     ObjectNode tried = v2.deepCopy();
-    tried.with("metadata").put("resourceVersion", "11");
-    ((ObjectNode) tried.with("spec").withArray("containers").get(0)).put("image", "evil:latest");
+    tried.withObjectProperty("metadata").put("resourceVersion", "11");
+    ((ObjectNode) tried.withObjectProperty("spec").withArray("containers").get(0))
+        .put("image", "evil:latest");
     ObjectNode v3 = v2.deepCopy();
-    v3.with("metadata").put("resourceVersion", "12").put("generation", 2);
+    v3.withObjectProperty("metadata").put("resourceVersion", "12").put("generation", 2);
     v3.putObject("status")
         .putArray("conditions")
         .addObject()
         .put("type", "Ready")
         .put("lastProbeTime", "2024-05-01T10:00:09Z");
     ObjectNode v4 = v3.deepCopy();
-    v4.with("metadata").put("resourceVersion", "13");
-    ((ObjectNode) v4.with("status").withArray("conditions").get(0))
+    v4.withObjectProperty("metadata").put("resourceVersion", "13");
+    ((ObjectNode) v4.withObjectProperty("status").withArray("conditions").get(0))
         .put("lastProbeTime", "2024-05-01T10:00:19Z");
 
     List<AuditEvent> events =
@@ -145,18 +149,21 @@ class ObjectHistoryTest {
   @Test
   void normalisingDropsOnlyWhatMovesWithoutMeaning() {
     ObjectNode a = pod("app", "web", 10);
-    a.with("metadata").put("generation", 1).putObject("annotations").put("lastRestartTime", "x");
+    a.withObjectProperty("metadata")
+        .put("generation", 1)
+        .putObject("annotations")
+        .put("lastRestartTime", "x");
     a.putObject("status").put("startTime", "t1");
     ObjectNode b = a.deepCopy();
-    b.with("metadata").put("resourceVersion", "11").put("generation", 2);
-    b.with("status").put("startTime", "t2");
+    b.withObjectProperty("metadata").put("resourceVersion", "11").put("generation", 2);
+    b.withObjectProperty("status").put("startTime", "t2");
     assertThat(Yaml.normalise(a)).isEqualTo(Yaml.normalise(b));
 
     ObjectNode c = b.deepCopy();
-    c.with("metadata").with("annotations").put("lastRestartTime", "y");
+    c.withObjectProperty("metadata").withObjectProperty("annotations").put("lastRestartTime", "y");
     assertThat(Yaml.normalise(a)).isNotEqualTo(Yaml.normalise(c));
     ObjectNode d = b.deepCopy();
-    d.with("metadata").put("deletionTimestamp", "2024-05-01T10:00:00Z");
+    d.withObjectProperty("metadata").put("deletionTimestamp", "2024-05-01T10:00:00Z");
     assertThat(Yaml.normalise(a)).isNotEqualTo(Yaml.normalise(d));
   }
 }

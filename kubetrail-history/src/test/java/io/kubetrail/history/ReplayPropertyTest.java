@@ -98,7 +98,9 @@ class ReplayPropertyTest {
             default -> "Node";
           };
       ObjectNode o = Events.obj(group.isEmpty() ? "v1" : group + "/v1", kind, ns, name, rv++);
-      o.with("metadata").putObject("labels").put("tier", random.nextBoolean() ? "web" : "db");
+      o.withObjectProperty("metadata")
+          .putObject("labels")
+          .put("tier", random.nextBoolean() ? "web" : "db");
       o.putObject("spec").put("value", random.nextInt(1000));
       return o;
     }
@@ -142,8 +144,8 @@ class ReplayPropertyTest {
       Events.Builder b = event("delete", group, resource, ns, name).at(now());
       if (random.nextBoolean()) {
         ObjectNode gone = truth.get(key).deepCopy();
-        gone.with("metadata").put("resourceVersion", Long.toString(rv++));
-        gone.with("metadata").put("deletionTimestamp", now().toString());
+        gone.withObjectProperty("metadata").put("resourceVersion", Long.toString(rv++));
+        gone.withObjectProperty("metadata").put("deletionTimestamp", now().toString());
         b.response(gone);
       } else {
         b.response(Events.status());
@@ -158,12 +160,12 @@ class ReplayPropertyTest {
         return;
       }
       ObjectNode terminating = truth.get(key).deepCopy();
-      terminating.with("metadata").put("deletionTimestamp", now().toString());
-      terminating.with("metadata").put("resourceVersion", Long.toString(rv++));
+      terminating.withObjectProperty("metadata").put("deletionTimestamp", now().toString());
+      terminating.withObjectProperty("metadata").put("resourceVersion", Long.toString(rv++));
       events.add(event("delete", "", "namespaces", ns, ns).at(now()).response(terminating).build());
       truth.keySet().removeIf(k -> k.equals(key) || k.matches("[^/]+/" + ns + "/[^/]+"));
       // The namespace controller finishing its work: logged, but replay must not resurrect.
-      terminating.with("metadata").put("resourceVersion", Long.toString(rv++));
+      terminating.withObjectProperty("metadata").put("resourceVersion", Long.toString(rv++));
       events.add(
           event("update", "", "namespaces", ns, ns)
               .subresource("finalize")

@@ -37,7 +37,7 @@ class ReplayerTest {
   void newStateIsTheResponseObjectNotThePatch() {
     apply(event("create", "", "pods", "default", "web").response(pod("default", "web", 10)));
     ObjectNode patched = pod("default", "web", 11);
-    patched.with("metadata").putObject("labels").put("tier", "front");
+    patched.withObjectProperty("metadata").putObject("labels").put("tier", "front");
     ObjectNode patch = Events.JSON.createObjectNode();
     patch.putObject("metadata").putObject("labels").put("ignored", "yes");
     assertThat(
@@ -58,7 +58,7 @@ class ReplayerTest {
   @Test
   void createByGenerateNameTakesTheNameFromTheResponse() {
     ObjectNode body = pod("default", "web-7xk2p", 5);
-    body.with("metadata").put("generateName", "web-");
+    body.withObjectProperty("metadata").put("generateName", "web-");
     ObjectNode request = pod("default", "", 0);
     apply(event("create", "", "pods", "default", "").request(request).response(body));
 
@@ -71,7 +71,7 @@ class ReplayerTest {
         event("create", "", "pods", "default", "graceful").response(pod("default", "graceful", 1)));
     apply(event("create", "", "pods", "default", "quick").response(pod("default", "quick", 2)));
     ObjectNode terminating = pod("default", "graceful", 3);
-    terminating.with("metadata").put("deletionTimestamp", "2024-05-01T10:00:30Z");
+    terminating.withObjectProperty("metadata").put("deletionTimestamp", "2024-05-01T10:00:30Z");
 
     assertThat(
             apply(event("delete", "", "pods", "default", "graceful").at(1).response(terminating)))
@@ -93,10 +93,10 @@ class ReplayerTest {
   void updatesThatFinishAnAppliedDeletionDoNotResurrect() {
     apply(event("create", "", "pods", "default", "a").response(pod("default", "a", 1)));
     ObjectNode terminating = pod("default", "a", 2);
-    terminating.with("metadata").put("deletionTimestamp", "2024-05-01T10:00:30Z");
+    terminating.withObjectProperty("metadata").put("deletionTimestamp", "2024-05-01T10:00:30Z");
     apply(event("delete", "", "pods", "default", "a").at(1).response(terminating));
     ObjectNode later = terminating.deepCopy();
-    later.with("metadata").put("resourceVersion", "3");
+    later.withObjectProperty("metadata").put("resourceVersion", "3");
 
     assertThat(apply(event("patch", "", "pods", "default", "a").at(2).response(later)))
         .isEqualTo(Replayer.Outcome.TERMINATING);
@@ -122,7 +122,7 @@ class ReplayerTest {
         event("create", "rbac.authorization.k8s.io", "clusterroles", "", "team")
             .response(obj("rbac.authorization.k8s.io/v1", "ClusterRole", "", "team", 5)));
     ObjectNode terminating = namespace("team", 6);
-    terminating.with("metadata").put("deletionTimestamp", "2024-05-01T10:00:30Z");
+    terminating.withObjectProperty("metadata").put("deletionTimestamp", "2024-05-01T10:00:30Z");
 
     // kube-apiserver puts the namespace's own name in objectRef.namespace.
     apply(event("delete", "", "namespaces", "team", "team").at(1).response(terminating));
@@ -135,7 +135,7 @@ class ReplayerTest {
   void aNamespaceIsClusterScopedAlthoughItsObjectRefCarriesANamespace() {
     apply(event("create", "", "namespaces", "", "team").response(namespace("team", 1)));
     ObjectNode labelled = namespace("team", 2);
-    labelled.with("metadata").putObject("labels").put("env", "prod");
+    labelled.withObjectProperty("metadata").putObject("labels").put("env", "prod");
     apply(event("update", "", "namespaces", "team", "team").at(1).response(labelled));
 
     assertThat(keys()).containsExactly("namespaces/team");
@@ -148,9 +148,9 @@ class ReplayerTest {
   void aChangeOlderThanTheCurrentResourceVersionIsIgnored() {
     apply(event("create", "", "pods", "default", "a").response(pod("default", "a", 100)));
     ObjectNode newer = pod("default", "a", 120);
-    newer.with("metadata").putObject("labels").put("v", "new");
+    newer.withObjectProperty("metadata").putObject("labels").put("v", "new");
     ObjectNode older = pod("default", "a", 110);
-    older.with("metadata").putObject("labels").put("v", "old");
+    older.withObjectProperty("metadata").putObject("labels").put("v", "old");
     apply(event("update", "", "pods", "default", "a").at(1).response(newer));
 
     assertThat(apply(event("update", "", "pods", "default", "a").at(2).response(older)))
@@ -262,7 +262,7 @@ class ReplayerTest {
   void deleteCollectionWithoutBodyHonoursSelectorsInItsNamespace() {
     for (String n : List.of("a", "b", "c")) {
       ObjectNode p = pod("d", n, 1);
-      p.with("metadata").putObject("labels").put("app", n.equals("c") ? "db" : "web");
+      p.withObjectProperty("metadata").putObject("labels").put("app", n.equals("c") ? "db" : "web");
       apply(event("create", "", "pods", "d", n).response(p));
     }
     apply(event("create", "", "pods", "e", "a").response(pod("e", "a", 1)));

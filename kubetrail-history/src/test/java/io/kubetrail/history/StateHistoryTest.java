@@ -49,7 +49,7 @@ class StateHistoryTest {
               .response(pod("app", name, rv++))
               .build());
       ObjectNode labelled = pod("app", name, rv++);
-      labelled.with("metadata").putObject("labels").put("gen", Integer.toString(i));
+      labelled.withObjectProperty("metadata").putObject("labels").put("gen", Integer.toString(i));
       events.add(event("patch", "", "pods", "app", name).at(2 + 3 * i).response(labelled).build());
       if (i % 3 == 0) {
         events.add(
@@ -84,7 +84,7 @@ class StateHistoryTest {
   void changesApplyInTheOrderTheyHappenedWhateverOrderTheyWereIngested() throws IOException {
     // Two API servers, two logs: server B's log (later changes) is ingested first.
     ObjectNode v2 = pod("app", "web", 20);
-    v2.with("metadata").putObject("labels").put("v", "2");
+    v2.withObjectProperty("metadata").putObject("labels").put("v", "2");
     List<AuditEvent> serverA =
         List.of(
             event("create", "", "pods", "app", "web").at(1).response(pod("app", "web", 10)).build(),

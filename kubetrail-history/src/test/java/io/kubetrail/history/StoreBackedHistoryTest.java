@@ -34,7 +34,7 @@ class StoreBackedHistoryTest {
   @Test
   void replaysOneClusterOfTheStoreInTheOrderChangesHappened() throws IOException {
     ObjectNode v2 = pod("app", "web", 20);
-    v2.with("metadata").putObject("labels").put("v", "2");
+    v2.withObjectProperty("metadata").putObject("labels").put("v", "2");
     List<AuditEvent> serverA =
         List.of(
             event("create", "", "pods", "app", "web").at(1).response(pod("app", "web", 10)).build(),
