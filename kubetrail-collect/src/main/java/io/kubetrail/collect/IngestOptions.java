@@ -22,6 +22,12 @@ import java.util.Optional;
  *       #DEFAULT_BATCH_BYTES} (16 MiB): a batch is appended when it holds either many events or
  *       that many bytes of raw JSON; larger batches amortise each append's commit, smaller ones
  *       hold less memory. Two batches may be in memory at once (one being read, one appended).
+ *   <li>{@code maxQueuedBytes} = {@value #DEFAULT_MAX_QUEUED_BYTES} (16 MiB): raw JSON of events
+ *       handed to the pipeline and not yet stored; a source waits (or a webhook answers 429) while
+ *       more would be queued.
+ *   <li>{@code retryAppends} = false: when an append fails, stop ({@code ingest}); true retries
+ *       with growing pauses up to 30 s, for a collector that must outlive a full disk or a store
+ *       that is briefly unreachable.
  *   <li>{@code maxListedRejections} = {@value #DEFAULT_MAX_LISTED_REJECTIONS}: how many rejected
  *       records the {@link IngestSummary} lists; all are counted.
  * </ul>
@@ -31,6 +37,7 @@ public final class IngestOptions {
   public static final int DEFAULT_BATCH_EVENTS = 8192;
   public static final int DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_LISTED_REJECTIONS = 10;
+  public static final int DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
   private static final IngestOptions DEFAULTS = builder().build();
 
@@ -41,6 +48,8 @@ public final class IngestOptions {
   private final int batchEvents;
   private final int batchBytes;
   private final int maxListedRejections;
+  private final int maxQueuedBytes;
+  private final boolean retryAppends;
   private final Clock clock;
 
   private IngestOptions(Builder b) {
@@ -51,6 +60,8 @@ public final class IngestOptions {
     this.batchEvents = b.batchEvents;
     this.batchBytes = b.batchBytes;
     this.maxListedRejections = b.maxListedRejections;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.retryAppends = b.retryAppends;
     this.clock = b.clock;
   }
 
@@ -90,6 +101,14 @@ public final class IngestOptions {
     return maxListedRejections;
   }
 
+  public int maxQueuedBytes() {
+    return maxQueuedBytes;
+  }
+
+  public boolean retryAppends() {
+    return retryAppends;
+  }
+
   /** The clock that stamps {@code generated_time}. */
   public Clock clock() {
     return clock;
@@ -111,6 +130,10 @@ public final class IngestOptions {
         + batchBytes
         + ", maxListedRejections="
         + maxListedRejections
+        + ", maxQueuedBytes="
+        + maxQueuedBytes
+        + ", retryAppends="
+        + retryAppends
         + "]";
   }
 
@@ -123,6 +146,8 @@ public final class IngestOptions {
     private int batchEvents = DEFAULT_BATCH_EVENTS;
     private int batchBytes = DEFAULT_BATCH_BYTES;
     private int maxListedRejections = DEFAULT_MAX_LISTED_REJECTIONS;
+    private int maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    private boolean retryAppends;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -173,6 +198,19 @@ public final class IngestOptions {
             "maxListedRejections must not be negative, was " + value);
       }
       this.maxListedRejections = value;
+      return this;
+    }
+
+    public Builder maxQueuedBytes(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxQueuedBytes must be at least 1, was " + value);
+      }
+      this.maxQueuedBytes = value;
+      return this;
+    }
+
+    public Builder retryAppends(boolean value) {
+      this.retryAppends = value;
       return this;
     }
 

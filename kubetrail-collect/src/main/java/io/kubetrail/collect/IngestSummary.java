@@ -27,6 +27,9 @@ public record IngestSummary(
     long malformed,
     List<DecodeResult.Rejected> firstRejections) {
 
+  /** Nothing read. */
+  public static final IngestSummary NONE = new IngestSummary(0, 0, 0, 0, 0, 0, 0, List.of());
+
   public IngestSummary {
     firstRejections = List.copyOf(firstRejections);
   }

@@ -1,0 +1,55 @@
+package io.kubetrail.collect;
+
+import io.kubetrail.store.SourceCheckpoint;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a {@link Source} runs with: writers into the pipeline, its positions, the stop signal. */
+public final class SourceContext {
+  private final Pipeline pipeline;
+  private final String source;
+
+  SourceContext(Pipeline pipeline, String source) {
+    this.pipeline = pipeline;
+    this.source = source;
+  }
+
+  /** A new writer for this source; one per thread that reads it. */
+  public SourceWriter writer() {
+    return new SourceWriter(pipeline, source);
+  }
+
+  /** The options the pipeline runs with (cluster, policy, limits, batch sizes). */
+  public IngestOptions options() {
+    return pipeline.options();
+  }
+
+  /** The position committed for {@code key} when the pipeline started. */
+  public Optional<SourceCheckpoint> checkpoint(String key) {
+    return Optional.ofNullable(pipeline.startCheckpoints().get(key));
+  }
+
+  /** Every position committed when the pipeline started. */
+  public Map<String, SourceCheckpoint> checkpoints() {
+    return pipeline.startCheckpoints();
+  }
+
+  /** True once the source should stop reading. */
+  public boolean stopping() {
+    return pipeline.stopping();
+  }
+
+  /** Waits up to {@code millis}, or less when asked to stop; true when stopping. */
+  public boolean awaitStop(long millis) throws InterruptedException {
+    return pipeline.awaitStop(millis);
+  }
+
+  Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** The listener of the pipeline (metrics). */
+  public PipelineListener listener() {
+    return pipeline.listener();
+  }
+}

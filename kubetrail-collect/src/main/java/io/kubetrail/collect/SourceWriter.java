@@ -1,0 +1,183 @@
+package io.kubetrail.collect;
+
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.event.DecodeResult;
+import io.kubetrail.event.SourcePosition;
+import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StoredEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Takes one source's records into the pipeline: each decoded event is filtered by the audit policy
+ * (when there is one), has its Secret values hashed and is enriched with cluster, name and {@code
+ * generated_time}; each rejected record is counted, listed (the first few) and sent to the dead
+ * letters. Events gather with the positions they reach until {@link #flush()} hands them over.
+ *
+ * <p>Not thread-safe: one writer per reading thread.
+ */
+public final class SourceWriter {
+  private final Pipeline pipeline;
+  private final String source;
+  private final IngestOptions options;
+  private final List<DecodeResult.Rejected> rejections = new ArrayList<>();
+  private List<StoredEvent> events = new ArrayList<>();
+  private Map<String, SourceCheckpoint> checkpoints = new HashMap<>();
+  private long eventBytes;
+  private long read;
+  private long readBytes;
+  private long filtered;
+  private long malformed;
+  private long reportedRead;
+  private long reportedBytes;
+
+  SourceWriter(Pipeline pipeline, String source) {
+    this.pipeline = pipeline;
+    this.source = source;
+    this.options = pipeline.options();
+  }
+
+  /** Takes a decoded event. */
+  public void accept(AuditEvent decoded) {
+    read++;
+    readBytes += decoded.json().length();
+    AuditEvent event = decoded;
+    if (options.policy().isPresent()) {
+      Optional<AuditEvent> kept = options.policy().get().apply(event);
+      if (kept.isEmpty()) {
+        filtered++;
+        return;
+      }
+      event = kept.get();
+    }
+    if (options.redactSecrets()) {
+      event = SecretRedactor.redact(event);
+    }
+    events.add(
+        new StoredEvent(
+            options.cluster(), ObjectNames.of(event), options.clock().instant(), event));
+    eventBytes += event.json().length();
+  }
+
+  /** Rejects a record the source can show again (a file's line). */
+  public void reject(SourcePosition position, String reason) {
+    reject(position, reason, Optional.empty());
+  }
+
+  /**
+   * Rejects a record, keeping it in the dead letters when the source cannot show it again.
+   *
+   * @param record the record's text (a webhook request body, say)
+   */
+  public void reject(SourcePosition position, String reason, Optional<String> record) {
+    read++;
+    malformed++;
+    if (rejections.size() < options.maxListedRejections()) {
+      rejections.add(new DecodeResult.Rejected(position, reason));
+    }
+    pipeline.listener().rejected(source, position, reason);
+    pipeline.deadLetters().write(source, position.toString(), reason, record);
+  }
+
+  /** Notes the position the records taken so far reach; committed with them. */
+  public void checkpoint(String key, SourceCheckpoint position) {
+    checkpoints.put(key, position);
+  }
+
+  /** Events taken and not yet handed over. */
+  public int pending() {
+    return events.size();
+  }
+
+  /** True when the events not handed over make {@code factor} full batches. */
+  public boolean full(int factor) {
+    return events.size() >= (long) factor * options.batchEvents()
+        || eventBytes >= (long) factor * options.batchBytes();
+  }
+
+  /**
+   * Hands over what was taken, waiting while the pipeline is full.
+   *
+   * @return completes when it is durable; completed already when there was nothing to hand over
+   * @throws IngestFailedException when the store failed
+   */
+  public CompletableFuture<Void> flush() throws IOException {
+    if (events.isEmpty() && checkpoints.isEmpty()) {
+      reportRead();
+      return CompletableFuture.completedFuture(null);
+    }
+    Pipeline.Chunk chunk = chunk();
+    pipeline.submit(chunk);
+    reset();
+    return chunk.done();
+  }
+
+  /**
+   * Hands over what was taken unless the pipeline is full; then keeps it (to {@link #discard()} or
+   * try again).
+   *
+   * @return empty when the pipeline is full
+   */
+  public Optional<CompletableFuture<Void>> tryFlush() throws IOException {
+    if (events.isEmpty() && checkpoints.isEmpty()) {
+      reportRead();
+      return Optional.of(CompletableFuture.completedFuture(null));
+    }
+    Pipeline.Chunk chunk = chunk();
+    if (!pipeline.offer(chunk)) {
+      return Optional.empty();
+    }
+    reset();
+    return Optional.of(chunk.done());
+  }
+
+  /** Drops what was taken and not handed over (the counts stay). */
+  public void discard() {
+    reset();
+  }
+
+  private Pipeline.Chunk chunk() {
+    return new Pipeline.Chunk(
+        source, events, checkpoints, eventBytes, new CompletableFuture<Void>());
+  }
+
+  private void reset() {
+    reportRead();
+    events = new ArrayList<>();
+    checkpoints = new HashMap<>();
+    eventBytes = 0;
+  }
+
+  private void reportRead() {
+    if (read > reportedRead) {
+      pipeline.listener().read(source, read - reportedRead, readBytes - reportedBytes);
+      reportedRead = read;
+      reportedBytes = readBytes;
+    }
+  }
+
+  /** Records read: events and rejected records. */
+  public long read() {
+    return read;
+  }
+
+  /** Events the audit policy dropped. */
+  public long filtered() {
+    return filtered;
+  }
+
+  /** Records rejected. */
+  public long malformed() {
+    return malformed;
+  }
+
+  /** The first rejected records, at most {@link IngestOptions#maxListedRejections()}. */
+  public List<DecodeResult.Rejected> rejections() {
+    return List.copyOf(rejections);
+  }
+}
