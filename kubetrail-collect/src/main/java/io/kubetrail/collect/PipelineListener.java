@@ -33,6 +33,9 @@ public interface PipelineListener {
       List<SourceCommit> sources,
       long appendNanos) {}
 
+  /** A push source (a webhook) answered a request with HTTP status {@code status}. */
+  default void responded(String source, int status) {}
+
   /** An append failed; the pipeline retries it or stops, depending on its options. */
   default void appendFailed(Exception cause) {}
 
@@ -66,6 +69,11 @@ public interface PipelineListener {
           List<SourceCommit> sources,
           long appendNanos) {
         copy.forEach(l -> l.committed(events, result, sources, appendNanos));
+      }
+
+      @Override
+      public void responded(String source, int status) {
+        copy.forEach(l -> l.responded(source, status));
       }
 
       @Override
