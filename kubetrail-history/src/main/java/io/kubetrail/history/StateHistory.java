@@ -44,13 +44,22 @@ public final class StateHistory {
   private static final String CHECKPOINT_SUFFIX = ".checkpoint";
 
   private final ChangeLog log;
+  private final String cluster;
   private final Path snapshotDir;
   private final Path checkpointDir;
   private final HistoryOptions options;
   private ReplayStats lastReplay = new ReplayStats("empty cluster", Instant.EPOCH, 0, 0, List.of());
+  // What the last replay ended with, for an advancer to carry on from.
+  private Replayer lastReplayer = new Replayer();
+  private String lastBase = "";
 
   StateHistory(ChangeLog log, Path clusterDir, HistoryOptions options) {
+    this(log, "", clusterDir, options);
+  }
+
+  private StateHistory(ChangeLog log, String cluster, Path clusterDir, HistoryOptions options) {
     this.log = Objects.requireNonNull(log, "log");
+    this.cluster = cluster;
     this.snapshotDir = clusterDir.resolve("snapshots");
     this.checkpointDir = clusterDir.resolve("checkpoints");
     this.options = Objects.requireNonNull(options, "options");
@@ -70,7 +79,10 @@ public final class StateHistory {
       throw new IllegalArgumentException("cluster must not be empty");
     }
     return new StateHistory(
-        new StoreChangeLog(store, cluster), clusterDirectory(storeDirectory, cluster), options);
+        new StoreChangeLog(store, cluster),
+        cluster,
+        clusterDirectory(storeDirectory, cluster),
+        options);
   }
 
   /** {@code <store>/history/<cluster, file-name safe>}. */
@@ -314,6 +326,8 @@ public final class StateHistory {
       }
     }
     lastReplay = new ReplayStats(startedFrom, start.at(), read, written, notes);
+    lastReplayer = replayer;
+    lastBase = base;
     return replayer.state(t);
   }
 
@@ -325,27 +339,55 @@ public final class StateHistory {
         notes.add("the store changed during replay; no checkpoint written");
         return false;
       }
-      Collection<LiveObject> objects = replayer.liveObjects();
-      Path file =
-          checkpointDir.resolve(
-              String.format(Locale.ROOT, "%020d", micros(at)) + CHECKPOINT_SUFFIX);
-      StateFile.write(
-          file,
-          new StateFile.Header(
-              StateFile.CHECKPOINT,
-              at,
-              base,
-              fingerprint,
-              "replay",
-              replayer.warnings(),
-              List.of(),
-              objects.size()),
-          objects);
+      writeCheckpointFile(replayer, at, base, fingerprint);
       return true;
     } catch (IOException e) {
       notes.add("could not write a checkpoint: " + e.getMessage());
       return false;
     }
+  }
+
+  /** Writes the replayer's state as the checkpoint at {@code at}. */
+  void writeCheckpointFile(Replayer replayer, Instant at, String base, long fingerprint)
+      throws IOException {
+    Collection<LiveObject> objects = replayer.liveObjects();
+    Path file =
+        checkpointDir.resolve(String.format(Locale.ROOT, "%020d", micros(at)) + CHECKPOINT_SUFFIX);
+    StateFile.write(
+        file,
+        new StateFile.Header(
+            StateFile.CHECKPOINT,
+            at,
+            base,
+            fingerprint,
+            "replay",
+            replayer.warnings(),
+            List.of(),
+            objects.size()),
+        objects);
+  }
+
+  /**
+   * Keeps the checkpoints up to date as batches are committed, from the batches themselves rather
+   * than by reading the store again: see {@link CheckpointAdvancer}.
+   */
+  public CheckpointAdvancer advancer() throws IOException {
+    return new CheckpointAdvancer(this, log, options);
+  }
+
+  /** The cluster whose history this is; empty for a history not read from a store. */
+  String cluster() {
+    return cluster;
+  }
+
+  /** Replays up to the latest change, then hands the replayer on. */
+  Replayer replayToEnd() throws IOException {
+    updateCheckpoints();
+    return lastReplayer;
+  }
+
+  String lastBase() {
+    return lastBase;
   }
 
   private List<Path> checkpointsNewestFirst() throws IOException {

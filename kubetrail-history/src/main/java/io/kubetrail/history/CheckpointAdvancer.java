@@ -1,0 +1,256 @@
+package io.kubetrail.history;
+
+import io.kubetrail.event.AuditEvent;
+import io.kubetrail.store.StoredEvent;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one cluster's state checkpoints up to date while events are stored, from the committed
+ * batches themselves instead of reading the store again: their changes are applied to the state in
+ * memory, and a checkpoint is written every {@link HistoryOptions#checkpointInterval()} changes.
+ *
+ * <p>Changes must apply in the order they happened, and batches bring them nearly so: each is held
+ * back until a change {@link #REORDER_WINDOW} newer has been seen (the logs of several API servers
+ * are read side by side), then applied in order. A change that comes later still (a log read long
+ * after another, say) makes the state in memory wrong: it is dropped, and the state is replayed
+ * from the store, from the newest checkpoint still true, at most once a minute and at the end. That
+ * replay runs on the thread that commits batches, between two commits, so the store it reads holds
+ * exactly the batches handed over so far.
+ *
+ * <p>Create it before the batches it is to hear are committed: it starts from the store as it is.
+ * {@link #committed} is called after each commit, on the committing thread; the changes are applied
+ * on a thread of its own, a few batches behind at most. A failure never loses an event: it is
+ * noted, and queries replay instead.
+ */
+public final class CheckpointAdvancer implements Closeable {
+  /** How much newer a change must be seen before an older one is applied. */
+  public static final Duration REORDER_WINDOW = Duration.ofSeconds(10);
+
+  private static final long REBUILD_PAUSE_NANOS = Duration.ofMinutes(1).toNanos();
+  private static final List<AuditEvent> END = new ArrayList<>();
+  private static final Comparator<AuditEvent> CHANGE_ORDER =
+      Comparator.comparing(AuditEvent::stageTimestamp)
+          .thenComparing(AuditEvent::requestReceivedTimestamp)
+          .thenComparing(AuditEvent::auditID);
+
+  private final StateHistory history;
+  private final ChangeLog log;
+  private final HistoryOptions options;
+  private final String cluster;
+  private final BlockingQueue<List<AuditEvent>> queue = new ArrayBlockingQueue<>(2);
+  private final PriorityQueue<AuditEvent> held = new PriorityQueue<>(CHANGE_ORDER);
+  private final List<String> notes = new ArrayList<>();
+  private final Thread worker;
+  private Consumer<String> noteListener = note -> {};
+  private Replayer replayer;
+  private String base;
+  private Instant applied;
+  private Instant newestSeen;
+  private long sinceCheckpoint;
+  private int written;
+  private volatile boolean stale;
+  private volatile long staleSince;
+  private boolean idle = true;
+
+  CheckpointAdvancer(StateHistory history, ChangeLog log, HistoryOptions options)
+      throws IOException {
+    this.history = history;
+    this.log = log;
+    this.options = options;
+    this.cluster = history.cluster();
+    if (options.checkpoints()) {
+      rebuild();
+    }
+    this.worker = new Thread(this::work, "kubetrail-checkpoints");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /** Hears notes (a checkpoint that could not be written, say) as they happen. */
+  public synchronized CheckpointAdvancer onNote(Consumer<String> listener) {
+    this.noteListener = listener;
+    return this;
+  }
+
+  /** A batch is durable: its changes of this cluster advance the state. */
+  public void committed(List<StoredEvent> events) throws InterruptedIOException {
+    if (!options.checkpoints()) {
+      return;
+    }
+    if (stale && System.nanoTime() - staleSince > REBUILD_PAUSE_NANOS) {
+      // Between two commits: the store holds exactly what was handed over.
+      awaitIdle();
+      rebuildQuietly();
+      return;
+    }
+    List<AuditEvent> mine = new ArrayList<>();
+    for (StoredEvent e : events) {
+      if ((cluster.isEmpty() || e.cluster().equals(cluster)) && e.isChange()) {
+        mine.add(e.event());
+      }
+    }
+    if (!mine.isEmpty() && !stale) {
+      put(mine);
+    }
+  }
+
+  private void put(List<AuditEvent> batch) throws InterruptedIOException {
+    try {
+      synchronized (this) {
+        idle = false;
+      }
+      queue.put(batch);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while advancing state checkpoints");
+    }
+  }
+
+  private void work() {
+    try {
+      for (List<AuditEvent> batch = queue.take(); batch != END; batch = queue.take()) {
+        try {
+          if (!stale) {
+            advance(batch);
+          }
+        } catch (IOException | RuntimeException e) {
+          note("state checkpoints were not advanced (queries will replay instead): " + e);
+          markStale();
+        }
+        synchronized (this) {
+          idle = queue.isEmpty();
+          notifyAll();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void advance(List<AuditEvent> changes) throws IOException {
+    for (AuditEvent change : changes) {
+      if (!change.stageTimestamp().isAfter(applied)) {
+        markStale(); // older than what is applied: only a replay from the store puts it in place
+        return;
+      }
+      held.add(change);
+      if (change.stageTimestamp().isAfter(newestSeen)) {
+        newestSeen = change.stageTimestamp();
+      }
+    }
+    Instant releaseBefore = newestSeen.minus(REORDER_WINDOW);
+    while (!held.isEmpty() && held.peek().stageTimestamp().isBefore(releaseBefore)) {
+      apply(held.poll());
+    }
+  }
+
+  private void apply(AuditEvent change) throws IOException {
+    if (sinceCheckpoint >= options.checkpointInterval()
+        && change.stageTimestamp().isAfter(applied)) {
+      history.writeCheckpointFile(replayer, applied, base, log.fingerprint(applied));
+      written++;
+      sinceCheckpoint = 0;
+    }
+    replayer.apply(change);
+    applied = change.stageTimestamp();
+    sinceCheckpoint++;
+  }
+
+  private void markStale() {
+    held.clear();
+    staleSince = System.nanoTime();
+    stale = true;
+  }
+
+  /** Replays from the store: from the newest checkpoint still true to the latest change. */
+  private void rebuild() throws IOException {
+    replayer = history.replayToEnd();
+    base = history.lastBase();
+    applied = replayer.lastChange();
+    newestSeen = applied;
+    sinceCheckpoint = 0;
+    held.clear();
+    written += history.lastReplay().checkpointsWritten();
+    history.lastReplay().notes().forEach(this::note);
+    stale = false;
+  }
+
+  private void rebuildQuietly() {
+    try {
+      rebuild();
+    } catch (IOException | RuntimeException e) {
+      note("state checkpoints were not brought up to date (queries will replay instead): " + e);
+      staleSince = System.nanoTime();
+    }
+  }
+
+  private synchronized void awaitIdle() throws InterruptedIOException {
+    try {
+      while (!idle && worker.isAlive()) {
+        wait(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while advancing state checkpoints");
+    }
+  }
+
+  private synchronized void note(String note) {
+    notes.add(note);
+    noteListener.accept(note);
+  }
+
+  /** Checkpoints written so far; after {@link #close()}, in all. */
+  public int checkpointsWritten() {
+    return written;
+  }
+
+  /** What went wrong without losing anything. */
+  public synchronized List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  /**
+   * Applies every change handed over (or, after a late one, replays from the store), writing the
+   * checkpoints due. Call once no more batches are being committed.
+   */
+  @Override
+  public void close() throws InterruptedIOException {
+    try {
+      queue.put(END);
+      worker.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while advancing state checkpoints");
+    }
+    if (!options.checkpoints()) {
+      return;
+    }
+    if (stale) {
+      rebuildQuietly();
+      return;
+    }
+    try {
+      while (!held.isEmpty()) {
+        apply(held.poll());
+      }
+      if (sinceCheckpoint >= options.checkpointInterval()) {
+        history.writeCheckpointFile(replayer, applied, base, log.fingerprint(applied));
+        written++;
+      }
+    } catch (IOException | RuntimeException e) {
+      note("state checkpoints were not advanced (queries will replay instead): " + e);
+    }
+  }
+}
