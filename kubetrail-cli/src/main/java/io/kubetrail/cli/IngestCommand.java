@@ -1,21 +1,27 @@
 package io.kubetrail.cli;
 
 import io.kubetrail.collect.AuditFiles;
+import io.kubetrail.collect.DeadLetters;
 import io.kubetrail.collect.IngestFailedException;
 import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.IngestSummary;
 import io.kubetrail.collect.Ingester;
+import io.kubetrail.collect.PipelineListener;
+import io.kubetrail.collect.Sink;
 import io.kubetrail.event.DecodeResult;
+import io.kubetrail.history.CheckpointAdvancer;
 import io.kubetrail.history.HistoryOptions;
-import io.kubetrail.history.ReplayStats;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.LoadedPolicy;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.policy.PolicyException;
 import io.kubetrail.policy.PolicyLoader;
+import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -41,7 +47,7 @@ import picocli.CommandLine.Spec;
           + " kube-audit.log). Ingesting again is safe: events already stored are counted as"
           + " duplicates, and a file read before resumes where it stopped, even once rotated.",
       "Secret values are stored only as sha256 hashes, unless --no-redact.",
-      "Afterwards the cluster's state checkpoints are brought up to date, so that state queries"
+      "Meanwhile the cluster's state checkpoints are kept up to date, so that state queries"
           + " need not replay what was just stored (--no-checkpoints skips this).",
       "Exit status: 0 when every record was stored, 1 when some were rejected (listed on"
           + " standard error), 2 on usage errors or when the store fails."
@@ -104,7 +110,25 @@ final class IngestCommand implements Callable<Integer> {
         new StoreIngestProgress(err, System.console() != null, System::nanoTime);
     IngestSummary summary;
     try (AuditStore target = store.openForWriting()) {
-      Ingester ingester = new Ingester(target, options);
+      Optional<CheckpointAdvancer> checkpoints = advancer(target, options.cluster(), err);
+      PipelineListener advancing =
+          new PipelineListener() {
+            @Override
+            public void committed(
+                List<StoredEvent> events,
+                AppendResult result,
+                List<SourceCommit> sources,
+                long appendNanos) {
+              if (checkpoints.isPresent()) {
+                try {
+                  checkpoints.get().committed(events);
+                } catch (InterruptedIOException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            }
+          };
+      Ingester ingester = new Ingester(Sink.of(target), options, advancing, DeadLetters.NONE);
       try {
         summary =
             stdin
@@ -112,11 +136,11 @@ final class IngestCommand implements Callable<Integer> {
                 : ingester.ingest(files, progress);
       } finally {
         progress.finish();
+        if (checkpoints.isPresent()) {
+          checkpoints.get().close();
+        }
       }
       progress.took(summary.read());
-      if (summary.stored() > 0) {
-        updateCheckpoints(target, options.cluster(), err);
-      }
     } catch (IngestFailedException e) {
       printSummary(out, err, e.committed());
       err.println("error: " + e.getMessage());
@@ -130,27 +154,33 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   /**
-   * Replays what was just stored into state checkpoints, so that the first {@code state} query
-   * after a large ingest does not replay it all. A failure here loses no event: it is reported and
-   * the next query replays instead.
+   * Keeps the cluster's state checkpoints up to date as batches are stored, so that the first
+   * {@code state} query after a large ingest does not replay it all. A failure here loses no event:
+   * it is reported and queries replay instead.
    */
-  private void updateCheckpoints(AuditStore target, String cluster, PrintWriter err) {
+  private Optional<CheckpointAdvancer> advancer(
+      AuditStore target, String cluster, PrintWriter err) {
     HistoryOptions historyOptions = replay.options();
     if (!historyOptions.checkpoints()) {
-      return;
+      return Optional.empty();
     }
     try {
-      ReplayStats stats =
-          StateHistory.open(target, store.directory, cluster, historyOptions).updateCheckpoints();
-      for (String note : stats.notes()) {
-        err.println("note: " + note);
-      }
+      return Optional.of(
+          StateHistory.open(target, store.directory, cluster, historyOptions)
+              .advancer()
+              .onNote(
+                  note -> {
+                    synchronized (err) {
+                      err.println("note: " + note);
+                      err.flush();
+                    }
+                  }));
     } catch (IOException e) {
       err.println(
-          "warning: state checkpoints were not updated (queries will replay instead): "
+          "warning: state checkpoints will not be updated (queries will replay instead): "
               + e.getMessage());
+      return Optional.empty();
     }
-    err.flush();
   }
 
   private IngestOptions options(PrintWriter err) {
