@@ -1,0 +1,86 @@
+package io.kubetrail.collect.metrics;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a running collector last said about itself, kept in a small JSON file beside the store so
+ * that {@code kubetrail status} can show it without reaching the collector.
+ *
+ * @param updated when the collector wrote this (RFC 3339)
+ * @param pid the collector's process id
+ * @param sources one entry per source
+ * @param queuedBytes events read and not yet stored
+ * @param appendFailures appends that failed (and were retried)
+ * @param lastError the last failure; empty when there was none
+ */
+public record CollectorStatus(
+    String updated,
+    long pid,
+    List<Source> sources,
+    long queuedBytes,
+    long appendFailures,
+    String lastError) {
+
+  /** The file name, in the collector's status directory. */
+  public static final String FILE = "collector-status.json";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public CollectorStatus {
+    sources = List.copyOf(sources);
+  }
+
+  /**
+   * One source's counts since the collector started.
+   *
+   * @param read records read
+   * @param bytes bytes of events read
+   * @param stored events in committed batches (duplicates included)
+   * @param malformed records rejected
+   * @param deadLettered records written to the dead-letter file
+   * @param newestEvent the newest event committed ({@code requestReceivedTimestamp}, RFC 3339);
+   *     empty before the first
+   * @param lagSeconds at the last commit, how far the newest committed event was behind the clock
+   */
+  public record Source(
+      String name,
+      long read,
+      long bytes,
+      long stored,
+      long malformed,
+      long deadLettered,
+      String newestEvent,
+      double lagSeconds) {}
+
+  /** Writes the status to {@code file} atomically: a reader sees the old or the new one whole. */
+  public void write(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+    try {
+      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Reads a status file; empty when there is none. */
+  public static Optional<CollectorStatus> read(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(JSON.readValue(file.toFile(), CollectorStatus.class));
+  }
+}
