@@ -75,7 +75,7 @@ final class SnapshotImportCommand implements Callable<Integer> {
               + "; nothing was stored");
     }
     SnapshotInfo info;
-    try (AuditStore s = store.open()) {
+    try (AuditStore s = store.openCreatingIfMissing()) {
       info =
           StateHistory.open(s, store.directory(), store.cluster, HistoryOptions.defaults())
               .importSnapshot(result.objects(), at, source);

@@ -44,7 +44,7 @@ final class SnapshotTakeCommand implements Callable<Integer> {
     if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
       throw new UsageException("cannot read the kubeconfig " + kubeconfig + " (--kubeconfig)");
     }
-    try (AuditStore s = store.open()) {
+    try (AuditStore s = store.openCreatingIfMissing()) {
       LiveCluster.Listing listing;
       try {
         listing = LiveCluster.list(Optional.ofNullable(kubeconfig));

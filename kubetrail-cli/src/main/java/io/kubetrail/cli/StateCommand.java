@@ -17,6 +17,7 @@ import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -236,6 +237,21 @@ final class StateCommand implements Callable<Integer> {
         throw new UsageException("--cluster must not be empty");
       }
       return location.openReadOnly();
+    }
+
+    /**
+     * Opens the store read-only, creating an empty one first when the directory does not exist: a
+     * snapshot may come before the first event (take a snapshot, then start collecting).
+     */
+    AuditStore openCreatingIfMissing() {
+      if (!Files.exists(location.directory)) {
+        try {
+          location.openForWriting().close();
+        } catch (IOException e) {
+          throw new UsageException(location.directory + ": cannot create the store: " + e, e);
+        }
+      }
+      return open();
     }
   }
 

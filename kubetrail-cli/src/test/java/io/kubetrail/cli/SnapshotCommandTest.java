@@ -26,6 +26,35 @@ class SnapshotCommandTest {
   }
 
   @Test
+  void importIntoADirectoryThatDoesNotExistCreatesTheStore() throws IOException {
+    Path fresh = dir.resolve("not-yet");
+    Path json = dir.resolve("first.json");
+    Files.writeString(
+        json,
+        """
+        {"apiVersion": "v1", "kind": "List", "items": [
+          {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app", "resourceVersion": "1"}}
+        ]}
+        """);
+
+    StateCommandTest.Run r =
+        run(
+            "snapshot",
+            "import",
+            "--store",
+            fresh.toString(),
+            "--at",
+            "2024-05-01T10:00:00Z",
+            json.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out()).contains("imported 1 objects");
+    StateCommandTest.Run state =
+        run("state", "--store", fresh.toString(), "--at", "2024-05-01T11:00:00Z", "-o", "json");
+    assertThat(state.out()).contains("\"namespaces\" : [ \"app\" ]");
+  }
+
+  @Test
   void importsJsonAndYamlListingsAndReplaysFromThem() throws IOException {
     Path json = dir.resolve("snap.json");
     Files.writeString(
