@@ -12,10 +12,7 @@ import io.kubetrail.event.DecodeResult;
 import io.kubetrail.history.CheckpointAdvancer;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.StateHistory;
-import io.kubetrail.policy.LoadedPolicy;
 import io.kubetrail.policy.PolicyEvaluator;
-import io.kubetrail.policy.PolicyException;
-import io.kubetrail.policy.PolicyLoader;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoredEvent;
@@ -192,24 +189,9 @@ final class IngestCommand implements Callable<Integer> {
       throw new UsageException("--cluster: " + e.getMessage(), e);
     }
     if (policy.isPresent()) {
-      options.policy(PolicyEvaluator.of(loadPolicy(policy.get(), err).policy()));
+      options.policy(PolicyEvaluator.of(PolicyFiles.loadValid(policy.get(), "--policy", err).policy()));
     }
     return options.build();
-  }
-
-  private static LoadedPolicy loadPolicy(Path file, PrintWriter err) {
-    try {
-      LoadedPolicy loaded = PolicyLoader.load(file);
-      loaded.warnings().forEach(w -> err.println("warning: " + w));
-      return loaded;
-    } catch (NoSuchFileException e) {
-      throw new UsageException("--policy: no such file: " + file, e);
-    } catch (IOException e) {
-      throw new UsageException("--policy: cannot read " + file + ": " + e.getMessage(), e);
-    } catch (PolicyException e) {
-      throw new UsageException(
-          "--policy: " + file + " is not a valid audit policy:\n" + e.getMessage(), e);
-    }
   }
 
   private List<Path> files() {

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       PolicyCommand.class,
       IngestCommand.class,
+      CollectCommand.class,
+      StatusCommand.class,
       SearchCommand.class,
       VerifyCommand.class,
       PruneCommand.class,

@@ -33,4 +33,25 @@ final class PolicyFiles {
       throw new UsageException("cannot read policy file " + file + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * A policy that an ingest or a collector applies: valid, with its warnings printed.
+   *
+   * @param setting the option or field that named the file, for error messages
+   * @throws UsageException when the file cannot be read or is not a valid policy
+   */
+  static LoadedPolicy loadValid(Path file, String setting, PrintWriter err) {
+    try {
+      LoadedPolicy loaded = PolicyLoader.load(file);
+      loaded.warnings().forEach(w -> err.println("warning: " + w));
+      return loaded;
+    } catch (NoSuchFileException e) {
+      throw new UsageException(setting + ": no such file: " + file, e);
+    } catch (IOException e) {
+      throw new UsageException(setting + ": cannot read " + file + ": " + e.getMessage(), e);
+    } catch (PolicyException e) {
+      throw new UsageException(
+          setting + ": " + file + " is not a valid audit policy:\n" + e.getMessage(), e);
+    }
+  }
 }

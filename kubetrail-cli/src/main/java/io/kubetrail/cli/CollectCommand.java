@@ -1,0 +1,265 @@
+package io.kubetrail.cli;
+
+import io.kubetrail.collect.Collector;
+import io.kubetrail.collect.DeadLetters;
+import io.kubetrail.collect.IngestOptions;
+import io.kubetrail.collect.Pipeline;
+import io.kubetrail.collect.PipelineListener;
+import io.kubetrail.collect.Sink;
+import io.kubetrail.collect.Source;
+import io.kubetrail.collect.config.CollectorConfig;
+import io.kubetrail.collect.config.ConfigException;
+import io.kubetrail.collect.metrics.CollectorMetrics;
+import io.kubetrail.collect.metrics.CollectorStatus;
+import io.kubetrail.collect.metrics.MetricsServer;
+import io.kubetrail.history.CheckpointAdvancer;
+import io.kubetrail.history.HistoryOptions;
+import io.kubetrail.history.StateHistory;
+import io.kubetrail.policy.PolicyEvaluator;
+import io.kubetrail.store.AppendResult;
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoredEvent;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubetrail collect}: runs the configured sources into the store until stopped. */
+@Command(
+    name = "collect",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Collect audit events continuously: follow kube-apiserver's audit log files across"
+          + " rotation, receive its webhook backend's EventLists, and store them (or forward"
+          + " them to a central kubetrail), until stopped.",
+      "On SIGTERM or SIGINT it stores what it holds and exits 0. Each source's position is"
+          + " committed with its events, so a restart (or a crash) resumes with nothing lost"
+          + " and nothing stored twice. Bad records go to the dead-letter file and never stop"
+          + " it; 'kubetrail status' shows how each source is doing.",
+      "The configuration file is YAML; see the README's \"Collecting continuously\"."
+    })
+final class CollectCommand implements Callable<Integer> {
+  private static final long STATUS_EVERY_SECONDS = 5;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The collector configuration (YAML).")
+  Path config;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    CollectorConfig cfg = loadConfig();
+    IngestOptions options = options(cfg, err);
+    List<Closeable> open = new ArrayList<>();
+    try {
+      Destination destination = Destination.open(cfg.destination(), options.cluster(), open);
+      DeadLetters deadLetters =
+          cfg.deadLetter().isPresent()
+              ? DeadLetters.file(cfg.deadLetter().get(), Clock.systemUTC())
+              : DeadLetters.NONE;
+      Pipeline[] pipeline = new Pipeline[1];
+      CollectorMetrics metrics =
+          new CollectorMetrics(
+              cfg.deadLetter().isPresent(),
+              Clock.systemUTC(),
+              () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes());
+      List<Source> sources = ConfiguredSources.of(cfg, destination.sink());
+      sources.forEach(s -> metrics.register(s.name()));
+      Optional<CheckpointAdvancer> advancer = destination.advancer(err);
+      pipeline[0] =
+          new Pipeline(
+              destination.sink(),
+              options,
+              PipelineListener.all(List.of(metrics, advancing(advancer))),
+              deadLetters);
+      if (cfg.metrics().isPresent()) {
+        MetricsServer server =
+            MetricsServer.start(cfg.metrics().get().listen(), cfg.metrics().get().tokenFile(), metrics);
+        open.add(server);
+        err.println("kubetrail collect: metrics on http://" + cfg.metrics().get().listen() + "/metrics");
+      }
+      Collector collector =
+          new Collector(
+              pipeline[0],
+              sources,
+              message -> {
+                synchronized (err) {
+                  err.println("kubetrail collect: " + message);
+                  err.flush();
+                }
+              });
+      Signals.onTerminate(collector::stop);
+      ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
+      err.printf(
+          Locale.ROOT,
+          "kubetrail collect: %d %s into %s for cluster %s; stop with SIGTERM or Ctrl-C%n",
+          sources.size(),
+          sources.size() == 1 ? "source" : "sources",
+          destination.description(),
+          options.cluster());
+      err.flush();
+      try {
+        collector.run();
+      } finally {
+        pipeline[0].close();
+        if (advancer.isPresent()) {
+          advancer.get().close();
+        }
+        status.shutdownNow();
+        metrics.status().write(destination.statusFile());
+      }
+      out.printf(
+          Locale.ROOT,
+          "stopped: %,d events stored, %,d duplicates%n",
+          pipeline[0].stored(),
+          pipeline[0].duplicates());
+      return ExitCodes.OK;
+    } finally {
+      for (Closeable c : open) {
+        c.close();
+      }
+    }
+  }
+
+  private CollectorConfig loadConfig() throws IOException {
+    try {
+      return CollectorConfig.load(config);
+    } catch (ConfigException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private static IngestOptions options(CollectorConfig cfg, PrintWriter err) {
+    IngestOptions.Builder b =
+        IngestOptions.builder()
+            .cluster(cfg.cluster())
+            .redactSecrets(cfg.redactSecrets())
+            .limits(cfg.limits())
+            .retryAppends(true);
+    if (cfg.policy().isPresent()) {
+      b.policy(PolicyEvaluator.of(PolicyFiles.loadValid(cfg.policy().get(), "policy", err).policy()));
+    }
+    return b.build();
+  }
+
+  private static PipelineListener advancing(Optional<CheckpointAdvancer> advancer) {
+    return new PipelineListener() {
+      @Override
+      public void committed(
+          List<StoredEvent> events, AppendResult result, List<SourceCommit> sources, long nanos) {
+        if (advancer.isPresent()) {
+          try {
+            advancer.get().committed(events);
+          } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    };
+  }
+
+  private static ScheduledExecutorService statusWriter(
+      CollectorMetrics metrics, Path file, PrintWriter err) {
+    ScheduledExecutorService s =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kubetrail-status");
+              t.setDaemon(true);
+              return t;
+            });
+    boolean[] warned = new boolean[1];
+    s.scheduleAtFixedRate(
+        () -> {
+          try {
+            metrics.status().write(file);
+          } catch (IOException | RuntimeException e) {
+            if (!warned[0]) {
+              warned[0] = true;
+              err.println("kubetrail collect: cannot write the status file " + file + ": " + e);
+            }
+          }
+        },
+        0,
+        STATUS_EVERY_SECONDS,
+        TimeUnit.SECONDS);
+    return s;
+  }
+
+  /** Where events go, opened: the store (with its state checkpoints) or a forwarding sink. */
+  private record Destination(
+      Sink sink,
+      Optional<AuditStore> store,
+      Optional<Path> storeDirectory,
+      String cluster,
+      Path statusFile,
+      String description) {
+
+    static Destination open(CollectorConfig.Destination d, String cluster, List<Closeable> open) {
+      if (d instanceof CollectorConfig.Store s) {
+        StoreOptionsMixin location = new StoreOptionsMixin();
+        location.directory = Path.of(s.location());
+        AuditStore store = location.openForWriting();
+        open.add(0, store);
+        return new Destination(
+            Sink.of(store),
+            Optional.of(store),
+            Optional.of(location.directory),
+            cluster,
+            location.directory.resolve("collector").resolve(CollectorStatus.FILE),
+            "store " + location.directory);
+      }
+      CollectorConfig.Forward f = (CollectorConfig.Forward) d;
+      Path positions = f.positions().toAbsolutePath();
+      return new Destination(
+          ConfiguredSources.forwarding(f),
+          Optional.empty(),
+          Optional.empty(),
+          cluster,
+          positions.resolveSibling(CollectorStatus.FILE),
+          "forward to " + f.url());
+    }
+
+    Optional<CheckpointAdvancer> advancer(PrintWriter err) {
+      if (store.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(
+            StateHistory.open(store.get(), storeDirectory.get(), cluster, HistoryOptions.defaults())
+                .advancer()
+                .onNote(
+                    note -> {
+                      synchronized (err) {
+                        err.println("kubetrail collect: note: " + note);
+                        err.flush();
+                      }
+                    }));
+      } catch (IOException e) {
+        err.println(
+            "kubetrail collect: warning: state checkpoints will not be kept up to date: " + e);
+        return Optional.empty();
+      }
+    }
+  }
+}

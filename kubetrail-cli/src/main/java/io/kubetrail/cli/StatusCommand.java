@@ -1,0 +1,117 @@
+package io.kubetrail.cli;
+
+import io.kubetrail.collect.metrics.CollectorStatus;
+import io.kubetrail.collect.metrics.StatusReport;
+import io.kubetrail.store.AuditStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kubetrail status}: the store and the collector writing to it. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show the store (events, clusters, newest event, size on disk), the position each source"
+          + " reached, and, when 'kubetrail collect' writes to it, each source's counts, lag and"
+          + " dead letters.",
+      "Works while a collector is running."
+    })
+final class StatusCommand implements Callable<Integer> {
+  @Mixin StoreOptionsMixin store;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Path statusFile = store.directory.resolve("collector").resolve(CollectorStatus.FILE);
+    StatusReport report;
+    try (AuditStore s = store.openReadOnly()) {
+      report =
+          StatusReport.of(s, size(store.directory), CollectorStatus.read(statusFile), Instant.now());
+    }
+    out.printf(
+        Locale.ROOT,
+        "store %s: %,d events, %s on disk, clusters: %s, newest event: %s%n",
+        store.directory,
+        report.events(),
+        bytes(report.sizeBytes()),
+        report.clusters().isEmpty() ? "none" : String.join(", ", report.clusters()),
+        report.newestEvent().map(Instant::toString).orElse("none"));
+    if (report.collector().isEmpty()) {
+      out.println("collector: none has run on this store");
+    } else {
+      CollectorStatus c = report.collector().get();
+      Duration age = Duration.between(Instant.parse(c.updated()), Instant.now());
+      out.printf(
+          Locale.ROOT,
+          "collector: %s (pid %d, last report %d s ago), %s queued, %,d failed appends%s%n",
+          report.collectorRunning() ? "running" : "not running",
+          c.pid(),
+          Math.max(0, age.toSeconds()),
+          bytes(c.queuedBytes()),
+          c.appendFailures(),
+          c.lastError().isEmpty() ? "" : " (last: " + c.lastError() + ")");
+      StoreTable table =
+          new StoreTable("SOURCE", "READ", "STORED", "MALFORMED", "DEAD-LETTERED", "NEWEST", "LAG");
+      for (CollectorStatus.Source src : c.sources()) {
+        table.add(
+            src.name(),
+            String.format(Locale.ROOT, "%,d", src.read()),
+            String.format(Locale.ROOT, "%,d", src.stored()),
+            String.format(Locale.ROOT, "%,d", src.malformed()),
+            String.format(Locale.ROOT, "%,d", src.deadLettered()),
+            src.newestEvent().isEmpty() ? "-" : src.newestEvent(),
+            String.format(Locale.ROOT, "%.1f s", src.lagSeconds()));
+      }
+      table.print(out);
+    }
+    if (!report.positions().isEmpty()) {
+      StoreTable positions = new StoreTable("POSITION OF", "REACHED");
+      report.positions().forEach(positions::add);
+      positions.print(out);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static long size(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.size(f);
+                } catch (IOException e) {
+                  return 0; // removed meanwhile (a merge)
+                }
+              })
+          .sum();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static String bytes(long n) {
+    if (n < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+    }
+    if (n < 1024L * 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+  }
+}
