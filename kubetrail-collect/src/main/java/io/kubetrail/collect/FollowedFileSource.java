@@ -166,7 +166,16 @@ public final class FollowedFileSource implements Source {
       sweepBackups();
     }
     FollowedFile followed = current.get();
-    if (followed.moved()) {
+    boolean moved = followed.moved();
+    if (followed.id().isEmpty() && !followed.identify(scope, this::position) && !moved) {
+      return false;
+    }
+    if (followed.id().filter(finished::contains).isPresent()) {
+      // Renamed while the backups were read, and read among them: nothing is left of it.
+      closeCurrent();
+      return moved;
+    }
+    if (moved) {
       // Rotated by rename (or removed): nothing more is written to it, so finish it.
       followed.read(reader, followed.size());
       remember(followed);
@@ -175,11 +184,7 @@ public final class FollowedFileSource implements Source {
       writer.flush();
       return true;
     }
-    if (followed.id().isEmpty()) {
-      if (!followed.identify(scope, this::position)) {
-        return false;
-      }
-    } else if (followed.rewritten()) {
+    if (followed.rewritten()) {
       copiedAndTruncated(followed);
       return true;
     }
