@@ -89,6 +89,24 @@ public final class AuditFiles {
     return logs.values().stream().flatMap(files -> files.values().stream()).toList();
   }
 
+  /**
+   * The backups lumberjack made of {@code activeFile}, in its directory, oldest first: {@code
+   * kube-audit-<time>.log} and {@code kube-audit-<time>.log.gz} for {@code kube-audit.log}.
+   */
+  static List<Path> backupsOf(Path activeFile) throws IOException {
+    Path dir = activeFile.toAbsolutePath().getParent();
+    String active = activeFile.getFileName().toString();
+    return inRotationOrder(dir).stream()
+        .filter(
+            file -> {
+              String name = file.getFileName().toString();
+              String plain = name.endsWith(GZIP) ? name.substring(0, name.length() - 3) : name;
+              Matcher backup = BACKUP.matcher(plain);
+              return backup.matches() && (backup.group(1) + backup.group(3)).equals(active);
+            })
+        .toList();
+  }
+
   private static String extension(String name) {
     int dot = name.lastIndexOf('.');
     return dot < 0 ? "" : name.substring(dot);

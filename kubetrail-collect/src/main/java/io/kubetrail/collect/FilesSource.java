@@ -1,6 +1,7 @@
 package io.kubetrail.collect;
 
 import io.kubetrail.event.SourcePosition;
+import io.kubetrail.store.SourceCheckpoint;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +12,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Files read once, in the order given, each resumed after what an earlier run stored (JSON Lines
@@ -21,9 +24,11 @@ import java.util.Optional;
  */
 final class FilesSource implements Source {
   private final List<Path> files;
+  private final List<Long> sizes;
   private final Optional<InputStream> stream;
   private final String streamName;
   private final IngestListener listener;
+  private final Optional<Function<String, Optional<SourceCheckpoint>>> positions;
   private final long bytesTotal;
   private SourceContext context;
   private SourceWriter writer;
@@ -35,25 +40,44 @@ final class FilesSource implements Source {
   private SourceInput current;
 
   private FilesSource(
-      List<Path> files, Optional<InputStream> stream, String streamName, IngestListener listener)
+      List<Path> files,
+      Optional<InputStream> stream,
+      String streamName,
+      IngestListener listener,
+      Optional<Function<String, Optional<SourceCheckpoint>>> positions)
       throws IOException {
     this.files = List.copyOf(files);
     this.stream = stream;
     this.streamName = streamName;
     this.listener = listener;
+    this.positions = positions;
+    List<Long> sizes = new ArrayList<>();
     long total = 0;
     for (Path file : files) {
-      total += Files.size(file);
+      sizes.add(Files.size(file));
+      total += sizes.get(sizes.size() - 1);
     }
+    this.sizes = List.copyOf(sizes);
     this.bytesTotal = stream.isPresent() ? -1 : total;
   }
 
   static FilesSource of(List<Path> files, IngestListener listener) throws IOException {
-    return new FilesSource(files, Optional.empty(), "", listener);
+    return new FilesSource(files, Optional.empty(), "", listener, Optional.empty());
   }
 
   static FilesSource of(InputStream in, String name, IngestListener listener) throws IOException {
-    return new FilesSource(List.of(), Optional.of(in), name, listener);
+    return new FilesSource(List.of(), Optional.of(in), name, listener, Optional.empty());
+  }
+
+  /**
+   * Files resumed from the positions {@code positions} gives (by source id) rather than from those
+   * committed when the pipeline started: a followed file's backups, read after its source has read
+   * on.
+   */
+  static FilesSource resuming(
+      List<Path> files, Function<String, Optional<SourceCheckpoint>> positions) throws IOException {
+    return new FilesSource(
+        files, Optional.empty(), "", IngestListener.NONE, Optional.of(positions));
   }
 
   @Override
@@ -89,12 +113,12 @@ final class FilesSource implements Source {
     } else {
       for (int i = 0; i < files.size(); i++) {
         Path file = files.get(i);
-        listener.sourceStarted(file.toString(), i + 1, files.size(), Files.size(file));
+        listener.sourceStarted(file.toString(), i + 1, files.size(), sizes.get(i));
         String name = file.toString();
         try {
           readSafely(name, () -> readFile(file, name, context));
         } finally {
-          bytesDoneBefore += Files.size(file);
+          bytesDoneBefore += sizes.get(i);
           current = null;
         }
       }
@@ -129,8 +153,10 @@ final class FilesSource implements Source {
           sniff.document()
               ? Optional.empty()
               : sniff.firstLine().map(line -> FileCheckpoint.sourceId(checkpointScope, line));
+      Function<String, Optional<SourceCheckpoint>> committed =
+          positions.orElse(context::checkpoint);
       Optional<FileCheckpoint> checkpoint =
-          sourceId.flatMap(id -> context.checkpoint(id).flatMap(c -> FileCheckpoint.parse(id, c)));
+          sourceId.flatMap(id -> committed.apply(id).flatMap(c -> FileCheckpoint.parse(id, c)));
       if (checkpoint.isEmpty()) {
         reader.read(input.stream(), name, sourceId, 0, 0);
         return;

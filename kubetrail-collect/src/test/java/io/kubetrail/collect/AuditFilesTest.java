@@ -42,6 +42,23 @@ class AuditFilesTest {
   }
 
   @Test
+  void listsTheBackupsOfOneLogOldestFirst() throws IOException {
+    touch(
+        List.of(
+            "kube-audit-2026-01-01T10-00-00.000.log.gz",
+            "kube-audit-2026-01-01T00-00-00.000.log",
+            "kube-audit.log",
+            "kube-audit.log.1",
+            "other-2026-01-01T00-00-00.000.log",
+            "kube-audit-2026-01-01T00-00-00.000.json"));
+
+    assertThat(names(AuditFiles.backupsOf(dir.resolve("kube-audit.log"))))
+        .containsExactly(
+            "kube-audit-2026-01-01T00-00-00.000.log", "kube-audit-2026-01-01T10-00-00.000.log.gz");
+    assertThat(AuditFiles.backupsOf(dir.resolve("absent.log"))).isEmpty();
+  }
+
+  @Test
   void ignoresUnrelatedFiles() throws IOException {
     touch(
         List.of(

@@ -1,0 +1,79 @@
+package io.kubetrail.collect;
+
+import io.kubetrail.store.AppendResult;
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.lucene.LuceneAuditStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A collector in a process of its own, for {@link FollowKillTest}: a pipeline that retries appends,
+ * following one file into a Lucene store, until it is killed; or, given a number of events, until
+ * the store holds that many, then it stops and closes cleanly. Prints {@code COMMIT <stored>
+ * <duplicates>} for each committed batch.
+ *
+ * <p>Arguments: store directory, followed file, and optionally the number of events to stop at.
+ */
+final class FollowChild {
+  private FollowChild() {}
+
+  public static void main(String[] args) throws Exception {
+    Path storeDir = Path.of(args[0]);
+    Path log = Path.of(args[1]);
+    long until = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    try (AuditStore store = LuceneAuditStore.open(storeDir, StoreOptions.defaults())) {
+      PipelineListener listener =
+          new PipelineListener() {
+            @Override
+            public void committed(
+                List<StoredEvent> events,
+                AppendResult result,
+                List<SourceCommit> sources,
+                long appendNanos) {
+              out.println("COMMIT " + result.stored() + " " + result.duplicates());
+            }
+
+            @Override
+            public void appendFailed(Exception cause) {
+              cause.printStackTrace();
+            }
+          };
+      IngestOptions options = IngestOptions.builder().retryAppends(true).build();
+      Pipeline pipeline = new Pipeline(Sink.of(store), options, listener, DeadLetters.NONE);
+      Thread watcher = new Thread(() -> stopAt(store, pipeline, until), "follow-child-watcher");
+      watcher.setDaemon(true);
+      if (until < Long.MAX_VALUE) {
+        watcher.start();
+      }
+      try {
+        pipeline.run(
+            FollowedFileSource.of(
+                log, FollowedFileSource.Options.defaults().withPoll(Duration.ofMillis(50))));
+      } finally {
+        pipeline.close();
+      }
+    }
+    out.println("DONE");
+  }
+
+  private static void stopAt(AuditStore store, Pipeline pipeline, long events) {
+    try {
+      while (store.count(EventQuery.all()) < events) {
+        Thread.sleep(100);
+      }
+    } catch (IOException e) {
+      e.printStackTrace();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    pipeline.stop();
+  }
+}
