@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       StateCommand.class,
       HistoryCommand.class,
+      WebhookConfigCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 final class KubetrailCommand implements java.util.concurrent.Callable<Integer> {
