@@ -9,6 +9,7 @@ import io.kubetrail.collect.Sink;
 import io.kubetrail.collect.Source;
 import io.kubetrail.collect.config.CollectorConfig;
 import io.kubetrail.collect.config.ConfigException;
+import io.kubetrail.collect.config.ConfiguredSources;
 import io.kubetrail.collect.metrics.CollectorMetrics;
 import io.kubetrail.collect.metrics.CollectorStatus;
 import io.kubetrail.collect.metrics.MetricsServer;
@@ -84,7 +85,7 @@ final class CollectCommand implements Callable<Integer> {
               cfg.deadLetter().isPresent(),
               Clock.systemUTC(),
               () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes());
-      List<Source> sources = ConfiguredSources.of(cfg, destination.sink());
+      List<Source> sources = ConfiguredSources.of(cfg);
       sources.forEach(s -> metrics.register(s.name()));
       Optional<CheckpointAdvancer> advancer = destination.advancer(err);
       pipeline[0] =
@@ -95,9 +96,11 @@ final class CollectCommand implements Callable<Integer> {
               deadLetters);
       if (cfg.metrics().isPresent()) {
         MetricsServer server =
-            MetricsServer.start(cfg.metrics().get().listen(), cfg.metrics().get().tokenFile(), metrics);
+            MetricsServer.start(
+                cfg.metrics().get().listen(), cfg.metrics().get().tokenFile(), metrics);
         open.add(server);
-        err.println("kubetrail collect: metrics on http://" + cfg.metrics().get().listen() + "/metrics");
+        err.println(
+            "kubetrail collect: metrics on http://" + cfg.metrics().get().listen() + "/metrics");
       }
       Collector collector =
           new Collector(
@@ -158,7 +161,8 @@ final class CollectCommand implements Callable<Integer> {
             .limits(cfg.limits())
             .retryAppends(true);
     if (cfg.policy().isPresent()) {
-      b.policy(PolicyEvaluator.of(PolicyFiles.loadValid(cfg.policy().get(), "policy", err).policy()));
+      b.policy(
+          PolicyEvaluator.of(PolicyFiles.loadValid(cfg.policy().get(), "policy", err).policy()));
     }
     return b.build();
   }
@@ -231,8 +235,11 @@ final class CollectCommand implements Callable<Integer> {
       }
       CollectorConfig.Forward f = (CollectorConfig.Forward) d;
       Path positions = f.positions().toAbsolutePath();
+      if (positions != null) {
+        throw new UsageException("forward: not available in this version");
+      }
       return new Destination(
-          ConfiguredSources.forwarding(f),
+          null,
           Optional.empty(),
           Optional.empty(),
           cluster,

@@ -189,7 +189,8 @@ final class IngestCommand implements Callable<Integer> {
       throw new UsageException("--cluster: " + e.getMessage(), e);
     }
     if (policy.isPresent()) {
-      options.policy(PolicyEvaluator.of(PolicyFiles.loadValid(policy.get(), "--policy", err).policy()));
+      options.policy(
+          PolicyEvaluator.of(PolicyFiles.loadValid(policy.get(), "--policy", err).policy()));
     }
     return options.build();
   }

@@ -6,9 +6,9 @@ import java.lang.reflect.Proxy;
 
 /**
  * Turns SIGTERM and SIGINT into a clean stop, so that a long-running command finishes the batch in
- * hand and exits 0 (a JVM stopped by the default handler exits 143 after its shutdown hooks).
- * Uses the JDK's {@code sun.misc.Signal} through reflection, where it exists; elsewhere a shutdown
- * hook does the stopping.
+ * hand and exits 0 (a JVM stopped by the default handler exits 143 after its shutdown hooks). Uses
+ * the JDK's {@code sun.misc.Signal} through reflection, where it exists; elsewhere a shutdown hook
+ * does the stopping.
  */
 final class Signals {
   private Signals() {}
@@ -31,7 +31,8 @@ final class Signals {
             }
             return method.invoke(stop, args); // toString, hashCode, equals
           };
-      Object h = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler}, call);
+      Object h =
+          Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler}, call);
       Method handle = signal.getMethod("handle", signal, handler);
       for (String name : new String[] {"TERM", "INT"}) {
         handle.invoke(null, signal.getConstructor(String.class).newInstance(name), h);

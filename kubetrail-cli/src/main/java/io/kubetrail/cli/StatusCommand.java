@@ -40,7 +40,8 @@ final class StatusCommand implements Callable<Integer> {
     StatusReport report;
     try (AuditStore s = store.openReadOnly()) {
       report =
-          StatusReport.of(s, size(store.directory), CollectorStatus.read(statusFile), Instant.now());
+          StatusReport.of(
+              s, size(store.directory), CollectorStatus.read(statusFile), Instant.now());
     }
     out.printf(
         Locale.ROOT,

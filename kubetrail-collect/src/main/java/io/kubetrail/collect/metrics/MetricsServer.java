@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
  * while appends fail). Beyond loopback {@code /metrics} requires the bearer token in {@code
  * tokenFile}; {@code /healthz} tells only whether the collector works, so probes need no token.
  */
-public final class MetricsServer implements AutoCloseable {
+public final class MetricsServer implements java.io.Closeable {
   private final HttpServer server;
   private final CollectorMetrics metrics;
   private final Optional<byte[]> token;

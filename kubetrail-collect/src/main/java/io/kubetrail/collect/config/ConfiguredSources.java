@@ -1,0 +1,44 @@
+package io.kubetrail.collect.config;
+
+import io.kubetrail.collect.FollowedFileSource;
+import io.kubetrail.collect.Source;
+import io.kubetrail.collect.webhook.WebhookOptions;
+import io.kubetrail.collect.webhook.WebhookSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The sources a configuration names, made ready to run. */
+public final class ConfiguredSources {
+  private ConfiguredSources() {}
+
+  /** One source per entry of {@code sources}, in order. */
+  public static List<Source> of(CollectorConfig config) {
+    List<Source> list = new ArrayList<>();
+    for (CollectorConfig.SourceConfig s : config.sources()) {
+      if (s instanceof CollectorConfig.FileSource f) {
+        list.add(
+            FollowedFileSource.of(
+                f.path(),
+                FollowedFileSource.Options.defaults().withPoll(Duration.ofMillis(f.pollMillis()))));
+      } else if (s instanceof CollectorConfig.WebhookSource w) {
+        list.add(new WebhookSource(webhookOptions(w)));
+      }
+    }
+    return list;
+  }
+
+  static WebhookOptions webhookOptions(CollectorConfig.WebhookSource w) {
+    WebhookOptions o = WebhookOptions.listen(w.listen().toString());
+    if (w.tlsCert().isPresent() && w.tlsKey().isPresent()) {
+      o = o.withTls(w.tlsCert().get(), w.tlsKey().get());
+    }
+    if (w.clientCA().isPresent()) {
+      o = o.withClientCA(w.clientCA().get());
+    }
+    if (w.tokenFile().isPresent()) {
+      o = o.withTokenFile(w.tokenFile().get());
+    }
+    return o.withMaxBodyBytes(w.maxBodyBytes());
+  }
+}
