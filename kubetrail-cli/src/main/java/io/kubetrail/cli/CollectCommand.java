@@ -130,7 +130,8 @@ final class CollectCommand implements Callable<Integer> {
           advancer.get().close();
         }
         status.shutdownNow();
-        metrics.status().write(destination.statusFile());
+        status.awaitTermination(10, TimeUnit.SECONDS); // its last write comes before ours
+        metrics.status(true).write(destination.statusFile());
       }
       out.printf(
           Locale.ROOT,
@@ -196,7 +197,7 @@ final class CollectCommand implements Callable<Integer> {
     s.scheduleAtFixedRate(
         () -> {
           try {
-            metrics.status().write(file);
+            metrics.status(false).write(file);
           } catch (IOException | RuntimeException e) {
             if (!warned[0]) {
               warned[0] = true;

@@ -97,7 +97,8 @@ final class ConfigParser {
       return null;
     }
     if (store) {
-      return string(root, "", "store").map(CollectorConfig.Store::new).orElse(null);
+      // A directory, taken from the file's directory like every other path.
+      return path(root, "", "store").map(p -> new CollectorConfig.Store(p.toString())).orElse(null);
     }
     JsonNode f = root.get("forward");
     if (!f.isObject()) {

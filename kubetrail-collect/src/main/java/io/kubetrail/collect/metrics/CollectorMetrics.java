@@ -137,8 +137,12 @@ public final class CollectorMetrics implements PipelineListener {
     return registry.scrape();
   }
 
-  /** The counts as a status to write for {@code kubetrail status}. */
-  public CollectorStatus status() {
+  /**
+   * The counts as a status to write for {@code kubetrail status}.
+   *
+   * @param stopped whether this is the last status, written as the collector stops
+   */
+  public CollectorStatus status(boolean stopped) {
     List<CollectorStatus.Source> list = new ArrayList<>();
     sources.values().stream()
         .sorted((a, b) -> a.name.compareTo(b.name))
@@ -160,7 +164,8 @@ public final class CollectorMetrics implements PipelineListener {
         list,
         queuedBytes.getAsLong(),
         (long) appendFailures.count(),
-        lastError.get());
+        lastError.get(),
+        stopped);
   }
 
   private static long micros(Instant t) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param queuedBytes events read and not yet stored
  * @param appendFailures appends that failed (and were retried)
  * @param lastError the last failure; empty when there was none
+ * @param stopped true in the last status a collector writes as it stops
  */
 public record CollectorStatus(
     String updated,
@@ -27,7 +28,8 @@ public record CollectorStatus(
     List<Source> sources,
     long queuedBytes,
     long appendFailures,
-    String lastError) {
+    String lastError,
+    boolean stopped) {
 
   /** The file name, in the collector's status directory. */
   public static final String FILE = "collector-status.json";

@@ -1,0 +1,151 @@
+package io.kubetrail.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubetrail.simulate.Simulation;
+import io.kubetrail.simulate.Step;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kubetrail collect} as a process: configured, followed, stopped by SIGTERM. */
+class CollectCommandTest {
+  @TempDir Path dir;
+
+  private static List<String> lines(long seed, int steps) {
+    Simulation sim = Simulation.builder().seed(seed).build();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      Step step = sim.step();
+      lines.addAll(step.lines());
+    }
+    return lines;
+  }
+
+  private static void append(Path file, List<String> lines) throws IOException {
+    Files.write(
+        file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void followsTheLogServesMetricsAndStopsCleanlyOnSigterm() throws Exception {
+    Path log = dir.resolve("logs/kube-audit.log");
+    Files.createDirectories(log.getParent());
+    List<String> events = lines(5, 400);
+    append(log, events.subList(0, events.size() / 2));
+    int port = freePort();
+    Path config =
+        Files.writeString(
+            dir.resolve("collect.yaml"),
+            "store: data\n"
+                + "cluster: test\n"
+                + "metrics: 127.0.0.1:"
+                + port
+                + "\n"
+                + "deadLetter: dead.jsonl\n"
+                + "sources:\n"
+                + "  - file: {path: logs/kube-audit.log, pollMillis: 50}\n");
+    Process collect =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "collect",
+                "--config",
+                config.toString())
+            .redirectOutput(dir.resolve("out.txt").toFile())
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      await(
+          "the first half is stored",
+          () -> metric(http, port, "kubetrail_source_stored_total") >= events.size() / 2);
+      append(log, events.subList(events.size() / 2, events.size()));
+      append(log, List.of("{not an event"));
+      await(
+          "everything is stored",
+          () -> metric(http, port, "kubetrail_source_stored_total") >= events.size());
+      assertThat(metric(http, port, "kubetrail_source_dead_lettered_total")).isEqualTo(1);
+
+      collect.destroy(); // SIGTERM
+      assertThat(collect.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(collect.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+    } finally {
+      collect.destroyForcibly();
+    }
+    assertThat(Files.readString(dir.resolve("out.txt")))
+        .contains(
+            "stopped: "
+                + String.format(java.util.Locale.ROOT, "%,d", events.size())
+                + " events stored");
+    assertThat(Files.readString(dir.resolve("dead.jsonl")))
+        .contains("\"position\":\"" + log + ":" + (events.size() + 1) + "\"");
+
+    CliRunner.Result status = CliRunner.run("status", "--store", dir.resolve("data").toString());
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertThat(status.stdout())
+        .contains(String.format(java.util.Locale.ROOT, "%,d events", events.size()))
+        .contains("collector: not running")
+        .contains("file:" + log);
+    CliRunner.Result search =
+        CliRunner.run(
+            "search", "--store", dir.resolve("data").toString(), "--limit", "1", "-o", "json");
+    assertThat(search.stdout()).contains("\"cluster\":\"test\"");
+  }
+
+  /** The sum of a metric's samples, or -1 while the collector does not answer. */
+  private static double metric(HttpClient http, int port, String name) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      double sum = 0;
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return sum;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}
