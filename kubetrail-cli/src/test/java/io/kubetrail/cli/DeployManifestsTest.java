@@ -379,6 +379,22 @@ class DeployManifestsTest {
   // The collector configurations
 
   @Test
+  void collectorConfigsAreAcceptedByTheCollector() throws Exception {
+    for (CollectorConfig config : collectorConfigs()) {
+      Path file = Files.createTempFile("kubetrail-config", ".yaml");
+      try {
+        Files.writeString(file, config.text());
+        io.kubetrail.collect.config.CollectorConfig loaded =
+            io.kubetrail.collect.config.CollectorConfig.load(file);
+        assertThat(loaded.sources()).as(config.file()).isNotEmpty();
+        assertThat(loaded.metrics()).as(config.file()).isPresent();
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  @Test
   void collectorConfigsAreYamlWithTheCollectorsFields() throws IOException {
     List<CollectorConfig> configs = collectorConfigs();
     assertThat(configs)
@@ -396,7 +412,9 @@ class DeployManifestsTest {
       assertThat(c.has("store") ^ c.has("forward")).as("%s: store or forward", name).isTrue();
       assertThat(c.path("cluster").isTextual()).as("%s: cluster", name).isTrue();
       assertThat(c.path("redactSecrets").isBoolean()).as("%s: redactSecrets", name).isTrue();
-      assertThat(c.path("metrics").asText()).as("%s: metrics", name).matches("0\\.0\\.0\\.0:\\d+");
+      assertThat(c.path("metrics").path("listen").asText())
+          .as("%s: metrics", name)
+          .matches("0\\.0\\.0\\.0:\\d+");
       assertThat(c.path("deadLetter").asText()).as("%s: deadLetter", name).startsWith("/");
       if (c.has("store")) {
         assertThat(c.path("store").asText()).as("%s: store", name).startsWith("/");
@@ -570,7 +588,7 @@ class DeployManifestsTest {
   @Test
   void portsProbesAndScrapeAnnotationsMatchTheConfigs() throws IOException {
     for (Collector c : List.of(central(), nodeCollector())) {
-      int metrics = port(c.config().path("metrics").asText());
+      int metrics = port(c.config().path("metrics").path("listen").asText());
       assertThat(c.port("metrics")).as("%s: metrics port", c.dir()).isEqualTo(metrics);
       for (JsonNode webhook : c.config().path("sources").findValues("webhook")) {
         assertThat(c.port("webhook"))
@@ -624,7 +642,7 @@ class DeployManifestsTest {
           .isEqualTo(targets.get(port.getName()));
     }
     assertThat(targets)
-        .containsEntry("metrics", port(c.config().path("metrics").asText()))
+        .containsEntry("metrics", port(c.config().path("metrics").path("listen").asText()))
         .containsEntry(
             "webhook",
             port(c.config().path("sources").findValue("webhook").path("listen").asText()));
