@@ -145,7 +145,9 @@ final class StateCommand implements Callable<Integer> {
         ResourceType want = type.get();
         ResourceType have = o.key().type();
         boolean match =
-            want.group().isEmpty() ? have.resource().equals(want.resource()) : have.equals(want);
+            want.group().isEmpty()
+                ? have.resource().equals(want.resource())
+                : have.equals(want.canonical());
         if (!match) {
           continue;
         }
