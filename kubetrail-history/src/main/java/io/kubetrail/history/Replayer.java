@@ -223,10 +223,10 @@ public final class Replayer {
       }
       return Outcome.APPLIED;
     }
-    Predicate<Map<String, String>> labels =
+    LabelSelector labels =
         Selectors.queryParam(event.requestURI(), "labelSelector")
             .map(Selectors::labels)
-            .orElse(l -> true);
+            .orElse(LabelSelector.everything());
     Optional<Predicate<JsonNode>> fields =
         Selectors.queryParam(event.requestURI(), "fieldSelector").map(Selectors::fields);
     List<ResourceKey> doomed = new ArrayList<>();
@@ -237,7 +237,7 @@ public final class Replayer {
         continue;
       }
       byte[] body = o.json();
-      if (!labels.test(K8sJson.describe(body).labels())) {
+      if (!labels.matches(K8sJson.describe(body).labels())) {
         continue;
       }
       if (fields.isPresent() && !fields.get().test(readTree(body))) {
