@@ -3,9 +3,12 @@ package io.kubetrail.history.netpol;
 import io.kubetrail.history.LabelSelector;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The design's "Exposure" rules at one instant, as a pure function of an {@link Inventory}.
@@ -21,6 +24,9 @@ import java.util.Optional;
  */
 final class Evaluator {
   private final Inventory inventory;
+
+  /** The namespaces each selector selects: many pods share the same rules. */
+  private final Map<LabelSelector, Set<String>> namespacesSelected = new HashMap<>();
 
   private Evaluator(Inventory inventory) {
     this.inventory = inventory;
@@ -86,15 +92,23 @@ final class Evaluator {
   }
 
   private boolean selectsOtherNamespace(LabelSelector selector, String own) {
-    Map<String, Map<String, String>> namespaces = inventory.namespaces();
-    if (selector.selectsEverything() || !namespaces.containsKey(own)) {
+    if (selector.selectsEverything() || !inventory.namespaces().containsKey(own)) {
       return true;
     }
-    for (Map.Entry<String, Map<String, String>> ns : namespaces.entrySet()) {
-      if (!ns.getKey().equals(own) && selector.matches(ns.getValue())) {
-        return true;
-      }
-    }
-    return false;
+    Set<String> selected = namespacesSelected.computeIfAbsent(selector, this::namespaces);
+    return selected.size() > (selected.contains(own) ? 1 : 0);
+  }
+
+  private Set<String> namespaces(LabelSelector selector) {
+    Set<String> names = new HashSet<>();
+    inventory
+        .namespaces()
+        .forEach(
+            (name, labels) -> {
+              if (selector.matches(labels)) {
+                names.add(name);
+              }
+            });
+    return names;
   }
 }
