@@ -79,7 +79,8 @@ final class HistoryCommand implements Callable<Integer> {
     List<Revision> revisions;
     try (AuditStore s = store.open()) {
       store.warnIfUnknown(s, spec.commandLine().getErr());
-      key = ObjectArgument.resolveGroup(s, List.of(store.cluster), key, "");
+      // Either group of a resource served under two names the one object, listed canonically.
+      key = ObjectArgument.resolveGroup(s, List.of(store.cluster), key, "").canonical();
       revisions = ObjectHistory.of(s, store.cluster, key);
     }
     int total = revisions.size();

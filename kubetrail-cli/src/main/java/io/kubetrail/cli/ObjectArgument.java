@@ -28,8 +28,9 @@ final class ObjectArgument {
 
   /**
    * The object a parsed argument names. A plural without a group takes the group the store has the
-   * object in, in the given clusters (networkpolicies were served by extensions and
-   * networking.k8s.io); in several, the user must choose.
+   * object in, in the given clusters; in several, the user must choose. The two groups of a
+   * resource served from one storage (networkpolicies in extensions and networking.k8s.io) count as
+   * one, the canonical.
    */
   static ResourceKey resolveGroup(
       AuditStore store, Collection<String> clusters, ResourceKey key, String option)

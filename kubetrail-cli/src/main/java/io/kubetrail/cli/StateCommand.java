@@ -146,7 +146,9 @@ final class StateCommand implements Callable<Integer> {
         ResourceType want = type.get();
         ResourceType have = o.key().type();
         boolean match =
-            want.group().isEmpty() ? have.resource().equals(want.resource()) : have.equals(want);
+            want.group().isEmpty()
+                ? have.resource().equals(want.resource())
+                : have.equals(want.canonical());
         if (!match) {
           continue;
         }
@@ -158,8 +160,9 @@ final class StateCommand implements Callable<Integer> {
 
   /**
    * The JSON contract keys objects by plural alone, as kubectl users name them. The same plural in
-   * two groups (networkpolicies in extensions and networking.k8s.io name one stored object) merges
-   * into one sorted, de-duplicated list; for {@code --full}, the most recently modified body wins.
+   * two groups merges into one sorted, de-duplicated list; for {@code --full}, the most recently
+   * modified body wins. (Groups served from one storage, such as networkpolicies in extensions and
+   * networking.k8s.io, are one object in the state already.)
    */
   private ObjectNode tree(ObjectMapper m, List<LiveObject> selected) {
     SortedMap<String, SortedMap<String, LiveObject>> byPlural = new TreeMap<>();

@@ -150,7 +150,7 @@ class HistoryCommandTest {
                 object("networking.k8s.io/v1", "NetworkPolicy", "payments", "deny", 1)),
             event(
                 "create",
-                "extensions",
+                "networking.k8s.io",
                 "networkpolicies",
                 "payments",
                 "both",
@@ -158,18 +158,18 @@ class HistoryCommandTest {
                 201,
                 "",
                 "alice",
-                object("extensions/v1beta1", "NetworkPolicy", "payments", "both", 2)),
+                object("networking.k8s.io/v1", "NetworkPolicy", "payments", "both", 2)),
             event(
-                "update",
-                "networking.k8s.io",
+                "create",
+                "crd.projectcalico.org",
                 "networkpolicies",
                 "payments",
                 "both",
                 3,
-                200,
+                201,
                 "",
                 "bob",
-                object("networking.k8s.io/v1", "NetworkPolicy", "payments", "both", 3))));
+                object("crd.projectcalico.org/v1", "NetworkPolicy", "payments", "both", 3))));
 
     Run one = run("history", "--store", other.toString(), "networkpolicies/payments/deny");
     assertThat(one.code()).as(one.err()).isZero();
@@ -184,13 +184,89 @@ class HistoryCommandTest {
     assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(both.err())
         .contains("networkpolicies/payments/both is ambiguous")
-        .contains("  networkpolicies.extensions/payments/both")
+        .contains("  networkpolicies.crd.projectcalico.org/payments/both")
         .contains("  networkpolicies.networking.k8s.io/payments/both");
 
     Run named =
-        run("history", "--store", other.toString(), "networkpolicies.extensions/payments/both");
+        run(
+            "history",
+            "--store",
+            other.toString(),
+            "networkpolicies.crd.projectcalico.org/payments/both");
     assertThat(named.code()).isZero();
-    assertThat(named.out()).contains("create  alice").doesNotContain("bob");
+    assertThat(named.out()).contains("create  bob").doesNotContain("alice");
+  }
+
+  /**
+   * kube-apiserver serves networkpolicies under extensions and networking.k8s.io from one storage:
+   * writes through both are one object's revisions, whichever group the argument names.
+   */
+  @Test
+  void writesThroughEitherGroupOfAnAliasedResourceAreOneObject() throws IOException {
+    Path other = dir.resolve("aliases");
+    StateCommandTest.store(
+        other,
+        "default",
+        List.of(
+            event(
+                "create",
+                "extensions",
+                "networkpolicies",
+                "payments",
+                "np",
+                1,
+                201,
+                "",
+                "alice",
+                object("extensions/v1beta1", "NetworkPolicy", "payments", "np", 1)),
+            event(
+                "update",
+                "networking.k8s.io",
+                "networkpolicies",
+                "payments",
+                "np",
+                2,
+                200,
+                "",
+                "bob",
+                object("networking.k8s.io/v1", "NetworkPolicy", "payments", "np", 2)),
+            event(
+                "delete",
+                "extensions",
+                "networkpolicies",
+                "payments",
+                "np",
+                3,
+                200,
+                "",
+                "carol",
+                null)));
+
+    for (String arg :
+        List.of(
+            "networkpolicies/payments/np",
+            "networkpolicies.extensions/payments/np",
+            "networkpolicies.networking.k8s.io/payments/np")) {
+      Run r = run("history", "--store", other.toString(), arg, "-o", "json");
+      assertThat(r.code()).as(arg + ": " + r.err()).isZero();
+      JsonNode root = StateCommandTest.JSON.readTree(r.out());
+      assertThat(root.get("object").asText())
+          .as(arg)
+          .isEqualTo("networkpolicies.networking.k8s.io/payments/np");
+      assertThat(root.get("revisions").findValuesAsText("user"))
+          .as(arg)
+          .containsExactly("alice", "bob", "carol");
+    }
+
+    Run live = run("state", "--store", other.toString(), "--at", "2024-05-01T10:00:02Z");
+    assertThat(live.code()).as(live.err()).isZero();
+    assertThat(StateCommandTest.JSON.readTree(live.out()).at("/objects/networkpolicies"))
+        .hasSize(1);
+    // Created through one group, deleted through the other: gone.
+    Run gone = run("state", "--store", other.toString(), "--at", "2024-05-01T10:00:03Z");
+    assertThat(gone.code()).as(gone.err()).isZero();
+    assertThat(StateCommandTest.JSON.readTree(gone.out()).at("/objects").has("networkpolicies"))
+        .isFalse();
   }
 
   private record Run(int code, String out, String err) {}

@@ -15,6 +15,9 @@ import java.util.TreeMap;
 /**
  * The live objects of one cluster at one time: an immutable value. {@link #warnings()} tells what
  * the replay that produced it could not know (e.g. changes whose audit events carried no body).
+ *
+ * <p>Objects are keyed {@link ResourceKey#canonical() canonically}; a key or type given in either
+ * group of a resource served under two finds them.
  */
 public final class ClusterState {
   private final Instant at;
@@ -49,7 +52,7 @@ public final class ClusterState {
   }
 
   public Optional<LiveObject> get(ResourceKey key) {
-    return Optional.ofNullable(objects.get(key));
+    return Optional.ofNullable(objects.get(key.canonical()));
   }
 
   /** Every object, in key order (type, namespace, name). */
@@ -61,9 +64,10 @@ public final class ClusterState {
 
   /** Objects of one type (all types when empty) and one namespace (all when empty), sorted. */
   public List<LiveObject> select(Optional<ResourceType> type, Optional<String> namespace) {
+    Optional<ResourceType> wanted = type.map(ResourceType::canonical);
     List<LiveObject> list = new ArrayList<>();
     for (LiveObject o : objects.values()) {
-      if (type.isPresent() && !type.get().equals(o.key().type())) {
+      if (wanted.isPresent() && !wanted.get().equals(o.key().type())) {
         continue;
       }
       if (namespace.isPresent() && !namespace.get().equals(o.key().namespace())) {

@@ -11,6 +11,9 @@ import java.util.Objects;
  * One object of a cluster's state: its identity, {@code metadata.resourceVersion}, {@code kind},
  * when it got this body, and the body itself. Bodies are kept compressed; {@link #json()} and
  * {@link #body()} expand them on each call.
+ *
+ * <p>The key is always {@link ResourceKey#canonical() canonical}: an object the API server serves
+ * under two groups is one object, whichever group its body came through.
  */
 public final class LiveObject {
   private final ResourceKey key;
@@ -21,14 +24,17 @@ public final class LiveObject {
 
   LiveObject(
       ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] packed) {
-    this.key = Objects.requireNonNull(key, "key");
+    this.key = Objects.requireNonNull(key, "key").canonical();
     this.resourceVersion = Objects.requireNonNull(resourceVersion, "resourceVersion");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.modified = Objects.requireNonNull(modified, "modified");
     this.packed = Objects.requireNonNull(packed, "packed");
   }
 
-  /** An object from its JSON body (must be a JSON object); the key is given, not derived. */
+  /**
+   * An object from its JSON body (must be a JSON object); the key is given, not derived, and made
+   * canonical.
+   */
   public static LiveObject of(ResourceKey key, Instant modified, byte[] json) {
     ObjectInfo info = K8sJson.describe(json);
     return new LiveObject(

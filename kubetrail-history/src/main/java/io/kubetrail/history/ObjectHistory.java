@@ -14,6 +14,7 @@ import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,25 +31,42 @@ import java.util.TreeSet;
 public final class ObjectHistory {
   private static final int TYPE_SEARCH_PAGE = 500;
 
+  /** The store's history order. */
+  private static final Comparator<AuditEvent> HAPPENED =
+      Comparator.comparing(AuditEvent::stageTimestamp)
+          .thenComparing(AuditEvent::requestReceivedTimestamp)
+          .thenComparing(AuditEvent::auditID);
+
   private ObjectHistory() {}
 
-  /** The revisions of one object of one cluster of a store. */
+  /**
+   * The revisions of one object of one cluster of a store. For a resource the API server serves
+   * under two groups, the key may name either: the writes through both are the one object's.
+   */
   public static List<Revision> of(AuditStore store, String cluster, ResourceKey key)
       throws IOException {
     Objects.requireNonNull(store, "store");
+    ResourceKey canonical = key.canonical();
     List<AuditEvent> events = new ArrayList<>();
-    try (EventStream s = store.history(cluster, key.toObjectKey())) {
-      for (Optional<StoredEvent> e = s.next(); e.isPresent(); e = s.next()) {
-        events.add(e.get().event());
+    for (ResourceType type : canonical.type().aliases()) {
+      ResourceKey k = new ResourceKey(type, canonical.namespace(), canonical.name());
+      try (EventStream s = store.history(cluster, k.toObjectKey())) {
+        for (Optional<StoredEvent> e = s.next(); e.isPresent(); e = s.next()) {
+          events.add(e.get().event());
+        }
       }
     }
-    return revisions(key, events);
+    // Each group's history is in order; merged, they must be too (the store's order).
+    events.sort(HAPPENED);
+    return revisions(canonical, events);
   }
 
   /**
    * The resource types of a given plural in which a store has events about an object of this
    * namespace and name, sorted: how a plural without its API group ({@code networkpolicies}) is
-   * told apart ({@code networkpolicies.networking.k8s.io}). The key's own group is ignored.
+   * told apart ({@code networkpolicies.networking.k8s.io}). The key's own group is ignored; types
+   * are {@link ResourceType#canonical() canonical}, so the two groups of a resource served under
+   * both make one.
    */
   public static SortedSet<ResourceType> typesOf(AuditStore store, String cluster, ResourceKey key)
       throws IOException {
@@ -71,7 +89,7 @@ public final class ObjectHistory {
                     k.resource().equals(key.type().resource())
                         && k.namespace().equals(key.namespace())
                         && k.name().equals(key.name()))
-            .ifPresent(k -> types.add(new ResourceType(k.apiGroup(), k.resource())));
+            .ifPresent(k -> types.add(new ResourceType(k.apiGroup(), k.resource()).canonical()));
       }
       after = page.next();
     } while (after.isPresent());
@@ -83,8 +101,8 @@ public final class ObjectHistory {
    * AuditStore#history} returns them). Reads and other events that are not writes are left out; the
    * stages of one request make one revision, told by its last stage.
    */
-  public static List<Revision> revisions(ResourceKey key, List<AuditEvent> events) {
-    Objects.requireNonNull(key, "key");
+  public static List<Revision> revisions(ResourceKey object, List<AuditEvent> events) {
+    ResourceKey key = Objects.requireNonNull(object, "object").canonical();
     Map<String, AuditEvent> lastStage = new LinkedHashMap<>();
     for (AuditEvent e : events) {
       if (EventKind.of(e) == EventKind.OTHER) {

@@ -31,6 +31,9 @@ import java.util.function.Predicate;
  *       resource type;
  *   <li>identity comes from the {@code responseObject}'s metadata when it has one (a create by
  *       {@code generateName} has no {@code objectRef.name}), else from {@code objectRef};
+ *   <li>a resource the API server serves under two groups from one storage ({@code networkpolicies}
+ *       in {@code extensions} and {@code networking.k8s.io}, ...) is keyed by its {@link
+ *       ResourceType#canonical() canonical} group, whichever group a write went through;
  *   <li>a delete removes the object at once, whatever the response's shape; deleting a namespace
  *       removes every namespaced object in it; a {@code deletecollection} removes the objects its
  *       response lists, or else those its label and field selectors match in its namespace;
@@ -106,7 +109,8 @@ public final class Replayer {
       return Outcome.NOT_A_CHANGE;
     }
     ObjectReference ref = event.objectRef().orElseThrow();
-    ResourceType type = intern(new ResourceType(ref.apiGroup(), ref.resource()));
+    // One object whichever group the write went through: see ResourceType#canonical.
+    ResourceType type = intern(new ResourceType(ref.apiGroup(), ref.resource()).canonical());
     String verb = event.verb();
     if (!ref.subresource().isEmpty()) {
       return applySubresource(event, ref, type);
@@ -219,10 +223,10 @@ public final class Replayer {
       }
       return Outcome.APPLIED;
     }
-    Predicate<Map<String, String>> labels =
+    LabelSelector labels =
         Selectors.queryParam(event.requestURI(), "labelSelector")
             .map(Selectors::labels)
-            .orElse(l -> true);
+            .orElse(LabelSelector.everything());
     Optional<Predicate<JsonNode>> fields =
         Selectors.queryParam(event.requestURI(), "fieldSelector").map(Selectors::fields);
     List<ResourceKey> doomed = new ArrayList<>();
@@ -233,7 +237,7 @@ public final class Replayer {
         continue;
       }
       byte[] body = o.json();
-      if (!labels.test(K8sJson.describe(body).labels())) {
+      if (!labels.matches(K8sJson.describe(body).labels())) {
         continue;
       }
       if (fields.isPresent() && !fields.get().test(readTree(body))) {

@@ -8,6 +8,10 @@ import java.util.Objects;
  * The identity of one object: its resource type, namespace ({@code ""} when cluster-scoped) and
  * name. A Namespace object is always cluster-scoped, whatever namespace its audit {@code objectRef}
  * carries.
+ *
+ * <p>A key keeps the group it was named with; {@link #canonical()} is the key of the stored object,
+ * the same whichever group of a resource served under two groups named it. States and histories are
+ * keyed canonically.
  */
 public record ResourceKey(ResourceType type, String namespace, String name)
     implements Comparable<ResourceKey> {
@@ -52,7 +56,13 @@ public record ResourceKey(ResourceType type, String namespace, String name)
     };
   }
 
-  /** The same object as the store keys its events. */
+  /** The key of the same object under its type's {@link ResourceType#canonical()} group. */
+  public ResourceKey canonical() {
+    ResourceType c = type.canonical();
+    return c.equals(type) ? this : new ResourceKey(c, namespace, name);
+  }
+
+  /** The same object as the store keys its events: by the group this key names. */
   public ObjectKey toObjectKey() {
     return new ObjectKey(type.group(), type.resource(), namespace, name);
   }

@@ -1,5 +1,7 @@
 package io.kubetrail.history;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,6 +13,30 @@ public record ResourceType(String group, String resource) implements Comparable<
 
   /** Core {@code namespaces}: cluster-scoped, and deleting one deletes everything in it. */
   public static final ResourceType NAMESPACES = new ResourceType("", "namespaces");
+
+  /**
+   * Resources that kube-apiserver serves under two groups from one storage, by the group that
+   * replay keys them under: a write through either group changes the one object. From {@code
+   * AddCohabitatingResources} in kube-apiserver's {@code
+   * pkg/kubeapiserver/default_storage_factory_builder.go} (kubernetes/kubernetes, checked at
+   * 008b365). The canonical group is the one that is not {@code extensions}; for events, core.
+   * {@code replicationcontrollers} is there too: extensions only served its {@code scale}.
+   */
+  private static final Map<ResourceType, ResourceType> CANONICAL =
+      Map.ofEntries(
+          alias("extensions", "networking.k8s.io", "networkpolicies"),
+          alias("extensions", "networking.k8s.io", "ingresses"),
+          alias("extensions", "apps", "deployments"),
+          alias("extensions", "apps", "daemonsets"),
+          alias("extensions", "apps", "replicasets"),
+          alias("extensions", "policy", "podsecuritypolicies"),
+          alias("extensions", "", "replicationcontrollers"),
+          alias("events.k8s.io", "", "events"));
+
+  private static Map.Entry<ResourceType, ResourceType> alias(
+      String alias, String canonical, String resource) {
+    return Map.entry(new ResourceType(alias, resource), new ResourceType(canonical, resource));
+  }
 
   public ResourceType {
     Objects.requireNonNull(group, "group");
@@ -38,6 +64,29 @@ public record ResourceType(String group, String resource) implements Comparable<
     return dot < 0
         ? new ResourceType("", t)
         : new ResourceType(t.substring(dot + 1), t.substring(0, dot));
+  }
+
+  /**
+   * The type replay keys this one's objects under: for a resource the API server also serves under
+   * another group from the same storage, the group that is not {@code extensions} (core for
+   * events); this type itself otherwise.
+   */
+  public ResourceType canonical() {
+    return CANONICAL.getOrDefault(this, this);
+  }
+
+  /**
+   * Every type naming the same stored objects as this one, the {@link #canonical()} one first: what
+   * to ask the store for to see every write to one object.
+   */
+  public List<ResourceType> aliases() {
+    ResourceType c = canonical();
+    return CANONICAL.entrySet().stream()
+        .filter(e -> e.getValue().equals(c))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .map(other -> List.of(c, other))
+        .orElse(List.of(c));
   }
 
   /** {@code plural} for the core group, {@code plural.group} otherwise. */

@@ -1,12 +1,12 @@
 package io.kubetrail.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubetrail.history.LabelSelector.Operator;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -53,8 +53,8 @@ final class Selectors {
    *
    * @throws IllegalArgumentException when the text is not a selector
    */
-  static Predicate<Map<String, String>> labels(String selector) {
-    List<Predicate<Map<String, String>>> reqs = new ArrayList<>();
+  static LabelSelector labels(String selector) {
+    List<LabelSelector.Requirement> reqs = new ArrayList<>();
     for (String part : splitTopLevel(selector)) {
       String r = part.trim();
       if (r.isEmpty()) {
@@ -62,10 +62,10 @@ final class Selectors {
       }
       reqs.add(labelRequirement(r));
     }
-    return labels -> reqs.stream().allMatch(p -> p.test(labels));
+    return new LabelSelector(reqs);
   }
 
-  private static Predicate<Map<String, String>> labelRequirement(String r) {
+  private static LabelSelector.Requirement labelRequirement(String r) {
     int paren = r.indexOf('(');
     if (paren >= 0) {
       if (!r.endsWith(")")) {
@@ -80,10 +80,9 @@ final class Selectors {
       if (words.length != 2) {
         throw new IllegalArgumentException("bad label selector requirement: " + r);
       }
-      String key = words[0];
       return switch (words[1]) {
-        case "in" -> l -> l.containsKey(key) && values.contains(l.get(key));
-        case "notin" -> l -> !l.containsKey(key) || !values.contains(l.get(key));
+        case "in" -> new LabelSelector.Requirement(words[0], Operator.IN, values);
+        case "notin" -> new LabelSelector.Requirement(words[0], Operator.NOT_IN, values);
         default -> throw new IllegalArgumentException("bad label selector operator: " + r);
       };
     }
@@ -91,19 +90,19 @@ final class Selectors {
     if (ne >= 0) {
       String key = r.substring(0, ne).trim();
       String value = r.substring(ne + 2).trim();
-      return l -> !value.equals(l.get(key));
+      return new LabelSelector.Requirement(key, Operator.NOT_IN, Set.of(value));
     }
     int eq = r.indexOf('=');
     if (eq >= 0) {
       String key = r.substring(0, eq).trim();
       String value = r.substring(r.startsWith("==", eq) ? eq + 2 : eq + 1).trim();
-      return l -> value.equals(l.get(key));
+      return new LabelSelector.Requirement(key, Operator.IN, Set.of(value));
     }
     if (r.startsWith("!")) {
-      String key = r.substring(1).trim();
-      return l -> !l.containsKey(key);
+      return new LabelSelector.Requirement(
+          r.substring(1).trim(), Operator.DOES_NOT_EXIST, Set.of());
     }
-    return l -> l.containsKey(r);
+    return new LabelSelector.Requirement(r, Operator.EXISTS, Set.of());
   }
 
   /** Parses a field selector into a test on the object body. */

@@ -163,7 +163,8 @@ final class StateFile {
       Map<ResourceKey, LiveObject> objects = new HashMap<>(Math.max(16, h.objectCount() * 4 / 3));
       Map<ResourceType, ResourceType> types = new HashMap<>();
       for (int i = 0; i < h.objectCount(); i++) {
-        ResourceType t = new ResourceType(in.readUTF(), in.readUTF());
+        // Files written before replay keyed aliased groups canonically may hold either group.
+        ResourceType t = new ResourceType(in.readUTF(), in.readUTF()).canonical();
         t = types.computeIfAbsent(t, x -> x);
         ResourceKey key = new ResourceKey(t, in.readUTF(), in.readUTF());
         String rv = in.readUTF();
@@ -255,7 +256,7 @@ final class StateFile {
         throw new HistoryFileException(file, "corrupt covered type count " + nc);
       }
       for (int i = 0; i < nc; i++) {
-        covers.add(new ResourceType(in.readUTF(), in.readUTF()));
+        covers.add(new ResourceType(in.readUTF(), in.readUTF()).canonical());
       }
     }
     int count = in.readInt();

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,11 +120,17 @@ public final class StateHistory {
     Objects.requireNonNull(covers, "covers");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(source, "source");
-    SortedSet<ResourceType> types = new TreeSet<>(covers);
-    List<LiveObject> stamped = new ArrayList<>(objects.size());
+    SortedSet<ResourceType> types = new TreeSet<>();
+    covers.forEach(t -> types.add(t.canonical()));
+    // A listing of both groups of an aliased resource lists each object twice: keep one.
+    Map<ResourceKey, LiveObject> unique = new LinkedHashMap<>();
     for (LiveObject o : objects) {
-      stamped.add(new LiveObject(o.key(), o.resourceVersion(), o.kind(), at, o.packed()));
+      unique.merge(o.key(), o, StateHistory::preferred);
       types.add(o.key().type());
+    }
+    List<LiveObject> stamped = new ArrayList<>(unique.size());
+    for (LiveObject o : unique.values()) {
+      stamped.add(new LiveObject(o.key(), o.resourceVersion(), o.kind(), at, o.packed()));
     }
     String base = String.format(Locale.ROOT, "%020d", micros(at));
     Path file = snapshotDir.resolve(base + SNAPSHOT_SUFFIX);
@@ -136,6 +143,23 @@ public final class StateHistory {
             StateFile.SNAPSHOT, at, "", 0, source, List.of(), List.copyOf(types), stamped.size()),
         stamped);
     return new SnapshotInfo(file.getFileName().toString(), at, stamped.size(), source);
+  }
+
+  /**
+   * Of two listings of one object, the newer by resourceVersion; at the same version, the body read
+   * through the canonical group, as replay would list it; else the later listed.
+   */
+  private static LiveObject preferred(LiveObject first, LiveObject second) {
+    if (Replayer.olderThan(second.resourceVersion(), first.resourceVersion())) {
+      return first;
+    }
+    if (Replayer.olderThan(first.resourceVersion(), second.resourceVersion())) {
+      return second;
+    }
+    String canonicalGroup = first.key().type().group();
+    boolean firstCanonical = K8sJson.describe(first.json()).group().equals(canonicalGroup);
+    boolean secondCanonical = K8sJson.describe(second.json()).group().equals(canonicalGroup);
+    return firstCanonical && !secondCanonical ? first : second;
   }
 
   /** Every stored snapshot, oldest first. */
@@ -263,7 +287,8 @@ public final class StateHistory {
    */
   static ClusterState merge(
       ClusterState snapshot, Collection<ResourceType> covers, ClusterState before) {
-    Set<ResourceType> covered = new HashSet<>(covers);
+    Set<ResourceType> covered = new HashSet<>();
+    covers.forEach(t -> covered.add(t.canonical()));
     boolean namespacesKnown = covered.contains(ResourceType.NAMESPACES);
     Map<ResourceKey, LiveObject> merged = new HashMap<>(snapshot.asMap());
     for (LiveObject o : before.asMap().values()) {
