@@ -15,6 +15,9 @@ import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +41,18 @@ import java.util.zip.GZIPOutputStream;
  * batch is committed and searchable (the store refreshes its searcher before an append returns, and
  * the pipeline tells its listener after that). Simulated events are written at a steady rate, one
  * write per event as kube-apiserver's log backend does, and the file is rotated as lumberjack does
- * (renamed at a size; optionally gzipped on another thread). A {@link FollowedFileSource} with its
- * default poll interval feeds a pipeline into a fresh Lucene store on the same machine.
+ * (renamed at a size; optionally gzipped on another thread). The events are simulated ahead (a pool
+ * of 50,000, written again with new auditIDs when used up), so that writing costs little. A {@link
+ * FollowedFileSource} with its default poll interval feeds a pipeline into a fresh Lucene store on
+ * the same machine.
  *
  * <p>Usage: {@code FollowLag DIR [EVENTS_PER_SECOND=10000] [SECONDS=60] [ROTATE_MB=64] [GZIP=0]};
- * the first 5 seconds are a warm-up and are not counted. Prints p50, p90, p99 and max lag.
+ * the first 5 seconds are a warm-up and are not counted. Prints p50, p90, p99 and max lag, and the
+ * CPU time of the writing ({@code main}: simulating and writing), reading and appending threads.
  */
 public final class FollowLag {
   private static final int WARMUP_SECONDS = 5;
+  private static final int POOL = 50_000;
   private static final DateTimeFormatter BACKUP_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.SSS").withZone(ZoneOffset.UTC);
 
@@ -63,6 +71,7 @@ public final class FollowLag {
     long[] lags = new long[rate * (seconds + 1)];
     int[] measured = {0};
     long[] storedTotal = {0};
+    Writer writer = new Writer(log, rate, rotateBytes, gzip, writtenAt);
     long countFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS);
     PipelineListener listener =
         new PipelineListener() {
@@ -106,12 +115,12 @@ public final class FollowLag {
               "follow");
       following.start();
 
-      Writer writer = new Writer(log, rate, rotateBytes, gzip, writtenAt);
       long written = writer.run(Duration.ofSeconds(seconds));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (store.count(EventQuery.all()) < written && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
+      String cpu = threadCpu();
       pipeline.stop();
       following.join();
       pipeline.close();
@@ -142,11 +151,32 @@ public final class FollowLag {
           ms(sorted, 0.90),
           ms(sorted, 0.99),
           ms(sorted, 1.0));
+      System.out.println("CPU by thread: " + cpu);
       if (stored != written) {
         System.out.println("MISMATCH: stored " + stored + " of " + written + " events");
         System.exit(1);
       }
     }
+  }
+
+  /** CPU seconds of the writing, reading and appending threads, and of all threads. */
+  private static String threadCpu() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    StringBuilder text = new StringBuilder();
+    long total = 0;
+    for (long id : threads.getAllThreadIds()) {
+      ThreadInfo info = threads.getThreadInfo(id);
+      long nanos = threads.getThreadCpuTime(id);
+      if (info == null || nanos < 0) {
+        continue;
+      }
+      total += nanos;
+      String name = info.getThreadName();
+      if (name.equals("main") || name.equals("follow") || name.equals("kubetrail-append")) {
+        text.append(String.format(Locale.ROOT, "%s %.1f s, ", name, nanos / 1e9));
+      }
+    }
+    return text.append(String.format(Locale.ROOT, "all threads %.1f s", total / 1e9)).toString();
   }
 
   private static String ms(long[] sorted, double quantile) {
@@ -165,8 +195,8 @@ public final class FollowLag {
     private final boolean gzip;
     private final Map<String, Long> writtenAt;
     private final ArrayDeque<Thread> compressions = new ArrayDeque<>();
-    private final Simulation simulation = Simulation.builder().seed(7).build();
-    private final ArrayDeque<String> pending = new ArrayDeque<>();
+    private final List<String> pool = new ArrayList<>();
+    private int next;
     private Instant backupTime = Instant.parse("2026-01-01T00:00:00Z");
     int rotations;
 
@@ -176,6 +206,11 @@ public final class FollowLag {
       this.rotateBytes = rotateBytes;
       this.gzip = gzip;
       this.writtenAt = writtenAt;
+      // Simulated ahead, so that the writer costs little CPU beside the collector.
+      Simulation simulation = Simulation.builder().seed(7).build();
+      while (pool.size() < POOL) {
+        pool.addAll(simulation.step().lines());
+      }
     }
 
     long run(Duration duration) throws IOException, InterruptedException {
@@ -204,11 +239,16 @@ public final class FollowLag {
       return written;
     }
 
+    /** The pool's events again and again, each round with auditIDs of its own. */
     private String next() {
-      while (pending.isEmpty()) {
-        pending.addAll(simulation.step().lines());
+      String line = pool.get(next % pool.size());
+      int round = next++ / pool.size();
+      if (round == 0) {
+        return line;
       }
-      return pending.poll();
+      int at = line.indexOf("\"auditID\":\"") + 11;
+      int end = line.indexOf('"', at);
+      return line.substring(0, end) + "-" + round + line.substring(end);
     }
 
     /** The event's auditID and stage: a request has an event per stage. */
