@@ -1,5 +1,6 @@
 package io.kubetrail.collect;
 
+import static io.kubetrail.collect.Following.await;
 import static io.kubetrail.collect.Following.ids;
 import static io.kubetrail.collect.Following.storedIds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -270,6 +271,61 @@ class FollowedFileSourceTest {
       assertThat(following.pipeline.duplicates()).isZero();
     }
     assertThat(storedIds(store)).containsExactlyElementsOf(ids(0, 30));
+  }
+
+  @Test
+  void aRotationWhileStoppedIsFinishedFromTheBackupOnRestart() throws Exception {
+    append(log, AuditLines.lines(0, 10));
+    try (Following following = follow()) {
+      following.awaitStored(10);
+    }
+    append(log, AuditLines.lines(10, 5)); // never read before the rotation
+    gzip(rotate("2026-01-01T00-00-00.000"));
+    append(log, AuditLines.lines(15, 5));
+
+    try (Following following = follow()) {
+      following.awaitStored(10);
+      assertThat(following.pipeline.duplicates()).isZero();
+      assertThat(following.committedIds).containsExactlyElementsOf(ids(10, 10));
+    }
+  }
+
+  @Test
+  void followsOneLogPerApiServerInOnePipeline() throws Exception {
+    Path other = log.resolveSibling("kube-audit-node2.log");
+    append(log, AuditLines.lines(0, 5));
+    append(other, AuditLines.lines(100, 5));
+    try (Following following =
+        new Following(store, IngestOptions.builder().build())
+            .start(FollowedFileSource.of(log, FAST))
+            .start(FollowedFileSource.of(other, FAST))) {
+      following.awaitStored(10);
+      append(other, AuditLines.lines(105, 5));
+      append(log, AuditLines.lines(5, 5));
+      following.awaitStored(20);
+    }
+    List<String> expected = new ArrayList<>(ids(0, 10));
+    expected.addAll(ids(100, 10));
+    assertThat(storedIds(store)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsReportedOnceAndTriedAgain() throws Exception {
+    Files.createDirectories(log); // a directory where the log should be: every read fails
+    FollowedFileSource.Options retryFast = FAST.withRetryPause(Duration.ofMillis(20));
+    try (Following following =
+        new Following(store, IngestOptions.builder().build())
+            .start(FollowedFileSource.of(log, retryFast))) {
+      await("a rejection", () -> !following.rejections.isEmpty());
+      Thread.sleep(100); // several more failed tries, the same failure
+      Files.delete(log);
+      append(log, AuditLines.lines(0, 3));
+      following.awaitStored(3);
+      assertThat(following.rejections)
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith(log + ":1 cannot read on: ")
+          .contains("trying again every 20 ms");
+    }
   }
 
   @Test
