@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "snapshot",
     mixinStandardHelpOptions = true,
     description = {
-      "Store snapshots of a cluster's objects, for replay to start from.",
+      "Store snapshots of cluster objects for replay to start from.",
       "Replay of the state at a time T starts from the latest snapshot at or before T."
     },
     subcommands = {

@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Print the kubeconfig to give kube-apiserver's --audit-webhook-config-file, so that it posts"
-          + " its audit events to kubetrail's webhook."
+      "Print a kubeconfig pointing kube-apiserver at the webhook.",
+      "Give it to kube-apiserver as --audit-webhook-config-file."
     })
 final class WebhookConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -47,14 +47,15 @@ class HelpTest {
             "prune",
             "snapshot",
             "state",
-            "history");
+            "history",
+            "webhook-config");
     for (String name : top) {
       assertThat(r.stdout()).containsPattern("(?m)^  " + name + " +\\S.*$");
     }
     String commands = r.stdout().substring(r.stdout().indexOf("Commands:"));
     assertThat(commands.lines().skip(1))
         .as("no command summary wraps onto a second line")
-        .allMatch(line -> line.matches("^  [a-z]+ +\\S.*"));
+        .allMatch(line -> line.matches("^  [a-z-]+ +\\S.*"));
   }
 
   @ParameterizedTest
