@@ -152,7 +152,7 @@ class AliasReplayPropertyTest {
     }
   }
 
-  @Property(tries = 30)
+  @Property(tries = 20)
   void writesThroughEitherGroupReplayAsOneObject(
       @ForAll long seed,
       @ForAll @IntRange(min = 10, max = 120) int steps,
@@ -181,7 +181,7 @@ class AliasReplayPropertyTest {
         points.add(s);
       }
       Collections.shuffle(points, model.random);
-      for (int s : points.subList(0, Math.min(points.size(), 20))) {
+      for (int s : points.subList(0, Math.min(points.size(), 12))) {
         ClusterState state = history.stateAt(Events.T0.plusMillis(10L * s + 5));
         // A listing's bodies say the group they were listed through: compare all else.
         boolean listed = s >= snapshotStep;

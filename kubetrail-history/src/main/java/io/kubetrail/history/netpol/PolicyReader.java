@@ -184,7 +184,7 @@ final class PolicyReader {
     if (!absent(n)) {
       if (n.isIntegralNumber() && n.asLong() >= 1 && n.asLong() <= 65535) {
         port = Optional.of(n.asText());
-      } else if (n.isTextual() && n.asText().matches("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?")) {
+      } else if (n.isTextual() && isPortName(n.asText())) {
         port = Optional.of(n.asText());
       } else {
         throw bad(path + ".port", "expected a port number 1-65535 or a port name, got " + n);
@@ -202,6 +202,13 @@ final class PolicyReader {
       end = OptionalInt.of(e.asInt());
     }
     return new Policy.Port(protocol, port, end);
+  }
+
+  /** An IANA service name, as a named container port must be: {@code http}, {@code dns-tcp}. */
+  private static boolean isPortName(String s) {
+    return s.matches("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?")
+        && s.chars().anyMatch(c -> c >= 'a' && c <= 'z')
+        && !s.contains("--");
   }
 
   private Optional<LabelSelector> optionalSelector(String path, JsonNode node)

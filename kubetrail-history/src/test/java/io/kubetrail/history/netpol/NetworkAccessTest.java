@@ -292,6 +292,7 @@ class NetworkAccessTest {
         "{'podSelector': {'matchExpressions': [{'operator': 'Exists'}]}} | spec.podSelector.matchExpressions[0].key: missing or not a string",
         "{'podSelector': {'matchLabels': {'a': 1}}} | spec.podSelector.matchLabels.a: not a string: 1",
         "{'podSelector': {}, 'ingress': [{'ports': [{'port': 70000}]}]} | spec.ingress[0].ports[0].port: expected a port number 1-65535 or a port name, got 70000",
+        "{'podSelector': {}, 'ingress': [{'ports': [{'port': '8080'}]}]} | spec.ingress[0].ports[0].port: expected a port number 1-65535 or a port name, got \"8080\"",
         "{'podSelector': {}, 'ingress': [{'ports': [{'protocol': 'ICMP'}]}]} | spec.ingress[0].ports[0].protocol: expected TCP, UDP or SCTP, got \"ICMP\"",
         "{'podSelector': {}, 'ingress': [{'ports': [{'port': 'http', 'endPort': 90}]}]} | spec.ingress[0].ports[0].endPort: needs a numeric port to start the range",
         "{'podSelector': {}, 'ingress': [{'ports': [{'port': 100, 'endPort': 90}]}]} | spec.ingress[0].ports[0].endPort: expected a port number from 100 to 65535, got 90"
