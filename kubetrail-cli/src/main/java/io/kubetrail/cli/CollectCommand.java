@@ -45,9 +45,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Collect audit events continuously: follow kube-apiserver's audit log files across"
-          + " rotation, receive its webhook backend's EventLists, and store them (or forward"
-          + " them to a central kubetrail), until stopped.",
+      "Collect audit events continuously, until stopped.",
+      "Follows kube-apiserver's audit log files across rotation, receives its webhook backend's"
+          + " EventLists, and stores them (or forwards them to a central kubetrail).",
       "On SIGTERM or SIGINT it stores what it holds and exits 0. Each source's position is"
           + " committed with its events, so a restart (or a crash) resumes with nothing lost"
           + " and nothing stored twice. Bad records go to the dead-letter file and never stop"

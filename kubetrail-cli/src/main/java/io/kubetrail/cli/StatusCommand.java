@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the store (events, clusters, newest event, size on disk), the position each source"
-          + " reached, and, when 'kubetrail collect' writes to it, each source's counts, lag and"
-          + " dead letters.",
+      "Show the store, its sources' positions and the collector writing to it.",
+      "The store: events, clusters, newest event, size on disk; each source's position; and,"
+          + " when 'kubetrail collect' writes to it, each source's counts, lag and dead letters.",
       "Works while a collector is running."
     })
 final class StatusCommand implements Callable<Integer> {
