@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the store, its sources' positions and the collector writing to it.",
+      "Show the store, how far each source got, and its collector.",
       "The store: events, clusters, newest event, size on disk; each source's position; and,"
           + " when 'kubetrail collect' writes to it, each source's counts, lag and dead letters.",
       "Works while a collector is running."
