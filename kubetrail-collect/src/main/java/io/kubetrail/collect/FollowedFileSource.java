@@ -40,7 +40,9 @@ import java.util.stream.Stream;
  *       it has the same checkpoint and is not read again;
  *   <li>copy, then truncate ({@code copytruncate}): when the file shrinks below the position, the
  *       rest of what was read is taken from a copy beside it with the same first line, if there is
- *       one, and the cut file is read from its start.
+ *       one, and the cut file is read from its start. On start, a copy named after the log ({@code
+ *       kube-audit.log.1}, {@code kube-audit.log-20260101.gz}) that was being read when the
+ *       collector stopped is finished first; older copies are not read.
  * </ul>
  *
  * <p>It never ends on its own: a file that does not exist yet is waited for, and a read error is
@@ -99,6 +101,7 @@ public final class FollowedFileSource implements Source {
   private String scope;
   private Optional<FollowedFile> current = Optional.empty();
   private String failing = "";
+  private boolean started;
 
   private FollowedFileSource(Path file, Options options) {
     this.file = file;
@@ -197,7 +200,11 @@ public final class FollowedFileSource implements Source {
     return true;
   }
 
-  /** Reads each backup of the log not read yet, oldest first, until a listing shows none. */
+  /**
+   * Reads each backup of the log not read yet, oldest first, until a listing shows none; then, on
+   * the first open only, the rest of copies of the log (logrotate's {@code kube-audit.log.1}) that
+   * were being read when the collector stopped: the log was copied and truncated meanwhile.
+   */
   private void sweepBackups() throws IOException {
     boolean found = true;
     while (found && !context.stopping()) {
@@ -209,6 +216,30 @@ public final class FollowedFileSource implements Source {
           found = true;
         }
       }
+    }
+    if (!started) {
+      started = true;
+      for (Path copy : copies()) {
+        Optional<String> id = idOf(copy);
+        if (id.isPresent() && !finished.contains(id.get()) && position(id.get()).isPresent()) {
+          readBackup(copy, id.get());
+        }
+      }
+    }
+  }
+
+  /** Files named as logrotate names copies of the log: its name, then '.' or '-' and more. */
+  private List<Path> copies() throws IOException {
+    String name = file.getFileName().toString();
+    try (Stream<Path> entries = Files.list(file.getParent())) {
+      return entries
+          .filter(
+              p ->
+                  p.getFileName().toString().startsWith(name + ".")
+                      || p.getFileName().toString().startsWith(name + "-"))
+          .filter(Files::isRegularFile)
+          .sorted()
+          .toList();
     }
   }
 
