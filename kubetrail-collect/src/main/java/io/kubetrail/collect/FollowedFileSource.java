@@ -167,6 +167,9 @@ public final class FollowedFileSource implements Source {
       }
       // Backups renamed away before this file was created are older than it: read them first.
       sweepBackups();
+      if (context.stopping()) {
+        return false; // the rest of the backups, if any, on the next start
+      }
     }
     FollowedFile followed = current.get();
     boolean moved = followed.moved();
@@ -210,6 +213,9 @@ public final class FollowedFileSource implements Source {
     while (found && !context.stopping()) {
       found = false;
       for (Path backup : AuditFiles.backupsOf(file)) {
+        if (context.stopping()) {
+          return;
+        }
         Optional<String> id = idOf(backup);
         if (id.isPresent() && !finished.contains(id.get())) {
           readBackup(backup, id.get());
