@@ -10,8 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,14 +87,16 @@ public final class FollowedFileSource implements Source {
     }
   }
 
+  private static final int REMEMBERED = 4096;
+
   private final Path file;
   private final Options options;
   // Where this run has read each file to (by source id), ahead of the store's checkpoints.
-  private final Map<String, FileCheckpoint> positions = new HashMap<>();
+  private final Map<String, FileCheckpoint> positions = newestOnly();
   // Files read to their end by this run: rotated away, or backups.
-  private final Set<String> finished = new HashSet<>();
+  private final Set<String> finished = Collections.newSetFromMap(newestOnly());
   // Source ids of backups by file key and modification time: backups are not rewritten.
-  private final Map<List<Object>, String> backupIds = new HashMap<>();
+  private final Map<List<Object>, String> backupIds = newestOnly();
   private SourceContext context;
   private SourceWriter writer;
   private RecordReader reader;
@@ -383,6 +385,22 @@ public final class FollowedFileSource implements Source {
       }
       current = Optional.empty();
     }
+  }
+
+  /**
+   * A map that forgets its oldest entries beyond {@value #REMEMBERED}: a log rotated every minute
+   * for a year must not fill the heap. What is forgotten was rotated away long ago; were it still
+   * there, it would be read again from the store's checkpoint, and the store keeps events once.
+   */
+  private static <K, V> Map<K, V> newestOnly() {
+    return new LinkedHashMap<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > REMEMBERED;
+      }
+    };
   }
 
   @Override
