@@ -70,7 +70,7 @@ public final class FollowLag {
     Map<String, Long> writtenAt = new ConcurrentHashMap<>();
     long[] lags = new long[rate * (seconds + 1)];
     int[] measured = {0};
-    long[] storedTotal = {0};
+    List<Long> appends = new ArrayList<>();
     Writer writer = new Writer(log, rate, rotateBytes, gzip, writtenAt);
     long countFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS);
     PipelineListener listener =
@@ -83,7 +83,9 @@ public final class FollowLag {
               long appendNanos) {
             long now = System.nanoTime();
             synchronized (lags) {
-              storedTotal[0] += result.stored();
+              if (now >= countFrom) {
+                appends.add(appendNanos);
+              }
               for (StoredEvent e : events) {
                 Long at = writtenAt.remove(e.event().auditID() + "/" + e.event().stage().name());
                 if (at != null && at >= countFrom && measured[0] < lags.length) {
@@ -116,8 +118,14 @@ public final class FollowLag {
       following.start();
 
       long written = writer.run(Duration.ofSeconds(seconds));
+      // Catching up may take long on a busy machine: wait while it gets anywhere.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (store.count(EventQuery.all()) < written && System.nanoTime() < deadline) {
+      for (long seen = 0, now; (now = store.count(EventQuery.all())) < written; seen = now) {
+        if (now > seen) {
+          deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        } else if (System.nanoTime() > deadline) {
+          break;
+        }
         Thread.sleep(20);
       }
       String cpu = threadCpu();
@@ -151,6 +159,17 @@ public final class FollowLag {
           ms(sorted, 0.90),
           ms(sorted, 0.99),
           ms(sorted, 1.0));
+      long[] appendTimes;
+      synchronized (lags) {
+        appendTimes = appends.stream().mapToLong(Long::longValue).sorted().toArray();
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%,d appends (commit and refresh included): p50 %s  p99 %s  max %s%n",
+          appendTimes.length,
+          ms(appendTimes, 0.50),
+          ms(appendTimes, 0.99),
+          ms(appendTimes, 1.0));
       System.out.println("CPU by thread: " + cpu);
       if (stored != written) {
         System.out.println("MISMATCH: stored " + stored + " of " + written + " events");

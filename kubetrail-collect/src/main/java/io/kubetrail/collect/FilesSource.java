@@ -153,10 +153,10 @@ final class FilesSource implements Source {
           sniff.document()
               ? Optional.empty()
               : sniff.firstLine().map(line -> FileCheckpoint.sourceId(checkpointScope, line));
-      Function<String, Optional<SourceCheckpoint>> committed =
+      Function<String, Optional<SourceCheckpoint>> resumeFrom =
           positions.orElse(context::checkpoint);
       Optional<FileCheckpoint> checkpoint =
-          sourceId.flatMap(id -> committed.apply(id).flatMap(c -> FileCheckpoint.parse(id, c)));
+          sourceId.flatMap(id -> resumeFrom.apply(id).flatMap(c -> FileCheckpoint.parse(id, c)));
       if (checkpoint.isEmpty()) {
         reader.read(input.stream(), name, sourceId, 0, 0);
         return;

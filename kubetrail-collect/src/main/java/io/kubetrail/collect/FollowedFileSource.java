@@ -10,8 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +40,9 @@ import java.util.stream.Stream;
  *       it has the same checkpoint and is not read again;
  *   <li>copy, then truncate ({@code copytruncate}): when the file shrinks below the position, the
  *       rest of what was read is taken from a copy beside it with the same first line, if there is
- *       one, and the cut file is read from its start.
+ *       one, and the cut file is read from its start. On start, a copy named after the log ({@code
+ *       kube-audit.log.1}, {@code kube-audit.log-20260101.gz}) that was being read when the
+ *       collector stopped is finished first; older copies are not read.
  * </ul>
  *
  * <p>It never ends on its own: a file that does not exist yet is waited for, and a read error is
@@ -85,20 +87,23 @@ public final class FollowedFileSource implements Source {
     }
   }
 
+  private static final int REMEMBERED = 4096;
+
   private final Path file;
   private final Options options;
   // Where this run has read each file to (by source id), ahead of the store's checkpoints.
-  private final Map<String, FileCheckpoint> positions = new HashMap<>();
+  private final Map<String, FileCheckpoint> positions = newestOnly();
   // Files read to their end by this run: rotated away, or backups.
-  private final Set<String> finished = new HashSet<>();
+  private final Set<String> finished = Collections.newSetFromMap(newestOnly());
   // Source ids of backups by file key and modification time: backups are not rewritten.
-  private final Map<List<Object>, String> backupIds = new HashMap<>();
+  private final Map<List<Object>, String> backupIds = newestOnly();
   private SourceContext context;
   private SourceWriter writer;
   private RecordReader reader;
   private String scope;
   private Optional<FollowedFile> current = Optional.empty();
   private String failing = "";
+  private boolean started;
 
   private FollowedFileSource(Path file, Options options) {
     this.file = file;
@@ -164,6 +169,9 @@ public final class FollowedFileSource implements Source {
       }
       // Backups renamed away before this file was created are older than it: read them first.
       sweepBackups();
+      if (context.stopping()) {
+        return false; // the rest of the backups, if any, on the next start
+      }
     }
     FollowedFile followed = current.get();
     boolean moved = followed.moved();
@@ -197,18 +205,49 @@ public final class FollowedFileSource implements Source {
     return true;
   }
 
-  /** Reads each backup of the log not read yet, oldest first, until a listing shows none. */
+  /**
+   * Reads each backup of the log not read yet, oldest first, until a listing shows none; then, on
+   * the first open only, the rest of copies of the log (logrotate's {@code kube-audit.log.1}) that
+   * were being read when the collector stopped: the log was copied and truncated meanwhile.
+   */
   private void sweepBackups() throws IOException {
     boolean found = true;
     while (found && !context.stopping()) {
       found = false;
       for (Path backup : AuditFiles.backupsOf(file)) {
+        if (context.stopping()) {
+          return;
+        }
         Optional<String> id = idOf(backup);
         if (id.isPresent() && !finished.contains(id.get())) {
           readBackup(backup, id.get());
           found = true;
         }
       }
+    }
+    if (!started) {
+      started = true;
+      for (Path copy : copies()) {
+        Optional<String> id = idOf(copy);
+        if (id.isPresent() && !finished.contains(id.get()) && position(id.get()).isPresent()) {
+          readBackup(copy, id.get());
+        }
+      }
+    }
+  }
+
+  /** Files named as logrotate names copies of the log: its name, then '.' or '-' and more. */
+  private List<Path> copies() throws IOException {
+    String name = file.getFileName().toString();
+    try (Stream<Path> entries = Files.list(file.getParent())) {
+      return entries
+          .filter(
+              p ->
+                  p.getFileName().toString().startsWith(name + ".")
+                      || p.getFileName().toString().startsWith(name + "-"))
+          .filter(Files::isRegularFile)
+          .sorted()
+          .toList();
     }
   }
 
@@ -346,6 +385,22 @@ public final class FollowedFileSource implements Source {
       }
       current = Optional.empty();
     }
+  }
+
+  /**
+   * A map that forgets its oldest entries beyond {@value #REMEMBERED}: a log rotated every minute
+   * for a year must not fill the heap. What is forgotten was rotated away long ago; were it still
+   * there, it would be read again from the store's checkpoint, and the store keeps events once.
+   */
+  private static <K, V> Map<K, V> newestOnly() {
+    return new LinkedHashMap<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > REMEMBERED;
+      }
+    };
   }
 
   @Override

@@ -8,7 +8,9 @@
  * that it reaches, so that an interrupted or repeated ingest resumes where it stopped. A bad record
  * is reported with its file, line and reason and never stops the run.
  *
- * <p>{@link io.kubetrail.collect.AuditFiles} lists a directory's audit files in rotation order.
+ * <p>{@link io.kubetrail.collect.AuditFiles} lists a directory's audit files in rotation order;
+ * {@link io.kubetrail.collect.FollowedFileSource} follows one log as kube-apiserver writes and
+ * rotates it.
  *
  * <p>Everything public here is API; other classes are implementation details.
  */

@@ -291,6 +291,27 @@ class FollowedFileSourceTest {
   }
 
   @Test
+  void aCopyTruncateWhileStoppedIsFinishedFromTheCopyOnRestart() throws Exception {
+    append(log, AuditLines.lines(0, 10));
+    try (Following following = follow()) {
+      following.awaitStored(10);
+    }
+    append(log, AuditLines.lines(10, 5));
+    gzip(Files.copy(log, log.resolveSibling("kube-audit.log.1")));
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      channel.truncate(0);
+    }
+    append(log, AuditLines.lines(15, 5));
+    Files.writeString(log.resolveSibling("kube-audit.log.2"), AuditLines.lines(1000, 3));
+
+    try (Following following = follow()) {
+      following.awaitStored(10);
+      assertThat(following.pipeline.duplicates()).isZero();
+      assertThat(following.committedIds).containsExactlyElementsOf(ids(10, 10));
+    }
+  }
+
+  @Test
   void followsOneLogPerApiServerInOnePipeline() throws Exception {
     Path other = log.resolveSibling("kube-audit-node2.log");
     append(log, AuditLines.lines(0, 5));

@@ -100,11 +100,14 @@ final class Following implements AutoCloseable {
     }
   }
 
-  /** Waits until the pipeline has stored {@code events} events in all. */
+  /**
+   * Waits until the pipeline has stored {@code events} events in all, and its listener has heard of
+   * them (it is told after the count is kept).
+   */
   void awaitStored(long events) throws InterruptedException {
     await(
         events + " stored events (have " + pipeline.stored() + ")",
-        () -> pipeline.stored() >= events);
+        () -> pipeline.stored() >= events && committedIds.size() >= events);
   }
 
   /** Every stored auditID, oldest first. */
