@@ -220,7 +220,8 @@ final class CollectCommand implements Callable<Integer> {
       Path statusFile,
       String description) {
 
-    static Destination open(CollectorConfig.Destination d, String cluster, List<Closeable> open) {
+    static Destination open(CollectorConfig.Destination d, String cluster, List<Closeable> open)
+        throws IOException {
       if (d instanceof CollectorConfig.Store s) {
         StoreOptionsMixin location = new StoreOptionsMixin();
         location.directory = Path.of(s.location());
@@ -236,11 +237,8 @@ final class CollectCommand implements Callable<Integer> {
       }
       CollectorConfig.Forward f = (CollectorConfig.Forward) d;
       Path positions = f.positions().toAbsolutePath();
-      if (positions != null) {
-        throw new UsageException("forward: not available in this version");
-      }
       return new Destination(
-          null,
+          ConfiguredSources.forwarding(f),
           Optional.empty(),
           Optional.empty(),
           cluster,

@@ -1,14 +1,18 @@
 package io.kubetrail.collect.config;
 
 import io.kubetrail.collect.FollowedFileSource;
+import io.kubetrail.collect.Sink;
 import io.kubetrail.collect.Source;
+import io.kubetrail.collect.forward.ForwardingOptions;
+import io.kubetrail.collect.forward.ForwardingSink;
 import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.collect.webhook.WebhookSource;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The sources a configuration names, made ready to run. */
+/** The sources and the forwarding sink a configuration names, made ready to run. */
 public final class ConfiguredSources {
   private ConfiguredSources() {}
 
@@ -26,6 +30,18 @@ public final class ConfiguredSources {
       }
     }
     return list;
+  }
+
+  /** The sink that forwards to a central kubetrail, as the configuration's {@code forward} says. */
+  public static Sink forwarding(CollectorConfig.Forward f) throws IOException {
+    ForwardingOptions o = ForwardingOptions.to(f.url(), f.positions());
+    if (f.ca().isPresent()) {
+      o = o.withCaFile(f.ca().get());
+    }
+    if (f.tokenFile().isPresent()) {
+      o = o.withTokenFile(f.tokenFile().get());
+    }
+    return ForwardingSink.create(o);
   }
 
   static WebhookOptions webhookOptions(CollectorConfig.WebhookSource w) {
