@@ -99,6 +99,18 @@ class CollectCommandTest {
           () -> metric(http, port, "kubetrail_source_stored_total") >= events.size());
       assertThat(metric(http, port, "kubetrail_source_dead_lettered_total")).isEqualTo(1);
 
+      // Every read command works while the collector writes.
+      String store = dir.resolve("data").toString();
+      assertThat(CliRunner.run("verify", "--store", store).exitCode()).isZero();
+      CliRunner.Result count = CliRunner.run("search", "--store", store, "--limit", "5");
+      assertThat(count.exitCode()).as(count.toString()).isZero();
+      CliRunner.Result state =
+          CliRunner.run(
+              "state", "--store", store, "--cluster", "test", "--at", "2027-01-01T00:00:00Z");
+      assertThat(state.exitCode()).as(state.toString()).isZero();
+      CliRunner.Result running = CliRunner.run("status", "--store", store);
+      assertThat(running.stdout()).contains("collector: running");
+
       collect.destroy(); // SIGTERM
       assertThat(collect.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(collect.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
