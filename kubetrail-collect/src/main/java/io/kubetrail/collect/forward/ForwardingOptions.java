@@ -25,7 +25,8 @@ import java.util.Set;
  *   <li>{@code timeout} = 30 s per request, above the webhook's 20 s wait for its store.
  * </ul>
  *
- * @param url the central webhook's URL, e.g. {@code https://kubetrail.example:8443/}
+ * @param url the central webhook's URL, e.g. {@code https://kubetrail.example:8443/}; plain {@code
+ *     http} only to a loopback host
  * @param positionsFile where the source positions of forwarded batches are kept, atomically
  */
 public record ForwardingOptions(

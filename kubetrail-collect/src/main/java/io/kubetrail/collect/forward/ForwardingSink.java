@@ -3,6 +3,7 @@ package io.kubetrail.collect.forward;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.kubetrail.collect.Sink;
 import io.kubetrail.store.AppendResult;
@@ -17,6 +18,7 @@ import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -153,7 +155,12 @@ public final class ForwardingSink implements Sink {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (options.tokenFile().isPresent()) {
-      String token = Files.readString(options.tokenFile().get(), StandardCharsets.UTF_8).trim();
+      String token;
+      try {
+        token = Files.readString(options.tokenFile().get(), StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        throw new IOException("tokenFile: cannot read " + options.tokenFile().get() + ": " + e, e);
+      }
       request.header("Authorization", "Bearer " + token);
     }
     HttpResponse<String> response;
@@ -240,7 +247,7 @@ public final class ForwardingSink implements Sink {
         }
         positions.put(source, new SourceCheckpoint(p.getText()));
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IOException("positions file " + file + " is damaged: " + e.getOriginalMessage(), e);
     }
     return positions;
@@ -258,7 +265,7 @@ public final class ForwardingSink implements Sink {
                 StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+        OutputStream out = Channels.newOutputStream(channel)) {
       try (JsonGenerator g = JSON.createGenerator(out)) {
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.writeStartObject();

@@ -369,6 +369,33 @@ class WebhookSourceTest {
     }
   }
 
+  @Test
+  void answers429AtOnceWhenEveryWorkerIsBusy() throws Exception {
+    GatedSink[] gated = new GatedSink[1];
+    WebhookOptions options = WebhookOptions.listen("127.0.0.1:0").withThreads(1, 1);
+    try (WebhookHarness hook =
+        WebhookHarness.start(
+            dir, options, IngestOptions.defaults(), sink -> gated[0] = new GatedSink(sink))) {
+      HttpClient http = HttpClient.newHttpClient();
+      CompletableFuture<HttpResponse<String>> working =
+          postAsync(http, hook.uri, EventLists.v1(0, 2));
+      assertThat(gated[0].entered.await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<HttpResponse<String>> waiting =
+          postAsync(http, hook.uri, EventLists.v1(2, 2));
+      Thread.sleep(500); // lets it reach the one place in the queue
+
+      HttpResponse<String> refused = post(http, hook.uri, EventLists.v1(4, 2), "");
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.body()).contains("workers are busy");
+
+      gated[0].gate.countDown();
+      assertThat(working.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(waiting.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(hook.stored()).isEqualTo(4);
+    }
+  }
+
   private static CompletableFuture<HttpResponse<String>> postAsync(
       HttpClient http, URI uri, String body) {
     return http.sendAsync(
