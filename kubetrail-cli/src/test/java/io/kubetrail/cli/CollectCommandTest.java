@@ -40,11 +40,15 @@ class CollectCommandTest {
         file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+  private void await(Process collector, String what, BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
+      if (System.nanoTime() > deadline || !collector.isAlive()) {
+        throw new AssertionError(
+            "timed out waiting until "
+                + what
+                + "; the collector said:\n"
+                + Files.readString(dir.resolve("err.txt")));
       }
       Thread.sleep(100);
     }
@@ -90,11 +94,13 @@ class CollectCommandTest {
     try {
       HttpClient http = HttpClient.newHttpClient();
       await(
+          collect,
           "the first half is stored",
           () -> metric(http, port, "kubetrail_source_stored_total") >= events.size() / 2);
       append(log, events.subList(events.size() / 2, events.size()));
       append(log, List.of("{not an event"));
       await(
+          collect,
           "everything is stored",
           () -> metric(http, port, "kubetrail_source_stored_total") >= events.size());
       assertThat(metric(http, port, "kubetrail_source_dead_lettered_total")).isEqualTo(1);

@@ -1,5 +1,7 @@
 package io.kubetrail.collect.config;
 
+import io.kubetrail.collect.Endpoint;
+import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.DecodeLimits;
 import java.io.IOException;
 import java.net.URI;
@@ -90,17 +92,6 @@ public record CollectorConfig(
   /**
    * An HTTPS endpoint that kube-apiserver's webhook backend (or a forwarding collector) posts
    * EventLists to.
-   *
-   * @param maxBodyBytes the largest request body accepted; larger ones get 413
    */
-  public record WebhookSource(
-      Endpoint listen,
-      Optional<Path> tlsCert,
-      Optional<Path> tlsKey,
-      Optional<Path> clientCA,
-      Optional<Path> tokenFile,
-      long maxBodyBytes)
-      implements SourceConfig {
-    public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
-  }
+  public record WebhookSource(WebhookOptions options) implements SourceConfig {}
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.config.CollectorConfig.Destination;
+import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.DecodeLimits;
 import java.io.IOException;
 import java.net.URI;
@@ -247,38 +249,45 @@ final class ConfigParser {
     if (w.get("listen") == null) {
       problems.add(prefix + "listen: missing: host:port to listen on, e.g. 0.0.0.0:8443");
     }
-    Optional<Endpoint> listen =
-        string(w, prefix, "listen").flatMap(t -> endpoint(prefix + "listen", t));
+    Optional<String> listen = string(w, prefix, "listen");
     Optional<Path> cert = path(w, prefix, "tlsCert");
     Optional<Path> key = path(w, prefix, "tlsKey");
     Optional<Path> ca = path(w, prefix, "clientCA");
     Optional<Path> token = path(w, prefix, "tokenFile");
-    long maxBody =
-        positiveLong(w, prefix, "maxBodyBytes")
-            .orElse(CollectorConfig.WebhookSource.DEFAULT_MAX_BODY_BYTES);
-    if (cert.isPresent() != key.isPresent()) {
-      problems.add(
-          prefix + "tlsCert, tlsKey: give both (the certificate and its private key) or neither");
+    Optional<Long> maxBody = positiveLong(w, prefix, "maxBodyBytes");
+    if (listen.isEmpty()) {
+      return Optional.empty();
     }
-    if (listen.isPresent() && !listen.get().loopback()) {
-      if (cert.isEmpty()) {
-        problems.add(
-            prefix
-                + "listen: "
-                + listen.get()
-                + " is reachable from other machines: give tlsCert and tlsKey, or listen on"
-                + " 127.0.0.1");
+    // The webhook's own options say what is wrong; the field path says where.
+    try {
+      WebhookOptions o = WebhookOptions.listen(listen.get());
+      if (cert.isPresent() || key.isPresent()) {
+        if (cert.isEmpty() || key.isEmpty()) {
+          problems.add(
+              prefix + "tlsCert, tlsKey: give both (the certificate and its key) or neither");
+          return Optional.empty();
+        }
+        o = o.withTls(cert.get(), key.get());
       }
-      if (ca.isEmpty() && token.isEmpty()) {
-        problems.add(
-            prefix
-                + "listen: "
-                + listen.get()
-                + " is reachable from other machines: give clientCA or tokenFile so that only"
-                + " the API servers can post");
+      if (ca.isPresent()) {
+        o = o.withClientCA(ca.get());
       }
+      if (token.isPresent()) {
+        o = o.withTokenFile(token.get());
+      }
+      if (maxBody.isPresent()) {
+        o = o.withMaxBodyBytes(maxBody.get());
+      }
+      Optional<String> exposed = o.exposureProblem();
+      if (exposed.isPresent()) {
+        problems.add(prefix + exposed.get());
+        return Optional.empty();
+      }
+      return Optional.of(new CollectorConfig.WebhookSource(o));
+    } catch (IllegalArgumentException e) {
+      problems.add(prefix + e.getMessage());
+      return Optional.empty();
     }
-    return listen.map(l -> new CollectorConfig.WebhookSource(l, cert, key, ca, token, maxBody));
   }
 
   private Optional<Endpoint> endpoint(String field, String text) {

@@ -5,7 +5,6 @@ import io.kubetrail.collect.Sink;
 import io.kubetrail.collect.Source;
 import io.kubetrail.collect.forward.ForwardingOptions;
 import io.kubetrail.collect.forward.ForwardingSink;
-import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.collect.webhook.WebhookSource;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,7 +25,7 @@ public final class ConfiguredSources {
                 f.path(),
                 FollowedFileSource.Options.defaults().withPoll(Duration.ofMillis(f.pollMillis()))));
       } else if (s instanceof CollectorConfig.WebhookSource w) {
-        list.add(new WebhookSource(webhookOptions(w)));
+        list.add(new WebhookSource(w.options()));
       }
     }
     return list;
@@ -42,19 +41,5 @@ public final class ConfiguredSources {
       o = o.withTokenFile(f.tokenFile().get());
     }
     return ForwardingSink.create(o);
-  }
-
-  static WebhookOptions webhookOptions(CollectorConfig.WebhookSource w) {
-    WebhookOptions o = WebhookOptions.listen(w.listen().toString());
-    if (w.tlsCert().isPresent() && w.tlsKey().isPresent()) {
-      o = o.withTls(w.tlsCert().get(), w.tlsKey().get());
-    }
-    if (w.clientCA().isPresent()) {
-      o = o.withClientCA(w.clientCA().get());
-    }
-    if (w.tokenFile().isPresent()) {
-      o = o.withTokenFile(w.tokenFile().get());
-    }
-    return o.withMaxBodyBytes(w.maxBodyBytes());
   }
 }

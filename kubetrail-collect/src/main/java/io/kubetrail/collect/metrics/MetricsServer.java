@@ -2,7 +2,7 @@ package io.kubetrail.collect.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.kubetrail.collect.config.Endpoint;
+import io.kubetrail.collect.Endpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

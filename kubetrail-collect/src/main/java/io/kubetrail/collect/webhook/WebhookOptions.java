@@ -1,6 +1,6 @@
 package io.kubetrail.collect.webhook;
 
-import java.net.InetAddress;
+import io.kubetrail.collect.Endpoint;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -213,60 +213,52 @@ public record WebhookOptions(
    * @throws IllegalArgumentException when the host is unknown
    */
   InetSocketAddress address() {
-    HostPort hp = parse(listen);
     try {
-      return new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
+      return Endpoint.parse(listen).socketAddress();
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(
-          "listen: unknown host \"" + hp.host() + "\" in \"" + listen + "\"", e);
+      throw new IllegalArgumentException("listen: unknown host in \"" + listen + "\"", e);
     }
   }
 
   /**
-   * Checks that a listener reachable from other machines is protected: a non-loopback address needs
-   * TLS and a way to tell clients apart (clientCA or tokenFile).
+   * What a listener reachable from other machines lacks: TLS, and a way to tell clients apart
+   * (clientCA or tokenFile). Empty on a loopback address, or when nothing is missing.
+   */
+  public Optional<String> exposureProblem() {
+    return exposureProblem(Endpoint.parse(listen).loopback());
+  }
+
+  /**
+   * Checks the address actually bound, as {@link #exposureProblem()}.
    *
    * @throws IllegalArgumentException naming the missing field
    */
   void checkExposure(InetSocketAddress bound) {
-    if (bound.getAddress().isLoopbackAddress()) {
-      return;
-    }
-    String where = "listen address " + listen + " is not loopback";
-    if (tlsCert.isEmpty()) {
-      throw new IllegalArgumentException(where + ": set tlsCert and tlsKey (TLS is required)");
-    }
-    if (clientCA.isEmpty() && tokenFile.isEmpty()) {
-      throw new IllegalArgumentException(
-          where + ": set clientCA or tokenFile (client authentication is required)");
+    Optional<String> problem = exposureProblem(bound.getAddress().isLoopbackAddress());
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
     }
   }
 
-  private record HostPort(String host, int port) {}
+  private Optional<String> exposureProblem(boolean loopback) {
+    if (loopback) {
+      return Optional.empty();
+    }
+    String where = "listen address " + listen + " is not loopback";
+    if (tlsCert.isEmpty()) {
+      return Optional.of(where + ": set tlsCert and tlsKey (TLS is required)");
+    }
+    if (clientCA.isEmpty() && tokenFile.isEmpty()) {
+      return Optional.of(where + ": set clientCA or tokenFile (client authentication is required)");
+    }
+    return Optional.empty();
+  }
 
-  private static HostPort parse(String listen) {
-    int colon = listen.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException(
-          "listen: expected host:port, e.g. 0.0.0.0:8443, got \"" + listen + "\"");
-    }
-    String host = listen.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    if (host.isEmpty()) {
-      throw new IllegalArgumentException("listen: host missing in \"" + listen + "\"");
-    }
-    int port;
+  private static void parse(String listen) {
     try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("listen: port is not a number in \"" + listen + "\"", e);
+      Endpoint.parse(listen);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("listen: " + e.getMessage(), e);
     }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(
-          "listen: port " + port + " is outside 0-65535 in \"" + listen + "\"");
-    }
-    return new HostPort(host, port);
   }
 }

@@ -3,6 +3,8 @@ package io.kubetrail.collect.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubetrail.collect.Endpoint;
+import io.kubetrail.collect.webhook.WebhookOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +54,10 @@ class CollectorConfigTest {
             new CollectorConfig.FileSource(Path.of("/var/log/kube-audit.log"), 250),
             new CollectorConfig.FileSource(dir.resolve("audit2.log"), 100),
             new CollectorConfig.WebhookSource(
-                new Endpoint("0.0.0.0", 8443),
-                Optional.of(dir.resolve("tls.crt")),
-                Optional.of(dir.resolve("tls.key")),
-                Optional.of(dir.resolve("ca.crt")),
-                Optional.of(dir.resolve("token")),
-                64L * 1024 * 1024));
+                WebhookOptions.listen("0.0.0.0:8443")
+                    .withTls(dir.resolve("tls.crt"), dir.resolve("tls.key"))
+                    .withClientCA(dir.resolve("ca.crt"))
+                    .withTokenFile(dir.resolve("token"))));
   }
 
   @Test
@@ -121,10 +121,8 @@ class CollectorConfigTest {
             "limits.maxEventBytes: maxEventBytes (--max-event-bytes) must be at least 64, was -1",
             "sources[0].file.pth: unknown field (allowed: path, pollMillis)",
             "sources[0].file.path: missing: the audit log file, e.g. /var/log/kube-audit.log",
-            "sources[1].webhook.listen: 0.0.0.0:8443 is reachable from other machines: give"
-                + " tlsCert and tlsKey, or listen on 127.0.0.1",
-            "sources[1].webhook.listen: 0.0.0.0:8443 is reachable from other machines: give"
-                + " clientCA or tokenFile so that only the API servers can post",
+            "sources[1].webhook.listen address 0.0.0.0:8443 is not loopback: set tlsCert and"
+                + " tlsKey (TLS is required)",
             "sources[2]: unknown source 's3' (allowed: file, webhook)",
             "sources[3].webhook.listen: expected host:port, e.g. 127.0.0.1:9090, got '8443'");
     assertThat(e.getMessage()).startsWith(dir.resolve("collect.yaml") + ": ");

@@ -535,7 +535,7 @@ class WebhookSourceTest {
   void optionsRejectValuesThatCannotWork() {
     assertThatThrownBy(() -> WebhookOptions.listen("8443")).hasMessageContaining("host:port");
     assertThatThrownBy(() -> WebhookOptions.listen("127.0.0.1:99999"))
-        .hasMessageContaining("outside 0-65535");
+        .hasMessageContaining("port must be in [0, 65535]");
     assertThatThrownBy(() -> WebhookOptions.listen("127.0.0.1:0").withMaxBodyBytes(10))
         .hasMessageContaining("maxBodyBytes");
     assertThatThrownBy(() -> WebhookOptions.listen("127.0.0.1:0").withClientCA(Path.of("ca.crt")))

@@ -1,4 +1,4 @@
-package io.kubetrail.collect.config;
+package io.kubetrail.collect;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
