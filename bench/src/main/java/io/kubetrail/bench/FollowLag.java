@@ -46,9 +46,13 @@ import java.util.zip.GZIPOutputStream;
  * FollowedFileSource} with its default poll interval feeds a pipeline into a fresh Lucene store on
  * the same machine.
  *
- * <p>Usage: {@code FollowLag DIR [EVENTS_PER_SECOND=10000] [SECONDS=60] [ROTATE_MB=64] [GZIP=0]};
- * the first 5 seconds are a warm-up and are not counted. Prints p50, p90, p99 and max lag, and the
- * CPU time of the writing ({@code main}: simulating and writing), reading and appending threads.
+ * <p>With {@code discard} as its last argument, the store keeps nothing: the lag is then the
+ * source's and the pipeline's alone, without the store's commit and refresh.
+ *
+ * <p>Usage: {@code FollowLag DIR [EVENTS_PER_SECOND=10000] [SECONDS=60] [ROTATE_MB=64] [GZIP=0]
+ * [lucene|discard]}; the first 5 seconds are a warm-up and are not counted. Prints p50, p90, p99
+ * and max lag, and the CPU time of the writing ({@code main}: simulating and writing), reading and
+ * appending threads.
  */
 public final class FollowLag {
   private static final int WARMUP_SECONDS = 5;
@@ -64,12 +68,14 @@ public final class FollowLag {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
     long rotateBytes = (args.length > 3 ? Long.parseLong(args[3]) : 64) << 20;
     boolean gzip = args.length > 4 && args[4].equals("1");
+    boolean discard = args.length > 5 && args[5].equals("discard");
     Files.createDirectories(dir.resolve("logs"));
     Path log = dir.resolve("logs/kube-audit.log");
 
     Map<String, Long> writtenAt = new ConcurrentHashMap<>();
     long[] lags = new long[rate * (seconds + 1)];
     int[] measured = {0};
+    long[] committed = {0};
     List<Long> appends = new ArrayList<>();
     Writer writer = new Writer(log, rate, rotateBytes, gzip, writtenAt);
     long countFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS);
@@ -83,6 +89,7 @@ public final class FollowLag {
               long appendNanos) {
             long now = System.nanoTime();
             synchronized (lags) {
+              committed[0] += events.size();
               if (now >= countFrom) {
                 appends.add(appendNanos);
               }
@@ -96,7 +103,10 @@ public final class FollowLag {
           }
         };
 
-    try (AuditStore store = LuceneAuditStore.open(dir.resolve("store"), StoreOptions.defaults())) {
+    try (AuditStore store =
+        discard
+            ? new DiscardingStore()
+            : LuceneAuditStore.open(dir.resolve("store"), StoreOptions.defaults())) {
       Pipeline pipeline =
           new Pipeline(
               Sink.of(store),
@@ -120,7 +130,7 @@ public final class FollowLag {
       long written = writer.run(Duration.ofSeconds(seconds));
       // Catching up may take long on a busy machine: wait while it gets anywhere.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      for (long seen = 0, now; (now = store.count(EventQuery.all())) < written; seen = now) {
+      for (long seen = 0, now; (now = committedSoFar(lags, committed)) < written; seen = now) {
         if (now > seen) {
           deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         } else if (System.nanoTime() > deadline) {
@@ -134,7 +144,7 @@ public final class FollowLag {
       pipeline.close();
       writer.awaitCompression();
 
-      long stored = store.count(EventQuery.all());
+      long stored = discard ? committedSoFar(lags, committed) : store.count(EventQuery.all());
       long[] sorted;
       synchronized (lags) {
         sorted = Arrays.copyOf(lags, measured[0]);
@@ -175,6 +185,12 @@ public final class FollowLag {
         System.out.println("MISMATCH: stored " + stored + " of " + written + " events");
         System.exit(1);
       }
+    }
+  }
+
+  private static long committedSoFar(Object lock, long[] committed) {
+    synchronized (lock) {
+      return committed[0];
     }
   }
 

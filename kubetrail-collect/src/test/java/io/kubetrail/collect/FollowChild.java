@@ -17,7 +17,8 @@ import java.util.List;
  * A collector in a process of its own, for {@link FollowKillTest}: a pipeline that retries appends,
  * following one file into a Lucene store, until it is killed; or, given a number of events, until
  * the store holds that many, then it stops and closes cleanly. Prints {@code COMMIT <stored>
- * <duplicates>} for each committed batch.
+ * <duplicates> <newest>} for each committed batch, the newest being the highest number of the
+ * batch's auditIDs ({@code id-<n>}, as {@link AuditLines} writes them).
  *
  * <p>Arguments: store directory, followed file, and optionally the number of events to stop at.
  */
@@ -38,7 +39,12 @@ final class FollowChild {
                 AppendResult result,
                 List<SourceCommit> sources,
                 long appendNanos) {
-              out.println("COMMIT " + result.stored() + " " + result.duplicates());
+              long newest = -1;
+              for (StoredEvent e : events) {
+                String id = e.event().auditID();
+                newest = Math.max(newest, Long.parseLong(id.substring(id.indexOf('-') + 1)));
+              }
+              out.println("COMMIT " + result.stored() + " " + result.duplicates() + " " + newest);
             }
 
             @Override
