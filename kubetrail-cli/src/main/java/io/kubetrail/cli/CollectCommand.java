@@ -17,12 +17,9 @@ import io.kubetrail.history.CheckpointAdvancer;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
-import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
-import io.kubetrail.store.StoredEvent;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,7 +89,12 @@ final class CollectCommand implements Callable<Integer> {
           new Pipeline(
               destination.sink(),
               options,
-              PipelineListener.all(List.of(metrics, advancing(advancer))),
+              PipelineListener.all(
+                  List.of(
+                      metrics,
+                      advancer
+                          .map(a -> PipelineListener.onCommit(a::committed))
+                          .orElse(PipelineListener.NONE))),
               deadLetters);
       if (cfg.metrics().isPresent()) {
         MetricsServer server =
@@ -166,22 +168,6 @@ final class CollectCommand implements Callable<Integer> {
           PolicyEvaluator.of(PolicyFiles.loadValid(cfg.policy().get(), "policy", err).policy()));
     }
     return b.build();
-  }
-
-  private static PipelineListener advancing(Optional<CheckpointAdvancer> advancer) {
-    return new PipelineListener() {
-      @Override
-      public void committed(
-          List<StoredEvent> events, AppendResult result, List<SourceCommit> sources, long nanos) {
-        if (advancer.isPresent()) {
-          try {
-            advancer.get().committed(events);
-          } catch (InterruptedIOException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }
-    };
   }
 
   private static ScheduledExecutorService statusWriter(

@@ -13,12 +13,9 @@ import io.kubetrail.history.CheckpointAdvancer;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
-import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
-import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -109,22 +106,9 @@ final class IngestCommand implements Callable<Integer> {
     try (AuditStore target = store.openForWriting()) {
       Optional<CheckpointAdvancer> checkpoints = advancer(target, options.cluster(), err);
       PipelineListener advancing =
-          new PipelineListener() {
-            @Override
-            public void committed(
-                List<StoredEvent> events,
-                AppendResult result,
-                List<SourceCommit> sources,
-                long appendNanos) {
-              if (checkpoints.isPresent()) {
-                try {
-                  checkpoints.get().committed(events);
-                } catch (InterruptedIOException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            }
-          };
+          checkpoints
+              .map(a -> PipelineListener.onCommit(a::committed))
+              .orElse(PipelineListener.NONE);
       Ingester ingester = new Ingester(Sink.of(target), options, advancing, DeadLetters.NONE);
       try {
         summary =

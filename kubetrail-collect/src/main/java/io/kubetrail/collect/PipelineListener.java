@@ -3,6 +3,7 @@ package io.kubetrail.collect;
 import io.kubetrail.event.SourcePosition;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.StoredEvent;
+import java.io.InterruptedIOException;
 import java.util.List;
 
 /**
@@ -47,6 +48,27 @@ public interface PipelineListener {
    *     microseconds since the epoch; 0 when it had none (a batch that only moved its position)
    */
   record SourceCommit(String source, long events, long newestEventMicros) {}
+
+  /** What hears only that batches were committed. */
+  @FunctionalInterface
+  interface CommitHook {
+    void committed(List<StoredEvent> events) throws InterruptedIOException;
+  }
+
+  /** A listener that hands each committed batch's events to {@code hook}. */
+  static PipelineListener onCommit(CommitHook hook) {
+    return new PipelineListener() {
+      @Override
+      public void committed(
+          List<StoredEvent> events, AppendResult result, List<SourceCommit> sources, long nanos) {
+        try {
+          hook.committed(events);
+        } catch (InterruptedIOException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+  }
 
   /** Calls each listener in turn. */
   static PipelineListener all(List<PipelineListener> listeners) {
