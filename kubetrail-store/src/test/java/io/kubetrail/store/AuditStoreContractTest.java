@@ -454,7 +454,10 @@ public abstract class AuditStoreContractTest {
     EventQuery oldestFirst = query.toBuilder().order(EventQuery.Order.OLDEST_FIRST).build();
     assertThat(ids(all(oldestFirst))).as(what).containsExactlyElementsOf(expected);
     assertThat(store.count(query)).as(what).isEqualTo(expected.size());
-    // The reference definition agrees with the hand-written expectation.
+    // The reference definition and EventQuery.matches agree with the hand-written expectation.
+    assertThat(ids(corpus.stream().filter(e -> ReferenceQuery.selects(query, e)).toList()))
+        .as(what)
+        .containsExactlyElementsOf(expected);
     assertThat(ids(corpus.stream().filter(query::matches).toList()))
         .as(what)
         .containsExactlyElementsOf(expected);
@@ -986,12 +989,17 @@ public abstract class AuditStoreContractTest {
 
       for (int seed : querySeeds) {
         Random random = new Random(seed);
-        EventQuery query = RandomEvents.query(random);
+        EventQuery query = boundedAtAnEvent(RandomEvents.query(random), stored, random);
+        // The reference, not EventQuery.matches, so that one bug in both cannot hide.
         List<StoredEvent> expected =
             stored.stream()
-                .filter(query::matches)
+                .filter(e -> ReferenceQuery.selects(query, e))
                 .sorted(Comparator.comparing(e -> received(e)))
                 .toList();
+        assertThat(stored.stream().filter(query::matches).toList())
+            .as("EventQuery.matches for %s", query)
+            .containsExactlyElementsOf(
+                stored.stream().filter(e -> ReferenceQuery.selects(query, e)).toList());
         assertThat(s.count(query)).as("count of %s", query).isEqualTo(expected.size());
         EventQuery oldest = query.toBuilder().order(EventQuery.Order.OLDEST_FIRST).build();
         assertThat(pages(s, oldest, 1 + random.nextInt(9)))
@@ -1038,6 +1046,21 @@ public abstract class AuditStoreContractTest {
     } finally {
       deleteRecursively(d);
     }
+  }
+
+  /**
+   * Half the time, the query with a bound exactly at a stored event's time, where inclusive and
+   * exclusive differ; random bounds rarely hit one.
+   */
+  private static EventQuery boundedAtAnEvent(
+      EventQuery query, List<StoredEvent> stored, Random random) {
+    if (stored.isEmpty() || random.nextBoolean()) {
+      return query;
+    }
+    Instant at = RandomEvents.pick(random, stored).event().requestReceivedTimestamp();
+    return random.nextBoolean()
+        ? query.toBuilder().since(at).build()
+        : query.toBuilder().until(at).build();
   }
 
   /** History and replay order; ties beyond auditID keep append order (stable sort). */
