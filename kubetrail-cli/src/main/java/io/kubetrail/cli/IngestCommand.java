@@ -15,6 +15,7 @@ import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,6 +141,11 @@ final class IngestCommand implements Callable<Integer> {
       progress.took(summary.read());
     } catch (IngestFailedException e) {
       printSummary(out, err, e.committed());
+      Optional<StoreCorruptException> damaged = Main.cause(e, StoreCorruptException.class);
+      if (damaged.isPresent()) {
+        err.println("error: " + damaged.get().getMessage());
+        return ExitCodes.DAMAGED;
+      }
       err.println("error: " + e.getMessage());
       err.println("Every batch stored before the failure is complete; ingest again to resume.");
       return ExitCodes.USAGE;
