@@ -37,6 +37,8 @@ final class StoreFiles {
       "restore the store directory from a backup, then ingest again what came after the backup"
           + " (ingesting is idempotent)";
 
+  private static final String MISSING = "is missing";
+
   private StoreFiles() {}
 
   /**
@@ -59,20 +61,46 @@ final class StoreFiles {
     }
   }
 
-  /** Checks every file of the commit {@code reader} reads; the first damaged one, if any. */
+  /**
+   * Checks every file of the commit {@code reader} reads; the first damaged, if any. The segments'
+   * files are checked through the reader's own open files: a writer in another process may delete
+   * them meanwhile (a merge), which must not pass for damage.
+   */
   static Optional<Damage> check(Directory directory, DirectoryReader reader) throws IOException {
-    Map<String, String> holds = new HashMap<>();
     for (LeafReaderContext leaf : reader.leaves()) {
       if (leaf.reader() instanceof SegmentReader segment) {
-        String what = describe(segment);
-        for (String file : segment.getSegmentInfo().files()) {
-          holds.put(file, what);
+        try {
+          segment.checkIntegrity();
+        } catch (CorruptIndexException | EOFException e) {
+          return Optional.of(
+              new Damage(
+                  fileIn(e, segment),
+                  "does not match its checksum (" + brief(e) + ")",
+                  describe(segment)));
         }
       }
     }
+    // The commit point itself, by name; it is gone only when a newer commit replaced it.
     String segmentsFile = reader.getIndexCommit().getSegmentsFileName();
-    holds.put(segmentsFile, "the list of the store's files and its chain head");
-    return check(directory, reader.getIndexCommit().getFileNames(), holds);
+    Optional<String> problem = problem(directory, segmentsFile);
+    if (problem.isPresent() && !problem.get().equals(MISSING)) {
+      return Optional.of(
+          new Damage(
+              segmentsFile, problem.get(), "the list of the store's files and its chain head"));
+    }
+    return Optional.empty();
+  }
+
+  /** The segment's file that an exception names, else a phrase for all of them. */
+  private static String fileIn(Exception e, SegmentReader segment) throws IOException {
+    String message = String.valueOf(e.getMessage());
+    String found = "";
+    for (String file : segment.getSegmentInfo().files()) {
+      if (message.contains(file) && file.length() > found.length()) {
+        found = file;
+      }
+    }
+    return found.isEmpty() ? "of segment " + segment.getSegmentName() : found;
   }
 
   /**
@@ -132,7 +160,7 @@ final class StoreFiles {
       CodecUtil.checksumEntireFile(in);
       return Optional.empty();
     } catch (NoSuchFileException | FileNotFoundException e) {
-      return Optional.of("is missing");
+      return Optional.of(MISSING);
     } catch (CorruptIndexException | EOFException e) {
       return Optional.of("does not match its checksum (" + brief(e) + ")");
     }
