@@ -8,6 +8,12 @@ final class ExitCodes {
   /** Done, but some input was rejected (and reported on standard error). */
   static final int REJECTED = 1;
 
+  /**
+   * The store is damaged: what verify reports as "not intact", and what every other command exits
+   * with when it meets damage.
+   */
+  static final int DAMAGED = 1;
+
   /** Usage or configuration error; nothing was done. */
   static final int USAGE = 2;
 

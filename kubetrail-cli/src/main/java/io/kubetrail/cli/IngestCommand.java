@@ -14,6 +14,7 @@ import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoreCorruptException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -124,6 +125,11 @@ final class IngestCommand implements Callable<Integer> {
       progress.took(summary.read());
     } catch (IngestFailedException e) {
       printSummary(out, err, e.committed());
+      Optional<StoreCorruptException> damaged = Main.cause(e, StoreCorruptException.class);
+      if (damaged.isPresent()) {
+        err.println("error: " + damaged.get().getMessage());
+        return ExitCodes.DAMAGED;
+      }
       err.println("error: " + e.getMessage());
       err.println("Every batch stored before the failure is complete; ingest again to resume.");
       return ExitCodes.USAGE;

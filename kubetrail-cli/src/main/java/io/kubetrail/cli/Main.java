@@ -1,5 +1,8 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.store.StoreCorruptException;
+import io.kubetrail.store.StoreException;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Entry point of the {@code kubetrail} command. */
@@ -28,12 +31,33 @@ public final class Main {
         });
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
+          Optional<StoreCorruptException> damaged = cause(ex, StoreCorruptException.class);
+          if (damaged.isPresent()) {
+            // The message names the damaged file and what to do; a stack trace would bury it.
+            cmd.getErr().println("error: " + damaged.get().getMessage());
+            return ExitCodes.DAMAGED;
+          }
           if (ex instanceof UsageException) {
             cmd.getErr().println("error: " + ex.getMessage());
+            return ExitCodes.USAGE;
+          }
+          Optional<StoreException> store = cause(ex, StoreException.class);
+          if (store.isPresent()) {
+            cmd.getErr().println("error: " + store.get().getMessage());
             return ExitCodes.USAGE;
           }
           throw ex;
         });
     return cl;
+  }
+
+  /** The first exception of a type in a chain of causes. */
+  static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return Optional.of(type.cast(t));
+      }
+    }
+    return Optional.empty();
   }
 }

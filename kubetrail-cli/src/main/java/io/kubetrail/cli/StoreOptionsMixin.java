@@ -1,6 +1,7 @@
 package io.kubetrail.cli;
 
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.lucene.LuceneAuditStore;
@@ -51,6 +52,9 @@ final class StoreOptionsMixin {
   private AuditStore open(StoreOptions options, String hint) {
     try {
       return LuceneAuditStore.open(directory, options);
+    } catch (StoreCorruptException e) {
+      // Reported as damage (not a usage error) by Main, from the cause.
+      throw new UsageException(e.getMessage(), e);
     } catch (StoreException e) {
       throw new UsageException(e.getMessage() + hint, e);
     } catch (IOException e) {

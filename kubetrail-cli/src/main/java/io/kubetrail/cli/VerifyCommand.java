@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
           + " removed other than by prune; and checks that the index holds for each event what"
           + " its stored content says, so that searches can neither hide nor invent it.",
       "Prints the head of the chain; keep it somewhere else to detect a store rewritten whole.",
-      "Exit status: 0 when the store is intact, 1 when it is not (the first broken batch is"
+      "Exit status: 0 when the store is intact, 1 when it is not (the first broken batch or the damaged file is"
           + " named), 2 on usage errors."
     })
 final class VerifyCommand implements Callable<Integer> {

@@ -100,13 +100,20 @@ class SimulationReplayPropertyTest {
         // As a listing of every type the cluster ever had, whether or not it held any then.
         h.importSnapshot(objects, types, times.get(k), "simulator");
       }
-      int first = Math.max(k, 0);
-      for (int n = 0; n < 16; n++) {
-        int s = first + random.nextInt(steps - first);
-        // Only points whose time no later step shares, so the truth at that time is one step's.
-        if (s + 1 < steps && !times.get(s + 1).isAfter(times.get(s))) {
-          continue;
+      // Only points whose time no later step shares, so the truth at that time is one step's.
+      // The last step always qualifies, so there is always a point to compare.
+      List<Integer> points = new ArrayList<>();
+      for (int s = Math.max(k, 0); s < steps; s++) {
+        if (s + 1 == steps || times.get(s + 1).isAfter(times.get(s))) {
+          points.add(s);
         }
+      }
+      assertThat(points).contains(steps - 1);
+      List<Integer> sample = new ArrayList<>(List.of(steps - 1));
+      for (int n = 0; n < 15; n++) {
+        sample.add(points.get(random.nextInt(points.size())));
+      }
+      for (int s : sample) {
         Map<String, String> replayed = new TreeMap<>();
         for (LiveObject o : h.stateAt(times.get(s)).objects()) {
           replayed.put(o.key().toString(), normal(o.json()));

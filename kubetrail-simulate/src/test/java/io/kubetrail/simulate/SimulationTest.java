@@ -71,7 +71,17 @@ class SimulationTest {
 
   @Test
   void anotherSeedWritesSomethingElse() {
-    assertThat(Runs.lines(12, 500)).isNotEqualTo(lines.subList(0, 1_000));
+    // Line by line over the same number of lines, so that content is compared, not lengths.
+    List<String> other = Runs.lines(12, 500);
+    int n = Math.min(other.size(), lines.size());
+    long same = 0;
+    for (int i = 0; i < n; i++) {
+      if (other.get(i).equals(lines.get(i))) {
+        same++;
+      }
+    }
+    assertThat(n).isGreaterThan(400);
+    assertThat(same).as("lines equal to seed 11's, of %d", n).isLessThan(n / 10);
   }
 
   @Test

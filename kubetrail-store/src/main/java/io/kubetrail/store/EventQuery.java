@@ -30,7 +30,8 @@ import java.util.function.Function;
  * @param resource {@code objectRef.resource}
  * @param subresource {@code objectRef.subresource}
  * @param namespace {@code objectRef.namespace}; empty string for cluster-scoped objects
- * @param name the enriched {@link StoredEvent#name()} or {@code objectRef.name}
+ * @param name the enriched {@link StoredEvent#name()} or {@code objectRef.name} (an empty {@code
+ *     objectRef.name}, of a list or a create by {@code generateName}, names nothing)
  * @param object only events about this object, as {@link ObjectKey#of} tells (its subresources
  *     included): the newest page of one object's history, however long that history is
  * @param auditID {@code auditID}

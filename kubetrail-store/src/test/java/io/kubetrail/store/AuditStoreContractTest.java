@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
@@ -449,7 +454,10 @@ public abstract class AuditStoreContractTest {
     EventQuery oldestFirst = query.toBuilder().order(EventQuery.Order.OLDEST_FIRST).build();
     assertThat(ids(all(oldestFirst))).as(what).containsExactlyElementsOf(expected);
     assertThat(store.count(query)).as(what).isEqualTo(expected.size());
-    // The reference definition agrees with the hand-written expectation.
+    // The reference definition and EventQuery.matches agree with the hand-written expectation.
+    assertThat(ids(corpus.stream().filter(e -> ReferenceQuery.selects(query, e)).toList()))
+        .as(what)
+        .containsExactlyElementsOf(expected);
     assertThat(ids(corpus.stream().filter(query::matches).toList()))
         .as(what)
         .containsExactlyElementsOf(expected);
@@ -875,40 +883,69 @@ public abstract class AuditStoreContractTest {
     store = null;
   }
 
+  /**
+   * A reader counts while another thread appends. After each append the writer waits until the
+   * reader has counted once since that append returned, so the reader sees every batch boundary
+   * (whatever the scheduling) while its other counts overlap the appends. The writer's failures
+   * reach this thread through its future.
+   */
   @Test
   void queriesRunWhileAnotherThreadAppends() throws Exception {
     int batches = 8;
-    Thread writer =
-        new Thread(
-            () -> {
-              try {
+    AtomicLong appended = new AtomicLong();
+    AtomicLong observed = new AtomicLong();
+    ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-appender"));
+    try {
+      Future<?> writer =
+          pool.submit(
+              () -> {
                 for (int b = 0; b < batches; b++) {
                   List<StoredEvent> events = new ArrayList<>();
                   for (int i = 0; i < 10; i++) {
                     events.add(event("w" + b + "-" + i).at(b).build());
                   }
                   store.append(Batch.of(events));
+                  appended.incrementAndGet();
+                  awaitAtLeast(observed, b + 1);
                 }
-              } catch (IOException e) {
-                throw new AssertionError(e);
-              }
-            },
-            "test-appender");
-    writer.start();
-    long last = 0;
-    Set<Long> seen = new HashSet<>();
-    while (writer.isAlive()) {
-      long n = store.count(EventQuery.all());
-      // Whole batches only, never fewer than before.
-      assertThat(n % 10).isZero();
-      assertThat(n).isGreaterThanOrEqualTo(last);
-      last = n;
-      seen.add(n);
-      Thread.sleep(1); // leave the appender some CPU
+                return null;
+              });
+      Set<Long> seen = new HashSet<>();
+      long last = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (observed.get() < batches) {
+        assertThat(System.nanoTime()).as("the appender is stuck").isLessThan(deadline);
+        if (writer.isDone()) {
+          writer.get(); // the appender failed: rethrow its failure here
+        }
+        long acknowledged = appended.get();
+        long n = store.count(EventQuery.all());
+        // Whole batches only, never fewer than before, and every acknowledged batch.
+        assertThat(n % 10).as("count %d", n).isZero();
+        assertThat(n).isGreaterThanOrEqualTo(last).isGreaterThanOrEqualTo(acknowledged * 10);
+        last = n;
+        seen.add(n);
+        observed.set(acknowledged);
+      }
+      writer.get(60, TimeUnit.SECONDS);
+      assertThat(store.count(EventQuery.all())).isEqualTo(batches * 10L);
+      // The count after each append ran while the writer waited: each boundary was seen.
+      for (long b = 1; b <= batches; b++) {
+        assertThat(seen).contains(b * 10);
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    writer.join();
-    assertThat(store.count(EventQuery.all())).isEqualTo(batches * 10L);
-    assertThat(seen).isNotEmpty();
+  }
+
+  private static void awaitAtLeast(AtomicLong value, long wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (value.get() < wanted) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the reader never counted after batch " + wanted);
+      }
+      Thread.sleep(1);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -952,12 +989,17 @@ public abstract class AuditStoreContractTest {
 
       for (int seed : querySeeds) {
         Random random = new Random(seed);
-        EventQuery query = RandomEvents.query(random);
+        EventQuery query = boundedAtAnEvent(RandomEvents.query(random), stored, random);
+        // The reference, not EventQuery.matches, so that one bug in both cannot hide.
         List<StoredEvent> expected =
             stored.stream()
-                .filter(query::matches)
+                .filter(e -> ReferenceQuery.selects(query, e))
                 .sorted(Comparator.comparing(e -> received(e)))
                 .toList();
+        assertThat(stored.stream().filter(query::matches).toList())
+            .as("EventQuery.matches for %s", query)
+            .containsExactlyElementsOf(
+                stored.stream().filter(e -> ReferenceQuery.selects(query, e)).toList());
         assertThat(s.count(query)).as("count of %s", query).isEqualTo(expected.size());
         EventQuery oldest = query.toBuilder().order(EventQuery.Order.OLDEST_FIRST).build();
         assertThat(pages(s, oldest, 1 + random.nextInt(9)))
@@ -1004,6 +1046,21 @@ public abstract class AuditStoreContractTest {
     } finally {
       deleteRecursively(d);
     }
+  }
+
+  /**
+   * Half the time, the query with a bound exactly at a stored event's time, where inclusive and
+   * exclusive differ; random bounds rarely hit one.
+   */
+  private static EventQuery boundedAtAnEvent(
+      EventQuery query, List<StoredEvent> stored, Random random) {
+    if (stored.isEmpty() || random.nextBoolean()) {
+      return query;
+    }
+    Instant at = RandomEvents.pick(random, stored).event().requestReceivedTimestamp();
+    return random.nextBoolean()
+        ? query.toBuilder().since(at).build()
+        : query.toBuilder().until(at).build();
   }
 
   /** History and replay order; ties beyond auditID keep append order (stable sort). */

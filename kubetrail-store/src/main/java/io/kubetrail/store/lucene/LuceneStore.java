@@ -180,8 +180,9 @@ final class LuceneStore implements AuditStore {
       searchers = new SearcherManager(directory, null);
       return new LuceneStore(location, options, directory, searchers, writer, state, tuning);
     } catch (IOException | RuntimeException e) {
+      IOException failure = diagnose(location, directory, Optional.empty(), e);
       closeQuietly(e, searchers, writer, directory);
-      throw translate(location, e);
+      throw failure;
     }
   }
 
@@ -262,6 +263,8 @@ final class LuceneStore implements AuditStore {
       IndexSearcher searcher = searchers.acquire();
       try {
         duplicates += removeStored(searcher.getIndexReader(), fresh);
+      } catch (IOException | RuntimeException e) {
+        throw failure(searcher, e);
       } finally {
         searchers.release(searcher);
       }
@@ -282,10 +285,7 @@ final class LuceneStore implements AuditStore {
         writer.commit();
       } catch (IOException | RuntimeException | Error e) {
         recoverWriter(e);
-        if (e instanceof IOException io) {
-          throw new StoreException(location, failedWrite("append", before, io), io);
-        }
-        throw e;
+        throw writeFailure("append", before, e);
       }
       committed = after;
       try {
@@ -425,7 +425,7 @@ final class LuceneStore implements AuditStore {
       committed = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, reopened);
-      throw translate(location, e);
+      throw diagnose(location, directory, Optional.empty(), e);
     }
     writer = reopened;
   }
@@ -449,6 +449,26 @@ final class LuceneStore implements AuditStore {
         + (untouched
             ? "it was rolled back and nothing of it is stored; the store is still usable"
             : "it may or may not be stored: retry it (appending is idempotent), and run verify");
+  }
+
+  /**
+   * What a failed append or prune throws. A merge that met a damaged segment is reported as damage
+   * (a failed write otherwise, as a full disk, checks no files: that would read the whole store).
+   */
+  private IOException writeFailure(String what, CommitState before, Throwable e) {
+    if (e instanceof Error error) {
+      throw error;
+    }
+    if (e instanceof RuntimeException
+        || e instanceof CorruptIndexException
+        || e instanceof java.io.EOFException) {
+      IOException diagnosed = diagnose(location, directory, Optional.empty(), e);
+      if (diagnosed instanceof StoreCorruptException || !(e instanceof IOException)) {
+        return diagnosed;
+      }
+    }
+    IOException io = (IOException) e;
+    return new StoreException(location, failedWrite(what, before, io), io);
   }
 
   /**
@@ -479,6 +499,8 @@ final class LuceneStore implements AuditStore {
     IndexSearcher searcher = acquire();
     try {
       return stateOf(searcher).checkpoints();
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
     } finally {
       searchers.release(searcher);
     }
@@ -496,8 +518,8 @@ final class LuceneStore implements AuditStore {
         }
       }
       return clusters;
-    } catch (IOException e) {
-      throw translate(location, e);
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
     } finally {
       searchers.release(searcher);
     }
@@ -549,8 +571,8 @@ final class LuceneStore implements AuditStore {
         next = Optional.of(Cursors.encode(order, (Long) last[0], (Long) last[1]));
       }
       return new SearchPage(events, next);
-    } catch (IOException e) {
-      throw translate(location, e);
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
     } finally {
       searchers.release(searcher);
     }
@@ -562,8 +584,8 @@ final class LuceneStore implements AuditStore {
     IndexSearcher searcher = acquire();
     try {
       return searcher.count(Queries.of(query, searcher.getIndexReader()));
-    } catch (IOException e) {
-      throw translate(location, e);
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
     } finally {
       searchers.release(searcher);
     }
@@ -606,8 +628,8 @@ final class LuceneStore implements AuditStore {
               + " (the limit, set by "
               + StoreOptions.MAX_HISTOGRAM_BUCKETS_SETTING
               + "); choose a longer bucket or a shorter time range");
-    } catch (IOException e) {
-      throw translate(location, e);
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
     } finally {
       searchers.release(searcher);
     }
@@ -667,7 +689,23 @@ final class LuceneStore implements AuditStore {
   private EventStream stream(org.apache.lucene.search.Query query, long from, long to)
       throws IOException {
     IndexSearcher searcher = acquire();
-    return new SortedStream(searcher, searchers::release, query, from, to, options.scanPageSize());
+    EventStream sorted =
+        new SortedStream(searcher, searchers::release, query, from, to, options.scanPageSize());
+    return new EventStream() {
+      @Override
+      public Optional<StoredEvent> next() throws IOException {
+        try {
+          return sorted.next();
+        } catch (IOException | RuntimeException e) {
+          throw failure(searcher, e);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        sorted.close();
+      }
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -678,9 +716,17 @@ final class LuceneStore implements AuditStore {
     Objects.requireNonNull(listener, "listener");
     IndexSearcher searcher = acquire();
     try {
-      return new Verifier(searcher, stateOf(searcher), options.scanPageSize(), listener).verify();
-    } catch (IOException e) {
-      throw translate(location, e);
+      CommitState state = stateOf(searcher);
+      // Files first: reading damaged stored fields fails in arbitrary ways, naming nothing.
+      Optional<StoreFiles.Damage> damage =
+          StoreFiles.check(directory, (DirectoryReader) searcher.getIndexReader());
+      if (damage.isPresent()) {
+        return new VerifyResult(
+            0, 0, OptionalLong.empty(), damage.get().describe(), BatchHeader.hex(state.head()));
+      }
+      return new Verifier(searcher, state, options.scanPageSize(), listener).verify();
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
     } finally {
       searchers.release(searcher);
     }
@@ -727,6 +773,8 @@ final class LuceneStore implements AuditStore {
       for (BatchHeader h : Headers.read(searcher, Queries.prunedHeaders(), Integer.MAX_VALUE)) {
         tombstones.put(h.batch(), h);
       }
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
     } finally {
       searchers.release(searcher);
     }
@@ -759,10 +807,7 @@ final class LuceneStore implements AuditStore {
       writer.commit();
     } catch (IOException | RuntimeException | Error e) {
       recoverWriter(e);
-      if (e instanceof IOException io) {
-        throw new StoreException(location, failedWrite("prune", before, io), io);
-      }
-      throw e;
+      throw writeFailure("prune", before, e);
     }
     committed = after;
     searchers.maybeRefreshBlocking();
@@ -782,8 +827,8 @@ final class LuceneStore implements AuditStore {
       return searchers.acquire();
     } catch (AlreadyClosedException e) {
       throw new IllegalStateException("the store at " + location + " is closed", e);
-    } catch (IOException e) {
-      throw translate(location, e);
+    } catch (IOException | RuntimeException e) {
+      throw diagnose(location, directory, Optional.empty(), e);
     }
   }
 
@@ -831,6 +876,37 @@ final class LuceneStore implements AuditStore {
     return "LuceneAuditStore[" + location + (options.readOnly() ? ", read-only]" : "]");
   }
 
+  /** A failure reading through {@code searcher}; see {@link #diagnose}. */
+  private IOException failure(IndexSearcher searcher, Throwable e) {
+    return diagnose(
+        location, directory, Optional.of((DirectoryReader) searcher.getIndexReader()), e);
+  }
+
+  /**
+   * A failure as the store reports it. Unless it is already the store's own, the files are checked
+   * against their checksums: when one is damaged, the failure is a {@link StoreCorruptException}
+   * naming it (damage shows as any exception at all); otherwise as {@link #translate} says. A
+   * {@link RuntimeException} that is not damage, a bug, is thrown as it is.
+   */
+  static IOException diagnose(
+      Path location, Directory directory, Optional<DirectoryReader> reader, Throwable e) {
+    if (e instanceof StoreException s) {
+      return s;
+    }
+    try {
+      Optional<StoreFiles.Damage> damage =
+          reader.isPresent()
+              ? StoreFiles.check(directory, reader.get())
+              : StoreFiles.checkLatest(directory);
+      if (damage.isPresent()) {
+        return new StoreCorruptException(location, damage.get().describe(), e);
+      }
+    } catch (IOException | RuntimeException again) {
+      e.addSuppressed(again);
+    }
+    return translate(location, e);
+  }
+
   /** A failure as the store reports it: damaged files become {@link StoreCorruptException}. */
   static IOException translate(Path location, Throwable e) {
     if (e instanceof StoreException s) {
@@ -843,7 +919,8 @@ final class LuceneStore implements AuditStore {
           location,
           "the store's files are damaged or were written by an incompatible version ("
               + e.getMessage()
-              + "); restore the directory from a backup",
+              + "); "
+              + StoreFiles.WHAT_TO_DO,
           e);
     }
     if (e instanceof LockObtainFailedException) {

@@ -91,7 +91,7 @@ final class Verifier {
         BatchHeader h;
         try {
           h = LuceneStore.Headers.read(storedFields, hit.doc);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
           return inFlight.brokenAt(expected, "its header cannot be read (" + e.getMessage() + ")");
         }
         if (h.batch() < expected) {
@@ -272,7 +272,13 @@ final class Verifier {
               + next
               + "): an event was removed, added or reordered";
         }
-        Document doc = storedFields.document(hit.doc, EVENT_FIELDS);
+        Document doc;
+        try {
+          doc = storedFields.document(hit.doc, EVENT_FIELDS);
+        } catch (IOException | RuntimeException e) {
+          // Files that pass their checksums were rewritten whole: tampering, not an accident.
+          return "event " + seq + " cannot be read (" + e + "): its stored fields were rewritten";
+        }
         BytesRef model = doc.getBinaryValue(Fields.MODEL);
         BytesRef raw = doc.getBinaryValue(Fields.RAW);
         if (model == null || raw == null) {

@@ -39,6 +39,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrashTest {
   @TempDir Path tmp;
 
+  /**
+   * Each round the child halts itself at a file operation the seed picks (or that many bytes into
+   * the file it creates): inside an append, a flush, a merge, a commit or between them. Every
+   * choice comes from the seed, so {@code -Dtests.seed} replays the same halts.
+   */
   @Test
   void killedAtRandomMomentsLosesNothingAcknowledged() throws Exception {
     long seed = TestSeed.of("killedAtRandomMomentsLosesNothingAcknowledged");
@@ -47,28 +52,37 @@ class CrashTest {
     Set<Integer> acknowledged = new HashSet<>();
     int next = 0;
     for (int round = 0; round < 4; round++) {
-      Process child = start(dir, seed, next, next + 10_000, "run");
+      // A batch takes a few dozen file operations; the child has batches enough to reach any.
+      long op = random.nextInt(600);
+      long bytes = random.nextInt(100_000);
+      String replay =
+          String.format(
+              "round %d, halting at file operation %d (+%d bytes); replay with -Dtests.seed=%d",
+              round, op, bytes, seed);
+      Process child =
+          start(
+              dir,
+              seed,
+              next,
+              next + 10_000,
+              "halt-at-op",
+              Long.toString(op),
+              Long.toString(bytes));
       List<Integer> acks = new CopyOnWriteArrayList<>();
       Thread reader = readAcks(child, acks);
-      // Kill after a random number of acknowledgements, then a random moment more: inside an
-      // append, a flush, a commit or between them.
-      int waitFor = random.nextInt(4);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (acks.size() < waitFor && child.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      Thread.sleep(random.nextInt(400));
-      child.destroyForcibly();
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(replay).isTrue();
       reader.join();
-      assertThat(acks.size()).as(stderr(dir)).isGreaterThanOrEqualTo(waitFor);
+      assertThat(child.exitValue())
+          .as("%s; %s", replay, stderr(dir))
+          .isEqualTo(CrashingAppender.HALT_STATUS);
       acknowledged.addAll(acks);
+      System.out.println(replay + ": acknowledged " + acks);
 
-      int newest = check(dir, seed, acknowledged, next - 1);
+      int newest = check(dir, seed, acknowledged, next - 1, replay);
       // A source resumes after its checkpoint.
       next = newest + 1;
     }
-    assertThat(acknowledged).as("the child made progress").isNotEmpty();
+    assertThat(acknowledged).as("the child made progress (seed %d)", seed).isNotEmpty();
   }
 
   @ParameterizedTest
@@ -123,6 +137,12 @@ class CrashTest {
    */
   private static int check(Path dir, long seed, Set<Integer> acknowledged, int before)
       throws IOException {
+    return check(dir, seed, acknowledged, before, "seed " + seed);
+  }
+
+  private static int check(
+      Path dir, long seed, Set<Integer> acknowledged, int before, String replay)
+      throws IOException {
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
       Set<String> present = new HashSet<>();
       Optional<PageCursor> cursor = Optional.empty();
@@ -138,22 +158,24 @@ class CrashTest {
         List<StoredEvent> events = CrashingAppender.batch(seed, n).events();
         long found = events.stream().filter(e -> present.contains(e.event().auditID())).count();
         if (acknowledged.contains(n)) {
-          assertThat(found).as("acknowledged batch %s", n).isEqualTo(events.size());
+          assertThat(found).as("acknowledged batch %s, %s", n, replay).isEqualTo(events.size());
         }
-        assertThat(found).as("batch %s is all or nothing", n).isIn(0L, (long) events.size());
+        assertThat(found)
+            .as("batch %s is all or nothing, %s", n, replay)
+            .isIn(0L, (long) events.size());
         if (found == 0 && n > newest) {
           break;
         }
         newest = Math.max(newest, n);
         expectedTotal += found;
       }
-      assertThat((long) present.size()).isEqualTo(expectedTotal);
+      assertThat((long) present.size()).as(replay).isEqualTo(expectedTotal);
       SourceCheckpoint checkpoint = store.checkpoints().get(CrashingAppender.SOURCE);
       if (newest >= 0) {
-        assertThat(checkpoint).isEqualTo(new SourceCheckpoint(Integer.toString(newest)));
+        assertThat(checkpoint).as(replay).isEqualTo(new SourceCheckpoint(Integer.toString(newest)));
       }
       VerifyResult verify = store.verify();
-      assertThat(verify.ok()).as(verify.toString()).isTrue();
+      assertThat(verify.ok()).as("%s, %s", verify, replay).isTrue();
       return newest;
     }
   }

@@ -10,10 +10,12 @@ import io.kubetrail.store.TestEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FilterDirectory;
 import org.apache.lucene.store.IOContext;
@@ -27,7 +29,10 @@ import org.apache.lucene.store.IndexOutput;
  * <p>Arguments: store directory, seed, first batch, last batch, mode ({@code run}, {@code
  * halt-before-commit}, {@code halt-mid-write} with a byte count, {@code halt-after-commit}); a halt
  * happens during the last batch. Mode {@code halt-creating} halts while the store is created, just
- * before its first commit becomes visible.
+ * before its first commit becomes visible. Mode {@code halt-at-op} with an operation number and a
+ * byte count halts at that file operation (creating, syncing, renaming or deleting a file), or that
+ * many bytes into the file it creates: merges run on the appending thread then, so the same
+ * arguments halt at the same point every time.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
@@ -41,18 +46,25 @@ public final class CrashingAppender {
     int first = Integer.parseInt(args[2]);
     int last = Integer.parseInt(args[3]);
     String mode = args[4];
-    long haltAfterBytes = args.length > 5 ? Long.parseLong(args[5]) : 0;
+    boolean atOp = mode.equals("halt-at-op");
+    long haltAtOp = atOp ? Long.parseLong(args[5]) : -1;
+    long haltAfterBytes =
+        atOp ? Long.parseLong(args[6]) : args.length > 5 ? Long.parseLong(args[5]) : 0;
 
-    AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating"));
+    AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating") || atOp);
     AtomicLong bytes = new AtomicLong(haltAfterBytes);
     try (AuditStore store =
         LuceneStore.open(
             dir,
             StoreOptions.builder().ramBufferMb(2).build(),
-            d -> new HaltingDirectory(d, mode, armed, bytes),
-            c -> {})) {
+            d -> new HaltingDirectory(d, mode, armed, bytes, haltAtOp),
+            c -> {
+              if (atOp) {
+                c.setMergeScheduler(new SerialMergeScheduler());
+              }
+            })) {
       for (int n = first; n <= last; n++) {
-        armed.set(n == last && !mode.equals("run"));
+        armed.set(atOp || (n == last && !mode.equals("run")));
         AppendResult result = store.append(batch(seed, n));
         if (armed.get() && mode.equals("halt-after-commit")) {
           Runtime.getRuntime().halt(HALT_STATUS);
@@ -90,40 +102,90 @@ public final class CrashingAppender {
     private final String mode;
     private final AtomicBoolean armed;
     private final AtomicLong bytesLeft;
+    private final long haltAtOp;
+    private long ops;
 
-    HaltingDirectory(Directory in, String mode, AtomicBoolean armed, AtomicLong bytesLeft) {
+    HaltingDirectory(
+        Directory in, String mode, AtomicBoolean armed, AtomicLong bytesLeft, long haltAtOp) {
       super(in);
       this.mode = mode;
       this.armed = armed;
       this.bytesLeft = bytesLeft;
+      this.haltAtOp = haltAtOp;
+    }
+
+    /** In mode halt-at-op: counts a file operation; true when it is the one to halt at. */
+    private synchronized boolean atHaltingOp(String what) {
+      if (haltAtOp < 0 || ops++ != haltAtOp) {
+        return false;
+      }
+      System.err.println("halting at file operation " + haltAtOp + ": " + what);
+      return true;
+    }
+
+    private static void halt() {
+      System.err.flush();
+      Runtime.getRuntime().halt(HALT_STATUS);
     }
 
     @Override
     public void rename(String source, String dest) throws IOException {
       // Renaming pending_segments_N to segments_N is the instant a commit becomes visible.
       if (armed.get() && (mode.equals("halt-before-commit") || mode.equals("halt-creating"))) {
-        Runtime.getRuntime().halt(HALT_STATUS);
+        halt();
+      }
+      if (atHaltingOp("rename " + source + " to " + dest)) {
+        halt();
       }
       super.rename(source, dest);
     }
 
     @Override
+    public void sync(Collection<String> names) throws IOException {
+      if (atHaltingOp("sync " + names)) {
+        halt();
+      }
+      super.sync(names);
+    }
+
+    @Override
+    public void deleteFile(String name) throws IOException {
+      if (atHaltingOp("delete " + name)) {
+        halt();
+      }
+      super.deleteFile(name);
+    }
+
+    @Override
     public IndexOutput createOutput(String name, IOContext context) throws IOException {
       IndexOutput out = super.createOutput(name, context);
-      return mode.equals("halt-mid-write") ? new HaltingOutput(out) : out;
+      if (mode.equals("halt-mid-write")) {
+        return new HaltingOutput(out);
+      }
+      if (atHaltingOp("create " + name + ", halting " + bytesLeft.get() + " bytes into it")) {
+        // Halts that many bytes in, or when the file is closed shorter than that.
+        return new HaltingOutput(out, true);
+      }
+      return out;
     }
 
     private final class HaltingOutput extends IndexOutput {
       private final IndexOutput out;
+      private final boolean haltAtClose;
 
       HaltingOutput(IndexOutput out) {
+        this(out, false);
+      }
+
+      HaltingOutput(IndexOutput out, boolean haltAtClose) {
         super("halting(" + out + ")", out.getName());
         this.out = out;
+        this.haltAtClose = haltAtClose;
       }
 
       private void count(int n) {
         if (armed.get() && bytesLeft.addAndGet(-n) < 0) {
-          Runtime.getRuntime().halt(HALT_STATUS);
+          halt();
         }
       }
 
@@ -151,6 +213,9 @@ public final class CrashingAppender {
 
       @Override
       public void close() throws IOException {
+        if (haltAtClose) {
+          halt();
+        }
         out.close();
       }
     }

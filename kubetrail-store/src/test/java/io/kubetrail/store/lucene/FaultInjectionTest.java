@@ -57,6 +57,8 @@ class FaultInjectionTest {
     Map<Integer, List<StoredEvent>> batches = new LinkedHashMap<>();
     Set<Integer> acknowledged = new HashSet<>();
     int rounds = 25;
+    // The auditIDs the store held after the previous round: what a re-sent batch duplicates.
+    Set<String> present = new HashSet<>();
     AuditStore store = open(dir);
     try {
       for (int round = 0; round < rounds; round++) {
@@ -72,20 +74,25 @@ class FaultInjectionTest {
           // Re-send an earlier batch's events, as a source does after a failure.
           toAppend.addAll(batches.get(random.nextInt(round)));
         }
+        long fresh = 0;
+        for (StoredEvent e : toAppend) {
+          fresh += present.contains(e.event().auditID()) ? 0 : 1;
+        }
         boolean armed = arm(random);
         try {
           AppendResult result =
               store.append(
                   Batch.of(toAppend, "src", new SourceCheckpoint(Integer.toString(round))));
           acknowledged.add(round);
-          assertThat(result.stored()).isLessThanOrEqualTo(events.size() + toAppend.size());
+          assertThat(result.stored()).as("stored of round %d", round).isEqualTo(fresh);
+          assertThat(result.duplicates()).isEqualTo(toAppend.size() - fresh);
         } catch (StoreException e) {
           assertThat(armed).as("an append failed with no fault armed: %s", e).isTrue();
           assertThat(e.getMessage()).contains(dir.toString());
         } finally {
           faults.disarm();
         }
-        checkAllOrNothing(store, batches, acknowledged);
+        present = checkAllOrNothing(store, batches, acknowledged);
       }
       assertThat(faults.fired()).as("faults actually injected").isPositive();
     } finally {
@@ -119,9 +126,9 @@ class FaultInjectionTest {
   /**
    * Every acknowledged batch is wholly present; every other batch is wholly present (it failed
    * after its commit) or wholly absent; the checkpoint is the newest batch present; the chain
-   * verifies.
+   * verifies. Returns the auditIDs present.
    */
-  private static void checkAllOrNothing(
+  private static Set<String> checkAllOrNothing(
       AuditStore store, Map<Integer, List<StoredEvent>> batches, Set<Integer> acknowledged)
       throws IOException {
     Set<String> present = new HashSet<>();
@@ -155,6 +162,7 @@ class FaultInjectionTest {
     }
     VerifyResult verify = store.verify();
     assertThat(verify.ok()).as(verify.toString()).isTrue();
+    return present;
   }
 
   @Test
