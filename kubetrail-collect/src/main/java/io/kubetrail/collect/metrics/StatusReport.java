@@ -23,8 +23,8 @@ import java.util.TreeMap;
  * @param sizeBytes the store's size on disk
  * @param positions source id → committed position
  * @param collector the collector's last status, when one has run on this store
- * @param collectorRunning whether that collector is running: it has not said it stopped, and
- *     wrote the status in the last {@link #STALE_AFTER}
+ * @param collectorRunning whether that collector is running: it has not said it stopped, and wrote
+ *     the status in the last {@link #STALE_AFTER}
  */
 public record StatusReport(
     long events,

@@ -39,7 +39,8 @@ class CollectorConfigTest {
               - webhook: {listen: 0.0.0.0:8443, tlsCert: tls.crt, tlsKey: tls.key, clientCA: ca.crt, tokenFile: token}
             """);
 
-    assertThat(c.destination()).isEqualTo(new CollectorConfig.Store(dir.resolve("data").toString()));
+    assertThat(c.destination())
+        .isEqualTo(new CollectorConfig.Store(dir.resolve("data").toString()));
     assertThat(c.cluster()).isEqualTo("prod-eu-1");
     assertThat(c.policy()).contains(dir.resolve("policy.yaml"));
     assertThat(c.redactSecrets()).isFalse();
