@@ -37,6 +37,11 @@ final class Trail implements Closeable {
     return T0.plusSeconds(second);
   }
 
+  /** The events written, in order. */
+  List<AuditEvent> events() {
+    return events;
+  }
+
   /** Times at which a change was written, in order. */
   List<Instant> times() {
     return times;
