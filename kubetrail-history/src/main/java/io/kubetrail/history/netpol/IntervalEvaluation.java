@@ -3,6 +3,7 @@ package io.kubetrail.history.netpol;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.IntervalWalker;
+import io.kubetrail.history.LabelSelector;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.history.ResourceType;
@@ -59,7 +60,10 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
 
   // What the change being applied touched, worked out once it is applied.
   private final Set<String> dirtyPods = new HashSet<>();
-  private final Set<String> dirtyNamespaces = new HashSet<>();
+
+  /** The namespaces the change touched, with their labels before it (empty: there was none). */
+  private final Map<String, Optional<Map<String, String>>> namespacesBefore = new HashMap<>();
+
   private final Set<String> newlyBacked = new HashSet<>();
   private Optional<NetworkPolicyException> failure = Optional.empty();
 
@@ -76,6 +80,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         changed(o.key(), Optional.of(o));
       }
     }
+    // Every pod is new, so evaluated anyway: what namespaces changed need not be worked out.
+    namespacesBefore.clear();
     applied(state.at());
   }
 
@@ -106,14 +112,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (failure.isPresent()) {
       throw failure.get();
     }
-    if (!dirtyNamespaces.isEmpty()) {
-      for (String ns : dirtyNamespaces) {
-        dirtyPods.addAll(podsOfNamespace.getOrDefault(ns, Set.of()));
-      }
-      namespaceSensitive.forEach(
-          (ns, names) -> names.forEach(n -> markSelected(policies.get(ns).get(n))));
-      dirtyNamespaces.clear();
-    }
+    namespacesBefore.forEach(this::namespaceMoved);
+    namespacesBefore.clear();
     for (String id : dirtyPods) {
       LivePod p = pods.get(id);
       if (p != null) {
@@ -197,13 +197,58 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (labels.equals(Optional.ofNullable(namespaces.get(name)))) {
       return;
     }
+    namespacesBefore.putIfAbsent(name, Optional.ofNullable(namespaces.get(name)));
     if (labels.isPresent()) {
       namespaces.put(name, labels.get());
     } else {
       namespaces.remove(name);
     }
     evaluator.namespacesChanged();
-    dirtyNamespaces.add(name);
+  }
+
+  /** Marks the pods a namespace's new labels, or its coming or going, can affect. */
+  private void namespaceMoved(String name, Optional<Map<String, String>> before) {
+    Optional<Map<String, String>> after = Optional.ofNullable(namespaces.get(name));
+    if (before.isPresent() != after.isPresent() || scope.namespaceSelector().isPresent()) {
+      dirtyPods.addAll(podsOfNamespace.getOrDefault(name, Set.of()));
+    }
+    boolean alone = namespacesBefore.size() == 1;
+    namespaceSensitive.forEach(
+        (ns, names) -> {
+          for (String n : names) {
+            Policy p = policies.get(ns).get(n);
+            if (!alone
+                || namespaceSelectors(p).stream()
+                    .anyMatch(s -> flips(s, name, ns, before, after))) {
+              markSelected(p);
+            }
+          }
+        });
+  }
+
+  /**
+   * Whether a namespace's change can change whether a selector reaches another namespace than
+   * {@code own}: only when it moves the changed namespace in or out of the selection and no third
+   * namespace is selected.
+   */
+  private boolean flips(
+      LabelSelector s,
+      String changed,
+      String own,
+      Optional<Map<String, String>> before,
+      Optional<Map<String, String>> after) {
+    boolean was = before.map(s::matches).orElse(false);
+    boolean is = after.map(s::matches).orElse(false);
+    if (was == is || changed.equals(own)) {
+      return false;
+    }
+    for (Map.Entry<String, Map<String, String>> e : namespaces.entrySet()) {
+      String ns = e.getKey();
+      if (!ns.equals(changed) && !ns.equals(own) && s.matches(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void policyChanged(ResourceKey key, Optional<LiveObject> now)
@@ -241,11 +286,18 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   }
 
   private static boolean readsNamespaceLabels(Policy p) {
+    return !namespaceSelectors(p).isEmpty();
+  }
+
+  /** The namespaceSelectors of a policy's peers that name labels. */
+  private static List<LabelSelector> namespaceSelectors(Policy p) {
     List<Policy.Rule> rules = new ArrayList<>(p.ingressRules());
     rules.addAll(p.egressRules());
     return rules.stream()
         .flatMap(r -> r.peers().stream())
-        .anyMatch(peer -> peer.namespaceSelector().filter(s -> !s.selectsEverything()).isPresent());
+        .flatMap(peer -> peer.namespaceSelector().stream())
+        .filter(s -> !s.selectsEverything())
+        .toList();
   }
 
   private void backingChanged(ResourceKey key, Optional<LiveObject> now) {
