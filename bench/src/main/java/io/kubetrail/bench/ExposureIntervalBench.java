@@ -13,6 +13,8 @@ import io.kubetrail.store.Batch;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.lucene.LuceneAuditStore;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,15 +60,19 @@ public final class ExposureIntervalBench {
 
   private static void time(String what, StateHistory history, Instant start, Instant end)
       throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     ExposureReport r = NetworkAccess.overInterval(history, start, end, EndpointScope.everything());
     long ms = (System.nanoTime() - t0) / 1_000_000;
+    long cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
     ExposureEvidence e = r.evidence();
     System.out.printf(
-        "%s: %d ms; %d endpoints, %d namespaces, %d services; from %s + %d changes to the"
+        "%s: %d ms (%d ms of CPU); %d endpoints, %d namespaces, %d services; from %s + %d changes to the"
             + " start, %d changes walked, %d pod evaluations%n",
         what,
         ms,
+        cpuMs,
         r.endpoints().size(),
         r.namespaces().size(),
         r.services().size(),

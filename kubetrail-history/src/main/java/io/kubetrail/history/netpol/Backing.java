@@ -17,6 +17,9 @@ record Backing(String service, Set<String> pods) {
   /** The label naming an EndpointSlice's Service. */
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
+  /** Backs nothing. */
+  static final Backing NONE = new Backing("", Set.of());
+
   Backing {
     pods = Set.copyOf(pods);
   }

@@ -1,6 +1,5 @@
 package io.kubetrail.history.netpol;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.IntervalWalker;
 import io.kubetrail.history.LabelSelector;
@@ -166,9 +165,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       }
       return;
     }
-    JsonNode body = now.get().body();
-    Map<String, String> labels = PolicyReader.podLabels(now.get(), body);
-    String account = serviceAccount(body);
+    PodReader.Fields fields = PodReader.read(now.get());
+    Map<String, String> labels = fields.labels();
+    String account = fields.serviceAccount();
     LivePod old = pods.get(id);
     if (old != null && old.pod.labels().equals(labels) && old.serviceAccount.equals(account)) {
       return; // status, annotations, spec: nothing evaluation reads
@@ -176,16 +175,6 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     pods.put(id, new LivePod(new Inventory.Pod(key.namespace(), key.name(), labels), account));
     podsOfNamespace.computeIfAbsent(key.namespace(), k -> new HashSet<>()).add(id);
     dirtyPods.add(id);
-  }
-
-  /** As the ServiceAccount admission plugin fills it in: {@code default} when unset. */
-  private static String serviceAccount(JsonNode body) {
-    JsonNode spec = body.path("spec");
-    String name = spec.path("serviceAccountName").asText("");
-    if (name.isEmpty()) {
-      name = spec.path("serviceAccount").asText("");
-    }
-    return name.isEmpty() ? "default" : name;
   }
 
   private void namespaceChanged(String name, Optional<LiveObject> now)
@@ -300,15 +289,24 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         .toList();
   }
 
+  /** Counts only the pods that moved: most changes to an Endpoints move one address. */
   private void backingChanged(ResourceKey key, Optional<LiveObject> now) {
-    Optional<Backing> old = Optional.ofNullable(backings.remove(key));
-    Optional<Backing> backing = now.flatMap(Backing::read);
-    old.ifPresent(b -> b.pods().forEach(id -> count(id, b.service(), -1)));
-    if (backing.isPresent()) {
-      Backing b = backing.get();
-      backings.put(key, b);
-      for (String id : b.pods()) {
-        count(id, b.service(), 1);
+    Backing old = backings.getOrDefault(key, Backing.NONE);
+    Backing backing = now.flatMap(Backing::read).orElse(Backing.NONE);
+    if (backing.pods().isEmpty()) {
+      backings.remove(key);
+    } else {
+      backings.put(key, backing);
+    }
+    boolean sameService = old.service().equals(backing.service());
+    for (String id : old.pods()) {
+      if (!sameService || !backing.pods().contains(id)) {
+        count(id, old.service(), -1);
+      }
+    }
+    for (String id : backing.pods()) {
+      if (!sameService || !old.pods().contains(id)) {
+        count(id, backing.service(), 1);
         newlyBacked.add(id);
       }
     }

@@ -56,11 +56,6 @@ final class PolicyReader {
     return new PolicyReader(o.key().toString()).labels(o.body().path("metadata").path("labels"));
   }
 
-  /** A Pod object's labels. */
-  static Map<String, String> podLabels(LiveObject o, JsonNode body) throws NetworkPolicyException {
-    return new PolicyReader(o.key().toString()).labels(body.path("metadata").path("labels"));
-  }
-
   /** A NetworkPolicy object, checked as the API server would have. */
   static Policy policy(LiveObject o) throws NetworkPolicyException {
     return new PolicyReader(o.key().toString())
