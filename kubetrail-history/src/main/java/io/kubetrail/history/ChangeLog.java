@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where replay reads one cluster's changes from: the store, or a list in tests. */
 interface ChangeLog {
@@ -14,6 +15,31 @@ interface ChangeLog {
    * then request time, then auditID), whatever order they were stored in.
    */
   Changes changes(Instant from, Instant to) throws IOException;
+
+  /**
+   * The changes of {@link #changes(Instant, Instant)} to objects of the given resources ({@code
+   * objectRef.resource}, any group) only. This default reads them all and skips the others.
+   */
+  default Changes changes(Instant from, Instant to, Set<String> resources) throws IOException {
+    Set<String> wanted = Set.copyOf(resources);
+    Changes all = changes(from, to);
+    return new Changes() {
+      @Override
+      public Optional<AuditEvent> next() throws IOException {
+        for (Optional<AuditEvent> e = all.next(); e.isPresent(); e = all.next()) {
+          if (e.get().objectRef().filter(r -> wanted.contains(r.resource())).isPresent()) {
+            return e;
+          }
+        }
+        return Optional.empty();
+      }
+
+      @Override
+      public void close() throws IOException {
+        all.close();
+      }
+    };
+  }
 
   /**
    * A number that changes whenever a change that happened at or before {@code t} is added or

@@ -76,8 +76,23 @@ public final class Replayer {
   private final Map<String, String> warnings = new LinkedHashMap<>();
 
   private final Map<ResourceType, ResourceType> types = new HashMap<>();
+  private Listener listener = (key, now) -> {};
   private final EnumMap<Outcome, Long> counts = new EnumMap<>(Outcome.class);
   private Instant last;
+
+  /**
+   * Told of every object a change puts or removes, as it happens: one change may touch many (a
+   * namespace's delete removes its contents; a deletecollection many objects).
+   */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * One object changed.
+     *
+     * @param now its new state, or empty when it was removed
+     */
+    void changed(ResourceKey key, Optional<LiveObject> now);
+  }
 
   /** Starts from an empty cluster. */
   public Replayer() {
@@ -91,6 +106,11 @@ public final class Replayer {
     for (String w : start.warnings()) {
       warnings.put(w, w);
     }
+  }
+
+  /** Tells {@code listener} of every object changes put or remove from now on (replacing any). */
+  public void listen(Listener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Applies one event; see the class comment for the rules. */
@@ -151,14 +171,15 @@ public final class Replayer {
     if (current != null && olderThan(o.resourceVersion(), current.resourceVersion())) {
       return Outcome.STALE;
     }
-    objects.put(
-        key,
+    LiveObject now =
         new LiveObject(
             key,
             o.resourceVersion(),
             o.kind(),
             event.stageTimestamp(),
-            CompactJson.pack(json, o.offset(), o.length())));
+            CompactJson.pack(json, o.offset(), o.length()));
+    objects.put(key, now);
+    listener.changed(key, Optional.of(now));
     return Outcome.APPLIED;
   }
 
@@ -258,14 +279,18 @@ public final class Replayer {
   }
 
   private void remove(ResourceKey key) {
-    objects.remove(key);
+    if (objects.remove(key) != null) {
+      listener.changed(key, Optional.empty());
+    }
     if (key.type().isNamespaces()) {
       // kube-apiserver's namespace controller deletes the contents; its calls are often not
       // logged, so the namespace's deletion stands for them.
       Iterator<ResourceKey> it = objects.keySet().iterator();
       while (it.hasNext()) {
-        if (it.next().namespace().equals(key.name())) {
+        ResourceKey k = it.next();
+        if (k.namespace().equals(key.name())) {
           it.remove();
+          listener.changed(k, Optional.empty());
         }
       }
     }

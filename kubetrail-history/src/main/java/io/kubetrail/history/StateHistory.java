@@ -208,6 +208,47 @@ public final class StateHistory {
     return stateAt(t, snapshots(), new ArrayList<>());
   }
 
+  /**
+   * Walks the interval ({@code from}, {@code to}]: gives {@code walker} the state at {@code from}
+   * (as {@link #stateAt} rebuilds it, from a checkpoint when one serves), then applies every change
+   * to objects of the given resources in the interval, in the order they happened, telling the
+   * walker of each object put or removed. Only those resources are read from the store: objects of
+   * other types stay as they were at {@code from}. No checkpoint is written for the interval.
+   *
+   * @param resources {@code objectRef.resource} names (e.g. {@code pods}), whatever the group
+   * @throws IllegalArgumentException when {@code to} is before {@code from}, or no resource is
+   *     named
+   */
+  public <X extends Exception> WalkStats walk(
+      Instant from, Instant to, Set<String> resources, IntervalWalker<X> walker)
+      throws IOException, X {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(walker, "walker");
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException(
+          "the interval ends (" + to + ") before it starts (" + from + ")");
+    }
+    if (resources.isEmpty()) {
+      throw new IllegalArgumentException("resources must not be empty");
+    }
+    ClusterState start = stateAt(from);
+    ReplayStats toStart = lastReplay;
+    walker.start(start);
+    Replayer replayer = new Replayer(start);
+    replayer.listen(walker::changed);
+    long walked = 0;
+    try (ChangeLog.Changes changes =
+        log.changes(StoreChangeLog.justAfter(from), to, Set.copyOf(resources))) {
+      for (Optional<AuditEvent> next = changes.next(); next.isPresent(); next = changes.next()) {
+        replayer.apply(next.get());
+        walked++;
+        walker.applied(next.get().stageTimestamp());
+      }
+    }
+    return new WalkStats(toStart, walked, replayer.warnings());
+  }
+
   /** The state at {@code t} as if only the given snapshots (oldest first) had been taken. */
   private ClusterState stateAt(Instant t, List<SnapshotInfo> usable, List<String> notes)
       throws IOException {

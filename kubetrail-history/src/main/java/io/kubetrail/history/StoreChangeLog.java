@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Set;
 
 /** One cluster's changes in an {@link AuditStore}. */
 final class StoreChangeLog implements ChangeLog {
@@ -27,7 +28,10 @@ final class StoreChangeLog implements ChangeLog {
 
   @Override
   public Changes changes(Instant from, Instant to) throws IOException {
-    EventStream s = store.scanChanges(cluster, from, justAfter(to));
+    return wrap(store.scanChanges(cluster, from, justAfter(to)));
+  }
+
+  private static Changes wrap(EventStream s) {
     return new Changes() {
       @Override
       public Optional<AuditEvent> next() throws IOException {
@@ -39,6 +43,11 @@ final class StoreChangeLog implements ChangeLog {
         s.close();
       }
     };
+  }
+
+  @Override
+  public Changes changes(Instant from, Instant to, Set<String> resources) throws IOException {
+    return wrap(store.scanChanges(cluster, from, justAfter(to), resources));
   }
 
   /**

@@ -8,7 +8,8 @@
  * served under two API groups are keyed by one ({@link
  * io.kubetrail.history.ResourceType#canonical()}). {@link io.kubetrail.history.LabelSelector}
  * matches labels for replay and for {@code io.kubetrail.history.netpol}, which evaluates
- * NetworkPolicies on a state.
+ * NetworkPolicies on a state. {@link io.kubetrail.history.StateHistory#walk} follows a cluster
+ * through an interval, object by object, for reports that fold what held at every instant of it.
  *
  * <p>Everything public here is API; other classes are implementation details.
  */

@@ -316,4 +316,26 @@ class ReplayerTest {
     apply(event("delete", "", "pods", "d", "a").at(20).response(status()));
     assertThat(keys()).isEmpty();
   }
+
+  @Test
+  void theListenerHearsEveryObjectAChangePutsOrRemovesAndNothingElse() {
+    Replayer r = new Replayer();
+    List<String> heard = new java.util.ArrayList<>();
+    r.listen((key, now) -> heard.add(key + (now.isPresent() ? " put" : " removed")));
+    r.apply(
+        event("create", "", "namespaces", "", "app").at(1).response(namespace("app", 1)).build());
+    r.apply(event("create", "", "pods", "app", "a").at(2).response(pod("app", "a", 2)).build());
+    r.apply(event("create", "", "pods", "app", "b").at(3).response(pod("app", "b", 3)).build());
+    // Stale, refused, and a delete of what is not there: nothing changes, nothing is heard.
+    r.apply(event("update", "", "pods", "app", "a").at(4).response(pod("app", "a", 1)).build());
+    r.apply(event("update", "", "pods", "app", "a").at(4).code(409).build());
+    r.apply(event("delete", "", "pods", "app", "gone").at(4).response(status()).build());
+    r.apply(event("delete", "", "namespaces", "", "app").at(5).response(status()).build());
+
+    assertThat(heard.subList(0, 4))
+        .containsExactly(
+            "namespaces/app put", "pods/app/a put", "pods/app/b put", "namespaces/app removed");
+    assertThat(heard.subList(4, heard.size()))
+        .containsExactlyInAnyOrder("pods/app/a removed", "pods/app/b removed");
+  }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 
 /**
@@ -74,6 +75,40 @@ public interface AuditStore extends Closeable {
    * any number of events in bounded memory.
    */
   EventStream scanChanges(String cluster, Instant from, Instant to) throws IOException;
+
+  /**
+   * The changes of {@link #scanChanges(String, Instant, Instant)} to objects of the given resources
+   * only ({@code objectRef.resource}, whatever the group; writes to their subresources included),
+   * in the same order: for a reader that follows a few kinds of object, so that it need not read
+   * the others. This default reads every change and skips the others; a store with an index of
+   * resources should do better.
+   *
+   * @throws IllegalArgumentException when {@code resources} is empty
+   */
+  default EventStream scanChanges(String cluster, Instant from, Instant to, Set<String> resources)
+      throws IOException {
+    Set<String> wanted = Set.copyOf(resources);
+    if (wanted.isEmpty()) {
+      throw new IllegalArgumentException("resources must not be empty");
+    }
+    EventStream all = scanChanges(cluster, from, to);
+    return new EventStream() {
+      @Override
+      public Optional<StoredEvent> next() throws IOException {
+        for (Optional<StoredEvent> e = all.next(); e.isPresent(); e = all.next()) {
+          if (e.get().event().objectRef().filter(r -> wanted.contains(r.resource())).isPresent()) {
+            return e;
+          }
+        }
+        return Optional.empty();
+      }
+
+      @Override
+      public void close() throws IOException {
+        all.close();
+      }
+    };
+  }
 
   /**
    * Checks every stored batch against the hash chain: detects a stored event that was changed,

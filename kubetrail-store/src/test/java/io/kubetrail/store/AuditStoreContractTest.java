@@ -685,6 +685,32 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void scanChangesOfSomeResourcesKeepsTheOrderAndLeavesOthersOut() throws IOException {
+    store.append(
+        batch(
+            event("pod-b").at(2).code(201).object("", "pods", "default", "b").build(),
+            event("cm").at(1).code(201).object("", "configmaps", "default", "c").build(),
+            event("pod-a").at(1).code(201).object("", "pods", "default", "a").build(),
+            event("netpol")
+                .at(3)
+                .code(200)
+                .object("extensions", "networkpolicies", "x", "p")
+                .build(),
+            event("pod-get").at(4).verb("get").code(200).object("", "pods", "default", "a").build(),
+            event("other").at(5).cluster("staging").object("", "pods", "d", "a").build()));
+
+    assertThat(
+            ids(
+                store.scanChanges(
+                    "prod", T0, T0.plusSeconds(60), Set.of("pods", "networkpolicies"))))
+        .containsExactly("pod-a", "pod-b", "netpol");
+    assertThat(ids(store.scanChanges("prod", T0, T0.plusSeconds(60), Set.of("secrets")))).isEmpty();
+    assertThatThrownBy(() -> store.scanChanges("prod", T0, T0.plusSeconds(60), Set.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("resources must not be empty");
+  }
+
+  @Test
   void scanChangesBreaksTiesByReceivedTimeThenAuditId() throws IOException {
     Instant same = T0.plusSeconds(10);
     store.append(

@@ -2,6 +2,7 @@ package io.kubetrail.history.netpol;
 
 import io.kubetrail.history.LabelSelector;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,30 +24,44 @@ import java.util.Set;
  * for the internet flag only, as the design says.
  */
 final class Evaluator {
-  private final Inventory inventory;
+  /** The labels of each namespace, by name: read live, see {@link #namespacesChanged()}. */
+  private final Map<String, Map<String, String>> namespaces;
 
   /** The namespaces each selector selects: many pods share the same rules. */
   private final Map<LabelSelector, Set<String>> namespacesSelected = new HashMap<>();
 
-  private Evaluator(Inventory inventory) {
-    this.inventory = inventory;
+  /**
+   * An evaluator against these namespaces. The map is read, not copied, so a caller that changes it
+   * between evaluations must call {@link #namespacesChanged()}.
+   */
+  Evaluator(Map<String, Map<String, String>> namespaces) {
+    this.namespaces = namespaces;
   }
 
   /** One exposure per pod, sorted by namespace and name. */
   static List<PodExposure> evaluate(Inventory inventory) {
-    Evaluator e = new Evaluator(inventory);
+    Evaluator e = new Evaluator(inventory.namespaces());
     List<Inventory.Pod> pods = new ArrayList<>(inventory.pods());
     pods.sort(Comparator.comparing(Inventory.Pod::namespace).thenComparing(Inventory.Pod::name));
     List<PodExposure> out = new ArrayList<>(pods.size());
     for (Inventory.Pod pod : pods) {
-      out.add(e.exposure(pod));
+      out.add(e.exposure(pod, inventory.policies()));
     }
     return out;
   }
 
-  private PodExposure exposure(Inventory.Pod pod) {
+  /** Forgets what was worked out from the namespaces' labels, after they changed. */
+  void namespacesChanged() {
+    namespacesSelected.clear();
+  }
+
+  /**
+   * The exposure of one pod under the given policies; those of other namespaces than the pod's are
+   * passed over, so a caller may pass only its namespace's.
+   */
+  PodExposure exposure(Inventory.Pod pod, Collection<Policy> policies) {
     List<Policy> applied = new ArrayList<>();
-    for (Policy p : inventory.policies()) {
+    for (Policy p : policies) {
       // A policy selects pods of its own namespace only.
       if (p.namespace().equals(pod.namespace()) && p.podSelector().matches(pod.labels())) {
         applied.add(p);
@@ -92,7 +107,7 @@ final class Evaluator {
   }
 
   private boolean selectsOtherNamespace(LabelSelector selector, String own) {
-    if (selector.selectsEverything() || !inventory.namespaces().containsKey(own)) {
+    if (selector.selectsEverything() || !namespaces.containsKey(own)) {
       return true;
     }
     Set<String> selected = namespacesSelected.computeIfAbsent(selector, this::namespaces);
@@ -101,14 +116,12 @@ final class Evaluator {
 
   private Set<String> namespaces(LabelSelector selector) {
     Set<String> names = new HashSet<>();
-    inventory
-        .namespaces()
-        .forEach(
-            (name, labels) -> {
-              if (selector.matches(labels)) {
-                names.add(name);
-              }
-            });
+    namespaces.forEach(
+        (name, labels) -> {
+          if (selector.matches(labels)) {
+            names.add(name);
+          }
+        });
     return names;
   }
 }

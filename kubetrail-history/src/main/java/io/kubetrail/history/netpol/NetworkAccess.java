@@ -2,6 +2,11 @@ package io.kubetrail.history.netpol;
 
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.LiveObject;
+import io.kubetrail.history.StateHistory;
+import io.kubetrail.history.WalkStats;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -43,5 +48,45 @@ public final class NetworkAccess {
       throws NetworkPolicyException {
     Objects.requireNonNull(objects, "objects");
     return Evaluator.evaluate(PolicyReader.read(objects));
+  }
+
+  /**
+   * The network-access and inventory reports' data over the interval [{@code start}, {@code end}]:
+   * the state at {@code start}, then every change up to and at {@code end}. Each pod in scope at
+   * any instant of it is listed once, protected when it was at every instant it was in scope,
+   * exposed when it was at any (see {@link EndpointExposure}).
+   *
+   * <p>The state at {@code start} comes from the nearest checkpoint or snapshot; from there only
+   * changes to pods, namespaces, NetworkPolicies, Endpoints and EndpointSlices are read, and after
+   * each only the pods it can affect are evaluated again.
+   *
+   * @throws NetworkPolicyException when a pod, namespace or policy body at some instant is one the
+   *     API server would have refused (names the object and field)
+   * @throws IllegalArgumentException when {@code end} is before {@code start}
+   */
+  public static ExposureReport overInterval(
+      StateHistory history, Instant start, Instant end, EndpointScope scope)
+      throws IOException, NetworkPolicyException {
+    Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(scope, "scope");
+    IntervalEvaluation walk = new IntervalEvaluation(scope);
+    WalkStats stats = history.walk(start, end, IntervalEvaluation.RESOURCES, walk);
+    List<String> notes = new ArrayList<>(stats.toStart().notes());
+    for (String w : stats.warnings()) {
+      if (!notes.contains(w)) {
+        notes.add(w);
+      }
+    }
+    ExposureEvidence evidence =
+        new ExposureEvidence(
+            start,
+            end,
+            stats.toStart().startedFrom(),
+            stats.toStart().startedAt(),
+            stats.toStart().changesRead(),
+            stats.changesWalked(),
+            walk.evaluations(),
+            notes);
+    return ExposureReport.of(scope, walk.endpoints(), evidence);
   }
 }

@@ -51,6 +51,17 @@ final class PolicyReader {
     return new Inventory(pods, namespaces, policies);
   }
 
+  /** A Namespace object's labels. */
+  static Map<String, String> namespaceLabels(LiveObject o) throws NetworkPolicyException {
+    return new PolicyReader(o.key().toString()).labels(o.body().path("metadata").path("labels"));
+  }
+
+  /** A NetworkPolicy object, checked as the API server would have. */
+  static Policy policy(LiveObject o) throws NetworkPolicyException {
+    return new PolicyReader(o.key().toString())
+        .policy(o.key().namespace(), o.key().name(), o.body());
+  }
+
   private Policy policy(String namespace, String name, JsonNode body)
       throws NetworkPolicyException {
     JsonNode spec = body.path("spec");

@@ -10,6 +10,16 @@
  * io.kubetrail.history.netpol.PodExposure#combine}. A policy body the API server would have refused
  * raises {@link io.kubetrail.history.netpol.NetworkPolicyException}, naming the object and field.
  *
+ * <p>{@link io.kubetrail.history.netpol.NetworkAccess#overInterval} is that fold done fast, for the
+ * network-access and inventory reports: the state at the interval's start, then one walk over the
+ * changes in it, evaluating again only the pods each change can affect. It returns an {@link
+ * io.kubetrail.history.netpol.ExposureReport}: per in-scope pod ({@link
+ * io.kubetrail.history.netpol.EndpointScope}, the GlobalReport's {@code endpoints}) an {@link
+ * io.kubetrail.history.netpol.EndpointExposure} (protected throughout, exposed at any time, the
+ * policies and Services of any time), per namespace and per Service the same folded over their
+ * pods, counts as Calico's summaries have them, and {@link
+ * io.kubetrail.history.netpol.ExposureEvidence} of how it was worked out.
+ *
  * <p>Everything public here is API; the parsed policy model and the evaluation are package-private.
  */
 package io.kubetrail.history.netpol;

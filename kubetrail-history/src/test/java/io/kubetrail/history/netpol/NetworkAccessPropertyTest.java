@@ -81,7 +81,7 @@ class NetworkAccessPropertyTest {
       return c;
     }
 
-    private ObjectNode spec() {
+    ObjectNode spec() {
       ObjectNode spec = Cluster.JSON.createObjectNode();
       spec.set("podSelector", selector(ROLES, "role"));
       switch (random.nextInt(4)) {

@@ -686,6 +686,20 @@ final class LuceneStore implements AuditStore {
     return stream(Queries.changes(cluster), lo, Math.max(lo, hi));
   }
 
+  @Override
+  public EventStream scanChanges(String cluster, Instant from, Instant to, Set<String> resources)
+      throws IOException {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (resources.isEmpty()) {
+      throw new IllegalArgumentException("resources must not be empty");
+    }
+    long lo = Times.micros(from);
+    long hi = Times.micros(to);
+    return stream(Queries.changes(cluster, resources), lo, Math.max(lo, hi));
+  }
+
   private EventStream stream(org.apache.lucene.search.Query query, long from, long to)
       throws IOException {
     IndexSearcher searcher = acquire();

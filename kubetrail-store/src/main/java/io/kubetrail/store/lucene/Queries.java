@@ -145,6 +145,14 @@ final class Queries {
     return b.build();
   }
 
+  /** The changes of one cluster to objects of the given resources (any group). */
+  static Query changes(String cluster, Collection<String> resources) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(changes(cluster), Occur.FILTER);
+    anyOf(b, Fields.REF_RESOURCE, resources);
+    return b.build();
+  }
+
   /** The events of one batch. */
   static Query batchEvents(long batch) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();

@@ -1,0 +1,27 @@
+package io.kubetrail.history;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Follows a cluster through an interval, for {@link StateHistory#walk}: first the whole state at
+ * the interval's start, then, change by change, the objects each change put or removed.
+ *
+ * @param <X> what the walker may throw; the walk stops and rethrows it
+ */
+public interface IntervalWalker<X extends Exception> {
+
+  /** The state at the interval's start, before any change in the interval. */
+  void start(ClusterState state) throws X;
+
+  /**
+   * One object a change put or removed; called while the change is applied, so it should only take
+   * note. A change may touch many objects, or none (stale, or without a body).
+   *
+   * @param now the object's new state, or empty when it was removed
+   */
+  void changed(ResourceKey key, Optional<LiveObject> now);
+
+  /** One change has been applied, and every object it touched told: the cluster is now so. */
+  void applied(Instant at) throws X;
+}

@@ -1,0 +1,385 @@
+package io.kubetrail.history.netpol;
+
+import io.kubetrail.history.ClusterState;
+import io.kubetrail.history.IntervalWalker;
+import io.kubetrail.history.LabelSelector;
+import io.kubetrail.history.LiveObject;
+import io.kubetrail.history.ResourceKey;
+import io.kubetrail.history.ResourceType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The exposure of every in-scope pod over an interval, folded as the interval is walked: every pod
+ * is evaluated once at the start, and after each change only the pods it can affect, so that a
+ * month of changes costs about one evaluation per change to a pod, a policy or a namespace.
+ *
+ * <p>What a change can affect: a pod's own labels or service account, that pod; a policy, the pods
+ * of its namespace its old or new podSelector selects; a namespace's labels (or its coming and
+ * going), the pods in it (the scope's namespace selector; whether its own namespace is known) and
+ * the pods selected by policies with a labelled namespaceSelector, which depend on every
+ * namespace's labels; an Endpoints or EndpointSlice, the Services of the pods it points at. A pod
+ * not affected keeps the flags it had, so folding it again would change nothing. A change that
+ * changes none of these (a pod's status, a policy's annotations) evaluates nothing.
+ */
+final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException> {
+  /** The resources whose changes can move a flag or a Service, by {@code objectRef.resource}. */
+  static final Set<String> RESOURCES =
+      Set.of("pods", "namespaces", "networkpolicies", "endpoints", "endpointslices");
+
+  private static final ResourceType PODS = PolicyReader.PODS;
+  private static final ResourceType POLICIES = PolicyReader.NETWORK_POLICIES;
+  private static final ResourceType ENDPOINTS = new ResourceType("", "endpoints");
+  private static final ResourceType SLICES = new ResourceType("discovery.k8s.io", "endpointslices");
+
+  private final EndpointScope scope;
+  private final Map<String, Map<String, String>> namespaces = new HashMap<>();
+  private final Evaluator evaluator = new Evaluator(namespaces);
+  private final Map<String, LivePod> pods = new HashMap<>();
+  private final Map<String, Set<String>> podsOfNamespace = new HashMap<>();
+  private final Map<String, Map<String, Policy>> policies = new HashMap<>();
+
+  /** By namespace, the policies with a labelled namespaceSelector peer. */
+  private final Map<String, Set<String>> namespaceSensitive = new HashMap<>();
+
+  private final Map<ResourceKey, Backing> backings = new HashMap<>();
+
+  /** By pod, the Services pointing at it now, each with how many objects say so. */
+  private final Map<String, Map<String, Integer>> servicesOf = new HashMap<>();
+
+  private final Map<String, Folded> folded = new HashMap<>();
+
+  // What the change being applied touched, worked out once it is applied.
+  private final Set<String> dirtyPods = new HashSet<>();
+
+  /** The namespaces the change touched, with their labels before it (empty: there was none). */
+  private final Map<String, Optional<Map<String, String>>> namespacesBefore = new HashMap<>();
+
+  private final Set<String> newlyBacked = new HashSet<>();
+  private Optional<NetworkPolicyException> failure = Optional.empty();
+
+  private long evaluations;
+
+  IntervalEvaluation(EndpointScope scope) {
+    this.scope = scope;
+  }
+
+  @Override
+  public void start(ClusterState state) throws NetworkPolicyException {
+    for (ResourceType t : List.of(ResourceType.NAMESPACES, POLICIES, PODS, ENDPOINTS, SLICES)) {
+      for (LiveObject o : state.select(Optional.of(t), Optional.empty())) {
+        changed(o.key(), Optional.of(o));
+      }
+    }
+    // Every pod is new, so evaluated anyway: what namespaces changed need not be worked out.
+    namespacesBefore.clear();
+    applied(state.at());
+  }
+
+  @Override
+  public void changed(ResourceKey key, Optional<LiveObject> now) {
+    if (failure.isPresent()) {
+      return;
+    }
+    ResourceType type = key.type();
+    try {
+      if (type.equals(PODS)) {
+        podChanged(key, now);
+      } else if (type.isNamespaces()) {
+        namespaceChanged(key.name(), now);
+      } else if (type.equals(POLICIES)) {
+        policyChanged(key, now);
+      } else if (type.equals(ENDPOINTS) || type.equals(SLICES)) {
+        backingChanged(key, now);
+      }
+    } catch (NetworkPolicyException e) {
+      // Listeners may not throw: the failure surfaces once the change is applied.
+      failure = Optional.of(e);
+    }
+  }
+
+  @Override
+  public void applied(Instant at) throws NetworkPolicyException {
+    if (failure.isPresent()) {
+      throw failure.get();
+    }
+    namespacesBefore.forEach(this::namespaceMoved);
+    namespacesBefore.clear();
+    for (String id : dirtyPods) {
+      LivePod p = pods.get(id);
+      if (p != null) {
+        evaluate(id, p);
+      }
+    }
+    for (String id : newlyBacked) {
+      LivePod p = pods.get(id);
+      if (p != null && p.inScope && !dirtyPods.contains(id)) {
+        folded.get(id).services.addAll(servicesOf.getOrDefault(id, Map.of()).keySet());
+      }
+    }
+    dirtyPods.clear();
+    newlyBacked.clear();
+  }
+
+  /** Every pod in scope at some instant, sorted by namespace and name. */
+  List<EndpointExposure> endpoints() {
+    List<EndpointExposure> out = new ArrayList<>(folded.size());
+    folded.values().forEach(f -> out.add(f.exposure()));
+    out.sort(
+        Comparator.comparing(EndpointExposure::namespace).thenComparing(EndpointExposure::name));
+    return out;
+  }
+
+  long evaluations() {
+    return evaluations;
+  }
+
+  private void evaluate(String id, LivePod p) {
+    Inventory.Pod pod = p.pod;
+    Map<String, String> nsLabels = namespaces.getOrDefault(pod.namespace(), Map.of());
+    p.inScope = scope.includes(pod.namespace(), pod.labels(), p.serviceAccount, nsLabels);
+    if (!p.inScope) {
+      return;
+    }
+    evaluations++;
+    PodExposure e =
+        evaluator.exposure(pod, policies.getOrDefault(pod.namespace(), Map.of()).values());
+    folded
+        .computeIfAbsent(id, k -> new Folded(pod.namespace(), pod.name()))
+        .fold(e, p.serviceAccount, servicesOf.getOrDefault(id, Map.of()).keySet());
+  }
+
+  private void podChanged(ResourceKey key, Optional<LiveObject> now) throws NetworkPolicyException {
+    String id = key.namespace() + "/" + key.name();
+    if (now.isEmpty()) {
+      if (pods.remove(id) != null) {
+        podsOfNamespace.get(key.namespace()).remove(id);
+      }
+      return;
+    }
+    PodReader.Fields fields = PodReader.read(now.get());
+    Map<String, String> labels = fields.labels();
+    String account = fields.serviceAccount();
+    LivePod old = pods.get(id);
+    if (old != null && old.pod.labels().equals(labels) && old.serviceAccount.equals(account)) {
+      return; // status, annotations, spec: nothing evaluation reads
+    }
+    pods.put(id, new LivePod(new Inventory.Pod(key.namespace(), key.name(), labels), account));
+    podsOfNamespace.computeIfAbsent(key.namespace(), k -> new HashSet<>()).add(id);
+    dirtyPods.add(id);
+  }
+
+  private void namespaceChanged(String name, Optional<LiveObject> now)
+      throws NetworkPolicyException {
+    Optional<Map<String, String>> labels = Optional.empty();
+    if (now.isPresent()) {
+      labels = Optional.of(PolicyReader.namespaceLabels(now.get()));
+    }
+    if (labels.equals(Optional.ofNullable(namespaces.get(name)))) {
+      return;
+    }
+    namespacesBefore.putIfAbsent(name, Optional.ofNullable(namespaces.get(name)));
+    if (labels.isPresent()) {
+      namespaces.put(name, labels.get());
+    } else {
+      namespaces.remove(name);
+    }
+    evaluator.namespacesChanged();
+  }
+
+  /** Marks the pods a namespace's new labels, or its coming or going, can affect. */
+  private void namespaceMoved(String name, Optional<Map<String, String>> before) {
+    Optional<Map<String, String>> after = Optional.ofNullable(namespaces.get(name));
+    if (before.isPresent() != after.isPresent() || scope.namespaceSelector().isPresent()) {
+      dirtyPods.addAll(podsOfNamespace.getOrDefault(name, Set.of()));
+    }
+    boolean alone = namespacesBefore.size() == 1;
+    namespaceSensitive.forEach(
+        (ns, names) -> {
+          for (String n : names) {
+            Policy p = policies.get(ns).get(n);
+            if (!alone
+                || namespaceSelectors(p).stream()
+                    .anyMatch(s -> flips(s, name, ns, before, after))) {
+              markSelected(p);
+            }
+          }
+        });
+  }
+
+  /**
+   * Whether a namespace's change can change whether a selector reaches another namespace than
+   * {@code own}: only when it moves the changed namespace in or out of the selection and no third
+   * namespace is selected.
+   */
+  private boolean flips(
+      LabelSelector s,
+      String changed,
+      String own,
+      Optional<Map<String, String>> before,
+      Optional<Map<String, String>> after) {
+    boolean was = before.map(s::matches).orElse(false);
+    boolean is = after.map(s::matches).orElse(false);
+    if (was == is || changed.equals(own)) {
+      return false;
+    }
+    for (Map.Entry<String, Map<String, String>> e : namespaces.entrySet()) {
+      String ns = e.getKey();
+      if (!ns.equals(changed) && !ns.equals(own) && s.matches(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void policyChanged(ResourceKey key, Optional<LiveObject> now)
+      throws NetworkPolicyException {
+    String ns = key.namespace();
+    Map<String, Policy> ofNamespace = policies.computeIfAbsent(ns, k -> new HashMap<>());
+    Optional<Policy> old = Optional.ofNullable(ofNamespace.get(key.name()));
+    Optional<Policy> policy = Optional.empty();
+    if (now.isPresent()) {
+      policy = Optional.of(PolicyReader.policy(now.get()));
+    }
+    if (policy.equals(old)) {
+      return;
+    }
+    old.ifPresent(this::markSelected);
+    policy.ifPresent(this::markSelected);
+    Set<String> sensitive = namespaceSensitive.computeIfAbsent(ns, k -> new HashSet<>());
+    sensitive.remove(key.name());
+    if (policy.isPresent()) {
+      ofNamespace.put(key.name(), policy.get());
+      if (readsNamespaceLabels(policy.get())) {
+        sensitive.add(key.name());
+      }
+    } else {
+      ofNamespace.remove(key.name());
+    }
+  }
+
+  private void markSelected(Policy policy) {
+    for (String id : podsOfNamespace.getOrDefault(policy.namespace(), Set.of())) {
+      if (policy.podSelector().matches(pods.get(id).pod.labels())) {
+        dirtyPods.add(id);
+      }
+    }
+  }
+
+  private static boolean readsNamespaceLabels(Policy p) {
+    return !namespaceSelectors(p).isEmpty();
+  }
+
+  /** The namespaceSelectors of a policy's peers that name labels. */
+  private static List<LabelSelector> namespaceSelectors(Policy p) {
+    List<Policy.Rule> rules = new ArrayList<>(p.ingressRules());
+    rules.addAll(p.egressRules());
+    return rules.stream()
+        .flatMap(r -> r.peers().stream())
+        .flatMap(peer -> peer.namespaceSelector().stream())
+        .filter(s -> !s.selectsEverything())
+        .toList();
+  }
+
+  /** Counts only the pods that moved: most changes to an Endpoints move one address. */
+  private void backingChanged(ResourceKey key, Optional<LiveObject> now) {
+    Backing old = backings.getOrDefault(key, Backing.NONE);
+    Backing backing = now.flatMap(Backing::read).orElse(Backing.NONE);
+    if (backing.pods().isEmpty()) {
+      backings.remove(key);
+    } else {
+      backings.put(key, backing);
+    }
+    boolean sameService = old.service().equals(backing.service());
+    for (String id : old.pods()) {
+      if (!sameService || !backing.pods().contains(id)) {
+        count(id, old.service(), -1);
+      }
+    }
+    for (String id : backing.pods()) {
+      if (!sameService || !old.pods().contains(id)) {
+        count(id, backing.service(), 1);
+        newlyBacked.add(id);
+      }
+    }
+  }
+
+  private void count(String pod, String service, int delta) {
+    Map<String, Integer> services = servicesOf.computeIfAbsent(pod, k -> new HashMap<>());
+    if (services.merge(service, delta, Integer::sum) == 0) {
+      services.remove(service);
+      if (services.isEmpty()) {
+        servicesOf.remove(pod);
+      }
+    }
+  }
+
+  /** A live pod as evaluation reads it, and whether it was in scope when last evaluated. */
+  private static final class LivePod {
+    final Inventory.Pod pod;
+    final String serviceAccount;
+    boolean inScope;
+
+    LivePod(Inventory.Pod pod, String serviceAccount) {
+      this.pod = pod;
+      this.serviceAccount = serviceAccount;
+    }
+  }
+
+  /** One pod's flags folded over the instants it was in scope. */
+  private static final class Folded {
+    final String namespace;
+    final String name;
+    String serviceAccount = "";
+    boolean seen;
+    boolean ingressProtected;
+    boolean egressProtected;
+    boolean ingressFromInternet;
+    boolean egressToInternet;
+    boolean ingressFromOtherNamespace;
+    boolean egressToOtherNamespace;
+    final Set<String> policies = new TreeSet<>();
+    final Set<String> services = new TreeSet<>();
+
+    Folded(String namespace, String name) {
+      this.namespace = namespace;
+      this.name = name;
+    }
+
+    void fold(PodExposure e, String account, Set<String> servicesNow) {
+      ingressProtected = (ingressProtected || !seen) && e.ingressProtected();
+      egressProtected = (egressProtected || !seen) && e.egressProtected();
+      ingressFromInternet |= e.ingressFromInternet();
+      egressToInternet |= e.egressToInternet();
+      ingressFromOtherNamespace |= e.ingressFromOtherNamespace();
+      egressToOtherNamespace |= e.egressToOtherNamespace();
+      policies.addAll(e.appliedPolicies());
+      services.addAll(servicesNow);
+      serviceAccount = account;
+      seen = true;
+    }
+
+    EndpointExposure exposure() {
+      return new EndpointExposure(
+          namespace,
+          name,
+          serviceAccount,
+          ingressProtected,
+          egressProtected,
+          ingressFromInternet,
+          egressToInternet,
+          ingressFromOtherNamespace,
+          egressToOtherNamespace,
+          List.copyOf(policies),
+          List.copyOf(services));
+    }
+  }
+}
