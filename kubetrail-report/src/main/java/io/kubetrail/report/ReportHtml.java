@@ -302,6 +302,14 @@ final class ReportHtml {
       sb.append("<div class=\"sub\">").append(escape(c.title())).append("</div></div>");
     }
     card("Changes logged for replay", sufficient, r.coverage().size() + " needed");
+    sb.append("</section><section class=\"charts\">");
+    figure(
+        "Changes replay needs",
+        SvgCharts.donut(
+            "Changes replay needs",
+            List.of(
+                new Datum("logged with bodies", sufficient, GREEN),
+                new Datum("bodies lost", r.coverage().size() - sufficient, RED))));
     sb.append("</section>");
     for (CisCheck c : r.checks()) {
       section("CIS " + c.id() + ": " + c.title());

@@ -44,7 +44,23 @@ public record ReportSpec(
     }
   }
 
-  /** A report of one type over an interval, everything in scope, no filters. */
+  /** The {@code audit-policy} report of a policy: it has no interval. */
+  public static ReportSpec auditPolicy(LoadedPolicy policy) {
+    return new ReportSpec(
+        ReportType.AUDIT_POLICY,
+        Instant.EPOCH,
+        Instant.EPOCH,
+        Scope.everything(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(policy));
+  }
+
+  /**
+   * A report of one type over an interval, everything in scope, no filters.
+   *
+   * @throws IllegalArgumentException for {@code audit-policy}, which needs {@link #auditPolicy}
+   */
   public static ReportSpec of(ReportType type, Instant start, Instant end) {
     return new ReportSpec(
         type, start, end, Scope.everything(), Optional.empty(), Optional.empty(), Optional.empty());

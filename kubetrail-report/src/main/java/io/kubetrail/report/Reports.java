@@ -1,5 +1,6 @@
 package io.kubetrail.report;
 
+import io.kubetrail.policy.LoadedPolicy;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -19,16 +20,12 @@ public final class Reports {
       case CHANGES -> ChangesReporter.report(source, spec);
       case INVENTORY, NETWORK_ACCESS -> EndpointReporter.report(source, spec);
       case POLICY_AUDIT -> PolicyAuditReporter.report(source, spec);
-      case AUDIT_POLICY -> auditPolicy(spec);
+      case AUDIT_POLICY -> auditPolicy(spec.auditPolicy().orElseThrow());
     };
   }
 
   /** The {@code audit-policy} report, which reads no history. */
-  public static AuditPolicyReport auditPolicy(ReportSpec spec) {
-    Objects.requireNonNull(spec, "spec");
-    return AuditPolicyReporter.report(
-        spec.auditPolicy()
-            .orElseThrow(
-                () -> new IllegalArgumentException("the audit-policy report needs a policy")));
+  public static AuditPolicyReport auditPolicy(LoadedPolicy policy) {
+    return AuditPolicyReporter.report(Objects.requireNonNull(policy, "policy"));
   }
 }

@@ -50,9 +50,7 @@ class ChangesReportPropertyTest {
 
   @Property(tries = 40, seed = "20260101")
   void reportedChangesTakeTheStartStateToTheEndState(
-      @ForAll("histories") List<Op> ops,
-      @ForAll("times") int from,
-      @ForAll("times") int length)
+      @ForAll("histories") List<Op> ops, @ForAll("times") int from, @ForAll("times") int length)
       throws IOException {
     Path dir = Files.createTempDirectory("changes-property");
     try (TestCluster cluster = TestCluster.open(dir)) {
@@ -76,7 +74,8 @@ class ChangesReportPropertyTest {
       ReportSpec spec = ReportSpec.of(ReportType.CHANGES, t(from), t(from + 1 + length));
       ChangesReport report = (ChangesReport) Reports.generate(source, spec);
 
-      StateHistory h = StateHistory.open(source.store(), dir, TestCluster.CLUSTER, source.options());
+      StateHistory h =
+          StateHistory.open(source.store(), dir, TestCluster.CLUSTER, source.options());
       Set<String> atStart = keys(h.stateAt(spec.start()));
       Set<String> atEnd = keys(h.stateAt(spec.end()));
 

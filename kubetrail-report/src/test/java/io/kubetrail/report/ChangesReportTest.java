@@ -70,7 +70,9 @@ class ChangesReportTest {
             "pods/shop/tmp transient",
             "pods/shop/web modified");
     ObjectChange web = r.objects().get(3);
-    assertThat(web.writes()).extracting(w -> w.user() + " " + w.verb()).containsExactly("bob update");
+    assertThat(web.writes())
+        .extracting(w -> w.user() + " " + w.verb())
+        .containsExactly("bob update");
     assertThat(web.diff()).contains("+    v: \"2\"").startsWith("--- pods/shop/web@");
     ObjectChange old = r.objects().get(1);
     assertThat(old.diff()).contains("+++ /dev/null").contains("-  name: old");

@@ -68,14 +68,41 @@ class ComplianceReportsTest {
     assertThat(r.endpoints())
         .containsExactly(
             new EndpointRow(
-                "ops/tool", "ops", "default", false, false, true, true, true, true, List.of(),
+                "ops/tool",
+                "ops",
+                "default",
+                false,
+                false,
+                true,
+                true,
+                true,
+                true,
+                List.of(),
                 List.of()),
             new EndpointRow(
-                "shop/db", "shop", "default", true, false, false, true, false, true,
-                List.of("shop/deny-db"), List.of()),
+                "shop/db",
+                "shop",
+                "default",
+                true,
+                false,
+                false,
+                true,
+                false,
+                true,
+                List.of("shop/deny-db"),
+                List.of()),
             new EndpointRow(
-                "shop/web", "shop", "default", false, false, true, true, true, true,
-                List.of("shop/deny-web"), List.of("shop/web-svc")));
+                "shop/web",
+                "shop",
+                "default",
+                false,
+                false,
+                true,
+                true,
+                true,
+                true,
+                List.of("shop/deny-web"),
+                List.of("shop/web-svc")));
     assertThat(r.namespaces())
         .containsExactly(
             new NamespaceRow("ops", false, false, true, true, true, true),
@@ -86,16 +113,23 @@ class ComplianceReportsTest {
 
   @Test
   void scopeSelectsEndpointsByLabelsNamespacesAndServiceAccounts() throws IOException {
-    assertThat(report(ReportType.INVENTORY, new Scope("app in (db,tool)", List.of(), "", List.of())).endpoints())
+    assertThat(
+            report(ReportType.INVENTORY, new Scope("app in (db,tool)", List.of(), "", List.of()))
+                .endpoints())
         .extracting(EndpointRow::endpoint)
         .containsExactly("ops/tool", "shop/db");
-    assertThat(report(ReportType.INVENTORY, new Scope("", List.of(), "team=shop", List.of())).endpoints())
+    assertThat(
+            report(ReportType.INVENTORY, new Scope("", List.of(), "team=shop", List.of()))
+                .endpoints())
         .extracting(EndpointRow::endpoint)
         .containsExactly("shop/db", "shop/web");
-    assertThat(report(ReportType.INVENTORY, new Scope("", List.of("ops"), "", List.of())).endpoints())
+    assertThat(
+            report(ReportType.INVENTORY, new Scope("", List.of("ops"), "", List.of())).endpoints())
         .extracting(EndpointRow::endpoint)
         .containsExactly("ops/tool");
-    assertThat(report(ReportType.INVENTORY, new Scope("", List.of(), "", List.of("robot"))).endpoints())
+    assertThat(
+            report(ReportType.INVENTORY, new Scope("", List.of(), "", List.of("robot")))
+                .endpoints())
         .isEmpty();
   }
 
@@ -198,10 +232,12 @@ class ComplianceReportsTest {
                 + "namespacesNumIngressProtected,namespacesNumEgressProtected,"
                 + "serviceAccountsNumInScope");
     assertThat(header(inventory, "endpoints.csv"))
-        .isEqualTo("endpoint,ingressProtected,egressProtected,envoyEnabled,appliedPolicies,services");
+        .isEqualTo(
+            "endpoint,ingressProtected,egressProtected,envoyEnabled,appliedPolicies,services");
     assertThat(header(inventory, "namespaces.csv"))
         .isEqualTo("namespace,ingressProtected,egressProtected,envoyEnabled");
-    assertThat(header(inventory, "services.csv")).isEqualTo("service,ingressProtected,envoyEnabled");
+    assertThat(header(inventory, "services.csv"))
+        .isEqualTo("service,ingressProtected,envoyEnabled");
     assertThat(line(inventory, "endpoints.csv", 2))
         .isEqualTo("shop/db,true,false,false,shop/deny-db,");
     assertThat(line(inventory, "summary.csv", 1))

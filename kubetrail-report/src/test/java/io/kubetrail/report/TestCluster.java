@@ -49,7 +49,8 @@ final class TestCluster implements AutoCloseable {
 
   ReportSource source() throws IOException {
     flush();
-    return new ReportSource(store, dir, CLUSTER, HistoryOptions.builder().checkpoints(false).build());
+    return new ReportSource(
+        store, dir, CLUSTER, HistoryOptions.builder().checkpoints(false).build());
   }
 
   void flush() throws IOException {
