@@ -29,6 +29,8 @@ final class Interval {
   private final long replayed;
   private final String startedFrom;
   private final Set<String> warnings = new LinkedHashSet<>();
+  // Changes read beyond the two replays (scans of the interval).
+  private long extra;
 
   private Interval(ReportSource source, Instant start, Instant end) throws IOException {
     this.source = source;
@@ -96,8 +98,6 @@ final class Interval {
   void countReplayed(long n) {
     extra += n;
   }
-
-  private long extra;
 
   Evidence evidence() {
     return new Evidence(replayed + extra, startedFrom, new ArrayList<>(warnings));

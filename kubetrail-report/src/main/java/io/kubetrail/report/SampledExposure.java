@@ -38,7 +38,8 @@ final class SampledExposure implements ExposureOverInterval {
   private final Map<String, Set<String>> services = new HashMap<>();
 
   @Override
-  public EndpointData compute(Interval interval, Scope scope) throws IOException {
+  public EndpointData compute(Interval interval, Scope wanted) throws IOException {
+    Scope.Filter scope = wanted.filter();
     sample(interval.atStart, scope);
     Replayer replayer = new Replayer(interval.atStart);
     int samples = 1;
@@ -94,7 +95,7 @@ final class SampledExposure implements ExposureOverInterval {
     };
   }
 
-  private void sample(ClusterState state, Scope scope) {
+  private void sample(ClusterState state, Scope.Filter scope) {
     List<PodExposure> evaluated;
     try {
       evaluated = NetworkAccess.evaluate(relevant(state));

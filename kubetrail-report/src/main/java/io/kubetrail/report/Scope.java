@@ -51,18 +51,36 @@ public record Scope(
       String namespace,
       Optional<Map<String, String>> namespaceLabels,
       String serviceAccount) {
-    if (!namespaces.isEmpty() && !namespaces.contains(namespace)) {
-      return false;
+    return filter().includes(podLabels, namespace, namespaceLabels, serviceAccount);
+  }
+
+  /** The scope with its selectors parsed, for testing many pods. */
+  Filter filter() {
+    return new Filter(
+        this,
+        parse("endpoints selector", endpointSelector),
+        parse("namespace selector", namespaceSelector));
+  }
+
+  /** A scope ready to test pods. */
+  record Filter(Scope scope, LabelSelector endpoints, LabelSelector namespaceLabels) {
+    boolean includes(
+        Map<String, String> podLabels,
+        String namespace,
+        Optional<Map<String, String>> labelsOfNamespace,
+        String serviceAccount) {
+      if (!scope.namespaces.isEmpty() && !scope.namespaces.contains(namespace)) {
+        return false;
+      }
+      if (!scope.serviceAccounts.isEmpty() && !scope.serviceAccounts.contains(serviceAccount)) {
+        return false;
+      }
+      if (!namespaceLabels.selectsEverything()
+          && !namespaceLabels.matches(labelsOfNamespace.orElse(Map.of()))) {
+        return false;
+      }
+      return endpoints.matches(podLabels);
     }
-    if (!serviceAccounts.isEmpty() && !serviceAccounts.contains(serviceAccount)) {
-      return false;
-    }
-    if (!namespaceSelector.isBlank()
-        && !parse("namespace selector", namespaceSelector)
-            .matches(namespaceLabels.orElse(Map.of()))) {
-      return false;
-    }
-    return parse("endpoints selector", endpointSelector).matches(podLabels);
   }
 
   private static LabelSelector parse(String what, String text) {
