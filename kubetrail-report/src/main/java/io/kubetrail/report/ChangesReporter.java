@@ -10,7 +10,6 @@ import io.kubetrail.history.Yaml;
 import io.kubetrail.report.ChangesReport.Change;
 import io.kubetrail.report.ChangesReport.ObjectChange;
 import io.kubetrail.report.ChangesReport.Write;
-import io.kubetrail.store.EventStream;
 import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
@@ -25,17 +24,19 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The {@code changes} report: the states at both ends by {@code StateHistory.stateAt} (from
- * checkpoints), and one scan of the changes between for who wrote what. Whether an object changed
- * is decided by the two states, so that the report is true even where writes are missing (a
- * namespace's deletion removes its objects without a write of theirs).
+ * The {@code changes} report: the state at the start by {@code StateHistory.stateAt} (from the
+ * latest checkpoint or snapshot), and one replay of the changes between, which gives the state at
+ * the end and who wrote what. Whether an object changed is decided by the two states, so that the
+ * report is true even where writes are missing (a namespace's deletion removes its objects without
+ * a write of theirs).
  */
 final class ChangesReporter {
   private ChangesReporter() {}
 
   static ChangesReport report(ReportSource source, ReportSpec spec) throws IOException {
-    Interval interval = Interval.of(source, spec.start(), spec.end());
-    Map<ResourceKey, Writes> writes = scanWrites(interval, spec);
+    Map<ResourceKey, Writes> writes = new HashMap<>();
+    Interval interval =
+        Interval.replay(source, spec.start(), spec.end(), (e, before) -> record(spec, e, writes));
 
     TreeSet<ResourceKey> keys = new TreeSet<>(writes.keySet());
     interval.atStart.objects().forEach(o -> keys.add(o.key()));
@@ -64,40 +65,29 @@ final class ChangesReporter {
     return new ChangesReport(spec.start(), spec.end(), changes, interval.evidence());
   }
 
-  /** The writes between the two times, by canonical object, of the objects the spec selects. */
-  private static Map<ResourceKey, Writes> scanWrites(Interval interval, ReportSpec spec)
-      throws IOException {
-    Map<ResourceKey, Writes> writes = new HashMap<>();
-    long read = 0;
-    try (EventStream s = interval.changesBetween()) {
-      for (Optional<StoredEvent> next = s.next(); next.isPresent(); next = s.next()) {
-        read++;
-        StoredEvent e = next.get();
-        Optional<ObjectKey> ok = ObjectKey.of(e);
-        if (ok.isEmpty()) {
-          // A deletecollection names no object: its effect shows in the state at the end.
-          continue;
-        }
-        ObjectKey k = ok.get();
-        ResourceKey key =
-            new ResourceKey(new ResourceType(k.apiGroup(), k.resource()), k.namespace(), k.name())
-                .canonical();
-        if (!selected(spec, key)) {
-          continue;
-        }
-        writes
-            .computeIfAbsent(key, x -> new Writes())
-            .add(
-                new Write(
-                    e.event().stageTimestamp(),
-                    e.event().verb(),
-                    e.event().objectRef().map(ObjectReference::subresource).orElse(""),
-                    Interval.user(e),
-                    e.event().auditID()));
-      }
+  /** Records a change of the interval against its object, when the spec selects the object. */
+  private static void record(ReportSpec spec, StoredEvent e, Map<ResourceKey, Writes> writes) {
+    Optional<ObjectKey> ok = ObjectKey.of(e);
+    if (ok.isEmpty()) {
+      // A deletecollection names no object: its effect shows in the state at the end.
+      return;
     }
-    interval.countReplayed(read);
-    return writes;
+    ObjectKey k = ok.get();
+    ResourceKey key =
+        new ResourceKey(new ResourceType(k.apiGroup(), k.resource()), k.namespace(), k.name())
+            .canonical();
+    if (!selected(spec, key)) {
+      return;
+    }
+    writes
+        .computeIfAbsent(key, x -> new Writes())
+        .add(
+            new Write(
+                e.event().stageTimestamp(),
+                e.event().verb(),
+                e.event().objectRef().map(ObjectReference::subresource).orElse(""),
+                Interval.user(e),
+                e.event().auditID()));
   }
 
   /** The namespace and resource filters. The user filter needs the writes: see the caller. */

@@ -21,8 +21,9 @@ final class EndpointReporter {
   private EndpointReporter() {}
 
   static ComplianceReport report(ReportSource source, ReportSpec spec) throws IOException {
-    Interval interval = Interval.of(source, spec.start(), spec.end());
-    EndpointData data = exposure().compute(interval, spec.scope());
+    ExposureOverInterval exposure = exposure(spec.scope());
+    Interval interval = Interval.replay(source, spec.start(), spec.end(), exposure);
+    EndpointData data = exposure.finish(interval);
     List<EndpointRow> endpoints = endpointRows(data);
     return new ComplianceReport(
         spec.type(),
@@ -38,8 +39,8 @@ final class EndpointReporter {
   }
 
   /** Where the per-pod exposure over the interval comes from. */
-  static ExposureOverInterval exposure() {
-    return new SampledExposure();
+  static ExposureOverInterval exposure(Scope scope) {
+    return new SampledExposure(scope);
   }
 
   static List<EndpointRow> endpointRows(EndpointData data) {

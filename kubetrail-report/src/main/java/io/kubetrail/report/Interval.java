@@ -2,6 +2,8 @@ package io.kubetrail.report;
 
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.ReplayStats;
+import io.kubetrail.history.Replayer;
+import io.kubetrail.history.SnapshotInfo;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.EventStream;
@@ -17,10 +19,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The states of one cluster at the two ends of a report's interval, with the evidence they rest on;
- * and the changes between them.
+ * A report's interval of one cluster's history, replayed once: the state at the start (by {@link
+ * StateHistory#stateAt}, from the latest snapshot or checkpoint), then every change up to the end,
+ * shown to a {@link Visitor} as it is applied; the state at the end is where that replay arrives
+ * (or, when a snapshot was taken within the interval, {@link StateHistory#stateAt} the end, since a
+ * snapshot is the truth at its time). Collects the evidence the report rests on.
  */
 final class Interval {
+  /** Sees each change of the interval, in the order they happened. */
+  interface Visitor {
+    /**
+     * @param next the change about to be applied
+     * @param before the replay, holding the state before {@code next}
+     */
+    void change(StoredEvent next, Replayer before);
+  }
+
   final ReportSource source;
   final Instant start;
   final Instant end;
@@ -29,32 +43,55 @@ final class Interval {
   private final long replayed;
   private final String startedFrom;
   private final Set<String> warnings = new LinkedHashSet<>();
-  // Changes read beyond the two replays (scans of the interval).
-  private long extra;
 
-  private Interval(ReportSource source, Instant start, Instant end) throws IOException {
+  private Interval(ReportSource source, Instant start, Instant end, Visitor visitor)
+      throws IOException {
     this.source = source;
     this.start = start;
     this.end = end;
     StateHistory history = source.history();
     atStart = history.stateAt(start);
     ReplayStats first = history.lastReplay();
-    atEnd = history.stateAt(end);
-    ReplayStats second = history.lastReplay();
-    replayed = first.changesRead() + second.changesRead();
     startedFrom =
         first.startedFrom()
             + (first.startedAt().equals(Instant.EPOCH) ? "" : " at " + first.startedAt());
+    first.notes().forEach(warnings::add);
+    Replayer replayer = new Replayer(atStart);
+    long read = 0;
+    try (EventStream s =
+        source.store().scanChanges(source.cluster(), justAfter(start), justAfter(end))) {
+      for (Optional<StoredEvent> next = s.next(); next.isPresent(); next = s.next()) {
+        visitor.change(next.get(), replayer);
+        replayer.apply(next.get().event());
+        read++;
+      }
+    }
+    if (snapshotWithin(history)) {
+      atEnd = history.stateAt(end);
+      read += history.lastReplay().changesRead();
+      history.lastReplay().notes().forEach(warnings::add);
+    } else {
+      atEnd = replayer.state(end);
+    }
+    replayed = first.changesRead() + read;
     warnings.addAll(atStart.warnings());
     warnings.addAll(atEnd.warnings());
-    first.notes().forEach(warnings::add);
-    second.notes().forEach(warnings::add);
     checkHistoryReachesBack(first);
   }
 
-  /** Replays the states at both ends. */
-  static Interval of(ReportSource source, Instant start, Instant end) throws IOException {
-    return new Interval(source, start, end);
+  /** Replays the interval, showing each change to {@code visitor}. */
+  static Interval replay(ReportSource source, Instant start, Instant end, Visitor visitor)
+      throws IOException {
+    return new Interval(source, start, end, visitor);
+  }
+
+  private boolean snapshotWithin(StateHistory history) throws IOException {
+    for (SnapshotInfo s : history.snapshots()) {
+      if (s.at().isAfter(start) && !s.at().isAfter(end)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -89,18 +126,8 @@ final class Interval {
     warnings.add(warning);
   }
 
-  /** The changes after the start, up to and including the end, in the order they happened. */
-  EventStream changesBetween() throws IOException {
-    return source.store().scanChanges(source.cluster(), justAfter(start), justAfter(end));
-  }
-
-  /** Counts what {@link #changesBetween()} read, for the evidence. */
-  void countReplayed(long n) {
-    extra += n;
-  }
-
   Evidence evidence() {
-    return new Evidence(replayed + extra, startedFrom, new ArrayList<>(warnings));
+    return new Evidence(replayed, startedFrom, new ArrayList<>(warnings));
   }
 
   /** The store's ranges are half-open at microsecond precision: "at or before t" ends here. */

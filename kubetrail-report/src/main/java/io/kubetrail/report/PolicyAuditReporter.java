@@ -49,13 +49,14 @@ final class PolicyAuditReporter {
   private PolicyAuditReporter() {}
 
   static ComplianceReport report(ReportSource source, ReportSpec spec) throws IOException {
-    Interval interval = Interval.of(source, spec.start(), spec.end());
+    boolean scoped = !spec.scope().selectsEverything();
+    ExposureOverInterval exposure = EndpointReporter.exposure(spec.scope());
+    Interval.Visitor none = (next, before) -> {};
+    Interval interval = Interval.replay(source, spec.start(), spec.end(), scoped ? exposure : none);
     List<EndpointRow> endpoints = List.of();
     Optional<Set<String>> applied = Optional.empty();
-    if (!spec.scope().selectsEverything()) {
-      endpoints =
-          EndpointReporter.endpointRows(
-              EndpointReporter.exposure().compute(interval, spec.scope()));
+    if (scoped) {
+      endpoints = EndpointReporter.endpointRows(exposure.finish(interval));
       Set<String> names = new HashSet<>();
       endpoints.forEach(e -> names.addAll(e.appliedPolicies()));
       applied = Optional.of(names);

@@ -11,9 +11,7 @@ import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.netpol.NetworkAccess;
 import io.kubetrail.history.netpol.NetworkPolicyException;
 import io.kubetrail.history.netpol.PodExposure;
-import io.kubetrail.store.EventStream;
 import io.kubetrail.store.StoredEvent;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,44 +35,44 @@ final class SampledExposure implements ExposureOverInterval {
   private final Map<String, String> serviceAccounts = new HashMap<>();
   private final Map<String, Set<String>> services = new HashMap<>();
 
+  private final Scope.Filter scope;
+  private Optional<Instant> pending = Optional.empty();
+  private int samples;
+  private int skipped;
+
+  SampledExposure(Scope scope) {
+    this.scope = scope.filter();
+  }
+
   @Override
-  public EndpointData compute(Interval interval, Scope wanted) throws IOException {
-    Scope.Filter scope = wanted.filter();
-    sample(interval.atStart, scope);
-    Replayer replayer = new Replayer(interval.atStart);
-    int samples = 1;
-    int skipped = 0;
-    long read = 0;
-    Optional<Instant> pending = Optional.empty();
-    try (EventStream s = interval.changesBetween()) {
-      for (Optional<StoredEvent> next = s.next(); next.isPresent(); next = s.next()) {
-        read++;
-        AuditEvent e = next.get().event();
-        // Changes at one instant are one step: sample once all of them are applied.
-        if (pending.isPresent() && !pending.get().equals(e.stageTimestamp())) {
-          if (samples < MAX_SAMPLES) {
-            sample(replayer.state(pending.get()), scope);
-            samples++;
-          } else {
-            skipped++;
-          }
-          pending = Optional.empty();
-        }
-        replayer.apply(e);
-        if (movesExposure(e)) {
-          pending = Optional.of(e.stageTimestamp());
-        }
+  public void change(StoredEvent next, Replayer before) {
+    AuditEvent e = next.event();
+    // Changes at one instant are one step: sample once all of them are applied.
+    if (pending.isPresent() && !pending.get().equals(e.stageTimestamp())) {
+      if (samples < MAX_SAMPLES) {
+        sample(before.state(pending.get()));
+        samples++;
+      } else {
+        skipped++;
       }
+      pending = Optional.empty();
     }
-    interval.countReplayed(read);
-    sample(interval.atEnd, scope);
+    if (movesExposure(e)) {
+      pending = Optional.of(e.stageTimestamp());
+    }
+  }
+
+  @Override
+  public EndpointData finish(Interval interval) {
+    sample(interval.atStart);
+    sample(interval.atEnd);
     if (skipped > 0) {
       interval.warn(
           "exposure was evaluated at "
               + MAX_SAMPLES
               + " instants of the interval; "
               + skipped
-              + " later changes to pods, namespaces or network policies were not evaluated until"
+              + " later changes to pods, namespaces or network policies were evaluated only at"
               + " the end");
     }
     return new EndpointData(exposures, serviceAccounts, services);
@@ -95,7 +93,7 @@ final class SampledExposure implements ExposureOverInterval {
     };
   }
 
-  private void sample(ClusterState state, Scope.Filter scope) {
+  private void sample(ClusterState state) {
     List<PodExposure> evaluated;
     try {
       evaluated = NetworkAccess.evaluate(relevant(state));
