@@ -16,9 +16,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,7 +39,11 @@ final class ReportHtml {
   static final String BLUE = "#1d4ed8";
   static final String GREY = "#6b7280";
 
+  /** Above this many diffs, they start closed: a page to scroll, not to print whole. */
+  static final int OPEN_DIFFS = 200;
+
   private final StringBuilder sb = new StringBuilder(64 * 1024);
+  private boolean openDiffs = true;
 
   private ReportHtml() {}
 
@@ -194,7 +200,9 @@ final class ReportHtml {
     card("Deleted", s.numDelete(), "");
     sb.append("</section><section class=\"charts\">");
     List<Instant> times = r.auditEvents().stream().map(PolicyChange::time).toList();
-    figure("Policy changes per day", SvgCharts.bars("per day", perDay(r.start(), r.end(), times)));
+    figure(
+        "Policy changes over time",
+        SvgCharts.bars("policy changes over time", overTime(r.start(), r.end(), times)));
     figure(
         "By kind",
         SvgCharts.donut(
@@ -205,16 +213,16 @@ final class ReportHtml {
                 new Datum("deleted", s.numDelete(), RED))));
     sb.append("</section>");
     section("Changes");
-    tableHead(List.of("Time", "User", "Verb", "Policy", "Diff"));
+    tableHead(List.of("Time", "User", "Verb", "Policy"));
+    openDiffs = r.auditEvents().size() <= OPEN_DIFFS;
     for (PolicyChange c : r.auditEvents()) {
       sb.append("<tr><td class=\"mono\">").append(escape(c.time().toString())).append("</td>");
       cell(c.user());
       sb.append("<td><span class=\"badge ").append(verbClass(c.verb())).append("\">");
       sb.append(escape(c.verb())).append("</span></td>");
       cell(c.resource() + " " + c.namespace() + "/" + c.name());
-      sb.append("<td>");
-      diff(c.diff());
-      sb.append("</td></tr>");
+      sb.append("</tr>");
+      diffRow(c.diff(), 4);
     }
     tableEnd();
   }
@@ -251,7 +259,9 @@ final class ReportHtml {
     card("Transient", byKind.get(Change.TRANSIENT), "created and deleted within");
     card("Writes", times.size(), byUser.size() + " users");
     sb.append("</section><section class=\"charts\">");
-    figure("Writes per day", SvgCharts.bars("per day", perDay(r.start(), r.end(), times)));
+    figure(
+        "Writes over time",
+        SvgCharts.bars("writes over time", overTime(r.start(), r.end(), times)));
     figure(
         "Objects by change",
         SvgCharts.donut(
@@ -274,7 +284,8 @@ final class ReportHtml {
             });
     tableEnd();
     section("Objects");
-    tableHead(List.of("Change", "Object", "Writes", "Users", "Diff"));
+    tableHead(List.of("Change", "Object", "Writes", "Users"));
+    openDiffs = r.objects().size() <= OPEN_DIFFS;
     for (ObjectChange c : r.objects()) {
       sb.append("<tr><td><span class=\"badge ").append(c.change().id()).append("\">");
       sb.append(c.change().id()).append("</span></td>");
@@ -283,9 +294,8 @@ final class ReportHtml {
       TreeSet<String> users = new TreeSet<>();
       c.writes().forEach(w -> users.add(w.user()));
       cell(String.join(", ", users));
-      sb.append("<td>");
-      diff(c.diff());
-      sb.append("</td></tr>");
+      sb.append("</tr>");
+      diffRow(c.diff(), 4);
     }
     tableEnd();
   }
@@ -355,17 +365,51 @@ final class ReportHtml {
     sb.append("</section>");
   }
 
-  /** Counts per UTC day from the start's day to the end's, empty days included. */
-  static List<Datum> perDay(Instant start, Instant end, List<Instant> times) {
-    LocalDate first = LocalDate.ofInstant(start, ZoneOffset.UTC);
-    LocalDate last = LocalDate.ofInstant(end, ZoneOffset.UTC);
-    Map<LocalDate, Long> counts = new TreeMap<>();
-    for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-      counts.put(d, 0L);
+  /** Bucket widths for charts over time, smallest first. */
+  private static final List<Duration> BUCKETS =
+      List.of(
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(15),
+          Duration.ofHours(1),
+          Duration.ofHours(6),
+          Duration.ofDays(1),
+          Duration.ofDays(7));
+
+  private static final int MAX_BARS = 48;
+
+  /**
+   * Counts per bucket from the start to the end, empty buckets included: the smallest bucket (1
+   * minute to 7 days, aligned to UTC) that needs at most {@value #MAX_BARS} bars.
+   */
+  static List<Datum> overTime(Instant start, Instant end, List<Instant> times) {
+    Duration width = BUCKETS.get(BUCKETS.size() - 1);
+    for (Duration b : BUCKETS) {
+      if (Duration.between(start, end).dividedBy(b) < MAX_BARS) {
+        width = b;
+        break;
+      }
     }
-    times.forEach(t -> counts.merge(LocalDate.ofInstant(t, ZoneOffset.UTC), 1L, Long::sum));
+    long w = width.getSeconds();
+    long first = Math.floorDiv(start.getEpochSecond(), w);
+    long last = Math.floorDiv(end.getEpochSecond(), w);
+    long[] counts = new long[(int) Math.min(last - first + 1, 10_000)];
+    for (Instant t : times) {
+      long i = Math.floorDiv(t.getEpochSecond(), w) - first;
+      if (i >= 0 && i < counts.length) {
+        counts[(int) i]++;
+      }
+    }
+    boolean days = w >= 86_400;
+    boolean oneDay =
+        LocalDate.ofInstant(start, ZoneOffset.UTC).equals(LocalDate.ofInstant(end, ZoneOffset.UTC));
+    DateTimeFormatter label =
+        DateTimeFormatter.ofPattern(days ? "MM-dd" : oneDay ? "HH:mm" : "MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC);
     List<Datum> data = new ArrayList<>();
-    counts.forEach((d, n) -> data.add(new Datum(d.toString().substring(5), n, BLUE)));
+    for (int i = 0; i < counts.length; i++) {
+      data.add(new Datum(label.format(Instant.ofEpochSecond((first + i) * w)), counts[i], BLUE));
+    }
     return data;
   }
 
@@ -407,12 +451,14 @@ final class ReportHtml {
     sb.append(escape(good ? yes : no)).append("</span></td>");
   }
 
-  private void diff(String diff) {
+  /** The diff under its row, across the table; open (and so printed) unless there are many. */
+  private void diffRow(String diff, int columns) {
     if (diff.isEmpty()) {
-      sb.append("<span class=\"sub\">no content change</span>");
       return;
     }
-    sb.append("<details open><summary>diff</summary><pre class=\"diff\">");
+    sb.append("<tr class=\"diffrow\"><td colspan=\"").append(columns).append("\">");
+    sb.append(openDiffs ? "<details open>" : "<details>");
+    sb.append("<summary>diff</summary><pre class=\"diff\">");
     for (String line : diff.split("\n", -1)) {
       String cls =
           line.startsWith("+++") || line.startsWith("---")
@@ -423,7 +469,7 @@ final class ReportHtml {
       sb.append("<span class=\"").append(cls).append("\">").append(escape(line));
       sb.append("</span>\n");
     }
-    sb.append("</pre></details>");
+    sb.append("</pre></details></td></tr>");
   }
 
   private static String css() {

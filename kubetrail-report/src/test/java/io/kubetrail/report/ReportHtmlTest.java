@@ -125,9 +125,9 @@ class ReportHtmlTest {
     assertThat(html)
         .contains("<div class=\"label\">Objects changed</div><div class=\"figure\">2</div>")
         .contains("<div class=\"label\">Modified</div><div class=\"figure\">1</div>")
-        // one bar per day of the interval, the write on the second day
-        .contains("<title>01-02: 1</title>")
-        .contains("<title>01-03: 0</title>")
+        // 2.5 days in bars of 6 hours, empty ones included; the write on the second day
+        .contains("<title>01-02 00:00: 1</title>")
+        .contains("<title>01-03 06:00: 0</title>")
         .contains("<span class=\"a\">+x: &quot;2&quot;</span>")
         .contains("configmaps/shop/&lt;script&gt;")
         .contains("checkpoint 1.checkpoint at 2026-01-01T00:00:00Z")
