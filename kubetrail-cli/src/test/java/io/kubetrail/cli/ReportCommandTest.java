@@ -143,7 +143,10 @@ class ReportCommandTest {
     Run r = run(args("--type", "audit-policy", "--policy", policy.toString(), "--format", "yaml"));
 
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("reportType: audit-policy\n").contains("result: pass").contains("sufficient: false");
+    assertThat(r.out())
+        .startsWith("reportType: audit-policy\n")
+        .contains("result: pass")
+        .contains("sufficient: false");
     assertThat(r.err()).contains("warning: the policy logs create pods below RequestResponse");
   }
 
