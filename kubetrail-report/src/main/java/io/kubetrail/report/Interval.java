@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -138,11 +137,5 @@ final class Interval {
   /** The authenticated user of a stored event; empty when none. */
   static String user(StoredEvent e) {
     return e.event().user().map(u -> u.username()).orElse("");
-  }
-
-  static List<String> sorted(Set<String> s) {
-    List<String> l = new ArrayList<>(s);
-    l.sort(null);
-    return l;
   }
 }
