@@ -133,6 +133,16 @@ class ChangesReportTest {
         .startsWith("the stored history begins at 2026-01-01T00:00:09.995Z");
   }
 
+  @Test
+  void warnsWhenTheAuditPolicyKeptNoBodies() throws IOException {
+    cluster.metadataOnly("update", 170, "mallory", "", "configmaps", "shop", "settings");
+
+    ChangesReport r = report(spec());
+
+    assertThat(r.evidence().warnings())
+        .anyMatch(w -> w.startsWith("the audit policy must log RequestResponse for configmaps"));
+  }
+
   static JsonNode json(Report r) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ReportWriter.writeJson(r, out);

@@ -93,6 +93,13 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /** A write logged at Metadata, as a policy that keeps no bodies logs it. */
+  TestCluster metadataOnly(
+      String verb, long at, String user, String group, String resource, String ns, String name) {
+    add(verb, at, user, group, resource, ns, name, null, 200);
+    return this;
+  }
+
   private void add(
       String verb,
       long at,
@@ -104,7 +111,8 @@ final class TestCluster implements AutoCloseable {
       ObjectNode response,
       int code) {
     ObjectNode e = JSON.createObjectNode();
-    e.put("kind", "Event").put("apiVersion", "audit.k8s.io/v1").put("level", "RequestResponse");
+    e.put("kind", "Event").put("apiVersion", "audit.k8s.io/v1");
+    e.put("level", response == null ? "Metadata" : "RequestResponse");
     e.put("auditID", "id-" + (++ids)).put("stage", "ResponseComplete");
     e.put("requestURI", uri(group, resource, ns, name)).put("verb", verb);
     e.putObject("user").put("username", user).putArray("groups").add("system:authenticated");
@@ -122,7 +130,9 @@ final class TestCluster implements AutoCloseable {
     }
     ref.put("apiVersion", "v1");
     e.putObject("responseStatus").put("code", code);
-    e.set("responseObject", response);
+    if (response != null) {
+      e.set("responseObject", response);
+    }
     e.put("requestReceivedTimestamp", t(at).minusMillis(5).toString());
     e.put("stageTimestamp", t(at).toString());
     AuditEvent event;
@@ -131,7 +141,9 @@ final class TestCluster implements AutoCloseable {
     } catch (Exception ex) {
       throw new IllegalStateException(ex);
     }
-    String enriched = response.path("metadata").path("name").asText(name.isEmpty() ? "-" : name);
+    String fallback = name.isEmpty() ? "-" : name;
+    String enriched =
+        response == null ? fallback : response.path("metadata").path("name").asText(fallback);
     pending.add(new StoredEvent(CLUSTER, enriched, t(at).plusSeconds(1), event));
   }
 
