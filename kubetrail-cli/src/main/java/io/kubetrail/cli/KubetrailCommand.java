@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       StateCommand.class,
       HistoryCommand.class,
+      ReportCommand.class,
       WebhookConfigCommand.class,
       picocli.CommandLine.HelpCommand.class
     })

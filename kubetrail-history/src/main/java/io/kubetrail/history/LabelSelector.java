@@ -59,6 +59,17 @@ public record LabelSelector(List<Requirement> requirements) {
     requirements = List.copyOf(requirements);
   }
 
+  /**
+   * Parses a label selector as kubectl takes it ({@code app=web,tier in (a,b),!legacy}); the empty
+   * text selects everything.
+   *
+   * @throws IllegalArgumentException when the text is not a selector
+   */
+  public static LabelSelector parse(String text) {
+    Objects.requireNonNull(text, "text");
+    return Selectors.labels(text);
+  }
+
   /** The selector with no requirements: selects everything. */
   public static LabelSelector everything() {
     return EVERYTHING;

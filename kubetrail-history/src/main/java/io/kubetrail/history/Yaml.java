@@ -15,14 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Objects rendered as YAML the way kubectl prints them, diffs between them, and normalising. */
-final class Yaml {
+/**
+ * Objects rendered as YAML the way kubectl prints them, diffs between them, and normalising: what
+ * histories and reports show of an object, and how they tell a real change from bookkeeping.
+ */
+public final class Yaml {
   private static final YAMLMapper YAML = KubectlYaml.mapper();
 
   private Yaml() {}
 
   /** The object as YAML, without {@code metadata.managedFields} (noise in every diff). */
-  static String render(ObjectNode body) {
+  public static String render(ObjectNode body) {
     ObjectNode copy = body.deepCopy();
     if (copy.get("metadata") instanceof ObjectNode m) {
       m.remove("managedFields");
@@ -35,7 +38,7 @@ final class Yaml {
   }
 
   /** A unified diff from one version to another (either may be absent); empty when equal. */
-  static String diff(
+  public static String diff(
       Optional<ObjectNode> before, Optional<ObjectNode> after, String fromName, String toName) {
     List<String> a = before.map(Yaml::render).map(Yaml::lines).orElse(List.of());
     List<String> b = after.map(Yaml::render).map(Yaml::lines).orElse(List.of());
@@ -61,7 +64,7 @@ final class Yaml {
    * *Timestamp} other than {@code creationTimestamp} (fixed) and {@code deletionTimestamp} (a real
    * change), outside labels and annotations (whose values are data).
    */
-  static ObjectNode normalise(ObjectNode body) {
+  public static ObjectNode normalise(ObjectNode body) {
     ObjectNode copy = body.deepCopy();
     if (copy.get("metadata") instanceof ObjectNode m) {
       m.remove("resourceVersion");
