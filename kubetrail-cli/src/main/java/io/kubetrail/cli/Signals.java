@@ -3,6 +3,7 @@ package io.kubetrail.cli;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns SIGTERM and SIGINT into a clean stop, so that a long-running command finishes the batch in
@@ -20,12 +21,16 @@ final class Signals {
   }
 
   private static boolean install(Runnable stop) {
+    AtomicBoolean signalled = new AtomicBoolean();
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
       Class<?> handler = Class.forName("sun.misc.SignalHandler");
       InvocationHandler call =
           (Object proxy, Method method, Object[] args) -> {
             if (method.getName().equals("handle")) {
+              if (signalled.getAndSet(true)) {
+                Runtime.getRuntime().halt(130);
+              }
               stop.run();
               return null;
             }
