@@ -78,10 +78,11 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    // Checked before anything starts; with --config, the store is the collector's.
     ServerOptions options = options();
     Authenticator authenticator = authenticator();
     if (config != null) {
-      return CollectingServer.run(this, options, authenticator);
+      return CollectingServer.run(this, authenticator);
     }
     if (!Files.isDirectory(store.directory)) {
       throw new UsageException(

@@ -450,21 +450,7 @@ class StateCommandTest {
   @Test
   void aStoreOfOneClusterNeedsNoClusterAndOneOfSeveralNamesThem() throws IOException {
     Path fresh = dir.resolve("fresh");
-    store(
-        fresh,
-        "demo",
-        List.of(
-            event(
-                "create",
-                "",
-                "namespaces",
-                "",
-                "eu",
-                1,
-                201,
-                "",
-                "alice",
-                object("v1", "Namespace", "", "eu", 1))));
+    store(fresh, "demo", List.of(namespaceCreated("eu")));
     Run one = run("state", "--store", fresh.toString(), "--at", "2024-05-02T00:00:00Z");
     assertThat(one.code()).as(one.err()).isZero();
     assertThat(one.err()).doesNotContain("warning");
@@ -474,21 +460,7 @@ class StateCommandTest {
     assertThat(history.code()).as(history.err()).isZero();
     assertThat(history.out()).contains("create");
 
-    store(
-        fresh,
-        "prod",
-        List.of(
-            event(
-                "create",
-                "",
-                "namespaces",
-                "",
-                "us",
-                1,
-                201,
-                "",
-                "alice",
-                object("v1", "Namespace", "", "us", 1))));
+    store(fresh, "prod", List.of(namespaceCreated("us")));
     for (String[] args :
         List.of(
             new String[] {"state", "--store", fresh.toString(), "--at", "2024-05-02T00:00:00Z"},
@@ -500,5 +472,19 @@ class StateCommandTest {
           .contains("--cluster")
           .contains("demo, prod");
     }
+  }
+
+  private static AuditEvent namespaceCreated(String name) {
+    return event(
+        "create",
+        "",
+        "namespaces",
+        "",
+        name,
+        1,
+        201,
+        "",
+        "alice",
+        object("v1", "Namespace", "", name, 1));
   }
 }
