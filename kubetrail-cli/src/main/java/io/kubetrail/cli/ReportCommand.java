@@ -1,7 +1,8 @@
 package io.kubetrail.cli;
 
-import io.kubetrail.history.LabelSelector;
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.CalicoSelector;
+import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.policy.LoadedPolicy;
 import io.kubetrail.report.Report;
 import io.kubetrail.report.ReportException;
@@ -11,7 +12,6 @@ import io.kubetrail.report.ReportSpec;
 import io.kubetrail.report.ReportType;
 import io.kubetrail.report.ReportWriter;
 import io.kubetrail.report.Reports;
-import io.kubetrail.report.Scope;
 import io.kubetrail.store.AuditStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -70,7 +70,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--endpoints-selector",
       paramLabel = "SEL",
-      description = "Only pods whose labels match this selector (app=web,tier in (a,b)).")
+      description =
+          "Only pods whose labels match this selector, in Calico's syntax as in a"
+              + " GlobalReport (app == 'web' && tier in {'a', 'b'}).")
   String endpointsSelector = "";
 
   @Option(
@@ -83,7 +85,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--namespace-selector",
       paramLabel = "SEL",
-      description = "Only pods in namespaces whose labels match this selector.")
+      description =
+          "Only pods in namespaces whose labels match this selector (Calico's syntax);"
+              + " with --namespaces, both must hold.")
   String namespaceSelector = "";
 
   @Option(
@@ -201,12 +205,14 @@ final class ReportCommand implements Callable<Integer> {
     if (!start.isBefore(end)) {
       throw new UsageException("--end: " + end + " is not after --start " + start);
     }
-    checkSelector("--endpoints-selector", endpointsSelector);
-    checkSelector("--namespace-selector", namespaceSelector);
     ReportSpec s =
         ReportSpec.of(reportType, start, end)
             .withScope(
-                new Scope(endpointsSelector, namespaces, namespaceSelector, serviceAccounts));
+                new EndpointScope(
+                    selector("--endpoints-selector", endpointsSelector),
+                    namespaces,
+                    selector("--namespace-selector", namespaceSelector),
+                    serviceAccounts));
     if (resource != null) {
       try {
         s = s.withResource(ResourceType.parse(resource));
@@ -217,9 +223,9 @@ final class ReportCommand implements Callable<Integer> {
     return user == null ? s : s.withUser(user);
   }
 
-  private static void checkSelector(String option, String text) {
+  private static CalicoSelector selector(String option, String text) {
     try {
-      LabelSelector.parse(text);
+      return CalicoSelector.parse(text);
     } catch (IllegalArgumentException e) {
       throw new UsageException(option + ": " + e.getMessage(), e);
     }

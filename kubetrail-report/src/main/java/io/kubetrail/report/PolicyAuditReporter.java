@@ -6,8 +6,8 @@ import io.kubetrail.history.ObjectHistory;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.Revision;
+import io.kubetrail.history.netpol.ExposureReport;
 import io.kubetrail.report.ComplianceReport.AuditSummary;
-import io.kubetrail.report.ComplianceReport.EndpointRow;
 import io.kubetrail.report.ComplianceReport.PolicyChange;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.ObjectKey;
@@ -50,15 +50,12 @@ final class PolicyAuditReporter {
 
   static ComplianceReport report(ReportSource source, ReportSpec spec) throws IOException {
     boolean scoped = !spec.scope().selectsEverything();
-    ExposureOverInterval exposure = EndpointReporter.exposure(spec.scope());
-    Interval.Visitor none = (next, before) -> {};
-    Interval interval = Interval.replay(source, spec.start(), spec.end(), scoped ? exposure : none);
-    List<EndpointRow> endpoints = List.of();
+    Optional<ExposureReport> exposure = Optional.empty();
     Optional<Set<String>> applied = Optional.empty();
     if (scoped) {
-      endpoints = EndpointReporter.endpointRows(exposure.finish(interval));
+      exposure = Optional.of(EndpointReporter.exposure(source, spec));
       Set<String> names = new HashSet<>();
-      endpoints.forEach(e -> names.addAll(e.appliedPolicies()));
+      exposure.get().endpoints().forEach(e -> names.addAll(e.appliedPolicies()));
       applied = Optional.of(names);
     }
     List<PolicyChange> changes = new ArrayList<>();
@@ -72,23 +69,32 @@ final class PolicyAuditReporter {
       }
       changes.addAll(changesOf(source, spec, key));
     }
+    List<String> warnings = new ArrayList<>();
     if (calicoLeftOut) {
-      interval.warn(
+      warnings.add(
           "Calico policies are not evaluated against endpoints: with an endpoint scope, their"
               + " changes are left out");
     }
     changes.sort(Comparator.comparing(PolicyChange::time));
+    Evidence evidence;
+    if (exposure.isPresent()) {
+      evidence = EndpointReporter.evidence(source, exposure.get().evidence(), warnings);
+    } else {
+      Interval interval = Interval.replay(source, spec.start(), spec.end(), (next, before) -> {});
+      warnings.forEach(interval::warn);
+      evidence = interval.evidence();
+    }
     return new ComplianceReport(
         ReportType.POLICY_AUDIT,
         spec.start(),
         spec.end(),
         spec.scope(),
-        endpoints,
-        EndpointReporter.namespaceRows(endpoints),
-        EndpointReporter.serviceRows(endpoints),
+        exposure.map(ExposureReport::endpoints).orElse(List.of()),
+        exposure.map(ExposureReport::namespaces).orElse(List.of()),
+        exposure.map(ExposureReport::services).orElse(List.of()),
         summary(changes),
         changes,
-        interval.evidence());
+        evidence);
   }
 
   /** The policies with a change in the interval, canonical, sorted. */

@@ -1,6 +1,7 @@
 package io.kubetrail.report;
 
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.policy.LoadedPolicy;
 import java.time.Instant;
 import java.util.Objects;
@@ -22,7 +23,7 @@ public record ReportSpec(
     ReportType type,
     Instant start,
     Instant end,
-    Scope scope,
+    EndpointScope scope,
     Optional<ResourceType> resource,
     Optional<String> user,
     Optional<LoadedPolicy> auditPolicy) {
@@ -50,7 +51,7 @@ public record ReportSpec(
         ReportType.AUDIT_POLICY,
         Instant.EPOCH,
         Instant.EPOCH,
-        Scope.everything(),
+        EndpointScope.everything(),
         Optional.empty(),
         Optional.empty(),
         Optional.of(policy));
@@ -63,10 +64,16 @@ public record ReportSpec(
    */
   public static ReportSpec of(ReportType type, Instant start, Instant end) {
     return new ReportSpec(
-        type, start, end, Scope.everything(), Optional.empty(), Optional.empty(), Optional.empty());
+        type,
+        start,
+        end,
+        EndpointScope.everything(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
-  public ReportSpec withScope(Scope value) {
+  public ReportSpec withScope(EndpointScope value) {
     return new ReportSpec(type, start, end, value, resource, user, auditPolicy);
   }
 

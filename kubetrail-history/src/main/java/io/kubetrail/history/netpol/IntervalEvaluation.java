@@ -198,7 +198,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   /** Marks the pods a namespace's new labels, or its coming or going, can affect. */
   private void namespaceMoved(String name, Optional<Map<String, String>> before) {
     Optional<Map<String, String>> after = Optional.ofNullable(namespaces.get(name));
-    if (before.isPresent() != after.isPresent() || scope.namespaceSelector().isPresent()) {
+    if (before.isPresent() != after.isPresent() || scope.readsNamespaceLabels()) {
       dirtyPods.addAll(podsOfNamespace.getOrDefault(name, Set.of()));
     }
     boolean alone = namespacesBefore.size() == 1;

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.history.ClusterState;
-import io.kubetrail.history.LabelSelector;
-import io.kubetrail.history.LabelSelector.Operator;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.Replayer;
 import io.kubetrail.history.StateHistory;
@@ -19,7 +17,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -149,28 +146,14 @@ class ExposureOverIntervalPropertyTest {
   }
 
   private static EndpointScope scope(Random random) {
-    return switch (random.nextInt(5)) {
+    return switch (random.nextInt(6)) {
       case 0 -> EndpointScope.everything();
-      case 1 ->
-          new EndpointScope(Optional.of(is("role", "web")), Set.of(), Optional.empty(), Set.of());
-      case 2 ->
-          new EndpointScope(Optional.empty(), Set.of("a"), Optional.of(is("team", "x")), Set.of());
-      case 3 -> new EndpointScope(Optional.empty(), Set.of(), Optional.empty(), Set.of("sa1"));
-      default ->
-          new EndpointScope(
-              Optional.of(
-                  new LabelSelector(
-                      List.of(
-                          new LabelSelector.Requirement("role", Operator.NOT_IN, Set.of("db"))))),
-              Set.of(),
-              Optional.of(is("team", "y")),
-              Set.of("sa2"));
+      case 1 -> EndpointScope.of("role == 'web'", List.of(), "", List.of());
+      case 2 -> EndpointScope.of("", List.of("a"), "team == 'x'", List.of());
+      case 3 -> EndpointScope.of("", List.of(), "", List.of("sa1"));
+      case 4 -> EndpointScope.of("", List.of("a", "b"), "", List.of());
+      default -> EndpointScope.of("role != 'db'", List.of(), "team == 'y'", List.of("sa2"));
     };
-  }
-
-  private static LabelSelector is(String key, String value) {
-    return new LabelSelector(
-        List.of(new LabelSelector.Requirement(key, Operator.IN, Set.of(value))));
   }
 
   /**
