@@ -27,7 +27,8 @@ import java.util.TreeSet;
 /**
  * The {@code policy-audit} report: every change to a network policy in the interval, with who made
  * it and the diff its object's history gives. With a scope, as Calico does, only changes to
- * policies that applied to an in-scope endpoint at some time in the interval are kept.
+ * policies (Kubernetes' or Calico's) that applied to an in-scope endpoint at some time in the
+ * interval are kept.
  */
 final class PolicyAuditReporter {
   /** Kubernetes' network policies (either group), and Calico's policy resources. */
@@ -59,22 +60,12 @@ final class PolicyAuditReporter {
       applied = Optional.of(names);
     }
     List<PolicyChange> changes = new ArrayList<>();
-    boolean calicoLeftOut = false;
     for (ResourceKey key : touchedPolicies(source, spec)) {
-      boolean kubernetes = key.type().group().equals(KUBERNETES_POLICIES);
-      if (applied.isPresent()
-          && !(kubernetes && applied.get().contains(key.namespace() + "/" + key.name()))) {
-        calicoLeftOut |= !kubernetes;
-        continue;
+      if (applied.isEmpty() || applied.get().contains(appliedId(key))) {
+        changes.addAll(changesOf(source, spec, key));
       }
-      changes.addAll(changesOf(source, spec, key));
     }
     List<String> warnings = new ArrayList<>();
-    if (calicoLeftOut) {
-      warnings.add(
-          "Calico policies are not evaluated against endpoints: with an endpoint scope, their"
-              + " changes are left out");
-    }
     changes.sort(Comparator.comparing(PolicyChange::time));
     Evidence evidence;
     if (exposure.isPresent()) {
@@ -95,6 +86,18 @@ final class PolicyAuditReporter {
         summary(changes),
         changes,
         evidence);
+  }
+
+  /**
+   * How exposure lists a policy among a pod's applied policies: Kubernetes' as {@code
+   * namespace/name}, Calico's with their resource. Staged policies never apply.
+   */
+  private static String appliedId(ResourceKey key) {
+    if (key.type().group().equals(KUBERNETES_POLICIES)) {
+      return key.namespace() + "/" + key.name();
+    }
+    String ns = key.namespace().isEmpty() ? "" : key.namespace() + "/";
+    return key.type().resource() + ".projectcalico.org/" + ns + key.name();
   }
 
   /** The policies with a change in the interval, canonical, sorted. */

@@ -77,7 +77,7 @@ class ExposureOverIntervalPropertyTest {
     for (int second = 1; second <= STEPS; second++) {
       String ns = pick(random, NAMESPACES);
       String pod = pick(random, PODS);
-      switch (random.nextInt(13)) {
+      switch (random.nextInt(16)) {
         case 0, 1, 2 ->
             trail.podAs(second, ns, pod, pick(random, "sa1", "sa2"), "role=" + pick(random, ROLES));
         case 3 -> trail.delete(second, "", "pods", ns, pod);
@@ -95,6 +95,17 @@ class ExposureOverIntervalPropertyTest {
                 "slice" + random.nextInt(2),
                 "svc" + random.nextInt(3),
                 somePods(random));
+        case 13, 14 -> {
+          String owner = random.nextBoolean() ? ns : "";
+          trail.calico(second, owner, "c" + random.nextInt(2), calicoSpec(random, owner.isEmpty()));
+        }
+        case 15 ->
+            trail.delete(
+                second,
+                "projectcalico.org",
+                random.nextBoolean() ? "networkpolicies" : "globalnetworkpolicies",
+                random.nextBoolean() ? ns : "",
+                "c" + random.nextInt(2));
         default -> trail.delete(second, "", "endpoints", ns, "svc" + random.nextInt(2));
       }
     }
@@ -139,6 +150,41 @@ class ExposureOverIntervalPropertyTest {
             + peer
             + "]}]}")
         .replace('\'', '"');
+  }
+
+  /**
+   * A Calico policy with one rule each way, whose peer and action vary; global ones may select
+   * namespaces.
+   */
+  private static String calicoSpec(Random random, boolean global) {
+    String peer =
+        switch (random.nextInt(5)) {
+          case 0 -> "{'namespaceSelector': 'team == `" + pick(random, "x", "y") + "`'}";
+          case 1 -> "{'selector': 'role == `" + pick(random, ROLES) + "`'}";
+          case 2 -> "{'nets': ['" + pick(random, "10.0.0.0/8", "8.8.8.0/24", "0.0.0.0/0") + "']}";
+          case 3 ->
+              "{'namespaceSelector': 'projectcalico.org/name == `" + pick(random, "a", "b") + "`'}";
+          default -> "{}";
+        };
+    String action = pick(random, "Allow", "Deny", "Pass", "Log");
+    String selector = random.nextBoolean() ? "all()" : "role == `" + pick(random, ROLES) + "`";
+    String namespaces =
+        global && random.nextBoolean() ? ", 'namespaceSelector': 'team == `x`'" : "";
+    String order = random.nextBoolean() ? ", 'order': " + random.nextInt(2000) : "";
+    return "{'selector': '"
+        + selector
+        + "'"
+        + namespaces
+        + order
+        + ", 'types': ['Ingress', 'Egress'], 'ingress': [{'action': '"
+        + action
+        + "', 'source': "
+        + peer
+        + "}], 'egress': [{'action': '"
+        + action
+        + "', 'destination': "
+        + peer
+        + "}]}";
   }
 
   private static String[] somePods(Random random) {
