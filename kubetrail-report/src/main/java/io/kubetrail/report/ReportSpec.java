@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param resource {@code changes} only: objects of this resource; a plural alone matches it in
  *     every API group
  * @param user {@code changes} only: objects this user wrote in the interval
- * @param auditPolicy {@code audit-policy} only: the policy to check
+ * @param auditPolicy {@code audit-policy}: the policy to check; the other types: the policy in
+ *     force, whose gaps the evidence warns of
  */
 public record ReportSpec(
     ReportType type,
