@@ -1,6 +1,7 @@
 package io.kubetrail.cli;
 
 import io.kubetrail.collect.Collector;
+import io.kubetrail.collect.CommitWatermark;
 import io.kubetrail.collect.DeadLetters;
 import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.Pipeline;
@@ -17,6 +18,7 @@ import io.kubetrail.history.CheckpointAdvancer;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
+import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.store.AuditStore;
 import java.io.Closeable;
 import java.io.IOException;
@@ -68,6 +70,7 @@ final class CollectCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CollectorConfig cfg = loadConfig();
+    List<ReportDefinition> reportDefinitions = ScheduledReports.definitions(cfg);
     IngestOptions options = options(cfg, err);
     List<Closeable> open = new ArrayList<>();
     try {
@@ -85,6 +88,11 @@ final class CollectCommand implements Callable<Integer> {
       List<Source> sources = ConfiguredSources.of(cfg);
       sources.forEach(s -> metrics.register(s.name()));
       Optional<CheckpointAdvancer> advancer = destination.advancer(err);
+      CommitWatermark watermark =
+          new CommitWatermark(
+              sources.stream().map(Source::name).toList(),
+              () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes(),
+              Clock.systemUTC());
       pipeline[0] =
           new Pipeline(
               destination.sink(),
@@ -92,6 +100,7 @@ final class CollectCommand implements Callable<Integer> {
               PipelineListener.all(
                   List.of(
                       metrics,
+                      watermark,
                       advancer
                           .map(a -> PipelineListener.onCommit(a::committed))
                           .orElse(PipelineListener.NONE))),
@@ -116,6 +125,14 @@ final class CollectCommand implements Callable<Integer> {
               });
       Signals.onTerminate(collector::stop);
       ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
+      Optional<ScheduledExecutorService> reports =
+          ScheduledReports.start(
+              reportDefinitions,
+              cfg,
+              destination.store(),
+              destination.storeDirectory(),
+              watermark,
+              err);
       err.printf(
           Locale.ROOT,
           "kubetrail collect: %d %s into %s for cluster %s; stop with SIGTERM or Ctrl-C%n",
@@ -127,6 +144,11 @@ final class CollectCommand implements Callable<Integer> {
       try {
         collector.run();
       } finally {
+        // A report being made finishes first: it reads the store that closes after.
+        if (reports.isPresent()) {
+          reports.get().shutdown();
+          reports.get().awaitTermination(10, TimeUnit.MINUTES);
+        }
         pipeline[0].close();
         if (advancer.isPresent()) {
           advancer.get().close();

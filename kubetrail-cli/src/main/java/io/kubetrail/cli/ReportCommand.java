@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
+    subcommands = {ReportListCommand.class, ReportShowCommand.class, ReportDownloadCommand.class},
     description = {
       "Make a compliance report from the stored history.",
       "Types: inventory, network-access and policy-audit (Calico's reports); changes (what"
@@ -39,7 +40,9 @@ import picocli.CommandLine.Spec;
           + " wrote them, and the YAML diff); audit-policy (CIS 3.2.1 and 3.2.2, and what a"
           + " policy logs of the changes replay needs).",
       "--format json or yaml without --out prints the report; csv and html write files into"
-          + " --out, or into a directory named after the report."
+          + " --out, or into a directory named after the report.",
+      "Reports made on schedule by 'kubetrail collect' (its reports: file) are kept in the"
+          + " store: 'report list', 'report show ID' and 'report download ID' read them back."
     })
 final class ReportCommand implements Callable<Integer> {
 
@@ -48,7 +51,6 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--type",
-      required = true,
       paramLabel = "TYPE",
       description = "inventory, network-access, policy-audit, changes or audit-policy.")
   String type;
@@ -112,7 +114,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--policy",
       paramLabel = "FILE",
-      description = "audit-policy: the audit policy file to check.")
+      description =
+          "audit-policy: the audit policy file to check; other types: the policy in force, whose"
+              + " gaps the report's evidence warns of.")
   Path policy;
 
   @Option(
@@ -132,6 +136,12 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (type == null) {
+      throw new UsageException(
+          "--type: missing: give a report type ("
+              + ReportType.ids()
+              + "), or list, show or download a scheduled report's run");
+    }
     ReportType reportType =
         ReportType.byId(type)
             .orElseThrow(
@@ -151,7 +161,14 @@ final class ReportCommand implements Callable<Integer> {
       }
       report = Reports.auditPolicy(loaded.get());
     } else {
-      ReportSpec reportSpec = spec(reportType);
+      ReportSpec reportSpec = spec(reportType, err);
+      if (policy != null) {
+        Optional<LoadedPolicy> inForce = PolicyFiles.load(policy, err);
+        if (inForce.isEmpty()) {
+          return ExitCodes.USAGE;
+        }
+        reportSpec = reportSpec.withAuditPolicy(inForce.get());
+      }
       try (AuditStore s = store.open()) {
         store.warnIfUnknown(s, err);
         report =
@@ -188,10 +205,7 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /** The spec of an interval report; every bad option is named. */
-  private ReportSpec spec(ReportType reportType) {
-    if (policy != null) {
-      throw new UsageException("--policy is for --type audit-policy only");
-    }
+  private ReportSpec spec(ReportType reportType, PrintWriter err) {
     if (reportType != ReportType.CHANGES && (resource != null || user != null)) {
       throw new UsageException(
           (resource != null ? "--resource" : "--user") + " is for --type changes only");

@@ -1,5 +1,7 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.report.runs.EmbeddedReportRuns;
+import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
@@ -29,6 +31,15 @@ final class StoreOptionsMixin {
 
   private static final String MISSING_HINT =
       " (ingest into it first, or point --store or $" + ENVIRONMENT + " at a store)";
+
+  /** The runs of scheduled reports kept in the store. */
+  ReportRuns reportRuns() {
+    if (!Files.isDirectory(directory)) {
+      throw new UsageException(
+          directory + ": no store here: the directory does not exist" + MISSING_HINT);
+    }
+    return EmbeddedReportRuns.in(directory);
+  }
 
   /** Opens the store to append to it, creating it when there is none. */
   AuditStore openForWriting() {

@@ -83,16 +83,16 @@ class ScheduledReportsTest {
     // No run yet: the latest complete period only, not the whole past.
     assertThat(scheduler(HALF_HOURLY).runDue(min(29), notes::add))
         .extracting(ReportRun::id)
-        .containsExactly("web-20260101T000000Z");
+        .containsExactly("prod.web-20260101T000000Z");
     List<ReportRun> first = scheduler(HALF_HOURLY).runDue(min(31), notes::add);
-    assertThat(first).extracting(ReportRun::id).containsExactly("web-20260101T003000Z");
+    assertThat(first).extracting(ReportRun::id).containsExactly("prod.web-20260101T003000Z");
     assertThat(first.get(0).start()).isEqualTo(min(0));
 
     // Down for an hour and a half: every missed period, in order.
     List<ReportRun> later = scheduler(HALF_HOURLY).runDue(min(125), notes::add);
     assertThat(later).extracting(ReportRun::end).containsExactly(min(60), min(90), min(120));
     assertThat(scheduler(HALF_HOURLY).runDue(min(125), notes::add)).as("made once").isEmpty();
-    assertThat(notes).anyMatch(n -> n.contains("web-20260101T010000Z made"));
+    assertThat(notes).anyMatch(n -> n.contains("prod.web-20260101T010000Z made"));
 
     assertThat(runs.list(RunFilter.all()))
         .extracting(ReportRun::end)
@@ -105,7 +105,7 @@ class ScheduledReportsTest {
   @Test
   void runsAreReadBackInEveryFormat() throws IOException {
     scheduler(HALF_HOURLY).runDue(min(61), n -> {});
-    ReportRun run = runs.get("web-20260101T010000Z").orElseThrow();
+    ReportRun run = runs.get("prod.web-20260101T010000Z").orElseThrow();
     assertThat(run.type()).isEqualTo(ReportType.NETWORK_ACCESS);
     assertThat(run.evidence().eventsReplayed()).isGreaterThan(0);
     String json = read(runs.open(run.id(), ReportFormat.JSON));
@@ -120,7 +120,7 @@ class ScheduledReportsTest {
     assertThat(names).contains("summary.csv", "endpoints.csv");
     assertThat(ReportRuns.fileName(run.id(), ReportFormat.CSV)).isEqualTo(run.id() + ".csv.zip");
     assertThat(runs.get("nothing")).isEmpty();
-    assertThatThrownBy(() -> runs.open("web-20990101T000000Z", ReportFormat.JSON))
+    assertThatThrownBy(() -> runs.open("prod.web-20990101T000000Z", ReportFormat.JSON))
         .isInstanceOf(NoSuchElementException.class);
   }
 

@@ -35,7 +35,8 @@ final class ConfigParser {
           "metrics",
           "deadLetter",
           "limits",
-          "sources");
+          "sources",
+          "reports");
 
   private final Path base;
   private final List<String> problems = new ArrayList<>();
@@ -80,11 +81,17 @@ final class ConfigParser {
     Optional<Path> deadLetter = path(root, "", "deadLetter");
     DecodeLimits limits = limits(root.get("limits"));
     List<CollectorConfig.SourceConfig> sources = sources(root.get("sources"));
+    Optional<Path> reports = path(root, "", "reports");
+    if (reports.isPresent() && destination instanceof CollectorConfig.Forward) {
+      problems.add(
+          "reports: only a collector with a store makes reports; the central kubetrail it"
+              + " forwards to can");
+    }
     if (!problems.isEmpty()) {
       return null;
     }
     return new CollectorConfig(
-        destination, cluster, policy, redact, metrics, deadLetter, limits, sources);
+        destination, cluster, policy, redact, metrics, deadLetter, limits, sources, reports);
   }
 
   private Destination destination(JsonNode root) {

@@ -153,6 +153,7 @@ public final class EmbeddedReportRuns implements ReportRuns {
     return Optional.of(
         new ReportRun(
             n.path("id").asText(),
+            n.path("cluster").asText(),
             n.path("report").asText(),
             type.get(),
             Instant.parse(n.path("startTime").asText()),
@@ -167,6 +168,7 @@ public final class EmbeddedReportRuns implements ReportRuns {
   private static ObjectNode json(ReportRun run) {
     ObjectNode n = JSON.createObjectNode();
     n.put("id", run.id());
+    n.put("cluster", run.cluster());
     n.put("report", run.report());
     n.put("reportType", run.type().id());
     n.put("startTime", run.start().toString());

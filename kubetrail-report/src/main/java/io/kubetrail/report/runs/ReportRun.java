@@ -9,8 +9,9 @@ import java.util.Objects;
  * One stored report, made on schedule: which definition, its period and what it rests on. The
  * report itself is read with {@link ReportRuns#open}.
  *
- * @param id stable and unique: the definition's name and the period's end, {@code
- *     daily-20260102T000000Z}
+ * @param id stable and unique: the cluster, the definition's name and the period's end, {@code
+ *     prod.daily-20260102T000000Z}
+ * @param cluster the cluster it is about
  * @param report the name of the {@link ReportDefinition} it was made for
  * @param start the period's start (the end of the previous one)
  * @param end the period's end
@@ -19,6 +20,7 @@ import java.util.Objects;
  */
 public record ReportRun(
     String id,
+    String cluster,
     String report,
     ReportType type,
     Instant start,
@@ -28,6 +30,7 @@ public record ReportRun(
 
   public ReportRun {
     Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(start, "start");
@@ -36,9 +39,9 @@ public record ReportRun(
     Objects.requireNonNull(evidence, "evidence");
   }
 
-  /** The id of the run of a definition whose period ends at {@code end}. */
-  public static String idOf(String report, Instant end) {
+  /** The id of the run of a definition for a cluster whose period ends at {@code end}. */
+  public static String idOf(String cluster, String report, Instant end) {
     String t = end.toString().replace("-", "").replace(":", "");
-    return report + "-" + t;
+    return cluster + "." + report + "-" + t;
   }
 }

@@ -53,11 +53,7 @@ public final class ReportScheduler {
   }
 
   /** One period of a definition. */
-  public record Period(ReportDefinition definition, Instant start, Instant end) {
-    public String id() {
-      return ReportRun.idOf(definition.name(), end);
-    }
-  }
+  public record Period(ReportDefinition definition, Instant start, Instant end) {}
 
   /** The periods due when every event up to {@code complete} has arrived, oldest first. */
   public List<Period> due(Instant complete) throws IOException {
@@ -73,7 +69,8 @@ public final class ReportScheduler {
 
   private List<Period> due(ReportDefinition d, Instant complete) throws IOException {
     List<Period> out = new ArrayList<>();
-    List<ReportRun> last = runs.list(RunFilter.all().withReport(d.name()).withLimit(1));
+    List<ReportRun> last =
+        runs.list(RunFilter.all().withCluster(source.cluster()).withReport(d.name()).withLimit(1));
     Instant start;
     if (last.isEmpty()) {
       Optional<Instant> end = d.schedule().previous(complete);
@@ -112,13 +109,17 @@ public final class ReportScheduler {
       }
       try {
         made.add(run(p));
-        notes.accept("report " + p.id() + " made (" + p.start() + " to " + p.end() + ")");
+        notes.accept("report " + id(p) + " made (" + p.start() + " to " + p.end() + ")");
       } catch (ReportException e) {
         failed.add(p.definition().name());
-        notes.accept("report " + p.id() + " failed, tried again later: " + e.getMessage());
+        notes.accept("report " + id(p) + " failed, tried again later: " + e.getMessage());
       }
     }
     return made;
+  }
+
+  private String id(Period p) {
+    return ReportRun.idOf(source.cluster(), p.definition().name(), p.end());
   }
 
   /** Makes and keeps one period's run. */
@@ -131,7 +132,8 @@ public final class ReportScheduler {
     Report report = Reports.generate(source, spec);
     ReportRun run =
         new ReportRun(
-            p.id(),
+            id(p),
+            source.cluster(),
             p.definition().name(),
             p.definition().type(),
             p.start(),

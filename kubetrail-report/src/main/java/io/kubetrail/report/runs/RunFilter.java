@@ -8,6 +8,7 @@ import java.util.Optional;
 /**
  * Which stored runs to list, newest period first; every part given must hold.
  *
+ * @param cluster runs about this cluster
  * @param report runs of this definition
  * @param type runs of this report type
  * @param from runs whose period ends at or after this time
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param limit at most this many (Calico's {@code maxItems}, default {@value #DEFAULT_LIMIT})
  */
 public record RunFilter(
+    Optional<String> cluster,
     Optional<String> report,
     Optional<ReportType> type,
     Optional<Instant> from,
@@ -24,6 +26,7 @@ public record RunFilter(
   public static final int DEFAULT_LIMIT = 100;
 
   public RunFilter {
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(from, "from");
@@ -36,32 +39,42 @@ public record RunFilter(
   /** The newest {@value #DEFAULT_LIMIT} runs of every definition. */
   public static RunFilter all() {
     return new RunFilter(
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_LIMIT);
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_LIMIT);
+  }
+
+  public RunFilter withCluster(String value) {
+    return new RunFilter(Optional.of(value), report, type, from, to, limit);
   }
 
   public RunFilter withReport(String value) {
-    return new RunFilter(Optional.of(value), type, from, to, limit);
+    return new RunFilter(cluster, Optional.of(value), type, from, to, limit);
   }
 
   public RunFilter withType(ReportType value) {
-    return new RunFilter(report, Optional.of(value), from, to, limit);
+    return new RunFilter(cluster, report, Optional.of(value), from, to, limit);
   }
 
   public RunFilter withFrom(Instant value) {
-    return new RunFilter(report, type, Optional.of(value), to, limit);
+    return new RunFilter(cluster, report, type, Optional.of(value), to, limit);
   }
 
   public RunFilter withTo(Instant value) {
-    return new RunFilter(report, type, from, Optional.of(value), limit);
+    return new RunFilter(cluster, report, type, from, Optional.of(value), limit);
   }
 
   public RunFilter withLimit(int value) {
-    return new RunFilter(report, type, from, to, value);
+    return new RunFilter(cluster, report, type, from, to, value);
   }
 
   /** Whether a run passes the filter (the limit aside). */
   public boolean accepts(ReportRun run) {
-    return report.map(run.report()::equals).orElse(true)
+    return cluster.map(run.cluster()::equals).orElse(true)
+        && report.map(run.report()::equals).orElse(true)
         && type.map(t -> t == run.type()).orElse(true)
         && from.map(f -> !run.end().isBefore(f)).orElse(true)
         && to.map(t -> !run.start().isAfter(t)).orElse(true);
