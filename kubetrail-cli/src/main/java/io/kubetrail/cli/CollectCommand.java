@@ -194,13 +194,7 @@ final class CollectCommand implements Callable<Integer> {
 
   private static ScheduledExecutorService statusWriter(
       CollectorMetrics metrics, Path file, PrintWriter err) {
-    ScheduledExecutorService s =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kubetrail-status");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService s = daemon("kubetrail-status");
     boolean[] warned = new boolean[1];
     s.scheduleAtFixedRate(
         () -> {
@@ -217,6 +211,16 @@ final class CollectCommand implements Callable<Integer> {
         STATUS_EVERY_SECONDS,
         TimeUnit.SECONDS);
     return s;
+  }
+
+  /** A scheduler on one daemon thread of this name. */
+  static ScheduledExecutorService daemon(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Where events go, opened: the store (with its state checkpoints) or a forwarding sink. */

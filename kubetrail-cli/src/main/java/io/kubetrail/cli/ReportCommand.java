@@ -188,6 +188,11 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private ReportFormat format() {
+    return format(format);
+  }
+
+  /** A {@code --format} value. */
+  static ReportFormat format(String format) {
     for (ReportFormat f : ReportFormat.values()) {
       if (f.id().equals(format)) {
         return f;

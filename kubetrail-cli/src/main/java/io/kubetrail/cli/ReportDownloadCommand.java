@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,12 +49,7 @@ final class ReportDownloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ReportFormat f;
-    try {
-      f = ReportFormat.valueOf(format.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--format: expected json, yaml, csv or html, got " + format, e);
-    }
+    ReportFormat f = ReportCommand.format(format);
     ReportRuns runs = location.reportRuns();
     if (runs.get(id).isEmpty()) {
       throw new UsageException("no report run " + id + " in the store");

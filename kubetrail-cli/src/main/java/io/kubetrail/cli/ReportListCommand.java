@@ -2,7 +2,6 @@ package io.kubetrail.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.report.ReportType;
 import io.kubetrail.report.runs.ReportRun;
 import io.kubetrail.report.runs.RunFilter;
@@ -109,29 +108,12 @@ final class ReportListCommand implements Callable<Integer> {
       }
       case "json" -> {
         ArrayNode a = JSON.createArrayNode();
-        runs.forEach(r -> a.add(json(r)));
+        runs.forEach(r -> a.add(r.toJson()));
         out.println(a.toPrettyString());
       }
       default -> throw new UsageException("--output: expected table or json, got " + output);
     }
     out.flush();
     return ExitCodes.OK;
-  }
-
-  /** A run as JSON, as {@code report show} prints it. */
-  static ObjectNode json(ReportRun r) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("id", r.id());
-    n.put("cluster", r.cluster());
-    n.put("report", r.report());
-    n.put("reportType", r.type().id());
-    n.put("startTime", r.start().toString());
-    n.put("endTime", r.end().toString());
-    n.put("generated", r.generated().toString());
-    ObjectNode e = n.putObject("evidence");
-    e.put("eventsReplayed", r.evidence().eventsReplayed());
-    e.put("startedFrom", r.evidence().startedFrom());
-    r.evidence().warnings().forEach(e.putArray("warnings")::add);
-    return n;
   }
 }

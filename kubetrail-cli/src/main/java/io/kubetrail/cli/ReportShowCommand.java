@@ -31,7 +31,7 @@ final class ReportShowCommand implements Callable<Integer> {
             .get(id)
             .orElseThrow(() -> new UsageException("no report run " + id + " in the store"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println(ReportListCommand.json(run).toPrettyString());
+    out.println(run.toJson().toPrettyString());
     out.flush();
     return ExitCodes.OK;
   }

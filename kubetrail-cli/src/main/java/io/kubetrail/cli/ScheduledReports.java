@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -61,13 +60,7 @@ final class ScheduledReports {
             EmbeddedReportRuns.in(directory.get()),
             policy,
             Clock.systemUTC());
-    ScheduledExecutorService s =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kubetrail-reports");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService s = CollectCommand.daemon("kubetrail-reports");
     s.scheduleWithFixedDelay(
         () -> {
           try {

@@ -54,6 +54,21 @@ class CollectCommandTest {
     }
   }
 
+  /** {@code kubetrail collect} in a process of its own, its output in out.txt and err.txt. */
+  private Process collect(Path config) throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "collect",
+            "--config",
+            config.toString())
+        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile())
+        .start();
+  }
+
   private static int freePort() throws IOException {
     try (java.net.ServerSocket s =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -79,18 +94,7 @@ class CollectCommandTest {
                 + "deadLetter: dead.jsonl\n"
                 + "sources:\n"
                 + "  - file: {path: logs/kube-audit.log, pollMillis: 50}\n");
-    Process collect =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "collect",
-                "--config",
-                config.toString())
-            .redirectOutput(dir.resolve("out.txt").toFile())
-            .redirectError(dir.resolve("err.txt").toFile())
-            .start();
+    Process collect = collect(config);
     try {
       HttpClient http = HttpClient.newHttpClient();
       await(
@@ -158,18 +162,7 @@ class CollectCommandTest {
             dir.resolve("collect.yaml"),
             "store: data\ncluster: test\nreports: reports.yaml\n"
                 + "sources:\n  - file: {path: kube-audit.log, pollMillis: 50}\n");
-    Process collect =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "collect",
-                "--config",
-                config.toString())
-            .redirectOutput(dir.resolve("out.txt").toFile())
-            .redirectError(dir.resolve("err.txt").toFile())
-            .start();
+    Process collect = collect(config);
     String store = dir.resolve("data").toString();
     // The simulated log starts at 2026-01-01T00:00Z: the hour before it is the latest complete.
     String id = "test.hourly-20260101T000000Z";

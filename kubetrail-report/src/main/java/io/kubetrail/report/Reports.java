@@ -1,5 +1,6 @@
 package io.kubetrail.report;
 
+import io.kubetrail.history.netpol.NetworkAccess;
 import io.kubetrail.policy.LoadedPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,15 +42,7 @@ public final class Reports {
   static List<String> coverageWarnings(ReportType type, LoadedPolicy policy) {
     Set<String> needed =
         switch (type) {
-          case INVENTORY, NETWORK_ACCESS ->
-              Set.of(
-                  "pods",
-                  "namespaces",
-                  "networkpolicies",
-                  "globalnetworkpolicies",
-                  "tiers",
-                  "endpoints",
-                  "endpointslices");
+          case INVENTORY, NETWORK_ACCESS -> NetworkAccess.resourcesRead();
           case POLICY_AUDIT -> Set.of("networkpolicies", "globalnetworkpolicies");
           default -> Set.of();
         };

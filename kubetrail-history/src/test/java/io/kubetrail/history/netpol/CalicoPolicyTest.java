@@ -1,5 +1,6 @@
 package io.kubetrail.history.netpol;
 
+import static io.kubetrail.history.netpol.NetworkAccessTest.flags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,16 +13,6 @@ import org.junit.jupiter.api.Test;
  * namespaceSelector, and rules' nets.
  */
 class CalicoPolicyTest {
-
-  /** Protected in/out, internet in/out, other namespace in/out, as in {@link NetworkAccessTest}. */
-  private static String flags(PodExposure e) {
-    return (e.ingressProtected() ? "P" : "-")
-        + (e.egressProtected() ? "P" : "-")
-        + (e.ingressFromInternet() ? "I" : "-")
-        + (e.egressToInternet() ? "I" : "-")
-        + (e.ingressFromOtherNamespace() ? "N" : "-")
-        + (e.egressToOtherNamespace() ? "N" : "-");
-  }
 
   private static Cluster app() {
     return new Cluster()

@@ -2,11 +2,8 @@ package io.kubetrail.report.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubetrail.report.Evidence;
 import io.kubetrail.report.Report;
 import io.kubetrail.report.ReportFormat;
-import io.kubetrail.report.ReportType;
 import io.kubetrail.report.ReportWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -76,7 +72,7 @@ public final class EmbeddedReportRuns implements ReportRuns {
       Files.write(tmp.resolve("report.csv.zip"), zip(ReportWriter.files(report, ReportFormat.CSV)));
       // run.json last: a directory without it is not a run.
       Files.write(
-          tmp.resolve(RUN), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json(run)));
+          tmp.resolve(RUN), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(run.toJson()));
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -144,41 +140,7 @@ public final class EmbeddedReportRuns implements ReportRuns {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    List<String> warnings = new ArrayList<>();
-    n.path("evidence").path("warnings").forEach(w -> warnings.add(w.asText()));
-    Optional<ReportType> type = ReportType.byId(n.path("reportType").asText());
-    if (type.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new ReportRun(
-            n.path("id").asText(),
-            n.path("cluster").asText(),
-            n.path("report").asText(),
-            type.get(),
-            Instant.parse(n.path("startTime").asText()),
-            Instant.parse(n.path("endTime").asText()),
-            Instant.parse(n.path("generated").asText()),
-            new Evidence(
-                n.path("evidence").path("eventsReplayed").asLong(),
-                n.path("evidence").path("startedFrom").asText(),
-                warnings)));
-  }
-
-  private static ObjectNode json(ReportRun run) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("id", run.id());
-    n.put("cluster", run.cluster());
-    n.put("report", run.report());
-    n.put("reportType", run.type().id());
-    n.put("startTime", run.start().toString());
-    n.put("endTime", run.end().toString());
-    n.put("generated", run.generated().toString());
-    ObjectNode e = n.putObject("evidence");
-    e.put("eventsReplayed", run.evidence().eventsReplayed());
-    e.put("startedFrom", run.evidence().startedFrom());
-    run.evidence().warnings().forEach(e.putArray("warnings")::add);
-    return n;
+    return ReportRun.fromJson(n);
   }
 
   private static byte[] zip(Map<String, byte[]> files) throws IOException {
