@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "download",
     mixinStandardHelpOptions = true,
     description = {
-      "Write one kept run's report in a format: json, yaml and html as one file, csv as a zip"
-          + " of Calico's CSV files.",
+      "Write one kept run of a scheduled report in a format.",
+      "json, yaml and html are one file each; csv is a zip of Calico's CSV files.",
       "It goes into --out DIR (default: the current directory) as ID.FORMAT (ID.csv.zip), or to"
           + " standard output with --out -."
     })

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = "List the runs of scheduled reports kept in the store, newest period first.")
+    description = "List the kept runs of scheduled reports, newest first.")
 final class ReportListCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
-    description = "Show one kept run of a scheduled report: its period and evidence (JSON).")
+    description = "Show one kept run of a scheduled report and its evidence (JSON).")
 final class ReportShowCommand implements Callable<Integer> {
   @Mixin StoreOptionsMixin location;
 
