@@ -45,9 +45,9 @@ final class PolicyReader {
       if (type.isNamespaces()) {
         namespaces.put(o.key().name(), r.labels(o.body().path("metadata").path("labels")));
       } else if (type.equals(PODS)) {
-        PodReader.Fields f = PodReader.read(o);
-        pods.add(
-            new Inventory.Pod(o.key().namespace(), o.key().name(), f.labels(), f.serviceAccount()));
+        Map<String, String> labels = r.labels(o.body().path("metadata").path("labels"));
+        String account = PodReader.read(o).serviceAccount();
+        pods.add(new Inventory.Pod(o.key().namespace(), o.key().name(), labels, account));
       } else if (type.equals(NETWORK_POLICIES)) {
         policies.add(r.policy(o.key().namespace(), o.key().name(), o.body()));
       } else if (CalicoPolicyReader.isPolicy(type)) {
