@@ -15,6 +15,8 @@ import io.kubetrail.history.netpol.EndpointExposure;
 import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.history.netpol.NamespaceExposure;
 import io.kubetrail.history.netpol.ServiceExposure;
+import io.kubetrail.policy.LoadedPolicy;
+import io.kubetrail.policy.PolicyLoader;
 import io.kubetrail.report.ComplianceReport.AuditSummary;
 import io.kubetrail.report.ComplianceReport.PolicyChange;
 import java.io.IOException;
@@ -284,5 +286,30 @@ class ComplianceReportsTest {
 
   private static String line(Map<String, byte[]> files, String name, int n) {
     return new String(files.get(name), StandardCharsets.UTF_8).split("\r\n")[n];
+  }
+
+  @Test
+  void thePolicyInForceIsWarnedOfWhereItLogsNoBodiesTheReportNeeds() throws Exception {
+    LoadedPolicy metadataForPods =
+        PolicyLoader.load(
+            "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n"
+                + "- level: Metadata\n  resources: [{group: '', resources: [pods]}]\n"
+                + "- level: Metadata\n  resources: [{group: '', resources: [configmaps]}]\n"
+                + "- level: RequestResponse\n",
+            "in-force.yaml");
+    ReportSpec spec =
+        ReportSpec.of(ReportType.NETWORK_ACCESS, t(100), t(200)).withAuditPolicy(metadataForPods);
+    List<String> warnings = Reports.generate(cluster.source(), spec).evidence().warnings();
+    assertThat(warnings)
+        .anyMatch(
+            w ->
+                w.startsWith(
+                    "the audit policy in force (in-force.yaml) logs create of pods at Metadata"));
+    assertThat(warnings).noneMatch(w -> w.contains("of networkpolicies"));
+    ReportSpec audit =
+        ReportSpec.of(ReportType.POLICY_AUDIT, t(100), t(200)).withAuditPolicy(metadataForPods);
+    assertThat(Reports.generate(cluster.source(), audit).evidence().warnings())
+        .as("policy-audit reads no pods")
+        .noneMatch(w -> w.contains("audit policy in force"));
   }
 }
