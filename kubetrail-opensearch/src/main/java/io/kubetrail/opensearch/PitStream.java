@@ -33,7 +33,9 @@ final class PitStream implements EventStream {
     this.query = query;
     this.sort = sort;
     this.pageSize = pageSize;
-    Http.Response exists = cluster.http.send("HEAD", "/" + indices, null, "application/json");
+    Http.Response exists =
+        cluster.http.send(
+            "HEAD", "/" + indices + "?allow_no_indices=false", null, "application/json");
     if (exists.status() == 404) {
       // No index of that name yet: nothing to read.
       pit = Optional.empty();
