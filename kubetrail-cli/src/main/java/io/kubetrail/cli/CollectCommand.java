@@ -63,6 +63,13 @@ final class CollectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** What runs once the collector is set up, before it starts: {@code serve --config} serves. */
+  interface OnReady {
+    void ready(Optional<Path> storeDirectory) throws IOException;
+  }
+
+  OnReady onReady = store -> {};
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -114,6 +121,7 @@ final class CollectCommand implements Callable<Integer> {
                   err.flush();
                 }
               });
+      onReady.ready(destination.storeDirectory());
       Signals.onTerminate(collector::stop);
       ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
       err.printf(

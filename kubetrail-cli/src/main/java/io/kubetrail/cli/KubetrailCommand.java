@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       StateCommand.class,
       HistoryCommand.class,
       ReportCommand.class,
+      ServeCommand.class,
       WebhookConfigCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
