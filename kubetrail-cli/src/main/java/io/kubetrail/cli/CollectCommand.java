@@ -65,7 +65,7 @@ final class CollectCommand implements Callable<Integer> {
 
   /** What runs once the collector is set up, before it starts: {@code serve --config} serves. */
   interface OnReady {
-    void ready(Optional<Path> storeDirectory) throws IOException;
+    void ready(Optional<String> storeLocation) throws IOException;
   }
 
   OnReady onReady = store -> {};
@@ -121,7 +121,7 @@ final class CollectCommand implements Callable<Integer> {
                   err.flush();
                 }
               });
-      onReady.ready(destination.storeDirectory());
+      onReady.ready(destination.storeLocation());
       Signals.onTerminate(collector::stop);
       ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
       err.printf(
@@ -210,6 +210,7 @@ final class CollectCommand implements Callable<Integer> {
       Sink sink,
       Optional<AuditStore> store,
       Optional<Path> storeDirectory,
+      Optional<String> storeLocation,
       String cluster,
       Path statusFile,
       String description) {
@@ -218,21 +219,23 @@ final class CollectCommand implements Callable<Integer> {
         throws IOException {
       if (d instanceof CollectorConfig.Store s) {
         StoreOptionsMixin location = new StoreOptionsMixin();
-        location.directory = Path.of(s.location());
+        location.location(s.location());
         AuditStore store = location.openForWriting();
         open.add(0, store);
         return new Destination(
             Sink.of(store),
             Optional.of(store),
             Optional.of(location.directory),
+            Optional.of(location.location),
             cluster,
             location.directory.resolve("collector").resolve(CollectorStatus.FILE),
-            "store " + location.directory);
+            "store " + location.location);
       }
       CollectorConfig.Forward f = (CollectorConfig.Forward) d;
       Path positions = f.positions().toAbsolutePath();
       return new Destination(
           ConfiguredSources.forwarding(f),
+          Optional.empty(),
           Optional.empty(),
           Optional.empty(),
           cluster,

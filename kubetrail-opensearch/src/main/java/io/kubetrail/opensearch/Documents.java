@@ -120,6 +120,24 @@ final class Documents {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 
+  /** Nanoseconds since the epoch, saturated at the ends of a long (for query bounds). */
+  static long boundNanos(Instant t) {
+    try {
+      return nanos(t);
+    } catch (ArithmeticException e) {
+      return t.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  /** Microseconds since the epoch, saturated at the ends of a long (for query bounds). */
+  static long boundMicros(Instant t) {
+    try {
+      return micros(t);
+    } catch (ArithmeticException e) {
+      return t.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
   static long nanos(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }

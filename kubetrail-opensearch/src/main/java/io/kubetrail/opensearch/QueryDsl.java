@@ -28,8 +28,8 @@ final class QueryDsl {
     terms(filter, "cluster", q.clusters());
     if (q.since().isPresent() || q.until().isPresent()) {
       ObjectNode range = NODES.objectNode();
-      q.since().ifPresent(s -> range.put("gte", Documents.micros(s)));
-      q.until().ifPresent(u -> range.put("lt", Documents.micros(u)));
+      q.since().ifPresent(s -> range.put("gte", Documents.boundMicros(s)));
+      q.until().ifPresent(u -> range.put("lt", Documents.boundMicros(u)));
       filter.add(
           NODES.objectNode().set("range", NODES.objectNode().set("kubetrail.received_us", range)));
     }
@@ -89,7 +89,7 @@ final class QueryDsl {
             .add(termQuery("cluster", cluster))
             .add(termQuery("kubetrail.change", true));
     ObjectNode range =
-        NODES.objectNode().put("gte", Documents.nanos(from)).put("lt", Documents.nanos(to));
+        NODES.objectNode().put("gte", Documents.boundNanos(from)).put("lt", Documents.boundNanos(to));
     filter.add(
         NODES.objectNode().set("range", NODES.objectNode().set("kubetrail.stage_ns", range)));
     terms(filter, "kubetrail.resource", resources);
