@@ -89,7 +89,10 @@ final class QueryDsl {
             .add(termQuery("cluster", cluster))
             .add(termQuery("kubetrail.change", true));
     ObjectNode range =
-        NODES.objectNode().put("gte", Documents.boundNanos(from)).put("lt", Documents.boundNanos(to));
+        NODES
+            .objectNode()
+            .put("gte", Documents.boundNanos(from))
+            .put("lt", Documents.boundNanos(to));
     filter.add(
         NODES.objectNode().set("range", NODES.objectNode().set("kubetrail.stage_ns", range)));
     terms(filter, "kubetrail.resource", resources);
