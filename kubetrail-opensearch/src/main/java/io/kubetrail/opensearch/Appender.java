@@ -39,6 +39,9 @@ final class Appender {
   private final Map<String, SourceCheckpoint> checkpoints;
   private boolean checkpointsBehind;
 
+  /** True when a failed batch's events may still be stored, invisible, and must go first. */
+  private boolean uncommittedLeft;
+
   private Appender(
       Cluster cluster,
       Meta meta,
@@ -79,6 +82,10 @@ final class Appender {
   }
 
   AppendResult append(Batch batch) throws IOException {
+    if (uncommittedLeft) {
+      removeUncommitted();
+      uncommittedLeft = false;
+    }
     if (checkpointsBehind) {
       meta.writeCheckpoints(new Meta.Checkpoints(head, checkpoints));
       checkpointsBehind = false;
@@ -111,6 +118,8 @@ final class Appender {
       try {
         removeUncommitted();
       } catch (IOException cleanup) {
+        // The cluster may be down: the next append removes them before writing anything.
+        uncommittedLeft = true;
         e.addSuppressed(cleanup);
       }
       throw e;
