@@ -110,7 +110,7 @@ final class Appender {
     long batchNo = head + 1;
     try {
       BatchLink link = writeEvents(batchNo, unique);
-      meta.commit(link, batch.checkpoints());
+      commit(link, batch.checkpoints());
       head = batchNo;
       headHash = link.hash();
       nextSeq += unique.size();
@@ -132,6 +132,27 @@ final class Appender {
       checkpointsBehind = true;
     }
     return new AppendResult(unique.size(), duplicates, OptionalLong.of(batchNo));
+  }
+
+  /**
+   * Writes the batch's link. When the answer is lost, the link may have been written all the same:
+   * then the batch is committed, and must not be taken for failed.
+   */
+  private void commit(BatchLink link, Map<String, SourceCheckpoint> cps) throws IOException {
+    try {
+      meta.commit(link, cps);
+    } catch (IOException e) {
+      java.util.Optional<Meta.Header> newest;
+      try {
+        newest = meta.newest();
+      } catch (IOException unknown) {
+        e.addSuppressed(unknown);
+        throw e;
+      }
+      if (newest.isEmpty() || !newest.get().link().equals(link)) {
+        throw e;
+      }
+    }
   }
 
   /** Writes a batch's events, not yet visible, and returns its link. */
