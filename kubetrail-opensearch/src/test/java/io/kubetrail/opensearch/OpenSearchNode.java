@@ -31,12 +31,13 @@ public final class OpenSearchNode {
   private static OpenSearchNode shared;
 
   private final Path work;
-  private final Process process;
+  private final List<String> command;
   private final int port;
+  private Process process;
 
-  private OpenSearchNode(Path work, Process process, int port) {
+  private OpenSearchNode(Path work, List<String> command, int port) {
     this.work = work;
-    this.process = process;
+    this.command = command;
     this.port = port;
   }
 
@@ -126,15 +127,33 @@ public final class OpenSearchNode {
             "-Epath.logs=" + work.resolve("logs"),
             "-Ecluster.routing.allocation.disk.threshold_enabled=false",
             "-Enode.processors=2"));
-    Process p =
+    OpenSearchNode node = new OpenSearchNode(work, List.copyOf(command), http);
+    node.launch();
+    return node;
+  }
+
+  private void launch() throws IOException {
+    process =
         new ProcessBuilder(command)
             .directory(work.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(work.resolve("console.log").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()))
             .start();
-    OpenSearchNode node = new OpenSearchNode(work, p, http);
-    node.awaitHealthy();
-    return node;
+    awaitHealthy();
+  }
+
+  /**
+   * Kills the node as a power cut would leave it (SIGKILL, nothing flushed that was not synced),
+   * then starts it again on the same data and port, and waits until it serves.
+   */
+  public synchronized void killAndRestart() throws IOException {
+    Path pidFile = work.resolve("opensearch.pid");
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+    process.destroyForcibly();
+    Files.deleteIfExists(pidFile);
+    launch();
   }
 
   private void awaitHealthy() throws IOException {
