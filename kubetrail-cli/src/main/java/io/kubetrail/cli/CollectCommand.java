@@ -65,6 +65,13 @@ final class CollectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** What runs once the collector is set up, before it starts: {@code serve --config} serves. */
+  interface OnReady {
+    void ready(Optional<String> storeLocation) throws IOException;
+  }
+
+  OnReady onReady = store -> {};
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -123,6 +130,7 @@ final class CollectCommand implements Callable<Integer> {
                   err.flush();
                 }
               });
+      onReady.ready(destination.storeLocation());
       Signals.onTerminate(collector::stop);
       ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
       Optional<ScheduledExecutorService> reports =
@@ -228,6 +236,7 @@ final class CollectCommand implements Callable<Integer> {
       Sink sink,
       Optional<AuditStore> store,
       Optional<Path> storeDirectory,
+      Optional<String> storeLocation,
       String cluster,
       Path statusFile,
       String description) {
@@ -236,21 +245,23 @@ final class CollectCommand implements Callable<Integer> {
         throws IOException {
       if (d instanceof CollectorConfig.Store s) {
         StoreOptionsMixin location = new StoreOptionsMixin();
-        location.directory = Path.of(s.location());
+        location.location(s.location());
         AuditStore store = location.openForWriting();
         open.add(0, store);
         return new Destination(
             Sink.of(store),
             Optional.of(store),
             Optional.of(location.directory),
+            Optional.of(location.location),
             cluster,
             location.directory.resolve("collector").resolve(CollectorStatus.FILE),
-            "store " + location.directory);
+            "store " + location.location);
       }
       CollectorConfig.Forward f = (CollectorConfig.Forward) d;
       Path positions = f.positions().toAbsolutePath();
       return new Destination(
           ConfiguredSources.forwarding(f),
+          Optional.empty(),
           Optional.empty(),
           Optional.empty(),
           cluster,

@@ -8,6 +8,7 @@ import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.config.CollectorConfig.Destination;
 import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.DecodeLimits;
+import io.kubetrail.store.AuditStores;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -106,6 +107,11 @@ final class ConfigParser {
       return null;
     }
     if (store) {
+      JsonNode location = root.get("store");
+      if (location.isTextual() && AuditStores.scheme(location.asText()).isPresent()) {
+        // A cluster's URL, never a path.
+        return new CollectorConfig.Store(location.asText());
+      }
       // A directory, taken from the file's directory like every other path.
       return path(root, "", "store").map(p -> new CollectorConfig.Store(p.toString())).orElse(null);
     }
