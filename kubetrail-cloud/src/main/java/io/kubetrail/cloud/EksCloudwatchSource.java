@@ -1,0 +1,318 @@
+package io.kubetrail.cloud;
+
+import io.kubetrail.collect.Source;
+import io.kubetrail.collect.SourceContext;
+import io.kubetrail.collect.SourceWriter;
+import io.kubetrail.collect.config.CollectorConfig;
+import io.kubetrail.event.AuditDecodeException;
+import io.kubetrail.event.AuditEventReader;
+import io.kubetrail.event.SourcePosition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.DescribeLogStreamsRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.model.DescribeLogStreamsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InvalidParameterException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.LogStream;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
+
+/**
+ * EKS audit events drained from CloudWatch Logs: what {@code kubetrail collect} reads for {@code
+ * sources: - eksCloudwatchLog: {...}}, configured as Calico's {@code eksCloudwatchLog}.
+ *
+ * <p>Every fetch interval it lists every stream of the group with the prefix (all pages of them),
+ * then drains each stream completely, page after page of {@code GetLogEvents}, until CloudWatch
+ * hands back the token it was given. Each page's events are handed to the pipeline with the
+ * stream's position after them, committed together, so a restart resumes each stream after the last
+ * event stored: no gap and no duplicate. A position holds the forward token and, for when the token
+ * has expired (after 24 hours), the last event's timestamp and how many events of that millisecond
+ * were read.
+ *
+ * <p>Each event's message is one audit Event. A message CloudWatch cut short (it ends in {@code
+ * [Truncated...]}: over CloudWatch's 256 KB limit) and a message that is no valid event are
+ * rejected into the dead letters with their stream and timestamp. Throttling ({@code
+ * ThrottlingException}) and server errors are retried after growing pauses for as long as they
+ * last; any other failure ends the run, and the collector starts the source again, keeping the
+ * positions this run reached.
+ */
+public final class EksCloudwatchSource implements Source {
+  static final String TRUNCATED = "[Truncated...]";
+
+  /**
+   * How often and how patiently it reads.
+   *
+   * @param fetchInterval the pause between two drains of every stream
+   * @param firstBackoff the first pause after a throttled call; doubled up to {@code maxBackoff}
+   */
+  public record Timing(Duration fetchInterval, Duration firstBackoff, Duration maxBackoff) {
+    public static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofMillis(200);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
+    public Timing {
+      Objects.requireNonNull(fetchInterval, "fetchInterval");
+      Objects.requireNonNull(firstBackoff, "firstBackoff");
+      Objects.requireNonNull(maxBackoff, "maxBackoff");
+      if (fetchInterval.toMillis() < 1 || firstBackoff.toMillis() < 1) {
+        throw new IllegalArgumentException(
+            "fetchInterval and firstBackoff must be at least 1 ms, were "
+                + fetchInterval
+                + " and "
+                + firstBackoff);
+      }
+    }
+
+    static Timing of(CollectorConfig.EksCloudwatchLog config) {
+      return new Timing(
+          Duration.ofSeconds(config.fetchIntervalSeconds()),
+          DEFAULT_FIRST_BACKOFF,
+          DEFAULT_MAX_BACKOFF);
+    }
+  }
+
+  private final CollectorConfig.EksCloudwatchLog config;
+  private final Timing timing;
+  private final Supplier<CloudWatchLogsClient> clients;
+  // Where this source has read each stream to, across restarts by the collector.
+  private final Map<String, StreamPosition> positions = new HashMap<>();
+  private final AtomicLong throttled = new AtomicLong();
+  private final AtomicLong drains = new AtomicLong();
+  private volatile long streams;
+
+  private EksCloudwatchSource(
+      CollectorConfig.EksCloudwatchLog config,
+      Timing timing,
+      Supplier<CloudWatchLogsClient> clients) {
+    this.config = config;
+    this.timing = timing;
+    this.clients = clients;
+  }
+
+  /**
+   * The source a configuration names, with its fetch interval.
+   *
+   * @throws IOException when the credentials Secret cannot be read
+   */
+  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config) throws IOException {
+    return of(config, Timing.of(config));
+  }
+
+  /** The source with other timing (tests and benchmarks poll faster than once a second). */
+  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config, Timing timing)
+      throws IOException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(timing, "timing");
+    Supplier<CloudWatchLogsClient> clients = CloudwatchClients.supplier(config);
+    return new EksCloudwatchSource(config, timing, clients);
+  }
+
+  @Override
+  public String name() {
+    return "cloudwatch:" + config.region() + ":" + config.groupName();
+  }
+
+  /** Calls CloudWatch throttled so far. */
+  public long throttled() {
+    return throttled.get();
+  }
+
+  /** Drains of every stream completed so far. */
+  public long drains() {
+    return drains.get();
+  }
+
+  /** Streams found by the last listing. */
+  public long streams() {
+    return streams;
+  }
+
+  @Override
+  public void run(SourceContext context) throws IOException, InterruptedException {
+    SourceWriter writer = context.writer();
+    try (CloudWatchLogsClient client = clients.get()) {
+      Reading reading = new Reading(client, context, writer);
+      while (!context.stopping()) {
+        List<String> names = reading.streams();
+        streams = names.size();
+        for (String stream : names) {
+          if (context.stopping()) {
+            break;
+          }
+          reading.drain(stream);
+        }
+        writer.flush();
+        if (!context.stopping()) {
+          drains.incrementAndGet();
+        }
+        context.awaitStop(timing.fetchInterval().toMillis());
+      }
+    } catch (SdkException e) {
+      throw new IOException("CloudWatch Logs: " + e.getMessage(), e);
+    } finally {
+      writer.flush();
+    }
+  }
+
+  /** One run's reading, with its client. */
+  private final class Reading {
+    private final CloudWatchLogsClient client;
+    private final SourceContext context;
+    private final SourceWriter writer;
+    private final String scope;
+
+    Reading(CloudWatchLogsClient client, SourceContext context, SourceWriter writer) {
+      this.client = client;
+      this.context = context;
+      this.writer = writer;
+      this.scope = context.positionScope();
+    }
+
+    /** Every stream with the prefix, all pages of them. */
+    List<String> streams() throws IOException, InterruptedException {
+      List<String> names = new ArrayList<>();
+      Optional<String> token = Optional.empty();
+      do {
+        DescribeLogStreamsRequest.Builder request =
+            DescribeLogStreamsRequest.builder().logGroupName(config.groupName());
+        if (!config.streamPrefix().isEmpty()) {
+          request.logStreamNamePrefix(config.streamPrefix());
+        }
+        token.ifPresent(request::nextToken);
+        DescribeLogStreamsResponse page = call(() -> client.describeLogStreams(request.build()));
+        if (page == null) {
+          return names; // stopping
+        }
+        page.logStreams().stream().map(LogStream::logStreamName).forEach(names::add);
+        token = Optional.ofNullable(page.nextToken()).filter(t -> !t.isEmpty());
+      } while (token.isPresent());
+      return names;
+    }
+
+    /** Reads a stream to its end, page by page, each page committed with the position after it. */
+    void drain(String stream) throws IOException, InterruptedException {
+      String key =
+          "cloudwatch:" + scope + ":" + config.region() + ":" + config.groupName() + ":" + stream;
+      StreamPosition position =
+          Optional.ofNullable(positions.get(key))
+              .or(() -> context.checkpoint(key).flatMap(StreamPosition::parse))
+              .orElse(StreamPosition.START);
+      // Resumed by time (no token): the first events of that millisecond were read before.
+      long toSkip = position.token().isEmpty() ? position.atTimestamp() : 0;
+      while (!context.stopping()) {
+        Optional<String> sent = position.token();
+        GetLogEventsResponse page;
+        try {
+          page = page(stream, position);
+        } catch (InvalidParameterException e) {
+          if (sent.isEmpty()) {
+            throw e;
+          }
+          // The token expired (or the stream was made anew): go on from the last event's time.
+          position = position.withToken(Optional.empty());
+          toSkip = position.atTimestamp();
+          continue;
+        }
+        if (page == null) {
+          return; // stopping
+        }
+        StreamPosition reached = position;
+        for (OutputLogEvent event : page.events()) {
+          long at = event.timestamp();
+          if (toSkip > 0 && at == position.timestamp()) {
+            toSkip--;
+            continue;
+          }
+          toSkip = 0;
+          reached = reached.after(at);
+          take(stream, event, reached.atTimestamp());
+        }
+        Optional<String> next = Optional.ofNullable(page.nextForwardToken());
+        reached = reached.withToken(next.or(() -> sent));
+        positions.put(key, reached);
+        writer.checkpoint(key, reached.toCheckpoint());
+        if (writer.full(1)) {
+          writer.flush();
+        }
+        position = reached;
+        if (page.events().isEmpty() || next.isEmpty() || next.equals(sent)) {
+          return; // the end of the stream, for now
+        }
+      }
+    }
+
+    private GetLogEventsResponse page(String stream, StreamPosition position)
+        throws IOException, InterruptedException {
+      GetLogEventsRequest.Builder request =
+          GetLogEventsRequest.builder()
+              .logGroupName(config.groupName())
+              .logStreamName(stream)
+              .startFromHead(true);
+      if (position.token().isPresent()) {
+        request.nextToken(position.token().get());
+      } else if (position.timestamp() >= 0) {
+        request.startTime(position.timestamp());
+      }
+      return call(() -> client.getLogEvents(request.build()));
+    }
+
+    private void take(String stream, OutputLogEvent event, long ordinal) {
+      String message = event.message() == null ? "" : event.message();
+      SourcePosition where =
+          new SourcePosition(
+              config.groupName() + "/" + stream + "@" + Instant.ofEpochMilli(event.timestamp()),
+              ordinal);
+      if (message.stripTrailing().endsWith(TRUNCATED)) {
+        writer.reject(
+            where,
+            "CloudWatch Logs cut this event short ("
+                + TRUNCATED
+                + "): it was over CloudWatch's"
+                + " 256 KB limit for an event, and what is left is no event",
+            Optional.of(message));
+        return;
+      }
+      try {
+        writer.accept(
+            AuditEventReader.decode(
+                message.getBytes(StandardCharsets.UTF_8), context.options().limits()));
+      } catch (AuditDecodeException e) {
+        writer.reject(where, e.getMessage(), Optional.of(message));
+      }
+    }
+
+    /** Calls CloudWatch, retrying throttling and server errors after growing pauses. */
+    private <T> T call(Supplier<T> request) throws IOException, InterruptedException {
+      long pause = timing.firstBackoff().toMillis();
+      while (true) {
+        try {
+          return request.get();
+        } catch (AwsServiceException e) {
+          if (!e.isThrottlingException() && e.statusCode() < 500) {
+            throw e;
+          }
+          if (e.isThrottlingException()) {
+            throttled.incrementAndGet();
+          }
+        }
+        if (context.awaitStop(pause + ThreadLocalRandom.current().nextLong(pause / 2 + 1))) {
+          return null;
+        }
+        pause = Math.min(timing.maxBackoff().toMillis(), pause * 2);
+      }
+    }
+  }
+}
