@@ -24,6 +24,9 @@ final class AwsSecret {
    * @throws IOException when the file cannot be read or lacks a key, naming the field
    */
   static AwsBasicCredentials read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      return AwsBasicCredentials.create(mounted(file, "aws-id"), mounted(file, "aws-key"));
+    }
     JsonNode root;
     try {
       root = YAML.readTree(Files.readAllBytes(file));
@@ -34,6 +37,18 @@ final class AwsSecret {
       throw new IOException(file + ": expected a Secret with data.aws-id and data.aws-key");
     }
     return AwsBasicCredentials.create(value(file, root, "aws-id"), value(file, root, "aws-key"));
+  }
+
+  private static String mounted(Path dir, String key) throws IOException {
+    Path file = dir.resolve(key);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(dir + ": " + key + ": missing: the mounted Secret must hold " + key);
+    }
+    String value = Files.readString(file, StandardCharsets.UTF_8).trim();
+    if (value.isEmpty()) {
+      throw new IOException(dir + ": " + key + ": empty");
+    }
+    return value;
   }
 
   private static String value(Path file, JsonNode root, String key) throws IOException {

@@ -2,7 +2,6 @@ package io.kubetrail.cloud;
 
 import io.kubetrail.collect.config.CollectorConfig;
 import java.io.IOException;
-import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -13,20 +12,24 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /** CloudWatch Logs clients as a configuration names them. */
 final class CloudwatchClients {
+
+  /** Opens a client for one run of the source. */
+  interface Factory {
+    CloudWatchLogsClient open() throws IOException;
+  }
+
   private CloudwatchClients() {}
 
   /**
-   * Makes a client for each run of the source; the Secret is read once, now.
-   *
-   * @throws IOException when the Secret cannot be read
+   * Opens clients that read the credentials Secret anew each time: a run that fails on a missing or
+   * rotated key takes the Secret as it is when the collector starts the source again.
    */
-  static Supplier<CloudWatchLogsClient> supplier(CollectorConfig.EksCloudwatchLog config)
-      throws IOException {
-    AwsCredentialsProvider credentials =
-        config.credentialsSecret().isPresent()
-            ? StaticCredentialsProvider.create(AwsSecret.read(config.credentialsSecret().get()))
-            : DefaultCredentialsProvider.builder().build();
+  static Factory factory(CollectorConfig.EksCloudwatchLog config) {
     return () -> {
+      AwsCredentialsProvider credentials =
+          config.credentialsSecret().isPresent()
+              ? StaticCredentialsProvider.create(AwsSecret.read(config.credentialsSecret().get()))
+              : DefaultCredentialsProvider.builder().build();
       var builder =
           CloudWatchLogsClient.builder()
               .region(Region.of(config.region()))

@@ -86,7 +86,7 @@ public final class EksCloudwatchSource implements Source {
 
   private final CollectorConfig.EksCloudwatchLog config;
   private final Timing timing;
-  private final Supplier<CloudWatchLogsClient> clients;
+  private final CloudwatchClients.Factory clients;
   // Where this source has read each stream to, across restarts by the collector.
   private final Map<String, StreamPosition> positions = new HashMap<>();
   private final AtomicLong throttled = new AtomicLong();
@@ -94,30 +94,25 @@ public final class EksCloudwatchSource implements Source {
   private volatile long streams;
 
   private EksCloudwatchSource(
-      CollectorConfig.EksCloudwatchLog config,
-      Timing timing,
-      Supplier<CloudWatchLogsClient> clients) {
+      CollectorConfig.EksCloudwatchLog config, Timing timing, CloudwatchClients.Factory clients) {
     this.config = config;
     this.timing = timing;
     this.clients = clients;
   }
 
   /**
-   * The source a configuration names, with its fetch interval.
-   *
-   * @throws IOException when the credentials Secret cannot be read
+   * The source a configuration names, with its fetch interval. Its credentials are read when it
+   * runs, each time it is started.
    */
-  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config) throws IOException {
+  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config) {
     return of(config, Timing.of(config));
   }
 
   /** The source with other timing (tests and benchmarks poll faster than once a second). */
-  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config, Timing timing)
-      throws IOException {
+  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config, Timing timing) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(timing, "timing");
-    Supplier<CloudWatchLogsClient> clients = CloudwatchClients.supplier(config);
-    return new EksCloudwatchSource(config, timing, clients);
+    return new EksCloudwatchSource(config, timing, CloudwatchClients.factory(config));
   }
 
   @Override
@@ -143,7 +138,7 @@ public final class EksCloudwatchSource implements Source {
   @Override
   public void run(SourceContext context) throws IOException, InterruptedException {
     SourceWriter writer = context.writer();
-    try (CloudWatchLogsClient client = clients.get()) {
+    try (CloudWatchLogsClient client = clients.open()) {
       Reading reading = new Reading(client, context, writer);
       while (!context.stopping()) {
         List<String> names = reading.streams();
