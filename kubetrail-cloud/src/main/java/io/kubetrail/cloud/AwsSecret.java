@@ -62,7 +62,12 @@ final class AwsSecret {
     }
     try {
       String text =
-          new String(Base64.getMimeDecoder().decode(encoded.asText()), StandardCharsets.UTF_8);
+          new String(
+              Base64.getDecoder().decode(encoded.asText().replaceAll("\\s", "")),
+              StandardCharsets.UTF_8);
+      if (text.isBlank()) {
+        throw new IOException(file + ": data." + key + ": empty");
+      }
       return text.trim();
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": data." + key + ": not base64: " + e.getMessage(), e);

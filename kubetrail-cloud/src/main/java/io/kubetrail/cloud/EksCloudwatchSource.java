@@ -37,11 +37,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
  *
  * <p>Every fetch interval it lists every stream of the group with the prefix (all pages of them),
  * then drains each stream completely, page after page of {@code GetLogEvents}, until CloudWatch
- * hands back the token it was given. Each page's events are handed to the pipeline with the
- * stream's position after them, committed together, so a restart resumes each stream after the last
- * event stored: no gap and no duplicate. A position holds the forward token and, for when the token
- * has expired (after 24 hours), the last event's timestamp and how many events of that millisecond
- * were read.
+ * hands back the token it was given or a page is less than full (the stream's end, for now). Each
+ * page's events are handed to the pipeline with the stream's position after them, committed
+ * together, so a restart resumes each stream after the last event stored: no gap and no duplicate.
+ * A position holds the forward token and, for when the token has expired (after 24 hours), the last
+ * event's timestamp and how many events of that millisecond were read.
  *
  * <p>Each event's message is one audit Event. A message CloudWatch cut short (it ends in {@code
  * [Truncated...]}: over CloudWatch's 256 KB limit) and a message that is no valid event are
@@ -52,18 +52,27 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
  */
 public final class EksCloudwatchSource implements Source {
   static final String TRUNCATED = "[Truncated...]";
+  // CloudWatch's limits: a GetLogEvents page holds at most 10,000 events or 1 MB, counting each
+  // event's UTF-8 message plus 26 bytes; an event is at most 256 KB.
+  static final int MAX_PAGE_EVENTS = 10_000;
+  private static final long MAX_PAGE_BYTES = 1_048_576;
+  private static final long MAX_EVENT_BYTES = 262_144;
+  private static final long EVENT_OVERHEAD_BYTES = 26;
 
   /**
-   * How often and how patiently it reads.
+   * How often, how much at a time and how patiently it reads.
    *
    * @param fetchInterval the pause between two drains of every stream
    * @param firstBackoff the first pause after a throttled call; doubled up to {@code maxBackoff}
+   * @param pageEvents the events asked for in one {@code GetLogEvents} call, 1 to {@value
+   *     #MAX_PAGE_EVENTS} (the default)
    */
-  public record Timing(Duration fetchInterval, Duration firstBackoff, Duration maxBackoff) {
+  public record Options(
+      Duration fetchInterval, Duration firstBackoff, Duration maxBackoff, int pageEvents) {
     public static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
 
-    public Timing {
+    public Options {
       Objects.requireNonNull(fetchInterval, "fetchInterval");
       Objects.requireNonNull(firstBackoff, "firstBackoff");
       Objects.requireNonNull(maxBackoff, "maxBackoff");
@@ -74,18 +83,36 @@ public final class EksCloudwatchSource implements Source {
                 + " and "
                 + firstBackoff);
       }
+      if (pageEvents < 1 || pageEvents > MAX_PAGE_EVENTS) {
+        throw new IllegalArgumentException(
+            "pageEvents must be 1 to " + MAX_PAGE_EVENTS + ", was " + pageEvents);
+      }
     }
 
-    static Timing of(CollectorConfig.EksCloudwatchLog config) {
-      return new Timing(
+    /** The options a configuration gives: its fetch interval, the defaults otherwise. */
+    public static Options of(CollectorConfig.EksCloudwatchLog config) {
+      return new Options(
           Duration.ofSeconds(config.fetchIntervalSeconds()),
           DEFAULT_FIRST_BACKOFF,
-          DEFAULT_MAX_BACKOFF);
+          DEFAULT_MAX_BACKOFF,
+          MAX_PAGE_EVENTS);
+    }
+
+    public Options withFetchInterval(Duration value) {
+      return new Options(value, firstBackoff, maxBackoff, pageEvents);
+    }
+
+    public Options withBackoff(Duration first, Duration max) {
+      return new Options(fetchInterval, first, max, pageEvents);
+    }
+
+    public Options withPageEvents(int value) {
+      return new Options(fetchInterval, firstBackoff, maxBackoff, value);
     }
   }
 
   private final CollectorConfig.EksCloudwatchLog config;
-  private final Timing timing;
+  private final Options options;
   private final CloudwatchClients.Factory clients;
   // Where this source has read each stream to, across restarts by the collector.
   private final Map<String, StreamPosition> positions = new HashMap<>();
@@ -94,9 +121,9 @@ public final class EksCloudwatchSource implements Source {
   private volatile long streams;
 
   private EksCloudwatchSource(
-      CollectorConfig.EksCloudwatchLog config, Timing timing, CloudwatchClients.Factory clients) {
+      CollectorConfig.EksCloudwatchLog config, Options options, CloudwatchClients.Factory clients) {
     this.config = config;
-    this.timing = timing;
+    this.options = options;
     this.clients = clients;
   }
 
@@ -105,14 +132,14 @@ public final class EksCloudwatchSource implements Source {
    * runs, each time it is started.
    */
   public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config) {
-    return of(config, Timing.of(config));
+    return of(config, Options.of(config));
   }
 
-  /** The source with other timing (tests and benchmarks poll faster than once a second). */
-  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config, Timing timing) {
+  /** The source with other options (tests and benchmarks poll faster than once a second). */
+  public static EksCloudwatchSource of(CollectorConfig.EksCloudwatchLog config, Options options) {
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(timing, "timing");
-    return new EksCloudwatchSource(config, timing, CloudwatchClients.factory(config));
+    Objects.requireNonNull(options, "options");
+    return new EksCloudwatchSource(config, options, CloudwatchClients.factory(config));
   }
 
   @Override
@@ -153,7 +180,7 @@ public final class EksCloudwatchSource implements Source {
         if (!context.stopping()) {
           drains.incrementAndGet();
         }
-        context.awaitStop(timing.fetchInterval().toMillis());
+        context.awaitStop(options.fetchInterval().toMillis());
       }
     } catch (SdkException e) {
       throw new IOException("CloudWatch Logs: " + e.getMessage(), e);
@@ -243,10 +270,25 @@ public final class EksCloudwatchSource implements Source {
           writer.flush();
         }
         position = reached;
-        if (page.events().isEmpty() || next.isEmpty() || next.equals(sent)) {
+        if (page.events().isEmpty() || next.isEmpty() || next.equals(sent) || lastPage(page)) {
           return; // the end of the stream, for now
         }
       }
+    }
+
+    /**
+     * True when the page ended because the stream did: fewer events than a page holds, and room
+     * left for the largest event. Asking again would only hand back the same token.
+     */
+    private boolean lastPage(GetLogEventsResponse page) {
+      long bytes = 0;
+      for (OutputLogEvent e : page.events()) {
+        bytes +=
+            (e.message() == null ? 0 : e.message().getBytes(StandardCharsets.UTF_8).length)
+                + EVENT_OVERHEAD_BYTES;
+      }
+      return page.events().size() < options.pageEvents()
+          && bytes + MAX_EVENT_BYTES + EVENT_OVERHEAD_BYTES <= MAX_PAGE_BYTES;
     }
 
     private GetLogEventsResponse page(String stream, StreamPosition position)
@@ -255,6 +297,7 @@ public final class EksCloudwatchSource implements Source {
           GetLogEventsRequest.builder()
               .logGroupName(config.groupName())
               .logStreamName(stream)
+              .limit(options.pageEvents())
               .startFromHead(true);
       if (position.token().isPresent()) {
         request.nextToken(position.token().get());
@@ -291,7 +334,7 @@ public final class EksCloudwatchSource implements Source {
 
     /** Calls CloudWatch, retrying throttling and server errors after growing pauses. */
     private <T> T call(Supplier<T> request) throws IOException, InterruptedException {
-      long pause = timing.firstBackoff().toMillis();
+      long pause = options.firstBackoff().toMillis();
       while (true) {
         try {
           return request.get();
@@ -306,7 +349,7 @@ public final class EksCloudwatchSource implements Source {
         if (context.awaitStop(pause + ThreadLocalRandom.current().nextLong(pause / 2 + 1))) {
           return null;
         }
-        pause = Math.min(timing.maxBackoff().toMillis(), pause * 2);
+        pause = Math.min(options.maxBackoff().toMillis(), pause * 2);
       }
     }
   }

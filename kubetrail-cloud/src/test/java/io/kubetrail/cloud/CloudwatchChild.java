@@ -1,5 +1,6 @@
 package io.kubetrail.cloud;
 
+import io.kubetrail.collect.ChildProcesses;
 import io.kubetrail.collect.DeadLetters;
 import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.Pipeline;
@@ -7,11 +8,9 @@ import io.kubetrail.collect.PipelineListener;
 import io.kubetrail.collect.Sink;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
-import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.lucene.LuceneAuditStore;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +54,7 @@ final class CloudwatchChild {
       IngestOptions options = IngestOptions.builder().cluster("eks").retryAppends(true).build();
       Pipeline pipeline = new Pipeline(Sink.of(store), options, listener, DeadLetters.NONE);
       if (until < Long.MAX_VALUE) {
-        Thread watcher = new Thread(() -> stopAt(store, pipeline, until), "child-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        ChildProcesses.stopOnceStored(store, pipeline, until);
       }
       try {
         pipeline.run(
@@ -68,18 +65,5 @@ final class CloudwatchChild {
       }
     }
     out.println("DONE");
-  }
-
-  private static void stopAt(AuditStore store, Pipeline pipeline, long events) {
-    try {
-      while (store.count(EventQuery.all()) < events) {
-        Thread.sleep(50);
-      }
-    } catch (IOException e) {
-      e.printStackTrace();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    pipeline.stop();
   }
 }

@@ -59,9 +59,16 @@ final class CloudwatchEvents {
         "us-west-2", GROUP, PREFIX, 60, secret, Optional.of(endpoint));
   }
 
-  static EksCloudwatchSource.Timing fast() {
-    return new EksCloudwatchSource.Timing(
-        Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofMillis(50));
+  static EksCloudwatchSource.Options fast() {
+    return fast(EksCloudwatchSource.MAX_PAGE_EVENTS);
+  }
+
+  /** Drains every 20 ms, backs off from 5 ms to 50 ms, asks for {@code pageEvents} a call. */
+  static EksCloudwatchSource.Options fast(int pageEvents) {
+    return EksCloudwatchSource.Options.of(config(URI.create("http://127.0.0.1"), Optional.empty()))
+        .withFetchInterval(Duration.ofMillis(20))
+        .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50))
+        .withPageEvents(pageEvents);
   }
 
   static Pipeline pipeline(AuditStore store, DeadLetters deadLetters) throws IOException {

@@ -2,18 +2,15 @@ package io.kubetrail.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.collect.ChildProcesses;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.VerifyResult;
 import io.kubetrail.store.lucene.LuceneAuditStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +36,7 @@ class CloudwatchKillTest {
 
   @Test
   void killedAtRandomMomentsStoresEveryPublishedEventOnce() throws Exception {
-    long seed = seed();
+    long seed = ChildProcesses.seed("killedAtRandomMomentsStoresEveryPublishedEventOnce");
     int kills = Integer.getInteger("cloudwatch.kills", 8);
     Random random = new Random(seed);
     Path store = tmp.resolve("store");
@@ -155,74 +152,24 @@ class CloudwatchKillTest {
 
   private Process start(Path store, FakeCloudwatchLogs fake, Path secret, String... more)
       throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(CloudwatchChild.class.getName());
-    command.add(store.toString());
-    command.add(fake.endpoint().toString());
-    command.add(secret.toString());
-    command.addAll(List.of(more));
-    return new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("child.err").toFile()))
-        .start();
+    List<String> args =
+        new ArrayList<>(List.of(store.toString(), fake.endpoint().toString(), secret.toString()));
+    args.addAll(List.of(more));
+    return ChildProcesses.startJava(CloudwatchChild.class, tmp.resolve("child.err"), args);
   }
 
   private static Thread readCommits(
       Process child, AtomicLong commits, AtomicLong stored, AtomicLong duplicates) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                  if (line.startsWith("COMMIT ")) {
-                    commits.incrementAndGet();
-                    String[] fields = line.split(" ");
-                    stored.addAndGet(Long.parseLong(fields[1]));
-                    duplicates.addAndGet(Long.parseLong(fields[2]));
-                  }
-                }
-              } catch (IOException e) {
-                // Killed: what it printed before is counted.
-              }
-            },
-            "cloudwatch-kill-test-commits");
-    t.start();
-    return t;
+    return ChildProcesses.readCommits(
+        child,
+        fields -> {
+          commits.incrementAndGet();
+          stored.addAndGet(Long.parseLong(fields[0]));
+          duplicates.addAndGet(Long.parseLong(fields[1]));
+        });
   }
 
   private String stderr() {
-    try {
-      Path err = tmp.resolve("child.err");
-      return "child stderr: " + (Files.exists(err) ? Files.readString(err) : "(none)");
-    } catch (IOException e) {
-      return "child stderr unreadable: " + e;
-    }
-  }
-
-  private static long seed() {
-    String given = System.getProperty("tests.seed");
-    long seed =
-        given != null && !given.isBlank()
-            ? Long.parseLong(given.trim())
-            : new SecureRandom().nextLong();
-    System.out.println(
-        "killedAtRandomMomentsStoresEveryPublishedEventOnce: seed "
-            + seed
-            + " (reproduce with -Dtests.seed="
-            + seed
-            + ")");
-    return seed;
+    return ChildProcesses.stderr(tmp.resolve("child.err"));
   }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,10 +47,15 @@ class EksCloudwatchSourceTest {
 
   /** Runs the source on its own thread until {@code done}, then stops it. */
   private EksCloudwatchSource run(DeadLetters deadLetters, BooleanSupplier done) throws Exception {
+    return run(CloudwatchEvents.fast(), deadLetters, done);
+  }
+
+  private EksCloudwatchSource run(
+      EksCloudwatchSource.Options options, DeadLetters deadLetters, BooleanSupplier done)
+      throws Exception {
     EksCloudwatchSource source =
         EksCloudwatchSource.of(
-            CloudwatchEvents.config(fake.endpoint(), Optional.of(secret())),
-            CloudwatchEvents.fast());
+            CloudwatchEvents.config(fake.endpoint(), Optional.of(secret())), options);
     Pipeline pipeline = CloudwatchEvents.pipeline(store, deadLetters);
     Throwable[] failure = new Throwable[1];
     Thread t =
@@ -90,7 +96,6 @@ class EksCloudwatchSourceTest {
 
   @Test
   void drainsEveryStreamBeyondTheFirstPageOfStreamsCompletely() throws Exception {
-    fake.pageEvents(7); // many pages a stream: drained in one interval, not one page
     int streams = 120; // more than DescribeLogStreams' 50 a page
     long n = 0;
     for (int s = 0; s < streams; s++) {
@@ -99,7 +104,13 @@ class EksCloudwatchSourceTest {
     }
     fake.put("other-stream", BASE_MILLIS, CloudwatchEvents.events(100_000, 100_010, BASE_MILLIS));
     long total = n;
-    EksCloudwatchSource source = run(DeadLetters.NONE, () -> stored() >= total);
+    // Many pages a stream, and one drain only: each stream is read to its end, not one page.
+    EksCloudwatchSource source =
+        run(
+            CloudwatchEvents.fast(7).withFetchInterval(Duration.ofHours(1)),
+            DeadLetters.NONE,
+            () -> stored() >= total);
+    assertThat(source.drains()).isEqualTo(1);
     assertThat(source.streams()).isEqualTo(streams);
     List<String> ids = CloudwatchEvents.storedIds(store);
     assertThat(new HashSet<>(ids)).hasSize(ids.size()).hasSize((int) total);
@@ -109,23 +120,21 @@ class EksCloudwatchSourceTest {
 
   @Test
   void resumesAfterARestartWithNoGapAndNoDuplicate() throws Exception {
-    fake.pageEvents(10);
     fake.put(PREFIX + "a", BASE_MILLIS, CloudwatchEvents.events(0, 35, BASE_MILLIS));
-    run(DeadLetters.NONE, () -> stored() >= 35);
+    run(CloudwatchEvents.fast(10), DeadLetters.NONE, () -> stored() >= 35);
     // More events, some in the millisecond already read.
     fake.put(PREFIX + "a", BASE_MILLIS, CloudwatchEvents.events(35, 40, BASE_MILLIS));
     fake.put(PREFIX + "a", BASE_MILLIS + 1, CloudwatchEvents.events(40, 60, BASE_MILLIS + 1));
     fake.put(PREFIX + "b", BASE_MILLIS, CloudwatchEvents.events(60, 70, BASE_MILLIS));
-    run(DeadLetters.NONE, () -> stored() >= 70);
+    run(CloudwatchEvents.fast(10), DeadLetters.NONE, () -> stored() >= 70);
     List<String> ids = CloudwatchEvents.storedIds(store);
     assertThat(new HashSet<>(ids)).hasSize(70);
   }
 
   @Test
   void anExpiredTokenResumesFromTheLastEventsMillisecondWithoutDuplicates() throws Exception {
-    fake.pageEvents(4);
     fake.put(PREFIX + "a", BASE_MILLIS, CloudwatchEvents.events(0, 10, BASE_MILLIS));
-    run(DeadLetters.NONE, () -> stored() >= 10);
+    run(CloudwatchEvents.fast(4), DeadLetters.NONE, () -> stored() >= 10);
     fake.expireTokens();
     fake.put(PREFIX + "a", BASE_MILLIS, CloudwatchEvents.events(10, 13, BASE_MILLIS));
     fake.put(PREFIX + "a", BASE_MILLIS + 5, CloudwatchEvents.events(13, 20, BASE_MILLIS + 5));
@@ -133,7 +142,7 @@ class EksCloudwatchSourceTest {
     EksCloudwatchSource source =
         EksCloudwatchSource.of(
             CloudwatchEvents.config(fake.endpoint(), Optional.of(secret())),
-            CloudwatchEvents.fast());
+            CloudwatchEvents.fast(4));
     Pipeline pipeline = CloudwatchEvents.pipeline(store, DeadLetters.NONE);
     Thread t = new Thread(() -> runQuietly(pipeline, source));
     t.start();
@@ -160,14 +169,14 @@ class EksCloudwatchSourceTest {
 
   @Test
   void throttlingIsRetriedWithBackoff() throws Exception {
-    fake.pageEvents(5);
     for (int s = 0; s < 5; s++) {
       fake.put(
           PREFIX + s, BASE_MILLIS, CloudwatchEvents.events(s * 20L, s * 20L + 20, BASE_MILLIS));
     }
     fake.throttleNext(6);
     fake.throttle(0.3);
-    EksCloudwatchSource source = run(DeadLetters.NONE, () -> stored() >= 100);
+    EksCloudwatchSource source =
+        run(CloudwatchEvents.fast(5), DeadLetters.NONE, () -> stored() >= 100);
     assertThat(source.throttled()).isGreaterThanOrEqualTo(6);
     assertThat(fake.throttledCalls()).isEqualTo(source.throttled());
     assertThat(new HashSet<>(CloudwatchEvents.storedIds(store))).hasSize(100);

@@ -2,11 +2,9 @@ package io.kubetrail.collect;
 
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
-import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.lucene.LuceneAuditStore;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,10 +52,8 @@ final class FollowChild {
           };
       IngestOptions options = IngestOptions.builder().retryAppends(true).build();
       Pipeline pipeline = new Pipeline(Sink.of(store), options, listener, DeadLetters.NONE);
-      Thread watcher = new Thread(() -> stopAt(store, pipeline, until), "follow-child-watcher");
-      watcher.setDaemon(true);
       if (until < Long.MAX_VALUE) {
-        watcher.start();
+        ChildProcesses.stopOnceStored(store, pipeline, until);
       }
       try {
         pipeline.run(
@@ -68,18 +64,5 @@ final class FollowChild {
       }
     }
     out.println("DONE");
-  }
-
-  private static void stopAt(AuditStore store, Pipeline pipeline, long events) {
-    try {
-      while (store.count(EventQuery.all()) < events) {
-        Thread.sleep(100);
-      }
-    } catch (IOException e) {
-      e.printStackTrace();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    pipeline.stop();
   }
 }

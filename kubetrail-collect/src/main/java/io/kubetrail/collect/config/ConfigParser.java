@@ -125,14 +125,14 @@ final class ConfigParser {
   }
 
   private Optional<URI> url(String field, String text) {
+    return url(field, text, Set.of("https"), "an https URL, e.g. https://kubetrail.example:8443");
+  }
+
+  private Optional<URI> url(String field, String text, Set<String> schemes, String expected) {
     try {
       URI uri = new URI(text);
-      if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-        problems.add(
-            field
-                + ": expected an https URL, e.g. https://kubetrail.example:8443, got '"
-                + text
-                + "'");
+      if (!schemes.contains(uri.getScheme()) || uri.getHost() == null) {
+        problems.add(field + ": expected " + expected + ", got '" + text + "'");
         return Optional.empty();
       }
       return Optional.of(uri);
@@ -299,7 +299,14 @@ final class ConfigParser {
             .orElse(CollectorConfig.EksCloudwatchLog.DEFAULT_FETCH_INTERVAL_SECONDS);
     Optional<Path> secret = path(e, prefix, "credentialsSecret");
     Optional<URI> endpoint =
-        string(e, prefix, "endpoint").flatMap(u -> endpointUrl(prefix + "endpoint", u));
+        string(e, prefix, "endpoint")
+            .flatMap(
+                u ->
+                    url(
+                        prefix + "endpoint",
+                        u,
+                        Set.of("http", "https"),
+                        "an http or https URL, e.g. https://logs.us-west-2.amazonaws.com"));
     if (region.isEmpty() || group.isEmpty() || (e.has("endpoint") && endpoint.isEmpty())) {
       return Optional.empty();
     }
@@ -319,26 +326,6 @@ final class ConfigParser {
       return Optional.empty();
     }
     return value;
-  }
-
-  private Optional<URI> endpointUrl(String field, String text) {
-    try {
-      URI uri = new URI(text);
-      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        problems.add(
-            field
-                + ": expected an http or https URL, e.g. https://logs.us-west-2.amazonaws.com,"
-                + " got '"
-                + text
-                + "'");
-        return Optional.empty();
-      }
-      return Optional.of(uri);
-    } catch (URISyntaxException e) {
-      problems.add(field + ": not a URL: " + e.getMessage());
-      return Optional.empty();
-    }
   }
 
   private Optional<CollectorConfig.SourceConfig> webhook(JsonNode w, String prefix) {
