@@ -124,7 +124,7 @@ final class ExportReader extends AuditEventReader {
       }
       layout = Layout.LINES;
     }
-    if (firstSignificant(bytes) < 0) {
+    if (firstSignificant(bytes) < 0 || records.addAuditLine(bytes, at, pending)) {
       return;
     }
     JsonNode node;

@@ -1,6 +1,8 @@
 package io.kubetrail.event.format;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +11,7 @@ import io.kubetrail.event.AuditEventReader;
 import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.event.DecodeResult;
 import io.kubetrail.event.SourcePosition;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
@@ -56,6 +59,49 @@ final class ExportRecords {
     this.format = format;
     this.limits = limits;
     this.json = json;
+  }
+
+  /**
+   * Adds the result of a JSON Lines line that holds one kube-apiserver Event, decoded from the
+   * line's own bytes (so its raw JSON is the line, as with {@link RecordFormat#AUDIT}) without
+   * building a tree first; false, adding nothing, for any other line.
+   */
+  boolean addAuditLine(byte[] line, SourcePosition at, Collection<DecodeResult> results) {
+    if (format != RecordFormat.AUTO || !isSingleEvent(line)) {
+      return false;
+    }
+    results.add(decode(line, at));
+    return true;
+  }
+
+  /** True when the line's top-level object is an Event: a kind of Event, or an auditID. */
+  private boolean isSingleEvent(byte[] line) {
+    boolean event = false;
+    try (JsonParser p = json.getFactory().createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "protoPayload", "category", "records", "entries", "items" -> {
+            return false;
+          }
+          case "kind" -> {
+            if (value != JsonToken.VALUE_STRING || !p.getText().equals("Event")) {
+              return false;
+            }
+            event = true;
+          }
+          case "auditID" -> event = true;
+          default -> p.skipChildren();
+        }
+      }
+      return event;
+    } catch (IOException e) {
+      return false; // the tree's reading says what is wrong
+    }
   }
 
   /** Adds the results of {@code record}, read at {@code at}, to {@code results}. */

@@ -166,6 +166,8 @@ class RecordFormatTest {
     assertThat(events(results))
         .extracting(AuditEvent::auditID)
         .containsExactly("n-1", "op-1", "a-1");
+    // A kube-apiserver Event keeps its line as its raw JSON, as with --format audit.
+    assertThat(events(results).get(0).json().toString()).isEqualTo(EVENT.formatted("n-1"));
     assertThat(rejections(results))
         .containsExactly(
             "export:5: expected one of an audit Event, a Cloud Logging entry or an Azure"
