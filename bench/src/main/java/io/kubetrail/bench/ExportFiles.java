@@ -52,6 +52,19 @@ public final class ExportFiles {
     }
   }
 
+  /** A body with its {@code @type}; a JSON patch (an array) under {@code patch}. */
+  private static ObjectNode body(JsonNode object) {
+    ObjectNode body = JSON.createObjectNode();
+    if (object.isObject()) {
+      body.put("@type", "k8s.io/" + object.path("kind").asText("Object"));
+      body.setAll((ObjectNode) object);
+    } else {
+      body.put("@type", "k8s.io/Patch");
+      body.set("patch", object);
+    }
+    return body;
+  }
+
   private static ObjectNode gke(JsonNode e) {
     JsonNode ref = e.path("objectRef");
     String group = ref.path("apiGroup").asText("");
@@ -102,18 +115,14 @@ public final class ExportFiles {
     authz.put("resource", name.toString());
     p.put("methodName", method);
     if (e.has("requestObject")) {
-      ObjectNode request = p.putObject("request");
-      request.put("@type", "k8s.io/" + e.path("requestObject").path("kind").asText("Object"));
-      request.setAll((ObjectNode) e.get("requestObject"));
+      p.set("request", body(e.get("requestObject")));
     }
     ObjectNode metadata = p.putObject("requestMetadata");
     metadata.put("callerIp", e.path("sourceIPs").path(0).asText("10.0.0.1"));
     metadata.put("callerSuppliedUserAgent", e.path("userAgent").asText());
     p.put("resourceName", name.toString());
     if (e.has("responseObject")) {
-      ObjectNode response = p.putObject("response");
-      response.put("@type", "k8s.io/" + e.path("responseObject").path("kind").asText("Object"));
-      response.setAll((ObjectNode) e.get("responseObject"));
+      p.set("response", body(e.get("responseObject")));
     }
     p.put("serviceName", "k8s.io");
     int code = e.path("responseStatus").path("code").asInt(200);

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse
 import software.amazon.awssdk.services.cloudwatchlogs.model.InvalidParameterException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LogStream;
 import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 
 /**
  * EKS audit events drained from CloudWatch Logs: what {@code kubetrail collect} reads for {@code
@@ -174,7 +175,11 @@ public final class EksCloudwatchSource implements Source {
           if (context.stopping()) {
             break;
           }
-          reading.drain(stream);
+          try {
+            reading.drain(stream);
+          } catch (ResourceNotFoundException e) {
+            // Deleted since it was listed (its retention ran out): nothing more to read in it.
+          }
         }
         writer.flush();
         if (!context.stopping()) {
