@@ -17,7 +17,9 @@ aks="$work/aks-$EVENTS.json"
 if ! [ -f "$gke" ] || ! [ -f "$aks" ] || [ "$gke" -ot "$log" ]; then
   echo "== writing the GKE and AKS exports" >&2
   # shellcheck disable=SC2046
-  java $(jvm_options) -cp "$bench_jar" io.kubetrail.bench.ExportFiles "$log" "$gke" "$aks"
+  java $(jvm_options) -cp "$bench_jar" io.kubetrail.bench.ExportFiles "$log" "$gke.part" "$aks.part"
+  mv "$aks.part" "$aks"
+  mv "$gke.part" "$gke"
 fi
 
 # One timed ingest into a fresh store; prints seconds.

@@ -122,24 +122,34 @@ final class ExportReader extends AuditEventReader {
         layout = Layout.DOCUMENT;
         return;
       }
-      layout = Layout.LINES;
     }
     if (firstSignificant(bytes) < 0 || records.addAuditLine(bytes, at, pending)) {
+      layout = Layout.LINES;
       return;
     }
     JsonNode node;
     try {
       node = oneLine.readTree(bytes);
     } catch (JsonEOFException e) {
-      // A value that goes on past its line: the rest is one document (pretty-printed JSON).
-      InputStream rest = new SequenceInputStream(new ByteArrayInputStream(withNewline(bytes)), in);
-      openDocument(rest, json, line - 1);
-      layout = Layout.DOCUMENT;
+      if (layout == Layout.UNKNOWN) {
+        // The first record goes on past its line: one document (pretty-printed JSON).
+        InputStream rest =
+            new SequenceInputStream(new ByteArrayInputStream(withNewline(bytes)), in);
+        openDocument(rest, json, line - 1);
+        layout = Layout.DOCUMENT;
+        return;
+      }
+      // In JSON Lines every line stands alone: a cut line never swallows the good ones after it.
+      pending.add(
+          new DecodeResult.Rejected(
+              at, "not valid JSON: the value does not end on its line: " + originalMessage(e)));
       return;
     } catch (IOException e) {
+      layout = Layout.LINES;
       pending.add(new DecodeResult.Rejected(at, "not valid JSON: " + originalMessage(e)));
       return;
     }
+    layout = Layout.LINES;
     records.add(node, at, pending);
   }
 
