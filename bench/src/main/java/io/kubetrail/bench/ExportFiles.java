@@ -100,10 +100,12 @@ public final class ExportFiles {
       labels.put(a.getKey(), a.getValue().asText());
     }
     entry.put("logName", "projects/bench/logs/cloudaudit.googleapis.com%2Factivity");
+    // A request logged at two stages is one operation of two entries, as GKE logs long ones.
+    boolean received = e.path("stage").asText().equals("RequestReceived");
     ObjectNode operation = entry.putObject("operation");
-    operation.put("first", true);
+    operation.put("first", received);
     operation.put("id", e.path("auditID").asText());
-    operation.put("last", true);
+    operation.put("last", !received);
     operation.put("producer", "k8s.io");
     ObjectNode p = entry.putObject("protoPayload");
     p.put("@type", "type.googleapis.com/google.cloud.audit.AuditLog");
