@@ -6,16 +6,13 @@ import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.Pipeline;
 import io.kubetrail.collect.PipelineListener;
 import io.kubetrail.collect.Sink;
-import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreOptions;
-import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,22 +32,7 @@ final class CloudwatchChild {
     long until = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     try (AuditStore store = LuceneAuditStore.open(storeDir, StoreOptions.defaults())) {
-      PipelineListener listener =
-          new PipelineListener() {
-            @Override
-            public void committed(
-                List<StoredEvent> events,
-                AppendResult result,
-                List<SourceCommit> sources,
-                long appendNanos) {
-              out.println("COMMIT " + result.stored() + " " + result.duplicates());
-            }
-
-            @Override
-            public void appendFailed(Exception cause) {
-              cause.printStackTrace();
-            }
-          };
+      PipelineListener listener = ChildProcesses.printCommits(out, events -> "");
       IngestOptions options = IngestOptions.builder().cluster("eks").retryAppends(true).build();
       Pipeline pipeline = new Pipeline(Sink.of(store), options, listener, DeadLetters.NONE);
       if (until < Long.MAX_VALUE) {

@@ -6,6 +6,7 @@ import io.kubetrail.collect.ChildProcesses;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.TestSeed;
 import io.kubetrail.store.VerifyResult;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class CloudwatchKillTest {
 
   @Test
   void killedAtRandomMomentsStoresEveryPublishedEventOnce() throws Exception {
-    long seed = ChildProcesses.seed("killedAtRandomMomentsStoresEveryPublishedEventOnce");
+    long seed = TestSeed.of("killedAtRandomMomentsStoresEveryPublishedEventOnce");
     int kills = Integer.getInteger("cloudwatch.kills", 8);
     Random random = new Random(seed);
     Path store = tmp.resolve("store");

@@ -1,22 +1,25 @@
 package io.kubetrail.collect;
 
+import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.StoredEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Collectors in processes of their own, for the tests that kill them ({@code kill -9}) at random
- * moments: starting one on this test's class path, reading the {@code COMMIT} lines it prints, its
- * standard error, and the seed that makes the kill moments replayable.
+ * moments: starting one on this test's class path, the {@code COMMIT} lines it prints and reading
+ * them back, stopping it once the store holds what was written, its standard error.
  */
 public final class ChildProcesses {
   private ChildProcesses() {}
@@ -72,6 +75,36 @@ public final class ChildProcesses {
     return t;
   }
 
+  /**
+   * A listener that prints {@code COMMIT <stored> <duplicates>} for each committed batch, then what
+   * {@code more} says of its events (preceded by a space when not empty), and the stack trace of
+   * each failed append.
+   */
+  public static PipelineListener printCommits(
+      PrintStream out, Function<List<StoredEvent>, String> more) {
+    return new PipelineListener() {
+      @Override
+      public void committed(
+          List<StoredEvent> events,
+          AppendResult result,
+          List<SourceCommit> sources,
+          long appendNanos) {
+        String extra = more.apply(events);
+        out.println(
+            "COMMIT "
+                + result.stored()
+                + " "
+                + result.duplicates()
+                + (extra.isEmpty() ? "" : " " + extra));
+      }
+
+      @Override
+      public void appendFailed(Exception cause) {
+        cause.printStackTrace();
+      }
+    };
+  }
+
   /** Stops the pipeline, on a daemon thread, once the store holds {@code events} events. */
   public static void stopOnceStored(AuditStore store, Pipeline pipeline, long events) {
     Thread watcher =
@@ -100,16 +133,5 @@ public final class ChildProcesses {
     } catch (IOException e) {
       return "child stderr unreadable: " + e;
     }
-  }
-
-  /** {@code -Dtests.seed=N} when given, otherwise a new seed; printed either way. */
-  public static long seed(String test) {
-    String given = System.getProperty("tests.seed");
-    long seed =
-        given != null && !given.isBlank()
-            ? Long.parseLong(given.trim())
-            : new SecureRandom().nextLong();
-    System.out.println(test + ": seed " + seed + " (reproduce with -Dtests.seed=" + seed + ")");
-    return seed;
   }
 }

@@ -1,6 +1,5 @@
 package io.kubetrail.collect;
 
-import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
@@ -9,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * A collector in a process of its own, for {@link FollowKillTest}: a pipeline that retries appends,
@@ -30,26 +28,16 @@ final class FollowChild {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     try (AuditStore store = LuceneAuditStore.open(storeDir, StoreOptions.defaults())) {
       PipelineListener listener =
-          new PipelineListener() {
-            @Override
-            public void committed(
-                List<StoredEvent> events,
-                AppendResult result,
-                List<SourceCommit> sources,
-                long appendNanos) {
-              long newest = -1;
-              for (StoredEvent e : events) {
-                String id = e.event().auditID();
-                newest = Math.max(newest, Long.parseLong(id.substring(id.indexOf('-') + 1)));
-              }
-              out.println("COMMIT " + result.stored() + " " + result.duplicates() + " " + newest);
-            }
-
-            @Override
-            public void appendFailed(Exception cause) {
-              cause.printStackTrace();
-            }
-          };
+          ChildProcesses.printCommits(
+              out,
+              events -> {
+                long newest = -1;
+                for (StoredEvent e : events) {
+                  String id = e.event().auditID();
+                  newest = Math.max(newest, Long.parseLong(id.substring(id.indexOf('-') + 1)));
+                }
+                return Long.toString(newest);
+              });
       IngestOptions options = IngestOptions.builder().retryAppends(true).build();
       Pipeline pipeline = new Pipeline(Sink.of(store), options, listener, DeadLetters.NONE);
       if (until < Long.MAX_VALUE) {

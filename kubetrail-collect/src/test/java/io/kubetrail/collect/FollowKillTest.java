@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.TestSeed;
 import io.kubetrail.store.VerifyResult;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
@@ -45,7 +46,7 @@ class FollowKillTest {
 
   @Test
   void killedAtRandomMomentsStoresEveryWrittenEventOnce() throws Exception {
-    long seed = ChildProcesses.seed("killedAtRandomMomentsStoresEveryWrittenEventOnce");
+    long seed = TestSeed.of("killedAtRandomMomentsStoresEveryWrittenEventOnce");
     int kills = Integer.getInteger("follow.kills", 10);
     int rate = Integer.getInteger("follow.rate", 500);
     int maxKillMillis = Integer.getInteger("follow.maxKillMillis", 600);
