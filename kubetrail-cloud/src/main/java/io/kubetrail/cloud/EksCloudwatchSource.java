@@ -237,19 +237,21 @@ public final class EksCloudwatchSource implements Source {
           Optional.ofNullable(positions.get(key))
               .or(() -> context.checkpoint(key).flatMap(StreamPosition::parse))
               .orElse(StreamPosition.START);
-      // Resumed by time (no token): the first events of that millisecond were read before.
-      long toSkip = position.token().isEmpty() ? position.atTimestamp() : 0;
+      // Where the next page starts: a token, or else the last event's time. Resumed by time, the
+      // first events of that millisecond were read before and are skipped.
+      Optional<String> cursor = position.token();
+      long toSkip = cursor.isEmpty() ? position.atTimestamp() : 0;
       while (!context.stopping()) {
-        Optional<String> sent = position.token();
+        Optional<String> sent = cursor;
         GetLogEventsResponse page;
         try {
-          page = page(stream, position);
+          page = page(stream, sent, position.timestamp());
         } catch (InvalidParameterException e) {
           if (sent.isEmpty()) {
             throw e;
           }
           // The token expired (or the stream was made anew): go on from the last event's time.
-          position = position.withToken(Optional.empty());
+          cursor = Optional.empty();
           toSkip = position.atTimestamp();
           continue;
         }
@@ -267,15 +269,20 @@ public final class EksCloudwatchSource implements Source {
           reached = reached.after(at);
           take(stream, event, reached.atTimestamp());
         }
-        Optional<String> next = Optional.ofNullable(page.nextForwardToken());
-        reached = reached.withToken(next.or(() -> sent));
-        positions.put(key, reached);
-        writer.checkpoint(key, reached.toCheckpoint());
+        Optional<String> next = Optional.ofNullable(page.nextForwardToken()).or(() -> sent);
+        cursor = next;
+        // A token is kept only past every event of the resumed millisecond read before: one in
+        // the midst of them would have a restart read the rest of them again.
+        position = reached.withToken(toSkip > 0 ? Optional.empty() : next);
+        positions.put(key, position);
+        writer.checkpoint(key, position.toCheckpoint());
         if (writer.full(1)) {
           writer.flush();
         }
-        position = reached;
-        if (page.events().isEmpty() || next.isEmpty() || next.equals(sent) || lastPage(page)) {
+        if (page.events().isEmpty()
+            || next.isEmpty()
+            || next.equals(sent)
+            || (toSkip == 0 && lastPage(page))) {
           return; // the end of the stream, for now
         }
       }
@@ -296,7 +303,8 @@ public final class EksCloudwatchSource implements Source {
           && bytes + MAX_EVENT_BYTES + EVENT_OVERHEAD_BYTES <= MAX_PAGE_BYTES;
     }
 
-    private GetLogEventsResponse page(String stream, StreamPosition position)
+    /** The page at {@code token}, or else from {@code timestamp} (from the start if -1). */
+    private GetLogEventsResponse page(String stream, Optional<String> token, long timestamp)
         throws IOException, InterruptedException {
       GetLogEventsRequest.Builder request =
           GetLogEventsRequest.builder()
@@ -304,10 +312,10 @@ public final class EksCloudwatchSource implements Source {
               .logStreamName(stream)
               .limit(options.pageEvents())
               .startFromHead(true);
-      if (position.token().isPresent()) {
-        request.nextToken(position.token().get());
-      } else if (position.timestamp() >= 0) {
-        request.startTime(position.timestamp());
+      if (token.isPresent()) {
+        request.nextToken(token.get());
+      } else if (timestamp >= 0) {
+        request.startTime(timestamp);
       }
       return call(() -> client.getLogEvents(request.build()));
     }

@@ -136,13 +136,15 @@ class EksCloudwatchSourceTest {
     fake.put(PREFIX + "a", BASE_MILLIS, CloudwatchEvents.events(0, 10, BASE_MILLIS));
     run(CloudwatchEvents.fast(4), DeadLetters.NONE, () -> stored() >= 10);
     fake.expireTokens();
+    // Pages shorter than asked for: the events of the resumed millisecond span pages.
+    fake.pageEvents(3);
     fake.put(PREFIX + "a", BASE_MILLIS, CloudwatchEvents.events(10, 13, BASE_MILLIS));
     fake.put(PREFIX + "a", BASE_MILLIS + 5, CloudwatchEvents.events(13, 20, BASE_MILLIS + 5));
     long[] duplicates = new long[1];
     EksCloudwatchSource source =
         EksCloudwatchSource.of(
             CloudwatchEvents.config(fake.endpoint(), Optional.of(secret())),
-            CloudwatchEvents.fast(4));
+            CloudwatchEvents.fast());
     Pipeline pipeline = CloudwatchEvents.pipeline(store, DeadLetters.NONE);
     Thread t = new Thread(() -> runQuietly(pipeline, source));
     t.start();
