@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Store audit logs (JSON Lines, EventLists, gzip, directories), or audit logs exported from"
-          + " GKE or AKS (--format).",
+      "Store audit logs (JSON Lines, EventLists, gzip, directories).",
+      "--format reads audit logs exported from GKE (Cloud Logging) or AKS (diagnostic settings).",
       "A directory stands for its audit files, oldest first (kube-audit-<time>.log[.gz] before"
           + " kube-audit.log). Ingesting again is safe: events already stored are counted as"
           + " duplicates, and a file read before resumes where it stopped, even once rotated.",
