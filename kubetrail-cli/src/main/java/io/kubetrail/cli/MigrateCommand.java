@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
     name = "migrate",
     mixinStandardHelpOptions = true,
     description = {
-      "Copy every event of one store into another: a directory into an OpenSearch cluster, or"
-          + " back.",
+      "Copy a store into another, resumably, and verify the copy.",
+      "A directory into an OpenSearch cluster, or back.",
       "Resumable: run it again after an interruption and it continues where the destination got"
           + " to; events the destination has already are not stored twice. The destination is"
           + " verified afterwards.",
