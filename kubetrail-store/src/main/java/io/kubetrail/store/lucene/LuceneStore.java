@@ -38,10 +38,15 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
@@ -89,6 +94,10 @@ final class LuceneStore implements AuditStore {
   private final SearcherManager searchers;
   private final Object writeLock = new Object();
   private final Consumer<IndexWriterConfig> tuning;
+  private final BlockFiles blockFiles;
+
+  /** Encodes and compresses blocks while the appending thread indexes; made on first append. */
+  private ExecutorService compressors;
 
   /** Null when read-only, or after a failed append until the next append reopens it. */
   private IndexWriter writer;
@@ -105,8 +114,10 @@ final class LuceneStore implements AuditStore {
       SearcherManager searchers,
       IndexWriter writer,
       CommitState committed,
-      Consumer<IndexWriterConfig> tuning) {
+      Consumer<IndexWriterConfig> tuning,
+      BlockFiles blockFiles) {
     this.location = location;
+    this.blockFiles = blockFiles;
     this.tuning = tuning;
     this.options = options;
     this.directory = directory;
@@ -177,8 +188,14 @@ final class LuceneStore implements AuditStore {
           writer.commit();
         }
       }
+      BlockFiles blockFiles = new BlockFiles(location);
+      if (writer != null) {
+        // Blocks past the commit belong to an append that was never acknowledged.
+        blockFiles.rollbackTo(state.blockFile(), state.blockLength());
+      }
       searchers = new SearcherManager(directory, null);
-      return new LuceneStore(location, options, directory, searchers, writer, state, tuning);
+      return new LuceneStore(
+          location, options, directory, searchers, writer, state, tuning, blockFiles);
     } catch (IOException | RuntimeException e) {
       IOException failure = diagnose(location, directory, Optional.empty(), e);
       closeQuietly(e, searchers, writer, directory);
@@ -279,7 +296,10 @@ final class LuceneStore implements AuditStore {
         after = before.withCheckpoints(batch.checkpoints());
         if (!fresh.isEmpty()) {
           BatchHeader header = addBatch(before, fresh);
-          after = after.withBatch(header);
+          after =
+              after
+                  .withBatch(header)
+                  .withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
         }
         writer.setLiveCommitData(after.toUserData().entrySet());
         writer.commit();
@@ -302,9 +322,10 @@ final class LuceneStore implements AuditStore {
   }
 
   /**
-   * Adds the events, numbered and in the order given, and the batch header to the writer; returns
-   * the header. The index has no sort: a flush writes documents in the order they were added, and a
-   * merge can copy stored events without decompressing them.
+   * Writes the events, numbered and in the order given, into blocks of the block files and makes
+   * them durable; adds their documents and the batch header to the writer; returns the header.
+   * Blocks are encoded and compressed on other threads while this one indexes the blocks before
+   * them. The index has no sort: a flush writes documents in the order they were added.
    */
   private BatchHeader addBatch(CommitState before, Map<BytesRef, StoredEvent> events)
       throws IOException {
@@ -312,33 +333,115 @@ final class LuceneStore implements AuditStore {
     long firstSeq = before.nextSeq();
     List<BytesRef> ids = new ArrayList<>(events.keySet());
     List<StoredEvent> list = new ArrayList<>(events.values());
-    int n = list.size();
+    List<Future<Prepared>> blocks = new ArrayList<>();
+    ExecutorService pool = compressors();
+    for (int start = 0; start < list.size(); ) {
+      int end = blockEnd(list, start);
+      int first = start;
+      blocks.add(pool.submit(() -> prepare(list, ids, first, end, firstSeq, batch)));
+      start = end;
+    }
+    long file = blockFiles.beginBatch(batch);
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
-    EventCodec.Encoder encoder = new EventCodec.Encoder();
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
-    for (int i = 0; i < n; i++) {
-      StoredEvent event = list.get(i);
-      byte[] model = encoder.encode(event);
-      byte[] raw = event.event().json().unsafeBytes();
-      writer.addDocument(Fields.event(event, ids.get(i), model, firstSeq + i, batch));
-      digest.add(firstSeq + i, model, raw, 0, raw.length);
-      long received = Times.micros(event.event().requestReceivedTimestamp());
-      minReceived = Math.min(minReceived, received);
-      maxReceived = Math.max(maxReceived, received);
+    long seq = firstSeq;
+    try {
+      for (Future<Prepared> pending : blocks) {
+        Prepared prepared = await(pending);
+        long offset = blockFiles.write(prepared.block().bytes());
+        byte[][] models = prepared.block().models();
+        for (int slot = 0; slot < models.length; slot++, seq++) {
+          Document doc = prepared.documents().get(slot);
+          Fields.setPosition(doc, BlockFiles.position(file, offset, slot));
+          writer.addDocument(doc);
+          StoredEvent event = list.get((int) (seq - firstSeq));
+          byte[] raw = event.event().json().unsafeBytes();
+          digest.add(seq, models[slot], raw, 0, raw.length);
+          long received = Times.micros(event.event().requestReceivedTimestamp());
+          minReceived = Math.min(minReceived, received);
+          maxReceived = Math.max(maxReceived, received);
+        }
+      }
+    } finally {
+      blocks.forEach(f -> f.cancel(false));
     }
+    blockFiles.sync();
     BatchHeader header =
         BatchHeader.create(
             batch,
             before.head(),
             digest.finish(),
-            n,
+            list.size(),
             firstSeq,
             minReceived,
             maxReceived,
             Times.micros(Instant.now()));
     writer.addDocument(Fields.header(header));
     return header;
+  }
+
+  /** A block ready to be written, and its events' documents but for their position. */
+  private record Prepared(EventBlock.Built block, List<Document> documents) {}
+
+  /** Encodes and compresses events {@code from} to {@code to}, and makes their documents. */
+  private Prepared prepare(
+      List<StoredEvent> events, List<BytesRef> ids, int from, int to, long firstSeq, long batch) {
+    EventBlock.Built block =
+        EventBlock.build(batch, events.subList(from, to), options.compression());
+    List<Document> documents = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      documents.add(Fields.event(events.get(i), ids.get(i), firstSeq + i, batch, 0));
+    }
+    return new Prepared(block, documents);
+  }
+
+  /** Where the block starting at event {@code start} ends: by count, then by size. */
+  private static int blockEnd(List<StoredEvent> events, int start) {
+    int end = start;
+    long bytes = 0;
+    while (end < events.size()
+        && end - start < EventBlock.MAX_EVENTS
+        && bytes < EventBlock.TARGET_BYTES) {
+      // The model is a fraction of the raw event; the raw length decides.
+      bytes += events.get(end).event().json().unsafeBytes().length + 64;
+      end++;
+    }
+    return end;
+  }
+
+  private static <T> T await(Future<T> block) throws IOException {
+    try {
+      return block.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("the append was interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** The threads that encode and compress blocks, made on the first append. */
+  private ExecutorService compressors() {
+    if (compressors == null) {
+      int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+      compressors =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, "kubetrail-blocks");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return compressors;
   }
 
   /**
@@ -423,6 +526,8 @@ final class LuceneStore implements AuditStore {
     IndexWriter reopened = openWriter(location, directory, options, tuning);
     try {
       committed = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+      // Blocks past the commit belong to the append that failed.
+      blockFiles.rollbackTo(committed.blockFile(), committed.blockLength());
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, reopened);
       throw diagnose(location, directory, Optional.empty(), e);
@@ -564,7 +669,7 @@ final class LuceneStore implements AuditStore {
       ScoreDoc[] hits = docs.scoreDocs;
       boolean more = hits.length > limit;
       ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;
-      List<StoredEvent> events = StoredEvents.load(searcher, page);
+      List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), blockFiles, page);
       Optional<PageCursor> next = Optional.empty();
       if (more) {
         Object[] last = ((FieldDoc) page[page.length - 1]).fields;
@@ -704,7 +809,8 @@ final class LuceneStore implements AuditStore {
       throws IOException {
     IndexSearcher searcher = acquire();
     EventStream sorted =
-        new SortedStream(searcher, searchers::release, query, from, to, options.scanPageSize());
+        new SortedStream(
+            searcher, blockFiles, searchers::release, query, from, to, options.scanPageSize());
     return new EventStream() {
       @Override
       public Optional<StoredEvent> next() throws IOException {
@@ -734,11 +840,14 @@ final class LuceneStore implements AuditStore {
       // Files first: reading damaged stored fields fails in arbitrary ways, naming nothing.
       Optional<StoreFiles.Damage> damage =
           StoreFiles.check(directory, (DirectoryReader) searcher.getIndexReader());
+      if (damage.isEmpty()) {
+        damage = blockFiles.check(state.blockFile(), state.blockLength());
+      }
       if (damage.isPresent()) {
         return new VerifyResult(
             0, 0, OptionalLong.empty(), damage.get().describe(), BatchHeader.hex(state.head()));
       }
-      return new Verifier(searcher, state, options.scanPageSize(), listener).verify();
+      return new Verifier(searcher, blockFiles, state, options.scanPageSize(), listener).verify();
     } catch (IOException | RuntimeException e) {
       throw failure(searcher, e);
     } finally {
@@ -825,7 +934,30 @@ final class LuceneStore implements AuditStore {
     }
     committed = after;
     searchers.maybeRefreshBlocking();
+    deletePrunedBlockFiles();
     return new PruneResult(prunable.size(), events);
+  }
+
+  /**
+   * Deletes the block files none of whose batches has an event left. The newest file, which appends
+   * go to, is kept. A file that cannot be deleted now is deleted by a later prune.
+   */
+  private void deletePrunedBlockFiles() throws IOException {
+    List<Long> files = new ArrayList<>(blockFiles.list().keySet());
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      for (int i = 0; i + 1 < files.size() && files.get(i) < committed.blockFile(); i++) {
+        long first = blockFiles.firstBatch(files.get(i));
+        long next = blockFiles.firstBatch(files.get(i + 1));
+        if (searcher.count(Queries.eventsOfBatches(first, next - 1)) == 0) {
+          blockFiles.delete(files.get(i));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
+    } finally {
+      searchers.release(searcher);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -866,8 +998,11 @@ final class LuceneStore implements AuditStore {
       }
       closed = true;
       IOException failure = null;
+      if (compressors != null) {
+        compressors.shutdownNow();
+      }
       for (AutoCloseable c :
-          Stream.of(writer, searchers, directory).filter(Objects::nonNull).toList()) {
+          Stream.of(writer, searchers, directory, blockFiles).filter(Objects::nonNull).toList()) {
         try {
           c.close();
         } catch (Exception e) {
@@ -906,6 +1041,9 @@ final class LuceneStore implements AuditStore {
       Path location, Directory directory, Optional<DirectoryReader> reader, Throwable e) {
     if (e instanceof StoreException s) {
       return s;
+    }
+    if (e instanceof BlockFiles.BlockDamageException b) {
+      return new StoreCorruptException(location, b.damage().describe(), b);
     }
     try {
       Optional<StoreFiles.Damage> damage =

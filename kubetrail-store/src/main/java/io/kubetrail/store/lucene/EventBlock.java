@@ -1,0 +1,296 @@
+package io.kubetrail.store.lucene;
+
+import io.kubetrail.event.RawJson;
+import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoredEvent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.store.DataOutput;
+import org.apache.lucene.util.ArrayUtil;
+import org.apache.lucene.util.compress.LZ4;
+
+/**
+ * A block of events as the block files hold it: up to {@link #MAX_EVENTS} consecutive events of one
+ * batch, each as its encoded model and raw JSON, compressed together. On disk:
+ *
+ * <pre>
+ * magic (int) | codec (byte) | batch (long) | events (int) | length (int) | stored length (int)
+ *   | stored bytes | CRC-32C of everything before (int)
+ * </pre>
+ *
+ * Uncompressed, a block is, for each event, its model length and raw length (ints) and then the
+ * model and raw bytes. The checksum is checked before anything is decompressed, so damage is named,
+ * never decompressed into garbage.
+ */
+final class EventBlock {
+  /** Events per block at most: an event's position keeps its slot in 8 bits. */
+  static final int MAX_EVENTS = 256;
+
+  /** Uncompressed bytes a block is filled to before the next starts. */
+  static final int TARGET_BYTES = 64 * 1024;
+
+  static final int HEADER_BYTES = 4 + 1 + 8 + 4 + 4 + 4;
+  static final int TRAILER_BYTES = 4;
+  private static final int MAGIC = 0x4b54424b; // "KTBK"
+  private static final byte LZ4_CODEC = 1;
+  private static final byte DEFLATE_CODEC = 2;
+
+  /** The most bytes a block can claim to hold; more means its header is damaged. */
+  static final int MAX_LENGTH = Integer.MAX_VALUE - 64;
+
+  private EventBlock() {}
+
+  /**
+   * A block made for writing.
+   *
+   * @param bytes the block as it goes on disk, checksum included
+   * @param models each event's encoded model, for the batch's digest
+   */
+  record Built(byte[] bytes, byte[][] models) {}
+
+  /** Encodes and compresses events (a thread of its own may do this: nothing is shared). */
+  static Built build(long batch, List<StoredEvent> events, StoreOptions.Compression compression) {
+    if (events.isEmpty() || events.size() > MAX_EVENTS) {
+      throw new IllegalArgumentException("a block holds 1 to " + MAX_EVENTS + " events");
+    }
+    EventCodec.Encoder encoder = new EventCodec.Encoder();
+    byte[][] models = new byte[events.size()][];
+    Buffer plain = new Buffer(TARGET_BYTES + TARGET_BYTES / 4);
+    for (int i = 0; i < events.size(); i++) {
+      models[i] = encoder.encode(events.get(i));
+      byte[] raw = events.get(i).event().json().unsafeBytes();
+      plain.writeInt(models[i].length);
+      plain.writeInt(raw.length);
+      plain.writeBytes(models[i], 0, models[i].length);
+      plain.writeBytes(raw, 0, raw.length);
+    }
+    Buffer out = new Buffer(HEADER_BYTES + plain.length / 2 + TRAILER_BYTES);
+    out.length = HEADER_BYTES;
+    byte codec;
+    if (compression == StoreOptions.Compression.SMALL) {
+      codec = DEFLATE_CODEC;
+      deflate(plain, out);
+    } else {
+      codec = LZ4_CODEC;
+      try {
+        LZ4.compress(plain.bytes, 0, plain.length, out, new LZ4.FastCompressionHashTable());
+      } catch (IOException e) {
+        throw new AssertionError("writing to memory cannot fail", e);
+      }
+    }
+    int stored = out.length - HEADER_BYTES;
+    ByteBuffer header = ByteBuffer.wrap(out.bytes, 0, HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
+    header.putInt(MAGIC).put(codec).putLong(batch).putInt(events.size());
+    header.putInt(plain.length).putInt(stored);
+    CRC32C crc = new CRC32C();
+    crc.update(out.bytes, 0, out.length);
+    out.writeInt((int) crc.getValue());
+    return new Built(out.bytes.length == out.length ? out.bytes : out.copy(), models);
+  }
+
+  private static void deflate(Buffer plain, Buffer out) {
+    Deflater deflater = new Deflater(6, true);
+    try {
+      deflater.setInput(plain.bytes, 0, plain.length);
+      deflater.finish();
+      byte[] chunk = new byte[16 * 1024];
+      while (!deflater.finished()) {
+        int n = deflater.deflate(chunk);
+        out.writeBytes(chunk, 0, n);
+      }
+    } finally {
+      deflater.end();
+    }
+  }
+
+  /** A block's header, read before the rest of it. */
+  record Header(byte codec, long batch, int events, int length, int storedLength) {
+    /** The block's size on disk. */
+    long size() {
+      return (long) HEADER_BYTES + storedLength + TRAILER_BYTES;
+    }
+  }
+
+  /** Reads a block's header; null when it is not one (damage). */
+  static Header header(ByteBuffer bytes) {
+    ByteBuffer b = bytes.duplicate().order(ByteOrder.BIG_ENDIAN);
+    if (b.remaining() < HEADER_BYTES || b.getInt() != MAGIC) {
+      return null;
+    }
+    Header h = new Header(b.get(), b.getLong(), b.getInt(), b.getInt(), b.getInt());
+    boolean sane =
+        (h.codec() == LZ4_CODEC || h.codec() == DEFLATE_CODEC)
+            && h.events() >= 1
+            && h.events() <= MAX_EVENTS
+            && h.length() >= 0
+            && h.length() <= MAX_LENGTH
+            && h.storedLength() >= 0
+            && h.storedLength() <= MAX_LENGTH;
+    return sane ? h : null;
+  }
+
+  /** Whether a whole block (header, stored bytes, checksum) matches its checksum. */
+  static boolean checksumMatches(byte[] block, int length) {
+    if (length < HEADER_BYTES + TRAILER_BYTES) {
+      return false;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(block, 0, length - TRAILER_BYTES);
+    int expected = ByteBuffer.wrap(block, length - TRAILER_BYTES, TRAILER_BYTES).getInt();
+    return (int) crc.getValue() == expected;
+  }
+
+  /** A decompressed block: its events' models and raw JSON, by slot. */
+  static final class Decoded {
+    private final long batch;
+    private final byte[] plain;
+    private final int[] starts;
+
+    private Decoded(long batch, byte[] plain, int[] starts) {
+      this.batch = batch;
+      this.plain = plain;
+      this.starts = starts;
+    }
+
+    long batch() {
+      return batch;
+    }
+
+    int events() {
+      return starts.length;
+    }
+
+    /** The model bytes of the event in {@code slot}, copied. */
+    byte[] model(int slot) {
+      int at = starts[slot];
+      int modelLength = intAt(at);
+      byte[] model = new byte[modelLength];
+      System.arraycopy(plain, at + 8, model, 0, modelLength);
+      return model;
+    }
+
+    /** The raw JSON of the event in {@code slot}, copied. */
+    RawJson raw(int slot) {
+      int at = starts[slot];
+      return RawJson.of(plain, at + 8 + intAt(at), intAt(at + 4));
+    }
+
+    /** The event in {@code slot}. */
+    StoredEvent event(int slot) throws IOException {
+      return EventCodec.decode(model(slot), raw(slot));
+    }
+
+    private int intAt(int at) {
+      return ((plain[at] & 0xff) << 24)
+          | ((plain[at + 1] & 0xff) << 16)
+          | ((plain[at + 2] & 0xff) << 8)
+          | (plain[at + 3] & 0xff);
+    }
+  }
+
+  /**
+   * Decompresses a block whose checksum matched.
+   *
+   * @throws IOException when its contents do not hold together (written so by a bug or by hand)
+   */
+  static Decoded decode(Header h, byte[] block) throws IOException {
+    byte[] plain = new byte[h.length()];
+    try {
+      if (h.codec() == LZ4_CODEC) {
+        ByteArrayDataInput in = new ByteArrayDataInput(block, HEADER_BYTES, h.storedLength());
+        LZ4.decompress(in, h.length(), plain, 0);
+      } else {
+        Inflater inflater = new Inflater(true);
+        try {
+          inflater.setInput(block, HEADER_BYTES, h.storedLength());
+          int n = 0;
+          while (n < plain.length && !inflater.finished()) {
+            int got = inflater.inflate(plain, n, plain.length - n);
+            if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+              break;
+            }
+            n += got;
+          }
+          if (n != plain.length) {
+            throw new IOException("block decompresses to " + n + " bytes, not " + h.length());
+          }
+        } finally {
+          inflater.end();
+        }
+      }
+    } catch (DataFormatException | RuntimeException e) {
+      throw new IOException("block cannot be decompressed: " + e, e);
+    }
+    int[] starts = new int[h.events()];
+    int at = 0;
+    for (int i = 0; i < starts.length; i++) {
+      if (at + 8 > plain.length) {
+        throw new IOException("block ends inside event " + i + " of " + h.events());
+      }
+      starts[i] = at;
+      long modelLength = readInt(plain, at);
+      long rawLength = readInt(plain, at + 4);
+      if (modelLength < 0 || rawLength < 0 || at + 8 + modelLength + rawLength > plain.length) {
+        throw new IOException("block ends inside event " + i + " of " + h.events());
+      }
+      at += (int) (8 + modelLength + rawLength);
+    }
+    if (at != plain.length) {
+      throw new IOException("block has " + (plain.length - at) + " bytes after its last event");
+    }
+    return new Decoded(h.batch(), plain, starts);
+  }
+
+  private static int readInt(byte[] b, int at) {
+    return ByteBuffer.wrap(b, at, 4).getInt();
+  }
+
+  /** A growable in-memory output. */
+  private static final class Buffer extends DataOutput {
+    private byte[] bytes;
+    private int length;
+
+    Buffer(int capacity) {
+      bytes = new byte[Math.max(16, capacity)];
+    }
+
+    @Override
+    public void writeByte(byte b) {
+      if (length == bytes.length) {
+        bytes = ArrayUtil.grow(bytes, length + 1);
+      }
+      bytes[length++] = b;
+    }
+
+    @Override
+    public void writeBytes(byte[] b, int offset, int len) {
+      if (length + len > bytes.length) {
+        bytes = ArrayUtil.grow(bytes, length + len);
+      }
+      System.arraycopy(b, offset, bytes, length, len);
+      length += len;
+    }
+
+    @Override
+    public void writeInt(int i) {
+      // Big-endian, as the block's readers expect (Lucene's DataOutput writes little-endian).
+      writeByte((byte) (i >>> 24));
+      writeByte((byte) (i >>> 16));
+      writeByte((byte) (i >>> 8));
+      writeByte((byte) i);
+    }
+
+    byte[] copy() {
+      byte[] c = new byte[length];
+      System.arraycopy(bytes, 0, c, 0, length);
+      return c;
+    }
+  }
+}
