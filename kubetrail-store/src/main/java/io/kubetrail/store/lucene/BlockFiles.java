@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -38,7 +40,28 @@ final class BlockFiles implements Closeable {
   private static final int SLOT_BITS = 8;
   private static final int OFFSET_BITS = 40;
 
+  /** What is done to the block files; tests halt or fail at these points. */
+  enum Op {
+    CREATE,
+    WRITE,
+    SYNC,
+    TRUNCATE,
+    DELETE
+  }
+
+  /** Told before each change to the block files (tests inject crashes and faults here). */
+  @FunctionalInterface
+  interface Operations {
+    Operations NONE = (op, file, at, data) -> {};
+
+    /**
+     * Before {@code op} on {@code file}; for a write, the bytes about to be written at {@code at}.
+     */
+    void before(Op op, Path file, long at, ByteBuffer data) throws IOException;
+  }
+
   private final Path dir;
+  private final Operations ops;
   private final Map<Long, FileChannel> readers = new ConcurrentHashMap<>();
 
   /** The file appends go to, or null before the first append of this process. */
@@ -48,7 +71,12 @@ final class BlockFiles implements Closeable {
   private long appendingLength;
 
   BlockFiles(Path dir) {
+    this(dir, Operations.NONE);
+  }
+
+  BlockFiles(Path dir, Operations ops) {
     this.dir = dir;
+    this.ops = ops;
   }
 
   static String name(long file) {
@@ -104,8 +132,10 @@ final class BlockFiles implements Closeable {
     for (Map.Entry<Long, Path> f : list().tailMap(file, file == 0).entrySet()) {
       if (f.getKey() > file) {
         closeReader(f.getKey());
+        ops.before(Op.DELETE, f.getValue(), 0, null);
         Files.deleteIfExists(f.getValue());
       } else if (Files.size(f.getValue()) > length) {
+        ops.before(Op.TRUNCATE, f.getValue(), length, null);
         try (FileChannel c = FileChannel.open(f.getValue(), StandardOpenOption.WRITE)) {
           c.truncate(length);
           c.force(true);
@@ -130,6 +160,7 @@ final class BlockFiles implements Closeable {
     closeAppending();
     long file = appendingFile + 1;
     Path path = dir.resolve(name(file));
+    ops.before(Op.CREATE, path, 0, null);
     FileChannel c =
         FileChannel.open(
             path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -139,7 +170,9 @@ final class BlockFiles implements Closeable {
       CRC32C crc = new CRC32C();
       crc.update(header.array(), 0, 16);
       header.putInt((int) crc.getValue()).flip();
+      ops.before(Op.WRITE, path, 0, header.duplicate());
       writeFully(c, header, 0);
+      ops.before(Op.SYNC, path, 0, null);
       c.force(true);
       // The new name must survive a power loss as well as the bytes.
       IOUtils.fsync(dir, true);
@@ -157,6 +190,7 @@ final class BlockFiles implements Closeable {
   /** Appends a block to the current file; returns its offset. */
   long write(byte[] block) throws IOException {
     long offset = appendingLength;
+    ops.before(Op.WRITE, dir.resolve(name(appendingFile)), offset, ByteBuffer.wrap(block));
     writeFully(appending, ByteBuffer.wrap(block), offset);
     appendingLength += block.length;
     return offset;
@@ -165,6 +199,7 @@ final class BlockFiles implements Closeable {
   /** Makes everything appended durable. */
   void sync() throws IOException {
     if (appending != null) {
+      ops.before(Op.SYNC, dir.resolve(name(appendingFile)), appendingLength, null);
       appending.force(false);
     }
   }
@@ -194,6 +229,7 @@ final class BlockFiles implements Closeable {
   /** Deletes a file whose every batch was pruned. */
   void delete(long file) throws IOException {
     closeReader(file);
+    ops.before(Op.DELETE, dir.resolve(name(file)), 0, null);
     Files.deleteIfExists(dir.resolve(name(file)));
   }
 
@@ -225,7 +261,7 @@ final class BlockFiles implements Closeable {
     readFully(file, head, offset);
     head.flip();
     EventBlock.Header h = EventBlock.header(head);
-    if (h == null) {
+    if (h == null || h.record()) {
       throw damaged(file, "holds no block header at byte " + offset, "");
     }
     if (h.size() > Integer.MAX_VALUE - 16) {
@@ -284,6 +320,84 @@ final class BlockFiles implements Closeable {
     if (c != null) {
       c.close();
     }
+  }
+
+  /** Writes a batch record, which ends a batch's blocks. */
+  void writeRecord(byte[] record) throws IOException {
+    write(record);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Recovery
+
+  /** Told each complete batch that {@link #scan} finds. */
+  @FunctionalInterface
+  interface BatchVisitor {
+    /**
+     * One batch: the positions of its blocks (slot 0), its record, and where it ends.
+     *
+     * @throws IOException to stop the scan
+     */
+    void batch(long file, List<Long> blocks, EventBlock.BatchRecord record, long end)
+        throws IOException;
+  }
+
+  /**
+   * Reads the records after a committed end, in order, handing each complete batch to the visitor;
+   * returns the end of the last complete batch as {file, length}. Stops at the first record that is
+   * incomplete or does not match its checksum: what follows was never acknowledged (an append cut
+   * short by a crash or a power loss).
+   */
+  long[] scan(long file, long length, BatchVisitor visitor) throws IOException {
+    long[] end = {file, length};
+    long previous = file;
+    for (Map.Entry<Long, Path> f : list().tailMap(file, true).entrySet()) {
+      long n = f.getKey();
+      long size = Files.size(f.getValue());
+      long at;
+      if (n == file && file != 0) {
+        at = length;
+      } else {
+        if (n != previous + 1) {
+          return end;
+        }
+        try {
+          firstBatch(n);
+        } catch (BlockDamageException e) {
+          return end;
+        }
+        at = FILE_HEADER_BYTES;
+      }
+      previous = n;
+      List<Long> blocks = new ArrayList<>();
+      ByteBuffer head = ByteBuffer.allocate(EventBlock.HEADER_BYTES);
+      while (at + EventBlock.HEADER_BYTES <= size) {
+        head.clear();
+        readFully(n, head, at);
+        head.flip();
+        EventBlock.Header h = EventBlock.header(head);
+        if (h == null || h.size() > size - at) {
+          return end;
+        }
+        byte[] block = new byte[(int) h.size()];
+        readFully(n, ByteBuffer.wrap(block), at);
+        if (!EventBlock.checksumMatches(block, block.length)) {
+          return end;
+        }
+        if (h.record()) {
+          visitor.batch(n, blocks, EventBlock.decodeRecord(block), at + h.size());
+          blocks = new ArrayList<>();
+          end = new long[] {n, at + h.size()};
+        } else {
+          blocks.add(position(n, at, 0));
+        }
+        at += h.size();
+      }
+      if (!blocks.isEmpty() || at != size) {
+        return end;
+      }
+    }
+    return end;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,17 @@
 package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.RawJson;
+import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -17,17 +22,19 @@ import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.compress.LZ4;
 
 /**
- * A block of events as the block files hold it: up to {@link #MAX_EVENTS} consecutive events of one
- * batch, each as its encoded model and raw JSON, compressed together. On disk:
+ * The records of the block files. An event block holds up to {@link #MAX_EVENTS} consecutive events
+ * of one batch, each as its encoded model and raw JSON, compressed together; a batch record follows
+ * a batch's blocks and ends it, with the batch's header (its link in the hash chain) and the source
+ * checkpoints committed with it. On disk, both are:
  *
  * <pre>
  * magic (int) | codec (byte) | batch (long) | events (int) | length (int) | stored length (int)
  *   | stored bytes | CRC-32C of everything before (int)
  * </pre>
  *
- * Uncompressed, a block is, for each event, its model length and raw length (ints) and then the
- * model and raw bytes. The checksum is checked before anything is decompressed, so damage is named,
- * never decompressed into garbage.
+ * Uncompressed, an event block is, for each event, its model length and raw length (ints) and then
+ * the model and raw bytes. The checksum is checked before anything is decompressed, so damage is
+ * named, never decompressed into garbage.
  */
 final class EventBlock {
   /** Events per block at most: an event's position keeps its slot in 8 bits. */
@@ -39,6 +46,8 @@ final class EventBlock {
   static final int HEADER_BYTES = 4 + 1 + 8 + 4 + 4 + 4;
   static final int TRAILER_BYTES = 4;
   private static final int MAGIC = 0x4b54424b; // "KTBK"
+  private static final int RECORD_MAGIC = 0x4b544252; // "KTBR"
+  private static final byte NO_CODEC = 0;
   private static final byte LZ4_CODEC = 1;
   private static final byte DEFLATE_CODEC = 2;
 
@@ -110,25 +119,32 @@ final class EventBlock {
     }
   }
 
-  /** A block's header, read before the rest of it. */
-  record Header(byte codec, long batch, int events, int length, int storedLength) {
+  /** A block's or batch record's header, read before the rest of it. */
+  record Header(boolean record, byte codec, long batch, int events, int length, int storedLength) {
     /** The block's size on disk. */
     long size() {
       return (long) HEADER_BYTES + storedLength + TRAILER_BYTES;
     }
   }
 
-  /** Reads a block's header; null when it is not one (damage). */
+  /** Reads a block's or batch record's header; null when it is neither (damage). */
   static Header header(ByteBuffer bytes) {
     ByteBuffer b = bytes.duplicate().order(ByteOrder.BIG_ENDIAN);
-    if (b.remaining() < HEADER_BYTES || b.getInt() != MAGIC) {
+    if (b.remaining() < HEADER_BYTES) {
       return null;
     }
-    Header h = new Header(b.get(), b.getLong(), b.getInt(), b.getInt(), b.getInt());
+    int magic = b.getInt();
+    if (magic != MAGIC && magic != RECORD_MAGIC) {
+      return null;
+    }
+    Header h =
+        new Header(magic == RECORD_MAGIC, b.get(), b.getLong(), b.getInt(), b.getInt(), b.getInt());
     boolean sane =
-        (h.codec() == LZ4_CODEC || h.codec() == DEFLATE_CODEC)
-            && h.events() >= 1
-            && h.events() <= MAX_EVENTS
+        (h.record()
+                ? h.codec() == NO_CODEC && h.events() == 0 && h.length() == h.storedLength()
+                : (h.codec() == LZ4_CODEC || h.codec() == DEFLATE_CODEC)
+                    && h.events() >= 1
+                    && h.events() <= MAX_EVENTS)
             && h.length() >= 0
             && h.length() <= MAX_LENGTH
             && h.storedLength() >= 0
@@ -246,6 +262,74 @@ final class EventBlock {
       throw new IOException("block has " + (plain.length - at) + " bytes after its last event");
     }
     return new Decoded(h.batch(), plain, starts);
+  }
+
+  /**
+   * What a batch record says: the batch's header, when it stored events, and the checkpoints
+   * committed with it.
+   */
+  record BatchRecord(Optional<BatchHeader> header, Map<String, SourceCheckpoint> checkpoints) {}
+
+  /** A batch record as it goes on disk. */
+  static byte[] batchRecord(
+      long batch, Optional<BatchHeader> header, Map<String, SourceCheckpoint> checkpoints) {
+    Buffer payload = new Buffer(256);
+    byte[] h = header.map(BatchHeader::encode).orElse(new byte[0]);
+    payload.writeInt(h.length);
+    payload.writeBytes(h, 0, h.length);
+    payload.writeInt(checkpoints.size());
+    for (Map.Entry<String, SourceCheckpoint> c : new TreeMap<>(checkpoints).entrySet()) {
+      writeString(payload, c.getKey());
+      writeString(payload, c.getValue().position());
+    }
+    Buffer out = new Buffer(HEADER_BYTES + payload.length + TRAILER_BYTES);
+    ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES);
+    head.putInt(RECORD_MAGIC).put(NO_CODEC).putLong(batch).putInt(0);
+    head.putInt(payload.length).putInt(payload.length);
+    out.writeBytes(head.array(), 0, HEADER_BYTES);
+    out.writeBytes(payload.bytes, 0, payload.length);
+    CRC32C crc = new CRC32C();
+    crc.update(out.bytes, 0, out.length);
+    out.writeInt((int) crc.getValue());
+    return out.copy();
+  }
+
+  private static void writeString(Buffer out, String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.writeBytes(utf8, 0, utf8.length);
+  }
+
+  /** Reads a batch record whose checksum matched. */
+  static BatchRecord decodeRecord(byte[] block) throws IOException {
+    ByteBuffer b =
+        ByteBuffer.wrap(block, HEADER_BYTES, block.length - HEADER_BYTES - TRAILER_BYTES);
+    try {
+      int headerLength = b.getInt();
+      Optional<BatchHeader> header = Optional.empty();
+      if (headerLength > 0) {
+        byte[] h = new byte[headerLength];
+        b.get(h);
+        header = Optional.of(BatchHeader.decode(h));
+      }
+      int n = b.getInt();
+      Map<String, SourceCheckpoint> checkpoints = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        checkpoints.put(readString(b), new SourceCheckpoint(readString(b)));
+      }
+      if (b.hasRemaining()) {
+        throw new IOException("batch record has " + b.remaining() + " bytes after its end");
+      }
+      return new BatchRecord(header, checkpoints);
+    } catch (RuntimeException e) {
+      throw new IOException("batch record cannot be read: " + e, e);
+    }
+  }
+
+  private static String readString(ByteBuffer b) {
+    byte[] utf8 = new byte[b.getInt()];
+    b.get(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   private static int readInt(byte[] b, int at) {

@@ -42,6 +42,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -83,15 +85,29 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The Lucene store. Appends are serialised on {@link #writeLock}; each is one commit. Queries read
- * through a {@link SearcherManager} over the directory's commits, so they never see a batch that is
- * not committed, and they survive the writer being rolled back and reopened after a failure.
+ * The Lucene store. Appends are serialised on {@link #writeLock}. A batch is durable, and
+ * acknowledged, once its blocks and its batch record are synced to the block files; the index is
+ * committed at most every {@link #COMMIT_INTERVAL}, and on close, and a writer that opens the store
+ * indexes again whatever the block files hold past the index's commit. A writable store's queries
+ * read the writer's own view (every acknowledged batch); a read-only store's queries read the
+ * directory's commits.
  */
 final class LuceneStore implements AuditStore {
   private final Path location;
   private final StoreOptions options;
   private final Directory directory;
-  private final SearcherManager searchers;
+
+  /** How long acknowledged batches may wait for the index to be committed. */
+  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+  /** The index is committed once this many batches, or events, wait for it. */
+  static final int COMMIT_EVERY_BATCHES = 64;
+
+  static final int COMMIT_EVERY_EVENTS = 100_000;
+
+  /** Replaced when the writer is reopened after a failure. */
+  private volatile SearcherManager searchers;
+
   private final Object writeLock = new Object();
   private final Consumer<IndexWriterConfig> tuning;
   private final BlockFiles blockFiles;
@@ -102,8 +118,22 @@ final class LuceneStore implements AuditStore {
   /** Null when read-only, or after a failed append until the next append reopens it. */
   private IndexWriter writer;
 
-  /** The state of the last commit (unused when read-only). */
-  private CommitState committed;
+  /** The state after the last acknowledged append or prune (unused when read-only). */
+  private volatile CommitState committed;
+
+  /** The state the index's last commit holds. */
+  private CommitState indexCommitted;
+
+  /** Acknowledged since the index's last commit. */
+  private long uncommittedBatches;
+
+  private long uncommittedEvents;
+  private boolean commitScheduled;
+
+  /** Whether the last failed write was cut off whole (see {@link #recoverWriter}). */
+  private boolean failedWriteUntouched;
+
+  private ScheduledExecutorService timer;
 
   private volatile boolean closed;
 
@@ -124,6 +154,7 @@ final class LuceneStore implements AuditStore {
     this.searchers = searchers;
     this.writer = writer;
     this.committed = committed;
+    this.indexCommitted = committed;
   }
 
   static LuceneStore open(Path location, StoreOptions options) throws IOException {
@@ -139,6 +170,17 @@ final class LuceneStore implements AuditStore {
       StoreOptions options,
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning)
+      throws IOException {
+    return open(location, options, wrap, tuning, BlockFiles.Operations.NONE);
+  }
+
+  /** As above, with the block files' operations reported to {@code blockOps}. */
+  static LuceneStore open(
+      Path location,
+      StoreOptions options,
+      UnaryOperator<Directory> wrap,
+      Consumer<IndexWriterConfig> tuning,
+      BlockFiles.Operations blockOps)
       throws IOException {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
@@ -188,12 +230,19 @@ final class LuceneStore implements AuditStore {
           writer.commit();
         }
       }
-      BlockFiles blockFiles = new BlockFiles(location);
+      BlockFiles blockFiles = new BlockFiles(location, blockOps);
       if (writer != null) {
-        // Blocks past the commit belong to an append that was never acknowledged.
-        blockFiles.rollbackTo(state.blockFile(), state.blockLength());
+        CommitState fromCommit = state;
+        state = recover(location, writer, blockFiles, fromCommit);
+        if (state != fromCommit) {
+          // So that read-only stores see them too.
+          writer.setLiveCommitData(state.toUserData().entrySet());
+          writer.commit();
+        }
+        searchers = new SearcherManager(writer, null);
+      } else {
+        searchers = new SearcherManager(directory, null);
       }
-      searchers = new SearcherManager(directory, null);
       return new LuceneStore(
           location, options, directory, searchers, writer, state, tuning, blockFiles);
     } catch (IOException | RuntimeException e) {
@@ -254,6 +303,127 @@ final class LuceneStore implements AuditStore {
     }
   }
 
+  /**
+   * Indexes the batches the block files hold past the index's commit (acknowledged, but not yet in
+   * a commit of the index when the last writer stopped), cuts off what follows them (an append that
+   * was never acknowledged), and commits. Returns the state with them.
+   */
+  private static CommitState recover(
+      Path location, IndexWriter writer, BlockFiles blocks, CommitState fromCommit)
+      throws IOException {
+    CommitState[] state = {fromCommit};
+    long[] end =
+        blocks.scan(
+            fromCommit.blockFile(),
+            fromCommit.blockLength(),
+            (file, positions, record, recordEnd) -> {
+              CommitState s = state[0];
+              if (record.header().isPresent()) {
+                BatchHeader h = record.header().get();
+                reindex(location, writer, blocks, s, h, positions);
+                s = s.withBatch(h);
+              }
+              state[0] = s.withCheckpoints(record.checkpoints()).withBlocks(file, recordEnd);
+            });
+    blocks.rollbackTo(end[0], end[1]);
+    return state[0];
+  }
+
+  /** Indexes one batch again from its blocks, checking that it continues the chain. */
+  private static void reindex(
+      Path location,
+      IndexWriter writer,
+      BlockFiles blocks,
+      CommitState before,
+      BatchHeader h,
+      List<Long> positions)
+      throws IOException {
+    if (h.batch() != before.lastBatch() + 1
+        || h.firstSeq() != before.nextSeq()
+        || !Arrays.equals(h.prevHash(), before.head())) {
+      throw new StoreCorruptException(
+          location,
+          "the store is damaged: the block files hold batch "
+              + h.batch()
+              + " after batch "
+              + before.lastBatch()
+              + ", and it does not continue the hash chain; "
+              + StoreFiles.WHAT_TO_DO);
+    }
+    long seq = h.firstSeq();
+    for (long position : positions) {
+      EventBlock.Decoded block = blocks.read(position);
+      for (int slot = 0; slot < block.events(); slot++, seq++) {
+        writer.addDocument(Fields.event(block.event(slot), seq, h.batch(), position | slot));
+      }
+    }
+    if (seq != h.firstSeq() + h.count()) {
+      throw new StoreCorruptException(
+          location,
+          "the store is damaged: batch "
+              + h.batch()
+              + " in the block files holds "
+              + (seq - h.firstSeq())
+              + " events, its header says "
+              + h.count()
+              + "; "
+              + StoreFiles.WHAT_TO_DO);
+    }
+    writer.addDocument(Fields.header(h));
+  }
+
+  /**
+   * Commits the index when enough batches or events wait for it (counted, so that a run is the same
+   * every time), or when forced. A timer commits what waits longer than {@link #COMMIT_INTERVAL}.
+   */
+  private void commitIndex(boolean force) throws IOException {
+    CommitState state = committed;
+    if (state == indexCommitted) {
+      return;
+    }
+    if (force
+        || uncommittedBatches >= COMMIT_EVERY_BATCHES
+        || uncommittedEvents >= COMMIT_EVERY_EVENTS) {
+      writer.setLiveCommitData(state.toUserData().entrySet());
+      writer.commit();
+      indexCommitted = state;
+      uncommittedBatches = 0;
+      uncommittedEvents = 0;
+    } else if (!commitScheduled) {
+      commitScheduled = true;
+      timer().schedule(this::timedCommit, COMMIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Commits the index for batches that waited {@link #COMMIT_INTERVAL}. */
+  private void timedCommit() {
+    synchronized (writeLock) {
+      commitScheduled = false;
+      if (closed || writer == null) {
+        return;
+      }
+      try {
+        commitIndex(true);
+      } catch (IOException | RuntimeException e) {
+        // The batches are durable in the block files; the next append or close tries again.
+        recoverWriter(e);
+      }
+    }
+  }
+
+  private ScheduledExecutorService timer() {
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "kubetrail-commit");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return timer;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Append
 
@@ -294,25 +464,27 @@ final class LuceneStore implements AuditStore {
       CommitState after;
       try {
         after = before.withCheckpoints(batch.checkpoints());
-        if (!fresh.isEmpty()) {
-          BatchHeader header = addBatch(before, fresh);
-          after =
-              after
-                  .withBatch(header)
-                  .withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
+        Optional<BatchHeader> header = Optional.empty();
+        if (fresh.isEmpty()) {
+          blockFiles.beginBatch(before.lastBatch() + 1);
+        } else {
+          header = Optional.of(addBatch(before, fresh));
+          after = after.withBatch(header.get());
         }
-        writer.setLiveCommitData(after.toUserData().entrySet());
-        writer.commit();
+        blockFiles.writeRecord(
+            EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
+        blockFiles.sync();
+        after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
+        committed = after;
+        uncommittedBatches++;
+        uncommittedEvents += fresh.size();
+        commitIndex(false);
+        searchers.maybeRefreshBlocking();
       } catch (IOException | RuntimeException | Error e) {
+        // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
+        committed = before;
         recoverWriter(e);
         throw writeFailure("append", before, e);
-      }
-      committed = after;
-      try {
-        searchers.maybeRefreshBlocking();
-      } catch (IOException e) {
-        throw new StoreException(
-            location, "the batch was stored, but the store could not be read again: " + e, e);
       }
       return new AppendResult(
           fresh.size(),
@@ -524,15 +696,27 @@ final class LuceneStore implements AuditStore {
       return;
     }
     IndexWriter reopened = openWriter(location, directory, options, tuning);
+    SearcherManager fresh;
     try {
-      committed = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
-      // Blocks past the commit belong to the append that failed.
-      blockFiles.rollbackTo(committed.blockFile(), committed.blockLength());
+      CommitState fromCommit =
+          readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+      committed = recover(location, reopened, blockFiles, fromCommit);
+      indexCommitted = fromCommit;
+      fresh = new SearcherManager(reopened, null);
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, reopened);
       throw diagnose(location, directory, Optional.empty(), e);
     }
     writer = reopened;
+    uncommittedBatches = 0;
+    uncommittedEvents = 0;
+    SearcherManager old = searchers;
+    searchers = fresh;
+    try {
+      old.close();
+    } catch (IOException | RuntimeException e) {
+      // Queries still holding its searchers release them by their readers; nothing is lost.
+    }
   }
 
   /**
@@ -542,7 +726,7 @@ final class LuceneStore implements AuditStore {
    */
   private String failedWrite(String what, CommitState before, IOException cause) {
     boolean untouched =
-        writer != null
+        failedWriteUntouched
             && committed.lastBatch() == before.lastBatch()
             && committed.anchorBatch() == before.anchorBatch()
             && committed.prunedBefore() == before.prunedBefore()
@@ -588,6 +772,27 @@ final class LuceneStore implements AuditStore {
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
+    // What follows the last acknowledged write in the block files belongs to the one that failed,
+    // unless its index commit became visible before it failed: then it is stored.
+    failedWriteUntouched = false;
+    try {
+      CommitState inIndex =
+          readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+      CommitState acknowledged = committed;
+      boolean landed =
+          inIndex.lastBatch() > acknowledged.lastBatch()
+              || inIndex.anchorBatch() != acknowledged.anchorBatch()
+              || inIndex.prunedBefore() != acknowledged.prunedBefore()
+              || inIndex.blockFile() > acknowledged.blockFile()
+              || (inIndex.blockFile() == acknowledged.blockFile()
+                  && inIndex.blockLength() > acknowledged.blockLength());
+      if (!landed) {
+        blockFiles.rollbackTo(acknowledged.blockFile(), acknowledged.blockLength());
+        failedWriteUntouched = true;
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
     try {
       ensureWriter();
       searchers.maybeRefreshBlocking();
@@ -601,14 +806,9 @@ final class LuceneStore implements AuditStore {
 
   @Override
   public Map<String, SourceCheckpoint> checkpoints() throws IOException {
-    IndexSearcher searcher = acquire();
-    try {
-      return stateOf(searcher).checkpoints();
-    } catch (IOException | RuntimeException e) {
-      throw failure(searcher, e);
-    } finally {
-      searchers.release(searcher);
-    }
+    View view = view();
+    searchers.release(view.searcher());
+    return view.state().checkpoints();
   }
 
   @Override
@@ -834,9 +1034,10 @@ final class LuceneStore implements AuditStore {
   @Override
   public VerifyResult verify(VerifyListener listener) throws IOException {
     Objects.requireNonNull(listener, "listener");
-    IndexSearcher searcher = acquire();
+    View view = view();
+    IndexSearcher searcher = view.searcher();
     try {
-      CommitState state = stateOf(searcher);
+      CommitState state = view.state();
       // Files first: reading damaged stored fields fails in arbitrary ways, naming nothing.
       Optional<StoreFiles.Damage> damage =
           StoreFiles.check(directory, (DirectoryReader) searcher.getIndexReader());
@@ -933,6 +1134,9 @@ final class LuceneStore implements AuditStore {
       throw writeFailure("prune", before, e);
     }
     committed = after;
+    indexCommitted = after;
+    uncommittedBatches = 0;
+    uncommittedEvents = 0;
     searchers.maybeRefreshBlocking();
     deletePrunedBlockFiles();
     return new PruneResult(prunable.size(), events);
@@ -978,6 +1182,26 @@ final class LuceneStore implements AuditStore {
     }
   }
 
+  /** A searcher and the state of exactly what it sees. */
+  private record View(IndexSearcher searcher, CommitState state) {}
+
+  /** Acquires a searcher (to be released) with its state. */
+  private View view() throws IOException {
+    if (!options.readOnly()) {
+      // Appends refresh the searchers and set the state under this lock.
+      synchronized (writeLock) {
+        return new View(acquire(), committed);
+      }
+    }
+    IndexSearcher searcher = acquire();
+    try {
+      return new View(searcher, stateOf(searcher));
+    } catch (IOException | RuntimeException e) {
+      searchers.release(searcher);
+      throw failure(searcher, e);
+    }
+  }
+
   private CommitState stateOf(IndexSearcher searcher) throws IOException {
     Map<String, String> userData =
         ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData();
@@ -1000,6 +1224,17 @@ final class LuceneStore implements AuditStore {
       IOException failure = null;
       if (compressors != null) {
         compressors.shutdownNow();
+      }
+      if (timer != null) {
+        timer.shutdownNow();
+      }
+      if (writer != null) {
+        try {
+          commitIndex(true);
+        } catch (IOException | RuntimeException e) {
+          // The batches are durable in the block files; the next writer indexes them again.
+          failure = new StoreException(location, "closing the store failed: " + e, e);
+        }
       }
       for (AutoCloseable c :
           Stream.of(writer, searchers, directory, blockFiles).filter(Objects::nonNull).toList()) {

@@ -8,7 +8,10 @@ import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.TestEvents;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,11 +31,14 @@ import org.apache.lucene.store.IndexOutput;
  *
  * <p>Arguments: store directory, seed, first batch, last batch, mode ({@code run}, {@code
  * halt-before-commit}, {@code halt-mid-write} with a byte count, {@code halt-after-commit}); a halt
- * happens during the last batch. Mode {@code halt-creating} halts while the store is created, just
- * before its first commit becomes visible. Mode {@code halt-at-op} with an operation number and a
- * byte count halts at that file operation (creating, syncing, renaming or deleting a file), or that
- * many bytes into the file it creates: merges run on the appending thread then, so the same
- * arguments halt at the same point every time.
+ * happens during the last batch. A batch is committed (durable, then acknowledged) when its blocks
+ * are synced to the block files: {@code halt-before-commit} halts at that sync, {@code
+ * halt-mid-write} that many bytes into the batch's block writes (or at the sync, when they are
+ * shorter). Mode {@code halt-creating} halts while the store is created, just before its first
+ * commit becomes visible. Mode {@code halt-at-op} with an operation number and a byte count halts
+ * at that file operation (creating, syncing, renaming or deleting a file), or that many bytes into
+ * the file it creates: merges run on the appending thread then, so the same arguments halt at the
+ * same point every time.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
@@ -53,16 +59,18 @@ public final class CrashingAppender {
 
     AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating") || atOp);
     AtomicLong bytes = new AtomicLong(haltAfterBytes);
+    OpCounter counter = new OpCounter(haltAtOp);
     try (AuditStore store =
         LuceneStore.open(
             dir,
             StoreOptions.builder().ramBufferMb(2).build(),
-            d -> new HaltingDirectory(d, mode, armed, bytes, haltAtOp),
+            d -> new HaltingDirectory(d, mode, armed, bytes, counter),
             c -> {
               if (atOp) {
                 c.setMergeScheduler(new SerialMergeScheduler());
               }
-            })) {
+            },
+            new HaltingBlocks(mode, armed, bytes, counter))) {
       for (int n = first; n <= last; n++) {
         armed.set(atOp || (n == last && !mode.equals("run")));
         AppendResult result = store.append(batch(seed, n));
@@ -97,41 +105,92 @@ public final class CrashingAppender {
     return Batch.of(events, SOURCE, new SourceCheckpoint(Integer.toString(n)));
   }
 
-  /** Halts the process at the armed point. */
-  private static final class HaltingDirectory extends FilterDirectory {
-    private final String mode;
-    private final AtomicBoolean armed;
-    private final AtomicLong bytesLeft;
+  private static void halt() {
+    System.err.flush();
+    Runtime.getRuntime().halt(HALT_STATUS);
+  }
+
+  /** Counts the file operations of the index and of the block files, in mode halt-at-op. */
+  private static final class OpCounter {
     private final long haltAtOp;
     private long ops;
 
-    HaltingDirectory(
-        Directory in, String mode, AtomicBoolean armed, AtomicLong bytesLeft, long haltAtOp) {
-      super(in);
-      this.mode = mode;
-      this.armed = armed;
-      this.bytesLeft = bytesLeft;
+    OpCounter(long haltAtOp) {
       this.haltAtOp = haltAtOp;
     }
 
-    /** In mode halt-at-op: counts a file operation; true when it is the one to halt at. */
-    private synchronized boolean atHaltingOp(String what) {
+    /** Counts a file operation; true when it is the one to halt at. */
+    synchronized boolean atHaltingOp(String what) {
       if (haltAtOp < 0 || ops++ != haltAtOp) {
         return false;
       }
       System.err.println("halting at file operation " + haltAtOp + ": " + what);
       return true;
     }
+  }
 
-    private static void halt() {
-      System.err.flush();
-      Runtime.getRuntime().halt(HALT_STATUS);
+  /** Halts at the armed point of the block files' operations. */
+  private static final class HaltingBlocks implements BlockFiles.Operations {
+    private final String mode;
+    private final AtomicBoolean armed;
+    private final AtomicLong bytesLeft;
+    private final OpCounter counter;
+
+    HaltingBlocks(String mode, AtomicBoolean armed, AtomicLong bytesLeft, OpCounter counter) {
+      this.mode = mode;
+      this.armed = armed;
+      this.bytesLeft = bytesLeft;
+      this.counter = counter;
+    }
+
+    @Override
+    public void before(BlockFiles.Op op, Path file, long at, ByteBuffer data) throws IOException {
+      boolean atOp = counter.atHaltingOp(op + " " + file.getFileName());
+      boolean armedHere = armed.get() && !mode.equals("halt-at-op");
+      if (op == BlockFiles.Op.WRITE
+          && (atOp || (armedHere && mode.equals("halt-mid-write")))
+          && data.remaining() > bytesLeft.get()) {
+        // A torn write: only the first bytes reach the file.
+        ByteBuffer part = data.duplicate();
+        part.limit(part.position() + (int) Math.max(0, bytesLeft.get()));
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          c.write(part, at);
+        }
+        halt();
+      }
+      if (op == BlockFiles.Op.WRITE && armedHere && mode.equals("halt-mid-write")) {
+        bytesLeft.addAndGet(-data.remaining());
+      }
+      if (atOp || (armedHere && op == BlockFiles.Op.SYNC && !mode.equals("halt-after-commit"))) {
+        halt();
+      }
+    }
+  }
+
+  /** Halts the process at the armed point. */
+  private static final class HaltingDirectory extends FilterDirectory {
+    private final String mode;
+    private final AtomicBoolean armed;
+    private final AtomicLong bytesLeft;
+    private final OpCounter counter;
+
+    HaltingDirectory(
+        Directory in, String mode, AtomicBoolean armed, AtomicLong bytesLeft, OpCounter counter) {
+      super(in);
+      this.mode = mode;
+      this.armed = armed;
+      this.bytesLeft = bytesLeft;
+      this.counter = counter;
+    }
+
+    private boolean atHaltingOp(String what) {
+      return counter.atHaltingOp(what);
     }
 
     @Override
     public void rename(String source, String dest) throws IOException {
-      // Renaming pending_segments_N to segments_N is the instant a commit becomes visible.
-      if (armed.get() && (mode.equals("halt-before-commit") || mode.equals("halt-creating"))) {
+      // Renaming pending_segments_N to segments_N is the instant the store's creation is visible.
+      if (armed.get() && mode.equals("halt-creating")) {
         halt();
       }
       if (atHaltingOp("rename " + source + " to " + dest)) {
@@ -159,9 +218,6 @@ public final class CrashingAppender {
     @Override
     public IndexOutput createOutput(String name, IOContext context) throws IOException {
       IndexOutput out = super.createOutput(name, context);
-      if (mode.equals("halt-mid-write")) {
-        return new HaltingOutput(out);
-      }
       if (atHaltingOp("create " + name + ", halting " + bytesLeft.get() + " bytes into it")) {
         // Halts that many bytes in, or when the file is closed shorter than that.
         return new HaltingOutput(out, true);
@@ -172,10 +228,6 @@ public final class CrashingAppender {
     private final class HaltingOutput extends IndexOutput {
       private final IndexOutput out;
       private final boolean haltAtClose;
-
-      HaltingOutput(IndexOutput out) {
-        this(out, false);
-      }
 
       HaltingOutput(IndexOutput out, boolean haltAtClose) {
         super("halting(" + out + ")", out.getName());
