@@ -143,11 +143,6 @@ final class Fields {
     return doc;
   }
 
-  /** Sets the position of an event's document made before its block was written. */
-  static void setPosition(Document doc, long position) {
-    ((Field) doc.getField(POSITION)).setLongValue(position);
-  }
-
   /** The document that records one batch's link in the hash chain. */
   static Document header(BatchHeader header) {
     Document doc = new Document();

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,7 +49,6 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
@@ -505,15 +505,25 @@ final class LuceneStore implements AuditStore {
     long firstSeq = before.nextSeq();
     List<BytesRef> ids = new ArrayList<>(events.keySet());
     List<StoredEvent> list = new ArrayList<>(events.values());
+    long file = blockFiles.beginBatch(batch);
+    // Each block starts where the one before ends: a worker learns its offset from the previous
+    // worker as soon as that one has compressed, then indexes its events; the files are written
+    // in order on this thread.
     List<Future<Prepared>> blocks = new ArrayList<>();
     ExecutorService pool = compressors();
+    CompletableFuture<Long> previousEnd =
+        CompletableFuture.completedFuture(blockFiles.appendingLength());
     for (int start = 0; start < list.size(); ) {
       int end = blockEnd(list, start);
       int first = start;
-      blocks.add(pool.submit(() -> prepare(list, ids, first, end, firstSeq, batch)));
+      CompletableFuture<Long> offset = previousEnd;
+      CompletableFuture<Long> blockEnd = new CompletableFuture<>();
+      blocks.add(
+          pool.submit(
+              () -> prepare(list, ids, first, end, firstSeq, batch, file, offset, blockEnd)));
+      previousEnd = blockEnd;
       start = end;
     }
-    long file = blockFiles.beginBatch(batch);
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
@@ -522,11 +532,12 @@ final class LuceneStore implements AuditStore {
       for (Future<Prepared> pending : blocks) {
         Prepared prepared = await(pending);
         long offset = blockFiles.write(prepared.block().bytes());
+        if (offset != prepared.offset()) {
+          throw new IllegalStateException(
+              "block written at " + offset + ", its events point at " + prepared.offset());
+        }
         byte[][] models = prepared.block().models();
         for (int slot = 0; slot < models.length; slot++, seq++) {
-          Document doc = prepared.documents().get(slot);
-          Fields.setPosition(doc, BlockFiles.position(file, offset, slot));
-          writer.addDocument(doc);
           StoredEvent event = list.get((int) (seq - firstSeq));
           byte[] raw = event.event().json().unsafeBytes();
           digest.add(seq, models[slot], raw, 0, raw.length);
@@ -536,9 +547,17 @@ final class LuceneStore implements AuditStore {
         }
       }
     } finally {
-      blocks.forEach(f -> f.cancel(false));
+      // A failed append rolls the writer back: no worker may still be adding documents.
+      for (Future<Prepared> pending : blocks) {
+        try {
+          pending.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+          // Reported by await.
+        }
+      }
     }
-    blockFiles.sync();
     BatchHeader header =
         BatchHeader.create(
             batch,
@@ -553,19 +572,39 @@ final class LuceneStore implements AuditStore {
     return header;
   }
 
-  /** A block ready to be written, and its events' documents but for their position. */
-  private record Prepared(EventBlock.Built block, List<Document> documents) {}
+  /** A block ready to be written at its offset, its events indexed. */
+  private record Prepared(EventBlock.Built block, long offset) {}
 
-  /** Encodes and compresses events {@code from} to {@code to}, and makes their documents. */
+  /**
+   * Encodes and compresses events {@code from} to {@code to} into a block, learns the block's
+   * offset from the block before it and passes its end on, then indexes the events.
+   */
   private Prepared prepare(
-      List<StoredEvent> events, List<BytesRef> ids, int from, int to, long firstSeq, long batch) {
-    EventBlock.Built block =
-        EventBlock.build(batch, events.subList(from, to), options.compression());
-    List<Document> documents = new ArrayList<>(to - from);
-    for (int i = from; i < to; i++) {
-      documents.add(Fields.event(events.get(i), ids.get(i), firstSeq + i, batch, 0));
+      List<StoredEvent> events,
+      List<BytesRef> ids,
+      int from,
+      int to,
+      long firstSeq,
+      long batch,
+      long file,
+      CompletableFuture<Long> offset,
+      CompletableFuture<Long> end)
+      throws IOException {
+    long at;
+    EventBlock.Built block;
+    try {
+      block = EventBlock.build(batch, events.subList(from, to), options.compression());
+      at = await(offset);
+      end.complete(at + block.bytes().length);
+    } catch (IOException | RuntimeException | Error e) {
+      end.completeExceptionally(e);
+      throw e;
     }
-    return new Prepared(block, documents);
+    for (int i = from; i < to; i++) {
+      long position = BlockFiles.position(file, at, i - from);
+      writer.addDocument(Fields.event(events.get(i), ids.get(i), firstSeq + i, batch, position));
+    }
+    return new Prepared(block, at);
   }
 
   /** Where the block starting at event {@code start} ends: by count, then by size. */

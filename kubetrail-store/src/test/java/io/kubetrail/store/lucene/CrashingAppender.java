@@ -44,6 +44,9 @@ public final class CrashingAppender {
   static final int HALT_STATUS = 137;
   static final String SOURCE = "src";
 
+  /** The first bytes of a batch record in the block files ("KTBR"). */
+  private static final int RECORD_MAGIC = 0x4b544252;
+
   private CrashingAppender() {}
 
   public static void main(String[] args) throws IOException {
@@ -147,23 +150,38 @@ public final class CrashingAppender {
     public void before(BlockFiles.Op op, Path file, long at, ByteBuffer data) throws IOException {
       boolean atOp = counter.atHaltingOp(op + " " + file.getFileName());
       boolean armedHere = armed.get() && !mode.equals("halt-at-op");
-      if (op == BlockFiles.Op.WRITE
-          && (atOp || (armedHere && mode.equals("halt-mid-write")))
-          && data.remaining() > bytesLeft.get()) {
-        // A torn write: only the first bytes reach the file.
-        ByteBuffer part = data.duplicate();
-        part.limit(part.position() + (int) Math.max(0, bytesLeft.get()));
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          c.write(part, at);
-        }
+      boolean write = op == BlockFiles.Op.WRITE;
+      if (atOp && write) {
+        tornWrite(file, at, data, bytesLeft.get());
+      }
+      if (atOp) {
         halt();
       }
-      if (op == BlockFiles.Op.WRITE && armedHere && mode.equals("halt-mid-write")) {
+      if (!armedHere || !write) {
+        return;
+      }
+      // A batch is committed once its batch record, which ends it, is complete in the file.
+      boolean record = data.remaining() >= 4 && data.getInt(data.position()) == RECORD_MAGIC;
+      if (mode.equals("halt-before-commit") && record) {
+        halt();
+      }
+      if (mode.equals("halt-mid-write")) {
+        if (record || data.remaining() > bytesLeft.get()) {
+          tornWrite(file, at, data, Math.min(bytesLeft.get(), data.remaining() - 1L));
+        }
         bytesLeft.addAndGet(-data.remaining());
       }
-      if (atOp || (armedHere && op == BlockFiles.Op.SYNC && !mode.equals("halt-after-commit"))) {
-        halt();
+    }
+
+    /** Writes only the first bytes, then halts: a write cut short. */
+    private static void tornWrite(Path file, long at, ByteBuffer data, long bytes)
+        throws IOException {
+      ByteBuffer part = data.duplicate();
+      part.limit(part.position() + (int) Math.max(0, Math.min(bytes, data.remaining())));
+      try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        c.write(part, at);
       }
+      halt();
     }
   }
 
