@@ -129,7 +129,7 @@ final class BlockFiles implements Closeable {
    */
   void rollbackTo(long file, long length) throws IOException {
     closeAppending();
-    for (Map.Entry<Long, Path> f : list().tailMap(file, file == 0).entrySet()) {
+    for (Map.Entry<Long, Path> f : list().tailMap(file, true).entrySet()) {
       if (f.getKey() > file) {
         closeReader(f.getKey());
         ops.before(Op.DELETE, f.getValue(), 0, null);

@@ -225,7 +225,31 @@ final class Fields {
   }
 
   private static void keyword(Document doc, String field, String value) {
-    doc.add(new StringField(field, keyword(value), Field.Store.NO));
+    doc.add(new StringField(field, utf8(keyword(value)), Field.Store.NO));
+  }
+
+  /**
+   * A string's UTF-8 bytes. The JDK's encoder is far faster than Lucene's for the ASCII text most
+   * values are; anything else goes through Lucene's, which indexing a string would use.
+   */
+  static BytesRef utf8(String value) {
+    byte[] ascii = ascii(value);
+    return ascii != null ? new BytesRef(ascii) : new BytesRef(value);
+  }
+
+  /** The string's bytes when it is all ASCII, else null. */
+  static byte[] ascii(String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length != value.length()) {
+      return null;
+    }
+    // The JDK writes '?' for a lone surrogate, where Lucene writes U+FFFD.
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '?' && value.charAt(i) != '?') {
+        return null;
+      }
+    }
+    return bytes;
   }
 
   /** Each distinct value once, as the index holds it (a verified document repeats no term). */
@@ -237,7 +261,7 @@ final class Fields {
         repeated = keyword(values.get(j)).equals(value);
       }
       if (!repeated) {
-        doc.add(new StringField(field, value, Field.Store.NO));
+        doc.add(new StringField(field, utf8(value), Field.Store.NO));
       }
     }
   }

@@ -1,6 +1,5 @@
 package io.kubetrail.store.lucene;
 
-import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
@@ -38,38 +37,21 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFileNames;
-import org.apache.lucene.index.IndexFormatTooNewException;
-import org.apache.lucene.index.IndexFormatTooOldException;
-import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PointValues;
-import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.CollectorManager;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
@@ -81,7 +63,6 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -112,8 +93,7 @@ final class LuceneStore implements AuditStore {
   private final Consumer<IndexWriterConfig> tuning;
   private final BlockFiles blockFiles;
 
-  /** Encodes and compresses blocks while the appending thread indexes; made on first append. */
-  private ExecutorService compressors;
+  private final BatchWriter batchWriter;
 
   /** Null when read-only, or after a failed append until the next append reopens it. */
   private IndexWriter writer;
@@ -129,6 +109,7 @@ final class LuceneStore implements AuditStore {
 
   private long uncommittedEvents;
   private boolean commitScheduled;
+  private boolean timedCommits = true;
 
   /** Whether the last failed write was cut off whole (see {@link #recoverWriter}). */
   private boolean failedWriteUntouched;
@@ -148,6 +129,7 @@ final class LuceneStore implements AuditStore {
       BlockFiles blockFiles) {
     this.location = location;
     this.blockFiles = blockFiles;
+    this.batchWriter = new BatchWriter(options, blockFiles);
     this.tuning = tuning;
     this.options = options;
     this.directory = directory;
@@ -171,16 +153,21 @@ final class LuceneStore implements AuditStore {
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning)
       throws IOException {
-    return open(location, options, wrap, tuning, BlockFiles.Operations.NONE);
+    return open(location, options, wrap, tuning, BlockFiles.Operations.NONE, true);
   }
 
-  /** As above, with the block files' operations reported to {@code blockOps}. */
+  /**
+   * As above, with the block files' operations reported to {@code blockOps}; with {@code
+   * timedCommits} false, the index is committed only by count and on close, so that a run does the
+   * same file operations in the same order every time (tests that halt at the n-th one).
+   */
   static LuceneStore open(
       Path location,
       StoreOptions options,
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning,
-      BlockFiles.Operations blockOps)
+      BlockFiles.Operations blockOps,
+      boolean timedCommits)
       throws IOException {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
@@ -233,7 +220,7 @@ final class LuceneStore implements AuditStore {
       BlockFiles blockFiles = new BlockFiles(location, blockOps);
       if (writer != null) {
         CommitState fromCommit = state;
-        state = recover(location, writer, blockFiles, fromCommit);
+        state = Recovery.recover(location, writer, blockFiles, fromCommit);
         if (state != fromCommit) {
           // So that read-only stores see them too.
           writer.setLiveCommitData(state.toUserData().entrySet());
@@ -243,11 +230,14 @@ final class LuceneStore implements AuditStore {
       } else {
         searchers = new SearcherManager(directory, null);
       }
-      return new LuceneStore(
-          location, options, directory, searchers, writer, state, tuning, blockFiles);
+      LuceneStore store =
+          new LuceneStore(
+              location, options, directory, searchers, writer, state, tuning, blockFiles);
+      store.timedCommits = timedCommits;
+      return store;
     } catch (IOException | RuntimeException e) {
-      IOException failure = diagnose(location, directory, Optional.empty(), e);
-      closeQuietly(e, searchers, writer, directory);
+      IOException failure = StoreErrors.diagnose(location, directory, Optional.empty(), e);
+      StoreErrors.closeQuietly(e, searchers, writer, directory);
       throw failure;
     }
   }
@@ -304,75 +294,6 @@ final class LuceneStore implements AuditStore {
   }
 
   /**
-   * Indexes the batches the block files hold past the index's commit (acknowledged, but not yet in
-   * a commit of the index when the last writer stopped), cuts off what follows them (an append that
-   * was never acknowledged), and commits. Returns the state with them.
-   */
-  private static CommitState recover(
-      Path location, IndexWriter writer, BlockFiles blocks, CommitState fromCommit)
-      throws IOException {
-    CommitState[] state = {fromCommit};
-    long[] end =
-        blocks.scan(
-            fromCommit.blockFile(),
-            fromCommit.blockLength(),
-            (file, positions, record, recordEnd) -> {
-              CommitState s = state[0];
-              if (record.header().isPresent()) {
-                BatchHeader h = record.header().get();
-                reindex(location, writer, blocks, s, h, positions);
-                s = s.withBatch(h);
-              }
-              state[0] = s.withCheckpoints(record.checkpoints()).withBlocks(file, recordEnd);
-            });
-    blocks.rollbackTo(end[0], end[1]);
-    return state[0];
-  }
-
-  /** Indexes one batch again from its blocks, checking that it continues the chain. */
-  private static void reindex(
-      Path location,
-      IndexWriter writer,
-      BlockFiles blocks,
-      CommitState before,
-      BatchHeader h,
-      List<Long> positions)
-      throws IOException {
-    if (h.batch() != before.lastBatch() + 1
-        || h.firstSeq() != before.nextSeq()
-        || !Arrays.equals(h.prevHash(), before.head())) {
-      throw new StoreCorruptException(
-          location,
-          "the store is damaged: the block files hold batch "
-              + h.batch()
-              + " after batch "
-              + before.lastBatch()
-              + ", and it does not continue the hash chain; "
-              + StoreFiles.WHAT_TO_DO);
-    }
-    long seq = h.firstSeq();
-    for (long position : positions) {
-      EventBlock.Decoded block = blocks.read(position);
-      for (int slot = 0; slot < block.events(); slot++, seq++) {
-        writer.addDocument(Fields.event(block.event(slot), seq, h.batch(), position | slot));
-      }
-    }
-    if (seq != h.firstSeq() + h.count()) {
-      throw new StoreCorruptException(
-          location,
-          "the store is damaged: batch "
-              + h.batch()
-              + " in the block files holds "
-              + (seq - h.firstSeq())
-              + " events, its header says "
-              + h.count()
-              + "; "
-              + StoreFiles.WHAT_TO_DO);
-    }
-    writer.addDocument(Fields.header(h));
-  }
-
-  /**
    * Commits the index when enough batches or events wait for it (counted, so that a run is the same
    * every time), or when forced. A timer commits what waits longer than {@link #COMMIT_INTERVAL}.
    */
@@ -389,7 +310,12 @@ final class LuceneStore implements AuditStore {
       indexCommitted = state;
       uncommittedBatches = 0;
       uncommittedEvents = 0;
-    } else if (!commitScheduled) {
+    }
+  }
+
+  /** Makes sure the index is committed within {@link #COMMIT_INTERVAL} of now. */
+  private void scheduleCommit() {
+    if (timedCommits && !commitScheduled) {
       commitScheduled = true;
       timer().schedule(this::timedCommit, COMMIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -449,7 +375,7 @@ final class LuceneStore implements AuditStore {
       }
       IndexSearcher searcher = searchers.acquire();
       try {
-        duplicates += removeStored(searcher.getIndexReader(), fresh);
+        duplicates += BatchWriter.removeStored(searcher.getIndexReader(), fresh);
       } catch (IOException | RuntimeException e) {
         throw failure(searcher, e);
       } finally {
@@ -463,12 +389,15 @@ final class LuceneStore implements AuditStore {
 
       CommitState after;
       try {
+        // Only acknowledged batches go into an index commit: a failure of this append can
+        // then never leave it in the index.
+        commitIndex(false);
         after = before.withCheckpoints(batch.checkpoints());
         Optional<BatchHeader> header = Optional.empty();
         if (fresh.isEmpty()) {
           blockFiles.beginBatch(before.lastBatch() + 1);
         } else {
-          header = Optional.of(addBatch(before, fresh));
+          header = Optional.of(batchWriter.write(writer, before, fresh));
           after = after.withBatch(header.get());
         }
         blockFiles.writeRecord(
@@ -478,8 +407,8 @@ final class LuceneStore implements AuditStore {
         committed = after;
         uncommittedBatches++;
         uncommittedEvents += fresh.size();
-        commitIndex(false);
         searchers.maybeRefreshBlocking();
+        scheduleCommit();
       } catch (IOException | RuntimeException | Error e) {
         // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
         committed = before;
@@ -493,242 +422,6 @@ final class LuceneStore implements AuditStore {
     }
   }
 
-  /**
-   * Writes the events, numbered and in the order given, into blocks of the block files and makes
-   * them durable; adds their documents and the batch header to the writer; returns the header.
-   * Blocks are encoded and compressed on other threads while this one indexes the blocks before
-   * them. The index has no sort: a flush writes documents in the order they were added.
-   */
-  private BatchHeader addBatch(CommitState before, Map<BytesRef, StoredEvent> events)
-      throws IOException {
-    long batch = before.lastBatch() + 1;
-    long firstSeq = before.nextSeq();
-    List<BytesRef> ids = new ArrayList<>(events.keySet());
-    List<StoredEvent> list = new ArrayList<>(events.values());
-    long file = blockFiles.beginBatch(batch);
-    // Each block starts where the one before ends: a worker learns its offset from the previous
-    // worker as soon as that one has compressed, then indexes its events; the files are written
-    // in order on this thread.
-    List<Future<Prepared>> blocks = new ArrayList<>();
-    ExecutorService pool = compressors();
-    CompletableFuture<Long> previousEnd =
-        CompletableFuture.completedFuture(blockFiles.appendingLength());
-    for (int start = 0; start < list.size(); ) {
-      int end = blockEnd(list, start);
-      int first = start;
-      CompletableFuture<Long> offset = previousEnd;
-      CompletableFuture<Long> blockEnd = new CompletableFuture<>();
-      blocks.add(
-          pool.submit(
-              () -> prepare(list, ids, first, end, firstSeq, batch, file, offset, blockEnd)));
-      previousEnd = blockEnd;
-      start = end;
-    }
-    long minReceived = Long.MAX_VALUE;
-    long maxReceived = Long.MIN_VALUE;
-    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
-    long seq = firstSeq;
-    try {
-      for (Future<Prepared> pending : blocks) {
-        Prepared prepared = await(pending);
-        long offset = blockFiles.write(prepared.block().bytes());
-        if (offset != prepared.offset()) {
-          throw new IllegalStateException(
-              "block written at " + offset + ", its events point at " + prepared.offset());
-        }
-        byte[][] models = prepared.block().models();
-        for (int slot = 0; slot < models.length; slot++, seq++) {
-          StoredEvent event = list.get((int) (seq - firstSeq));
-          byte[] raw = event.event().json().unsafeBytes();
-          digest.add(seq, models[slot], raw, 0, raw.length);
-          long received = Times.micros(event.event().requestReceivedTimestamp());
-          minReceived = Math.min(minReceived, received);
-          maxReceived = Math.max(maxReceived, received);
-        }
-      }
-    } finally {
-      // A failed append rolls the writer back: no worker may still be adding documents.
-      for (Future<Prepared> pending : blocks) {
-        try {
-          pending.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-          // Reported by await.
-        }
-      }
-    }
-    BatchHeader header =
-        BatchHeader.create(
-            batch,
-            before.head(),
-            digest.finish(),
-            list.size(),
-            firstSeq,
-            minReceived,
-            maxReceived,
-            Times.micros(Instant.now()));
-    writer.addDocument(Fields.header(header));
-    return header;
-  }
-
-  /** A block ready to be written at its offset, its events indexed. */
-  private record Prepared(EventBlock.Built block, long offset) {}
-
-  /**
-   * Encodes and compresses events {@code from} to {@code to} into a block, learns the block's
-   * offset from the block before it and passes its end on, then indexes the events.
-   */
-  private Prepared prepare(
-      List<StoredEvent> events,
-      List<BytesRef> ids,
-      int from,
-      int to,
-      long firstSeq,
-      long batch,
-      long file,
-      CompletableFuture<Long> offset,
-      CompletableFuture<Long> end)
-      throws IOException {
-    long at;
-    EventBlock.Built block;
-    try {
-      block = EventBlock.build(batch, events.subList(from, to), options.compression());
-      at = await(offset);
-      end.complete(at + block.bytes().length);
-    } catch (IOException | RuntimeException | Error e) {
-      end.completeExceptionally(e);
-      throw e;
-    }
-    for (int i = from; i < to; i++) {
-      long position = BlockFiles.position(file, at, i - from);
-      writer.addDocument(Fields.event(events.get(i), ids.get(i), firstSeq + i, batch, position));
-    }
-    return new Prepared(block, at);
-  }
-
-  /** Where the block starting at event {@code start} ends: by count, then by size. */
-  private static int blockEnd(List<StoredEvent> events, int start) {
-    int end = start;
-    long bytes = 0;
-    while (end < events.size()
-        && end - start < EventBlock.MAX_EVENTS
-        && bytes < EventBlock.TARGET_BYTES) {
-      // The model is a fraction of the raw event; the raw length decides.
-      bytes += events.get(end).event().json().unsafeBytes().length + 64;
-      end++;
-    }
-    return end;
-  }
-
-  private static <T> T await(Future<T> block) throws IOException {
-    try {
-      return block.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("the append was interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
-    }
-  }
-
-  /** The threads that encode and compress blocks, made on the first append. */
-  private ExecutorService compressors() {
-    if (compressors == null) {
-      int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-      compressors =
-          Executors.newFixedThreadPool(
-              threads,
-              r -> {
-                Thread t = new Thread(r, "kubetrail-blocks");
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    return compressors;
-  }
-
-  /**
-   * Removes from {@code fresh} every event the store already has; returns how many. Candidates are
-   * the documents with the event's auditID term, and a candidate is the event when its identity doc
-   * value is equal. Only segments whose time range holds an event's requestReceivedTimestamp can
-   * hold it, which spares most lookups when events arrive roughly in time order.
-   */
-  private static long removeStored(IndexReader reader, Map<BytesRef, StoredEvent> fresh)
-      throws IOException {
-    List<LeafReaderContext> leaves = reader.leaves();
-    int n = leaves.size();
-    long[] min = new long[n];
-    long[] max = new long[n];
-    TermsEnum[] terms = new TermsEnum[n];
-    for (int i = 0; i < n; i++) {
-      PointValues points = leaves.get(i).reader().getPointValues(Fields.RECEIVED);
-      Terms t = leaves.get(i).reader().terms(Fields.AUDIT_ID);
-      if (points == null || t == null) {
-        min[i] = Long.MAX_VALUE;
-        max[i] = Long.MIN_VALUE;
-        continue;
-      }
-      min[i] = LongPoint.decodeDimension(points.getMinPackedValue(), 0);
-      max[i] = LongPoint.decodeDimension(points.getMaxPackedValue(), 0);
-      terms[i] = t.iterator();
-    }
-    long removed = 0;
-    PostingsEnum postings = null;
-    var it = fresh.entrySet().iterator();
-    while (it.hasNext()) {
-      var entry = it.next();
-      AuditEvent event = entry.getValue().event();
-      long received = Times.micros(event.requestReceivedTimestamp());
-      BytesRef auditID = null;
-      for (int i = 0; i < n; i++) {
-        if (received < min[i] || received > max[i]) {
-          continue;
-        }
-        if (auditID == null) {
-          auditID = new BytesRef(Fields.keyword(event.auditID()));
-        }
-        if (!terms[i].seekExact(auditID)) {
-          continue;
-        }
-        postings = terms[i].postings(postings, PostingsEnum.NONE);
-        if (holds(leaves.get(i).reader(), postings, entry.getKey())) {
-          it.remove();
-          removed++;
-          break;
-        }
-      }
-    }
-    return removed;
-  }
-
-  /** True when a live document among {@code candidates} has the identity {@code id}. */
-  private static boolean holds(LeafReader reader, PostingsEnum candidates, BytesRef id)
-      throws IOException {
-    Bits live = reader.getLiveDocs();
-    BinaryDocValues ids = reader.getBinaryDocValues(Fields.ID);
-    if (ids == null) {
-      return false;
-    }
-    for (int doc = candidates.nextDoc();
-        doc != DocIdSetIterator.NO_MORE_DOCS;
-        doc = candidates.nextDoc()) {
-      if ((live == null || live.get(doc))
-          && ids.advanceExact(doc)
-          && ids.binaryValue().equals(id)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Ensures there is a writer: after a failed append, opens a new one on the last commit. */
   private void ensureWriter() throws IOException {
     if (writer != null) {
@@ -736,16 +429,18 @@ final class LuceneStore implements AuditStore {
     }
     IndexWriter reopened = openWriter(location, directory, options, tuning);
     SearcherManager fresh;
+    CommitState recovered;
     try {
       CommitState fromCommit =
           readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
-      committed = recover(location, reopened, blockFiles, fromCommit);
-      indexCommitted = fromCommit;
+      recovered = Recovery.recover(location, reopened, blockFiles, fromCommit);
       fresh = new SearcherManager(reopened, null);
+      indexCommitted = fromCommit;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(e, reopened);
-      throw diagnose(location, directory, Optional.empty(), e);
+      StoreErrors.closeQuietly(e, reopened);
+      throw StoreErrors.diagnose(location, directory, Optional.empty(), e);
     }
+    committed = recovered;
     writer = reopened;
     uncommittedBatches = 0;
     uncommittedEvents = 0;
@@ -790,7 +485,7 @@ final class LuceneStore implements AuditStore {
     if (e instanceof RuntimeException
         || e instanceof CorruptIndexException
         || e instanceof java.io.EOFException) {
-      IOException diagnosed = diagnose(location, directory, Optional.empty(), e);
+      IOException diagnosed = StoreErrors.diagnose(location, directory, Optional.empty(), e);
       if (diagnosed instanceof StoreCorruptException || !(e instanceof IOException)) {
         return diagnosed;
       }
@@ -1129,11 +824,12 @@ final class LuceneStore implements AuditStore {
     List<BatchHeader> prunable;
     Map<Long, BatchHeader> tombstones = new TreeMap<>();
     try {
-      prunable = Headers.read(searcher, Queries.prunable(cutoff), PRUNE_BATCHES_PER_COMMIT);
+      prunable = BatchHeaders.read(searcher, Queries.prunable(cutoff), PRUNE_BATCHES_PER_COMMIT);
       if (prunable.isEmpty()) {
         return new PruneResult(0, 0);
       }
-      for (BatchHeader h : Headers.read(searcher, Queries.prunedHeaders(), Integer.MAX_VALUE)) {
+      for (BatchHeader h :
+          BatchHeaders.read(searcher, Queries.prunedHeaders(), Integer.MAX_VALUE)) {
         tombstones.put(h.batch(), h);
       }
     } catch (IOException | RuntimeException e) {
@@ -1217,7 +913,7 @@ final class LuceneStore implements AuditStore {
     } catch (AlreadyClosedException e) {
       throw new IllegalStateException("the store at " + location + " is closed", e);
     } catch (IOException | RuntimeException e) {
-      throw diagnose(location, directory, Optional.empty(), e);
+      throw StoreErrors.diagnose(location, directory, Optional.empty(), e);
     }
   }
 
@@ -1261,9 +957,7 @@ final class LuceneStore implements AuditStore {
       }
       closed = true;
       IOException failure = null;
-      if (compressors != null) {
-        compressors.shutdownNow();
-      }
+      batchWriter.close();
       if (timer != null) {
         timer.shutdownNow();
       }
@@ -1301,108 +995,7 @@ final class LuceneStore implements AuditStore {
 
   /** A failure reading through {@code searcher}; see {@link #diagnose}. */
   private IOException failure(IndexSearcher searcher, Throwable e) {
-    return diagnose(
+    return StoreErrors.diagnose(
         location, directory, Optional.of((DirectoryReader) searcher.getIndexReader()), e);
-  }
-
-  /**
-   * A failure as the store reports it. Unless it is already the store's own, the files are checked
-   * against their checksums: when one is damaged, the failure is a {@link StoreCorruptException}
-   * naming it (damage shows as any exception at all); otherwise as {@link #translate} says. A
-   * {@link RuntimeException} that is not damage, a bug, is thrown as it is.
-   */
-  static IOException diagnose(
-      Path location, Directory directory, Optional<DirectoryReader> reader, Throwable e) {
-    if (e instanceof StoreException s) {
-      return s;
-    }
-    if (e instanceof BlockFiles.BlockDamageException b) {
-      return new StoreCorruptException(location, b.damage().describe(), b);
-    }
-    try {
-      Optional<StoreFiles.Damage> damage =
-          reader.isPresent()
-              ? StoreFiles.check(directory, reader.get())
-              : StoreFiles.checkLatest(directory);
-      if (damage.isPresent()) {
-        return new StoreCorruptException(location, damage.get().describe(), e);
-      }
-    } catch (IOException | RuntimeException again) {
-      e.addSuppressed(again);
-    }
-    return translate(location, e);
-  }
-
-  /** A failure as the store reports it: damaged files become {@link StoreCorruptException}. */
-  static IOException translate(Path location, Throwable e) {
-    if (e instanceof StoreException s) {
-      return s;
-    }
-    if (e instanceof CorruptIndexException
-        || e instanceof IndexFormatTooOldException
-        || e instanceof IndexFormatTooNewException) {
-      return new StoreCorruptException(
-          location,
-          "the store's files are damaged or were written by an incompatible version ("
-              + e.getMessage()
-              + "); "
-              + StoreFiles.WHAT_TO_DO,
-          e);
-    }
-    if (e instanceof LockObtainFailedException) {
-      return new StoreLockedException(location, e);
-    }
-    if (e instanceof IOException io) {
-      return new StoreException(location, io.toString(), io);
-    }
-    if (e instanceof RuntimeException r) {
-      throw r;
-    }
-    throw (Error) e;
-  }
-
-  private static void closeQuietly(Throwable failure, AutoCloseable... resources) {
-    for (AutoCloseable c : resources) {
-      if (c == null) {
-        continue;
-      }
-      try {
-        if (c instanceof IndexWriter w) {
-          w.rollback();
-        } else {
-          c.close();
-        }
-      } catch (Exception e) {
-        failure.addSuppressed(e);
-      }
-    }
-  }
-
-  /** Reads batch headers. */
-  static final class Headers {
-    private Headers() {}
-
-    /** The first headers matching a query, by batch number. */
-    static List<BatchHeader> read(
-        IndexSearcher searcher, org.apache.lucene.search.Query query, int limit)
-        throws IOException {
-      int n = Math.max(1, Math.min(limit, searcher.count(query)));
-      TopFieldDocs docs = searcher.search(query, n, Queries.BY_BATCH, false);
-      StoredFields fields = searcher.storedFields();
-      List<BatchHeader> headers = new ArrayList<>(docs.scoreDocs.length);
-      for (ScoreDoc hit : docs.scoreDocs) {
-        headers.add(read(fields, hit.doc));
-      }
-      return headers;
-    }
-
-    static BatchHeader read(StoredFields fields, int doc) throws IOException {
-      BytesRef data =
-          fields.document(doc, Set.of(Fields.HEADER_DATA)).getBinaryValue(Fields.HEADER_DATA);
-      if (data == null) {
-        throw new CorruptIndexException("batch header document has no data", "document " + doc);
-      }
-      return BatchHeader.decode(BytesRef.deepCopyOf(data).bytes);
-    }
   }
 }

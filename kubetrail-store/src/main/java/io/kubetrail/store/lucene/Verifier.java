@@ -94,7 +94,7 @@ final class Verifier {
       for (ScoreDoc hit : page.scoreDocs) {
         BatchHeader h;
         try {
-          h = LuceneStore.Headers.read(storedFields, hit.doc);
+          h = BatchHeaders.read(storedFields, hit.doc);
         } catch (IOException | RuntimeException e) {
           return inFlight.brokenAt(expected, "its header cannot be read (" + e.getMessage() + ")");
         }

@@ -73,7 +73,8 @@ public final class CrashingAppender {
                 c.setMergeScheduler(new SerialMergeScheduler());
               }
             },
-            new HaltingBlocks(mode, armed, bytes, counter))) {
+            new HaltingBlocks(mode, armed, bytes, counter),
+            false)) {
       for (int n = first; n <= last; n++) {
         armed.set(atOp || (n == last && !mode.equals("run")));
         AppendResult result = store.append(batch(seed, n));

@@ -384,7 +384,7 @@ class TamperTest {
         q.add(LongPoint.newExactQuery(Fields.BATCH, batch), Occur.FILTER);
         q.add(new TermQuery(new Term(Fields.HEADER, Fields.LIVE)), Occur.FILTER);
         TopDocs hits = new IndexSearcher(reader).search(q.build(), 1);
-        return LuceneStore.Headers.read(reader.storedFields(), hits.scoreDocs[0].doc);
+        return BatchHeaders.read(reader.storedFields(), hits.scoreDocs[0].doc);
       }
     }
 
