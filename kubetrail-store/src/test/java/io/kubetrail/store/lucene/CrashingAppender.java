@@ -8,8 +8,12 @@ import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.TestEvents;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -31,14 +35,17 @@ import org.apache.lucene.store.IndexOutput;
  *
  * <p>Arguments: store directory, seed, first batch, last batch, mode ({@code run}, {@code
  * halt-before-commit}, {@code halt-mid-write} with a byte count, {@code halt-after-commit}); a halt
- * happens during the last batch. A batch is committed (durable, then acknowledged) when its blocks
- * are synced to the block files: {@code halt-before-commit} halts at that sync, {@code
- * halt-mid-write} that many bytes into the batch's block writes (or at the sync, when they are
- * shorter). Mode {@code halt-creating} halts while the store is created, just before its first
- * commit becomes visible. Mode {@code halt-at-op} with an operation number and a byte count halts
- * at that file operation (creating, syncing, renaming or deleting a file), or that many bytes into
- * the file it creates: merges run on the appending thread then, so the same arguments halt at the
- * same point every time.
+ * happens during the last batch. A batch is committed once its batch record, which follows its
+ * blocks, is complete in the block files (durable once they are synced): {@code halt-before-commit}
+ * halts before that record is written, {@code halt-mid-write} that many bytes into the batch's
+ * writes to the block files (within its record at the latest). Mode {@code halt-creating} halts
+ * while the store is created, just before its first commit becomes visible. Mode {@code halt-at-op}
+ * with an operation number and a byte count halts at that file operation (creating, syncing,
+ * renaming or deleting a file), or that many bytes into the file it creates: merges run on the
+ * appending thread then, so the same arguments halt at the same point every time. Mode {@code
+ * power-loss-at-op} halts in the same way and journals every file operation that makes data or
+ * names durable (see {@link #journal}), so that the test can then drop what a power loss would have
+ * lost.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
@@ -55,14 +62,15 @@ public final class CrashingAppender {
     int first = Integer.parseInt(args[2]);
     int last = Integer.parseInt(args[3]);
     String mode = args[4];
-    boolean atOp = mode.equals("halt-at-op");
+    boolean atOp = mode.equals("halt-at-op") || mode.equals("power-loss-at-op");
     long haltAtOp = atOp ? Long.parseLong(args[5]) : -1;
     long haltAfterBytes =
         atOp ? Long.parseLong(args[6]) : args.length > 5 ? Long.parseLong(args[5]) : 0;
 
     AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating") || atOp);
     AtomicLong bytes = new AtomicLong(haltAfterBytes);
-    OpCounter counter = new OpCounter(haltAtOp);
+    OpCounter counter =
+        new OpCounter(haltAtOp, mode.equals("power-loss-at-op") ? journal(dir) : null);
     try (AuditStore store =
         LuceneStore.open(
             dir,
@@ -114,13 +122,43 @@ public final class CrashingAppender {
     Runtime.getRuntime().halt(HALT_STATUS);
   }
 
+  /**
+   * Where mode power-loss-at-op journals, one line per completed operation: {@code create NAME},
+   * {@code sync NAME LENGTH} (the file's bytes up to LENGTH are durable), {@code rename FROM TO},
+   * {@code dirsync} (every name so far is durable), {@code truncate NAME LENGTH} (durable) and
+   * {@code delete NAME}.
+   */
+  static Path journal(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".journal");
+  }
+
   /** Counts the file operations of the index and of the block files, in mode halt-at-op. */
   private static final class OpCounter {
     private final long haltAtOp;
+    private final PrintStream journal;
     private long ops;
 
-    OpCounter(long haltAtOp) {
+    OpCounter(long haltAtOp, Path journal) {
       this.haltAtOp = haltAtOp;
+      try {
+        this.journal =
+            journal == null
+                ? null
+                : new PrintStream(
+                    Files.newOutputStream(
+                        journal, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                    true,
+                    StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Records a completed operation (written through at once: a halt loses none). */
+    synchronized void journal(String line) {
+      if (journal != null) {
+        journal.println(line);
+      }
     }
 
     /** Counts a file operation; true when it is the one to halt at. */
@@ -150,13 +188,28 @@ public final class CrashingAppender {
     @Override
     public void before(BlockFiles.Op op, Path file, long at, ByteBuffer data) throws IOException {
       boolean atOp = counter.atHaltingOp(op + " " + file.getFileName());
-      boolean armedHere = armed.get() && !mode.equals("halt-at-op");
+      boolean armedHere = armed.get() && !mode.endsWith("-at-op");
       boolean write = op == BlockFiles.Op.WRITE;
       if (atOp && write) {
         tornWrite(file, at, data, bytesLeft.get());
       }
       if (atOp) {
         halt();
+      }
+      String name = file.getFileName().toString();
+      switch (op) {
+        case CREATE -> counter.journal("create " + name);
+        // The hook runs before the sync, which then makes everything written so far durable; a
+        // new file's sync is followed by its directory's.
+        case SYNC -> {
+          counter.journal("sync " + name + " " + Files.size(file));
+          if (at == 0) {
+            counter.journal("dirsync");
+          }
+        }
+        case TRUNCATE -> counter.journal("truncate " + name + " " + at);
+        case DELETE -> counter.journal("delete " + name);
+        default -> {}
       }
       if (!armedHere || !write) {
         return;
@@ -216,6 +269,7 @@ public final class CrashingAppender {
         halt();
       }
       super.rename(source, dest);
+      counter.journal("rename " + source + " " + dest);
     }
 
     @Override
@@ -224,6 +278,9 @@ public final class CrashingAppender {
         halt();
       }
       super.sync(names);
+      for (String name : names) {
+        counter.journal("sync " + name + " " + fileLength(name));
+      }
     }
 
     @Override
@@ -232,11 +289,22 @@ public final class CrashingAppender {
         halt();
       }
       super.deleteFile(name);
+      counter.journal("delete " + name);
+    }
+
+    @Override
+    public void syncMetaData() throws IOException {
+      if (atHaltingOp("sync the directory")) {
+        halt();
+      }
+      super.syncMetaData();
+      counter.journal("dirsync");
     }
 
     @Override
     public IndexOutput createOutput(String name, IOContext context) throws IOException {
       IndexOutput out = super.createOutput(name, context);
+      counter.journal("create " + name);
       if (atHaltingOp("create " + name + ", halting " + bytesLeft.get() + " bytes into it")) {
         // Halts that many bytes in, or when the file is closed shorter than that.
         return new HaltingOutput(out, true);
