@@ -17,8 +17,6 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.apache.lucene.store.ByteArrayDataInput;
-import org.apache.lucene.store.DataOutput;
-import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.compress.LZ4;
 
 /**
@@ -71,16 +69,16 @@ final class EventBlock {
     }
     EventCodec.Encoder encoder = new EventCodec.Encoder();
     byte[][] models = new byte[events.size()][];
-    Buffer plain = new Buffer(TARGET_BYTES + TARGET_BYTES / 4);
+    ByteOutput plain = new ByteOutput(TARGET_BYTES + TARGET_BYTES / 4);
     for (int i = 0; i < events.size(); i++) {
       models[i] = encoder.encode(events.get(i));
       byte[] raw = events.get(i).event().json().unsafeBytes();
-      plain.writeInt(models[i].length);
-      plain.writeInt(raw.length);
+      plain.writeIntBigEndian(models[i].length);
+      plain.writeIntBigEndian(raw.length);
       plain.writeBytes(models[i], 0, models[i].length);
       plain.writeBytes(raw, 0, raw.length);
     }
-    Buffer out = new Buffer(HEADER_BYTES + plain.length / 2 + TRAILER_BYTES);
+    ByteOutput out = new ByteOutput(HEADER_BYTES + plain.length / 2 + TRAILER_BYTES);
     out.length = HEADER_BYTES;
     byte codec;
     if (compression == StoreOptions.Compression.SMALL) {
@@ -100,11 +98,11 @@ final class EventBlock {
     header.putInt(plain.length).putInt(stored);
     CRC32C crc = new CRC32C();
     crc.update(out.bytes, 0, out.length);
-    out.writeInt((int) crc.getValue());
-    return new Built(out.bytes.length == out.length ? out.bytes : out.copy(), models);
+    out.writeIntBigEndian((int) crc.getValue());
+    return new Built(out.bytes.length == out.length ? out.bytes : out.toArray(), models);
   }
 
-  private static void deflate(Buffer plain, Buffer out) {
+  private static void deflate(ByteOutput plain, ByteOutput out) {
     Deflater deflater = new Deflater(6, true);
     try {
       deflater.setInput(plain.bytes, 0, plain.length);
@@ -273,16 +271,16 @@ final class EventBlock {
   /** A batch record as it goes on disk. */
   static byte[] batchRecord(
       long batch, Optional<BatchHeader> header, Map<String, SourceCheckpoint> checkpoints) {
-    Buffer payload = new Buffer(256);
+    ByteOutput payload = new ByteOutput(256);
     byte[] h = header.map(BatchHeader::encode).orElse(new byte[0]);
-    payload.writeInt(h.length);
+    payload.writeIntBigEndian(h.length);
     payload.writeBytes(h, 0, h.length);
-    payload.writeInt(checkpoints.size());
+    payload.writeIntBigEndian(checkpoints.size());
     for (Map.Entry<String, SourceCheckpoint> c : new TreeMap<>(checkpoints).entrySet()) {
       writeString(payload, c.getKey());
       writeString(payload, c.getValue().position());
     }
-    Buffer out = new Buffer(HEADER_BYTES + payload.length + TRAILER_BYTES);
+    ByteOutput out = new ByteOutput(HEADER_BYTES + payload.length + TRAILER_BYTES);
     ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES);
     head.putInt(RECORD_MAGIC).put(NO_CODEC).putLong(batch).putInt(0);
     head.putInt(payload.length).putInt(payload.length);
@@ -290,13 +288,13 @@ final class EventBlock {
     out.writeBytes(payload.bytes, 0, payload.length);
     CRC32C crc = new CRC32C();
     crc.update(out.bytes, 0, out.length);
-    out.writeInt((int) crc.getValue());
-    return out.copy();
+    out.writeIntBigEndian((int) crc.getValue());
+    return out.toArray();
   }
 
-  private static void writeString(Buffer out, String s) {
+  private static void writeString(ByteOutput out, String s) {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
+    out.writeIntBigEndian(utf8.length);
     out.writeBytes(utf8, 0, utf8.length);
   }
 
@@ -334,47 +332,5 @@ final class EventBlock {
 
   private static int readInt(byte[] b, int at) {
     return ByteBuffer.wrap(b, at, 4).getInt();
-  }
-
-  /** A growable in-memory output. */
-  private static final class Buffer extends DataOutput {
-    private byte[] bytes;
-    private int length;
-
-    Buffer(int capacity) {
-      bytes = new byte[Math.max(16, capacity)];
-    }
-
-    @Override
-    public void writeByte(byte b) {
-      if (length == bytes.length) {
-        bytes = ArrayUtil.grow(bytes, length + 1);
-      }
-      bytes[length++] = b;
-    }
-
-    @Override
-    public void writeBytes(byte[] b, int offset, int len) {
-      if (length + len > bytes.length) {
-        bytes = ArrayUtil.grow(bytes, length + len);
-      }
-      System.arraycopy(b, offset, bytes, length, len);
-      length += len;
-    }
-
-    @Override
-    public void writeInt(int i) {
-      // Big-endian, as the block's readers expect (Lucene's DataOutput writes little-endian).
-      writeByte((byte) (i >>> 24));
-      writeByte((byte) (i >>> 16));
-      writeByte((byte) (i >>> 8));
-      writeByte((byte) i);
-    }
-
-    byte[] copy() {
-      byte[] c = new byte[length];
-      System.arraycopy(bytes, 0, c, 0, length);
-      return c;
-    }
   }
 }
