@@ -2,9 +2,10 @@ package io.kubetrail.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubetrail.history.EventKind;
+import io.kubetrail.history.DiffView;
+import io.kubetrail.history.HistoryJson;
+import io.kubetrail.history.ObjectArgument;
 import io.kubetrail.history.ObjectHistory;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.history.Revision;
@@ -68,6 +69,13 @@ final class HistoryCommand implements Callable<Integer> {
               + " objects that controllers write every few seconds.")
   Integer last;
 
+  @Option(
+      names = "--all-fields",
+      description =
+          "Diff every field: by default diffs leave out resourceVersion, generation,"
+              + " managedFields and timestamps that merely move.")
+  boolean allFields;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -75,13 +83,14 @@ final class HistoryCommand implements Callable<Integer> {
     if (last != null && last < 1) {
       throw new UsageException("--last must be at least 1, got " + last);
     }
-    ResourceKey key = ObjectArgument.parse(object, "");
+    ResourceKey key = ObjectArgument.parse(object, "OBJECT");
     List<Revision> revisions;
     try (AuditStore s = store.open()) {
       store.warnIfUnknown(s, spec.commandLine().getErr());
       // Either group of a resource served under two names the one object, listed canonically.
-      key = ObjectArgument.resolveGroup(s, List.of(store.cluster), key, "").canonical();
-      revisions = ObjectHistory.of(s, store.cluster, key);
+      key = ObjectArgument.resolveGroup(s, List.of(store.cluster), key, "OBJECT").canonical();
+      revisions =
+          ObjectHistory.of(s, store.cluster, key, allFields ? DiffView.FULL : DiffView.QUIET);
     }
     int total = revisions.size();
     if (last != null && last < total) {
@@ -90,26 +99,7 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (output == Format.json) {
       ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      ObjectNode root = m.createObjectNode();
-      root.put("object", key.toString());
-      root.put("cluster", store.cluster);
-      root.put("revisionsTotal", total);
-      ArrayNode list = root.putArray("revisions");
-      for (Revision r : revisions) {
-        ObjectNode n = list.addObject();
-        n.put("time", r.time().toString());
-        n.put("verb", r.verb());
-        n.put("subresource", r.subresource());
-        n.put("user", r.user());
-        n.put("impersonatedUser", r.impersonatedUser());
-        n.put("responseCode", r.responseCode());
-        n.put("resourceVersion", r.resourceVersion());
-        n.put("auditID", r.auditID());
-        n.put("outcome", outcome(r.kind()));
-        n.put("note", r.note());
-        n.put("changed", r.changed());
-        n.put("diff", r.diff());
-      }
+      ObjectNode root = HistoryJson.tree(key, store.cluster, total, revisions);
       out.println(m.writeValueAsString(root));
     } else {
       if (revisions.isEmpty()) {
@@ -133,7 +123,7 @@ final class HistoryCommand implements Callable<Integer> {
         line.append("  code=").append(r.responseCode() == 0 ? "-" : r.responseCode());
         line.append("  rv=").append(r.resourceVersion().isEmpty() ? "-" : r.resourceVersion());
         line.append("  auditID=").append(StoreTable.printable(r.auditID()));
-        line.append("  ").append(mark(r));
+        line.append("  ").append(HistoryJson.mark(r));
         out.println(line);
         if (!r.note().isEmpty()) {
           out.println("  note: " + r.note());
@@ -147,21 +137,5 @@ final class HistoryCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
-  }
-
-  /** How the text output marks a revision: what happened to the object. */
-  static String mark(Revision r) {
-    if (r.kind() == EventKind.CHANGE) {
-      return r.changed() ? "changed" : "no-op change";
-    }
-    return outcome(r.kind());
-  }
-
-  static String outcome(EventKind kind) {
-    return switch (kind) {
-      case CHANGE -> "change";
-      case DRY_RUN -> "dry-run";
-      default -> kind.name().toLowerCase(Locale.ROOT);
-    };
   }
 }

@@ -18,10 +18,12 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
+      MigrateCommand.class,
       SnapshotCommand.class,
       StateCommand.class,
       HistoryCommand.class,
       ReportCommand.class,
+      ServeCommand.class,
       WebhookConfigCommand.class,
       picocli.CommandLine.HelpCommand.class
     })

@@ -2,6 +2,7 @@ package io.kubetrail.cli;
 
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
+import io.kubetrail.store.search.BadParameterException;
 import java.util.Optional;
 import picocli.CommandLine;
 
@@ -37,7 +38,7 @@ public final class Main {
             cmd.getErr().println("error: " + damaged.get().getMessage());
             return ExitCodes.DAMAGED;
           }
-          if (ex instanceof UsageException) {
+          if (ex instanceof UsageException || ex instanceof BadParameterException) {
             cmd.getErr().println("error: " + ex.getMessage());
             return ExitCodes.USAGE;
           }

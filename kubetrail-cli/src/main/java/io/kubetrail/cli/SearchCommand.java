@@ -1,29 +1,24 @@
 package io.kubetrail.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.Level;
-import io.kubetrail.event.ObjectReference;
 import io.kubetrail.event.Stage;
-import io.kubetrail.event.UserInfo;
+import io.kubetrail.history.KubectlYaml;
+import io.kubetrail.history.ObjectArgument;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
-import io.kubetrail.store.PageCursor;
-import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
-import java.io.FilterWriter;
+import io.kubetrail.store.search.EventRow;
+import io.kubetrail.store.search.QueryText;
+import io.kubetrail.store.search.RequestPage;
+import io.kubetrail.store.search.RequestPager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,8 +51,6 @@ final class SearchCommand implements Callable<Integer> {
 
   static final int DEFAULT_LIMIT = 100;
   private static final int TABLE_BLOCK = 1000;
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   @Spec CommandSpec spec;
 
@@ -131,7 +124,12 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--level", paramLabel = "L", split = ",", description = "Events at this level.")
   List<Level> levels = new ArrayList<>();
 
-  @Option(names = "--stage", paramLabel = "S", split = ",", description = "Events at this stage.")
+  @Option(
+      names = "--stage",
+      paramLabel = "S",
+      split = ",",
+      description =
+          "Events at this stage; without it, each request is shown once, at its latest stage.")
   List<Stage> stages = new ArrayList<>();
 
   @Option(names = "--exclude-dry-run", description = "Leave out dry-run requests.")
@@ -181,15 +179,18 @@ final class SearchCommand implements Callable<Integer> {
       Printer printer = printer();
       long remaining = limit == 0 ? Long.MAX_VALUE : limit;
       long found = 0;
-      Optional<PageCursor> cursor = Optional.empty();
+      Optional<String> cursor = Optional.empty();
       while (remaining > 0) {
         int pageSize = (int) Math.min(remaining, StoreOptions.DEFAULT_MAX_PAGE_SIZE);
-        SearchPage page = audit.search(query, pageSize, cursor);
-        for (StoredEvent event : page.events()) {
+        RequestPage page = RequestPager.page(audit, query, pageSize, cursor);
+        List<StoredEvent> events = page.events();
+        // A page may run over when requests share its last receive time.
+        events = events.subList(0, (int) Math.min(events.size(), remaining));
+        for (StoredEvent event : events) {
           printer.print(event);
         }
-        remaining -= page.events().size();
-        found += page.events().size();
+        remaining -= events.size();
+        found += events.size();
         cursor = page.next();
         if (cursor.isEmpty()) {
           break;
@@ -224,32 +225,9 @@ final class SearchCommand implements Callable<Integer> {
     namespace.ifPresent(q::namespace);
     name.ifPresent(q::name);
     user.ifPresent(q::user);
-    group.ifPresent(g -> q.apiGroup(g.equals("core") ? "" : g));
-    resource.ifPresent(r -> resource(q, r));
+    group.ifPresent(g -> q.apiGroup(QueryText.group(g)));
+    resource.ifPresent(r -> QueryText.resource(q, r, group.isPresent(), "--resource"));
     return q.build();
-  }
-
-  /** resource[.group][/subresource], as kubectl names resources. */
-  private void resource(EventQuery.Builder q, String text) {
-    String rest = text;
-    int slash = rest.indexOf('/');
-    if (slash >= 0) {
-      q.subresource(rest.substring(slash + 1));
-      rest = rest.substring(0, slash);
-    }
-    int dot = rest.indexOf('.');
-    if (dot >= 0) {
-      if (group.isPresent()) {
-        throw new UsageException(
-            "--resource " + text + " names a group, and so does --group: give only one");
-      }
-      q.apiGroup(rest.substring(dot + 1));
-      rest = rest.substring(0, dot);
-    }
-    if (rest.isEmpty()) {
-      throw new UsageException("--resource " + text + " names no resource");
-    }
-    q.resource(rest);
   }
 
   private Printer printer() {
@@ -271,8 +249,7 @@ final class SearchCommand implements Callable<Integer> {
   /** Aligned columns; rows are aligned in blocks so that any number of events streams. */
   private static final class TablePrinter implements Printer {
     private final PrintWriter out;
-    private final StoreTable table =
-        new StoreTable("TIME", "CLUSTER", "VERB", "RESOURCE", "NAMESPACE/NAME", "USER", "CODE");
+    private final StoreTable table = new StoreTable(EventRow.COLUMNS);
 
     TablePrinter(PrintWriter out) {
       this.out = out;
@@ -280,7 +257,7 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public void print(StoredEvent stored) {
-      table.add(row(stored));
+      table.add(EventRow.of(stored).cells());
       if (table.size() == TABLE_BLOCK) {
         finish();
       }
@@ -292,37 +269,6 @@ final class SearchCommand implements Callable<Integer> {
         table.print(out);
       }
     }
-  }
-
-  static String[] row(StoredEvent stored) {
-    AuditEvent e = stored.event();
-    String resource;
-    String object;
-    if (e.objectRef().isPresent()) {
-      ObjectReference ref = e.objectRef().get();
-      resource =
-          (ref.resource().isEmpty() ? "<none>" : ref.resource())
-              + (ref.apiGroup().isEmpty() ? "" : "." + ref.apiGroup())
-              + (ref.subresource().isEmpty() ? "" : "/" + ref.subresource());
-      object = ref.namespace().isEmpty() ? stored.name() : ref.namespace() + "/" + stored.name();
-    } else {
-      int query = e.requestURI().indexOf('?');
-      resource = query < 0 ? e.requestURI() : e.requestURI().substring(0, query);
-      object = "-";
-    }
-    String user = e.user().map(UserInfo::username).filter(u -> !u.isEmpty()).orElse("<none>");
-    if (e.impersonatedUser().isPresent()) {
-      user += " (as " + e.impersonatedUser().get().username() + ")";
-    }
-    return new String[] {
-      TIME.format(e.requestReceivedTimestamp()),
-      stored.cluster(),
-      e.verb(),
-      resource,
-      object,
-      user,
-      e.responseCode().isPresent() ? Integer.toString(e.responseCode().getAsInt()) : "<none>"
-    };
   }
 
   /** JSON Lines: each stored document on a line. */
@@ -345,43 +291,25 @@ final class SearchCommand implements Callable<Integer> {
     }
   }
 
-  /** YAML documents, one per event, separated by {@code ---}. */
+  /** YAML documents as kubectl writes them, one per event, separated by {@code ---}. */
   private static final class YamlPrinter implements Printer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintWriter out;
-    private final SequenceWriter yaml;
+    private boolean first = true;
 
     YamlPrinter(PrintWriter out) {
       this.out = out;
-      try {
-        this.yaml = new YAMLMapper().writer().writeValues(new NonClosing(out));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
 
     @Override
     public void print(StoredEvent event) throws IOException {
-      JsonNode tree = JSON.readTree(event.toJsonBytes());
-      yaml.write(tree);
+      KubectlYaml.writeDocument(out, JSON.readTree(event.toJsonBytes()), first);
+      first = false;
     }
 
     @Override
-    public void finish() throws IOException {
-      yaml.close();
+    public void finish() {
       out.flush();
-    }
-  }
-
-  /** Lets the YAML writer close its stream without closing standard output. */
-  private static final class NonClosing extends FilterWriter {
-    NonClosing(PrintWriter out) {
-      super(out);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
     }
   }
 }

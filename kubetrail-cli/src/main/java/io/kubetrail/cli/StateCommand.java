@@ -3,30 +3,24 @@ package io.kubetrail.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.KubectlYaml;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.StateHistory;
+import io.kubetrail.history.StateJson;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.search.Clusters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,72 +114,23 @@ final class StateCommand implements Callable<Integer> {
       }
       err.flush();
     }
-    List<LiveObject> selected = select(state, type, Optional.ofNullable(namespace));
+    List<LiveObject> selected =
+        StateJson.select(state, type, Optional.ofNullable(namespace), o -> true);
     PrintWriter out = spec.commandLine().getOut();
     switch (output) {
       case table -> printTable(selected, out);
       case json -> {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         m.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        out.println(m.writeValueAsString(tree(m, selected)));
+        out.println(m.writeValueAsString(StateJson.tree(at, selected, full)));
       }
       case yaml -> {
         YAMLMapper m = KubectlYaml.mapper();
-        out.print(m.writeValueAsString(tree(m, selected)));
+        out.print(m.writeValueAsString(StateJson.tree(at, selected, full)));
       }
     }
     out.flush();
     return ExitCodes.OK;
-  }
-
-  static List<LiveObject> select(
-      ClusterState state, Optional<ResourceType> type, Optional<String> namespace) {
-    List<LiveObject> out = new ArrayList<>();
-    for (LiveObject o : state.select(Optional.empty(), namespace)) {
-      if (type.isPresent()) {
-        ResourceType want = type.get();
-        ResourceType have = o.key().type();
-        boolean match =
-            want.group().isEmpty()
-                ? have.resource().equals(want.resource())
-                : have.equals(want.canonical());
-        if (!match) {
-          continue;
-        }
-      }
-      out.add(o);
-    }
-    return out;
-  }
-
-  /**
-   * The JSON contract keys objects by plural alone, as kubectl users name them. The same plural in
-   * two groups merges into one sorted, de-duplicated list; for {@code --full}, the most recently
-   * modified body wins. (Groups served from one storage, such as networkpolicies in extensions and
-   * networking.k8s.io, are one object in the state already.)
-   */
-  private ObjectNode tree(ObjectMapper m, List<LiveObject> selected) {
-    SortedMap<String, SortedMap<String, LiveObject>> byPlural = new TreeMap<>();
-    for (LiveObject o : selected) {
-      byPlural
-          .computeIfAbsent(o.key().type().resource(), k -> new TreeMap<>())
-          .merge(o.key().namespacedName(), o, (a, b) -> a.modified().isAfter(b.modified()) ? a : b);
-    }
-    ObjectNode root = m.createObjectNode();
-    root.put("at", at.toString());
-    ObjectNode objects = root.putObject("objects");
-    for (Map.Entry<String, SortedMap<String, LiveObject>> e : byPlural.entrySet()) {
-      ArrayNode names = objects.putArray(e.getKey());
-      e.getValue().keySet().forEach(names::add);
-    }
-    if (full) {
-      ObjectNode bodies = root.putObject("bodies");
-      for (Map.Entry<String, SortedMap<String, LiveObject>> e : byPlural.entrySet()) {
-        ObjectNode ofType = bodies.putObject(e.getKey());
-        e.getValue().forEach((name, o) -> ofType.set(name, o.body()));
-      }
-    }
-    return root;
   }
 
   private static void printTable(List<LiveObject> selected, PrintWriter out) {
@@ -208,9 +153,15 @@ final class StateCommand implements Callable<Integer> {
     @Option(
         names = "--cluster",
         paramLabel = "C",
-        defaultValue = IngestOptions.DEFAULT_CLUSTER,
-        description = "The cluster (default: ${DEFAULT-VALUE}, as ingest).")
-    String cluster;
+        description =
+            "The cluster; not needed when the store holds events of one cluster only (an empty"
+                + " store: "
+                + Clusters.DEFAULT
+                + ", as ingest).")
+    Optional<String> named = Optional.empty();
+
+    /** The cluster, once {@link #open()} has chosen it. */
+    String cluster = Clusters.DEFAULT;
 
     Path directory() {
       return location.directory;
@@ -224,22 +175,30 @@ final class StateCommand implements Callable<Integer> {
       if (s.count(EventQuery.builder().clusters(cluster).build()) > 0) {
         return;
       }
-      SortedSet<String> seen = s.clusters();
-      err.println(
-          "warning: no events stored for cluster "
-              + cluster
-              + (seen.isEmpty()
-                  ? "; the store is empty"
-                  : "; clusters in the store: " + String.join(", ", seen)));
+      err.println("warning: " + Clusters.unknown(cluster, s.clusters()));
       err.flush();
     }
 
-    /** Opens the store read-only: another process may be appending to it. */
+    /**
+     * Opens the store read-only (another process may be appending to it) and chooses the cluster:
+     * the one named, else the store's only one.
+     */
     AuditStore open() {
-      if (cluster.isEmpty()) {
-        throw new UsageException("--cluster must not be empty");
+      AuditStore s = location.openReadOnly();
+      try {
+        cluster = Clusters.pick(s, named, "--cluster");
+        return s;
+      } catch (IOException | RuntimeException e) {
+        try {
+          s.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        if (e instanceof IOException io) {
+          throw new UsageException(location.directory + ": " + io.getMessage(), io);
+        }
+        throw (RuntimeException) e;
       }
-      return location.openReadOnly();
     }
 
     /**

@@ -1,76 +1,20 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.event.TimeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/**
- * Time and duration arguments: an instant is RFC 3339 ({@code 2026-01-01T00:00:00Z}, {@code
- * 2026-01-01T09:30:00.123456+05:30}) or a duration ago ({@code 30m}, {@code 2h}, {@code 7d}, {@code
- * 1d12h}); a duration is a sequence of numbers with units {@code s}, {@code m}, {@code h}, {@code
- * d} (24 hours) and {@code w} (7 days).
- */
+/** Picocli converters for time and duration options; the forms are {@link TimeText}'s. */
 final class TimeArgument {
-  private static final Pattern DURATION = Pattern.compile("(?:\\d+[smhdw])+");
-  private static final Pattern PART = Pattern.compile("(\\d+)([smhdw])");
-  static final String INSTANT_FORMS =
-      "RFC 3339 (2026-01-01T00:00:00Z, 2026-01-01T00:00:00.5+02:00) or a time ago (30m, 2h, 7d)";
-  static final String DURATION_FORMS = "a duration such as 90s, 30m, 2h, 7d, 91d or 1d12h";
+  static final String INSTANT_FORMS = TimeText.INSTANT_FORMS;
+  static final String DURATION_FORMS = TimeText.DURATION_FORMS;
 
   private TimeArgument() {}
 
-  /** An RFC 3339 instant, or {@code now} minus a duration. */
-  static Instant parseInstant(String text, Instant now) {
-    String trimmed = text.trim();
-    if (DURATION.matcher(trimmed).matches()) {
-      return now.minus(parseDuration(trimmed));
-    }
-    try {
-      // RFC 3339 allows a lower-case 't' and 'z'; ISO-8601 parsing in Java does not.
-      return OffsetDateTime.parse(
-              trimmed.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-          .toInstant();
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a time: expected " + INSTANT_FORMS);
-    }
-  }
-
-  static Duration parseDuration(String text) {
-    String trimmed = text.trim();
-    if (!DURATION.matcher(trimmed).matches()) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a duration: expected " + DURATION_FORMS);
-    }
-    Duration total = Duration.ZERO;
-    Matcher part = PART.matcher(trimmed);
-    try {
-      while (part.find()) {
-        long n = Long.parseLong(part.group(1));
-        Duration unit =
-            switch (part.group(2)) {
-              case "s" -> Duration.ofSeconds(1);
-              case "m" -> Duration.ofMinutes(1);
-              case "h" -> Duration.ofHours(1);
-              case "d" -> Duration.ofDays(1);
-              default -> Duration.ofDays(7);
-            };
-        total = total.plus(unit.multipliedBy(n));
-      }
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is too long a duration");
-    }
-    return total;
-  }
-
-  /** Picocli converter for instant options; reads the clock when the option is parsed. */
+  /** Converter for instant options; reads the clock when the option is parsed. */
   static final class InstantConverter implements ITypeConverter<Instant> {
     private final Clock clock;
 
@@ -85,19 +29,19 @@ final class TimeArgument {
     @Override
     public Instant convert(String value) {
       try {
-        return parseInstant(value, clock.instant());
+        return TimeText.parseInstant(value, clock.instant());
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }
     }
   }
 
-  /** Picocli converter for duration options. */
+  /** Converter for duration options. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       try {
-        return parseDuration(value);
+        return TimeText.parseDuration(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

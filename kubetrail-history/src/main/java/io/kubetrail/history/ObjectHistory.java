@@ -45,6 +45,12 @@ public final class ObjectHistory {
    */
   public static List<Revision> of(AuditStore store, String cluster, ResourceKey key)
       throws IOException {
+    return of(store, cluster, key, DiffView.QUIET);
+  }
+
+  /** As {@link #of(AuditStore, String, ResourceKey)}, with diffs of the given view. */
+  public static List<Revision> of(AuditStore store, String cluster, ResourceKey key, DiffView view)
+      throws IOException {
     Objects.requireNonNull(store, "store");
     ResourceKey canonical = key.canonical();
     List<AuditEvent> events = new ArrayList<>();
@@ -58,7 +64,7 @@ public final class ObjectHistory {
     }
     // Each group's history is in order; merged, they must be too (the store's order).
     events.sort(HAPPENED);
-    return revisions(canonical, events);
+    return revisions(canonical, events, view);
   }
 
   /**
@@ -102,6 +108,12 @@ public final class ObjectHistory {
    * stages of one request make one revision, told by its last stage.
    */
   public static List<Revision> revisions(ResourceKey object, List<AuditEvent> events) {
+    return revisions(object, events, DiffView.QUIET);
+  }
+
+  /** As {@link #revisions(ResourceKey, List)}, with diffs of the given view. */
+  public static List<Revision> revisions(
+      ResourceKey object, List<AuditEvent> events, DiffView view) {
     ResourceKey key = Objects.requireNonNull(object, "object").canonical();
     Map<String, AuditEvent> lastStage = new LinkedHashMap<>();
     for (AuditEvent e : events) {
@@ -153,7 +165,7 @@ public final class ObjectHistory {
               && !before.map(Yaml::normalise).equals(after.map(Yaml::normalise));
       String diff =
           kind == EventKind.CHANGE || kind == EventKind.DRY_RUN
-              ? Yaml.diff(before, after, label(key, before), label(key, after))
+              ? Yaml.diff(before, after, label(key, before), label(key, after), view)
               : "";
       out.add(
           new Revision(

@@ -37,17 +37,34 @@ public final class Yaml {
     }
   }
 
-  /** A unified diff from one version to another (either may be absent); empty when equal. */
+  /**
+   * A unified diff from one version to another (either may be absent), without bookkeeping ({@link
+   * DiffView#QUIET}); empty when equal.
+   */
   public static String diff(
       Optional<ObjectNode> before, Optional<ObjectNode> after, String fromName, String toName) {
-    List<String> a = before.map(Yaml::render).map(Yaml::lines).orElse(List.of());
-    List<String> b = after.map(Yaml::render).map(Yaml::lines).orElse(List.of());
+    return diff(before, after, fromName, toName, DiffView.QUIET);
+  }
+
+  /** A unified diff from one version to another (either may be absent); empty when equal. */
+  public static String diff(
+      Optional<ObjectNode> before,
+      Optional<ObjectNode> after,
+      String fromName,
+      String toName,
+      DiffView view) {
+    List<String> a = before.map(o -> shown(o, view)).map(Yaml::lines).orElse(List.of());
+    List<String> b = after.map(o -> shown(o, view)).map(Yaml::lines).orElse(List.of());
     if (a.equals(b)) {
       return "";
     }
     Patch<String> patch = DiffUtils.diff(a, b);
     List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(fromName, toName, a, patch, 3);
     return String.join("\n", unified) + "\n";
+  }
+
+  private static String shown(ObjectNode body, DiffView view) {
+    return render(view == DiffView.QUIET ? normalise(body) : body);
   }
 
   private static List<String> lines(String text) {

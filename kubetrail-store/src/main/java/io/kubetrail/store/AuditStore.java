@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,27 @@ public interface AuditStore extends Closeable {
    *     not empty
    */
   List<HistogramBucket> histogram(EventQuery query, Duration bucket) throws IOException;
+
+  /**
+   * How many events matching the query have each value of a field, most first (then by value), at
+   * most {@code limit} values. This default reads every matching event; a store with an index
+   * should do better.
+   */
+  default List<FacetCount> facet(EventQuery query, FacetField field, int limit) throws IOException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    Map<String, Long> counts = new HashMap<>();
+    Optional<PageCursor> after = Optional.empty();
+    do {
+      SearchPage page = search(query, StoreOptions.DEFAULT_MAX_PAGE_SIZE, after);
+      for (StoredEvent e : page.events()) {
+        field.valueOf(e).ifPresent(v -> counts.merge(v, 1L, Long::sum));
+      }
+      after = page.next();
+    } while (after.isPresent());
+    return FacetCounts.top(counts, limit);
+  }
 
   /**
    * Every event about one object in one cluster, whatever its verb, stage or outcome (changes,

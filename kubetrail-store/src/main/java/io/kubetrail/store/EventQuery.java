@@ -30,6 +30,8 @@ import java.util.function.Function;
  * @param resource {@code objectRef.resource}
  * @param subresource {@code objectRef.subresource}
  * @param namespace {@code objectRef.namespace}; empty string for cluster-scoped objects
+ * @param namespaces {@code objectRef.namespace} is one of these (an access scope: with {@code
+ *     namespace}, both must hold); events without an objectRef never match a non-empty set
  * @param name the enriched {@link StoredEvent#name()} or {@code objectRef.name} (an empty {@code
  *     objectRef.name}, of a list or a create by {@code generateName}, names nothing)
  * @param object only events about this object, as {@link ObjectKey#of} tells (its subresources
@@ -57,6 +59,7 @@ public record EventQuery(
     Optional<String> resource,
     Optional<String> subresource,
     Optional<String> namespace,
+    Set<String> namespaces,
     Optional<String> name,
     Optional<ObjectKey> object,
     Optional<String> auditID,
@@ -90,6 +93,7 @@ public record EventQuery(
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(subresource, "subresource");
     Objects.requireNonNull(namespace, "namespace");
+    namespaces = Set.copyOf(namespaces);
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(object, "object");
     Objects.requireNonNull(auditID, "auditID");
@@ -124,6 +128,7 @@ public record EventQuery(
     b.resource = resource;
     b.subresource = subresource;
     b.namespace = namespace;
+    b.namespaces = namespaces;
     b.name = name;
     b.object = object;
     b.auditID = auditID;
@@ -158,6 +163,7 @@ public record EventQuery(
         && matchesRef(resource, ref, ObjectReference::resource)
         && matchesRef(subresource, ref, ObjectReference::subresource)
         && matchesRef(namespace, ref, ObjectReference::namespace)
+        && (namespaces.isEmpty() || ref.map(r -> namespaces.contains(r.namespace())).orElse(false))
         && name.map(
                 n ->
                     n.equals(stored.name())
@@ -200,6 +206,7 @@ public record EventQuery(
     private Optional<String> resource = Optional.empty();
     private Optional<String> subresource = Optional.empty();
     private Optional<String> namespace = Optional.empty();
+    private Set<String> namespaces = Set.of();
     private Optional<String> name = Optional.empty();
     private Optional<ObjectKey> object = Optional.empty();
     private Optional<String> auditID = Optional.empty();
@@ -263,6 +270,11 @@ public record EventQuery(
 
     public Builder namespace(String value) {
       namespace = Optional.of(value);
+      return this;
+    }
+
+    public Builder namespaces(Set<String> value) {
+      namespaces = Set.copyOf(value);
       return this;
     }
 
@@ -363,6 +375,7 @@ public record EventQuery(
           resource,
           subresource,
           namespace,
+          namespaces,
           name,
           object,
           auditID,

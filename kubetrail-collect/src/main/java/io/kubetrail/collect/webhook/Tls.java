@@ -27,7 +27,7 @@ import javax.net.ssl.X509TrustManager;
  * unknown certificate would leave the client with a TLS alert and no reason; this way a request
  * without a certificate is answered 401 and one with a certificate the CA did not sign 403.
  */
-final class Tls {
+public final class Tls {
   private static final char[] NO_PASSWORD = new char[0];
 
   private final SSLContext context;
@@ -39,6 +39,16 @@ final class Tls {
     this.context = context;
     this.clientTrust = clientTrust;
     this.clientCAs = clientCAs;
+  }
+
+  /**
+   * A server's TLS context from PEM files of its certificate chain and private key, for every HTTPS
+   * listener of kubetrail.
+   *
+   * @throws IOException naming the files when they cannot be read or do not match
+   */
+  public static SSLContext serverContext(Path cert, Path key) throws IOException {
+    return load(cert, key, Optional.empty()).context();
   }
 
   static Tls load(Path cert, Path key, Optional<Path> clientCA) throws IOException {

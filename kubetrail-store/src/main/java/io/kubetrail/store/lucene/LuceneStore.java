@@ -5,6 +5,9 @@ import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.EventStream;
+import io.kubetrail.store.FacetCount;
+import io.kubetrail.store.FacetCounts;
+import io.kubetrail.store.FacetField;
 import io.kubetrail.store.HistogramBucket;
 import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.PageCursor;
@@ -623,6 +626,24 @@ final class LuceneStore implements AuditStore {
     IndexSearcher searcher = acquire();
     try {
       return searcher.count(Queries.of(query, searcher.getIndexReader()));
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public List<FacetCount> facet(EventQuery query, FacetField field, int limit) throws IOException {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(field, "field");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    IndexSearcher searcher = acquire();
+    try {
+      return FacetCounts.top(
+          FacetCounter.count(searcher, Queries.of(query, searcher.getIndexReader()), field), limit);
     } catch (IOException | RuntimeException e) {
       throw failure(searcher, e);
     } finally {

@@ -90,6 +90,7 @@ final class Queries {
     term(b, Fields.REF_RESOURCE, q.resource());
     term(b, Fields.REF_SUBRESOURCE, q.subresource());
     term(b, Fields.REF_NAMESPACE, q.namespace());
+    anyOf(b, Fields.REF_NAMESPACE, q.namespaces());
     if (q.name().isPresent()) {
       String name = Fields.keyword(q.name().get());
       BooleanQuery.Builder either = new BooleanQuery.Builder();

@@ -1,4 +1,4 @@
-package io.kubetrail.cli;
+package io.kubetrail.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TimeArgumentTest {
+class TimeTextTest {
   private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
 
   @ParameterizedTest
@@ -31,7 +31,7 @@ class TimeArgumentTest {
     "0s,                                 2026-03-10T12:00:00Z",
   })
   void parsesInstants(String text, String expected) {
-    assertThat(TimeArgument.parseInstant(text, NOW)).isEqualTo(Instant.parse(expected));
+    assertThat(TimeText.parseInstant(text, NOW)).isEqualTo(Instant.parse(expected));
   }
 
   @ParameterizedTest
@@ -48,7 +48,7 @@ class TimeArgumentTest {
         "h"
       })
   void rejectsOtherForms(String text) {
-    assertThatThrownBy(() -> TimeArgument.parseInstant(text, NOW))
+    assertThatThrownBy(() -> TimeText.parseInstant(text, NOW))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'" + text + "' is not a time")
         .hasMessageContaining("RFC 3339");
@@ -57,13 +57,13 @@ class TimeArgumentTest {
   @ParameterizedTest
   @CsvSource({"91d, PT2184H", "90s, PT1M30S", "1w1d, PT192H", "45m, PT45M"})
   void parsesDurations(String text, String expected) {
-    assertThat(TimeArgument.parseDuration(text)).isEqualTo(Duration.parse(expected));
+    assertThat(TimeText.parseDuration(text)).isEqualTo(Duration.parse(expected));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"91", "d", "1.5h", "2026-01-01T00:00:00Z", "99999999999999999999d"})
   void rejectsBadDurations(String text) {
-    assertThatThrownBy(() -> TimeArgument.parseDuration(text))
+    assertThatThrownBy(() -> TimeText.parseDuration(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'" + text + "'");
   }
@@ -76,6 +76,6 @@ class TimeArgumentTest {
     String text = days + "d" + hours + "h" + minutes + "m";
     Duration expected = Duration.ofDays(days).plusHours(hours).plusMinutes(minutes);
 
-    assertThat(TimeArgument.parseInstant(text, NOW)).isEqualTo(NOW.minus(expected));
+    assertThat(TimeText.parseInstant(text, NOW)).isEqualTo(NOW.minus(expected));
   }
 }

@@ -1,0 +1,270 @@
+package io.kubetrail.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.kubetrail.event.TimeText;
+import io.kubetrail.history.KubectlYaml;
+import io.kubetrail.server.auth.Caller;
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.FacetCount;
+import io.kubetrail.store.FacetField;
+import io.kubetrail.store.HistogramBucket;
+import io.kubetrail.store.SearchPage;
+import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.search.BadParameterException;
+import io.kubetrail.store.search.EventRow;
+import io.kubetrail.store.search.RequestPage;
+import io.kubetrail.store.search.RequestPager;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Events: search, export, one request, histogram, facets. */
+final class EventRoutes {
+  private final ServerContext server;
+
+  EventRoutes(ServerContext server) {
+    this.server = server;
+  }
+
+  /** {@code GET /clusters}: the clusters the store holds events of. */
+  void clusters(Context ctx, Caller caller, AuditStore store) throws IOException {
+    ObjectNode body = Http.object();
+    ArrayNode list = body.putArray("clusters");
+    store.clusters().forEach(list::add);
+    Http.json(ctx, body);
+  }
+
+  /** {@code GET /events}: one page of requests, newest first by default. */
+  void search(Context ctx, Caller caller, AuditStore store) throws IOException {
+    EventQuery q = Filters.query(ctx, caller, store, server.now());
+    int limit =
+        Http.integer(
+            ctx, "limit", server.options().defaultPageSize(), 1, server.options().maxPageSize());
+    boolean full = Http.flag(ctx, "full");
+    RequestPage page = RequestPager.page(store, q, limit, Http.param(ctx, RequestPager.CURSOR));
+    ObjectNode body = Http.object();
+    ArrayNode events = body.putArray("events");
+    for (StoredEvent e : page.events()) {
+      ObjectNode row = row(EventRow.of(e));
+      if (full) {
+        row.set("event", Http.JSON.readTree(e.toJsonBytes()));
+      }
+      events.add(row);
+    }
+    page.next().ifPresent(n -> body.put("next", n));
+    server.access().record(ctx, caller, "search", page.events().size());
+    Http.json(ctx, body);
+  }
+
+  /** {@code GET /events/export}: every matching request, as JSON Lines or YAML documents. */
+  void export(Context ctx, Caller caller, AuditStore store) throws IOException {
+    EventQuery q = Filters.query(ctx, caller, store, server.now());
+    String format = Http.param(ctx, "format").orElse("json");
+    if (!format.equals("json") && !format.equals("yaml")) {
+      throw new BadParameterException(
+          "format", "format: expected json or yaml, got '" + format + "'");
+    }
+    int limit =
+        Http.integer(
+            ctx, "limit", server.options().maxExportRows(), 1, server.options().maxExportRows());
+    List<StoredEvent> rows = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      RequestPage page = RequestPager.page(store, q, Math.min(1000, limit - rows.size()), cursor);
+      rows.addAll(page.events().subList(0, Math.min(page.events().size(), limit - rows.size())));
+      cursor = page.next();
+    } while (cursor.isPresent() && rows.size() < limit);
+    server.access().record(ctx, caller, "export " + format, rows.size());
+    ctx.contentType(format.equals("json") ? "application/x-ndjson" : "application/yaml");
+    ctx.header("Content-Disposition", "attachment; filename=\"kubetrail-events." + format + "\"");
+    OutputStream out = ctx.res().getOutputStream();
+    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    boolean first = true;
+    for (StoredEvent e : rows) {
+      if (format.equals("json")) {
+        w.write(e.toJson());
+        w.write('\n');
+      } else {
+        KubectlYaml.writeDocument(w, Http.JSON.readTree(e.toJsonBytes()), first);
+      }
+      first = false;
+    }
+    w.flush();
+  }
+
+  /** {@code GET /requests/{cluster}/{auditID}}: every stored stage of one request. */
+  void request(Context ctx, Caller caller, AuditStore store) throws IOException {
+    EventQuery.Builder q =
+        EventQuery.builder()
+            .clusters(ctx.pathParam("cluster"))
+            .auditID(ctx.pathParam("auditID"))
+            .order(EventQuery.Order.OLDEST_FIRST);
+    Filters.scope(q, caller);
+    SearchPage page = store.search(q.build(), 100, Optional.empty());
+    if (page.events().isEmpty()) {
+      throw ApiException.notFound(
+          "auditID", "no request " + ctx.pathParam("auditID") + " that you may read is stored");
+    }
+    ObjectNode body = Http.object();
+    ArrayNode stages = body.putArray("events");
+    for (StoredEvent e : page.events()) {
+      stages.add(Http.JSON.readTree(e.toJsonBytes()));
+    }
+    server.access().record(ctx, caller, "request", page.events().size());
+    Http.json(ctx, body);
+  }
+
+  /** {@code GET /histogram}: requests per time bucket. */
+  void histogram(Context ctx, Caller caller, AuditStore store) throws IOException {
+    EventQuery q = Filters.counting(Filters.query(ctx, caller, store, server.now()));
+    Duration bucket = bucket(ctx, store, q);
+    List<HistogramBucket> buckets = store.histogram(q, bucket);
+    ObjectNode body = Http.object();
+    body.put("bucket", bucket.toString());
+    body.put("bucketSeconds", bucket.toMillis() / 1000.0);
+    long total = 0;
+    ArrayNode list = body.putArray("buckets");
+    for (HistogramBucket b : buckets) {
+      ObjectNode n = list.addObject();
+      n.put("start", b.start().toString());
+      n.put("count", b.count());
+      total += b.count();
+    }
+    body.put("total", total);
+    server.access().record(ctx, caller, "histogram", buckets.size());
+    Http.json(ctx, body);
+  }
+
+  /** {@code GET /facets}: how many requests have each value of some fields. */
+  void facets(Context ctx, Caller caller, AuditStore store) throws IOException {
+    EventQuery q = Filters.counting(Filters.query(ctx, caller, store, server.now()));
+    Set<FacetField> fields = EnumSet.noneOf(FacetField.class);
+    for (String f : Http.values(ctx, "field")) {
+      fields.add(facetField(f));
+    }
+    if (fields.isEmpty()) {
+      fields = EnumSet.allOf(FacetField.class);
+    }
+    int limit = Http.integer(ctx, "limit", 10, 1, server.options().maxFacetValues());
+    ObjectNode body = Http.object();
+    body.put("total", store.count(q));
+    ObjectNode all = body.putObject("facets");
+    int values = 0;
+    for (FacetField f : fields) {
+      ArrayNode list = all.putArray(f.id());
+      for (FacetCount c : store.facet(q, f, limit)) {
+        ObjectNode n = list.addObject();
+        n.put("value", c.value());
+        n.put("count", c.count());
+        values++;
+      }
+    }
+    server.access().record(ctx, caller, "facets", values);
+    Http.json(ctx, body);
+  }
+
+  private static FacetField facetField(String text) {
+    for (FacetField f : FacetField.values()) {
+      if (f.id().equals(text)) {
+        return f;
+      }
+    }
+    throw new BadParameterException(
+        "field", "field: expected namespace, resource, user, verb or code, got '" + text + "'");
+  }
+
+  /** The bucket given, else one that splits the time range into about {@code buckets} buckets. */
+  private Duration bucket(Context ctx, AuditStore store, EventQuery q) throws IOException {
+    Optional<String> given = Http.param(ctx, "bucket");
+    if (given.isPresent()) {
+      Duration d;
+      try {
+        d = TimeText.parseDuration(given.get());
+      } catch (IllegalArgumentException e) {
+        throw new BadParameterException("bucket", "bucket: " + e.getMessage());
+      }
+      if (d.isZero()) {
+        throw new BadParameterException("bucket", "bucket must be longer than 0s");
+      }
+      return d;
+    }
+    int target = Http.integer(ctx, "buckets", 60, 1, 1000);
+    Optional<Instant> from = q.since().or(() -> edge(store, q, EventQuery.Order.OLDEST_FIRST));
+    Optional<Instant> to = q.until().or(() -> edge(store, q, EventQuery.Order.NEWEST_FIRST));
+    long span =
+        from.isPresent() && to.isPresent()
+            ? Math.max(1, Duration.between(from.get(), to.get()).getSeconds())
+            : 60;
+    return Duration.ofSeconds(nice(Math.max(1, (span + target - 1) / target)));
+  }
+
+  private static Optional<Instant> edge(AuditStore store, EventQuery q, EventQuery.Order order) {
+    try {
+      return store.search(q.toBuilder().order(order).build(), 1, Optional.empty()).events().stream()
+          .findFirst()
+          .map(e -> e.event().requestReceivedTimestamp());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The next of 1 s, 5 s, 10 s, 30 s, 1 m, 5 m, ... at or above {@code seconds}. */
+  private static long nice(long seconds) {
+    long[] steps = {1, 5, 10, 30, 60, 300, 600, 1800, 3600, 10800, 21600, 43200, 86400, 604800};
+    for (long s : steps) {
+      if (s >= seconds) {
+        return s;
+      }
+    }
+    return seconds;
+  }
+
+  static ObjectNode row(EventRow r) {
+    ObjectNode n = Http.object();
+    n.put("time", r.time().toString());
+    n.put("cluster", r.cluster());
+    n.put("auditID", r.auditID());
+    n.put("stage", r.stage());
+    n.put("level", r.level());
+    n.put("verb", r.verb());
+    n.put("apiGroup", r.apiGroup());
+    n.put("resource", r.resource());
+    n.put("subresource", r.subresource());
+    n.put("namespace", r.namespace());
+    n.put("name", r.name());
+    n.put("requestURI", r.requestURI());
+    n.put("user", r.user());
+    n.put("impersonatedUser", r.impersonatedUser());
+    n.put("responseCode", r.responseCode());
+    n.put("dryRun", r.dryRun());
+    n.put("change", r.change());
+    n.put("resourceText", r.resourceText());
+    n.put("objectText", r.objectText());
+    n.put("objectKey", objectKey(r).orElse(""));
+    return n;
+  }
+
+  /** The object argument of {@code /history} for the row's object, when it names one. */
+  private static Optional<String> objectKey(EventRow r) {
+    if (!r.resourceRequest() || r.resource().isEmpty() || r.name().equals("-")) {
+      return Optional.empty();
+    }
+    String type = r.apiGroup().isEmpty() ? r.resource() : r.resource() + "." + r.apiGroup();
+    return Optional.of(
+        r.namespace().isEmpty() || r.resource().equals("namespaces")
+            ? type + "/" + r.name()
+            : type + "/" + r.namespace() + "/" + r.name());
+  }
+}

@@ -1,0 +1,293 @@
+package io.kubetrail.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubetrail.collect.Endpoint;
+import io.kubetrail.server.auth.TokenHash;
+import io.kubetrail.server.auth.UsersFile;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The read API over a simulated store, with users of each role. */
+class ApiTest {
+  static final String ADMIN = "admin-token";
+  static final String AUDITOR = "auditor-token";
+  static final String VIEWER = "viewer-token";
+
+  /** Every read route with parameters that make it answer 200 for an admin. */
+  static List<String> reads() {
+    return List.of(
+        "events",
+        "events/export",
+        "histogram",
+        "facets",
+        "history?object=" + viewerObject,
+        "state?at=2026-01-01T00:20:00Z",
+        "state/object?at=2026-01-01T00:20:00Z&object=" + viewerObject,
+        "changes?start=2026-01-01T00:00:00Z&end=2026-01-01T00:10:00Z",
+        "reports/inventory?start=2026-01-01T00:00:00Z&end=2026-01-01T00:10:00Z");
+  }
+
+  @TempDir static Path dir;
+  static KubetrailServer server;
+  static URI api;
+  static String viewerNamespace;
+
+  /** An object of the viewer's namespace that exists at 00:20, as RESOURCE/NAMESPACE/NAME. */
+  static String viewerObject;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Fixture.store(dir.resolve("data"), 1500, "demo");
+    Path users = dir.resolve("users.yaml");
+    Files.writeString(
+        users,
+        "users:\n"
+            + "  - {name: ada, role: admin, tokenHash: "
+            + TokenHash.of(ADMIN)
+            + "}\n"
+            + "  - {name: aud, role: auditor, tokenHash: "
+            + TokenHash.of(AUDITOR)
+            + "}\n"
+            + "  - {name: val, role: viewer, namespaces: [NS], tokenHash: "
+            + TokenHash.of(VIEWER)
+            + "}\n");
+    // The viewer's namespace: the busiest one of the simulation.
+    server = start(UsersFile.load(users));
+    api = server.url().resolve(KubetrailServer.BASE + "/");
+    JsonNode facets = Fixture.get(api, "facets?field=namespace", ADMIN).json();
+    for (JsonNode n : facets.path("facets").path("namespace")) {
+      if (!n.path("value").asText().isEmpty() && !n.path("value").asText().equals("kube-system")) {
+        viewerNamespace = n.path("value").asText();
+        break;
+      }
+    }
+    server.close();
+    Files.writeString(users, Files.readString(users).replace("[NS]", "[" + viewerNamespace + "]"));
+    server = start(UsersFile.load(users));
+    api = server.url().resolve(KubetrailServer.BASE + "/");
+    JsonNode pods =
+        Fixture.get(api, "state?at=2026-01-01T00:20:00Z&namespace=" + viewerNamespace, ADMIN)
+            .json()
+            .path("objects")
+            .path("pods");
+    viewerObject = "pods/" + pods.get(0).asText();
+  }
+
+  static KubetrailServer start(io.kubetrail.server.auth.Authenticator auth) throws Exception {
+    ServerOptions o =
+        ServerOptions.defaults(dir.resolve("data")).withListen(new Endpoint("127.0.0.1", 0));
+    return KubetrailServer.start(o, auth, Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void everyReadNeedsAToken() throws Exception {
+    for (String route : reads()) {
+      Fixture.Response r = Fixture.get(api, route, null);
+      assertThat(r.status()).as(route).isEqualTo(401);
+      assertThat(r.json().path("message").asText()).as(route).contains("authentication required");
+      assertThat(Fixture.get(api, route, "wrong").status()).as(route).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void adminAndAuditorReadEverything() throws Exception {
+    for (String route : reads()) {
+      assertThat(Fixture.get(api, route, ADMIN).status()).as(route).isEqualTo(200);
+      assertThat(Fixture.get(api, route, AUDITOR).status()).as(route).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void searchShowsOneLinePerRequestAndPagesWithoutACeiling() throws Exception {
+    Set<String> seen = new HashSet<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Fixture.Response r =
+          Fixture.get(
+              api, "events?limit=500" + (cursor == null ? "" : "&cursor=" + cursor), AUDITOR);
+      assertThat(r.status()).isEqualTo(200);
+      for (JsonNode e : r.json().path("events")) {
+        assertThat(seen.add(e.path("cluster").asText() + "/" + e.path("auditID").asText()))
+            .as("a request shown twice: %s", e)
+            .isTrue();
+      }
+      cursor = r.json().path("next").isMissingNode() ? null : r.json().path("next").asText();
+      pages++;
+    } while (cursor != null);
+    assertThat(pages).isGreaterThan(2);
+    long total = Fixture.get(api, "facets?field=verb", AUDITOR).json().path("total").asLong();
+    assertThat((long) seen.size()).isGreaterThanOrEqualTo(total);
+  }
+
+  @Test
+  void viewerSeesOnlyItsNamespace() throws Exception {
+    Fixture.Response events = Fixture.get(api, "events?limit=1000", VIEWER);
+    assertThat(events.status()).isEqualTo(200);
+    assertThat(events.json().path("events")).isNotEmpty();
+    for (JsonNode e : events.json().path("events")) {
+      assertThat(e.path("namespace").asText()).isEqualTo(viewerNamespace);
+    }
+    JsonNode facets = Fixture.get(api, "facets", VIEWER).json();
+    assertThat(facets.path("facets").path("namespace")).hasSize(1);
+    assertThat(facets.path("facets").path("namespace").get(0).path("value").asText())
+        .isEqualTo(viewerNamespace);
+    long viewerTotal = facets.path("total").asLong();
+    long histogramTotal = Fixture.get(api, "histogram", VIEWER).json().path("total").asLong();
+    assertThat(histogramTotal).isEqualTo(viewerTotal);
+    long all = Fixture.get(api, "histogram", AUDITOR).json().path("total").asLong();
+    assertThat(viewerTotal).isPositive().isLessThan(all);
+    JsonNode state = Fixture.get(api, "state?at=2026-01-01T00:20:00Z", VIEWER).json();
+    state
+        .path("objects")
+        .forEach(
+            list ->
+                list.forEach(
+                    name ->
+                        assertThat(
+                                name.asText().startsWith(viewerNamespace + "/")
+                                    || name.asText().equals(viewerNamespace))
+                            .as(name.asText())
+                            .isTrue()));
+    String export = Fixture.get(api, "events/export", VIEWER).body();
+    for (String line : export.split("\n")) {
+      JsonNode e = Fixture.JSON.readTree(line);
+      assertThat(e.path("objectRef").path("namespace").asText()).isEqualTo(viewerNamespace);
+    }
+    JsonNode changes =
+        Fixture.get(api, "changes?start=2026-01-01T00:00:00Z&end=2026-01-01T00:30:00Z", VIEWER)
+            .json();
+    for (JsonNode o : changes.path("objects")) {
+      assertThat(o.path("namespace").asText()).isIn(viewerNamespace, "");
+    }
+    JsonNode report =
+        Fixture.get(
+                api,
+                "reports/network-access?start=2026-01-01T00:00:00Z&end=2026-01-01T00:30:00Z",
+                VIEWER)
+            .json();
+    for (JsonNode ep : report.path("endpoints")) {
+      assertThat(ep.path("namespace").asText()).isEqualTo(viewerNamespace);
+    }
+  }
+
+  @Test
+  void viewerIsForbiddenOutsideItsNamespace() throws Exception {
+    List<String> outside = new ArrayList<>();
+    outside.add("events?namespace=kube-system");
+    outside.add("events/export?namespace=kube-system");
+    outside.add("histogram?namespace=kube-system");
+    outside.add("facets?namespace=kube-system");
+    outside.add("history?object=namespaces/kube-system");
+    outside.add("state?namespace=kube-system");
+    outside.add("state/object?object=namespaces/kube-system");
+    outside.add("changes?start=2026-01-01T00:00:00Z&namespaces=kube-system");
+    outside.add("reports/inventory?start=2026-01-01T00:00:00Z&namespaces=kube-system");
+    outside.add("access-log/events");
+    for (String route : outside) {
+      Fixture.Response r = Fixture.get(api, route, VIEWER);
+      assertThat(r.status()).as(route).isEqualTo(403);
+    }
+    assertThat(Fixture.get(api, "access-log/events", AUDITOR).status()).isEqualTo(403);
+    assertThat(Fixture.get(api, "access-log/events", ADMIN).status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "events?cursor=garbage",
+        "events?cursor=cjFuYWJj",
+        "events?cursor=" + "%00%01",
+        "events?since=yesterday",
+        "events?until=2026-13-01T00:00:00Z",
+        "events?cluster=nope",
+        "events?code=abc",
+        "events?code=999",
+        "events?level=Loud",
+        "events?stage=Nope",
+        "events?sort=sideways",
+        "events?limit=0",
+        "events?limit=100000",
+        "events?excludeDryRun=maybe",
+        "events?object=pods",
+        "events?resource=.apps",
+        "histogram?bucket=soon",
+        "histogram?bucket=0s",
+        "facets?field=color",
+        "history",
+        "history?object=pods/a/b&cluster=nope",
+        "history?object=pods/a/b&diff=loud",
+        "state?at=noon",
+        "state?resource=a.b.",
+        "changes",
+        "changes?start=2026-01-01T00:10:00Z&end=2026-01-01T00:00:00Z",
+        "reports/inventory?start=2026-01-01T00:00:00Z&format=pdf",
+        "reports/inventory?start=2026-01-01T00:00:00Z&endpointsSelector=app+in+%28"
+      })
+  void badParametersAre400NamingTheParameter(String route) throws Exception {
+    Fixture.Response r = Fixture.get(api, route, ADMIN);
+    assertThat(r.status()).as(route + ": " + r.body()).isEqualTo(400);
+    assertThat(r.json().path("message").asText()).isNotEmpty();
+    assertThat(r.json().has("parameter")).isTrue();
+  }
+
+  @Test
+  void cursorOfAnotherOrderIsRefused() throws Exception {
+    String next = Fixture.get(api, "events?limit=5", ADMIN).json().path("next").asText();
+    Fixture.Response r = Fixture.get(api, "events?sort=oldest&cursor=" + next, ADMIN);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().path("parameter").asText()).isEqualTo("cursor");
+  }
+
+  @Test
+  void historyDiffsAreQuietByDefault() throws Exception {
+    String object = URLEncoder.encode(viewerObject, StandardCharsets.UTF_8);
+    JsonNode quiet = Fixture.get(api, "history?object=" + object, ADMIN).json();
+    JsonNode full = Fixture.get(api, "history?object=" + object + "&diff=full", ADMIN).json();
+    assertThat(quiet.path("revisions")).isNotEmpty();
+    assertThat(quiet.path("cluster").asText()).isEqualTo("demo");
+    for (JsonNode r : quiet.path("revisions")) {
+      assertThat(r.path("diff").asText()).doesNotContain("resourceVersion:");
+    }
+    assertThat(full.path("revisions").toString()).contains("resourceVersion:");
+  }
+
+  @Test
+  void policyCheckAnswersErrorsOrCoverage() throws Exception {
+    Fixture.Response bad =
+        Fixture.post(api, "policy/check", AUDITOR, "apiVersion: audit.k8s.io/v1\nkind: Policy\n");
+    assertThat(bad.status()).isEqualTo(200);
+    assertThat(bad.json().path("valid").asBoolean()).isFalse();
+    assertThat(bad.json().path("errors")).isNotEmpty();
+    Fixture.Response good =
+        Fixture.post(
+            api,
+            "policy/check",
+            VIEWER,
+            "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n");
+    assertThat(good.json().path("valid").asBoolean()).isTrue();
+    assertThat(good.json().path("coverage")).isNotEmpty();
+    assertThat(Fixture.post(api, "policy/check", null, "x").status()).isEqualTo(401);
+  }
+}
