@@ -1,5 +1,6 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.cloud.CloudSources;
 import io.kubetrail.collect.Collector;
 import io.kubetrail.collect.CommitWatermark;
 import io.kubetrail.collect.DeadLetters;
@@ -92,7 +93,7 @@ final class CollectCommand implements Callable<Integer> {
               cfg.deadLetter().isPresent(),
               Clock.systemUTC(),
               () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes());
-      List<Source> sources = ConfiguredSources.of(cfg);
+      List<Source> sources = ConfiguredSources.of(cfg, new CloudSources());
       sources.forEach(s -> metrics.register(s.name()));
       Optional<CheckpointAdvancer> advancer = destination.advancer(err);
       CommitWatermark watermark =

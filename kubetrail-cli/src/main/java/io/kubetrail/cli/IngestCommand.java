@@ -9,6 +9,7 @@ import io.kubetrail.collect.Ingester;
 import io.kubetrail.collect.PipelineListener;
 import io.kubetrail.collect.Sink;
 import io.kubetrail.event.DecodeResult;
+import io.kubetrail.event.format.RecordFormat;
 import io.kubetrail.history.CheckpointAdvancer;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.StateHistory;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Store audit logs (JSON Lines, EventLists, gzip, directories).",
+      "--format reads audit logs exported from GKE (Cloud Logging) or AKS (diagnostic settings).",
       "A directory stands for its audit files, oldest first (kube-audit-<time>.log[.gz] before"
           + " kube-audit.log). Ingesting again is safe: events already stored are counted as"
           + " duplicates, and a file read before resumes where it stopped, even once rotated.",
@@ -77,6 +80,18 @@ final class IngestCommand implements Callable<Integer> {
       description = "Store Secret data and stringData values as they are, not as sha256 hashes.")
   boolean noRedact;
 
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "audit",
+      converter = FormatConverter.class,
+      description =
+          "The records' shape: audit (kube-apiserver's Events and EventLists; the default),"
+              + " gke (Cloud Logging entries of GKE audit logs, JSON, JSON Lines or gcloud's YAML),"
+              + " aks (Azure diagnostic records of category kube-audit or kube-audit-admin), or"
+              + " auto (each record's shape told by itself).")
+  RecordFormat format;
+
   @Mixin DecodeOptions decode;
 
   @Mixin StateCommand.ReplayArgs replay;
@@ -114,8 +129,8 @@ final class IngestCommand implements Callable<Integer> {
       try {
         summary =
             stdin
-                ? ingester.ingest(stdinStream, "<stdin>", progress)
-                : ingester.ingest(files, progress);
+                ? ingester.ingest(stdinStream, "<stdin>", format, progress)
+                : ingester.ingest(files, format, progress);
       } finally {
         progress.finish();
         if (checkpoints.isPresent()) {
@@ -192,6 +207,18 @@ final class IngestCommand implements Callable<Integer> {
       throw new UsageException("no such file or directory: " + e.getFile(), e);
     } catch (IOException e) {
       throw new UsageException("cannot list " + String.join(", ", paths) + ": " + e, e);
+    }
+  }
+
+  /** Reads {@code --format}, naming the allowed values when it is none of them. */
+  static final class FormatConverter implements CommandLine.ITypeConverter<RecordFormat> {
+    @Override
+    public RecordFormat convert(String value) {
+      try {
+        return RecordFormat.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     name = "migrate",
     mixinStandardHelpOptions = true,
     description = {
-      "Copy every event of one store into another, then verify it.",
+      "Copy a store into another, resumably, and verify the copy.",
       "A directory into an OpenSearch cluster, or back.",
       "Resumable: run it again after an interruption and it continues where the destination got"
           + " to; events the destination has already are not stored twice. The destination is"

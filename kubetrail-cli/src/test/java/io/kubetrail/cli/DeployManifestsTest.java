@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -76,7 +77,8 @@ class DeployManifestsTest {
           "PersistentVolumeClaim", PersistentVolumeClaim.class,
           "Deployment", Deployment.class,
           "DaemonSet", DaemonSet.class,
-          "Service", Service.class);
+          "Service", Service.class,
+          "Secret", Secret.class);
 
   /** Files for the control-plane hosts, not for kubectl: each is checked on its own below. */
   private static final String APISERVER = "apiserver";
@@ -399,7 +401,8 @@ class DeployManifestsTest {
     List<CollectorConfig> configs = collectorConfigs();
     assertThat(configs)
         .extracting(CollectorConfig::file)
-        .containsExactlyInAnyOrder("central/configmap.yaml", "node-collector/configmap.yaml");
+        .containsExactlyInAnyOrder(
+            "central/configmap.yaml", "eks/configmap.yaml", "node-collector/configmap.yaml");
     Set<String> clusters = new TreeSet<>();
     for (CollectorConfig config : configs) {
       String name = config.file();
@@ -433,6 +436,13 @@ class DeployManifestsTest {
         assertThat(source.size()).as("%s: one type per source", name).isEqualTo(1);
         if (source.has("file")) {
           assertThat(source.path("file").path("path").asText()).as(name).startsWith("/");
+        } else if (source.has("eksCloudwatchLog")) {
+          JsonNode eks = source.path("eksCloudwatchLog");
+          assertThat(eks.path("region").asText()).as("%s: region", name).isNotBlank();
+          assertThat(eks.path("groupName").asText())
+              .as("%s: groupName", name)
+              .startsWith("/aws/eks/");
+          assertThat(eks.path("credentialsSecret").asText("/")).as(name).startsWith("/");
         } else {
           JsonNode webhook = source.path("webhook");
           assertThat(webhook.isObject()).as("%s: a file or webhook source", name).isTrue();
@@ -517,6 +527,10 @@ class DeployManifestsTest {
     return collector("central", one("central", Deployment.class).getSpec().getTemplate());
   }
 
+  private static Collector eks() throws IOException {
+    return collector("eks", one("eks", Deployment.class).getSpec().getTemplate());
+  }
+
   private static Collector nodeCollector() throws IOException {
     return collector(
         "node-collector", one("node-collector", DaemonSet.class).getSpec().getTemplate());
@@ -528,9 +542,17 @@ class DeployManifestsTest {
 
   @Test
   void everyFileTheConfigNamesIsMountedAndWhatItWritesIsWritable() throws IOException {
-    for (Collector c : List.of(central(), nodeCollector())) {
+    for (Collector c : List.of(central(), nodeCollector(), eks())) {
       List<String> read = new ArrayList<>();
       c.config().path("sources").forEach(s -> s.path("webhook").forEach(v -> read.add(v.asText())));
+      for (JsonNode eks : c.config().path("sources").findValues("eksCloudwatchLog")) {
+        // A mounted Secret: the directory holds aws-id and aws-key.
+        String secret = eks.path("credentialsSecret").asText("");
+        if (!secret.isEmpty()) {
+          read.add(secret + "/aws-id");
+          read.add(secret + "/aws-key");
+        }
+      }
       read.removeIf(v -> !v.startsWith("/"));
       read.add(c.config().path("forward").path("ca").asText(""));
       read.add(c.config().path("forward").path("tokenFile").asText(""));
@@ -587,7 +609,7 @@ class DeployManifestsTest {
 
   @Test
   void portsProbesAndScrapeAnnotationsMatchTheConfigs() throws IOException {
-    for (Collector c : List.of(central(), nodeCollector())) {
+    for (Collector c : List.of(central(), nodeCollector(), eks())) {
       int metrics = port(c.config().path("metrics").path("listen").asText());
       assertThat(c.port("metrics")).as("%s: metrics port", c.dir()).isEqualTo(metrics);
       for (JsonNode webhook : c.config().path("sources").findValues("webhook")) {
@@ -705,7 +727,7 @@ class DeployManifestsTest {
   @Test
   void containersRunTheImageLockedDown() throws IOException {
     long uid = dockerfileUid();
-    for (Collector c : List.of(central(), nodeCollector())) {
+    for (Collector c : List.of(central(), nodeCollector(), eks())) {
       Container container = c.container();
       assertThat(container.getImage()).as(c.dir()).isEqualTo(IMAGE);
       assertThat(c.spec().getSecurityContext().getRunAsNonRoot()).as(c.dir()).isTrue();
@@ -726,6 +748,34 @@ class DeployManifestsTest {
       assertThat(container.getResources().getRequests()).as(c.dir()).containsKeys("cpu", "memory");
       assertThat(container.getResources().getLimits()).as(c.dir()).containsKey("memory");
     }
+  }
+
+  @Test
+  void theEksCollectorReadsItsSecretWithTheIamPolicysActionsAndKeepsItsStoreOnAClaim()
+      throws IOException {
+    Collector c = eks();
+    Deployment deployment = one("eks", Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    JsonNode source = c.config().path("sources").findValue("eksCloudwatchLog");
+    VolumeMount mount =
+        c.mountOf(source.path("credentialsSecret").asText() + "/aws-id").orElseThrow();
+    Secret secret = one("eks", Secret.class);
+    assertThat(c.volume(mount.getName()).getSecret().getSecretName())
+        .isEqualTo(secret.getMetadata().getName())
+        .isEqualTo("tigera-eks-log-forwarder-secret");
+    assertThat(secret.getStringData()).containsOnlyKeys("aws-id", "aws-key");
+    VolumeMount store = c.mountOf(c.config().path("store").asText() + "/").orElseThrow();
+    assertThat(c.volume(store.getName()).getPersistentVolumeClaim().getClaimName())
+        .isEqualTo(one("eks", PersistentVolumeClaim.class).getMetadata().getName());
+    JsonNode policy = YAML.readTree(deployDir().resolve("eks/iam-policy.json").toFile());
+    List<String> actions = new ArrayList<>();
+    policy.path("Statement").forEach(st -> st.path("Action").forEach(a -> actions.add(a.asText())));
+    assertThat(actions)
+        .containsExactlyInAnyOrder(
+            "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents");
+    assertThat(policy.path("Statement").get(0).path("Resource").toString())
+        .contains("log-group:" + source.path("groupName").asText());
   }
 
   // ---------------------------------------------------------------------------------------------

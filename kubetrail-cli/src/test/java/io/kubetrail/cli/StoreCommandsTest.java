@@ -123,6 +123,32 @@ class StoreCommandsTest {
   // ----------------------------------------------------------------------------------- ingest
 
   @Test
+  void ingestFormatAutoReadsGkeAndAksExportsBesideAuditEvents() throws IOException {
+    String gke =
+        "{\"insertId\":\"g-1\",\"protoPayload\":{\"@type\":"
+            + "\"type.googleapis.com/google.cloud.audit.AuditLog\",\"authenticationInfo\":"
+            + "{\"principalEmail\":\"carol\"},\"methodName\":\"io.k8s.core.v1.pods.delete\","
+            + "\"resourceName\":\"core/v1/namespaces/a/pods/gone\"},"
+            + "\"timestamp\":\"2026-01-02T00:00:00Z\"}\n";
+    String aks =
+        "{\"category\":\"kube-audit\",\"properties\":{\"log\":"
+            + JSON.writeValueAsString(event(7))
+            + "}}\n";
+    Path export = Files.writeString(dir.resolve("export.json"), event(1) + "\n" + gke + aks);
+
+    CliRun asAudit = ingest(export.toString());
+    assertThat(asAudit.exitCode()).isEqualTo(1); // the exported records are no audit Events
+    CliRun auto = ingest("--format", "auto", export.toString());
+    assertThat(auto.exitCode()).as(auto.err()).isZero();
+    assertThat(auto.out()).contains("read 3 records from 1 source: 2 stored, 1 duplicates");
+    assertThat(ids(searchJson("--user", "carol"))).containsExactly("g-1");
+
+    CliRun bad = ingest("--format", "eks", export.toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("unknown format 'eks' (allowed: audit, gke, aks, auto)");
+  }
+
+  @Test
   void ingestPrintsASummaryAndAgainStoresNothingNew() throws IOException {
     Path log = log(events(0, 12));
 

@@ -1,5 +1,6 @@
 package io.kubetrail.collect;
 
+import io.kubetrail.event.format.RecordFormat;
 import io.kubetrail.store.SourceCheckpoint;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,6 +42,18 @@ record FileCheckpoint(String sourceId, long offset, long line) {
 
   /** The scope of ingest options: the cluster, and a digest of the policy when there is one. */
   static String scope(IngestOptions options) {
+    return scope(options, RecordFormat.AUDIT);
+  }
+
+  /**
+   * The scope of ingest options and the records' format: an export read as audit events (all of
+   * them rejected) is read afresh once its format is given.
+   */
+  static String scope(IngestOptions options, RecordFormat format) {
+    return scopeOf(options) + (format == RecordFormat.AUDIT ? "" : ":format=" + format.label());
+  }
+
+  private static String scopeOf(IngestOptions options) {
     String policy =
         options
             .policy()

@@ -1,6 +1,7 @@
 package io.kubetrail.collect;
 
 import io.kubetrail.event.SourcePosition;
+import io.kubetrail.event.format.RecordFormat;
 import io.kubetrail.store.SourceCheckpoint;
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,6 +30,7 @@ final class FilesSource implements Source {
   private final String streamName;
   private final IngestListener listener;
   private final Optional<Function<String, Optional<SourceCheckpoint>>> positions;
+  private final RecordFormat format;
   private final long bytesTotal;
   private SourceContext context;
   private SourceWriter writer;
@@ -44,8 +46,10 @@ final class FilesSource implements Source {
       Optional<InputStream> stream,
       String streamName,
       IngestListener listener,
-      Optional<Function<String, Optional<SourceCheckpoint>>> positions)
+      Optional<Function<String, Optional<SourceCheckpoint>>> positions,
+      RecordFormat format)
       throws IOException {
+    this.format = format;
     this.files = List.copyOf(files);
     this.stream = stream;
     this.streamName = streamName;
@@ -61,12 +65,14 @@ final class FilesSource implements Source {
     this.bytesTotal = stream.isPresent() ? -1 : total;
   }
 
-  static FilesSource of(List<Path> files, IngestListener listener) throws IOException {
-    return new FilesSource(files, Optional.empty(), "", listener, Optional.empty());
+  static FilesSource of(List<Path> files, RecordFormat format, IngestListener listener)
+      throws IOException {
+    return new FilesSource(files, Optional.empty(), "", listener, Optional.empty(), format);
   }
 
-  static FilesSource of(InputStream in, String name, IngestListener listener) throws IOException {
-    return new FilesSource(List.of(), Optional.of(in), name, listener, Optional.empty());
+  static FilesSource of(InputStream in, String name, RecordFormat format, IngestListener listener)
+      throws IOException {
+    return new FilesSource(List.of(), Optional.of(in), name, listener, Optional.empty(), format);
   }
 
   /**
@@ -76,8 +82,15 @@ final class FilesSource implements Source {
    */
   static FilesSource resuming(
       List<Path> files, Function<String, Optional<SourceCheckpoint>> positions) throws IOException {
+    return resuming(files, RecordFormat.AUDIT, positions);
+  }
+
+  /** Files of records in {@code format}, resumed from the positions {@code positions} gives. */
+  static FilesSource resuming(
+      List<Path> files, RecordFormat format, Function<String, Optional<SourceCheckpoint>> positions)
+      throws IOException {
     return new FilesSource(
-        files, Optional.empty(), "", IngestListener.NONE, Optional.of(positions));
+        files, Optional.empty(), "", IngestListener.NONE, Optional.of(positions), format);
   }
 
   @Override
@@ -101,8 +114,8 @@ final class FilesSource implements Source {
   public void run(SourceContext context) throws IOException {
     this.context = context;
     writer = context.writer();
-    reader = new RecordReader(writer, context.options().limits(), this::flushIfFull);
-    checkpointScope = FileCheckpoint.scope(context.options());
+    reader = new RecordReader(writer, context.options().limits(), format, this::flushIfFull);
+    checkpointScope = FileCheckpoint.scope(context.options(), format);
     if (stream.isPresent()) {
       try (SourceInput input = new SourceInput(stream.get(), 0)) {
         listener.sourceStarted(streamName, 1, 1, -1);

@@ -1,5 +1,6 @@
 package io.kubetrail.collect;
 
+import io.kubetrail.event.format.RecordFormat;
 import io.kubetrail.store.AuditStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,19 @@ public final class Ingester {
    * @throws IOException when a file cannot be read
    */
   public IngestSummary ingest(List<Path> files, IngestListener listener) throws IOException {
-    return run(FilesSource.of(files, listener));
+    return ingest(files, RecordFormat.AUDIT, listener);
+  }
+
+  /**
+   * Ingests files of records in {@code format} (exports from managed control planes, say), in the
+   * order given.
+   *
+   * @throws IngestFailedException when the store fails; earlier batches stay stored
+   * @throws IOException when a file cannot be read
+   */
+  public IngestSummary ingest(List<Path> files, RecordFormat format, IngestListener listener)
+      throws IOException {
+    return run(FilesSource.of(files, format, listener));
   }
 
   /**
@@ -63,7 +76,14 @@ public final class Ingester {
    */
   public IngestSummary ingest(InputStream in, String sourceName, IngestListener listener)
       throws IOException {
-    return run(FilesSource.of(in, sourceName, listener));
+    return ingest(in, sourceName, RecordFormat.AUDIT, listener);
+  }
+
+  /** Ingests one stream of records in {@code format}; nothing is checkpointed. */
+  public IngestSummary ingest(
+      InputStream in, String sourceName, RecordFormat format, IngestListener listener)
+      throws IOException {
+    return run(FilesSource.of(in, sourceName, format, listener));
   }
 
   private IngestSummary run(FilesSource source) throws IOException {

@@ -4,6 +4,7 @@ import io.kubetrail.event.AuditEventReader;
 import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.event.DecodeResult;
 import io.kubetrail.event.SourcePosition;
+import io.kubetrail.event.format.RecordFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -25,12 +26,19 @@ final class RecordReader {
 
   private final SourceWriter writer;
   private final DecodeLimits limits;
+  private final RecordFormat format;
   private final Flusher flusher;
   private long lastLine;
 
   RecordReader(SourceWriter writer, DecodeLimits limits, Flusher flusher) {
+    this(writer, limits, RecordFormat.AUDIT, flusher);
+  }
+
+  /** Reads records of {@code format} (exports from managed control planes, say). */
+  RecordReader(SourceWriter writer, DecodeLimits limits, RecordFormat format, Flusher flusher) {
     this.writer = writer;
     this.limits = limits;
+    this.format = format;
     this.flusher = flusher;
   }
 
@@ -50,7 +58,7 @@ final class RecordReader {
       throws IOException {
     LineEnds ends = new LineEnds(in);
     lastLine = linesBefore;
-    try (AuditEventReader reader = AuditEventReader.of(ends, name, limits)) {
+    try (AuditEventReader reader = format.reader(ends, name, limits)) {
       long line = 0; // the reader's line of the records being read
       int onLine = 0;
       long recordEnd = 0;

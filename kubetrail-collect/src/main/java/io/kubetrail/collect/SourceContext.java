@@ -34,6 +34,14 @@ public final class SourceContext {
     return pipeline.startCheckpoints();
   }
 
+  /**
+   * What shapes the stored events besides the source (the cluster, the audit policy): positions
+   * keyed with it are not taken for those of another cluster or policy.
+   */
+  public String positionScope() {
+    return FileCheckpoint.scope(pipeline.options());
+  }
+
   /** True once the source should stop reading. */
   public boolean stopping() {
     return pipeline.stopping();

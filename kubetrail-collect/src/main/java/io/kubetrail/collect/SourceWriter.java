@@ -28,6 +28,7 @@ public final class SourceWriter {
   private final List<DecodeResult.Rejected> rejections = new ArrayList<>();
   private List<StoredEvent> events = new ArrayList<>();
   private Map<String, SourceCheckpoint> checkpoints = new HashMap<>();
+  private final Map<String, SourceCheckpoint> latest = new HashMap<>();
   private long eventBytes;
   private long read;
   private long readBytes;
@@ -87,6 +88,12 @@ public final class SourceWriter {
   /** Notes the position the records taken so far reach; committed with them. */
   public void checkpoint(String key, SourceCheckpoint position) {
     checkpoints.put(key, position);
+    latest.put(key, position);
+  }
+
+  /** The last position noted for each key by this writer, handed over or not. */
+  Map<String, SourceCheckpoint> latestCheckpoints() {
+    return Map.copyOf(latest);
   }
 
   /** Events taken and not yet handed over. */

@@ -10,7 +10,8 @@
  *
  * <p>{@link io.kubetrail.collect.AuditFiles} lists a directory's audit files in rotation order;
  * {@link io.kubetrail.collect.FollowedFileSource} follows one log as kube-apiserver writes and
- * rotates it.
+ * rotates it; {@link io.kubetrail.collect.DirectorySource} picks up exported audit logs (GKE, AKS)
+ * as they land in a directory.
  *
  * <p>Everything public here is API; other classes are implementation details.
  */

@@ -1,17 +1,13 @@
 package io.kubetrail.collect;
 
-import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
-import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.lucene.LuceneAuditStore;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * A collector in a process of its own, for {@link FollowKillTest}: a pipeline that retries appends,
@@ -32,32 +28,20 @@ final class FollowChild {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     try (AuditStore store = LuceneAuditStore.open(storeDir, StoreOptions.defaults())) {
       PipelineListener listener =
-          new PipelineListener() {
-            @Override
-            public void committed(
-                List<StoredEvent> events,
-                AppendResult result,
-                List<SourceCommit> sources,
-                long appendNanos) {
-              long newest = -1;
-              for (StoredEvent e : events) {
-                String id = e.event().auditID();
-                newest = Math.max(newest, Long.parseLong(id.substring(id.indexOf('-') + 1)));
-              }
-              out.println("COMMIT " + result.stored() + " " + result.duplicates() + " " + newest);
-            }
-
-            @Override
-            public void appendFailed(Exception cause) {
-              cause.printStackTrace();
-            }
-          };
+          ChildProcesses.printCommits(
+              out,
+              events -> {
+                long newest = -1;
+                for (StoredEvent e : events) {
+                  String id = e.event().auditID();
+                  newest = Math.max(newest, Long.parseLong(id.substring(id.indexOf('-') + 1)));
+                }
+                return Long.toString(newest);
+              });
       IngestOptions options = IngestOptions.builder().retryAppends(true).build();
       Pipeline pipeline = new Pipeline(Sink.of(store), options, listener, DeadLetters.NONE);
-      Thread watcher = new Thread(() -> stopAt(store, pipeline, until), "follow-child-watcher");
-      watcher.setDaemon(true);
       if (until < Long.MAX_VALUE) {
-        watcher.start();
+        ChildProcesses.stopOnceStored(store, pipeline, until);
       }
       try {
         pipeline.run(
@@ -68,18 +52,5 @@ final class FollowChild {
       }
     }
     out.println("DONE");
-  }
-
-  private static void stopAt(AuditStore store, Pipeline pipeline, long events) {
-    try {
-      while (store.count(EventQuery.all()) < events) {
-        Thread.sleep(100);
-      }
-    } catch (IOException e) {
-      e.printStackTrace();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    pipeline.stop();
   }
 }

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.TestSeed;
 import io.kubetrail.store.VerifyResult;
 import io.kubetrail.store.lucene.LuceneAuditStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -48,7 +46,7 @@ class FollowKillTest {
 
   @Test
   void killedAtRandomMomentsStoresEveryWrittenEventOnce() throws Exception {
-    long seed = seed("killedAtRandomMomentsStoresEveryWrittenEventOnce");
+    long seed = TestSeed.of("killedAtRandomMomentsStoresEveryWrittenEventOnce");
     int kills = Integer.getInteger("follow.kills", 10);
     int rate = Integer.getInteger("follow.rate", 500);
     int maxKillMillis = Integer.getInteger("follow.maxKillMillis", 600);
@@ -197,26 +195,9 @@ class FollowKillTest {
   }
 
   private Process start(Path store, Path log, String... more) throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-Xmx256m");
-    // A collector that starts sooner is killed more often within the test's time.
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(FollowChild.class.getName());
-    command.add(store.toString());
-    command.add(log.toString());
-    command.addAll(List.of(more));
-    return new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("child.err").toFile()))
-        .start();
+    List<String> args = new ArrayList<>(List.of(store.toString(), log.toString()));
+    args.addAll(List.of(more));
+    return ChildProcesses.startJava(FollowChild.class, tmp.resolve("child.err"), args);
   }
 
   private static Thread readCommits(
@@ -225,47 +206,17 @@ class FollowKillTest {
       AtomicLong stored,
       AtomicLong duplicates,
       AtomicLong newest) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                  if (line.startsWith("COMMIT ")) {
-                    commits.incrementAndGet();
-                    String[] fields = line.split(" ");
-                    stored.addAndGet(Long.parseLong(fields[1]));
-                    duplicates.addAndGet(Long.parseLong(fields[2]));
-                    newest.accumulateAndGet(Long.parseLong(fields[3]), Math::max);
-                  }
-                }
-              } catch (IOException e) {
-                // Killed: what it printed before is counted.
-              }
-            },
-            "follow-kill-test-commits");
-    t.start();
-    return t;
+    return ChildProcesses.readCommits(
+        child,
+        fields -> {
+          commits.incrementAndGet();
+          stored.addAndGet(Long.parseLong(fields[0]));
+          duplicates.addAndGet(Long.parseLong(fields[1]));
+          newest.accumulateAndGet(Long.parseLong(fields[2]), Math::max);
+        });
   }
 
   private String stderr() {
-    try {
-      Path err = tmp.resolve("child.err");
-      return "child stderr: " + (Files.exists(err) ? Files.readString(err) : "(none)");
-    } catch (IOException e) {
-      return "child stderr unreadable: " + e;
-    }
-  }
-
-  /** {@code -Dtests.seed=N} when given, otherwise a new seed; printed either way. */
-  private static long seed(String test) {
-    String given = System.getProperty("tests.seed");
-    long seed =
-        given != null && !given.isBlank()
-            ? Long.parseLong(given.trim())
-            : new SecureRandom().nextLong();
-    System.out.println(test + ": seed " + seed + " (reproduce with -Dtests.seed=" + seed + ")");
-    return seed;
+    return ChildProcesses.stderr(tmp.resolve("child.err"));
   }
 }

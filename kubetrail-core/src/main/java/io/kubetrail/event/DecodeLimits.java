@@ -89,7 +89,7 @@ public final class DecodeLimits {
   }
 
   /** The rejection reason for a line of {@code bytes} bytes, over {@link #maxLineBytes()}. */
-  String lineTooLong(long bytes) {
+  public String lineTooLong(long bytes) {
     return "line is "
         + bytes
         + " bytes, over the limit of "

@@ -3,6 +3,7 @@ package io.kubetrail.collect.config;
 import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.DecodeLimits;
+import io.kubetrail.event.format.RecordFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -81,7 +82,8 @@ public record CollectorConfig(
   public record Metrics(Endpoint listen, Optional<Path> tokenFile) {}
 
   /** One source of events. */
-  public sealed interface SourceConfig permits FileSource, WebhookSource {}
+  public sealed interface SourceConfig
+      permits FileSource, WebhookSource, DirectorySource, EksCloudwatchLog {}
 
   /**
    * An audit log file, followed as kube-apiserver writes and rotates it.
@@ -97,4 +99,57 @@ public record CollectorConfig(
    * EventLists to.
    */
   public record WebhookSource(WebhookOptions options) implements SourceConfig {}
+
+  /**
+   * A directory where exported audit logs land (GKE, AKS, or kube-apiserver's own files).
+   *
+   * @param format the shape of the records; {@code auto} tells each record's by itself
+   * @param pollMillis how often the directory is looked at; a file is read once unchanged this long
+   */
+  public record DirectorySource(Path path, RecordFormat format, long pollMillis)
+      implements SourceConfig {
+    public static final long DEFAULT_POLL_MILLIS = 10_000;
+
+    public DirectorySource {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(format, "format");
+    }
+  }
+
+  /**
+   * EKS audit events drained from CloudWatch Logs, configured as Calico's {@code
+   * LogCollector.spec.additionalSources.eksCloudwatchLog}.
+   *
+   * @param region the AWS region of the log group, e.g. {@code us-west-2}
+   * @param groupName the log group, e.g. {@code /aws/eks/demo/cluster}
+   * @param streamPrefix the prefix of the streams read; {@value #DEFAULT_STREAM_PREFIX} by default
+   * @param fetchIntervalSeconds how often every stream is drained; {@value
+   *     #DEFAULT_FETCH_INTERVAL_SECONDS} by default
+   * @param credentialsSecret a Kubernetes Secret (YAML) whose {@code aws-id} and {@code aws-key}
+   *     hold the access key; AWS's default credential chain when empty
+   * @param endpoint another CloudWatch Logs endpoint (a VPC endpoint, a test server)
+   */
+  public record EksCloudwatchLog(
+      String region,
+      String groupName,
+      String streamPrefix,
+      long fetchIntervalSeconds,
+      Optional<Path> credentialsSecret,
+      Optional<URI> endpoint)
+      implements SourceConfig {
+    public static final String DEFAULT_STREAM_PREFIX = "kube-apiserver-audit-";
+    public static final long DEFAULT_FETCH_INTERVAL_SECONDS = 60;
+
+    public EksCloudwatchLog {
+      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(groupName, "groupName");
+      Objects.requireNonNull(streamPrefix, "streamPrefix");
+      Objects.requireNonNull(credentialsSecret, "credentialsSecret");
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (fetchIntervalSeconds < 1) {
+        throw new IllegalArgumentException(
+            "fetchInterval must be at least 1 second, was " + fetchIntervalSeconds);
+      }
+    }
+  }
 }

@@ -8,6 +8,7 @@ import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.config.CollectorConfig.Destination;
 import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.DecodeLimits;
+import io.kubetrail.event.format.RecordFormat;
 import io.kubetrail.store.AuditStores;
 import java.io.IOException;
 import java.net.URI;
@@ -137,14 +138,14 @@ final class ConfigParser {
   }
 
   private Optional<URI> url(String field, String text) {
+    return url(field, text, Set.of("https"), "an https URL, e.g. https://kubetrail.example:8443");
+  }
+
+  private Optional<URI> url(String field, String text, Set<String> schemes, String expected) {
     try {
       URI uri = new URI(text);
-      if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-        problems.add(
-            field
-                + ": expected an https URL, e.g. https://kubetrail.example:8443, got '"
-                + text
-                + "'");
+      if (!schemes.contains(uri.getScheme()) || uri.getHost() == null) {
+        problems.add(field + ": expected " + expected + ", got '" + text + "'");
         return Optional.empty();
       }
       return Optional.of(uri);
@@ -217,15 +218,18 @@ final class ConfigParser {
     List<CollectorConfig.SourceConfig> list = new ArrayList<>();
     if (s == null || !s.isArray() || s.isEmpty()) {
       problems.add(
-          "sources: expected a list with at least one source: - file: {path: ...} or - webhook:"
-              + " {listen: ...}");
+          "sources: expected a list with at least one source: - file: {path: ...}, - webhook:"
+              + " {listen: ...}, - directory: {path: ...} or - eksCloudwatchLog: {...}");
       return list;
     }
     for (int i = 0; i < s.size(); i++) {
       String at = "sources[" + i + "]";
       JsonNode entry = s.get(i);
       if (!entry.isObject() || entry.size() != 1) {
-        problems.add(at + ": expected one of file: {...} or webhook: {...}");
+        problems.add(
+            at
+                + ": expected one of file: {...}, webhook: {...}, directory: {...} or"
+                + " eksCloudwatchLog: {...}");
         continue;
       }
       String kind = entry.fieldNames().next();
@@ -238,7 +242,14 @@ final class ConfigParser {
       switch (kind) {
         case "file" -> file(body, prefix).ifPresent(list::add);
         case "webhook" -> webhook(body, prefix).ifPresent(list::add);
-        default -> problems.add(at + ": unknown source '" + kind + "' (allowed: file, webhook)");
+        case "directory" -> directory(body, prefix).ifPresent(list::add);
+        case "eksCloudwatchLog" -> eksCloudwatchLog(body, prefix).ifPresent(list::add);
+        default ->
+            problems.add(
+                at
+                    + ": unknown source '"
+                    + kind
+                    + "' (allowed: directory, eksCloudwatchLog, file, webhook)");
       }
     }
     return list;
@@ -254,6 +265,80 @@ final class ConfigParser {
         positiveLong(f, prefix, "pollMillis")
             .orElse(CollectorConfig.FileSource.DEFAULT_POLL_MILLIS);
     return path.map(p -> new CollectorConfig.FileSource(p, poll));
+  }
+
+  private Optional<CollectorConfig.SourceConfig> directory(JsonNode d, String prefix) {
+    unknown(d, prefix, Set.of("path", "format", "pollMillis"));
+    Optional<Path> path = path(d, prefix, "path");
+    if (d.get("path") == null) {
+      problems.add(prefix + "path: missing: the directory exported audit logs land in");
+    }
+    RecordFormat format = RecordFormat.AUTO;
+    Optional<String> named = string(d, prefix, "format");
+    if (named.isPresent()) {
+      try {
+        format = RecordFormat.parse(named.get());
+      } catch (IllegalArgumentException e) {
+        problems.add(prefix + "format: " + e.getMessage());
+      }
+    }
+    long poll =
+        positiveLong(d, prefix, "pollMillis")
+            .orElse(CollectorConfig.DirectorySource.DEFAULT_POLL_MILLIS);
+    RecordFormat f = format;
+    return path.map(p -> new CollectorConfig.DirectorySource(p, f, poll));
+  }
+
+  private Optional<CollectorConfig.SourceConfig> eksCloudwatchLog(JsonNode e, String prefix) {
+    unknown(
+        e,
+        prefix,
+        Set.of(
+            "region",
+            "groupName",
+            "streamPrefix",
+            "fetchInterval",
+            "credentialsSecret",
+            "endpoint"));
+    Optional<String> region =
+        required(e, prefix, "region", "the log group's AWS region, e.g. us-west-2");
+    Optional<String> group =
+        required(e, prefix, "groupName", "the log group, e.g. /aws/eks/CLUSTER/cluster");
+    String streamPrefix =
+        string(e, prefix, "streamPrefix")
+            .orElse(CollectorConfig.EksCloudwatchLog.DEFAULT_STREAM_PREFIX);
+    long interval =
+        positiveLong(e, prefix, "fetchInterval")
+            .orElse(CollectorConfig.EksCloudwatchLog.DEFAULT_FETCH_INTERVAL_SECONDS);
+    Optional<Path> secret = path(e, prefix, "credentialsSecret");
+    Optional<URI> endpoint =
+        string(e, prefix, "endpoint")
+            .flatMap(
+                u ->
+                    url(
+                        prefix + "endpoint",
+                        u,
+                        Set.of("http", "https"),
+                        "an http or https URL, e.g. https://logs.us-west-2.amazonaws.com"));
+    if (region.isEmpty() || group.isEmpty() || (e.has("endpoint") && endpoint.isEmpty())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new CollectorConfig.EksCloudwatchLog(
+            region.get(), group.get(), streamPrefix, interval, secret, endpoint));
+  }
+
+  private Optional<String> required(JsonNode node, String prefix, String name, String what) {
+    if (node.get(name) == null) {
+      problems.add(prefix + name + ": missing: " + what);
+      return Optional.empty();
+    }
+    Optional<String> value = string(node, prefix, name);
+    if (value.isPresent() && value.get().isBlank()) {
+      problems.add(prefix + name + ": must not be blank: " + what);
+      return Optional.empty();
+    }
+    return value;
   }
 
   private Optional<CollectorConfig.SourceConfig> webhook(JsonNode w, String prefix) {

@@ -1,5 +1,6 @@
 package io.kubetrail.collect.config;
 
+import io.kubetrail.collect.DirectorySource;
 import io.kubetrail.collect.FollowedFileSource;
 import io.kubetrail.collect.Sink;
 import io.kubetrail.collect.Source;
@@ -15,8 +16,18 @@ import java.util.List;
 public final class ConfiguredSources {
   private ConfiguredSources() {}
 
-  /** One source per entry of {@code sources}, in order. */
-  public static List<Source> of(CollectorConfig config) {
+  /**
+   * One source per entry of {@code sources}, in order.
+   *
+   * @throws IllegalArgumentException for a source only another module builds (an {@code
+   *     eksCloudwatchLog}): use {@link #of(CollectorConfig, SourceFactory)}
+   */
+  public static List<Source> of(CollectorConfig config) throws IOException {
+    return of(config, SourceFactory.NONE);
+  }
+
+  /** One source per entry of {@code sources}, in order; {@code cloud} builds the cloud sources. */
+  public static List<Source> of(CollectorConfig config, SourceFactory cloud) throws IOException {
     List<Source> list = new ArrayList<>();
     for (CollectorConfig.SourceConfig s : config.sources()) {
       if (s instanceof CollectorConfig.FileSource f) {
@@ -26,6 +37,10 @@ public final class ConfiguredSources {
                 FollowedFileSource.Options.defaults().withPoll(Duration.ofMillis(f.pollMillis()))));
       } else if (s instanceof CollectorConfig.WebhookSource w) {
         list.add(new WebhookSource(w.options()));
+      } else if (s instanceof CollectorConfig.DirectorySource d) {
+        list.add(DirectorySource.of(d.path(), d.format(), Duration.ofMillis(d.pollMillis())));
+      } else if (s instanceof CollectorConfig.EksCloudwatchLog e) {
+        list.add(cloud.eksCloudwatchLog(e));
       }
     }
     return list;

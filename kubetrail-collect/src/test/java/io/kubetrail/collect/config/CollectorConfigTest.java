@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.webhook.WebhookOptions;
+import io.kubetrail.event.format.RecordFormat;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ class CollectorConfigTest {
             "sources[0].file.path: missing: the audit log file, e.g. /var/log/kube-audit.log",
             "sources[1].webhook.listen address 0.0.0.0:8443 is not loopback: set tlsCert and"
                 + " tlsKey (TLS is required)",
-            "sources[2]: unknown source 's3' (allowed: file, webhook)",
+            "sources[2]: unknown source 's3' (allowed: directory, eksCloudwatchLog, file, webhook)",
             "sources[3].webhook.listen: expected host:port, e.g. 127.0.0.1:9090, got '8443'");
     assertThat(e.getMessage()).startsWith(dir.resolve("collect.yaml") + ": ");
   }
@@ -144,8 +145,9 @@ class CollectorConfigTest {
         .containsExactlyInAnyOrder(
             "store: missing: give a store directory, or forward: {url: ...} to send events to a"
                 + " central kubetrail",
-            "sources: expected a list with at least one source: - file: {path: ...} or -"
-                + " webhook: {listen: ...}");
+            "sources: expected a list with at least one source: - file: {path: ...}, -"
+                + " webhook: {listen: ...}, - directory: {path: ...} or - eksCloudwatchLog:"
+                + " {...}");
     assertThat(
             problems(
                     "store: a\nforward: {url: \"https://x\", positions: p}\nsources: [{file: {path: a}}]\n")
@@ -159,5 +161,69 @@ class CollectorConfigTest {
     assertThatThrownBy(() -> CollectorConfig.load(dir.resolve("missing.yaml")))
         .isInstanceOf(ConfigException.class)
         .hasMessageEndingWith("missing.yaml: no such file");
+  }
+
+  @Test
+  void readsCloudSourcesWithCalicosDefaults() throws Exception {
+    CollectorConfig c =
+        load(
+            """
+            store: ./data
+            sources:
+              - eksCloudwatchLog: {region: us-west-2, groupName: /aws/eks/demo/cluster}
+              - eksCloudwatchLog:
+                  region: eu-west-1
+                  groupName: /aws/eks/b/cluster
+                  streamPrefix: kube-apiserver-audit-a
+                  fetchInterval: 5
+                  credentialsSecret: ./tigera-eks-log-forwarder-secret.yaml
+                  endpoint: http://127.0.0.1:4566
+              - directory: {path: exports}
+              - directory: {path: /gke, format: gke, pollMillis: 500}
+            """);
+    assertThat(c.sources())
+        .containsExactly(
+            new CollectorConfig.EksCloudwatchLog(
+                "us-west-2",
+                "/aws/eks/demo/cluster",
+                "kube-apiserver-audit-",
+                60,
+                Optional.empty(),
+                Optional.empty()),
+            new CollectorConfig.EksCloudwatchLog(
+                "eu-west-1",
+                "/aws/eks/b/cluster",
+                "kube-apiserver-audit-a",
+                5,
+                Optional.of(dir.resolve("tigera-eks-log-forwarder-secret.yaml")),
+                Optional.of(URI.create("http://127.0.0.1:4566"))),
+            new CollectorConfig.DirectorySource(dir.resolve("exports"), RecordFormat.AUTO, 10_000),
+            new CollectorConfig.DirectorySource(Path.of("/gke"), RecordFormat.GKE, 500));
+  }
+
+  @Test
+  void namesEveryBadCloudSourceField() {
+    assertThat(
+            problems(
+                    """
+                    store: ./data
+                    sources:
+                      - eksCloudwatchLog: {groupName: "", fetchInterval: 0, endpoint: "ftp://x", region2: a}
+                      - directory: {format: eks}
+                    """)
+                .problems())
+        .containsExactlyInAnyOrder(
+            "sources[0].eksCloudwatchLog.region2: unknown field (allowed: credentialsSecret,"
+                + " endpoint, fetchInterval, groupName, region, streamPrefix)",
+            "sources[0].eksCloudwatchLog.region: missing: the log group's AWS region, e.g."
+                + " us-west-2",
+            "sources[0].eksCloudwatchLog.groupName: must not be blank: the log group, e.g."
+                + " /aws/eks/CLUSTER/cluster",
+            "sources[0].eksCloudwatchLog.fetchInterval: expected a whole number of at least 1,"
+                + " got 0",
+            "sources[0].eksCloudwatchLog.endpoint: expected an http or https URL, e.g."
+                + " https://logs.us-west-2.amazonaws.com, got 'ftp://x'",
+            "sources[1].directory.path: missing: the directory exported audit logs land in",
+            "sources[1].directory.format: unknown format 'eks' (allowed: audit, gke, aks, auto)");
   }
 }

@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param prunedBefore the latest prune cutoff (microseconds); a pruned batch is newer than nothing
  *     after it
  * @param checkpoints committed source checkpoints
+ * @param blockFile the newest block file holding events (0 before the first)
+ * @param blockLength how much of that file is durable and belongs to committed batches
  */
 record CommitState(
     long nextSeq,
@@ -26,16 +28,20 @@ record CommitState(
     long anchorBatch,
     byte[] anchorHash,
     long prunedBefore,
-    Map<String, SourceCheckpoint> checkpoints) {
+    Map<String, SourceCheckpoint> checkpoints,
+    long blockFile,
+    long blockLength) {
 
   static final String FORMAT_KEY = "kubetrail.format";
-  static final String FORMAT = "kubetrail-store-3";
+  static final String FORMAT = "kubetrail-store-4";
   private static final String NEXT_SEQ = "kubetrail.nextSeq";
   private static final String LAST_BATCH = "kubetrail.lastBatch";
   private static final String HEAD = "kubetrail.head";
   private static final String ANCHOR_BATCH = "kubetrail.anchorBatch";
   private static final String ANCHOR_HASH = "kubetrail.anchorHash";
   private static final String PRUNED_BEFORE = "kubetrail.prunedBefore";
+  private static final String BLOCK_FILE = "kubetrail.blockFile";
+  private static final String BLOCK_LENGTH = "kubetrail.blockLength";
   private static final String CHECKPOINT_PREFIX = "checkpoint.";
 
   CommitState {
@@ -44,7 +50,7 @@ record CommitState(
 
   static CommitState empty() {
     return new CommitState(
-        1, 0, BatchHeader.ZERO_HASH, 0, BatchHeader.ZERO_HASH, Long.MIN_VALUE, Map.of());
+        1, 0, BatchHeader.ZERO_HASH, 0, BatchHeader.ZERO_HASH, Long.MIN_VALUE, Map.of(), 0, 0);
   }
 
   /**
@@ -82,7 +88,9 @@ record CommitState(
         number(data, ANCHOR_BATCH),
         hash(data, ANCHOR_HASH),
         number(data, PRUNED_BEFORE),
-        checkpoints);
+        checkpoints,
+        number(data, BLOCK_FILE),
+        number(data, BLOCK_LENGTH));
   }
 
   Map<String, String> toUserData() {
@@ -94,6 +102,8 @@ record CommitState(
     data.put(ANCHOR_BATCH, Long.toString(anchorBatch));
     data.put(ANCHOR_HASH, BatchHeader.hex(anchorHash));
     data.put(PRUNED_BEFORE, Long.toString(prunedBefore));
+    data.put(BLOCK_FILE, Long.toString(blockFile));
+    data.put(BLOCK_LENGTH, Long.toString(blockLength));
     for (Map.Entry<String, SourceCheckpoint> c : checkpoints.entrySet()) {
       data.put(CHECKPOINT_PREFIX + c.getKey(), c.getValue().position());
     }
@@ -108,13 +118,30 @@ record CommitState(
         anchorBatch,
         anchorHash,
         prunedBefore,
-        checkpoints);
+        checkpoints,
+        blockFile,
+        blockLength);
+  }
+
+  /** With the block files durable up to this file and length. */
+  CommitState withBlocks(long file, long length) {
+    return new CommitState(
+        nextSeq, lastBatch, head, anchorBatch, anchorHash, prunedBefore, checkpoints, file, length);
   }
 
   CommitState withCheckpoints(Map<String, SourceCheckpoint> advanced) {
     Map<String, SourceCheckpoint> merged = new HashMap<>(checkpoints);
     merged.putAll(advanced);
-    return new CommitState(nextSeq, lastBatch, head, anchorBatch, anchorHash, prunedBefore, merged);
+    return new CommitState(
+        nextSeq,
+        lastBatch,
+        head,
+        anchorBatch,
+        anchorHash,
+        prunedBefore,
+        merged,
+        blockFile,
+        blockLength);
   }
 
   CommitState withPrune(long newAnchorBatch, byte[] newAnchorHash, long cutoff) {
@@ -125,7 +152,9 @@ record CommitState(
         newAnchorBatch,
         newAnchorHash,
         Math.max(prunedBefore, cutoff),
-        checkpoints);
+        checkpoints,
+        blockFile,
+        blockLength);
   }
 
   private static long number(Map<String, String> data, String key) {

@@ -10,7 +10,6 @@ import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,6 @@ import java.util.TreeMap;
 import org.apache.lucene.store.ByteArrayDataInput;
 import org.apache.lucene.store.DataInput;
 import org.apache.lucene.store.DataOutput;
-import org.apache.lucene.util.ArrayUtil;
 
 /**
  * The decoded fields of a stored event in a compact binary form, stored beside the raw JSON so that
@@ -37,35 +35,12 @@ final class EventCodec {
 
   /** Encodes events one after another into one reused buffer; not thread-safe. */
   static final class Encoder {
-    private final Buffer out = new Buffer();
+    private final ByteOutput out = new ByteOutput(1024);
 
     byte[] encode(StoredEvent stored) {
       out.length = 0;
       write(out, stored);
-      return Arrays.copyOf(out.bytes, out.length);
-    }
-  }
-
-  /** A growable in-memory output. */
-  private static final class Buffer extends DataOutput {
-    private byte[] bytes = new byte[1024];
-    private int length;
-
-    @Override
-    public void writeByte(byte b) {
-      if (length == bytes.length) {
-        bytes = ArrayUtil.grow(bytes, length + 1);
-      }
-      bytes[length++] = b;
-    }
-
-    @Override
-    public void writeBytes(byte[] b, int offset, int len) {
-      if (length + len > bytes.length) {
-        bytes = ArrayUtil.grow(bytes, length + len);
-      }
-      System.arraycopy(b, offset, bytes, length, len);
-      length += len;
+      return out.toArray();
     }
   }
 

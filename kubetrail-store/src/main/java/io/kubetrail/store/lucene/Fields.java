@@ -37,8 +37,10 @@ final class Fields {
   static final String BATCH = "_batch";
   static final String OBJECT = "_object";
   static final String CHANGE = "_change";
-  static final String MODEL = "_model";
-  static final String RAW = "_raw";
+
+  /** Where the event is in the block files ({@link BlockFiles#position}), as doc values. */
+  static final String POSITION = "_pos";
+
   static final String HEADER = "_header";
   static final String HEADER_MAX_RECEIVED = "_header.maxReceived";
   static final String HEADER_DATA = "_header.data";
@@ -57,10 +59,7 @@ final class Fields {
   static final String REF_RESOURCE = "objectRef.resource";
   static final String REF_NAMESPACE = "objectRef.namespace";
   static final String REF_NAME = "objectRef.name";
-  static final String REF_UID = "objectRef.uid";
   static final String REF_API_GROUP = "objectRef.apiGroup";
-  static final String REF_API_VERSION = "objectRef.apiVersion";
-  static final String REF_RESOURCE_VERSION = "objectRef.resourceVersion";
   static final String REF_SUBRESOURCE = "objectRef.subresource";
   static final String USER = "user.username";
   static final String GROUPS = "user.groups";
@@ -74,7 +73,6 @@ final class Fields {
   static final String DECISION = "decision";
 
   static final String TRUE = "true";
-  static final String FALSE = "false";
 
   /**
    * Longest keyword indexed, in UTF-8 bytes; longer values are indexed by their prefix (Lucene
@@ -88,16 +86,20 @@ final class Fields {
 
   private Fields() {}
 
-  /** The document for one event. */
-  static Document event(StoredEvent stored, byte[] model, long seq, long batch) {
-    return event(stored, id(stored), model, seq, batch);
+  /**
+   * The document for one event: the fields searches filter on, and where the event is stored. Only
+   * what a query asks for is indexed; the event itself is in the block files.
+   */
+  static Document event(StoredEvent stored, long seq, long batch, long position) {
+    return event(stored, id(stored), seq, batch, position);
   }
 
   /** The document for one event whose {@link #id} is already known. */
-  static Document event(StoredEvent stored, BytesRef id, byte[] model, long seq, long batch) {
+  static Document event(StoredEvent stored, BytesRef id, long seq, long batch, long position) {
     AuditEvent e = stored.event();
     Document doc = new Document();
     doc.add(new BinaryDocValuesField(ID, id));
+    doc.add(new NumericDocValuesField(POSITION, position));
     addLong(doc, SEQ, seq);
     addLong(doc, BATCH, batch);
     keyword(doc, CLUSTER, stored.cluster());
@@ -115,9 +117,6 @@ final class Fields {
       keyword(doc, REF_RESOURCE, r.resource());
       keyword(doc, REF_SUBRESOURCE, r.subresource());
       keywordIfSet(doc, REF_NAME, r.name());
-      keywordIfSet(doc, REF_UID, r.uid());
-      keywordIfSet(doc, REF_API_VERSION, r.apiVersion());
-      keywordIfSet(doc, REF_RESOURCE_VERSION, r.resourceVersion());
     }
     ObjectKey.of(stored).ifPresent(k -> keyword(doc, OBJECT, objectTerm(stored.cluster(), k)));
     if (e.user().isPresent()) {
@@ -133,13 +132,14 @@ final class Fields {
     }
     addLong(doc, RECEIVED, Times.micros(e.requestReceivedTimestamp()));
     addLong(doc, STAGE_TIME, Times.micros(e.stageTimestamp()));
-    keyword(doc, DRY_RUN, e.dryRun() ? TRUE : FALSE);
+    if (e.dryRun()) {
+      // Queries only ever exclude dry runs.
+      keyword(doc, DRY_RUN, TRUE);
+    }
     e.authorizationDecision().ifPresent(d -> keyword(doc, DECISION, d));
     if (stored.isChange()) {
       keyword(doc, CHANGE, TRUE);
     }
-    doc.add(new StoredField(MODEL, model));
-    doc.add(new StoredField(RAW, new BytesRef(e.json().unsafeBytes())));
     return doc;
   }
 
@@ -225,7 +225,31 @@ final class Fields {
   }
 
   private static void keyword(Document doc, String field, String value) {
-    doc.add(new StringField(field, keyword(value), Field.Store.NO));
+    doc.add(new StringField(field, utf8(keyword(value)), Field.Store.NO));
+  }
+
+  /**
+   * A string's UTF-8 bytes. The JDK's encoder is far faster than Lucene's for the ASCII text most
+   * values are; anything else goes through Lucene's, which indexing a string would use.
+   */
+  static BytesRef utf8(String value) {
+    byte[] ascii = ascii(value);
+    return ascii != null ? new BytesRef(ascii) : new BytesRef(value);
+  }
+
+  /** The string's bytes when it is all ASCII, else null. */
+  static byte[] ascii(String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length != value.length()) {
+      return null;
+    }
+    // The JDK writes '?' for a lone surrogate, where Lucene writes U+FFFD.
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '?' && value.charAt(i) != '?') {
+        return null;
+      }
+    }
+    return bytes;
   }
 
   /** Each distinct value once, as the index holds it (a verified document repeats no term). */
@@ -237,7 +261,7 @@ final class Fields {
         repeated = keyword(values.get(j)).equals(value);
       }
       if (!repeated) {
-        doc.add(new StringField(field, value, Field.Store.NO));
+        doc.add(new StringField(field, utf8(value), Field.Store.NO));
       }
     }
   }

@@ -1,6 +1,5 @@
 package io.kubetrail.store.lucene;
 
-import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
@@ -41,31 +40,21 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFileNames;
-import org.apache.lucene.index.IndexFormatTooNewException;
-import org.apache.lucene.index.IndexFormatTooOldException;
-import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PointValues;
-import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.CollectorManager;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
@@ -77,27 +66,58 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The Lucene store. Appends are serialised on {@link #writeLock}; each is one commit. Queries read
- * through a {@link SearcherManager} over the directory's commits, so they never see a batch that is
- * not committed, and they survive the writer being rolled back and reopened after a failure.
+ * The Lucene store. Appends are serialised on {@link #writeLock}. A batch is durable, and
+ * acknowledged, once its blocks and its batch record are synced to the block files; the index is
+ * committed at most every {@link #COMMIT_INTERVAL}, and on close, and a writer that opens the store
+ * indexes again whatever the block files hold past the index's commit. A writable store's queries
+ * read the writer's own view (every acknowledged batch); a read-only store's queries read the
+ * directory's commits.
  */
 final class LuceneStore implements AuditStore {
   private final Path location;
   private final StoreOptions options;
   private final Directory directory;
-  private final SearcherManager searchers;
+
+  /** How long acknowledged batches may wait for the index to be committed. */
+  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+  /** The index is committed once this many batches, or events, wait for it. */
+  static final int COMMIT_EVERY_BATCHES = 64;
+
+  static final int COMMIT_EVERY_EVENTS = 100_000;
+
+  /** Replaced when the writer is reopened after a failure. */
+  private volatile SearcherManager searchers;
+
   private final Object writeLock = new Object();
   private final Consumer<IndexWriterConfig> tuning;
+  private final BlockFiles blockFiles;
+
+  private final BatchWriter batchWriter;
 
   /** Null when read-only, or after a failed append until the next append reopens it. */
   private IndexWriter writer;
 
-  /** The state of the last commit (unused when read-only). */
-  private CommitState committed;
+  /** The state after the last acknowledged append or prune (unused when read-only). */
+  private volatile CommitState committed;
+
+  /** The state the index's last commit holds. */
+  private CommitState indexCommitted;
+
+  /** Acknowledged since the index's last commit. */
+  private long uncommittedBatches;
+
+  private long uncommittedEvents;
+  private boolean commitScheduled;
+  private boolean timedCommits = true;
+
+  /** Whether the last failed write was cut off whole (see {@link #recoverWriter}). */
+  private boolean failedWriteUntouched;
+
+  private ScheduledExecutorService timer;
 
   private volatile boolean closed;
 
@@ -108,14 +128,18 @@ final class LuceneStore implements AuditStore {
       SearcherManager searchers,
       IndexWriter writer,
       CommitState committed,
-      Consumer<IndexWriterConfig> tuning) {
+      Consumer<IndexWriterConfig> tuning,
+      BlockFiles blockFiles) {
     this.location = location;
+    this.blockFiles = blockFiles;
+    this.batchWriter = new BatchWriter(options, blockFiles);
     this.tuning = tuning;
     this.options = options;
     this.directory = directory;
     this.searchers = searchers;
     this.writer = writer;
     this.committed = committed;
+    this.indexCommitted = committed;
   }
 
   static LuceneStore open(Path location, StoreOptions options) throws IOException {
@@ -131,6 +155,22 @@ final class LuceneStore implements AuditStore {
       StoreOptions options,
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning)
+      throws IOException {
+    return open(location, options, wrap, tuning, BlockFiles.Operations.NONE, true);
+  }
+
+  /**
+   * As above, with the block files' operations reported to {@code blockOps}; with {@code
+   * timedCommits} false, the index is committed only by count and on close, so that a run does the
+   * same file operations in the same order every time (tests that halt at the n-th one).
+   */
+  static LuceneStore open(
+      Path location,
+      StoreOptions options,
+      UnaryOperator<Directory> wrap,
+      Consumer<IndexWriterConfig> tuning,
+      BlockFiles.Operations blockOps,
+      boolean timedCommits)
       throws IOException {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
@@ -180,11 +220,27 @@ final class LuceneStore implements AuditStore {
           writer.commit();
         }
       }
-      searchers = new SearcherManager(directory, null);
-      return new LuceneStore(location, options, directory, searchers, writer, state, tuning);
+      BlockFiles blockFiles = new BlockFiles(location, blockOps);
+      if (writer != null) {
+        CommitState fromCommit = state;
+        state = Recovery.recover(location, writer, blockFiles, fromCommit);
+        if (state != fromCommit) {
+          // So that read-only stores see them too.
+          writer.setLiveCommitData(state.toUserData().entrySet());
+          writer.commit();
+        }
+        searchers = new SearcherManager(writer, null);
+      } else {
+        searchers = new SearcherManager(directory, null);
+      }
+      LuceneStore store =
+          new LuceneStore(
+              location, options, directory, searchers, writer, state, tuning, blockFiles);
+      store.timedCommits = timedCommits;
+      return store;
     } catch (IOException | RuntimeException e) {
-      IOException failure = diagnose(location, directory, Optional.empty(), e);
-      closeQuietly(e, searchers, writer, directory);
+      IOException failure = StoreErrors.diagnose(location, directory, Optional.empty(), e);
+      StoreErrors.closeQuietly(e, searchers, writer, directory);
       throw failure;
     }
   }
@@ -240,6 +296,63 @@ final class LuceneStore implements AuditStore {
     }
   }
 
+  /**
+   * Commits the index when enough batches or events wait for it (counted, so that a run is the same
+   * every time), or when forced. A timer commits what waits longer than {@link #COMMIT_INTERVAL}.
+   */
+  private void commitIndex(boolean force) throws IOException {
+    CommitState state = committed;
+    if (state == indexCommitted) {
+      return;
+    }
+    if (force
+        || uncommittedBatches >= COMMIT_EVERY_BATCHES
+        || uncommittedEvents >= COMMIT_EVERY_EVENTS) {
+      writer.setLiveCommitData(state.toUserData().entrySet());
+      writer.commit();
+      indexCommitted = state;
+      uncommittedBatches = 0;
+      uncommittedEvents = 0;
+    }
+  }
+
+  /** Makes sure the index is committed within {@link #COMMIT_INTERVAL} of now. */
+  private void scheduleCommit() {
+    if (timedCommits && !commitScheduled) {
+      commitScheduled = true;
+      timer().schedule(this::timedCommit, COMMIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Commits the index for batches that waited {@link #COMMIT_INTERVAL}. */
+  private void timedCommit() {
+    synchronized (writeLock) {
+      commitScheduled = false;
+      if (closed || writer == null) {
+        return;
+      }
+      try {
+        commitIndex(true);
+      } catch (IOException | RuntimeException e) {
+        // The batches are durable in the block files; the next append or close tries again.
+        recoverWriter(e);
+      }
+    }
+  }
+
+  private ScheduledExecutorService timer() {
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "kubetrail-commit");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return timer;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Append
 
@@ -265,7 +378,7 @@ final class LuceneStore implements AuditStore {
       }
       IndexSearcher searcher = searchers.acquire();
       try {
-        duplicates += removeStored(searcher.getIndexReader(), fresh);
+        duplicates += BatchWriter.removeStored(searcher.getIndexReader(), fresh);
       } catch (IOException | RuntimeException e) {
         throw failure(searcher, e);
       } finally {
@@ -279,23 +392,31 @@ final class LuceneStore implements AuditStore {
 
       CommitState after;
       try {
+        // Only acknowledged batches go into an index commit: a failure of this append can
+        // then never leave it in the index.
+        commitIndex(false);
         after = before.withCheckpoints(batch.checkpoints());
-        if (!fresh.isEmpty()) {
-          BatchHeader header = addBatch(before, fresh);
-          after = after.withBatch(header);
+        Optional<BatchHeader> header = Optional.empty();
+        if (fresh.isEmpty()) {
+          blockFiles.beginBatch(before.lastBatch() + 1);
+        } else {
+          header = Optional.of(batchWriter.write(writer, before, fresh));
+          after = after.withBatch(header.get());
         }
-        writer.setLiveCommitData(after.toUserData().entrySet());
-        writer.commit();
+        blockFiles.writeRecord(
+            EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
+        blockFiles.sync();
+        after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
+        committed = after;
+        uncommittedBatches++;
+        uncommittedEvents += fresh.size();
+        searchers.maybeRefreshBlocking();
+        scheduleCommit();
       } catch (IOException | RuntimeException | Error e) {
+        // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
+        committed = before;
         recoverWriter(e);
         throw writeFailure("append", before, e);
-      }
-      committed = after;
-      try {
-        searchers.maybeRefreshBlocking();
-      } catch (IOException e) {
-        throw new StoreException(
-            location, "the batch was stored, but the store could not be read again: " + e, e);
       }
       return new AppendResult(
           fresh.size(),
@@ -304,133 +425,35 @@ final class LuceneStore implements AuditStore {
     }
   }
 
-  /**
-   * Adds the events, numbered and in the order given, and the batch header to the writer; returns
-   * the header. The index has no sort: a flush writes documents in the order they were added, and a
-   * merge can copy stored events without decompressing them.
-   */
-  private BatchHeader addBatch(CommitState before, Map<BytesRef, StoredEvent> events)
-      throws IOException {
-    long batch = before.lastBatch() + 1;
-    long firstSeq = before.nextSeq();
-    List<BytesRef> ids = new ArrayList<>(events.keySet());
-    List<StoredEvent> list = new ArrayList<>(events.values());
-    int n = list.size();
-    long minReceived = Long.MAX_VALUE;
-    long maxReceived = Long.MIN_VALUE;
-    EventCodec.Encoder encoder = new EventCodec.Encoder();
-    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
-    for (int i = 0; i < n; i++) {
-      StoredEvent event = list.get(i);
-      byte[] model = encoder.encode(event);
-      byte[] raw = event.event().json().unsafeBytes();
-      writer.addDocument(Fields.event(event, ids.get(i), model, firstSeq + i, batch));
-      digest.add(firstSeq + i, model, raw, 0, raw.length);
-      long received = Times.micros(event.event().requestReceivedTimestamp());
-      minReceived = Math.min(minReceived, received);
-      maxReceived = Math.max(maxReceived, received);
-    }
-    BatchHeader header =
-        BatchHeader.create(
-            batch,
-            before.head(),
-            digest.finish(),
-            n,
-            firstSeq,
-            minReceived,
-            maxReceived,
-            Times.micros(Instant.now()));
-    writer.addDocument(Fields.header(header));
-    return header;
-  }
-
-  /**
-   * Removes from {@code fresh} every event the store already has; returns how many. Candidates are
-   * the documents with the event's auditID term, and a candidate is the event when its identity doc
-   * value is equal. Only segments whose time range holds an event's requestReceivedTimestamp can
-   * hold it, which spares most lookups when events arrive roughly in time order.
-   */
-  private static long removeStored(IndexReader reader, Map<BytesRef, StoredEvent> fresh)
-      throws IOException {
-    List<LeafReaderContext> leaves = reader.leaves();
-    int n = leaves.size();
-    long[] min = new long[n];
-    long[] max = new long[n];
-    TermsEnum[] terms = new TermsEnum[n];
-    for (int i = 0; i < n; i++) {
-      PointValues points = leaves.get(i).reader().getPointValues(Fields.RECEIVED);
-      Terms t = leaves.get(i).reader().terms(Fields.AUDIT_ID);
-      if (points == null || t == null) {
-        min[i] = Long.MAX_VALUE;
-        max[i] = Long.MIN_VALUE;
-        continue;
-      }
-      min[i] = LongPoint.decodeDimension(points.getMinPackedValue(), 0);
-      max[i] = LongPoint.decodeDimension(points.getMaxPackedValue(), 0);
-      terms[i] = t.iterator();
-    }
-    long removed = 0;
-    PostingsEnum postings = null;
-    var it = fresh.entrySet().iterator();
-    while (it.hasNext()) {
-      var entry = it.next();
-      AuditEvent event = entry.getValue().event();
-      long received = Times.micros(event.requestReceivedTimestamp());
-      BytesRef auditID = null;
-      for (int i = 0; i < n; i++) {
-        if (received < min[i] || received > max[i]) {
-          continue;
-        }
-        if (auditID == null) {
-          auditID = new BytesRef(Fields.keyword(event.auditID()));
-        }
-        if (!terms[i].seekExact(auditID)) {
-          continue;
-        }
-        postings = terms[i].postings(postings, PostingsEnum.NONE);
-        if (holds(leaves.get(i).reader(), postings, entry.getKey())) {
-          it.remove();
-          removed++;
-          break;
-        }
-      }
-    }
-    return removed;
-  }
-
-  /** True when a live document among {@code candidates} has the identity {@code id}. */
-  private static boolean holds(LeafReader reader, PostingsEnum candidates, BytesRef id)
-      throws IOException {
-    Bits live = reader.getLiveDocs();
-    BinaryDocValues ids = reader.getBinaryDocValues(Fields.ID);
-    if (ids == null) {
-      return false;
-    }
-    for (int doc = candidates.nextDoc();
-        doc != DocIdSetIterator.NO_MORE_DOCS;
-        doc = candidates.nextDoc()) {
-      if ((live == null || live.get(doc))
-          && ids.advanceExact(doc)
-          && ids.binaryValue().equals(id)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Ensures there is a writer: after a failed append, opens a new one on the last commit. */
   private void ensureWriter() throws IOException {
     if (writer != null) {
       return;
     }
     IndexWriter reopened = openWriter(location, directory, options, tuning);
+    SearcherManager fresh;
+    CommitState recovered;
     try {
-      committed = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+      CommitState fromCommit =
+          readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+      recovered = Recovery.recover(location, reopened, blockFiles, fromCommit);
+      fresh = new SearcherManager(reopened, null);
+      indexCommitted = fromCommit;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(e, reopened);
-      throw diagnose(location, directory, Optional.empty(), e);
+      StoreErrors.closeQuietly(e, reopened);
+      throw StoreErrors.diagnose(location, directory, Optional.empty(), e);
     }
+    committed = recovered;
     writer = reopened;
+    uncommittedBatches = 0;
+    uncommittedEvents = 0;
+    SearcherManager old = searchers;
+    searchers = fresh;
+    try {
+      old.close();
+    } catch (IOException | RuntimeException e) {
+      // Queries still holding its searchers release them by their readers; nothing is lost.
+    }
   }
 
   /**
@@ -440,7 +463,7 @@ final class LuceneStore implements AuditStore {
    */
   private String failedWrite(String what, CommitState before, IOException cause) {
     boolean untouched =
-        writer != null
+        failedWriteUntouched
             && committed.lastBatch() == before.lastBatch()
             && committed.anchorBatch() == before.anchorBatch()
             && committed.prunedBefore() == before.prunedBefore()
@@ -465,7 +488,7 @@ final class LuceneStore implements AuditStore {
     if (e instanceof RuntimeException
         || e instanceof CorruptIndexException
         || e instanceof java.io.EOFException) {
-      IOException diagnosed = diagnose(location, directory, Optional.empty(), e);
+      IOException diagnosed = StoreErrors.diagnose(location, directory, Optional.empty(), e);
       if (diagnosed instanceof StoreCorruptException || !(e instanceof IOException)) {
         return diagnosed;
       }
@@ -486,6 +509,27 @@ final class LuceneStore implements AuditStore {
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
+    // What follows the last acknowledged write in the block files belongs to the one that failed,
+    // unless its index commit became visible before it failed: then it is stored.
+    failedWriteUntouched = false;
+    try {
+      CommitState inIndex =
+          readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+      CommitState acknowledged = committed;
+      boolean landed =
+          inIndex.lastBatch() > acknowledged.lastBatch()
+              || inIndex.anchorBatch() != acknowledged.anchorBatch()
+              || inIndex.prunedBefore() != acknowledged.prunedBefore()
+              || inIndex.blockFile() > acknowledged.blockFile()
+              || (inIndex.blockFile() == acknowledged.blockFile()
+                  && inIndex.blockLength() > acknowledged.blockLength());
+      if (!landed) {
+        blockFiles.rollbackTo(acknowledged.blockFile(), acknowledged.blockLength());
+        failedWriteUntouched = true;
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
     try {
       ensureWriter();
       searchers.maybeRefreshBlocking();
@@ -499,14 +543,9 @@ final class LuceneStore implements AuditStore {
 
   @Override
   public Map<String, SourceCheckpoint> checkpoints() throws IOException {
-    IndexSearcher searcher = acquire();
-    try {
-      return stateOf(searcher).checkpoints();
-    } catch (IOException | RuntimeException e) {
-      throw failure(searcher, e);
-    } finally {
-      searchers.release(searcher);
-    }
+    View view = view();
+    searchers.release(view.searcher());
+    return view.state().checkpoints();
   }
 
   @Override
@@ -567,7 +606,7 @@ final class LuceneStore implements AuditStore {
       ScoreDoc[] hits = docs.scoreDocs;
       boolean more = hits.length > limit;
       ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;
-      List<StoredEvent> events = StoredEvents.load(searcher, page);
+      List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), blockFiles, page);
       Optional<PageCursor> next = Optional.empty();
       if (more) {
         Object[] last = ((FieldDoc) page[page.length - 1]).fields;
@@ -725,7 +764,8 @@ final class LuceneStore implements AuditStore {
       throws IOException {
     IndexSearcher searcher = acquire();
     EventStream sorted =
-        new SortedStream(searcher, searchers::release, query, from, to, options.scanPageSize());
+        new SortedStream(
+            searcher, blockFiles, searchers::release, query, from, to, options.scanPageSize());
     return new EventStream() {
       @Override
       public Optional<StoredEvent> next() throws IOException {
@@ -749,17 +789,21 @@ final class LuceneStore implements AuditStore {
   @Override
   public VerifyResult verify(VerifyListener listener) throws IOException {
     Objects.requireNonNull(listener, "listener");
-    IndexSearcher searcher = acquire();
+    View view = view();
+    IndexSearcher searcher = view.searcher();
     try {
-      CommitState state = stateOf(searcher);
+      CommitState state = view.state();
       // Files first: reading damaged stored fields fails in arbitrary ways, naming nothing.
       Optional<StoreFiles.Damage> damage =
           StoreFiles.check(directory, (DirectoryReader) searcher.getIndexReader());
+      if (damage.isEmpty()) {
+        damage = blockFiles.check(state.blockFile(), state.blockLength());
+      }
       if (damage.isPresent()) {
         return new VerifyResult(
             0, 0, OptionalLong.empty(), damage.get().describe(), BatchHeader.hex(state.head()));
       }
-      return new Verifier(searcher, state, options.scanPageSize(), listener).verify();
+      return new Verifier(searcher, blockFiles, state, options.scanPageSize(), listener).verify();
     } catch (IOException | RuntimeException e) {
       throw failure(searcher, e);
     } finally {
@@ -801,11 +845,12 @@ final class LuceneStore implements AuditStore {
     List<BatchHeader> prunable;
     Map<Long, BatchHeader> tombstones = new TreeMap<>();
     try {
-      prunable = Headers.read(searcher, Queries.prunable(cutoff), PRUNE_BATCHES_PER_COMMIT);
+      prunable = BatchHeaders.read(searcher, Queries.prunable(cutoff), PRUNE_BATCHES_PER_COMMIT);
       if (prunable.isEmpty()) {
         return new PruneResult(0, 0);
       }
-      for (BatchHeader h : Headers.read(searcher, Queries.prunedHeaders(), Integer.MAX_VALUE)) {
+      for (BatchHeader h :
+          BatchHeaders.read(searcher, Queries.prunedHeaders(), Integer.MAX_VALUE)) {
         tombstones.put(h.batch(), h);
       }
     } catch (IOException | RuntimeException e) {
@@ -845,8 +890,34 @@ final class LuceneStore implements AuditStore {
       throw writeFailure("prune", before, e);
     }
     committed = after;
+    indexCommitted = after;
+    uncommittedBatches = 0;
+    uncommittedEvents = 0;
     searchers.maybeRefreshBlocking();
+    deletePrunedBlockFiles();
     return new PruneResult(prunable.size(), events);
+  }
+
+  /**
+   * Deletes the block files none of whose batches has an event left. The newest file, which appends
+   * go to, is kept. A file that cannot be deleted now is deleted by a later prune.
+   */
+  private void deletePrunedBlockFiles() throws IOException {
+    List<Long> files = new ArrayList<>(blockFiles.list().keySet());
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      for (int i = 0; i + 1 < files.size() && files.get(i) < committed.blockFile(); i++) {
+        long first = blockFiles.firstBatch(files.get(i));
+        long next = blockFiles.firstBatch(files.get(i + 1));
+        if (searcher.count(Queries.eventsOfBatches(first, next - 1)) == 0) {
+          blockFiles.delete(files.get(i));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw failure(searcher, e);
+    } finally {
+      searchers.release(searcher);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -863,7 +934,27 @@ final class LuceneStore implements AuditStore {
     } catch (AlreadyClosedException e) {
       throw new IllegalStateException("the store at " + location + " is closed", e);
     } catch (IOException | RuntimeException e) {
-      throw diagnose(location, directory, Optional.empty(), e);
+      throw StoreErrors.diagnose(location, directory, Optional.empty(), e);
+    }
+  }
+
+  /** A searcher and the state of exactly what it sees. */
+  private record View(IndexSearcher searcher, CommitState state) {}
+
+  /** Acquires a searcher (to be released) with its state. */
+  private View view() throws IOException {
+    if (!options.readOnly()) {
+      // Appends refresh the searchers and set the state under this lock.
+      synchronized (writeLock) {
+        return new View(acquire(), committed);
+      }
+    }
+    IndexSearcher searcher = acquire();
+    try {
+      return new View(searcher, stateOf(searcher));
+    } catch (IOException | RuntimeException e) {
+      searchers.release(searcher);
+      throw failure(searcher, e);
     }
   }
 
@@ -887,8 +978,20 @@ final class LuceneStore implements AuditStore {
       }
       closed = true;
       IOException failure = null;
+      batchWriter.close();
+      if (timer != null) {
+        timer.shutdownNow();
+      }
+      if (writer != null) {
+        try {
+          commitIndex(true);
+        } catch (IOException | RuntimeException e) {
+          // The batches are durable in the block files; the next writer indexes them again.
+          failure = new StoreException(location, "closing the store failed: " + e, e);
+        }
+      }
       for (AutoCloseable c :
-          Stream.of(writer, searchers, directory).filter(Objects::nonNull).toList()) {
+          Stream.of(writer, searchers, directory, blockFiles).filter(Objects::nonNull).toList()) {
         try {
           c.close();
         } catch (Exception e) {
@@ -913,105 +1016,7 @@ final class LuceneStore implements AuditStore {
 
   /** A failure reading through {@code searcher}; see {@link #diagnose}. */
   private IOException failure(IndexSearcher searcher, Throwable e) {
-    return diagnose(
+    return StoreErrors.diagnose(
         location, directory, Optional.of((DirectoryReader) searcher.getIndexReader()), e);
-  }
-
-  /**
-   * A failure as the store reports it. Unless it is already the store's own, the files are checked
-   * against their checksums: when one is damaged, the failure is a {@link StoreCorruptException}
-   * naming it (damage shows as any exception at all); otherwise as {@link #translate} says. A
-   * {@link RuntimeException} that is not damage, a bug, is thrown as it is.
-   */
-  static IOException diagnose(
-      Path location, Directory directory, Optional<DirectoryReader> reader, Throwable e) {
-    if (e instanceof StoreException s) {
-      return s;
-    }
-    try {
-      Optional<StoreFiles.Damage> damage =
-          reader.isPresent()
-              ? StoreFiles.check(directory, reader.get())
-              : StoreFiles.checkLatest(directory);
-      if (damage.isPresent()) {
-        return new StoreCorruptException(location, damage.get().describe(), e);
-      }
-    } catch (IOException | RuntimeException again) {
-      e.addSuppressed(again);
-    }
-    return translate(location, e);
-  }
-
-  /** A failure as the store reports it: damaged files become {@link StoreCorruptException}. */
-  static IOException translate(Path location, Throwable e) {
-    if (e instanceof StoreException s) {
-      return s;
-    }
-    if (e instanceof CorruptIndexException
-        || e instanceof IndexFormatTooOldException
-        || e instanceof IndexFormatTooNewException) {
-      return new StoreCorruptException(
-          location,
-          "the store's files are damaged or were written by an incompatible version ("
-              + e.getMessage()
-              + "); "
-              + StoreFiles.WHAT_TO_DO,
-          e);
-    }
-    if (e instanceof LockObtainFailedException) {
-      return new StoreLockedException(location, e);
-    }
-    if (e instanceof IOException io) {
-      return new StoreException(location, io.toString(), io);
-    }
-    if (e instanceof RuntimeException r) {
-      throw r;
-    }
-    throw (Error) e;
-  }
-
-  private static void closeQuietly(Throwable failure, AutoCloseable... resources) {
-    for (AutoCloseable c : resources) {
-      if (c == null) {
-        continue;
-      }
-      try {
-        if (c instanceof IndexWriter w) {
-          w.rollback();
-        } else {
-          c.close();
-        }
-      } catch (Exception e) {
-        failure.addSuppressed(e);
-      }
-    }
-  }
-
-  /** Reads batch headers. */
-  static final class Headers {
-    private Headers() {}
-
-    /** The first headers matching a query, by batch number. */
-    static List<BatchHeader> read(
-        IndexSearcher searcher, org.apache.lucene.search.Query query, int limit)
-        throws IOException {
-      int n = Math.max(1, Math.min(limit, searcher.count(query)));
-      TopFieldDocs docs = searcher.search(query, n, Queries.BY_BATCH, false);
-      StoredFields fields = searcher.storedFields();
-      List<BatchHeader> headers = new ArrayList<>(docs.scoreDocs.length);
-      for (ScoreDoc hit : docs.scoreDocs) {
-        headers.add(read(fields, hit.doc));
-      }
-      return headers;
-    }
-
-    static BatchHeader read(StoredFields fields, int doc) throws IOException {
-      BytesRef data =
-          fields.document(doc, Set.of(Fields.HEADER_DATA)).getBinaryValue(Fields.HEADER_DATA);
-      if (data == null) {
-        throw new CorruptIndexException("batch header document has no data", "document " + doc);
-      }
-      return BatchHeader.decode(BytesRef.deepCopyOf(data).bytes);
-    }
   }
 }

@@ -164,6 +164,13 @@ final class Queries {
     return events(b);
   }
 
+  /** The events of batches {@code first} to {@code last}. */
+  static Query eventsOfBatches(long first, long last) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(LongPoint.newRangeQuery(Fields.BATCH, first, last), Occur.FILTER);
+    return events(b);
+  }
+
   /** Every batch header, live or pruned. */
   static Query headers() {
     BooleanQuery.Builder b = new BooleanQuery.Builder();

@@ -46,6 +46,7 @@ final class SortedStream implements EventStream {
           .thenComparing(e -> e.event().auditID());
 
   private final IndexSearcher searcher;
+  private final BlockFiles blocks;
   private final Release release;
   private final Query query;
   private final long to;
@@ -73,8 +74,15 @@ final class SortedStream implements EventStream {
    *     no bound
    */
   SortedStream(
-      IndexSearcher searcher, Release release, Query query, long from, long to, int pageSize) {
+      IndexSearcher searcher,
+      BlockFiles blocks,
+      Release release,
+      Query query,
+      long from,
+      long to,
+      int pageSize) {
     this.searcher = searcher;
+    this.blocks = blocks;
     this.release = release;
     this.query = query;
     this.lower = from;
@@ -153,7 +161,7 @@ final class SortedStream implements EventStream {
 
   /** Takes in a page of hits in index order, releasing each timestamp's events once complete. */
   private void accept(ScoreDoc[] hits) throws IOException {
-    List<StoredEvent> events = StoredEvents.load(searcher, hits);
+    List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), blocks, hits);
     for (int i = 0; i < hits.length; i++) {
       Object[] fields = ((FieldDoc) hits[i]).fields;
       long stage = (Long) fields[0];

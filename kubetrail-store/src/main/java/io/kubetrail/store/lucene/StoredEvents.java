@@ -1,52 +1,93 @@
 package io.kubetrail.store.lucene;
 
-import io.kubetrail.event.RawJson;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.util.BytesRef;
 
-/** Reads stored events back out of their documents. */
+/** Reads stored events back: each document's position, then its block from the block files. */
 final class StoredEvents {
-  private static final Set<String> EVENT_FIELDS = Set.of(Fields.MODEL, Fields.RAW);
-
   private StoredEvents() {}
 
   /** The events of these hits, in the hits' order. */
-  static List<StoredEvent> load(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
-    // Stored fields are read in document order, which is also the order on disk.
-    int[] order = new int[hits.length];
+  static List<StoredEvent> load(IndexReader reader, BlockFiles blocks, ScoreDoc[] hits)
+      throws IOException {
+    // Doc values are read forward, so in document order.
     Integer[] byDoc = new Integer[hits.length];
     for (int i = 0; i < hits.length; i++) {
       byDoc[i] = i;
     }
     Arrays.sort(byDoc, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
-    for (int i = 0; i < hits.length; i++) {
-      order[i] = byDoc[i];
+    long[] positions = new long[hits.length];
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = null;
+    NumericDocValues values = null;
+    for (int i : byDoc) {
+      int doc = hits[i].doc;
+      if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+        leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        values = leaf.reader().getNumericDocValues(Fields.POSITION);
+      }
+      if (values == null || !values.advanceExact(doc - leaf.docBase)) {
+        throw new IOException("document " + doc + " is not a stored event (no position)");
+      }
+      positions[i] = values.longValue();
     }
-    StoredFields fields = searcher.storedFields();
+    // Blocks are read in file order, each once however many of its events are wanted.
+    Integer[] byPosition = byDoc.clone();
+    Arrays.sort(byPosition, (a, b) -> Long.compare(positions[a], positions[b]));
     StoredEvent[] events = new StoredEvent[hits.length];
-    for (int i : order) {
-      events[i] = load(fields, hits[i].doc);
+    Cursor cursor = new Cursor(blocks);
+    for (int i : byPosition) {
+      events[i] = cursor.event(positions[i]);
     }
     return new ArrayList<>(Arrays.asList(events));
   }
 
-  static StoredEvent load(StoredFields fields, int doc) throws IOException {
-    Document d = fields.document(doc, EVENT_FIELDS);
-    BytesRef model = d.getBinaryValue(Fields.MODEL);
-    BytesRef raw = d.getBinaryValue(Fields.RAW);
-    if (model == null || raw == null) {
-      throw new IOException("document " + doc + " is not a stored event (fields missing)");
+  /** A document's position in the block files. */
+  static long position(IndexReader reader, int doc) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    NumericDocValues positions = leaf.reader().getNumericDocValues(Fields.POSITION);
+    if (positions == null || !positions.advanceExact(doc - leaf.docBase)) {
+      throw new IOException("document " + doc + " is not a stored event (no position)");
     }
-    return EventCodec.decode(
-        BytesRef.deepCopyOf(model).bytes, RawJson.of(raw.bytes, raw.offset, raw.length));
+    return positions.longValue();
+  }
+
+  /** Reads events one after another, keeping the last block read. Not thread-safe. */
+  static final class Cursor {
+    private final BlockFiles blocks;
+    private long blockPosition = -1;
+    private EventBlock.Decoded block;
+
+    Cursor(BlockFiles blocks) {
+      this.blocks = blocks;
+    }
+
+    /** The decoded block that holds the event at {@code position}. */
+    EventBlock.Decoded block(long position) throws IOException {
+      long start = position & ~0xffL;
+      if (block == null || start != blockPosition) {
+        block = blocks.read(start);
+        blockPosition = start;
+      }
+      int slot = BlockFiles.slot(position);
+      if (slot >= block.events()) {
+        throw new IOException(
+            "event position points at slot " + slot + " of a block of " + block.events());
+      }
+      return block;
+    }
+
+    StoredEvent event(long position) throws IOException {
+      return block(position).event(BlockFiles.slot(position));
+    }
   }
 }

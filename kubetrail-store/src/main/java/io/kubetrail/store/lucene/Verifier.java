@@ -9,7 +9,6 @@ import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +23,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopFieldDocs;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * Walks the hash chain of one point-in-time view of the store, batch by batch in sequence order,
@@ -33,11 +31,11 @@ import org.apache.lucene.util.BytesRef;
  * checked at once, one batch per core.
  */
 final class Verifier {
-  private static final Set<String> EVENT_FIELDS = Set.of(Fields.MODEL, Fields.RAW);
   private static final String EDITED =
       ": the index was edited, so searches would find or miss it against its content";
 
   private final IndexSearcher searcher;
+  private final BlockFiles blocks;
   private final CommitState state;
   private final int pageSize;
   private final StoredFields storedFields;
@@ -47,9 +45,15 @@ final class Verifier {
   private long batchesChecked;
   private long eventsChecked;
 
-  Verifier(IndexSearcher searcher, CommitState state, int pageSize, VerifyListener listener)
+  Verifier(
+      IndexSearcher searcher,
+      BlockFiles blocks,
+      CommitState state,
+      int pageSize,
+      VerifyListener listener)
       throws IOException {
     this.searcher = searcher;
+    this.blocks = blocks;
     this.state = state;
     this.pageSize = pageSize;
     this.listener = listener;
@@ -90,7 +94,7 @@ final class Verifier {
       for (ScoreDoc hit : page.scoreDocs) {
         BatchHeader h;
         try {
-          h = LuceneStore.Headers.read(storedFields, hit.doc);
+          h = BatchHeaders.read(storedFields, hit.doc);
         } catch (IOException | RuntimeException e) {
           return inFlight.brokenAt(expected, "its header cannot be read (" + e.getMessage() + ")");
         }
@@ -251,7 +255,7 @@ final class Verifier {
           + (found < h.count() ? ": an event was removed" : ": an event was added");
     }
     BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
-    StoredFields storedFields = searcher.storedFields(); // one per thread
+    StoredEvents.Cursor cursor = new StoredEvents.Cursor(blocks); // one per thread
     // The batch's events are numbered consecutively, so windows of numbers make pages.
     for (long lo = h.firstSeq(); lo <= h.lastSeq(); lo += pageSize) {
       long hi = Math.min(h.lastSeq(), lo + pageSize - 1);
@@ -272,30 +276,39 @@ final class Verifier {
               + next
               + "): an event was removed, added or reordered";
         }
-        Document doc;
+        long position;
+        EventBlock.Decoded block;
         try {
-          doc = storedFields.document(hit.doc, EVENT_FIELDS);
+          position = StoredEvents.position(searcher.getIndexReader(), hit.doc);
+          block = cursor.block(position);
+        } catch (BlockFiles.BlockDamageException e) {
+          return "event "
+              + seq
+              + " cannot be read: "
+              + e.damage().file()
+              + " "
+              + e.damage().problem();
         } catch (IOException | RuntimeException e) {
-          // Files that pass their checksums were rewritten whole: tampering, not an accident.
-          return "event " + seq + " cannot be read (" + e + "): its stored fields were rewritten";
+          return "event " + seq + " cannot be read (" + e.getMessage() + ")";
         }
-        BytesRef model = doc.getBinaryValue(Fields.MODEL);
-        BytesRef raw = doc.getBinaryValue(Fields.RAW);
-        if (model == null || raw == null) {
-          return "event " + seq + " has lost its stored fields";
+        if (block.batch() != h.batch()) {
+          return "event " + seq + " is stored in a block of batch " + block.batch();
         }
-        byte[] modelBytes = BytesRef.deepCopyOf(model).bytes;
+        int slot = BlockFiles.slot(position);
+        byte[] modelBytes = block.model(slot);
+        RawJson raw = block.raw(slot);
         StoredEvent event;
         try {
-          event = EventCodec.decode(modelBytes, RawJson.of(raw.bytes, raw.offset, raw.length));
+          event = EventCodec.decode(modelBytes, raw);
         } catch (IOException e) {
           return "event " + seq + " cannot be read (" + e.getMessage() + ")";
         }
-        Document indexed = Fields.event(event, modelBytes, seq, h.batch());
+        Document indexed = Fields.event(event, seq, h.batch(), position);
         if (fingerprints.actual(hit.doc) != fingerprints.expected(indexed)) {
           return "event " + seq + " is indexed otherwise than it is stored" + EDITED;
         }
-        digest.add(seq, modelBytes, raw.bytes, raw.offset, raw.length);
+        byte[] rawBytes = raw.unsafeBytes();
+        digest.add(seq, modelBytes, rawBytes, 0, rawBytes.length);
         next++;
       }
       if (next <= hi) {

@@ -15,15 +15,21 @@ import io.kubetrail.store.VerifyResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -83,6 +89,144 @@ class CrashTest {
       next = newest + 1;
     }
     assertThat(acknowledged).as("the child made progress (seed %d)", seed).isNotEmpty();
+  }
+
+  /**
+   * Power loss, not only a killed process (which keeps the page cache): the child halts at a file
+   * operation the seed picks, then every byte it had not synced is dropped, and every name it had
+   * not made durable is lost or kept at random — in the index and in the block files. Then every
+   * acknowledged batch is whole, none is there in part, the checkpoint matches, the chain verifies.
+   */
+  @Test
+  void powerLossAtRandomMomentsLosesNothingAcknowledged() throws Exception {
+    long seed = TestSeed.of("powerLossAtRandomMomentsLosesNothingAcknowledged");
+    Random random = new Random(seed);
+    Path dir = tmp.resolve("store");
+    Set<Integer> acknowledged = new HashSet<>();
+    int next = 0;
+    for (int round = 0; round < 4; round++) {
+      long op = random.nextInt(600);
+      long bytes = random.nextInt(100_000);
+      String replay =
+          String.format(
+              "round %d, power lost at file operation %d (+%d bytes); replay with"
+                  + " -Dtests.seed=%d",
+              round, op, bytes, seed);
+      Path journal = CrashingAppender.journal(dir);
+      Files.deleteIfExists(journal);
+      Map<String, Long> durable = sizes(dir);
+      Process child =
+          start(
+              dir,
+              seed,
+              next,
+              next + 10_000,
+              "power-loss-at-op",
+              Long.toString(op),
+              Long.toString(bytes));
+      List<Integer> acks = new CopyOnWriteArrayList<>();
+      Thread reader = readAcks(child, acks);
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(replay).isTrue();
+      reader.join();
+      assertThat(child.exitValue())
+          .as("%s; %s", replay, stderr(dir))
+          .isEqualTo(CrashingAppender.HALT_STATUS);
+      acknowledged.addAll(acks);
+      loseWhatWasNotSynced(dir, journal, durable, random);
+      System.out.println(replay + ": acknowledged " + acks);
+
+      int newest = check(dir, seed, acknowledged, next - 1, replay);
+      next = newest + 1;
+    }
+    assertThat(acknowledged).as("the child made progress (seed %d)", seed).isNotEmpty();
+  }
+
+  /** The files of a directory and their sizes; an absent directory has none. */
+  private static Map<String, Long> sizes(Path dir) throws IOException {
+    Map<String, Long> sizes = new HashMap<>();
+    if (Files.isDirectory(dir)) {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          sizes.put(f.getFileName().toString(), Files.size(f));
+        }
+      }
+    }
+    return sizes;
+  }
+
+  /** What the journal says of one file since the child started. */
+  private static final class FileState {
+    long synced;
+    boolean nameDurable;
+    String renamedFrom;
+
+    FileState(long synced, boolean nameDurable) {
+      this.synced = synced;
+      this.nameDurable = nameDurable;
+    }
+  }
+
+  /**
+   * Does to the directory what a power loss right after the child's halt would have: a file keeps
+   * only the bytes synced (those it had before the child started included); a name created or
+   * renamed since the directory's last sync survives or not, at random.
+   */
+  private static void loseWhatWasNotSynced(
+      Path dir, Path journal, Map<String, Long> durable, Random random) throws IOException {
+    Map<String, FileState> files = new HashMap<>();
+    durable.forEach((name, size) -> files.put(name, new FileState(size, true)));
+    for (String line : Files.readAllLines(journal)) {
+      String[] w = line.split(" ");
+      switch (w[0]) {
+        case "create" -> files.put(w[1], new FileState(0, false));
+        case "sync" ->
+            files.computeIfAbsent(w[1], n -> new FileState(0, false)).synced = Long.parseLong(w[2]);
+        case "truncate" -> {
+          FileState f = files.computeIfAbsent(w[1], n -> new FileState(0, true));
+          f.synced = Math.min(f.synced, Long.parseLong(w[2]));
+        }
+        case "rename" -> {
+          FileState f = files.remove(w[1]);
+          if (f == null) {
+            f = new FileState(0, false);
+          }
+          f.renamedFrom = w[1];
+          f.nameDurable = false;
+          files.put(w[2], f);
+        }
+        case "dirsync" ->
+            files
+                .values()
+                .forEach(
+                    f -> {
+                      f.nameDurable = true;
+                      f.renamedFrom = null;
+                    });
+        case "delete" -> files.remove(w[1]);
+        default -> throw new IllegalStateException("journal line " + line);
+      }
+    }
+    for (Map.Entry<String, FileState> e : new TreeMap<>(files).entrySet()) {
+      Path path = dir.resolve(e.getKey());
+      FileState f = e.getValue();
+      if (!Files.exists(path)) {
+        continue;
+      }
+      if (!f.nameDurable && random.nextBoolean()) {
+        if (f.renamedFrom == null) {
+          Files.delete(path);
+          continue;
+        }
+        Path back = dir.resolve(f.renamedFrom);
+        Files.move(path, back, StandardCopyOption.REPLACE_EXISTING);
+        path = back;
+      }
+      if (Files.size(path) > f.synced) {
+        try (FileChannel c = FileChannel.open(path, StandardOpenOption.WRITE)) {
+          c.truncate(f.synced);
+        }
+      }
+    }
   }
 
   @ParameterizedTest

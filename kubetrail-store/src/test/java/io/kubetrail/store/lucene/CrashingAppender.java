@@ -8,7 +8,14 @@ import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.TestEvents;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,15 +35,24 @@ import org.apache.lucene.store.IndexOutput;
  *
  * <p>Arguments: store directory, seed, first batch, last batch, mode ({@code run}, {@code
  * halt-before-commit}, {@code halt-mid-write} with a byte count, {@code halt-after-commit}); a halt
- * happens during the last batch. Mode {@code halt-creating} halts while the store is created, just
- * before its first commit becomes visible. Mode {@code halt-at-op} with an operation number and a
- * byte count halts at that file operation (creating, syncing, renaming or deleting a file), or that
- * many bytes into the file it creates: merges run on the appending thread then, so the same
- * arguments halt at the same point every time.
+ * happens during the last batch. A batch is committed once its batch record, which follows its
+ * blocks, is complete in the block files (durable once they are synced): {@code halt-before-commit}
+ * halts before that record is written, {@code halt-mid-write} that many bytes into the batch's
+ * writes to the block files (within its record at the latest). Mode {@code halt-creating} halts
+ * while the store is created, just before its first commit becomes visible. Mode {@code halt-at-op}
+ * with an operation number and a byte count halts at that file operation (creating, syncing,
+ * renaming or deleting a file), or that many bytes into the file it creates: merges run on the
+ * appending thread then, so the same arguments halt at the same point every time. Mode {@code
+ * power-loss-at-op} halts in the same way and journals every file operation that makes data or
+ * names durable (see {@link #journal}), so that the test can then drop what a power loss would have
+ * lost.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
   static final String SOURCE = "src";
+
+  /** The first bytes of a batch record in the block files ("KTBR"). */
+  private static final int RECORD_MAGIC = 0x4b544252;
 
   private CrashingAppender() {}
 
@@ -46,23 +62,27 @@ public final class CrashingAppender {
     int first = Integer.parseInt(args[2]);
     int last = Integer.parseInt(args[3]);
     String mode = args[4];
-    boolean atOp = mode.equals("halt-at-op");
+    boolean atOp = mode.equals("halt-at-op") || mode.equals("power-loss-at-op");
     long haltAtOp = atOp ? Long.parseLong(args[5]) : -1;
     long haltAfterBytes =
         atOp ? Long.parseLong(args[6]) : args.length > 5 ? Long.parseLong(args[5]) : 0;
 
     AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating") || atOp);
     AtomicLong bytes = new AtomicLong(haltAfterBytes);
+    OpCounter counter =
+        new OpCounter(haltAtOp, mode.equals("power-loss-at-op") ? journal(dir) : null);
     try (AuditStore store =
         LuceneStore.open(
             dir,
             StoreOptions.builder().ramBufferMb(2).build(),
-            d -> new HaltingDirectory(d, mode, armed, bytes, haltAtOp),
+            d -> new HaltingDirectory(d, mode, armed, bytes, counter),
             c -> {
               if (atOp) {
                 c.setMergeScheduler(new SerialMergeScheduler());
               }
-            })) {
+            },
+            new HaltingBlocks(mode, armed, bytes, counter),
+            false)) {
       for (int n = first; n <= last; n++) {
         armed.set(atOp || (n == last && !mode.equals("run")));
         AppendResult result = store.append(batch(seed, n));
@@ -97,47 +117,159 @@ public final class CrashingAppender {
     return Batch.of(events, SOURCE, new SourceCheckpoint(Integer.toString(n)));
   }
 
-  /** Halts the process at the armed point. */
-  private static final class HaltingDirectory extends FilterDirectory {
-    private final String mode;
-    private final AtomicBoolean armed;
-    private final AtomicLong bytesLeft;
+  private static void halt() {
+    System.err.flush();
+    Runtime.getRuntime().halt(HALT_STATUS);
+  }
+
+  /**
+   * Where mode power-loss-at-op journals, one line per completed operation: {@code create NAME},
+   * {@code sync NAME LENGTH} (the file's bytes up to LENGTH are durable), {@code rename FROM TO},
+   * {@code dirsync} (every name so far is durable), {@code truncate NAME LENGTH} (durable) and
+   * {@code delete NAME}.
+   */
+  static Path journal(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".journal");
+  }
+
+  /** Counts the file operations of the index and of the block files, in mode halt-at-op. */
+  private static final class OpCounter {
     private final long haltAtOp;
+    private final PrintStream journal;
     private long ops;
 
-    HaltingDirectory(
-        Directory in, String mode, AtomicBoolean armed, AtomicLong bytesLeft, long haltAtOp) {
-      super(in);
-      this.mode = mode;
-      this.armed = armed;
-      this.bytesLeft = bytesLeft;
+    OpCounter(long haltAtOp, Path journal) {
       this.haltAtOp = haltAtOp;
+      try {
+        this.journal =
+            journal == null
+                ? null
+                : new PrintStream(
+                    Files.newOutputStream(
+                        journal, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                    true,
+                    StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
-    /** In mode halt-at-op: counts a file operation; true when it is the one to halt at. */
-    private synchronized boolean atHaltingOp(String what) {
+    /** Records a completed operation (written through at once: a halt loses none). */
+    synchronized void journal(String line) {
+      if (journal != null) {
+        journal.println(line);
+      }
+    }
+
+    /** Counts a file operation; true when it is the one to halt at. */
+    synchronized boolean atHaltingOp(String what) {
       if (haltAtOp < 0 || ops++ != haltAtOp) {
         return false;
       }
       System.err.println("halting at file operation " + haltAtOp + ": " + what);
       return true;
     }
+  }
 
-    private static void halt() {
-      System.err.flush();
-      Runtime.getRuntime().halt(HALT_STATUS);
+  /** Halts at the armed point of the block files' operations. */
+  private static final class HaltingBlocks implements BlockFiles.Operations {
+    private final String mode;
+    private final AtomicBoolean armed;
+    private final AtomicLong bytesLeft;
+    private final OpCounter counter;
+
+    HaltingBlocks(String mode, AtomicBoolean armed, AtomicLong bytesLeft, OpCounter counter) {
+      this.mode = mode;
+      this.armed = armed;
+      this.bytesLeft = bytesLeft;
+      this.counter = counter;
+    }
+
+    @Override
+    public void before(BlockFiles.Op op, Path file, long at, ByteBuffer data) throws IOException {
+      boolean atOp = counter.atHaltingOp(op + " " + file.getFileName());
+      boolean armedHere = armed.get() && !mode.endsWith("-at-op");
+      boolean write = op == BlockFiles.Op.WRITE;
+      if (atOp && write) {
+        tornWrite(file, at, data, bytesLeft.get());
+      }
+      if (atOp) {
+        halt();
+      }
+      String name = file.getFileName().toString();
+      switch (op) {
+        case CREATE -> counter.journal("create " + name);
+        // The hook runs before the sync, which then makes everything written so far durable; a
+        // new file's sync is followed by its directory's.
+        case SYNC -> {
+          counter.journal("sync " + name + " " + Files.size(file));
+          if (at == 0) {
+            counter.journal("dirsync");
+          }
+        }
+        case TRUNCATE -> counter.journal("truncate " + name + " " + at);
+        case DELETE -> counter.journal("delete " + name);
+        default -> {}
+      }
+      if (!armedHere || !write) {
+        return;
+      }
+      // A batch is committed once its batch record, which ends it, is complete in the file.
+      boolean record = data.remaining() >= 4 && data.getInt(data.position()) == RECORD_MAGIC;
+      if (mode.equals("halt-before-commit") && record) {
+        halt();
+      }
+      if (mode.equals("halt-mid-write")) {
+        if (record || data.remaining() > bytesLeft.get()) {
+          tornWrite(file, at, data, Math.min(bytesLeft.get(), data.remaining() - 1L));
+        }
+        bytesLeft.addAndGet(-data.remaining());
+      }
+    }
+
+    /** Writes only the first bytes, then halts: a write cut short. */
+    private static void tornWrite(Path file, long at, ByteBuffer data, long bytes)
+        throws IOException {
+      ByteBuffer part = data.duplicate();
+      part.limit(part.position() + (int) Math.max(0, Math.min(bytes, data.remaining())));
+      try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        c.write(part, at);
+      }
+      halt();
+    }
+  }
+
+  /** Halts the process at the armed point. */
+  private static final class HaltingDirectory extends FilterDirectory {
+    private final String mode;
+    private final AtomicBoolean armed;
+    private final AtomicLong bytesLeft;
+    private final OpCounter counter;
+
+    HaltingDirectory(
+        Directory in, String mode, AtomicBoolean armed, AtomicLong bytesLeft, OpCounter counter) {
+      super(in);
+      this.mode = mode;
+      this.armed = armed;
+      this.bytesLeft = bytesLeft;
+      this.counter = counter;
+    }
+
+    private boolean atHaltingOp(String what) {
+      return counter.atHaltingOp(what);
     }
 
     @Override
     public void rename(String source, String dest) throws IOException {
-      // Renaming pending_segments_N to segments_N is the instant a commit becomes visible.
-      if (armed.get() && (mode.equals("halt-before-commit") || mode.equals("halt-creating"))) {
+      // Renaming pending_segments_N to segments_N is the instant the store's creation is visible.
+      if (armed.get() && mode.equals("halt-creating")) {
         halt();
       }
       if (atHaltingOp("rename " + source + " to " + dest)) {
         halt();
       }
       super.rename(source, dest);
+      counter.journal("rename " + source + " " + dest);
     }
 
     @Override
@@ -146,6 +278,9 @@ public final class CrashingAppender {
         halt();
       }
       super.sync(names);
+      for (String name : names) {
+        counter.journal("sync " + name + " " + fileLength(name));
+      }
     }
 
     @Override
@@ -154,14 +289,22 @@ public final class CrashingAppender {
         halt();
       }
       super.deleteFile(name);
+      counter.journal("delete " + name);
+    }
+
+    @Override
+    public void syncMetaData() throws IOException {
+      if (atHaltingOp("sync the directory")) {
+        halt();
+      }
+      super.syncMetaData();
+      counter.journal("dirsync");
     }
 
     @Override
     public IndexOutput createOutput(String name, IOContext context) throws IOException {
       IndexOutput out = super.createOutput(name, context);
-      if (mode.equals("halt-mid-write")) {
-        return new HaltingOutput(out);
-      }
+      counter.journal("create " + name);
       if (atHaltingOp("create " + name + ", halting " + bytesLeft.get() + " bytes into it")) {
         // Halts that many bytes in, or when the file is closed shorter than that.
         return new HaltingOutput(out, true);
@@ -172,10 +315,6 @@ public final class CrashingAppender {
     private final class HaltingOutput extends IndexOutput {
       private final IndexOutput out;
       private final boolean haltAtClose;
-
-      HaltingOutput(IndexOutput out) {
-        this(out, false);
-      }
 
       HaltingOutput(IndexOutput out, boolean haltAtClose) {
         super("halting(" + out + ")", out.getName());

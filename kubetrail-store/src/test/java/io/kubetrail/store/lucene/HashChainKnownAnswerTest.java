@@ -93,7 +93,7 @@ class HashChainKnownAnswerTest {
     List<BatchHeader> stored;
     try (Directory d = FSDirectory.open(dir);
         DirectoryReader reader = DirectoryReader.open(d)) {
-      stored = LuceneStore.Headers.read(new IndexSearcher(reader), Queries.headers(), 10);
+      stored = BatchHeaders.read(new IndexSearcher(reader), Queries.headers(), 10);
     }
     assertThat(stored).hasSize(2);
     byte[] h1 = batchHash(1, new byte[32], 1, one, stored.get(0).appendedAt());

@@ -75,13 +75,13 @@ class StoreFilesTest {
     RuntimeException decompression = new ArrayIndexOutOfBoundsException("as LZ4 throws");
     try (Directory d = FSDirectory.open(dir);
         DirectoryReader reader = DirectoryReader.open(d)) {
-      IOException reported = LuceneStore.diagnose(dir, d, Optional.of(reader), decompression);
+      IOException reported = StoreErrors.diagnose(dir, d, Optional.of(reader), decompression);
       assertThat(reported)
           .isInstanceOf(StoreCorruptException.class)
           .hasMessageContaining(dir.toString())
           .hasMessageContaining("file _0.fdt (segment _0, holding batch 1)")
           .hasCause(decompression);
-      assertThat(LuceneStore.diagnose(dir, d, Optional.empty(), decompression))
+      assertThat(StoreErrors.diagnose(dir, d, Optional.empty(), decompression))
           .isInstanceOf(StoreCorruptException.class)
           .hasMessageContaining("file _0.fdt (segment _0)");
     }
@@ -94,9 +94,9 @@ class StoreFilesTest {
     IOException io = new IOException("disk went away");
     try (Directory d = FSDirectory.open(dir);
         DirectoryReader reader = DirectoryReader.open(d)) {
-      assertThatThrownBy(() -> LuceneStore.diagnose(dir, d, Optional.of(reader), bug))
+      assertThatThrownBy(() -> StoreErrors.diagnose(dir, d, Optional.of(reader), bug))
           .isSameAs(bug);
-      assertThat(LuceneStore.diagnose(dir, d, Optional.of(reader), io))
+      assertThat(StoreErrors.diagnose(dir, d, Optional.of(reader), io))
           .isNotInstanceOf(StoreCorruptException.class)
           .hasMessageContaining("disk went away");
     }

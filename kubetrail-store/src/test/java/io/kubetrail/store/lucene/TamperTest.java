@@ -33,6 +33,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
@@ -283,13 +284,24 @@ class TamperTest {
     }
   }
 
-  /** Opens the index with a plain IndexWriter, edits it, and commits with the same user data. */
+  /**
+   * Opens the index with a plain IndexWriter, edits it, and commits with the same user data, except
+   * that the block files' committed length covers the blocks the edit appended (a forger who can
+   * write the files can do that too).
+   */
   private static void editIndex(Path dir, Edit edit) throws IOException {
-    try (Directory d = FSDirectory.open(dir)) {
-      Map<String, String> userData = SegmentInfos.readLatestCommit(d).getUserData();
+    try (Directory d = FSDirectory.open(dir);
+        BlockFiles blocks = new BlockFiles(dir)) {
+      Map<String, String> userData =
+          new java.util.TreeMap<>(SegmentInfos.readLatestCommit(d).getUserData());
+      blocks.rollbackTo(
+          Long.parseLong(userData.get("kubetrail.blockFile")),
+          Long.parseLong(userData.get("kubetrail.blockLength")));
       try (IndexWriter writer =
           new IndexWriter(d, LuceneStore.writerConfig(StoreOptions.defaults()))) {
-        edit.apply(new Index(writer));
+        edit.apply(new Index(writer, blocks));
+        blocks.sync();
+        userData.put("kubetrail.blockLength", Long.toString(blocks.appendingLength()));
         writer.setLiveCommitData(userData.entrySet());
         writer.commit();
       }
@@ -332,9 +344,18 @@ class TamperTest {
   /** The raw index, with helpers that know the store's document layout. */
   static final class Index {
     final IndexWriter writer;
+    final BlockFiles blocks;
 
-    Index(IndexWriter writer) {
+    Index(IndexWriter writer, BlockFiles blocks) {
       this.writer = writer;
+      this.blocks = blocks;
+    }
+
+    /** Stores an event in a block of its own, labelled with a batch; returns its position. */
+    long store(StoredEvent e, long batch) throws IOException {
+      long file = blocks.beginBatch(batch);
+      EventBlock.Built block = EventBlock.build(batch, List.of(e), StoreOptions.Compression.FAST);
+      return BlockFiles.position(file, blocks.write(block.bytes()), 0);
     }
 
     /** The term that finds the event; each event of these tests has its own auditID. */
@@ -344,7 +365,8 @@ class TamperTest {
 
     StoredEvent event(String auditID) throws IOException {
       try (DirectoryReader reader = DirectoryReader.open(writer)) {
-        return StoredEvents.load(reader.storedFields(), doc(reader, auditID));
+        ScoreDoc hit = new ScoreDoc(doc(reader, auditID), 0);
+        return StoredEvents.load(reader, blocks, new ScoreDoc[] {hit}).get(0);
       }
     }
 
@@ -362,7 +384,7 @@ class TamperTest {
         q.add(LongPoint.newExactQuery(Fields.BATCH, batch), Occur.FILTER);
         q.add(new TermQuery(new Term(Fields.HEADER, Fields.LIVE)), Occur.FILTER);
         TopDocs hits = new IndexSearcher(reader).search(q.build(), 1);
-        return LuceneStore.Headers.read(reader.storedFields(), hits.scoreDocs[0].doc);
+        return BatchHeaders.read(reader.storedFields(), hits.scoreDocs[0].doc);
       }
     }
 
@@ -385,7 +407,8 @@ class TamperTest {
     /** Indexes an event again with the same stored content but edited index entries. */
     void reindex(String auditID, java.util.function.Consumer<Document> edit) throws IOException {
       StoredEvent e = event(auditID);
-      Document doc = Fields.event(e, EventCodec.encode(e), seq(auditID), batch(auditID));
+      long position = docValue(auditID, Fields.POSITION);
+      Document doc = Fields.event(e, seq(auditID), batch(auditID), position);
       edit.accept(doc);
       writer.deleteDocuments(idTerm(auditID));
       writer.addDocument(doc);
@@ -403,7 +426,7 @@ class TamperTest {
       long batch = newBatch != null ? newBatch : batch(auditID);
       StoredEvent changed = change.apply(original);
       writer.updateDocument(
-          idTerm(auditID), Fields.event(changed, EventCodec.encode(changed), seq, batch));
+          idTerm(auditID), Fields.event(changed, seq, batch, store(changed, batch)));
     }
 
     /** Swaps the content of two events, each keeping its place (seq and batch). */
@@ -420,7 +443,7 @@ class TamperTest {
     }
 
     void add(StoredEvent e, long seq, long batch) throws IOException {
-      writer.addDocument(Fields.event(e, EventCodec.encode(e), seq, batch));
+      writer.addDocument(Fields.event(e, seq, batch, store(e, batch)));
     }
 
     private long docValue(String auditID, String field) throws IOException {

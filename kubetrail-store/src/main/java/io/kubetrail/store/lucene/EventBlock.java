@@ -1,0 +1,336 @@
+package io.kubetrail.store.lucene;
+
+import io.kubetrail.event.RawJson;
+import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoredEvent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.util.compress.LZ4;
+
+/**
+ * The records of the block files. An event block holds up to {@link #MAX_EVENTS} consecutive events
+ * of one batch, each as its encoded model and raw JSON, compressed together; a batch record follows
+ * a batch's blocks and ends it, with the batch's header (its link in the hash chain) and the source
+ * checkpoints committed with it. On disk, both are:
+ *
+ * <pre>
+ * magic (int) | codec (byte) | batch (long) | events (int) | length (int) | stored length (int)
+ *   | stored bytes | CRC-32C of everything before (int)
+ * </pre>
+ *
+ * Uncompressed, an event block is, for each event, its model length and raw length (ints) and then
+ * the model and raw bytes. The checksum is checked before anything is decompressed, so damage is
+ * named, never decompressed into garbage.
+ */
+final class EventBlock {
+  /** Events per block at most: an event's position keeps its slot in 8 bits. */
+  static final int MAX_EVENTS = 256;
+
+  /** Uncompressed bytes a block is filled to before the next starts. */
+  static final int TARGET_BYTES = 64 * 1024;
+
+  static final int HEADER_BYTES = 4 + 1 + 8 + 4 + 4 + 4;
+  static final int TRAILER_BYTES = 4;
+  private static final int MAGIC = 0x4b54424b; // "KTBK"
+  private static final int RECORD_MAGIC = 0x4b544252; // "KTBR"
+  private static final byte NO_CODEC = 0;
+  private static final byte LZ4_CODEC = 1;
+  private static final byte DEFLATE_CODEC = 2;
+
+  /** The most bytes a block can claim to hold; more means its header is damaged. */
+  static final int MAX_LENGTH = Integer.MAX_VALUE - 64;
+
+  private EventBlock() {}
+
+  /**
+   * A block made for writing.
+   *
+   * @param bytes the block as it goes on disk, checksum included
+   * @param models each event's encoded model, for the batch's digest
+   */
+  record Built(byte[] bytes, byte[][] models) {}
+
+  /** Encodes and compresses events (a thread of its own may do this: nothing is shared). */
+  static Built build(long batch, List<StoredEvent> events, StoreOptions.Compression compression) {
+    if (events.isEmpty() || events.size() > MAX_EVENTS) {
+      throw new IllegalArgumentException("a block holds 1 to " + MAX_EVENTS + " events");
+    }
+    EventCodec.Encoder encoder = new EventCodec.Encoder();
+    byte[][] models = new byte[events.size()][];
+    ByteOutput plain = new ByteOutput(TARGET_BYTES + TARGET_BYTES / 4);
+    for (int i = 0; i < events.size(); i++) {
+      models[i] = encoder.encode(events.get(i));
+      byte[] raw = events.get(i).event().json().unsafeBytes();
+      plain.writeIntBigEndian(models[i].length);
+      plain.writeIntBigEndian(raw.length);
+      plain.writeBytes(models[i], 0, models[i].length);
+      plain.writeBytes(raw, 0, raw.length);
+    }
+    ByteOutput out = new ByteOutput(HEADER_BYTES + plain.length / 2 + TRAILER_BYTES);
+    out.length = HEADER_BYTES;
+    byte codec;
+    if (compression == StoreOptions.Compression.SMALL) {
+      codec = DEFLATE_CODEC;
+      deflate(plain, out);
+    } else {
+      codec = LZ4_CODEC;
+      try {
+        LZ4.compress(plain.bytes, 0, plain.length, out, new LZ4.FastCompressionHashTable());
+      } catch (IOException e) {
+        throw new AssertionError("writing to memory cannot fail", e);
+      }
+    }
+    int stored = out.length - HEADER_BYTES;
+    ByteBuffer header = ByteBuffer.wrap(out.bytes, 0, HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
+    header.putInt(MAGIC).put(codec).putLong(batch).putInt(events.size());
+    header.putInt(plain.length).putInt(stored);
+    CRC32C crc = new CRC32C();
+    crc.update(out.bytes, 0, out.length);
+    out.writeIntBigEndian((int) crc.getValue());
+    return new Built(out.bytes.length == out.length ? out.bytes : out.toArray(), models);
+  }
+
+  private static void deflate(ByteOutput plain, ByteOutput out) {
+    Deflater deflater = new Deflater(6, true);
+    try {
+      deflater.setInput(plain.bytes, 0, plain.length);
+      deflater.finish();
+      byte[] chunk = new byte[16 * 1024];
+      while (!deflater.finished()) {
+        int n = deflater.deflate(chunk);
+        out.writeBytes(chunk, 0, n);
+      }
+    } finally {
+      deflater.end();
+    }
+  }
+
+  /** A block's or batch record's header, read before the rest of it. */
+  record Header(boolean record, byte codec, long batch, int events, int length, int storedLength) {
+    /** The block's size on disk. */
+    long size() {
+      return (long) HEADER_BYTES + storedLength + TRAILER_BYTES;
+    }
+  }
+
+  /** Reads a block's or batch record's header; null when it is neither (damage). */
+  static Header header(ByteBuffer bytes) {
+    ByteBuffer b = bytes.duplicate().order(ByteOrder.BIG_ENDIAN);
+    if (b.remaining() < HEADER_BYTES) {
+      return null;
+    }
+    int magic = b.getInt();
+    if (magic != MAGIC && magic != RECORD_MAGIC) {
+      return null;
+    }
+    Header h =
+        new Header(magic == RECORD_MAGIC, b.get(), b.getLong(), b.getInt(), b.getInt(), b.getInt());
+    boolean sane =
+        (h.record()
+                ? h.codec() == NO_CODEC && h.events() == 0 && h.length() == h.storedLength()
+                : (h.codec() == LZ4_CODEC || h.codec() == DEFLATE_CODEC)
+                    && h.events() >= 1
+                    && h.events() <= MAX_EVENTS)
+            && h.length() >= 0
+            && h.length() <= MAX_LENGTH
+            && h.storedLength() >= 0
+            && h.storedLength() <= MAX_LENGTH;
+    return sane ? h : null;
+  }
+
+  /** Whether a whole block (header, stored bytes, checksum) matches its checksum. */
+  static boolean checksumMatches(byte[] block, int length) {
+    if (length < HEADER_BYTES + TRAILER_BYTES) {
+      return false;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(block, 0, length - TRAILER_BYTES);
+    int expected = ByteBuffer.wrap(block, length - TRAILER_BYTES, TRAILER_BYTES).getInt();
+    return (int) crc.getValue() == expected;
+  }
+
+  /** A decompressed block: its events' models and raw JSON, by slot. */
+  static final class Decoded {
+    private final long batch;
+    private final byte[] plain;
+    private final int[] starts;
+
+    private Decoded(long batch, byte[] plain, int[] starts) {
+      this.batch = batch;
+      this.plain = plain;
+      this.starts = starts;
+    }
+
+    long batch() {
+      return batch;
+    }
+
+    int events() {
+      return starts.length;
+    }
+
+    /** The model bytes of the event in {@code slot}, copied. */
+    byte[] model(int slot) {
+      int at = starts[slot];
+      int modelLength = intAt(at);
+      byte[] model = new byte[modelLength];
+      System.arraycopy(plain, at + 8, model, 0, modelLength);
+      return model;
+    }
+
+    /** The raw JSON of the event in {@code slot}, copied. */
+    RawJson raw(int slot) {
+      int at = starts[slot];
+      return RawJson.of(plain, at + 8 + intAt(at), intAt(at + 4));
+    }
+
+    /** The event in {@code slot}. */
+    StoredEvent event(int slot) throws IOException {
+      return EventCodec.decode(model(slot), raw(slot));
+    }
+
+    private int intAt(int at) {
+      return ((plain[at] & 0xff) << 24)
+          | ((plain[at + 1] & 0xff) << 16)
+          | ((plain[at + 2] & 0xff) << 8)
+          | (plain[at + 3] & 0xff);
+    }
+  }
+
+  /**
+   * Decompresses a block whose checksum matched.
+   *
+   * @throws IOException when its contents do not hold together (written so by a bug or by hand)
+   */
+  static Decoded decode(Header h, byte[] block) throws IOException {
+    byte[] plain = new byte[h.length()];
+    try {
+      if (h.codec() == LZ4_CODEC) {
+        ByteArrayDataInput in = new ByteArrayDataInput(block, HEADER_BYTES, h.storedLength());
+        LZ4.decompress(in, h.length(), plain, 0);
+      } else {
+        Inflater inflater = new Inflater(true);
+        try {
+          inflater.setInput(block, HEADER_BYTES, h.storedLength());
+          int n = 0;
+          while (n < plain.length && !inflater.finished()) {
+            int got = inflater.inflate(plain, n, plain.length - n);
+            if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+              break;
+            }
+            n += got;
+          }
+          if (n != plain.length) {
+            throw new IOException("block decompresses to " + n + " bytes, not " + h.length());
+          }
+        } finally {
+          inflater.end();
+        }
+      }
+    } catch (DataFormatException | RuntimeException e) {
+      throw new IOException("block cannot be decompressed: " + e, e);
+    }
+    int[] starts = new int[h.events()];
+    int at = 0;
+    for (int i = 0; i < starts.length; i++) {
+      if (at + 8 > plain.length) {
+        throw new IOException("block ends inside event " + i + " of " + h.events());
+      }
+      starts[i] = at;
+      long modelLength = readInt(plain, at);
+      long rawLength = readInt(plain, at + 4);
+      if (modelLength < 0 || rawLength < 0 || at + 8 + modelLength + rawLength > plain.length) {
+        throw new IOException("block ends inside event " + i + " of " + h.events());
+      }
+      at += (int) (8 + modelLength + rawLength);
+    }
+    if (at != plain.length) {
+      throw new IOException("block has " + (plain.length - at) + " bytes after its last event");
+    }
+    return new Decoded(h.batch(), plain, starts);
+  }
+
+  /**
+   * What a batch record says: the batch's header, when it stored events, and the checkpoints
+   * committed with it.
+   */
+  record BatchRecord(Optional<BatchHeader> header, Map<String, SourceCheckpoint> checkpoints) {}
+
+  /** A batch record as it goes on disk. */
+  static byte[] batchRecord(
+      long batch, Optional<BatchHeader> header, Map<String, SourceCheckpoint> checkpoints) {
+    ByteOutput payload = new ByteOutput(256);
+    byte[] h = header.map(BatchHeader::encode).orElse(new byte[0]);
+    payload.writeIntBigEndian(h.length);
+    payload.writeBytes(h, 0, h.length);
+    payload.writeIntBigEndian(checkpoints.size());
+    for (Map.Entry<String, SourceCheckpoint> c : new TreeMap<>(checkpoints).entrySet()) {
+      writeString(payload, c.getKey());
+      writeString(payload, c.getValue().position());
+    }
+    ByteOutput out = new ByteOutput(HEADER_BYTES + payload.length + TRAILER_BYTES);
+    ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES);
+    head.putInt(RECORD_MAGIC).put(NO_CODEC).putLong(batch).putInt(0);
+    head.putInt(payload.length).putInt(payload.length);
+    out.writeBytes(head.array(), 0, HEADER_BYTES);
+    out.writeBytes(payload.bytes, 0, payload.length);
+    CRC32C crc = new CRC32C();
+    crc.update(out.bytes, 0, out.length);
+    out.writeIntBigEndian((int) crc.getValue());
+    return out.toArray();
+  }
+
+  private static void writeString(ByteOutput out, String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeIntBigEndian(utf8.length);
+    out.writeBytes(utf8, 0, utf8.length);
+  }
+
+  /** Reads a batch record whose checksum matched. */
+  static BatchRecord decodeRecord(byte[] block) throws IOException {
+    ByteBuffer b =
+        ByteBuffer.wrap(block, HEADER_BYTES, block.length - HEADER_BYTES - TRAILER_BYTES);
+    try {
+      int headerLength = b.getInt();
+      Optional<BatchHeader> header = Optional.empty();
+      if (headerLength > 0) {
+        byte[] h = new byte[headerLength];
+        b.get(h);
+        header = Optional.of(BatchHeader.decode(h));
+      }
+      int n = b.getInt();
+      Map<String, SourceCheckpoint> checkpoints = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        checkpoints.put(readString(b), new SourceCheckpoint(readString(b)));
+      }
+      if (b.hasRemaining()) {
+        throw new IOException("batch record has " + b.remaining() + " bytes after its end");
+      }
+      return new BatchRecord(header, checkpoints);
+    } catch (RuntimeException e) {
+      throw new IOException("batch record cannot be read: " + e, e);
+    }
+  }
+
+  private static String readString(ByteBuffer b) {
+    byte[] utf8 = new byte[b.getInt()];
+    b.get(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private static int readInt(byte[] b, int at) {
+    return ByteBuffer.wrap(b, at, 4).getInt();
+  }
+}
