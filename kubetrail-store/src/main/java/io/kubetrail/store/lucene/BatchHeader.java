@@ -1,9 +1,7 @@
 package io.kubetrail.store.lucene;
 
+import io.kubetrail.store.BatchLink;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.apache.lucene.store.ByteArrayDataInput;
@@ -38,10 +36,9 @@ record BatchHeader(
     byte[] hash,
     boolean pruned) {
 
-  static final int HASH_BYTES = 32;
+  static final int HASH_BYTES = BatchLink.HASH_BYTES;
   static final byte[] ZERO_HASH = new byte[HASH_BYTES];
   private static final byte VERSION = 1;
-  private static final byte[] DOMAIN = "kubetrail batch v1".getBytes(StandardCharsets.US_ASCII);
 
   /** A new header; computes its hash. */
   static BatchHeader create(
@@ -160,37 +157,20 @@ record BatchHeader(
       long minReceived,
       long maxReceived,
       long appendedAt) {
-    MessageDigest md = Fields.sha256();
-    md.update(DOMAIN);
-    md.update(prevHash);
-    md.update(
-        ByteBuffer.allocate(6 * Long.BYTES)
-            .putLong(batch)
-            .putLong(count)
-            .putLong(firstSeq)
-            .putLong(minReceived)
-            .putLong(maxReceived)
-            .putLong(appendedAt)
-            .array());
-    md.update(eventsDigest);
-    return md.digest();
+    return BatchLink.hash(
+        batch, prevHash, eventsDigest, count, firstSeq, minReceived, maxReceived, appendedAt);
   }
 
-  /** Digests a batch's events, in sequence order. */
+  /** Digests a batch's events, in sequence order: the chain's own rule, {@link BatchLink}'s. */
   static final class EventsDigest {
-    private final MessageDigest md = Fields.sha256();
-    private final ByteBuffer lengths = ByteBuffer.allocate(3 * Long.BYTES);
+    private final BatchLink.EventsDigest digest = new BatchLink.EventsDigest();
 
     void add(long seq, byte[] model, byte[] raw, int rawOffset, int rawLength) {
-      lengths.clear();
-      lengths.putLong(seq).putLong(model.length).putLong(rawLength);
-      md.update(lengths.array());
-      md.update(model);
-      md.update(raw, rawOffset, rawLength);
+      digest.add(seq, model, raw, rawOffset, rawLength);
     }
 
     byte[] finish() {
-      return md.digest();
+      return digest.finish();
     }
   }
 
