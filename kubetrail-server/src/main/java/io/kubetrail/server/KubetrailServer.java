@@ -10,6 +10,7 @@ import io.kubetrail.server.auth.AuthUnavailableException;
 import io.kubetrail.server.auth.Authenticator;
 import io.kubetrail.server.auth.Caller;
 import io.kubetrail.server.auth.Role;
+import io.kubetrail.server.ui.WebUi;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.lucene.LuceneAuditStore;
@@ -90,6 +91,7 @@ public final class KubetrailServer implements AutoCloseable {
                         config.jetty.addConnector(
                             (server, http) -> httpsConnector(server, http, c, options)));
                 routes(config, context, store, auth, sessions);
+                WebUi.mount(config.routes);
               });
       if (tls.isPresent()) {
         app.start();
