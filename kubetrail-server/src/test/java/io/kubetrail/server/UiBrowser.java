@@ -118,8 +118,14 @@ final class UiBrowser implements AutoCloseable {
     return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition);
   }
 
+  /** Waits until the page has rendered with its data. */
+  void ready() {
+    waitUntil(d -> "ready".equals(d.findElement(By.id("app")).getAttribute("data-state")));
+  }
+
   /** Waits until the Timeline has its rows, counts and histogram. */
   void timelineLoaded() {
+    ready();
     waitUntil(
         d ->
             !d.findElements(By.cssSelector("#rows tr")).isEmpty()

@@ -129,6 +129,10 @@ final class UiSite implements BeforeAllCallback {
     }
   }
 
+  static Path browserDownloads() {
+    return UiBrowser.DOWNLOADS;
+  }
+
   /** A GET of the API as the admin, for checking what the UI shows. */
   static JsonNode api(String pathAndQuery) throws Exception {
     return Fixture.get(server.url().resolve(KubetrailServer.BASE + "/"), pathAndQuery, ADMIN)

@@ -20,6 +20,11 @@ const KT = (() => {
     return el;
   }
 
+  /** Replaces an element's children, leaving out the absent ones (null, undefined, false). */
+  function fill(el, ...children) {
+    el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  }
+
   /** The page's parameters: the URL is the state. */
   function params() {
     return new URLSearchParams(location.search);
@@ -170,15 +175,21 @@ const KT = (() => {
     showError(null);
     while (leaving.length) leaving.pop()();
     const app = document.getElementById("app");
+    // "loading" until the page has its data: what tests and screen readers wait for.
+    app.dataset.state = "loading";
+    app.setAttribute("aria-busy", "true");
     try {
       await pages[name](app, params());
     } catch (e) {
       if (e.status !== 401) showError(e);
+    } finally {
+      app.dataset.state = "ready";
+      app.setAttribute("aria-busy", "false");
     }
   }
 
   return {
-    h, params, go, query, api, apiUrl, showError, time, day, principal, verbChip, codeClass,
+    h, fill, params, go, query, api, apiUrl, showError, time, day, principal, verbChip, codeClass,
     whoami, page, render, onLeave, ApiError,
   };
 })();

@@ -55,7 +55,7 @@
         : h("table", { class: "kv" }, flatten(e, "", []).map(([k, v]) =>
           h("tr", {}, h("th", {}, k), h("td", {}, String(v)))));
     const around = (min) => new Date(Date.parse(t) + min * 60000).toISOString();
-    aside.replaceChildren(
+    KT.fill(aside,
       h("div", { class: "detail-head" },
         h("b", {}, e.verb + " " + (e.objectRef ? e.objectRef.resource + " " + (e.objectRef.name || "") : e.requestURI)),
         h("button", { class: "link", id: "close-detail", onclick: () => go({ event: "", view: "" }) }, "close")),

@@ -12,7 +12,7 @@
       return;
     }
     const who = document.getElementById("who");
-    who.replaceChildren(
+    KT.fill(who,
       h("span", { class: "me", title: "role " + me.role }, me.name + " · " + me.role),
       h("button", {
         class: "link", id: "logout",
@@ -25,7 +25,7 @@
     if (me.role === "viewer") {
       const scope = document.getElementById("scope");
       scope.hidden = false;
-      scope.replaceChildren(
+      KT.fill(scope,
         "You see only namespace" + (me.namespaces.length === 1 ? " " : "s "),
         ...me.namespaces.map((n) => h("b", { class: "ns" }, n)),
         ": every row, count, chart, report and export here is limited to " +

@@ -4,7 +4,7 @@ KT.page("object", async (app, p) => {
   const { h, api, go } = KT;
   const object = p.get("object");
   if (!object) {
-    app.replaceChildren(h("p", {}, "Open an object from the Timeline or State at T."));
+    KT.fill(app, h("p", {}, "Open an object from the Timeline or State at T."));
     return;
   }
   const data = await api("history", { cluster: p.get("cluster"), object, diff: p.get("diff") === "full" ? "full" : "quiet" });
@@ -57,7 +57,7 @@ KT.page("object", async (app, p) => {
     : h("p", {}, "No revisions stored.");
 
   const path = h("code", { class: "path", id: "path", title: "click to copy", onclick: () => navigator.clipboard && navigator.clipboard.writeText(object) }, data.object);
-  app.replaceChildren(
+  KT.fill(app,
     h("h1", {}, path, " ", h("span", { class: "muted" }, "in " + data.cluster)),
     h("p", { class: "muted" }, n + " revision" + (n === 1 ? "" : "s") + (data.revisionsTotal > n ? " of " + data.revisionsTotal : "") +
       ". ↑/↓ move between revisions; no-op marks a write that changed nothing but bookkeeping."),

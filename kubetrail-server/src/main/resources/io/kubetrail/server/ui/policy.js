@@ -6,14 +6,14 @@ KT.page("policy", async (app) => {
     placeholder: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: RequestResponse" });
   const out = h("div", { id: "policy-result" });
   async function check() {
-    out.replaceChildren(h("p", { class: "muted" }, "checking…"));
+    KT.fill(out, h("p", { class: "muted" }, "checking…"));
     const r = await api("policy/check", {}, text.value);
     const rows = (r.coverage || []).map((c) =>
       h("tr", { class: c.enoughForReplay ? "" : "gap" },
         h("td", {}, c.resource), h("td", {}, KT.verbChip(c.verb)), h("td", {}, c.level),
         h("td", {}, c.enoughForReplay ? "yes" : "no"),
         h("td", {}, c.gaps.map((g) => g.requester + " → " + g.level).join(", "))));
-    out.replaceChildren(
+    KT.fill(out,
       h("p", { class: r.valid ? "valid" : "invalid", id: "policy-verdict" },
         r.valid ? "Valid: kube-apiserver accepts it (" + r.rules + " rules)."
           : "Not valid: kube-apiserver would refuse it."),
@@ -25,7 +25,7 @@ KT.page("policy", async (app) => {
           .map((t) => h("th", {}, t)))), h("tbody", {}, rows)) : null,
     );
   }
-  app.replaceChildren(
+  KT.fill(app,
     h("h1", {}, "Audit policy check"),
     h("p", { class: "muted" }, "Paste an audit.k8s.io Policy (YAML or JSON). It is validated as kube-apiserver does;",
       " the coverage shows at which level it logs each change that replay needs (RequestResponse)."),

@@ -19,18 +19,18 @@ KT.page("reports", async (app, p) => {
   api("clusters").then((r) => r.clusters.forEach((c) =>
     f.elements.cluster.append(h("option", { value: c, selected: p.get("cluster") === c }, c)))).catch(KT.showError);
   const out = h("section", { id: "report" });
-  app.replaceChildren(
+  KT.fill(app,
     h("h1", {}, "Reports"),
     h("p", { class: "muted" }, "Compliance reports over an interval, computed from the store now. ",
       defs.types.map((t) => t.id).join(", "), "; formats: ", defs.formats.join(", "), ". A viewer's reports cover only its namespaces."),
     f, out);
   if (!p.get("type") || !p.get("start")) return;
   const q = { cluster: p.get("cluster"), start: p.get("start"), end: p.get("end"), namespaces: p.get("namespaces") };
-  out.replaceChildren(h("p", { class: "muted" }, "running…"));
+  KT.fill(out, h("p", { class: "muted" }, "running…"));
   const r = await api("reports/" + encodeURIComponent(p.get("type")), Object.assign({ format: "json" }, q));
   const url = (format) => KT.apiUrl("reports/" + encodeURIComponent(p.get("type")), Object.assign({ format }, q));
   const counts = Object.entries(r).filter(([, v]) => Array.isArray(v)).map(([k, v]) => v.length + " " + k);
-  out.replaceChildren(
+  KT.fill(out,
     h("h2", {}, r.reportType || p.get("type"), " ", h("span", { class: "muted" },
       r.startTime ? "from " : "", r.startTime ? KT.time(r.startTime, true) : "", r.endTime ? " to " : "", r.endTime ? KT.time(r.endTime, true) : "")),
     h("p", { id: "report-summary" }, counts.join(" · ") || "done",

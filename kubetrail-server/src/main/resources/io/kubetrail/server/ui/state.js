@@ -36,7 +36,7 @@ KT.page("state", async (app, p) => {
   let shown = SHOW;
   const nameList = h("ul", { class: "names", id: "names" });
   const fill = () => {
-    nameList.replaceChildren(...names.slice(0, shown).map((n) =>
+    KT.fill(nameList, ...names.slice(0, shown).map((n) =>
       h("li", { class: p.get("object") === objectHref(n) ? "on" : "" },
         h("a", { href: "#", "data-object": objectHref(n), onclick: (e) => { e.preventDefault(); go({ object: objectHref(n) }); } }, n))));
     if (names.length > shown) {
@@ -58,7 +58,7 @@ KT.page("state", async (app, p) => {
     body.append(h("p", { class: "muted" }, "Pick an object to see its body at this time."));
   }
 
-  app.replaceChildren(
+  KT.fill(app,
     h("h1", {}, "State of ", h("span", { id: "s-cluster-name" }, state.cluster), " at ", KT.time(state.at, true)),
     f,
     state.warnings && state.warnings.length ? h("ul", { class: "warnings" }, state.warnings.map((w) => h("li", {}, String(w)))) : null,

@@ -121,7 +121,7 @@
   }
 
   function draw(el, xs, series, step) {
-    el.replaceChildren();
+    KT.fill(el);
     if (!xs.length) {
       el.append(h("p", { class: "muted" }, "nothing in this range"));
       return;
@@ -225,7 +225,7 @@
   async function rows(tbody, more, q, cursor) {
     const page = await api("events", Object.assign({}, q, { limit: PAGE, cursor }));
     addRows(tbody, page.events, false);
-    more.replaceChildren();
+    KT.fill(more);
     if (page.next) {
       more.append(h("button", { id: "more", onclick: () => rows(tbody, more, q, page.next).catch(KT.showError) }, "Older requests"));
     } else if (!tbody.children.length) {
@@ -248,7 +248,7 @@
       h("input", { type: "checkbox", id: "live", checked: !!p.get("live") && !p.get("until"), disabled: !!p.get("until"),
         onchange: (e) => go({ live: e.target.checked }, { replace: true }) }), "live");
     const detail = h("aside", { id: "detail", class: "detail", hidden: !p.get("event") });
-    app.replaceChildren(
+    KT.fill(app,
       form(p),
       h("div", { class: "summary" },
         total, " " + what + " ", width,
@@ -271,7 +271,7 @@
     const counts = api("facets", Object.assign({}, q, { limit: 8 })).then((data) => {
       total.textContent = data.total.toLocaleString("en");
       total.dataset.count = String(data.total);
-      facetBox.replaceChildren(...facets(p, data));
+      KT.fill(facetBox, ...facets(p, data));
     });
     await Promise.all([counts, histogram(hist, p, q, width), rows(tbody, more, q), KT.eventDetail(detail, p)]);
     if (p.get("live") && !p.get("until")) {
@@ -283,7 +283,7 @@
             const data = await api("facets", Object.assign({}, q, { limit: 8 }));
             total.textContent = data.total.toLocaleString("en");
             total.dataset.count = String(data.total);
-            facetBox.replaceChildren(...facets(p, data));
+            KT.fill(facetBox, ...facets(p, data));
             await histogram(hist, p, q, width);
           }
         } catch (e) {
