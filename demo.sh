@@ -64,12 +64,13 @@ run verify --store store
 
 step "9/10 What did the cluster look like 30 minutes in?" \
   "Replays every stored change up to that time (checkpoints make the next question faster)."
-run state --store store --cluster demo --at 2026-01-01T00:30:00Z --resource networkpolicies --output table
+run state --store store --at 2026-01-01T00:30:00Z --resource networkpolicies --output table
 
 step "10/10 Every change to one NetworkPolicy, with diffs" \
   "Failed and dry-run attempts are listed too: security teams want to see them."
 np=$("$here/kubetrail" search --store store --cluster demo --resource networkpolicies.networking.k8s.io \
   --changes-only --verb patch --limit 1 -o json | sed -n 's/.*"requestURI":"\/apis\/networking.k8s.io\/v1\/namespaces\/\([^/]*\)\/networkpolicies\/\([^"?/]*\).*/\1\/\2/p')
-run history --store store --cluster demo "networkpolicies.networking.k8s.io/$np"
+run history --store store "networkpolicies.networking.k8s.io/$np"
 
 printf '\nThe store is in %s; try: ./kubetrail search --store demo/store --help\n' "$demo/store"
+printf 'Browse it: ./kubetrail serve --store %s, then open the URL it prints.\n' "$demo/store"

@@ -3,7 +3,6 @@ package io.kubetrail.cli;
 import io.kubetrail.server.KubetrailServer;
 import io.kubetrail.server.ServerOptions;
 import io.kubetrail.server.auth.Authenticator;
-import java.io.IOException;
 
 /**
  * {@code serve --config}: one process that collects (the collector of {@code kubetrail collect},
@@ -12,7 +11,7 @@ import java.io.IOException;
 final class CollectingServer {
   private CollectingServer() {}
 
-  static int run(ServeCommand serve, ServerOptions given, Authenticator auth) throws Exception {
+  static int run(ServeCommand serve, Authenticator auth) throws Exception {
     CollectCommand collect = new CollectCommand();
     collect.config = serve.config;
     collect.spec = serve.spec;
@@ -33,12 +32,8 @@ final class CollectingServer {
       return collect.call();
     } finally {
       if (server[0] != null) {
-        close(server[0]);
+        server[0].close();
       }
     }
-  }
-
-  private static void close(KubetrailServer server) throws IOException {
-    server.close();
   }
 }

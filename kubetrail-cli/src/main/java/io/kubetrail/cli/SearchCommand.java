@@ -136,6 +136,13 @@ final class SearchCommand implements Callable<Integer> {
   boolean excludeDryRun;
 
   @Option(
+      names = "--exclude-failures",
+      description =
+          "Only events with a response code below 400 (leaves out failed requests, and early"
+              + " stages that have no code yet).")
+  boolean excludeFailures;
+
+  @Option(
       names = "--changes-only",
       description = "Only changes: successful create, update, patch, delete, deletecollection.")
   boolean changesOnly;
@@ -218,6 +225,7 @@ final class SearchCommand implements Callable<Integer> {
             .levels(Set.copyOf(levels))
             .stages(Set.copyOf(stages))
             .excludeDryRun(excludeDryRun)
+            .excludeFailures(excludeFailures)
             .changesOnly(changesOnly)
             .order(oldestFirst ? EventQuery.Order.OLDEST_FIRST : EventQuery.Order.NEWEST_FIRST);
     since.ifPresent(q::since);
@@ -226,7 +234,7 @@ final class SearchCommand implements Callable<Integer> {
     name.ifPresent(q::name);
     user.ifPresent(q::user);
     group.ifPresent(g -> q.apiGroup(QueryText.group(g)));
-    resource.ifPresent(r -> QueryText.resource(q, r, group.isPresent(), "--resource"));
+    resource.ifPresent(r -> QueryText.resource(q, r, group.map(g -> "--group"), "--resource"));
     return q.build();
   }
 

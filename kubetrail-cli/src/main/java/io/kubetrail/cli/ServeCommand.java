@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Serve the HTTP API (/api/v1, described at /api/v1/openapi.json) over a store.",
+      "Serve the HTTP API over a store; with --config, collect too.",
+      "The API lives under /api/v1 and is described at /api/v1/openapi.json.",
       "Without --auth it listens on loopback only, and every caller is an admin.",
       "With --config the same process also collects, as kubetrail collect does.",
       "Runs until SIGTERM or Ctrl-C."
@@ -77,10 +78,11 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    // Checked before anything starts; with --config, the store is the collector's.
     ServerOptions options = options();
     Authenticator authenticator = authenticator();
     if (config != null) {
-      return CollectingServer.run(this, options, authenticator);
+      return CollectingServer.run(this, authenticator);
     }
     if (!Files.isDirectory(store.directory)) {
       throw new UsageException(

@@ -229,7 +229,15 @@ class StateCommandTest {
 
   @Test
   void printsTheJsonContract() throws IOException {
-    Run r = run("state", "--store", dir.toString(), "--at", "2024-05-01T10:00:10Z");
+    Run r =
+        run(
+            "state",
+            "--store",
+            dir.toString(),
+            "--cluster",
+            "default",
+            "--at",
+            "2024-05-01T10:00:10Z");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(JSON.readTree(r.out()))
         .isEqualTo(
@@ -251,6 +259,8 @@ class StateCommandTest {
             "state",
             "--store",
             dir.toString(),
+            "--cluster",
+            "default",
             "--at",
             "2024-05-01T10:00:03Z",
             "--resource",
@@ -264,6 +274,8 @@ class StateCommandTest {
             "state",
             "--store",
             dir.toString(),
+            "--cluster",
+            "default",
             "--at",
             "2024-05-01T10:00:10Z",
             "--resource",
@@ -287,7 +299,17 @@ class StateCommandTest {
             "-o",
             "table");
     assertThat(r.out()).startsWith("RESOURCE").contains("pods", "x", "y", "2024-05-01T10:00:01Z");
-    Run y = run("state", "--store", dir.toString(), "--at", "2024-05-01T10:00:10Z", "-o", "yaml");
+    Run y =
+        run(
+            "state",
+            "--store",
+            dir.toString(),
+            "--cluster",
+            "default",
+            "--at",
+            "2024-05-01T10:00:10Z",
+            "-o",
+            "yaml");
     assertThat(y.out()).contains("objects:", "- app/web-x1", "nodes:");
   }
 
@@ -302,7 +324,16 @@ class StateCommandTest {
     Run full = run("state", "--store", dir.toString(), "--at", "1h", "--full", "-o", "table");
     assertThat(full.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(
-            run("state", "--store", dir.toString(), "--at", "1h", "--checkpoint-interval", "0")
+            run(
+                    "state",
+                    "--store",
+                    dir.toString(),
+                    "--cluster",
+                    "default",
+                    "--at",
+                    "1h",
+                    "--checkpoint-interval",
+                    "0")
                 .err())
         .contains("--checkpoint-interval");
   }
@@ -313,7 +344,15 @@ class StateCommandTest {
         dir,
         "default",
         List.of(event("update", "", "configmaps", "app", "cfg", 8, 200, "", "alice", null)));
-    Run r = run("state", "--store", dir.toString(), "--at", "2024-05-01T10:00:10Z");
+    Run r =
+        run(
+            "state",
+            "--store",
+            dir.toString(),
+            "--cluster",
+            "default",
+            "--at",
+            "2024-05-01T10:00:10Z");
     assertThat(r.code()).isZero();
     assertThat(r.err())
         .contains("warning: the audit policy must log RequestResponse for configmaps");
@@ -406,5 +445,46 @@ class StateCommandTest {
             "--at",
             "2024-05-02T00:00:00Z");
     assertThat(known.err()).doesNotContain("warning: no events");
+  }
+
+  @Test
+  void aStoreOfOneClusterNeedsNoClusterAndOneOfSeveralNamesThem() throws IOException {
+    Path fresh = dir.resolve("fresh");
+    store(fresh, "demo", List.of(namespaceCreated("eu")));
+    Run one = run("state", "--store", fresh.toString(), "--at", "2024-05-02T00:00:00Z");
+    assertThat(one.code()).as(one.err()).isZero();
+    assertThat(one.err()).doesNotContain("warning");
+    assertThat(JSON.readTree(one.out()).get("objects").get("namespaces").get(0).asText())
+        .isEqualTo("eu");
+    Run history = run("history", "--store", fresh.toString(), "namespaces/eu");
+    assertThat(history.code()).as(history.err()).isZero();
+    assertThat(history.out()).contains("create");
+
+    store(fresh, "prod", List.of(namespaceCreated("us")));
+    for (String[] args :
+        List.of(
+            new String[] {"state", "--store", fresh.toString(), "--at", "2024-05-02T00:00:00Z"},
+            new String[] {"history", "--store", fresh.toString(), "namespaces/eu"})) {
+      Run several = run(args);
+      assertThat(several.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(several.err())
+          .contains("several clusters")
+          .contains("--cluster")
+          .contains("demo, prod");
+    }
+  }
+
+  private static AuditEvent namespaceCreated(String name) {
+    return event(
+        "create",
+        "",
+        "namespaces",
+        "",
+        name,
+        1,
+        201,
+        "",
+        "alice",
+        object("v1", "Namespace", "", name, 1));
   }
 }

@@ -264,6 +264,31 @@ class StoreCommandsTest {
   }
 
   @Test
+  void searchShowsEachRequestOnceAtItsLatestStage() throws IOException {
+    StringBuilder log = new StringBuilder();
+    for (int n = 0; n < 6; n++) {
+      String complete = event(n);
+      String received =
+          complete
+              .replace("\"stage\":\"ResponseComplete\"", "\"stage\":\"RequestReceived\"")
+              .replaceAll(",\"responseStatus\":\\{\"code\":\\d+\\}", "");
+      log.append(received).append('\n').append(complete).append('\n');
+    }
+    ingest("--cluster", "prod", log(log.toString()).toString());
+
+    List<JsonNode> requests = searchJson("--limit", "0");
+    assertThat(ids(requests)).containsExactly("id-5", "id-4", "id-3", "id-2", "id-1", "id-0");
+    assertThat(requests)
+        .allSatisfy(e -> assertThat(e.get("stage").asText()).isEqualTo("ResponseComplete"));
+    assertThat(ids(searchJson("--limit", "2"))).containsExactly("id-5", "id-4");
+    assertThat(searchJson("--stage", "RequestReceived,ResponseComplete")).hasSize(12);
+    assertThat(searchJson("--stage", "RequestReceived"))
+        .allSatisfy(e -> assertThat(e.get("stage").asText()).isEqualTo("RequestReceived"));
+    assertThat(search().out().lines().toList()).hasSize(7).noneMatch(l -> l.endsWith("<none>"));
+    assertThat(searchJson("--exclude-failures")).hasSize(6);
+  }
+
+  @Test
   void searchFindsTheEventsAboutOneObject() throws IOException {
     ingest("--cluster", "prod", log(events(0, 6)).toString());
     assertThat(ids(searchJson("--object", "pods/b/pod-3"))).containsExactly("id-3");
@@ -300,6 +325,9 @@ class StoreCommandsTest {
     assertThat(docs)
         .extracting(d -> d.get("auditID").asText())
         .containsExactly("id-2", "id-1", "id-0");
+    // kubectl's style: strings unquoted where YAML allows, one document after another.
+    assertThat(run.out()).contains("kind: Event").doesNotContain("kind: \"Event\"");
+    assertThat(run.out()).startsWith("kind: Event").contains("\n---\n");
   }
 
   @Test
@@ -418,5 +446,30 @@ class StoreCommandsTest {
     CliRun bad = CliRun.run("prune", "--store", store(), "--older-than", "soon");
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void serveRefusesToListenBeyondLoopbackWithoutAuth() throws IOException {
+    ingest(log(events(0, 1)).toString());
+    CliRun run = CliRun.run("serve", "--store", store(), "--listen", "0.0.0.0:0");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("reachable from other machines").contains("--auth");
+    CliRun tls = CliRun.run("serve", "--store", store(), "--tls-cert", "x.crt");
+    assertThat(tls.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(tls.err()).contains("--tls-cert and --tls-key go together");
+  }
+
+  @Test
+  void hashTokenPrintsATokenAndTheHashToKeep() {
+    CliRun made = CliRun.run("serve", "hash-token");
+    assertThat(made.exitCode()).isZero();
+    assertThat(made.out())
+        .containsPattern("(?m)^token: +\\S{43}$")
+        .containsPattern("(?m)^tokenHash: sha256:[0-9a-f]{64}$");
+    CliRun given = CliRun.run("serve", "hash-token", "--token", "test");
+    assertThat(given.out())
+        .isEqualTo(
+            "tokenHash: sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                + System.lineSeparator());
   }
 }

@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param changed whether the object really changed: ignoring resourceVersion, managedFields,
  *     generation and timestamps that merely move
  * @param diff a unified diff of the object as YAML from the previous revision (for a dry run: from
- *     the object as it was to what the dry run returned); empty when there is nothing to compare
+ *     the object as it was to what the dry run returned), in the {@link DiffView} asked for; empty
+ *     when there is nothing to compare
  */
 public record Revision(
     Instant time,

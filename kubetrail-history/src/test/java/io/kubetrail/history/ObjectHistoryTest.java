@@ -136,14 +136,22 @@ class ObjectHistoryTest {
         .doesNotContain("managedFields");
     assertThat(revs.get(1).diff()).isEmpty();
     assertThat(revs.get(1).note()).contains("failed");
-    assertThat(revs.get(2).diff())
-        .contains("-  resourceVersion: \"10\"", "+  resourceVersion: \"11\"", "+    tier: front");
+    // Diffs are quiet by default: bookkeeping that moves on every write is left out.
+    assertThat(revs.get(2).diff()).contains("+    tier: front").doesNotContain("resourceVersion");
     assertThat(revs.get(3).diff())
         .contains("+    image: evil:latest")
         .contains("-    image: nginx");
     assertThat(revs.get(3).note()).contains("dry run");
-    assertThat(revs.get(5).diff()).contains("lastProbeTime");
+    assertThat(revs.get(5).diff()).as("a no-op change has nothing to show").isEmpty();
     assertThat(revs.get(7).diff()).startsWith("--- pods/app/web@13\n+++ /dev/null\n");
+
+    List<Revision> full = ObjectHistory.revisions(WEB, events, DiffView.FULL);
+    assertThat(full.get(2).diff())
+        .contains("-  resourceVersion: \"10\"", "+  resourceVersion: \"11\"", "+    tier: front");
+    assertThat(full.get(5).diff()).contains("lastProbeTime");
+    assertThat(full)
+        .extracting(Revision::changed)
+        .isEqualTo(revs.stream().map(Revision::changed).toList());
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.search.BadParameterException;
 import io.kubetrail.store.search.EventRow;
+import io.kubetrail.store.search.QueryText;
 import io.kubetrail.store.search.RequestPage;
 import io.kubetrail.store.search.RequestPager;
 import java.io.IOException;
@@ -130,7 +131,13 @@ final class EventRoutes {
   void histogram(Context ctx, Caller caller, AuditStore store) throws IOException {
     EventQuery q = Filters.counting(Filters.query(ctx, caller, store, server.now()));
     Duration bucket = bucket(ctx, store, q);
-    List<HistogramBucket> buckets = store.histogram(q, bucket);
+    List<HistogramBucket> buckets;
+    try {
+      buckets = store.histogram(q, bucket);
+    } catch (io.kubetrail.store.StoreException e) {
+      // The store's bucket limit: a bucket too short for the time range.
+      throw new BadParameterException("bucket", "bucket " + bucket + ": " + e.getMessage());
+    }
     ObjectNode body = Http.object();
     body.put("bucket", bucket.toString());
     body.put("bucketSeconds", bucket.toMillis() / 1000.0);
@@ -152,7 +159,7 @@ final class EventRoutes {
     EventQuery q = Filters.counting(Filters.query(ctx, caller, store, server.now()));
     Set<FacetField> fields = EnumSet.noneOf(FacetField.class);
     for (String f : Http.values(ctx, "field")) {
-      fields.add(facetField(f));
+      fields.add(QueryText.one(f, FacetField.class, "field"));
     }
     if (fields.isEmpty()) {
       fields = EnumSet.allOf(FacetField.class);
@@ -173,16 +180,6 @@ final class EventRoutes {
     }
     server.access().record(ctx, caller, "facets", values);
     Http.json(ctx, body);
-  }
-
-  private static FacetField facetField(String text) {
-    for (FacetField f : FacetField.values()) {
-      if (f.id().equals(text)) {
-        return f;
-      }
-    }
-    throw new BadParameterException(
-        "field", "field: expected namespace, resource, user, verb or code, got '" + text + "'");
   }
 
   /** The bucket given, else one that splits the time range into about {@code buckets} buckets. */

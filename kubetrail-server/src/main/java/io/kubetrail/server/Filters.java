@@ -23,7 +23,7 @@ import java.util.SortedSet;
  * narrowed to what the caller may read. Parameters: {@code cluster}, {@code since}, {@code until},
  * {@code verb}, {@code resource}, {@code group}, {@code namespace}, {@code name}, {@code object},
  * {@code user}, {@code code}, {@code level}, {@code stage}, {@code excludeDryRun}, {@code
- * changesOnly}, {@code sort} ({@code newest}, {@code oldest}).
+ * excludeFailures}, {@code changesOnly}, {@code sort} ({@code newest}, {@code oldest}).
  */
 final class Filters {
   /** The parameters {@link #query} reads, for the API description. */
@@ -65,7 +65,7 @@ final class Filters {
     Optional<String> group = Http.param(ctx, "group");
     group.ifPresent(g -> q.apiGroup(QueryText.group(g)));
     Http.param(ctx, "resource")
-        .ifPresent(r -> QueryText.resource(q, r, group.isPresent(), "resource"));
+        .ifPresent(r -> QueryText.resource(q, r, group.map(g -> "group"), "resource"));
     Optional<String> namespace = Http.param(ctx, "namespace");
     namespace.ifPresent(
         n -> {
@@ -86,6 +86,7 @@ final class Filters {
     q.levels(QueryText.levels(ctx.queryParams("level"), "level"));
     q.stages(QueryText.stages(ctx.queryParams("stage"), "stage"));
     q.excludeDryRun(Http.flag(ctx, "excludeDryRun"));
+    q.excludeFailures(Http.flag(ctx, "excludeFailures"));
     q.changesOnly(Http.flag(ctx, "changesOnly"));
     q.order(order(Http.param(ctx, "sort").orElse("newest")));
     scope(q, caller);

@@ -12,12 +12,15 @@ import io.kubetrail.server.auth.Caller;
 import io.kubetrail.server.auth.Role;
 import io.kubetrail.server.ui.WebUi;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import io.kubetrail.store.search.BadParameterException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -41,21 +44,37 @@ public final class KubetrailServer implements AutoCloseable {
   private final AuditStore store;
   private final AccessLog access;
   private final URI url;
+  private final List<String> routes;
 
-  private KubetrailServer(Javalin app, AuditStore store, AccessLog access, URI url) {
+  private KubetrailServer(
+      Javalin app, AuditStore store, AccessLog access, URI url, List<String> routes) {
     this.app = app;
+    this.routes = List.copyOf(routes);
     this.store = store;
     this.access = access;
     this.url = url;
   }
 
   /**
-   * Starts a server.
+   * Starts a server: the API and the web UI ({@link WebUi}).
    *
    * @throws IllegalArgumentException when it would listen beyond loopback without authentication
    * @throws IOException when the store, the access log or the TLS files cannot be opened
    */
   public static KubetrailServer start(ServerOptions options, Authenticator auth, Clock clock)
+      throws IOException {
+    return start(options, auth, clock, config -> WebUi.mount(config.routes));
+  }
+
+  /**
+   * Starts a server with more routes (web pages, static assets) outside {@link #BASE}, configured
+   * by {@code more}; the API's own routes and authentication are already in place.
+   */
+  public static KubetrailServer start(
+      ServerOptions options,
+      Authenticator auth,
+      Clock clock,
+      java.util.function.Consumer<io.javalin.config.JavalinConfig> more)
       throws IOException {
     if (auth.open() && !options.listen().loopback()) {
       throw new IllegalArgumentException(
@@ -80,6 +99,7 @@ public final class KubetrailServer implements AutoCloseable {
       Sessions sessions = new Sessions(clock, options.sessionLifetime());
       auth.namespaces(() -> namespaces(store));
       Optional<SSLContext> tls = ssl;
+      List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
               config -> {
@@ -90,8 +110,8 @@ public final class KubetrailServer implements AutoCloseable {
                     c ->
                         config.jetty.addConnector(
                             (server, http) -> httpsConnector(server, http, c, options)));
-                routes(config, context, store, auth, sessions);
-                WebUi.mount(config.routes);
+                routes(config, context, store, auth, sessions, routes);
+                more.accept(config);
               });
       if (tls.isPresent()) {
         app.start();
@@ -111,7 +131,7 @@ public final class KubetrailServer implements AutoCloseable {
                   + ":"
                   + app.port()
                   + "/");
-      return new KubetrailServer(app, store, access, url);
+      return new KubetrailServer(app, store, access, url, routes);
     } catch (RuntimeException | IOException e) {
       access.close();
       store.close();
@@ -148,7 +168,8 @@ public final class KubetrailServer implements AutoCloseable {
       ServerContext context,
       AuditStore store,
       Authenticator auth,
-      Sessions sessions) {
+      Sessions sessions,
+      List<String> routes) {
     EventRoutes events = new EventRoutes(context);
     ObjectRoutes objects = new ObjectRoutes(context);
     ReportRoutes reports = new ReportRoutes(context);
@@ -156,24 +177,25 @@ public final class KubetrailServer implements AutoCloseable {
     AccessLogRoutes accessLog = new AccessLogRoutes(context);
     var r = config.routes;
     r.before(BASE + "/*", ctx -> authenticate(ctx, auth, sessions));
-    r.get(BASE + "/openapi.json", OpenApi::serve);
-    r.post(BASE + "/login", ctx -> Login.login(ctx, auth, sessions));
-    r.post(BASE + "/logout", ctx -> Login.logout(ctx, sessions));
-    r.get(BASE + "/whoami", ctx -> Login.whoami(ctx, caller(ctx)));
-    r.get(BASE + "/clusters", wrap(store, (ctx, c, s) -> events.clusters(ctx, c, s)));
-    r.get(BASE + "/events", wrap(store, events::search));
-    r.get(BASE + "/events/export", wrap(store, events::export));
-    r.get(BASE + "/requests/{cluster}/{auditID}", wrap(store, events::request));
-    r.get(BASE + "/histogram", wrap(store, events::histogram));
-    r.get(BASE + "/facets", wrap(store, events::facets));
-    r.get(BASE + "/history", wrap(store, objects::history));
-    r.get(BASE + "/state", wrap(store, objects::state));
-    r.get(BASE + "/state/object", wrap(store, objects::stateObject));
-    r.get(BASE + "/changes", wrap(store, reports::changes));
-    r.get(BASE + "/reports", wrap(store, (ctx, c, s) -> reports.types(ctx, c)));
-    r.get(BASE + "/reports/{type}", wrap(store, reports::report));
-    r.post(BASE + "/policy/check", wrap(store, (ctx, c, s) -> policy.check(ctx)));
-    r.get(BASE + "/access-log/events", wrap(store, (ctx, c, s) -> accessLog.search(ctx, c)));
+    Routes add = new Routes(r, routes);
+    add.get("/openapi.json", OpenApi::serve);
+    add.post("/login", ctx -> Login.login(ctx, auth, sessions));
+    add.post("/logout", ctx -> Login.logout(ctx, sessions));
+    add.get("/whoami", ctx -> Login.whoami(ctx, caller(ctx)));
+    add.get("/clusters", wrap(store, events::clusters));
+    add.get("/events", wrap(store, events::search));
+    add.get("/events/export", wrap(store, events::export));
+    add.get("/requests/{cluster}/{auditID}", wrap(store, events::request));
+    add.get("/histogram", wrap(store, events::histogram));
+    add.get("/facets", wrap(store, events::facets));
+    add.get("/history", wrap(store, objects::history));
+    add.get("/state", wrap(store, objects::state));
+    add.get("/state/object", wrap(store, objects::stateObject));
+    add.get("/changes", wrap(store, reports::changes));
+    add.get("/reports", wrap(store, (ctx, c, s) -> reports.types(ctx, c)));
+    add.get("/reports/{type}", wrap(store, reports::report));
+    add.post("/policy/check", wrap(store, (ctx, c, s) -> policy.check(ctx)));
+    add.get("/access-log/events", wrap(store, (ctx, c, s) -> accessLog.search(ctx, c)));
     r.exception(
         ApiException.class, (e, ctx) -> Http.error(ctx, e.status(), e.parameter(), e.getMessage()));
     r.exception(
@@ -182,10 +204,19 @@ public final class KubetrailServer implements AutoCloseable {
     r.exception(
         AuthUnavailableException.class, (e, ctx) -> Http.error(ctx, 503, "", e.getMessage()));
     r.exception(
+        StoreException.class,
+        (e, ctx) -> {
+          System.err.println("kubetrail serve: " + ctx.method() + " " + ctx.path() + ": " + e);
+          Http.error(ctx, 503, "", e.getMessage());
+        });
+    r.exception(
         Exception.class,
-        (e, ctx) ->
-            Http.error(
-                ctx, 500, "", "the server failed to answer: " + e.getClass().getSimpleName()));
+        (e, ctx) -> {
+          // For the operator; the caller learns only that it failed.
+          System.err.println("kubetrail serve: " + ctx.method() + " " + ctx.path() + " failed:");
+          e.printStackTrace(System.err);
+          Http.error(ctx, 500, "", "the server failed to answer: " + e.getClass().getSimpleName());
+        });
     r.error(
         404,
         "*",
@@ -194,6 +225,19 @@ public final class KubetrailServer implements AutoCloseable {
             Http.error(ctx, 404, "", "no such route: " + ctx.method() + " " + ctx.path());
           }
         });
+  }
+
+  /** Registers routes under {@link #BASE}, and lists them. */
+  private record Routes(io.javalin.config.RoutesConfig config, List<String> list) {
+    void get(String path, io.javalin.http.Handler h) {
+      config.get(BASE + path, h);
+      list.add("GET " + BASE + path);
+    }
+
+    void post(String path, io.javalin.http.Handler h) {
+      config.post(BASE + path, h);
+      list.add("POST " + BASE + path);
+    }
   }
 
   private static io.javalin.http.Handler wrap(AuditStore store, Route route) {
@@ -248,6 +292,11 @@ public final class KubetrailServer implements AutoCloseable {
   /** Where the server answers, e.g. {@code http://127.0.0.1:8080/}. */
   public URI url() {
     return url;
+  }
+
+  /** Every route, as {@code GET /api/v1/events}. */
+  List<String> routes() {
+    return routes;
   }
 
   public int port() {

@@ -16,6 +16,7 @@ import io.kubetrail.history.StateJson;
 import io.kubetrail.server.auth.Caller;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.search.BadParameterException;
+import io.kubetrail.store.search.QueryText;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -36,12 +37,7 @@ final class ObjectRoutes {
     ResourceKey key = ObjectArgument.parse(Http.required(ctx, "object"), "object");
     Filters.requireReadable(caller, namespaceOf(key), "object");
     key = ObjectArgument.resolveGroup(store, List.of(cluster), key, "object").canonical();
-    DiffView view =
-        switch (Http.param(ctx, "diff").orElse("quiet")) {
-          case "quiet" -> DiffView.QUIET;
-          case "full" -> DiffView.FULL;
-          default -> throw new BadParameterException("diff", "diff: expected quiet or full");
-        };
+    DiffView view = QueryText.one(Http.param(ctx, "diff").orElse("quiet"), DiffView.class, "diff");
     int last = Http.integer(ctx, "last", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     List<Revision> revisions = ObjectHistory.of(store, cluster, key, view);
     int total = revisions.size();

@@ -18,6 +18,7 @@ import io.kubetrail.report.Scope;
 import io.kubetrail.server.auth.Caller;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.search.BadParameterException;
+import io.kubetrail.store.search.QueryText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -81,17 +82,8 @@ final class ReportRoutes {
                             + id
                             + "; the types: inventory, network-access,"
                             + " policy-audit, changes"));
-    String formatText = Http.param(ctx, "format").orElse("json");
-    ReportFormat format = null;
-    for (ReportFormat f : ReportFormat.values()) {
-      if (f.id().equals(formatText)) {
-        format = f;
-      }
-    }
-    if (format == null) {
-      throw new BadParameterException(
-          "format", "format: expected json, yaml, csv or html, got '" + formatText + "'");
-    }
+    ReportFormat format =
+        QueryText.one(Http.param(ctx, "format").orElse("json"), ReportFormat.class, "format");
     Report report = run(ctx, caller, store, type);
     server.access().record(ctx, caller, "report " + type.id() + " " + format.id(), rows(report));
     Map<String, byte[]> files = ReportWriter.files(report, format);

@@ -63,60 +63,72 @@ public record ServerOptions(
 
   /** The defaults for a store; the access log beside it, in {@code <store>-access-log}. */
   public static ServerOptions defaults(Path storeDirectory) {
-    Path abs = storeDirectory.toAbsolutePath().normalize();
-    Path accessLog = abs.resolveSibling(abs.getFileName() + "-access-log");
-    return new ServerOptions(
-        storeDirectory,
-        accessLog,
-        new Endpoint("127.0.0.1", 8080),
-        Optional.empty(),
-        100,
-        1000,
-        100_000,
-        1000,
-        Duration.ofHours(12),
-        1 << 20);
+    return new Builder(storeDirectory).build();
   }
 
   public ServerOptions withListen(Endpoint value) {
-    return new ServerOptions(
-        storeDirectory,
-        accessLogDirectory,
-        value,
-        tls,
-        defaultPageSize,
-        maxPageSize,
-        maxExportRows,
-        maxFacetValues,
-        sessionLifetime,
-        maxBodyBytes);
+    Builder b = toBuilder();
+    b.listen = value;
+    return b.build();
   }
 
   public ServerOptions withTls(Tls value) {
-    return new ServerOptions(
-        storeDirectory,
-        accessLogDirectory,
-        listen,
-        Optional.of(value),
-        defaultPageSize,
-        maxPageSize,
-        maxExportRows,
-        maxFacetValues,
-        sessionLifetime,
-        maxBodyBytes);
+    Builder b = toBuilder();
+    b.tls = Optional.of(value);
+    return b.build();
   }
 
   public ServerOptions withAccessLogDirectory(Path value) {
-    return new ServerOptions(
-        storeDirectory,
-        value,
-        listen,
-        tls,
-        defaultPageSize,
-        maxPageSize,
-        maxExportRows,
-        maxFacetValues,
-        sessionLifetime,
-        maxBodyBytes);
+    Builder b = toBuilder();
+    b.accessLogDirectory = value;
+    return b.build();
+  }
+
+  private Builder toBuilder() {
+    Builder b = new Builder(storeDirectory);
+    b.accessLogDirectory = accessLogDirectory;
+    b.listen = listen;
+    b.tls = tls;
+    b.defaultPageSize = defaultPageSize;
+    b.maxPageSize = maxPageSize;
+    b.maxExportRows = maxExportRows;
+    b.maxFacetValues = maxFacetValues;
+    b.sessionLifetime = sessionLifetime;
+    b.maxBodyBytes = maxBodyBytes;
+    return b;
+  }
+
+  /** The options under construction, starting from the defaults. */
+  private static final class Builder {
+    private final Path storeDirectory;
+    private Path accessLogDirectory;
+    private Endpoint listen = new Endpoint("127.0.0.1", 8080);
+    private Optional<Tls> tls = Optional.empty();
+    private int defaultPageSize = 100;
+    private int maxPageSize = 1000;
+    private int maxExportRows = 100_000;
+    private int maxFacetValues = 1000;
+    private Duration sessionLifetime = Duration.ofHours(12);
+    private int maxBodyBytes = 1 << 20;
+
+    Builder(Path storeDirectory) {
+      this.storeDirectory = storeDirectory;
+      Path abs = storeDirectory.toAbsolutePath().normalize();
+      this.accessLogDirectory = abs.resolveSibling(abs.getFileName() + "-access-log");
+    }
+
+    ServerOptions build() {
+      return new ServerOptions(
+          storeDirectory,
+          accessLogDirectory,
+          listen,
+          tls,
+          defaultPageSize,
+          maxPageSize,
+          maxExportRows,
+          maxFacetValues,
+          sessionLifetime,
+          maxBodyBytes);
+    }
   }
 }

@@ -40,7 +40,11 @@ class ApiTest {
         "state?at=2026-01-01T00:20:00Z",
         "state/object?at=2026-01-01T00:20:00Z&object=" + viewerObject,
         "changes?start=2026-01-01T00:00:00Z&end=2026-01-01T00:10:00Z",
-        "reports/inventory?start=2026-01-01T00:00:00Z&end=2026-01-01T00:10:00Z");
+        "reports/inventory?start=2026-01-01T00:00:00Z&end=2026-01-01T00:10:00Z",
+        "reports",
+        "clusters",
+        "whoami",
+        "requests/demo/" + viewerRequest);
   }
 
   @TempDir static Path dir;
@@ -50,6 +54,12 @@ class ApiTest {
 
   /** An object of the viewer's namespace that exists at 00:20, as RESOURCE/NAMESPACE/NAME. */
   static String viewerObject;
+
+  /** The audit ID of a request in the viewer's namespace. */
+  static String viewerRequest;
+
+  /** The audit ID of a request in kube-system. */
+  static String systemRequest;
 
   @BeforeAll
   static void start() throws Exception {
@@ -87,6 +97,20 @@ class ApiTest {
             .path("objects")
             .path("pods");
     viewerObject = "pods/" + pods.get(0).asText();
+    viewerRequest =
+        Fixture.get(api, "events?limit=1&namespace=" + viewerNamespace, ADMIN)
+            .json()
+            .path("events")
+            .get(0)
+            .path("auditID")
+            .asText();
+    systemRequest =
+        Fixture.get(api, "events?limit=1&namespace=kube-system", ADMIN)
+            .json()
+            .path("events")
+            .get(0)
+            .path("auditID")
+            .asText();
   }
 
   static KubetrailServer start(io.kubetrail.server.auth.Authenticator auth) throws Exception {
@@ -170,6 +194,13 @@ class ApiTest {
                                     || name.asText().equals(viewerNamespace))
                             .as(name.asText())
                             .isTrue()));
+    Fixture.Response own = Fixture.get(api, "requests/demo/" + viewerRequest, VIEWER);
+    assertThat(own.status()).isEqualTo(200);
+    assertThat(own.json().path("events").get(0).path("objectRef").path("namespace").asText())
+        .isEqualTo(viewerNamespace);
+    // Another namespace's request is not there for the viewer; its existence is not told.
+    assertThat(Fixture.get(api, "requests/demo/" + systemRequest, VIEWER).status()).isEqualTo(404);
+    assertThat(Fixture.get(api, "requests/demo/" + systemRequest, AUDITOR).status()).isEqualTo(200);
     String export = Fixture.get(api, "events/export", VIEWER).body();
     for (String line : export.split("\n")) {
       JsonNode e = Fixture.JSON.readTree(line);
@@ -271,6 +302,40 @@ class ApiTest {
       assertThat(r.path("diff").asText()).doesNotContain("resourceVersion:");
     }
     assertThat(full.path("revisions").toString()).contains("resourceVersion:");
+  }
+
+  @Test
+  void readsAreInTheAccessLogForAdminsOnly() throws Exception {
+    String marker = "readsAreLogged";
+    assertThat(Fixture.get(api, "events?limit=3&name=" + marker, VIEWER).status()).isEqualTo(200);
+    Fixture.get(api, "history?object=" + viewerObject, AUDITOR);
+    JsonNode found = null;
+    for (int i = 0; i < 100 && found == null; i++) {
+      JsonNode page =
+          Fixture.get(api, "access-log/events?user=val&full=true&limit=1000", ADMIN).json();
+      for (JsonNode e : page.path("events")) {
+        if (e.path("requestURI").asText().contains(marker)) {
+          found = e;
+        }
+      }
+      Thread.sleep(50);
+    }
+    assertThat(found).as("the viewer's search in the access log").isNotNull();
+    JsonNode event = found.path("event");
+    assertThat(event.path("user").path("username").asText()).isEqualTo("val");
+    assertThat(event.path("annotations").path("kubetrail.io/query").asText()).isEqualTo("search");
+    assertThat(event.path("annotations").path("kubetrail.io/rows").asText()).isEqualTo("0");
+    assertThat(event.path("objectRef").path("resource").asText()).isEqualTo("events");
+    JsonNode history =
+        Fixture.get(api, "access-log/events?user=aud&resource=history&full=true", ADMIN).json();
+    for (int i = 0; i < 100 && history.path("events").isEmpty(); i++) {
+      Thread.sleep(50);
+      history =
+          Fixture.get(api, "access-log/events?user=aud&resource=history&full=true", ADMIN).json();
+    }
+    assertThat(history.path("events").get(0).path("event").path("annotations").toString())
+        .contains(viewerObject.substring(viewerObject.lastIndexOf('/') + 1));
+    assertThat(Fixture.get(api, "access-log/events", VIEWER).status()).isEqualTo(403);
   }
 
   @Test

@@ -47,6 +47,8 @@ import java.util.function.Function;
  * @param stages {@code stage}
  * @param decision the authorizer's decision annotation ({@code allow}, {@code forbid})
  * @param excludeDryRun drop dry-run requests ({@code dryRun} in the request URI)
+ * @param excludeFailures only events with a response code below 400: failed requests, and the early
+ *     stages that have no code yet, are dropped
  * @param changesOnly only {@link StoredEvent#isChange() changes}
  * @param order the order of {@link AuditStore#search} results; ignored by count and histogram
  */
@@ -73,6 +75,7 @@ public record EventQuery(
     Set<Stage> stages,
     Optional<String> decision,
     boolean excludeDryRun,
+    boolean excludeFailures,
     boolean changesOnly,
     Order order) {
 
@@ -142,6 +145,7 @@ public record EventQuery(
     b.stages = stages;
     b.decision = decision;
     b.excludeDryRun = excludeDryRun;
+    b.excludeFailures = excludeFailures;
     b.changesOnly = changesOnly;
     b.order = order;
     return b;
@@ -186,6 +190,7 @@ public record EventQuery(
         && (stages.isEmpty() || stages.contains(e.stage()))
         && decision.map(d -> e.authorizationDecision().filter(d::equals).isPresent()).orElse(true)
         && !(excludeDryRun && e.dryRun())
+        && !(excludeFailures && (e.responseCode().isEmpty() || e.responseCode().getAsInt() >= 400))
         && !(changesOnly && !stored.isChange());
   }
 
@@ -220,6 +225,7 @@ public record EventQuery(
     private Set<Stage> stages = Set.of();
     private Optional<String> decision = Optional.empty();
     private boolean excludeDryRun;
+    private boolean excludeFailures;
     private boolean changesOnly;
     private Order order = Order.NEWEST_FIRST;
 
@@ -355,6 +361,11 @@ public record EventQuery(
       return this;
     }
 
+    public Builder excludeFailures(boolean value) {
+      excludeFailures = value;
+      return this;
+    }
+
     public Builder changesOnly(boolean value) {
       changesOnly = value;
       return this;
@@ -389,6 +400,7 @@ public record EventQuery(
           stages,
           decision,
           excludeDryRun,
+          excludeFailures,
           changesOnly,
           order);
     }

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1037,6 +1038,13 @@ public abstract class AuditStoreContractTest {
         assertThat(pages(s, newestQuery, 1 + random.nextInt(9)))
             .as("search %s", newestQuery)
             .containsExactlyElementsOf(newest);
+        FacetField field = RandomEvents.pick(random, List.of(FacetField.values()));
+        Map<String, Long> counted = new HashMap<>();
+        expected.forEach(e -> field.valueOf(e).ifPresent(v -> counted.merge(v, 1L, Long::sum)));
+        int top = 1 + random.nextInt(4);
+        assertThat(s.facet(query, field, top))
+            .as("facet %s of %s", field, query)
+            .containsExactlyElementsOf(FacetCounts.top(counted, top));
 
         String cluster = RandomEvents.pick(random, RandomEvents.CLUSTERS);
         ObjectKey key = RandomEvents.objectKey(random);

@@ -136,7 +136,11 @@ public final class RandomEvents {
     if (r.nextInt(6) == 0) {
       q.decision(pick(r, List.of("allow", "forbid")));
     }
+    if (r.nextInt(5) == 0) {
+      q.namespaces(new java.util.HashSet<>(List.of(pick(r, NAMESPACES), pick(r, NAMESPACES))));
+    }
     q.excludeDryRun(r.nextInt(4) == 0);
+    q.excludeFailures(r.nextInt(5) == 0);
     q.changesOnly(r.nextInt(4) == 0);
     return q.build();
   }

@@ -41,6 +41,9 @@ public final class ReferenceQuery {
         || !refField(q.namespace(), ref == null ? null : ref.namespace())) {
       return false;
     }
+    if (!q.namespaces().isEmpty() && (ref == null || !q.namespaces().contains(ref.namespace()))) {
+      return false;
+    }
     if (q.name().isPresent()) {
       String wanted = q.name().get();
       boolean enriched = stored.name().equals(wanted);
@@ -89,6 +92,10 @@ public final class ReferenceQuery {
       return false;
     }
     if (q.excludeDryRun() && hasDryRunParameter(e.requestURI())) {
+      return false;
+    }
+    if (q.excludeFailures()
+        && !(e.responseCode().isPresent() && e.responseCode().getAsInt() < 400)) {
       return false;
     }
     return !q.changesOnly() || stored.isChange();

@@ -45,41 +45,44 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
-/** Certificates for tests: a CA, certificates it signs, and their PEM files. */
-final class TestPki {
+/**
+ * Certificates for tests: a CA, certificates it signs, and their PEM files. Shipped in this
+ * module's test jar for every module with a TLS listener.
+ */
+public final class TestPki {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** How a private key is written. */
-  enum KeyFormat {
+  public enum KeyFormat {
     PKCS8,
     /** {@code RSA PRIVATE KEY} or {@code EC PRIVATE KEY}, as openssl and kubeadm write them. */
     TRADITIONAL
   }
 
   /** A certificate with its key. */
-  record Issued(X509Certificate certificate, KeyPair keys) {}
+  public record Issued(X509Certificate certificate, KeyPair keys) {}
 
   private TestPki() {}
 
-  static KeyPair rsa() throws GeneralSecurityException {
+  public static KeyPair rsa() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048, RANDOM);
     return g.generateKeyPair();
   }
 
-  static KeyPair ec() throws GeneralSecurityException {
+  public static KeyPair ec() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
     return g.generateKeyPair();
   }
 
-  static Issued ca(String name) throws Exception {
+  public static Issued ca(String name) throws Exception {
     KeyPair keys = ec();
     return new Issued(sign(name, keys, Optional.empty(), true), keys);
   }
 
   /** A leaf certificate for 127.0.0.1 (server and client use), signed by {@code ca}. */
-  static Issued leaf(String name, KeyPair keys, Issued ca) throws Exception {
+  public static Issued leaf(String name, KeyPair keys, Issued ca) throws Exception {
     return new Issued(sign(name, keys, Optional.of(ca), false), keys);
   }
 
@@ -112,7 +115,7 @@ final class TestPki {
         .getCertificate(b.build(new JcaContentSignerBuilder(algorithm).build(signer)));
   }
 
-  static Path writeCertificate(Path file, X509Certificate... chain) throws IOException {
+  public static Path writeCertificate(Path file, X509Certificate... chain) throws IOException {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
       for (X509Certificate c : chain) {
@@ -123,7 +126,7 @@ final class TestPki {
     return file;
   }
 
-  static Path writeKey(Path file, KeyPair keys, KeyFormat format) throws IOException {
+  public static Path writeKey(Path file, KeyPair keys, KeyFormat format) throws IOException {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
       if (format == KeyFormat.PKCS8) {
@@ -152,7 +155,7 @@ final class TestPki {
   }
 
   /** A client TLS context trusting {@code ca}, presenting {@code client} when given. */
-  static SSLContext clientContext(Issued ca, Optional<Issued> client) throws Exception {
+  public static SSLContext clientContext(Issued ca, Optional<Issued> client) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", ca.certificate());

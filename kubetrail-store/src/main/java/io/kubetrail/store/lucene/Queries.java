@@ -127,6 +127,9 @@ final class Queries {
     if (q.excludeDryRun()) {
       b.add(new TermQuery(new Term(Fields.DRY_RUN, Fields.TRUE)), Occur.MUST_NOT);
     }
+    if (q.excludeFailures()) {
+      b.add(IntPoint.newRangeQuery(Fields.CODE, Integer.MIN_VALUE, 399), Occur.FILTER);
+    }
     if (q.changesOnly()) {
       b.add(new TermQuery(new Term(Fields.CHANGE, Fields.TRUE)), Occur.FILTER);
     }

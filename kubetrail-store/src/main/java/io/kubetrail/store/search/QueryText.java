@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -22,10 +23,11 @@ public final class QueryText {
    * Narrows a query to {@code resource[.group][/subresource]}, as kubectl names resources ({@code
    * pods}, {@code deployments.apps}, {@code pods/log}).
    *
-   * @param groupGiven whether the group is also given on its own: then the text must not name one
+   * @param group the parameter that gives the group on its own, when it is given: then the text
+   *     must not name one
    */
   public static void resource(
-      EventQuery.Builder q, String text, boolean groupGiven, String parameter) {
+      EventQuery.Builder q, String text, Optional<String> group, String parameter) {
     String rest = text;
     int slash = rest.indexOf('/');
     if (slash >= 0) {
@@ -34,9 +36,15 @@ public final class QueryText {
     }
     int dot = rest.indexOf('.');
     if (dot >= 0) {
-      if (groupGiven) {
+      if (group.isPresent()) {
         throw new BadParameterException(
-            parameter, parameter + " " + text + " names a group, and so does the group: give one");
+            parameter,
+            parameter
+                + " "
+                + text
+                + " names a group, and so does "
+                + group.get()
+                + ": give only one");
       }
       q.apiGroup(rest.substring(dot + 1));
       rest = rest.substring(0, dot);
@@ -104,25 +112,26 @@ public final class QueryText {
       List<String> texts, Class<E> type, String parameter) {
     Set<E> out = new LinkedHashSet<>();
     for (String t : split(texts)) {
-      E found = null;
-      for (E e : type.getEnumConstants()) {
-        if (e.name().equalsIgnoreCase(t)) {
-          found = e;
-        }
-      }
-      if (found == null) {
-        throw new BadParameterException(
-            parameter,
-            parameter
-                + ": '"
-                + t
-                + "' is not one of "
-                + Arrays.stream(type.getEnumConstants())
-                    .map(Enum::name)
-                    .collect(Collectors.joining(", ")));
-      }
-      out.add(found);
+      out.add(one(t, type, parameter));
     }
     return out;
+  }
+
+  /** One constant of an enum, by its name in any case ({@code csv} for {@code CSV}). */
+  public static <E extends Enum<E>> E one(String text, Class<E> type, String parameter) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(text)) {
+        return e;
+      }
+    }
+    throw new BadParameterException(
+        parameter,
+        parameter
+            + ": '"
+            + text
+            + "' is not one of "
+            + Arrays.stream(type.getEnumConstants())
+                .map(Enum::name)
+                .collect(Collectors.joining(", ")));
   }
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# HTTP API search latency under concurrent clients, over the store of bench/query/run.sh
+# (5 million events by default, built once and reused):
+#   1. builds kubetrail and the benchmarks, and the store when it is missing (resumable);
+#   2. serves it with `kubetrail serve --auth users.yaml` (an auditor's token) on loopback;
+#   3. runs CLIENTS clients, each sending REQUESTS first pages of filtered searches one after the
+#      other (a quarter followed by their next page), and prints p50/p90/p99.
+#
+# Settings (environment): EVENTS (5000000), CHUNK (500000), SEED (1000), CLIENTS (50),
+# REQUESTS (200 per client), PORT (18080), SERVER_HEAP (2g).
+set -euo pipefail
+export LC_ALL=C
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The store and the jars are those of the query benchmark.
+# shellcheck source=../query/run.sh
+source "$here/../query/run.sh"
+CLIENTS="${CLIENTS:-50}"
+REQUESTS="${REQUESTS:-200}"
+PORT="${PORT:-18080}"
+SERVER_HEAP="${SERVER_HEAP:-2g}"
+api_work="$root/bench/target/api"
+mkdir -p "$api_work"
+
+serve_and_measure() {
+  local token="bench-$(date +%s%N)"
+  printf 'users:\n  - {name: bench, role: auditor, tokenHash: %s}\n' \
+    "$(kubetrail serve hash-token --token "$token" | sed -n 's/^tokenHash: //p')" > "$api_work/users.yaml"
+  say "serving $store on 127.0.0.1:$PORT"
+  KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP" kubetrail serve --store "$store" --listen "127.0.0.1:$PORT" \
+    --auth "$api_work/users.yaml" --access-log "$api_work/access-log" > "$api_work/serve.out" 2> "$api_work/serve.err" &
+  local server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 1 300); do
+    grep -q "open http" "$api_work/serve.out" 2>/dev/null && break
+    sleep 0.2
+  done
+  local report="$results/api-$(date -u +%Y%m%dT%H%M%SZ).txt"
+  {
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -n 1)"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "store on disk: $(du -sh "$store" | cut -f1)"
+    java -Xmx512m -cp "$bench_jar" io.kubetrail.bench.ApiSearchLatency "http://127.0.0.1:$PORT/" "$token" "$CLIENTS" "$REQUESTS" 42
+    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee "$report"
+  echo "(saved in $report)" >&2
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+}
+
+build
+build_store
+serve_and_measure

@@ -1,0 +1,159 @@
+package io.kubetrail.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Latency of the HTTP API's search under concurrent clients: each client sends first pages of
+ * filtered searches (namespace, verb, user, response code, resource, a time window, or none) and,
+ * for some, the next page through the cursor, one request after the other; prints p50, p90, p99 and
+ * the slowest, and the requests per second of all clients together.
+ *
+ * <p>Usage: {@code ApiSearchLatency BASE_URL TOKEN CLIENTS REQUESTS_PER_CLIENT SEED}, the base URL
+ * being the server's ({@code http://127.0.0.1:8080/}).
+ */
+public final class ApiSearchLatency {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ApiSearchLatency() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 5) {
+      System.err.println("usage: ApiSearchLatency BASE_URL TOKEN CLIENTS REQUESTS SEED");
+      System.exit(2);
+    }
+    URI api = URI.create(args[0]).resolve("/api/v1/");
+    String token = args[1];
+    int clients = Integer.parseInt(args[2]);
+    int requests = Integer.parseInt(args[3]);
+    long seed = Long.parseLong(args[4]);
+    HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+    JsonNode facets = get(http, api.resolve("facets?limit=20"), token);
+    List<String> filters = filters(facets);
+    System.out.printf(
+        Locale.ROOT,
+        "store: %,d requests (counted by their final event); %d filters%n",
+        facets.path("total").asLong(),
+        filters.size());
+    // Warm-up: the JIT and the page cache, not measured.
+    Random warm = new Random(seed - 1);
+    for (int i = 0; i < 200; i++) {
+      get(http, api.resolve("events?" + filters.get(warm.nextInt(filters.size()))), token);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<long[]>> runs = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int c = 0; c < clients; c++) {
+      Random r = new Random(seed + c);
+      runs.add(
+          pool.submit(
+              () -> {
+                long[] nanos = new long[requests];
+                for (int i = 0; i < requests; i++) {
+                  String query = filters.get(r.nextInt(filters.size()));
+                  long t0 = System.nanoTime();
+                  JsonNode page = get(http, api.resolve("events?" + query), token);
+                  if (r.nextInt(4) == 0 && page.has("next")) {
+                    get(
+                        http,
+                        api.resolve(
+                            "events?"
+                                + query
+                                + "&cursor="
+                                + URLEncoder.encode(
+                                    page.path("next").asText(), StandardCharsets.UTF_8)),
+                        token);
+                  }
+                  nanos[i] = System.nanoTime() - t0;
+                }
+                return nanos;
+              }));
+    }
+    List<Long> all = new ArrayList<>();
+    for (Future<long[]> f : runs) {
+      for (long n : f.get()) {
+        all.add(n);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    long[] sorted = all.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(sorted);
+    System.out.printf(
+        Locale.ROOT,
+        "%d clients x %d searches (a quarter followed by their next page): p50 %.1f ms, p90 %.1f"
+            + " ms, p99 %.1f ms, max %.1f ms; %.0f searches/s%n",
+        clients,
+        requests,
+        ms(sorted, 0.50),
+        ms(sorted, 0.90),
+        ms(sorted, 0.99),
+        sorted[sorted.length - 1] / 1e6,
+        sorted.length / seconds);
+    System.exit(0);
+  }
+
+  /** First-page queries: no filter, and one or two filters from the store's own facet values. */
+  private static List<String> filters(JsonNode facets) {
+    List<String> out = new ArrayList<>();
+    out.add("limit=100");
+    String[] fields = {"namespace", "verb", "user", "code", "resource"};
+    for (String f : fields) {
+      for (JsonNode v : facets.path("facets").path(f)) {
+        out.add(
+            "limit=100&"
+                + f
+                + "="
+                + URLEncoder.encode(v.path("value").asText(), StandardCharsets.UTF_8));
+      }
+    }
+    List<String> pairs = new ArrayList<>();
+    for (String ns : values(facets, "namespace")) {
+      for (String verb : values(facets, "verb")) {
+        pairs.add("limit=100&namespace=" + ns + "&verb=" + verb + "&excludeDryRun=true");
+      }
+    }
+    out.addAll(pairs.subList(0, Math.min(40, pairs.size())));
+    out.add("limit=100&changesOnly=true");
+    out.add("limit=100&since=2026-01-01T01:00:00Z&until=2026-01-01T02:00:00Z");
+    return out;
+  }
+
+  private static List<String> values(JsonNode facets, String field) {
+    List<String> out = new ArrayList<>();
+    facets
+        .path("facets")
+        .path(field)
+        .forEach(v -> out.add(URLEncoder.encode(v.path("value").asText(), StandardCharsets.UTF_8)));
+    return out.subList(0, Math.min(8, out.size()));
+  }
+
+  private static JsonNode get(HttpClient http, URI uri, String token) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET().build();
+    HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(
+          uri + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+    }
+    return JSON.readTree(r.body());
+  }
+
+  private static double ms(long[] sorted, double q) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+}
