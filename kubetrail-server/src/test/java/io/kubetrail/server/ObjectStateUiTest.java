@@ -56,6 +56,7 @@ class ObjectStateUiTest {
 
   @Test
   void openingAnObjectFromTheTimelineShowsItsRevisionsAndDiff() throws Exception {
+    b.consoleErrors();
     b.get("/ui/timeline?resource=deployments&verb=update,patch");
     b.timelineLoaded();
     b.driver.findElement(By.cssSelector("#rows a.obj")).click();
@@ -71,6 +72,7 @@ class ObjectStateUiTest {
     assertThat(b.all("#diff .dl.del")).isNotEmpty();
     assertThat(b.driver.findElement(By.cssSelector(".hunk-pos")).getText()).matches("1 / \\d+");
     b.screenshot("object-unified");
+    assertThat(b.consoleErrors()).as("console errors").isEmpty();
   }
 
   @Test

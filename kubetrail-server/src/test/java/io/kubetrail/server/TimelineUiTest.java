@@ -47,8 +47,10 @@ class TimelineUiTest {
 
   @Test
   void timelineShowsChangesNewestFirstUnderDayHeaders() throws Exception {
+    b.consoleErrors();
     b.get("/ui/timeline");
     b.timelineLoaded();
+    assertThat(b.consoleErrors()).as("console errors").isEmpty();
     b.screenshot("timeline-1366x768");
     List<Instant> times = times();
     assertThat(times).hasSizeGreaterThan(10);

@@ -68,6 +68,7 @@ final class UiBrowser implements AutoCloseable {
         "--window-size=1366,768",
         "--lang=en-US",
         "--user-data-dir=" + profile);
+    o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     o.setExperimentalOption(
         "prefs",
         Map.of(
@@ -150,6 +151,14 @@ final class UiBrowser implements AutoCloseable {
                     + "fetch(arguments[0], {credentials: 'same-origin'})"
                     + ".then(r => r.text()).then(done, e => done('failed: ' + e));",
                 url);
+  }
+
+  /** The browser console's errors since the last call (script errors, refused loads, CSP). */
+  List<String> consoleErrors() {
+    return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        .map(e -> e.getMessage())
+        .toList();
   }
 
   Path screenshot(String name) throws IOException {

@@ -185,6 +185,8 @@ const KT = (() => {
     } finally {
       app.dataset.state = "ready";
       app.setAttribute("aria-busy", "false");
+      // The first render's end, from navigation start: what bench/ui measures.
+      if (!performance.getEntriesByName("kubetrail-rendered").length) performance.mark("kubetrail-rendered");
     }
   }
 
