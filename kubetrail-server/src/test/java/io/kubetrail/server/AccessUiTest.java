@@ -18,8 +18,7 @@ class AccessUiTest {
 
   @Test
   void aNetworkAccessReportRunsAndItsCsvDownloads() throws Exception {
-    b.size(1366, 768);
-    b.login(UiSite.ADMIN);
+    UiSite.asAdmin();
     b.get("/ui/reports");
     new org.openqa.selenium.support.ui.Select(b.waitFor(By.id("r-type")))
         .selectByValue("network-access");
@@ -58,8 +57,7 @@ class AccessUiTest {
 
   @Test
   void thePolicyPageShowsErrorsAndCoverage() throws Exception {
-    b.size(1366, 768);
-    b.login(UiSite.ADMIN);
+    UiSite.asAdmin();
     b.get("/ui/policy");
     WebElement text = b.waitFor(By.id("policy-text"));
     text.sendKeys("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Loud\n");
@@ -79,8 +77,7 @@ class AccessUiTest {
   @Test
   void aNamespaceViewerSeesOnlyItsNamespaceAndIsToldSo() throws Exception {
     String ns = UiSite.viewerNamespace;
-    b.size(1366, 768);
-    b.login(UiSite.ADMIN);
+    UiSite.asAdmin();
     b.waitFor(By.id("logout")).click();
     b.waitUntil(d -> d.getCurrentUrl().contains("/ui/login"));
     // Logged out, the UI sends one to the login page.

@@ -22,9 +22,7 @@ class ObjectStateUiTest {
 
   @BeforeEach
   void login() {
-    b = UiSite.browser;
-    b.size(1366, 768);
-    b.login(UiSite.ADMIN);
+    b = UiSite.asAdmin();
   }
 
   private static String enc(String s) {

@@ -24,9 +24,7 @@ class TimelineUiTest {
 
   @BeforeEach
   void login() {
-    b = UiSite.browser;
-    b.size(1366, 768);
-    b.login(UiSite.ADMIN);
+    b = UiSite.asAdmin();
   }
 
   private List<String> auditIds() {

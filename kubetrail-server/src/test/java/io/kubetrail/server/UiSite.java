@@ -129,6 +129,13 @@ final class UiSite implements BeforeAllCallback {
     }
   }
 
+  /** The browser at 1366x768, logged in as the admin. */
+  static UiBrowser asAdmin() {
+    browser.size(1366, 768);
+    browser.login(ADMIN);
+    return browser;
+  }
+
   static Path browserDownloads() {
     return UiBrowser.DOWNLOADS;
   }
