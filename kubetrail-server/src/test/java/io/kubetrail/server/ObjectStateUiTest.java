@@ -85,12 +85,16 @@ class ObjectStateUiTest {
     b.waitUntil(
         d -> d.findElement(By.cssSelector("#diff .diff")).getText().contains("resourceVersion"));
     b.driver.findElement(By.id("split")).click();
-    b.waitFor(By.cssSelector("#diff .diff.split .sl code.add"));
+    b.waitFor(By.cssSelector("#diff .diff.side-by-side .sl code.add"));
     assertThat(b.all("#diff .sl code.del")).isNotEmpty();
     assertThat(b.all("#diff mark")).as("intra-line highlights").isNotEmpty();
     assertThat(b.all("#diff .gap")).as("separators naming hidden lines").isNotEmpty();
     assertThat(b.driver.findElement(By.cssSelector("#diff .gap")).getText())
         .matches("⋯ \\d+ unchanged lines? hidden");
+    // Separators and changes run top to bottom, across the whole diff.
+    int width = b.driver.findElement(By.cssSelector("#diff .diff")).getSize().getWidth();
+    assertThat(b.driver.findElement(By.cssSelector("#diff .gap")).getSize().getWidth())
+        .isGreaterThan(width * 9 / 10);
     b.screenshot("object-split-full");
     int n = b.all("#revisions li.rev").size();
     b.driver.findElement(By.tagName("body")).sendKeys(Keys.ARROW_UP);
@@ -103,7 +107,7 @@ class ObjectStateUiTest {
     assertThat(b.all("#lifecycle .seg")).hasSizeGreaterThanOrEqualTo(n);
     // The URL holds the revision, the view and the switches.
     b.driver.navigate().refresh();
-    b.waitFor(By.cssSelector("#diff .diff.split"));
+    b.waitFor(By.cssSelector("#diff .diff.side-by-side"));
     assertThat(
             b.driver
                 .findElement(By.cssSelector("#revisions li.selected"))

@@ -106,7 +106,7 @@ final class UiBrowser implements AutoCloseable {
   }
 
   WebElement waitFor(By by) {
-    return new WebDriverWait(driver, Duration.ofSeconds(20))
+    return wait20()
         .until(
             d ->
                 d.findElements(by).stream()
@@ -116,7 +116,14 @@ final class UiBrowser implements AutoCloseable {
   }
 
   <T> T waitUntil(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition);
+    return wait20().until(condition);
+  }
+
+  /** A page re-renders as a whole: an element read while it is replaced is read again. */
+  private WebDriverWait wait20() {
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   /** Waits until the page has rendered with its data. */

@@ -105,7 +105,7 @@ KT.diff = (() => {
   function view(text, split) {
     const hunks = parse(text || "");
     if (!hunks.length) return h("p", { class: "muted nodiff" }, "No difference shown (bookkeeping only, or nothing).");
-    const body = h("div", { class: "diff " + (split ? "split" : "unified") });
+    const body = h("div", { class: "diff " + (split ? "side-by-side" : "unified") });
     let end = 1;
     hunks.forEach((hk, i) => {
       if (hk.oldStart - end > 0) body.append(gap(hk.oldStart - end));
