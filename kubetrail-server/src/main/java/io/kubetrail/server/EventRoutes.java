@@ -19,13 +19,11 @@ import io.kubetrail.store.search.QueryText;
 import io.kubetrail.store.search.RequestPage;
 import io.kubetrail.store.search.RequestPager;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -80,28 +78,28 @@ final class EventRoutes {
     int limit =
         Http.integer(
             ctx, "limit", server.options().maxExportRows(), 1, server.options().maxExportRows());
-    List<StoredEvent> rows = new ArrayList<>();
-    Optional<String> cursor = Optional.empty();
-    do {
-      RequestPage page = RequestPager.page(store, q, Math.min(1000, limit - rows.size()), cursor);
-      rows.addAll(page.events().subList(0, Math.min(page.events().size(), limit - rows.size())));
-      cursor = page.next();
-    } while (cursor.isPresent() && rows.size() < limit);
-    server.access().record(ctx, caller, "export " + format, rows.size());
     ctx.contentType(format.equals("json") ? "application/x-ndjson" : "application/yaml");
     ctx.header("Content-Disposition", "attachment; filename=\"kubetrail-events." + format + "\"");
-    OutputStream out = ctx.res().getOutputStream();
-    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    boolean first = true;
-    for (StoredEvent e : rows) {
-      if (format.equals("json")) {
-        w.write(e.toJson());
-        w.write('\n');
-      } else {
-        KubectlYaml.writeDocument(w, Http.JSON.readTree(e.toJsonBytes()), first);
+    // Streamed page by page, so that an export of many events holds one page in memory.
+    Writer w = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
+    long written = 0;
+    Optional<String> cursor = Optional.empty();
+    do {
+      int want = (int) Math.min(1000, limit - written);
+      RequestPage page = RequestPager.page(store, q, want, cursor);
+      List<StoredEvent> events = page.events();
+      for (StoredEvent e : events.subList(0, Math.min(events.size(), want))) {
+        if (format.equals("json")) {
+          w.write(e.toJson());
+          w.write('\n');
+        } else {
+          KubectlYaml.writeDocument(w, Http.JSON.readTree(e.toJsonBytes()), written == 0);
+        }
+        written++;
       }
-      first = false;
-    }
+      cursor = page.next();
+    } while (cursor.isPresent() && written < limit);
+    server.access().record(ctx, caller, "export " + format, written);
     w.flush();
   }
 

@@ -76,7 +76,7 @@ final class Filters {
     Optional<String> object = Http.param(ctx, "object");
     if (object.isPresent()) {
       ResourceKey key = ObjectArgument.parse(object.get(), "object");
-      requireReadable(caller, key.namespace(), "object");
+      requireReadable(caller, namespaceOf(key), "object");
       key =
           ObjectArgument.resolveGroup(store, clusters.isEmpty() ? known : clusters, key, "object");
       q.object(key.toObjectKey());
@@ -112,6 +112,11 @@ final class Filters {
     return q.stages().isEmpty()
         ? q.toBuilder().stages(Stage.ResponseComplete, Stage.Panic).build()
         : q;
+  }
+
+  /** The namespace an object's data belongs to: a Namespace object belongs to itself. */
+  static String namespaceOf(ResourceKey key) {
+    return key.type().isNamespaces() ? key.name() : key.namespace();
   }
 
   static void requireReadable(Caller caller, String namespace, String parameter) {

@@ -176,7 +176,7 @@ public final class KubetrailServer implements AutoCloseable {
     PolicyRoutes policy = new PolicyRoutes();
     AccessLogRoutes accessLog = new AccessLogRoutes(context);
     var r = config.routes;
-    r.before(BASE + "/*", ctx -> authenticate(ctx, auth, sessions));
+    r.before(ctx -> authenticate(ctx, auth, sessions));
     Routes add = new Routes(r, routes);
     add.get("/openapi.json", OpenApi::serve);
     add.post("/login", ctx -> Login.login(ctx, auth, sessions));
@@ -252,6 +252,11 @@ public final class KubetrailServer implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Finds the caller of every request, by bearer token or session cookie; under {@link #BASE} (but
+   * for the API's description and login) a request without one is answered 401. Other paths (web
+   * pages) learn the caller through {@link #callerOf} and decide for themselves.
+   */
   private static void authenticate(Context ctx, Authenticator auth, Sessions sessions) {
     String path = ctx.path();
     if (path.equals(BASE + "/openapi.json") || path.equals(BASE + "/login")) {
@@ -266,14 +271,24 @@ public final class KubetrailServer implements AutoCloseable {
     } else if (auth.open()) {
       caller = auth.authenticate("");
     }
-    if (caller.isEmpty()) {
+    if (caller.isPresent()) {
+      ctx.attribute(CALLER, caller.get());
+    } else if (path.startsWith(BASE + "/")) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"kubetrail\"");
       throw ApiException.unauthorized(
           header == null && ctx.cookie(Sessions.COOKIE) == null
               ? "authentication required: send Authorization: Bearer <token>, or log in"
               : "the token or session is not valid");
     }
-    ctx.attribute(CALLER, caller.get());
+  }
+
+  /**
+   * The authenticated caller of a request, for routes added with {@link #start(ServerOptions,
+   * Authenticator, Clock, java.util.function.Consumer)}; empty when it has no valid token or
+   * session.
+   */
+  public static Optional<Caller> callerOf(Context ctx) {
+    return Optional.ofNullable(ctx.attribute(CALLER));
   }
 
   private static java.util.Set<String> namespaces(AuditStore store) {

@@ -35,7 +35,7 @@ final class ObjectRoutes {
   void history(Context ctx, Caller caller, AuditStore store) throws IOException {
     String cluster = Filters.cluster(ctx, store);
     ResourceKey key = ObjectArgument.parse(Http.required(ctx, "object"), "object");
-    Filters.requireReadable(caller, namespaceOf(key), "object");
+    Filters.requireReadable(caller, Filters.namespaceOf(key), "object");
     key = ObjectArgument.resolveGroup(store, List.of(cluster), key, "object").canonical();
     DiffView view = QueryText.one(Http.param(ctx, "diff").orElse("quiet"), DiffView.class, "diff");
     int last = Http.integer(ctx, "last", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
@@ -69,7 +69,7 @@ final class ObjectRoutes {
     String cluster = Filters.cluster(ctx, store);
     Instant at = Http.time(ctx, "at", server.now()).orElse(server.now());
     ResourceKey key = ObjectArgument.parse(Http.required(ctx, "object"), "object");
-    Filters.requireReadable(caller, namespaceOf(key), "object");
+    Filters.requireReadable(caller, Filters.namespaceOf(key), "object");
     key = ObjectArgument.resolveGroup(store, List.of(cluster), key, "object").canonical();
     Optional<LiveObject> found = stateAt(store, cluster, at).get(key);
     server.access().record(ctx, caller, "object " + key + " at " + at, found.isPresent() ? 1 : 0);
@@ -91,13 +91,8 @@ final class ObjectRoutes {
         .stateAt(at);
   }
 
-  /** A Namespace object belongs to itself. */
-  static String namespaceOf(ResourceKey key) {
-    return key.type().isNamespaces() ? key.name() : key.namespace();
-  }
-
   private static Predicate<LiveObject> visible(Caller caller) {
-    return o -> caller.mayRead(namespaceOf(o.key()));
+    return o -> caller.mayRead(Filters.namespaceOf(o.key()));
   }
 
   private static ResourceType type(String text) {

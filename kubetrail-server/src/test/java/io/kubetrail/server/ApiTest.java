@@ -194,6 +194,11 @@ class ApiTest {
                                     || name.asText().equals(viewerNamespace))
                             .as(name.asText())
                             .isTrue()));
+    // A Namespace object belongs to itself: the viewer's own namespace is readable.
+    assertThat(Fixture.get(api, "history?object=namespaces/" + viewerNamespace, VIEWER).status())
+        .isEqualTo(200);
+    assertThat(Fixture.get(api, "events?object=namespaces/" + viewerNamespace, VIEWER).status())
+        .isEqualTo(200);
     Fixture.Response own = Fixture.get(api, "requests/demo/" + viewerRequest, VIEWER);
     assertThat(own.status()).isEqualTo(200);
     assertThat(own.json().path("events").get(0).path("objectRef").path("namespace").asText())

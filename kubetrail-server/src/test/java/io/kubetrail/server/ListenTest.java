@@ -88,4 +88,29 @@ class ListenTest {
       assertThat(Fixture.send(withCookie).status()).isEqualTo(401);
     }
   }
+
+  @Test
+  void pagesAddedBesideTheApiLearnTheCaller() throws Exception {
+    Caller ada = Caller.of("ada", Role.VIEWER, Set.of("a"));
+    Authenticator auth = token -> token.equals("secret") ? Optional.of(ada) : Optional.empty();
+    try (KubetrailServer server =
+        KubetrailServer.start(
+            options(),
+            auth,
+            Clock.systemUTC(),
+            config ->
+                config.routes.get(
+                    "/page",
+                    ctx ->
+                        ctx.result(
+                            KubetrailServer.callerOf(ctx)
+                                .map(Caller::name)
+                                .orElse("anonymous"))))) {
+      assertThat(Fixture.get(server.url(), "page", null).body()).isEqualTo("anonymous");
+      assertThat(Fixture.get(server.url(), "page", "secret").body()).isEqualTo("ada");
+      assertThat(Fixture.get(server.url(), "page", "wrong").body()).isEqualTo("anonymous");
+      assertThat(Fixture.get(server.url(), KubetrailServer.BASE + "/whoami", null).status())
+          .isEqualTo(401);
+    }
+  }
 }
