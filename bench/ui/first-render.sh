@@ -14,9 +14,9 @@
 set -euo pipefail
 export LC_ALL=C
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ui_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../query/run.sh
-source "$here/../query/run.sh"
+source "$ui_dir/../query/run.sh"
 RUNS="${RUNS:-15}"
 PORT="${PORT:-18081}"
 DRIVER_PORT="${DRIVER_PORT:-19515}"
@@ -30,26 +30,29 @@ done
 
 measure_ui() {
   say "serving $store on 127.0.0.1:$PORT"
-  KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP" kubetrail serve --store "$store" --listen "127.0.0.1:$PORT" \
-    --access-log "$ui_work/access-log" > "$ui_work/serve.out" 2> "$ui_work/serve.err" &
-  local server=$!
+  # In a process group of its own, so that stopping it stops the JVM the launcher starts.
+  setsid env KUBETRAIL_JAR="$cli_jar" KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP" "$root/kubetrail" serve \
+    --store "$store" --listen "127.0.0.1:$PORT" --access-log "$ui_work/access-log" \
+    > "$ui_work/serve.out" 2> "$ui_work/serve.err" &
+  server=$!
   /usr/bin/chromedriver --port="$DRIVER_PORT" > "$ui_work/chromedriver.log" 2>&1 &
-  local driver=$!
-  trap 'kill $server $driver 2>/dev/null || true' EXIT
+  driver=$!
+  trap 'kill -- "-$server" "$driver" 2>/dev/null || true' EXIT
   for _ in $(seq 1 300); do
     grep -q "open http" "$ui_work/serve.out" 2>/dev/null && break
     sleep 0.2
   done
+  grep -q "open http" "$ui_work/serve.out" || { echo "kubetrail serve did not start: see $ui_work/serve.err" >&2; exit 1; }
   local report="$results/ui-$(date -u +%Y%m%dT%H%M%SZ).txt"
   {
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(/usr/bin/chromium --version 2>/dev/null)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "store on disk: $(du -sh "$store" | cut -f1)"
-    python3 "$here/first_render.py" "http://127.0.0.1:$PORT" "http://127.0.0.1:$DRIVER_PORT" "$RUNS" "$ui_work/profile"
+    python3 "$ui_dir/first_render.py" "http://127.0.0.1:$PORT" "http://127.0.0.1:$DRIVER_PORT" "$RUNS" "$ui_work/profile"
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } | tee "$report"
   echo "(saved in $report)" >&2
-  kill "$server" "$driver"
+  kill -- "-$server" "$driver" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
 }
 
