@@ -1,15 +1,14 @@
 package io.kubetrail.bench;
 
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.AuditStores;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.EventStream;
 import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
-import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,8 +31,8 @@ import java.util.function.IntSupplier;
  * <p>Object keys and filter values are sampled from the store itself at random points in time, so
  * queries hit real objects across the whole time range; each kind of query is warmed up first.
  *
- * <p>Usage: {@code IngestQueryLatency STORE_DIR [QUERIES] [SEED]}; prints p50, p90, p99 and max per
- * kind of query.
+ * <p>Usage: {@code IngestQueryLatency STORE [QUERIES] [SEED]}, STORE a directory or an OpenSearch
+ * URL; prints p50, p90, p99 and max per kind of query.
  */
 public final class IngestQueryLatency {
   private static final int PAGE = 100;
@@ -59,13 +58,13 @@ public final class IngestQueryLatency {
 
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      System.err.println("usage: IngestQueryLatency STORE_DIR [QUERIES] [SEED]");
+      System.err.println("usage: IngestQueryLatency STORE [QUERIES] [SEED]");
       System.exit(2);
     }
     int queries = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
     StoreOptions readOnly = StoreOptions.builder().readOnly(true).build();
-    try (AuditStore store = LuceneAuditStore.open(Path.of(args[0]), readOnly)) {
+    try (AuditStore store = AuditStores.open(args[0], readOnly)) {
       IngestQueryLatency bench = new IngestQueryLatency(store, seed);
       long events = store.count(EventQuery.all());
       bench.sample();

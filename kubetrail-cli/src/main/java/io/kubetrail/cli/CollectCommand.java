@@ -1,6 +1,7 @@
 package io.kubetrail.cli;
 
 import io.kubetrail.collect.Collector;
+import io.kubetrail.collect.CommitWatermark;
 import io.kubetrail.collect.DeadLetters;
 import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.Pipeline;
@@ -17,6 +18,7 @@ import io.kubetrail.history.CheckpointAdvancer;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
+import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.store.AuditStore;
 import java.io.Closeable;
 import java.io.IOException;
@@ -65,7 +67,7 @@ final class CollectCommand implements Callable<Integer> {
 
   /** What runs once the collector is set up, before it starts: {@code serve --config} serves. */
   interface OnReady {
-    void ready(Optional<Path> storeDirectory) throws IOException;
+    void ready(Optional<String> storeLocation) throws IOException;
   }
 
   OnReady onReady = store -> {};
@@ -75,6 +77,7 @@ final class CollectCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CollectorConfig cfg = loadConfig();
+    List<ReportDefinition> reportDefinitions = ScheduledReports.definitions(cfg);
     IngestOptions options = options(cfg, err);
     List<Closeable> open = new ArrayList<>();
     try {
@@ -92,6 +95,11 @@ final class CollectCommand implements Callable<Integer> {
       List<Source> sources = ConfiguredSources.of(cfg);
       sources.forEach(s -> metrics.register(s.name()));
       Optional<CheckpointAdvancer> advancer = destination.advancer(err);
+      CommitWatermark watermark =
+          new CommitWatermark(
+              sources.stream().map(Source::name).toList(),
+              () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes(),
+              Clock.systemUTC());
       pipeline[0] =
           new Pipeline(
               destination.sink(),
@@ -99,6 +107,7 @@ final class CollectCommand implements Callable<Integer> {
               PipelineListener.all(
                   List.of(
                       metrics,
+                      watermark,
                       advancer
                           .map(a -> PipelineListener.onCommit(a::committed))
                           .orElse(PipelineListener.NONE))),
@@ -121,9 +130,17 @@ final class CollectCommand implements Callable<Integer> {
                   err.flush();
                 }
               });
-      onReady.ready(destination.storeDirectory());
+      onReady.ready(destination.storeLocation());
       Signals.onTerminate(collector::stop);
       ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
+      Optional<ScheduledExecutorService> reports =
+          ScheduledReports.start(
+              reportDefinitions,
+              cfg,
+              destination.store(),
+              destination.storeDirectory(),
+              watermark,
+              err);
       err.printf(
           Locale.ROOT,
           "kubetrail collect: %d %s into %s for cluster %s; stop with SIGTERM or Ctrl-C%n",
@@ -135,6 +152,11 @@ final class CollectCommand implements Callable<Integer> {
       try {
         collector.run();
       } finally {
+        // A report being made finishes first: it reads the store that closes after.
+        if (reports.isPresent()) {
+          reports.get().shutdown();
+          reports.get().awaitTermination(10, TimeUnit.MINUTES);
+        }
         pipeline[0].close();
         if (advancer.isPresent()) {
           advancer.get().close();
@@ -180,13 +202,7 @@ final class CollectCommand implements Callable<Integer> {
 
   private static ScheduledExecutorService statusWriter(
       CollectorMetrics metrics, Path file, PrintWriter err) {
-    ScheduledExecutorService s =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kubetrail-status");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService s = daemon("kubetrail-status");
     boolean[] warned = new boolean[1];
     s.scheduleAtFixedRate(
         () -> {
@@ -205,11 +221,22 @@ final class CollectCommand implements Callable<Integer> {
     return s;
   }
 
+  /** A scheduler on one daemon thread of this name. */
+  static ScheduledExecutorService daemon(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   /** Where events go, opened: the store (with its state checkpoints) or a forwarding sink. */
   private record Destination(
       Sink sink,
       Optional<AuditStore> store,
       Optional<Path> storeDirectory,
+      Optional<String> storeLocation,
       String cluster,
       Path statusFile,
       String description) {
@@ -218,21 +245,23 @@ final class CollectCommand implements Callable<Integer> {
         throws IOException {
       if (d instanceof CollectorConfig.Store s) {
         StoreOptionsMixin location = new StoreOptionsMixin();
-        location.directory = Path.of(s.location());
+        location.location(s.location());
         AuditStore store = location.openForWriting();
         open.add(0, store);
         return new Destination(
             Sink.of(store),
             Optional.of(store),
             Optional.of(location.directory),
+            Optional.of(location.location),
             cluster,
             location.directory.resolve("collector").resolve(CollectorStatus.FILE),
-            "store " + location.directory);
+            "store " + location.location);
       }
       CollectorConfig.Forward f = (CollectorConfig.Forward) d;
       Path positions = f.positions().toAbsolutePath();
       return new Destination(
           ConfiguredSources.forwarding(f),
+          Optional.empty(),
           Optional.empty(),
           Optional.empty(),
           cluster,

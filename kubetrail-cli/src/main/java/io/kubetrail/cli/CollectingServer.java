@@ -24,7 +24,7 @@ final class CollectingServer {
                     + ": serve --config needs a collector that stores (store:), not one"
                     + " that forwards");
           }
-          serve.store.directory = store.get();
+          serve.store.location(store.get());
           ServerOptions options = serve.options();
           server[0] = serve.start(options, auth);
         };

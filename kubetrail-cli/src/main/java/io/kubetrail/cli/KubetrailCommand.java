@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
+      MigrateCommand.class,
       SnapshotCommand.class,
       StateCommand.class,
       HistoryCommand.class,

@@ -55,7 +55,7 @@ final class PruneCommand implements Callable<Integer> {
         .printf(
             Locale.ROOT,
             "%s: removed %,d events in %,d batches received before %s%n",
-            store.directory,
+            store.location,
             result.events(),
             result.batches(),
             cutoff);

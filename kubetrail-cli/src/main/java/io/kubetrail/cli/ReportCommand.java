@@ -1,7 +1,8 @@
 package io.kubetrail.cli;
 
-import io.kubetrail.history.LabelSelector;
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.CalicoSelector;
+import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.policy.LoadedPolicy;
 import io.kubetrail.report.Report;
 import io.kubetrail.report.ReportException;
@@ -11,7 +12,6 @@ import io.kubetrail.report.ReportSpec;
 import io.kubetrail.report.ReportType;
 import io.kubetrail.report.ReportWriter;
 import io.kubetrail.report.Reports;
-import io.kubetrail.report.Scope;
 import io.kubetrail.store.AuditStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
+    subcommands = {ReportListCommand.class, ReportShowCommand.class, ReportDownloadCommand.class},
     description = {
       "Make a compliance report from the stored history.",
       "Types: inventory, network-access and policy-audit (Calico's reports); changes (what"
@@ -39,7 +40,9 @@ import picocli.CommandLine.Spec;
           + " wrote them, and the YAML diff); audit-policy (CIS 3.2.1 and 3.2.2, and what a"
           + " policy logs of the changes replay needs).",
       "--format json or yaml without --out prints the report; csv and html write files into"
-          + " --out, or into a directory named after the report."
+          + " --out, or into a directory named after the report.",
+      "Reports made on schedule by 'kubetrail collect' (its reports: file) are kept in the"
+          + " store: 'report list', 'report show ID' and 'report download ID' read them back."
     })
 final class ReportCommand implements Callable<Integer> {
 
@@ -48,7 +51,6 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--type",
-      required = true,
       paramLabel = "TYPE",
       description = "inventory, network-access, policy-audit, changes or audit-policy.")
   String type;
@@ -70,7 +72,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--endpoints-selector",
       paramLabel = "SEL",
-      description = "Only pods whose labels match this selector (app=web,tier in (a,b)).")
+      description =
+          "Only pods whose labels match this selector, in Calico's syntax as in a"
+              + " GlobalReport (app == 'web' && tier in {'a', 'b'}).")
   String endpointsSelector = "";
 
   @Option(
@@ -83,7 +87,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--namespace-selector",
       paramLabel = "SEL",
-      description = "Only pods in namespaces whose labels match this selector.")
+      description =
+          "Only pods in namespaces whose labels match this selector (Calico's syntax);"
+              + " with --namespaces, both must hold.")
   String namespaceSelector = "";
 
   @Option(
@@ -108,7 +114,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--policy",
       paramLabel = "FILE",
-      description = "audit-policy: the audit policy file to check.")
+      description =
+          "audit-policy: the audit policy file to check; other types: the policy in force, whose"
+              + " gaps the report's evidence warns of.")
   Path policy;
 
   @Option(
@@ -128,6 +136,12 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (type == null) {
+      throw new UsageException(
+          "--type: missing: give a report type ("
+              + ReportType.ids()
+              + "), or list, show or download a scheduled report's run");
+    }
     ReportType reportType =
         ReportType.byId(type)
             .orElseThrow(
@@ -147,7 +161,14 @@ final class ReportCommand implements Callable<Integer> {
       }
       report = Reports.auditPolicy(loaded.get());
     } else {
-      ReportSpec reportSpec = spec(reportType);
+      ReportSpec reportSpec = spec(reportType, err);
+      if (policy != null) {
+        Optional<LoadedPolicy> inForce = PolicyFiles.load(policy, err);
+        if (inForce.isEmpty()) {
+          return ExitCodes.USAGE;
+        }
+        reportSpec = reportSpec.withAuditPolicy(inForce.get());
+      }
       try (AuditStore s = store.open()) {
         store.warnIfUnknown(s, err);
         report =
@@ -167,6 +188,11 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private ReportFormat format() {
+    return format(format);
+  }
+
+  /** A {@code --format} value. */
+  static ReportFormat format(String format) {
     for (ReportFormat f : ReportFormat.values()) {
       if (f.id().equals(format)) {
         return f;
@@ -184,10 +210,7 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /** The spec of an interval report; every bad option is named. */
-  private ReportSpec spec(ReportType reportType) {
-    if (policy != null) {
-      throw new UsageException("--policy is for --type audit-policy only");
-    }
+  private ReportSpec spec(ReportType reportType, PrintWriter err) {
     if (reportType != ReportType.CHANGES && (resource != null || user != null)) {
       throw new UsageException(
           (resource != null ? "--resource" : "--user") + " is for --type changes only");
@@ -201,12 +224,14 @@ final class ReportCommand implements Callable<Integer> {
     if (!start.isBefore(end)) {
       throw new UsageException("--end: " + end + " is not after --start " + start);
     }
-    checkSelector("--endpoints-selector", endpointsSelector);
-    checkSelector("--namespace-selector", namespaceSelector);
     ReportSpec s =
         ReportSpec.of(reportType, start, end)
             .withScope(
-                new Scope(endpointsSelector, namespaces, namespaceSelector, serviceAccounts));
+                new EndpointScope(
+                    selector("--endpoints-selector", endpointsSelector),
+                    namespaces,
+                    selector("--namespace-selector", namespaceSelector),
+                    serviceAccounts));
     if (resource != null) {
       try {
         s = s.withResource(ResourceType.parse(resource));
@@ -217,9 +242,9 @@ final class ReportCommand implements Callable<Integer> {
     return user == null ? s : s.withUser(user);
   }
 
-  private static void checkSelector(String option, String text) {
+  private static CalicoSelector selector(String option, String text) {
     try {
-      LabelSelector.parse(text);
+      return CalicoSelector.parse(text);
     } catch (IllegalArgumentException e) {
       throw new UsageException(option + ": " + e.getMessage(), e);
     }

@@ -1,10 +1,12 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.report.runs.EmbeddedReportRuns;
+import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.AuditStores;
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
-import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,20 +17,62 @@ final class StoreOptionsMixin {
   static final String ENVIRONMENT = "KUBETRAIL_STORE";
   static final String DEFAULT_DIRECTORY = "kubetrail-data";
 
+  /** Where an OpenSearch store's local state (checkpoints, snapshots, report runs) is kept. */
+  static final String STATE_ENVIRONMENT = "KUBETRAIL_STATE_DIR";
+
+  /** The store's location as given: a directory, or an OpenSearch URL. */
+  String location = DEFAULT_DIRECTORY;
+
+  /**
+   * The store's directory; for an OpenSearch store, the local directory of its state checkpoints,
+   * snapshots, report runs and collector status.
+   */
+  Path directory = Path.of(DEFAULT_DIRECTORY);
+
   @Option(
       names = "--store",
-      paramLabel = "DIR",
+      paramLabel = "DIR|URL",
       defaultValue = "${env:" + ENVIRONMENT + ":-" + DEFAULT_DIRECTORY + "}",
       description =
-          "The store directory (default: $"
+          "The store: a directory, or http(s)://host:9200[,host2:9200][?prefix=NAME] for an"
+              + " OpenSearch or Elasticsearch cluster (default: $"
               + ENVIRONMENT
               + " when set, else ./"
               + DEFAULT_DIRECTORY
               + ").")
-  Path directory;
+  void location(String value) {
+    location = value;
+    directory =
+        AuditStores.directory(value)
+            .orElseGet(() -> stateDirectory(value, System.getenv(STATE_ENVIRONMENT)));
+  }
+
+  /** The local state directory of an OpenSearch store: $KUBETRAIL_STATE_DIR, else per location. */
+  static Path stateDirectory(String url, String configured) {
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    String withoutCredentials = url.replaceFirst("://[^@/]*@", "://");
+    String name = withoutCredentials.replaceAll("[^A-Za-z0-9._-]+", "_");
+    return Path.of(System.getProperty("user.home"), ".kubetrail", "stores", name);
+  }
+
+  /** True when the store is not a local directory. */
+  boolean remote() {
+    return AuditStores.scheme(location).isPresent();
+  }
 
   private static final String MISSING_HINT =
       " (ingest into it first, or point --store or $" + ENVIRONMENT + " at a store)";
+
+  /** The runs of scheduled reports kept in the store. */
+  ReportRuns reportRuns() {
+    if (!Files.isDirectory(directory)) {
+      throw new UsageException(
+          directory + ": no store here: the directory does not exist" + MISSING_HINT);
+    }
+    return EmbeddedReportRuns.in(directory);
+  }
 
   /** Opens the store to append to it, creating it when there is none. */
   AuditStore openForWriting() {
@@ -42,7 +86,7 @@ final class StoreOptionsMixin {
 
   /** Opens an existing store to change it, without creating one. */
   AuditStore openExistingForWriting() {
-    if (!Files.isDirectory(directory)) {
+    if (!remote() && !Files.isDirectory(directory)) {
       throw new UsageException(
           directory + ": no store here: the directory does not exist" + MISSING_HINT);
     }
@@ -51,14 +95,16 @@ final class StoreOptionsMixin {
 
   private AuditStore open(StoreOptions options, String hint) {
     try {
-      return LuceneAuditStore.open(directory, options);
+      return AuditStores.open(location, options);
     } catch (StoreCorruptException e) {
       // Reported as damage (not a usage error) by Main, from the cause.
       throw new UsageException(e.getMessage(), e);
     } catch (StoreException e) {
       throw new UsageException(e.getMessage() + hint, e);
     } catch (IOException e) {
-      throw new UsageException(directory + ": cannot open the store: " + e, e);
+      throw new UsageException(location + ": cannot open the store: " + e, e);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
     }
   }
 }

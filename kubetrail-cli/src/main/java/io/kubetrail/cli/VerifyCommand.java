@@ -44,10 +44,15 @@ final class VerifyCommand implements Callable<Integer> {
     }
     display.took(result.eventsChecked(), "events");
     if (result.ok()) {
-      out.println(store.directory + ": " + result);
+      out.println(store.location + ": " + result);
+      if (store.remote()) {
+        out.println(
+            "(the cluster's own index was not inspected: searches it answers wrongly go"
+                + " unnoticed; every stored event and the chain were checked)");
+      }
       return ExitCodes.OK;
     }
-    err.println(store.directory + ": " + result);
+    err.println(store.location + ": " + result);
     return ExitCodes.REJECTED;
   }
 

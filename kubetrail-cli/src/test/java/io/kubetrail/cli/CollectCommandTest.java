@@ -54,6 +54,21 @@ class CollectCommandTest {
     }
   }
 
+  /** {@code kubetrail collect} in a process of its own, its output in out.txt and err.txt. */
+  private Process collect(Path config) throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "collect",
+            "--config",
+            config.toString())
+        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile())
+        .start();
+  }
+
   private static int freePort() throws IOException {
     try (java.net.ServerSocket s =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -79,18 +94,7 @@ class CollectCommandTest {
                 + "deadLetter: dead.jsonl\n"
                 + "sources:\n"
                 + "  - file: {path: logs/kube-audit.log, pollMillis: 50}\n");
-    Process collect =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "collect",
-                "--config",
-                config.toString())
-            .redirectOutput(dir.resolve("out.txt").toFile())
-            .redirectError(dir.resolve("err.txt").toFile())
-            .start();
+    Process collect = collect(config);
     try {
       HttpClient http = HttpClient.newHttpClient();
       await(
@@ -141,6 +145,59 @@ class CollectCommandTest {
         CliRunner.run(
             "search", "--store", dir.resolve("data").toString(), "--limit", "1", "-o", "json");
     assertThat(search.stdout()).contains("\"cluster\":\"test\"");
+  }
+
+  @Test
+  void makesScheduledReportsOnceTheirPeriodHasArrivedAndReadsThemBack() throws Exception {
+    Path log = dir.resolve("kube-audit.log");
+    append(log, lines(5, 400));
+    Files.writeString(
+        dir.resolve("reports.yaml"),
+        "apiVersion: projectcalico.org/v3\n"
+            + "kind: GlobalReport\n"
+            + "metadata: {name: hourly}\n"
+            + "spec: {reportType: changes, schedule: '@hourly'}\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("collect.yaml"),
+            "store: data\ncluster: test\nreports: reports.yaml\n"
+                + "sources:\n  - file: {path: kube-audit.log, pollMillis: 50}\n");
+    Process collect = collect(config);
+    String store = dir.resolve("data").toString();
+    // The simulated log starts at 2026-01-01T00:00Z: the hour before it is the latest complete.
+    String id = "test.hourly-20260101T000000Z";
+    try {
+      await(
+          collect,
+          "the report is made",
+          () -> CliRunner.run("report", "list", "--store", store).stdout().contains(id));
+      collect.destroy();
+      assertThat(collect.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      collect.destroyForcibly();
+    }
+    assertThat(Files.readString(dir.resolve("err.txt"))).contains("report " + id + " made");
+    CliRunner.Result show = CliRunner.run("report", "show", "--store", store, id);
+    assertThat(show.exitCode()).as(show.toString()).isZero();
+    assertThat(show.stdout())
+        .contains("\"reportType\" : \"changes\"")
+        .contains("\"startTime\" : \"2025-12-31T23:00:00Z\"");
+    CliRunner.Result download =
+        CliRunner.run(
+            "report",
+            "download",
+            "--store",
+            store,
+            id,
+            "--format",
+            "html",
+            "--out",
+            dir.toString());
+    assertThat(download.exitCode()).as(download.toString()).isZero();
+    assertThat(Files.readString(dir.resolve(id + ".html"))).contains("<!DOCTYPE html>");
+    CliRunner.Result missing = CliRunner.run("report", "show", "--store", store, "nothing");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.stderr()).contains("no report run nothing");
   }
 
   /** The sum of a metric's samples, or -1 while the collector does not answer. */

@@ -43,6 +43,15 @@ class StateCommandTest {
   /** Output of one command run. */
   record Run(int code, String out, String err) {}
 
+  /** {@code state} of the sample store's cluster {@code default}, with more arguments. */
+  private Run stateOfDefault(String... more) {
+    String[] args = new String[more.length + 5];
+    System.arraycopy(
+        new String[] {"state", "--store", dir.toString(), "--cluster", "default"}, 0, args, 0, 5);
+    System.arraycopy(more, 0, args, 5, more.length);
+    return run(args);
+  }
+
   static Run run(String... args) {
     CommandLine cl = Main.commandLine();
     StringWriter out = new StringWriter();
@@ -229,15 +238,7 @@ class StateCommandTest {
 
   @Test
   void printsTheJsonContract() throws IOException {
-    Run r =
-        run(
-            "state",
-            "--store",
-            dir.toString(),
-            "--cluster",
-            "default",
-            "--at",
-            "2024-05-01T10:00:10Z");
+    Run r = stateOfDefault("--at", "2024-05-01T10:00:10Z");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(JSON.readTree(r.out()))
         .isEqualTo(
@@ -254,28 +255,11 @@ class StateCommandTest {
 
   @Test
   void stateAtAnEarlierTimeAndFilters() throws IOException {
-    Run r =
-        run(
-            "state",
-            "--store",
-            dir.toString(),
-            "--cluster",
-            "default",
-            "--at",
-            "2024-05-01T10:00:03Z",
-            "--resource",
-            "pods",
-            "-n",
-            "app");
+    Run r = stateOfDefault("--at", "2024-05-01T10:00:03Z", "--resource", "pods", "-n", "app");
     assertThat(JSON.readTree(r.out()).get("objects"))
         .isEqualTo(JSON.readTree("{\"pods\": [\"app/db\", \"app/web-x1\"]}"));
     Run np =
-        run(
-            "state",
-            "--store",
-            dir.toString(),
-            "--cluster",
-            "default",
+        stateOfDefault(
             "--at",
             "2024-05-01T10:00:10Z",
             "--resource",
@@ -299,17 +283,7 @@ class StateCommandTest {
             "-o",
             "table");
     assertThat(r.out()).startsWith("RESOURCE").contains("pods", "x", "y", "2024-05-01T10:00:01Z");
-    Run y =
-        run(
-            "state",
-            "--store",
-            dir.toString(),
-            "--cluster",
-            "default",
-            "--at",
-            "2024-05-01T10:00:10Z",
-            "-o",
-            "yaml");
+    Run y = stateOfDefault("--at", "2024-05-01T10:00:10Z", "-o", "yaml");
     assertThat(y.out()).contains("objects:", "- app/web-x1", "nodes:");
   }
 
@@ -323,18 +297,7 @@ class StateCommandTest {
     assertThat(bad.err()).contains("is not a time");
     Run full = run("state", "--store", dir.toString(), "--at", "1h", "--full", "-o", "table");
     assertThat(full.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(
-            run(
-                    "state",
-                    "--store",
-                    dir.toString(),
-                    "--cluster",
-                    "default",
-                    "--at",
-                    "1h",
-                    "--checkpoint-interval",
-                    "0")
-                .err())
+    assertThat(stateOfDefault("--at", "1h", "--checkpoint-interval", "0").err())
         .contains("--checkpoint-interval");
   }
 
@@ -344,15 +307,7 @@ class StateCommandTest {
         dir,
         "default",
         List.of(event("update", "", "configmaps", "app", "cfg", 8, 200, "", "alice", null)));
-    Run r =
-        run(
-            "state",
-            "--store",
-            dir.toString(),
-            "--cluster",
-            "default",
-            "--at",
-            "2024-05-01T10:00:10Z");
+    Run r = stateOfDefault("--at", "2024-05-01T10:00:10Z");
     assertThat(r.code()).isZero();
     assertThat(r.err())
         .contains("warning: the audit policy must log RequestResponse for configmaps");

@@ -92,7 +92,7 @@ final class ChangesReporter {
 
   /** The namespace and resource filters. The user filter needs the writes: see the caller. */
   static boolean selected(ReportSpec spec, ResourceKey key) {
-    List<String> namespaces = spec.scope().namespaces();
+    List<String> namespaces = spec.scope().namespaceNames();
     if (!namespaces.isEmpty()) {
       // A Namespace object belongs to itself.
       String ns = key.type().isNamespaces() ? key.name() : key.namespace();

@@ -1,5 +1,9 @@
 package io.kubetrail.report;
 
+import io.kubetrail.history.netpol.EndpointExposure;
+import io.kubetrail.history.netpol.EndpointScope;
+import io.kubetrail.history.netpol.NamespaceExposure;
+import io.kubetrail.history.netpol.ServiceExposure;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -9,9 +13,11 @@ import java.util.Objects;
  * network-access} and {@code policy-audit} reports. Each fills the sections it is about and leaves
  * the others empty.
  *
- * @param endpoints every pod in scope at some time in the interval, by {@code namespace/name}
- * @param namespaces the namespaces of those pods
- * @param services the services of those pods
+ * @param endpoints every pod in scope at some time in the interval, by {@code namespace/name}:
+ *     protected only when protected throughout, exposed when exposed at any time
+ * @param namespaces the namespaces of those pods: protected when every pod of it in scope is,
+ *     exposed when any is
+ * @param services the services of those pods, folded the same way
  * @param auditSummary {@code policy-audit}: how many policy changes of each kind
  * @param auditEvents {@code policy-audit}: each change to a network policy, oldest first
  */
@@ -19,10 +25,10 @@ public record ComplianceReport(
     ReportType type,
     Instant start,
     Instant end,
-    Scope scope,
-    List<EndpointRow> endpoints,
-    List<NamespaceRow> namespaces,
-    List<ServiceRow> services,
+    EndpointScope scope,
+    List<EndpointExposure> endpoints,
+    List<NamespaceExposure> namespaces,
+    List<ServiceExposure> services,
     AuditSummary auditSummary,
     List<PolicyChange> auditEvents,
     Evidence evidence)
@@ -43,65 +49,6 @@ public record ComplianceReport(
         && type != ReportType.NETWORK_ACCESS
         && type != ReportType.POLICY_AUDIT) {
       throw new IllegalArgumentException(type.id() + " is not a report of endpoint data");
-    }
-  }
-
-  /**
-   * One pod over the interval, with Calico's flags: protected only when protected throughout,
-   * exposed when exposed at any time.
-   *
-   * @param endpoint {@code namespace/name}
-   * @param serviceAccount its {@code spec.serviceAccountName} (the last seen); empty when none
-   * @param appliedPolicies every network policy that selected it at some time, {@code
-   *     namespace/name}, sorted
-   * @param services the services whose endpoints listed it, {@code namespace/name}, sorted
-   */
-  public record EndpointRow(
-      String endpoint,
-      String namespace,
-      String serviceAccount,
-      boolean ingressProtected,
-      boolean egressProtected,
-      boolean ingressFromInternet,
-      boolean egressToInternet,
-      boolean ingressFromOtherNamespace,
-      boolean egressToOtherNamespace,
-      List<String> appliedPolicies,
-      List<String> services) {
-    public EndpointRow {
-      Objects.requireNonNull(endpoint, "endpoint");
-      Objects.requireNonNull(namespace, "namespace");
-      Objects.requireNonNull(serviceAccount, "serviceAccount");
-      appliedPolicies = List.copyOf(appliedPolicies);
-      services = List.copyOf(services);
-    }
-  }
-
-  /** A namespace: protected when every pod of it in scope is, exposed when any is. */
-  public record NamespaceRow(
-      String namespace,
-      boolean ingressProtected,
-      boolean egressProtected,
-      boolean ingressFromInternet,
-      boolean egressToInternet,
-      boolean ingressFromOtherNamespace,
-      boolean egressToOtherNamespace) {
-    public NamespaceRow {
-      Objects.requireNonNull(namespace, "namespace");
-    }
-  }
-
-  /**
-   * A service ({@code namespace/name}): protected when every pod in scope it routes to is, exposed
-   * when any is.
-   */
-  public record ServiceRow(
-      String service,
-      boolean ingressProtected,
-      boolean ingressFromInternet,
-      boolean ingressFromOtherNamespace) {
-    public ServiceRow {
-      Objects.requireNonNull(service, "service");
     }
   }
 

@@ -93,13 +93,19 @@ final class Interval {
     return false;
   }
 
+  private void checkHistoryReachesBack(ReplayStats first) throws IOException {
+    historyWarning(source, start, first.startedFrom().equals("empty cluster"))
+        .ifPresent(warnings::add);
+  }
+
   /**
    * When replay started from an empty cluster, objects made before the store's first event are
-   * unknown: say so when that first event is after the report's start.
+   * unknown: a warning when that first event is after the report's start, or none is stored.
    */
-  private void checkHistoryReachesBack(ReplayStats first) throws IOException {
-    if (!first.startedFrom().equals("empty cluster")) {
-      return;
+  static Optional<String> historyWarning(ReportSource source, Instant start, boolean fromEmpty)
+      throws IOException {
+    if (!fromEmpty) {
+      return Optional.empty();
     }
     EventQuery q =
         EventQuery.builder()
@@ -108,17 +114,17 @@ final class Interval {
             .build();
     SearchPage page = source.store().search(q, 1, Optional.empty());
     if (page.events().isEmpty()) {
-      warnings.add("no events are stored for cluster " + source.cluster());
-      return;
+      return Optional.of("no events are stored for cluster " + source.cluster());
     }
     Instant oldest = page.events().get(0).event().requestReceivedTimestamp();
     if (oldest.isAfter(start)) {
-      warnings.add(
+      return Optional.of(
           "the stored history begins at "
               + oldest
               + ", after the report's start, and no snapshot precedes it: objects that existed"
               + " before then and were not written since are missing");
     }
+    return Optional.empty();
   }
 
   void warn(String warning) {

@@ -6,8 +6,8 @@ import io.kubetrail.history.ObjectHistory;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.Revision;
+import io.kubetrail.history.netpol.ExposureReport;
 import io.kubetrail.report.ComplianceReport.AuditSummary;
-import io.kubetrail.report.ComplianceReport.EndpointRow;
 import io.kubetrail.report.ComplianceReport.PolicyChange;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.ObjectKey;
@@ -27,7 +27,8 @@ import java.util.TreeSet;
 /**
  * The {@code policy-audit} report: every change to a network policy in the interval, with who made
  * it and the diff its object's history gives. With a scope, as Calico does, only changes to
- * policies that applied to an in-scope endpoint at some time in the interval are kept.
+ * policies (Kubernetes' or Calico's) that applied to an in-scope endpoint at some time in the
+ * interval are kept.
  */
 final class PolicyAuditReporter {
   /** Kubernetes' network policies (either group), and Calico's policy resources. */
@@ -50,45 +51,53 @@ final class PolicyAuditReporter {
 
   static ComplianceReport report(ReportSource source, ReportSpec spec) throws IOException {
     boolean scoped = !spec.scope().selectsEverything();
-    ExposureOverInterval exposure = EndpointReporter.exposure(spec.scope());
-    Interval.Visitor none = (next, before) -> {};
-    Interval interval = Interval.replay(source, spec.start(), spec.end(), scoped ? exposure : none);
-    List<EndpointRow> endpoints = List.of();
+    Optional<ExposureReport> exposure = Optional.empty();
     Optional<Set<String>> applied = Optional.empty();
     if (scoped) {
-      endpoints = EndpointReporter.endpointRows(exposure.finish(interval));
+      exposure = Optional.of(EndpointReporter.exposure(source, spec));
       Set<String> names = new HashSet<>();
-      endpoints.forEach(e -> names.addAll(e.appliedPolicies()));
+      exposure.get().endpoints().forEach(e -> names.addAll(e.appliedPolicies()));
       applied = Optional.of(names);
     }
     List<PolicyChange> changes = new ArrayList<>();
-    boolean calicoLeftOut = false;
     for (ResourceKey key : touchedPolicies(source, spec)) {
-      boolean kubernetes = key.type().group().equals(KUBERNETES_POLICIES);
-      if (applied.isPresent()
-          && !(kubernetes && applied.get().contains(key.namespace() + "/" + key.name()))) {
-        calicoLeftOut |= !kubernetes;
-        continue;
+      if (applied.isEmpty() || applied.get().contains(appliedId(key))) {
+        changes.addAll(changesOf(source, spec, key));
       }
-      changes.addAll(changesOf(source, spec, key));
     }
-    if (calicoLeftOut) {
-      interval.warn(
-          "Calico policies are not evaluated against endpoints: with an endpoint scope, their"
-              + " changes are left out");
-    }
+    List<String> warnings = new ArrayList<>();
     changes.sort(Comparator.comparing(PolicyChange::time));
+    Evidence evidence;
+    if (exposure.isPresent()) {
+      evidence = EndpointReporter.evidence(source, exposure.get().evidence(), warnings);
+    } else {
+      Interval interval = Interval.replay(source, spec.start(), spec.end(), (next, before) -> {});
+      warnings.forEach(interval::warn);
+      evidence = interval.evidence();
+    }
     return new ComplianceReport(
         ReportType.POLICY_AUDIT,
         spec.start(),
         spec.end(),
         spec.scope(),
-        endpoints,
-        EndpointReporter.namespaceRows(endpoints),
-        EndpointReporter.serviceRows(endpoints),
+        exposure.map(ExposureReport::endpoints).orElse(List.of()),
+        exposure.map(ExposureReport::namespaces).orElse(List.of()),
+        exposure.map(ExposureReport::services).orElse(List.of()),
         summary(changes),
         changes,
-        interval.evidence());
+        evidence);
+  }
+
+  /**
+   * How exposure lists a policy among a pod's applied policies: Kubernetes' as {@code
+   * namespace/name}, Calico's with their resource. Staged policies never apply.
+   */
+  private static String appliedId(ResourceKey key) {
+    if (key.type().group().equals(KUBERNETES_POLICIES)) {
+      return key.namespace() + "/" + key.name();
+    }
+    String ns = key.namespace().isEmpty() ? "" : key.namespace() + "/";
+    return key.type().resource() + ".projectcalico.org/" + ns + key.name();
   }
 
   /** The policies with a change in the interval, canonical, sorted. */

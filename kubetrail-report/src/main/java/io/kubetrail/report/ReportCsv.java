@@ -2,12 +2,13 @@ package io.kubetrail.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kubetrail.history.KubectlYaml;
+import io.kubetrail.history.netpol.EndpointExposure;
+import io.kubetrail.history.netpol.EndpointScope;
+import io.kubetrail.history.netpol.NamespaceExposure;
+import io.kubetrail.history.netpol.ServiceExposure;
 import io.kubetrail.report.AuditPolicyReport.CisCheck;
 import io.kubetrail.report.AuditPolicyReport.CoverageRow;
 import io.kubetrail.report.ChangesReport.ObjectChange;
-import io.kubetrail.report.ComplianceReport.EndpointRow;
-import io.kubetrail.report.ComplianceReport.NamespaceRow;
-import io.kubetrail.report.ComplianceReport.ServiceRow;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,12 +115,12 @@ final class ReportCsv {
         files.put("summary.csv", table(INVENTORY_SUMMARY, List.of(inventorySummary(r))));
         files.put("endpoints.csv", table(INVENTORY_ENDPOINTS, inventoryEndpoints(r)));
         List<List<String>> ns = new ArrayList<>();
-        for (NamespaceRow n : r.namespaces()) {
+        for (NamespaceExposure n : r.namespaces()) {
           ns.add(List.of(n.namespace(), b(n.ingressProtected()), b(n.egressProtected()), "false"));
         }
         files.put("namespaces.csv", table(INVENTORY_NAMESPACES, ns));
         List<List<String>> svc = new ArrayList<>();
-        for (ServiceRow s : r.services()) {
+        for (ServiceExposure s : r.services()) {
           svc.add(List.of(s.service(), b(s.ingressProtected()), "false"));
         }
         files.put("services.csv", table(INVENTORY_SERVICES, svc));
@@ -149,27 +150,27 @@ final class ReportCsv {
   }
 
   private static List<String> scope(ComplianceReport r) {
-    Scope s = r.scope();
+    EndpointScope s = r.scope();
     List<String> row = new ArrayList<>();
     row.add(r.start().toString());
     row.add(r.end().toString());
-    row.add(s.endpointSelector());
-    row.add(String.join(";", s.namespaces()));
-    row.add(s.namespaceSelector());
-    row.add(String.join(";", s.serviceAccounts()));
+    row.add(s.selector().text());
+    row.add(String.join(";", s.namespaceNames()));
+    row.add(s.namespaceSelector().text());
+    row.add(String.join(";", s.serviceAccountNames()));
     row.add("");
     return row;
   }
 
   private static List<String> inventorySummary(ComplianceReport r) {
     List<String> row = scope(r);
-    List<EndpointRow> e = r.endpoints();
+    List<EndpointExposure> e = r.endpoints();
     row.add(n(e.size()));
-    row.add(n(e.stream().filter(EndpointRow::ingressProtected).count()));
-    row.add(n(e.stream().filter(EndpointRow::egressProtected).count()));
+    row.add(n(e.stream().filter(EndpointExposure::ingressProtected).count()));
+    row.add(n(e.stream().filter(EndpointExposure::egressProtected).count()));
     row.add(n(r.namespaces().size()));
-    row.add(n(r.namespaces().stream().filter(NamespaceRow::ingressProtected).count()));
-    row.add(n(r.namespaces().stream().filter(NamespaceRow::egressProtected).count()));
+    row.add(n(r.namespaces().stream().filter(NamespaceExposure::ingressProtected).count()));
+    row.add(n(r.namespaces().stream().filter(NamespaceExposure::egressProtected).count()));
     Set<String> accounts = new TreeSet<>();
     e.forEach(x -> accounts.add(x.namespace() + "/" + x.serviceAccount()));
     row.add(n(accounts.size()));
@@ -178,24 +179,24 @@ final class ReportCsv {
 
   private static List<String> networkSummary(ComplianceReport r) {
     List<String> row = scope(r);
-    List<EndpointRow> e = r.endpoints();
-    long in = e.stream().filter(EndpointRow::ingressProtected).count();
-    long out = e.stream().filter(EndpointRow::egressProtected).count();
+    List<EndpointExposure> e = r.endpoints();
+    long in = e.stream().filter(EndpointExposure::ingressProtected).count();
+    long out = e.stream().filter(EndpointExposure::egressProtected).count();
     row.add(n(in));
     row.add(n(out));
     row.add(n(e.size() - in));
     row.add(n(e.size() - out));
-    row.add(n(e.stream().filter(EndpointRow::ingressFromInternet).count()));
-    row.add(n(e.stream().filter(EndpointRow::egressToInternet).count()));
-    row.add(n(e.stream().filter(EndpointRow::ingressFromOtherNamespace).count()));
-    row.add(n(e.stream().filter(EndpointRow::egressToOtherNamespace).count()));
+    row.add(n(e.stream().filter(EndpointExposure::ingressFromInternet).count()));
+    row.add(n(e.stream().filter(EndpointExposure::egressToInternet).count()));
+    row.add(n(e.stream().filter(EndpointExposure::ingressFromOtherNamespace).count()));
+    row.add(n(e.stream().filter(EndpointExposure::egressToOtherNamespace).count()));
     row.add("0");
     return row;
   }
 
   private static List<List<String>> inventoryEndpoints(ComplianceReport r) {
     List<List<String>> rows = new ArrayList<>();
-    for (EndpointRow e : r.endpoints()) {
+    for (EndpointExposure e : r.endpoints()) {
       rows.add(
           List.of(
               e.endpoint(),
@@ -210,7 +211,7 @@ final class ReportCsv {
 
   private static List<List<String>> networkEndpoints(ComplianceReport r) {
     List<List<String>> rows = new ArrayList<>();
-    for (EndpointRow e : r.endpoints()) {
+    for (EndpointExposure e : r.endpoints()) {
       rows.add(
           List.of(
               e.endpoint(),

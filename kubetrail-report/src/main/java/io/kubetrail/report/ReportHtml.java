@@ -2,15 +2,15 @@ package io.kubetrail.report;
 
 import static io.kubetrail.report.Html.escape;
 
+import io.kubetrail.history.netpol.EndpointExposure;
+import io.kubetrail.history.netpol.NamespaceExposure;
+import io.kubetrail.history.netpol.ServiceExposure;
 import io.kubetrail.report.AuditPolicyReport.CisCheck;
 import io.kubetrail.report.AuditPolicyReport.CoverageRow;
 import io.kubetrail.report.ChangesReport.Change;
 import io.kubetrail.report.ChangesReport.ObjectChange;
 import io.kubetrail.report.ChangesReport.Write;
-import io.kubetrail.report.ComplianceReport.EndpointRow;
-import io.kubetrail.report.ComplianceReport.NamespaceRow;
 import io.kubetrail.report.ComplianceReport.PolicyChange;
-import io.kubetrail.report.ComplianceReport.ServiceRow;
 import io.kubetrail.report.SvgCharts.Datum;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,9 +98,9 @@ final class ReportHtml {
   // ---- endpoint reports ----
 
   private void endpoints(ComplianceReport r) {
-    List<EndpointRow> e = r.endpoints();
-    long in = e.stream().filter(EndpointRow::ingressProtected).count();
-    long out = e.stream().filter(EndpointRow::egressProtected).count();
+    List<EndpointExposure> e = r.endpoints();
+    long in = e.stream().filter(EndpointExposure::ingressProtected).count();
+    long out = e.stream().filter(EndpointExposure::egressProtected).count();
     cards();
     card("Endpoints in scope", e.size(), "");
     card("Ingress protected", in, e.size() + " in scope");
@@ -110,7 +110,7 @@ final class ReportHtml {
     if (r.type() == ReportType.NETWORK_ACCESS) {
       card(
           "Reachable from the internet",
-          e.stream().filter(EndpointRow::ingressFromInternet).count(),
+          e.stream().filter(EndpointExposure::ingressFromInternet).count(),
           "ingress, at some time");
     }
     sb.append("</section><section class=\"charts\">");
@@ -131,10 +131,12 @@ final class ReportHtml {
           SvgCharts.bars(
               "Exposure",
               List.of(
-                  new Datum("from internet", count(e, EndpointRow::ingressFromInternet), RED),
-                  new Datum("to internet", count(e, EndpointRow::egressToInternet), AMBER),
-                  new Datum("from other ns", count(e, EndpointRow::ingressFromOtherNamespace), RED),
-                  new Datum("to other ns", count(e, EndpointRow::egressToOtherNamespace), AMBER))));
+                  new Datum("from internet", count(e, EndpointExposure::ingressFromInternet), RED),
+                  new Datum("to internet", count(e, EndpointExposure::egressToInternet), AMBER),
+                  new Datum(
+                      "from other ns", count(e, EndpointExposure::ingressFromOtherNamespace), RED),
+                  new Datum(
+                      "to other ns", count(e, EndpointExposure::egressToOtherNamespace), AMBER))));
     }
     sb.append("</section>");
     boolean access = r.type() == ReportType.NETWORK_ACCESS;
@@ -146,7 +148,7 @@ final class ReportHtml {
     }
     head.addAll(List.of("Applied policies", "Services"));
     tableHead(head);
-    for (EndpointRow x : e) {
+    for (EndpointExposure x : e) {
       sb.append("<tr><td class=\"mono\">").append(escape(x.endpoint())).append("</td><td>");
       sb.append(escape(x.serviceAccount())).append("</td>");
       flag(x.ingressProtected(), "protected", "exposed");
@@ -164,7 +166,7 @@ final class ReportHtml {
     tableEnd();
     section("Namespaces");
     tableHead(List.of("Namespace", "Ingress", "Egress", "From internet", "From other ns"));
-    for (NamespaceRow n : r.namespaces()) {
+    for (NamespaceExposure n : r.namespaces()) {
       sb.append("<tr><td class=\"mono\">").append(escape(n.namespace())).append("</td>");
       flag(n.ingressProtected(), "protected", "exposed");
       flag(n.egressProtected(), "protected", "exposed");
@@ -175,7 +177,7 @@ final class ReportHtml {
     tableEnd();
     section("Services");
     tableHead(List.of("Service", "Ingress", "From internet", "From other ns"));
-    for (ServiceRow s : r.services()) {
+    for (ServiceExposure s : r.services()) {
       sb.append("<tr><td class=\"mono\">").append(escape(s.service())).append("</td>");
       flag(s.ingressProtected(), "protected", "exposed");
       flag(!s.ingressFromInternet(), "no", "yes");
@@ -185,7 +187,8 @@ final class ReportHtml {
     tableEnd();
   }
 
-  private static long count(List<EndpointRow> e, java.util.function.Predicate<EndpointRow> p) {
+  private static long count(
+      List<EndpointExposure> e, java.util.function.Predicate<EndpointExposure> p) {
     return e.stream().filter(p).count();
   }
 

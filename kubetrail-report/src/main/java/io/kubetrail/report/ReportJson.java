@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubetrail.history.netpol.EndpointExposure;
+import io.kubetrail.history.netpol.NamespaceExposure;
+import io.kubetrail.history.netpol.ServiceExposure;
 import io.kubetrail.report.AuditPolicyReport.CisCheck;
 import io.kubetrail.report.AuditPolicyReport.CoverageRow;
 import io.kubetrail.report.ChangesReport.ObjectChange;
 import io.kubetrail.report.ChangesReport.Write;
 import io.kubetrail.report.ComplianceReport.AuditSummary;
-import io.kubetrail.report.ComplianceReport.EndpointRow;
-import io.kubetrail.report.ComplianceReport.NamespaceRow;
 import io.kubetrail.report.ComplianceReport.PolicyChange;
-import io.kubetrail.report.ComplianceReport.ServiceRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -44,7 +44,7 @@ final class ReportJson {
     root.put("startTime", r.start().toString());
     root.put("endTime", r.end().toString());
     ArrayNode endpoints = root.putArray("endpoints");
-    for (EndpointRow e : r.endpoints()) {
+    for (EndpointExposure e : r.endpoints()) {
       ObjectNode n = endpoints.addObject();
       n.put("endpoint", e.endpoint());
       n.put("namespace", e.namespace());
@@ -59,7 +59,7 @@ final class ReportJson {
       strings(n.putArray("services"), e.services());
     }
     ArrayNode namespaces = root.putArray("namespaces");
-    for (NamespaceRow ns : r.namespaces()) {
+    for (NamespaceExposure ns : r.namespaces()) {
       ObjectNode n = namespaces.addObject();
       n.put("namespace", ns.namespace());
       n.put("ingressProtected", ns.ingressProtected());
@@ -70,7 +70,7 @@ final class ReportJson {
       n.put("egressToOtherNamespace", ns.egressToOtherNamespace());
     }
     ArrayNode services = root.putArray("services");
-    for (ServiceRow s : r.services()) {
+    for (ServiceExposure s : r.services()) {
       ObjectNode n = services.addObject();
       n.put("service", s.service());
       n.put("ingressProtected", s.ingressProtected());

@@ -1,6 +1,7 @@
 package io.kubetrail.report;
 
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.policy.LoadedPolicy;
 import java.time.Instant;
 import java.util.Objects;
@@ -16,13 +17,14 @@ import java.util.Optional;
  * @param resource {@code changes} only: objects of this resource; a plural alone matches it in
  *     every API group
  * @param user {@code changes} only: objects this user wrote in the interval
- * @param auditPolicy {@code audit-policy} only: the policy to check
+ * @param auditPolicy {@code audit-policy}: the policy to check; the other types: the policy in
+ *     force, whose gaps the evidence warns of
  */
 public record ReportSpec(
     ReportType type,
     Instant start,
     Instant end,
-    Scope scope,
+    EndpointScope scope,
     Optional<ResourceType> resource,
     Optional<String> user,
     Optional<LoadedPolicy> auditPolicy) {
@@ -50,7 +52,7 @@ public record ReportSpec(
         ReportType.AUDIT_POLICY,
         Instant.EPOCH,
         Instant.EPOCH,
-        Scope.everything(),
+        EndpointScope.everything(),
         Optional.empty(),
         Optional.empty(),
         Optional.of(policy));
@@ -63,10 +65,16 @@ public record ReportSpec(
    */
   public static ReportSpec of(ReportType type, Instant start, Instant end) {
     return new ReportSpec(
-        type, start, end, Scope.everything(), Optional.empty(), Optional.empty(), Optional.empty());
+        type,
+        start,
+        end,
+        EndpointScope.everything(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
-  public ReportSpec withScope(Scope value) {
+  public ReportSpec withScope(EndpointScope value) {
     return new ReportSpec(type, start, end, value, resource, user, auditPolicy);
   }
 

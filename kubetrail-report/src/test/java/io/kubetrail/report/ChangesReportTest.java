@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.report.ChangesReport.ObjectChange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,9 +93,12 @@ class ChangesReportTest {
         .containsExactly("pods/shop/api", "pods/shop/web");
     assertThat(report(spec().withResource(ResourceType.parse("configmaps"))).objects()).isEmpty();
     assertThat(
-            report(spec().withScope(new Scope("", List.of("elsewhere"), "", List.of()))).objects())
+            report(spec().withScope(EndpointScope.of("", List.of("elsewhere"), "", List.of())))
+                .objects())
         .isEmpty();
-    assertThat(report(spec().withScope(new Scope("", List.of("shop"), "", List.of()))).objects())
+    assertThat(
+            report(spec().withScope(EndpointScope.of("", List.of("shop"), "", List.of())))
+                .objects())
         .hasSize(4);
   }
 

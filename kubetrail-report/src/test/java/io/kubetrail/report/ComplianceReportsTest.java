@@ -11,11 +11,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubetrail.history.netpol.EndpointExposure;
+import io.kubetrail.history.netpol.EndpointScope;
+import io.kubetrail.history.netpol.NamespaceExposure;
+import io.kubetrail.history.netpol.ServiceExposure;
+import io.kubetrail.policy.LoadedPolicy;
+import io.kubetrail.policy.PolicyLoader;
 import io.kubetrail.report.ComplianceReport.AuditSummary;
-import io.kubetrail.report.ComplianceReport.EndpointRow;
-import io.kubetrail.report.ComplianceReport.NamespaceRow;
 import io.kubetrail.report.ComplianceReport.PolicyChange;
-import io.kubetrail.report.ComplianceReport.ServiceRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,32 +59,23 @@ class ComplianceReportsTest {
     cluster.close();
   }
 
-  private ComplianceReport report(ReportType type, Scope scope) throws IOException {
+  private ComplianceReport report(ReportType type, EndpointScope scope) throws IOException {
     ReportSpec spec = ReportSpec.of(type, t(100), t(200)).withScope(scope);
     return (ComplianceReport) Reports.generate(cluster.source(), spec);
   }
 
   @Test
   void inventoryIsProtectedOnlyWhenProtectedThroughout() throws IOException {
-    ComplianceReport r = report(ReportType.INVENTORY, Scope.everything());
+    ComplianceReport r = report(ReportType.INVENTORY, EndpointScope.everything());
 
     assertThat(r.endpoints())
         .containsExactly(
-            new EndpointRow(
-                "ops/tool",
-                "ops",
-                "default",
-                false,
-                false,
-                true,
-                true,
-                true,
-                true,
-                List.of(),
+            new EndpointExposure(
+                "ops", "tool", "default", false, false, true, true, true, true, List.of(),
                 List.of()),
-            new EndpointRow(
-                "shop/db",
+            new EndpointExposure(
                 "shop",
+                "db",
                 "default",
                 true,
                 false,
@@ -91,9 +85,9 @@ class ComplianceReportsTest {
                 true,
                 List.of("shop/deny-db"),
                 List.of()),
-            new EndpointRow(
-                "shop/web",
+            new EndpointExposure(
                 "shop",
+                "web",
                 "default",
                 false,
                 false,
@@ -105,37 +99,43 @@ class ComplianceReportsTest {
                 List.of("shop/web-svc")));
     assertThat(r.namespaces())
         .containsExactly(
-            new NamespaceRow("ops", false, false, true, true, true, true),
-            new NamespaceRow("shop", false, false, true, true, true, true));
-    assertThat(r.services()).containsExactly(new ServiceRow("shop/web-svc", false, true, true));
+            new NamespaceExposure("ops", false, false, true, true, true, true),
+            new NamespaceExposure("shop", false, false, true, true, true, true));
+    assertThat(r.services())
+        .containsExactly(new ServiceExposure("shop/web-svc", false, true, true));
     assertThat(r.auditSummary()).isEqualTo(AuditSummary.EMPTY);
   }
 
   @Test
   void scopeSelectsEndpointsByLabelsNamespacesAndServiceAccounts() throws IOException {
     assertThat(
-            report(ReportType.INVENTORY, new Scope("app in (db,tool)", List.of(), "", List.of()))
+            report(
+                    ReportType.INVENTORY,
+                    EndpointScope.of("app in {'db', 'tool'}", List.of(), "", List.of()))
                 .endpoints())
-        .extracting(EndpointRow::endpoint)
+        .extracting(EndpointExposure::endpoint)
         .containsExactly("ops/tool", "shop/db");
     assertThat(
-            report(ReportType.INVENTORY, new Scope("", List.of(), "team=shop", List.of()))
+            report(
+                    ReportType.INVENTORY,
+                    EndpointScope.of("", List.of(), "team == 'shop'", List.of()))
                 .endpoints())
-        .extracting(EndpointRow::endpoint)
+        .extracting(EndpointExposure::endpoint)
         .containsExactly("shop/db", "shop/web");
     assertThat(
-            report(ReportType.INVENTORY, new Scope("", List.of("ops"), "", List.of())).endpoints())
-        .extracting(EndpointRow::endpoint)
+            report(ReportType.INVENTORY, EndpointScope.of("", List.of("ops"), "", List.of()))
+                .endpoints())
+        .extracting(EndpointExposure::endpoint)
         .containsExactly("ops/tool");
     assertThat(
-            report(ReportType.INVENTORY, new Scope("", List.of(), "", List.of("robot")))
+            report(ReportType.INVENTORY, EndpointScope.of("", List.of(), "", List.of("robot")))
                 .endpoints())
         .isEmpty();
   }
 
   @Test
   void jsonHasTheDocumentedShape() throws IOException {
-    JsonNode json = json(report(ReportType.NETWORK_ACCESS, Scope.everything()));
+    JsonNode json = json(report(ReportType.NETWORK_ACCESS, EndpointScope.everything()));
 
     assertThat(fields(json))
         .containsExactly(
@@ -184,7 +184,7 @@ class ComplianceReportsTest {
 
   @Test
   void policyAuditListsEveryPolicyChangeWithWhoAndTheDiff() throws IOException {
-    ComplianceReport r = report(ReportType.POLICY_AUDIT, Scope.everything());
+    ComplianceReport r = report(ReportType.POLICY_AUDIT, EndpointScope.everything());
 
     assertThat(r.auditSummary()).isEqualTo(new AuditSummary(3, 1, 1, 1));
     assertThat(r.auditEvents())
@@ -209,19 +209,21 @@ class ComplianceReportsTest {
   @Test
   void policyAuditWithAnEndpointScopeKeepsPoliciesThatAppliedToIt() throws IOException {
     ComplianceReport db =
-        report(ReportType.POLICY_AUDIT, new Scope("app=db", List.of(), "", List.of()));
+        report(ReportType.POLICY_AUDIT, EndpointScope.of("app == 'db'", List.of(), "", List.of()));
     assertThat(db.auditEvents()).extracting(PolicyChange::name).containsExactly("deny-db");
     assertThat(db.auditSummary()).isEqualTo(new AuditSummary(1, 0, 1, 0));
 
     ComplianceReport tool =
-        report(ReportType.POLICY_AUDIT, new Scope("app=tool", List.of(), "", List.of()));
+        report(
+            ReportType.POLICY_AUDIT, EndpointScope.of("app == 'tool'", List.of(), "", List.of()));
     assertThat(tool.auditEvents()).isEmpty();
   }
 
   @Test
   void csvFilesCarryCalicosNamesAndColumns() throws IOException {
     Map<String, byte[]> inventory =
-        ReportWriter.files(report(ReportType.INVENTORY, Scope.everything()), ReportFormat.CSV);
+        ReportWriter.files(
+            report(ReportType.INVENTORY, EndpointScope.everything()), ReportFormat.CSV);
     assertThat(inventory.keySet())
         .containsExactly("summary.csv", "endpoints.csv", "namespaces.csv", "services.csv");
     assertThat(header(inventory, "summary.csv"))
@@ -244,7 +246,8 @@ class ComplianceReportsTest {
         .isEqualTo("2026-01-01T00:01:40Z,2026-01-01T00:03:20Z,,,,,,3,1,0,2,0,0,2");
 
     Map<String, byte[]> access =
-        ReportWriter.files(report(ReportType.NETWORK_ACCESS, Scope.everything()), ReportFormat.CSV);
+        ReportWriter.files(
+            report(ReportType.NETWORK_ACCESS, EndpointScope.everything()), ReportFormat.CSV);
     assertThat(access.keySet()).containsExactly("summary.csv", "endpoints.csv");
     assertThat(header(access, "summary.csv"))
         .isEqualTo(
@@ -263,7 +266,7 @@ class ComplianceReportsTest {
 
     Map<String, byte[]> audit =
         ReportWriter.files(
-            report(ReportType.POLICY_AUDIT, new Scope("", List.of("shop"), "", List.of())),
+            report(ReportType.POLICY_AUDIT, EndpointScope.of("", List.of("shop"), "", List.of())),
             ReportFormat.CSV);
     assertThat(audit.keySet()).containsExactly("summary.csv", "events.json", "events.yaml");
     assertThat(header(audit, "summary.csv"))
@@ -283,5 +286,30 @@ class ComplianceReportsTest {
 
   private static String line(Map<String, byte[]> files, String name, int n) {
     return new String(files.get(name), StandardCharsets.UTF_8).split("\r\n")[n];
+  }
+
+  @Test
+  void thePolicyInForceIsWarnedOfWhereItLogsNoBodiesTheReportNeeds() throws Exception {
+    LoadedPolicy metadataForPods =
+        PolicyLoader.load(
+            "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n"
+                + "- level: Metadata\n  resources: [{group: '', resources: [pods]}]\n"
+                + "- level: Metadata\n  resources: [{group: '', resources: [configmaps]}]\n"
+                + "- level: RequestResponse\n",
+            "in-force.yaml");
+    ReportSpec spec =
+        ReportSpec.of(ReportType.NETWORK_ACCESS, t(100), t(200)).withAuditPolicy(metadataForPods);
+    List<String> warnings = Reports.generate(cluster.source(), spec).evidence().warnings();
+    assertThat(warnings)
+        .anyMatch(
+            w ->
+                w.startsWith(
+                    "the audit policy in force (in-force.yaml) logs create of pods at Metadata"));
+    assertThat(warnings).noneMatch(w -> w.contains("of networkpolicies"));
+    ReportSpec audit =
+        ReportSpec.of(ReportType.POLICY_AUDIT, t(100), t(200)).withAuditPolicy(metadataForPods);
+    assertThat(Reports.generate(cluster.source(), audit).evidence().warnings())
+        .as("policy-audit reads no pods")
+        .noneMatch(w -> w.contains("audit policy in force"));
   }
 }

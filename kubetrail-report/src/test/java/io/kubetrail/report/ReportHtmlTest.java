@@ -2,14 +2,15 @@ package io.kubetrail.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.history.netpol.EndpointExposure;
+import io.kubetrail.history.netpol.EndpointScope;
+import io.kubetrail.history.netpol.NamespaceExposure;
 import io.kubetrail.policy.LoadedPolicy;
 import io.kubetrail.policy.PolicyProfile;
 import io.kubetrail.report.ChangesReport.Change;
 import io.kubetrail.report.ChangesReport.ObjectChange;
 import io.kubetrail.report.ChangesReport.Write;
 import io.kubetrail.report.ComplianceReport.AuditSummary;
-import io.kubetrail.report.ComplianceReport.EndpointRow;
-import io.kubetrail.report.ComplianceReport.NamespaceRow;
 import io.kubetrail.report.ComplianceReport.PolicyChange;
 import java.time.Instant;
 import java.util.List;
@@ -49,11 +50,11 @@ class ReportHtmlTest {
         ReportType.NETWORK_ACCESS,
         START,
         END,
-        Scope.everything(),
+        EndpointScope.everything(),
         List.of(
-            new EndpointRow(
-                "shop/web",
+            new EndpointExposure(
                 "shop",
+                "web",
                 "default",
                 false,
                 false,
@@ -63,9 +64,9 @@ class ReportHtmlTest {
                 true,
                 List.of(),
                 List.of("shop/web")),
-            new EndpointRow(
-                "shop/db",
+            new EndpointExposure(
                 "shop",
+                "db",
                 "default",
                 true,
                 true,
@@ -75,7 +76,7 @@ class ReportHtmlTest {
                 false,
                 List.of("shop/deny"),
                 List.of())),
-        List.of(new NamespaceRow("shop", false, false, true, true, true, true)),
+        List.of(new NamespaceExposure("shop", false, false, true, true, true, true)),
         List.of(),
         AuditSummary.EMPTY,
         List.of(),
@@ -97,7 +98,7 @@ class ReportHtmlTest {
         ReportType.POLICY_AUDIT,
         START,
         END,
-        Scope.everything(),
+        EndpointScope.everything(),
         List.of(),
         List.of(),
         List.of(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.report.ChangesReport;
 import io.kubetrail.report.ComplianceReport;
 import io.kubetrail.report.Report;
@@ -14,7 +15,6 @@ import io.kubetrail.report.ReportSpec;
 import io.kubetrail.report.ReportType;
 import io.kubetrail.report.ReportWriter;
 import io.kubetrail.report.Reports;
-import io.kubetrail.report.Scope;
 import io.kubetrail.server.auth.Caller;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.search.BadParameterException;
@@ -145,17 +145,17 @@ final class ReportRoutes {
         namespaces.addAll(caller.namespaces());
       }
     }
-    Scope scope;
+    EndpointScope scope;
     try {
       scope =
-          new Scope(
+          EndpointScope.of(
               Http.param(ctx, "endpointsSelector").orElse(""),
               namespaces,
               Http.param(ctx, "namespaceSelector").orElse(""),
               Http.values(ctx, "serviceAccounts"));
     } catch (IllegalArgumentException e) {
       throw new BadParameterException(
-          e.getMessage().startsWith("namespace") ? "namespaceSelector" : "endpointsSelector",
+          e.getMessage().contains("namespace selector") ? "namespaceSelector" : "endpointsSelector",
           e.getMessage());
     }
     ReportSpec spec = ReportSpec.of(type, start, end).withScope(scope);

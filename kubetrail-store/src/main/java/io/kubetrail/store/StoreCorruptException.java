@@ -13,4 +13,8 @@ public class StoreCorruptException extends StoreException {
   public StoreCorruptException(Path location, String message) {
     super(location, message);
   }
+
+  public StoreCorruptException(String location, String message) {
+    super(location, message);
+  }
 }

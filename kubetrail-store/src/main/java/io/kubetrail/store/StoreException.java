@@ -11,20 +11,28 @@ import java.util.Objects;
 public class StoreException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Path location;
+  private final String location;
 
-  public StoreException(Path location, String message) {
+  public StoreException(String location, String message) {
     super(location + ": " + message);
     this.location = Objects.requireNonNull(location, "location");
   }
 
-  public StoreException(Path location, String message, Throwable cause) {
+  public StoreException(String location, String message, Throwable cause) {
     super(location + ": " + message, cause);
     this.location = Objects.requireNonNull(location, "location");
   }
 
-  /** The store's directory. */
-  public Path location() {
+  public StoreException(Path location, String message) {
+    this(location.toString(), message);
+  }
+
+  public StoreException(Path location, String message, Throwable cause) {
+    this(location.toString(), message, cause);
+  }
+
+  /** The store's location: a directory, or a cluster's URL without credentials. */
+  public String location() {
     return location;
   }
 }

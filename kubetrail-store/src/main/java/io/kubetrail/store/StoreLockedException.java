@@ -13,4 +13,9 @@ public class StoreLockedException extends StoreException {
             + " to search it meanwhile",
         cause);
   }
+
+  /** Locked by a holder this store can name (a host and process), with what to do. */
+  public StoreLockedException(String location, String message) {
+    super(location, message);
+  }
 }

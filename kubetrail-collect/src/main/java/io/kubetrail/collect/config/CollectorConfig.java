@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param deadLetter the file rejected records are written to
  * @param limits limits on each record read
  * @param sources where events come from; at least one
+ * @param reports a file of Calico GlobalReports to make on schedule into the store
  */
 public record CollectorConfig(
     Destination destination,
@@ -31,7 +32,8 @@ public record CollectorConfig(
     Optional<Metrics> metrics,
     Optional<Path> deadLetter,
     DecodeLimits limits,
-    List<SourceConfig> sources) {
+    List<SourceConfig> sources,
+    Optional<Path> reports) {
 
   public CollectorConfig {
     Objects.requireNonNull(destination, "destination");
@@ -41,6 +43,7 @@ public record CollectorConfig(
     Objects.requireNonNull(deadLetter, "deadLetter");
     Objects.requireNonNull(limits, "limits");
     sources = List.copyOf(sources);
+    Objects.requireNonNull(reports, "reports");
   }
 
   /**

@@ -8,6 +8,7 @@ import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.config.CollectorConfig.Destination;
 import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.DecodeLimits;
+import io.kubetrail.store.AuditStores;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,7 +36,8 @@ final class ConfigParser {
           "metrics",
           "deadLetter",
           "limits",
-          "sources");
+          "sources",
+          "reports");
 
   private final Path base;
   private final List<String> problems = new ArrayList<>();
@@ -80,11 +82,17 @@ final class ConfigParser {
     Optional<Path> deadLetter = path(root, "", "deadLetter");
     DecodeLimits limits = limits(root.get("limits"));
     List<CollectorConfig.SourceConfig> sources = sources(root.get("sources"));
+    Optional<Path> reports = path(root, "", "reports");
+    if (reports.isPresent() && destination instanceof CollectorConfig.Forward) {
+      problems.add(
+          "reports: only a collector with a store makes reports; the central kubetrail it"
+              + " forwards to can");
+    }
     if (!problems.isEmpty()) {
       return null;
     }
     return new CollectorConfig(
-        destination, cluster, policy, redact, metrics, deadLetter, limits, sources);
+        destination, cluster, policy, redact, metrics, deadLetter, limits, sources, reports);
   }
 
   private Destination destination(JsonNode root) {
@@ -99,6 +107,11 @@ final class ConfigParser {
       return null;
     }
     if (store) {
+      JsonNode location = root.get("store");
+      if (location.isTextual() && AuditStores.scheme(location.asText()).isPresent()) {
+        // A cluster's URL, never a path.
+        return new CollectorConfig.Store(location.asText());
+      }
       // A directory, taken from the file's directory like every other path.
       return path(root, "", "store").map(p -> new CollectorConfig.Store(p.toString())).orElse(null);
     }

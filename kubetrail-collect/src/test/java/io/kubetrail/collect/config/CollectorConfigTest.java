@@ -35,6 +35,7 @@ class CollectorConfigTest {
             metrics: 127.0.0.1:9090
             deadLetter: ./data/dead-letter.jsonl
             limits: {maxEventBytes: 1048576}
+            reports: ./reports.yaml
             sources:
               - file: {path: /var/log/kube-audit.log}
               - file: {path: audit2.log, pollMillis: 100}
@@ -49,6 +50,7 @@ class CollectorConfigTest {
     assertThat(c.metrics().get().listen()).isEqualTo(new Endpoint("127.0.0.1", 9090));
     assertThat(c.deadLetter()).contains(dir.resolve("data/dead-letter.jsonl"));
     assertThat(c.limits().maxEventBytes()).isEqualTo(1048576);
+    assertThat(c.reports()).contains(dir.resolve("reports.yaml"));
     assertThat(c.sources())
         .containsExactly(
             new CollectorConfig.FileSource(Path.of("/var/log/kube-audit.log"), 250),
@@ -93,6 +95,14 @@ class CollectorConfigTest {
                 + " 'http://x:8443'",
             "forward.positions: missing: the file where the positions reached in each source are"
                 + " kept (on a volume that outlives the collector)");
+    assertThat(
+            problems(
+                    "forward: {url: \"https://x:8443\", positions: p.json}\nreports: r.yaml\n"
+                        + "sources: [{file: {path: a.log}}]\n")
+                .problems())
+        .containsExactly(
+            "reports: only a collector with a store makes reports; the central kubetrail it"
+                + " forwards to can");
   }
 
   @Test
@@ -114,7 +124,7 @@ class CollectorConfigTest {
     assertThat(e.problems())
         .containsExactlyInAnyOrder(
             "stor: unknown field (allowed: cluster, deadLetter, forward, limits, metrics, policy,"
-                + " redactSecrets, sources, store)",
+                + " redactSecrets, reports, sources, store)",
             "redactSecrets: expected true or false, got \"yes\"",
             "metrics: 0.0.0.0:9090 is reachable from other machines: give metrics.tokenFile (a"
                 + " bearer token /metrics then requires), or listen on 127.0.0.1",

@@ -1,44 +1,77 @@
 package io.kubetrail.history.netpol;
 
-import io.kubetrail.history.LabelSelector;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * Which pods a report is about: the {@code endpoints} of Calico's GlobalReport spec. The three
- * parts are ANDed; a part left open admits every pod. Within the namespaces part, a namespace named
- * or selected is in (the names and the selector are ORed), as Calico's reports read them.
+ * Which pods a report is about: the {@code endpoints} of Calico's GlobalReport spec, in Calico's
+ * selector syntax. Every part given must hold (AND), as Calico's API defines it: the selector on
+ * the pod's labels; the namespace's name among {@code namespaces.names} and its labels selected by
+ * {@code namespaces.selector} ("if both Names and Selector are specified then they are AND'ed");
+ * the service account's name among {@code serviceAccounts.names}. A part left empty admits every
+ * pod.
  *
- * <p>The namespace selector reads the labels of the pod's Namespace object at each instant; when
- * the state holds none (a namespace never seen in a snapshot or a change), it has no labels.
+ * <p>Selectors see the labels Calico adds as well: {@code projectcalico.org/namespace} and {@code
+ * projectcalico.org/serviceaccount} on pods, {@code projectcalico.org/name} on namespaces. The
+ * namespace selector reads the labels of the pod's Namespace object at each instant; when the state
+ * holds none (a namespace never seen in a snapshot or a change), it has no labels.
  *
- * @param selector a label selector on the pod's labels; empty admits every pod
- * @param namespaceNames namespaces whose pods are in
- * @param namespaceSelector a label selector on the labels of the pod's namespace
+ * @param selector on the pod's labels
+ * @param namespaceNames namespaces whose pods are in; empty admits every namespace
+ * @param namespaceSelector on the labels of the pod's namespace
  * @param serviceAccountNames pods running as one of these service accounts (by name, in any
  *     namespace) are in; empty admits every service account
  */
 public record EndpointScope(
-    Optional<LabelSelector> selector,
-    Set<String> namespaceNames,
-    Optional<LabelSelector> namespaceSelector,
-    Set<String> serviceAccountNames) {
+    CalicoSelector selector,
+    List<String> namespaceNames,
+    CalicoSelector namespaceSelector,
+    List<String> serviceAccountNames) {
 
   private static final EndpointScope EVERYTHING =
-      new EndpointScope(Optional.empty(), Set.of(), Optional.empty(), Set.of());
+      new EndpointScope(CalicoSelector.all(), List.of(), CalicoSelector.all(), List.of());
 
   public EndpointScope {
     Objects.requireNonNull(selector, "selector");
     Objects.requireNonNull(namespaceSelector, "namespaceSelector");
-    namespaceNames = Set.copyOf(namespaceNames);
-    serviceAccountNames = Set.copyOf(serviceAccountNames);
+    namespaceNames = List.copyOf(namespaceNames);
+    serviceAccountNames = List.copyOf(serviceAccountNames);
   }
 
   /** Every pod: a GlobalReport without {@code endpoints}. */
   public static EndpointScope everything() {
     return EVERYTHING;
+  }
+
+  /**
+   * A scope from its parts as written.
+   *
+   * @throws IllegalArgumentException when a selector is not one, naming which
+   */
+  public static EndpointScope of(
+      String selector,
+      List<String> namespaceNames,
+      String namespaceSelector,
+      List<String> serviceAccountNames) {
+    return new EndpointScope(
+        parse("endpoints selector", selector),
+        namespaceNames,
+        parse("namespace selector", namespaceSelector),
+        serviceAccountNames);
+  }
+
+  /** Whether the scope admits every pod. */
+  public boolean selectsEverything() {
+    return selector.selectsEverything()
+        && namespaceNames.isEmpty()
+        && namespaceSelector.selectsEverything()
+        && serviceAccountNames.isEmpty();
+  }
+
+  /** Whether the namespace selector reads namespaces' labels. */
+  boolean readsNamespaceLabels() {
+    return !namespaceSelector.selectsEverything();
   }
 
   /**
@@ -51,15 +84,19 @@ public record EndpointScope(
       Map<String, String> podLabels,
       String serviceAccount,
       Map<String, String> namespaceLabels) {
-    if (selector.isPresent() && !selector.get().matches(podLabels)) {
-      return false;
+    return (namespaceNames.isEmpty() || namespaceNames.contains(namespace))
+        && (serviceAccountNames.isEmpty() || serviceAccountNames.contains(serviceAccount))
+        && (selector.selectsEverything()
+            || selector.matches(CalicoLabels.ofPod(namespace, podLabels, serviceAccount)))
+        && (namespaceSelector.selectsEverything()
+            || namespaceSelector.matches(CalicoLabels.ofNamespace(namespace, namespaceLabels)));
+  }
+
+  private static CalicoSelector parse(String what, String text) {
+    try {
+      return CalicoSelector.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
-    boolean namespacesOpen = namespaceNames.isEmpty() && namespaceSelector.isEmpty();
-    if (!namespacesOpen
-        && !namespaceNames.contains(namespace)
-        && !namespaceSelector.map(s -> s.matches(namespaceLabels)).orElse(false)) {
-      return false;
-    }
-    return serviceAccountNames.isEmpty() || serviceAccountNames.contains(serviceAccount);
   }
 }

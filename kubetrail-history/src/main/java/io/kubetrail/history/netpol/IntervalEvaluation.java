@@ -6,8 +6,10 @@ import io.kubetrail.history.LabelSelector;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.CalicoPolicyReader.Tier;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,12 +30,22 @@ import java.util.TreeSet;
  * the pods selected by policies with a labelled namespaceSelector, which depend on every
  * namespace's labels; an Endpoints or EndpointSlice, the Services of the pods it points at. A pod
  * not affected keeps the flags it had, so folding it again would change nothing. A change that
- * changes none of these (a pod's status, a policy's annotations) evaluates nothing.
+ * changes none of these (a pod's status, a policy's annotations) evaluates nothing. Calico's
+ * policies: the pods the old or new policy applies to (every namespace's, for a global one); a
+ * Tier, the pods its policies apply to; a namespace's labels, when some Calico policy reads them,
+ * the pods of that namespace and those of the policies that read them.
  */
 final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException> {
   /** The resources whose changes can move a flag or a Service, by {@code objectRef.resource}. */
   static final Set<String> RESOURCES =
-      Set.of("pods", "namespaces", "networkpolicies", "endpoints", "endpointslices");
+      Set.of(
+          "pods",
+          "namespaces",
+          "networkpolicies",
+          "globalnetworkpolicies",
+          "tiers",
+          "endpoints",
+          "endpointslices");
 
   private static final ResourceType PODS = PolicyReader.PODS;
   private static final ResourceType POLICIES = PolicyReader.NETWORK_POLICIES;
@@ -46,6 +58,11 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   private final Map<String, LivePod> pods = new HashMap<>();
   private final Map<String, Set<String>> podsOfNamespace = new HashMap<>();
   private final Map<String, Map<String, Policy>> policies = new HashMap<>();
+
+  /** Calico's policies by namespace ({@code ""} for global ones), and its tiers. */
+  private final Map<String, Map<ResourceKey, CalicoPolicy>> calico = new HashMap<>();
+
+  private final Map<String, Tier> tiers = new HashMap<>();
 
   /** By namespace, the policies with a labelled namespaceSelector peer. */
   private final Map<String, Set<String>> namespaceSensitive = new HashMap<>();
@@ -74,7 +91,18 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
 
   @Override
   public void start(ClusterState state) throws NetworkPolicyException {
-    for (ResourceType t : List.of(ResourceType.NAMESPACES, POLICIES, PODS, ENDPOINTS, SLICES)) {
+    List<ResourceType> types = new ArrayList<>(List.of(ResourceType.NAMESPACES, POLICIES));
+    for (String group : CalicoPolicyReader.GROUPS) {
+      for (String r :
+          List.of(
+              CalicoPolicyReader.TIERS,
+              CalicoPolicyReader.NETWORK_POLICIES,
+              CalicoPolicyReader.GLOBAL_POLICIES)) {
+        types.add(new ResourceType(group, r));
+      }
+    }
+    types.addAll(List.of(PODS, ENDPOINTS, SLICES));
+    for (ResourceType t : types) {
       for (LiveObject o : state.select(Optional.of(t), Optional.empty())) {
         changed(o.key(), Optional.of(o));
       }
@@ -99,6 +127,10 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         policyChanged(key, now);
       } else if (type.equals(ENDPOINTS) || type.equals(SLICES)) {
         backingChanged(key, now);
+      } else if (CalicoPolicyReader.isPolicy(type)) {
+        calicoPolicyChanged(key, now);
+      } else if (CalicoPolicyReader.isTier(type)) {
+        tierChanged(key, now);
       }
     } catch (NetworkPolicyException e) {
       // Listeners may not throw: the failure surfaces once the change is applied.
@@ -151,7 +183,11 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     }
     evaluations++;
     PodExposure e =
-        evaluator.exposure(pod, policies.getOrDefault(pod.namespace(), Map.of()).values());
+        evaluator.exposure(
+            pod,
+            policies.getOrDefault(pod.namespace(), Map.of()).values(),
+            calicoFor(pod.namespace()),
+            tiers);
     folded
         .computeIfAbsent(id, k -> new Folded(pod.namespace(), pod.name()))
         .fold(e, p.serviceAccount, servicesOf.getOrDefault(id, Map.of()).keySet());
@@ -172,7 +208,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (old != null && old.pod.labels().equals(labels) && old.serviceAccount.equals(account)) {
       return; // status, annotations, spec: nothing evaluation reads
     }
-    pods.put(id, new LivePod(new Inventory.Pod(key.namespace(), key.name(), labels), account));
+    pods.put(
+        id, new LivePod(new Inventory.Pod(key.namespace(), key.name(), labels, account), account));
     podsOfNamespace.computeIfAbsent(key.namespace(), k -> new HashSet<>()).add(id);
     dirtyPods.add(id);
   }
@@ -198,7 +235,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   /** Marks the pods a namespace's new labels, or its coming or going, can affect. */
   private void namespaceMoved(String name, Optional<Map<String, String>> before) {
     Optional<Map<String, String>> after = Optional.ofNullable(namespaces.get(name));
-    if (before.isPresent() != after.isPresent() || scope.namespaceSelector().isPresent()) {
+    calicoNamespaceMoved(name);
+    if (before.isPresent() != after.isPresent() || scope.readsNamespaceLabels()) {
       dirtyPods.addAll(podsOfNamespace.getOrDefault(name, Set.of()));
     }
     boolean alone = namespacesBefore.size() == 1;
@@ -287,6 +325,105 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         .flatMap(peer -> peer.namespaceSelector().stream())
         .filter(s -> !s.selectsEverything())
         .toList();
+  }
+
+  /** The Calico policies that may apply to a pod of the namespace: its own and the global ones. */
+  private Collection<CalicoPolicy> calicoFor(String namespace) {
+    if (calico.isEmpty()) {
+      return List.of();
+    }
+    List<CalicoPolicy> out = new ArrayList<>(calico.getOrDefault("", Map.of()).values());
+    out.addAll(calico.getOrDefault(namespace, Map.of()).values());
+    return out;
+  }
+
+  private void calicoPolicyChanged(ResourceKey key, Optional<LiveObject> now)
+      throws NetworkPolicyException {
+    Optional<CalicoPolicy> policy = Optional.empty();
+    if (now.isPresent()) {
+      policy = CalicoPolicyReader.policy(now.get());
+    }
+    String ns = key.namespace();
+    Map<ResourceKey, CalicoPolicy> ofNamespace = calico.computeIfAbsent(ns, k -> new HashMap<>());
+    Optional<CalicoPolicy> old = Optional.ofNullable(ofNamespace.get(key));
+    if (policy.equals(old)) {
+      return;
+    }
+    old.ifPresent(this::markCalico);
+    policy.ifPresent(this::markCalico);
+    if (policy.isPresent()) {
+      ofNamespace.put(key, policy.get());
+    } else {
+      ofNamespace.remove(key);
+      if (ofNamespace.isEmpty()) {
+        calico.remove(ns);
+      }
+    }
+  }
+
+  private void tierChanged(ResourceKey key, Optional<LiveObject> now)
+      throws NetworkPolicyException {
+    Optional<Tier> tier = Optional.empty();
+    if (now.isPresent()) {
+      tier = Optional.of(CalicoPolicyReader.tier(now.get()));
+    }
+    if (tier.equals(Optional.ofNullable(tiers.get(key.name())))) {
+      return;
+    }
+    if (tier.isPresent()) {
+      tiers.put(key.name(), tier.get());
+    } else {
+      tiers.remove(key.name());
+    }
+    calico.values().stream()
+        .flatMap(m -> m.values().stream())
+        .filter(p -> p.tier().equals(key.name()))
+        .forEach(this::markCalico);
+  }
+
+  /** Marks the pods a Calico policy applies to now. */
+  private void markCalico(CalicoPolicy policy) {
+    Collection<String> candidates =
+        policy.global()
+            ? pods.keySet()
+            : podsOfNamespace.getOrDefault(policy.namespace(), Set.of());
+    for (String id : candidates) {
+      Inventory.Pod pod = pods.get(id).pod;
+      Map<String, String> nsLabels =
+          CalicoLabels.ofNamespace(
+              pod.namespace(), namespaces.getOrDefault(pod.namespace(), Map.of()));
+      if (Evaluator.applies(policy, pod.namespace(), pod.calicoLabels(), nsLabels)) {
+        dirtyPods.add(id);
+      }
+    }
+  }
+
+  /**
+   * A namespace's labels can move whether a GlobalNetworkPolicy's namespaceSelector takes in its
+   * pods, and where the namespaceSelectors of Calico rules reach.
+   */
+  private void calicoNamespaceMoved(String name) {
+    boolean any = false;
+    for (Map<ResourceKey, CalicoPolicy> m : calico.values()) {
+      for (CalicoPolicy p : m.values()) {
+        if (readsNamespaceLabels(p)) {
+          markCalico(p);
+          any = true;
+        }
+      }
+    }
+    if (any) {
+      dirtyPods.addAll(podsOfNamespace.getOrDefault(name, Set.of()));
+    }
+  }
+
+  private static boolean readsNamespaceLabels(CalicoPolicy p) {
+    if (p.namespaceSelector().isPresent()) {
+      return true;
+    }
+    List<CalicoPolicy.Rule> rules = new ArrayList<>(p.ingressRules());
+    rules.addAll(p.egressRules());
+    return rules.stream().anyMatch(r -> r.peer().namespaceSelector().isPresent());
   }
 
   /** Counts only the pods that moved: most changes to an Endpoints move one address. */

@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 record IpBlock(AddressRange cidr, List<AddressRange> except) {
 
-  private static final List<AddressRange> PRIVATE =
+  static final List<AddressRange> PRIVATE =
       List.of(
           AddressRange.parseCidr("10.0.0.0/8").orElseThrow(),
           AddressRange.parseCidr("172.16.0.0/12").orElseThrow(),
@@ -42,7 +42,7 @@ record IpBlock(AddressRange cidr, List<AddressRange> except) {
     return left.isEmpty();
   }
 
-  private static List<AddressRange> minus(List<AddressRange> ranges, AddressRange cut) {
+  static List<AddressRange> minus(List<AddressRange> ranges, AddressRange cut) {
     List<AddressRange> out = new ArrayList<>();
     for (AddressRange r : ranges) {
       out.addAll(r.minus(cut));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Which NetworkPolicies select each pod of a cluster state, and how exposed each pod is then, by
@@ -26,6 +27,14 @@ import java.util.Objects;
  */
 public final class NetworkAccess {
   private NetworkAccess() {}
+
+  /**
+   * The resources ({@code objectRef.resource}) whose changes {@link #overInterval} reads: pods,
+   * namespaces, Kubernetes' and Calico's policies, Calico's tiers, Endpoints and EndpointSlices.
+   */
+  public static Set<String> resourcesRead() {
+    return IntervalEvaluation.RESOURCES;
+  }
 
   /**
    * The exposure of every pod of a state, sorted by namespace and name.

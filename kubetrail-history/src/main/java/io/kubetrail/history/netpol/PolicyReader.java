@@ -5,6 +5,7 @@ import io.kubetrail.history.LabelSelector;
 import io.kubetrail.history.LabelSelector.Operator;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceType;
+import io.kubetrail.history.netpol.CalicoPolicyReader.Tier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,7 +28,7 @@ final class PolicyReader {
 
   private final String object;
 
-  private PolicyReader(String object) {
+  PolicyReader(String object) {
     this.object = object;
   }
 
@@ -36,6 +37,8 @@ final class PolicyReader {
     List<Inventory.Pod> pods = new ArrayList<>();
     Map<String, Map<String, String>> namespaces = new HashMap<>();
     List<Policy> policies = new ArrayList<>();
+    List<CalicoPolicy> calico = new ArrayList<>();
+    Map<String, Tier> tiers = new HashMap<>();
     for (LiveObject o : objects) {
       ResourceType type = o.key().type().canonical();
       PolicyReader r = new PolicyReader(o.key().toString());
@@ -43,12 +46,17 @@ final class PolicyReader {
         namespaces.put(o.key().name(), r.labels(o.body().path("metadata").path("labels")));
       } else if (type.equals(PODS)) {
         Map<String, String> labels = r.labels(o.body().path("metadata").path("labels"));
-        pods.add(new Inventory.Pod(o.key().namespace(), o.key().name(), labels));
+        String account = PodReader.read(o).serviceAccount();
+        pods.add(new Inventory.Pod(o.key().namespace(), o.key().name(), labels, account));
       } else if (type.equals(NETWORK_POLICIES)) {
         policies.add(r.policy(o.key().namespace(), o.key().name(), o.body()));
+      } else if (CalicoPolicyReader.isPolicy(type)) {
+        CalicoPolicyReader.policy(o).ifPresent(calico::add);
+      } else if (CalicoPolicyReader.isTier(type)) {
+        tiers.put(o.key().name(), CalicoPolicyReader.tier(o));
       }
     }
-    return new Inventory(pods, namespaces, policies);
+    return new Inventory(pods, namespaces, policies, calico, tiers);
   }
 
   /** A Namespace object's labels. */
@@ -170,7 +178,7 @@ final class PolicyReader {
     return new IpBlock(cidr, except);
   }
 
-  private AddressRange cidr(String path, JsonNode node) throws NetworkPolicyException {
+  AddressRange cidr(String path, JsonNode node) throws NetworkPolicyException {
     if (absent(node) || !node.isTextual()) {
       throw bad(path, "missing or not a string");
     }
@@ -298,7 +306,7 @@ final class PolicyReader {
   }
 
   /** The elements of a list field; absent is empty. */
-  private List<JsonNode> list(String path, JsonNode node) throws NetworkPolicyException {
+  List<JsonNode> list(String path, JsonNode node) throws NetworkPolicyException {
     List<JsonNode> out = new ArrayList<>();
     if (absent(node)) {
       return out;
@@ -310,11 +318,11 @@ final class PolicyReader {
     return out;
   }
 
-  private static boolean absent(JsonNode node) {
+  static boolean absent(JsonNode node) {
     return node == null || node.isNull() || node.isMissingNode();
   }
 
-  private NetworkPolicyException bad(String path, String problem) {
+  NetworkPolicyException bad(String path, String problem) {
     return new NetworkPolicyException(object, path, problem);
   }
 }

@@ -20,6 +20,13 @@
  * pods, counts as Calico's summaries have them, and {@link
  * io.kubetrail.history.netpol.ExposureEvidence} of how it was worked out.
  *
+ * <p>Calico's {@code projectcalico.org/v3} NetworkPolicies and GlobalNetworkPolicies (and their
+ * Tiers) are evaluated in the same pass: a pod one of them applies to is judged by Calico's order
+ * of evaluation (tiers, policy order, first matching rule, Pass, the deny at a tier's end), with
+ * the Kubernetes policies in the {@code default} tier at order 1000 as Calico places them. Their
+ * selectors are in Calico's syntax ({@link io.kubetrail.history.netpol.CalicoSelector}), as is the
+ * scope's.
+ *
  * <p>Everything public here is API; the parsed policy model and the evaluation are package-private.
  */
 package io.kubetrail.history.netpol;

@@ -42,6 +42,32 @@ final class Cluster {
     return add(ResourceKey.of(group, "networkpolicies", ns, name), o);
   }
 
+  /** A Calico {@code projectcalico.org/v3} NetworkPolicy; the spec as for {@link #policy}. */
+  Cluster calico(String ns, String name, String spec) {
+    ObjectNode o = body("projectcalico.org/v3", "NetworkPolicy", ns, name);
+    o.set("spec", calicoSpec(spec));
+    return add(ResourceKey.of("projectcalico.org", "networkpolicies", ns, name), o);
+  }
+
+  /** A Calico GlobalNetworkPolicy. */
+  Cluster global(String name, String spec) {
+    ObjectNode o = body("projectcalico.org/v3", "GlobalNetworkPolicy", "", name);
+    o.set("spec", calicoSpec(spec));
+    return add(ResourceKey.of("projectcalico.org", "globalnetworkpolicies", "", name), o);
+  }
+
+  /** A Calico Tier. */
+  Cluster tier(String name, String spec) {
+    ObjectNode o = body("projectcalico.org/v3", "Tier", "", name);
+    o.set("spec", calicoSpec(spec));
+    return add(ResourceKey.of("projectcalico.org", "tiers", "", name), o);
+  }
+
+  /** JSON with single quotes for double ones, and backquotes for the single quotes of selectors. */
+  private static JsonNode calicoSpec(String spec) {
+    return tree(spec.replace('\'', '"').replace('`', '\''));
+  }
+
   List<PodExposure> evaluate() throws NetworkPolicyException {
     return NetworkAccess.evaluate(objects);
   }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.history.ClusterState;
-import io.kubetrail.history.LabelSelector;
-import io.kubetrail.history.LabelSelector.Operator;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.Replayer;
 import io.kubetrail.history.StateHistory;
@@ -19,7 +17,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -80,7 +77,7 @@ class ExposureOverIntervalPropertyTest {
     for (int second = 1; second <= STEPS; second++) {
       String ns = pick(random, NAMESPACES);
       String pod = pick(random, PODS);
-      switch (random.nextInt(13)) {
+      switch (random.nextInt(16)) {
         case 0, 1, 2 ->
             trail.podAs(second, ns, pod, pick(random, "sa1", "sa2"), "role=" + pick(random, ROLES));
         case 3 -> trail.delete(second, "", "pods", ns, pod);
@@ -98,6 +95,17 @@ class ExposureOverIntervalPropertyTest {
                 "slice" + random.nextInt(2),
                 "svc" + random.nextInt(3),
                 somePods(random));
+        case 13, 14 -> {
+          String owner = random.nextBoolean() ? ns : "";
+          trail.calico(second, owner, "c" + random.nextInt(2), calicoSpec(random, owner.isEmpty()));
+        }
+        case 15 ->
+            trail.delete(
+                second,
+                "projectcalico.org",
+                random.nextBoolean() ? "networkpolicies" : "globalnetworkpolicies",
+                random.nextBoolean() ? ns : "",
+                "c" + random.nextInt(2));
         default -> trail.delete(second, "", "endpoints", ns, "svc" + random.nextInt(2));
       }
     }
@@ -144,33 +152,54 @@ class ExposureOverIntervalPropertyTest {
         .replace('\'', '"');
   }
 
+  /**
+   * A Calico policy with one rule each way, whose peer and action vary; global ones may select
+   * namespaces.
+   */
+  private static String calicoSpec(Random random, boolean global) {
+    String peer =
+        switch (random.nextInt(5)) {
+          case 0 -> "{'namespaceSelector': 'team == `" + pick(random, "x", "y") + "`'}";
+          case 1 -> "{'selector': 'role == `" + pick(random, ROLES) + "`'}";
+          case 2 -> "{'nets': ['" + pick(random, "10.0.0.0/8", "8.8.8.0/24", "0.0.0.0/0") + "']}";
+          case 3 ->
+              "{'namespaceSelector': 'projectcalico.org/name == `" + pick(random, "a", "b") + "`'}";
+          default -> "{}";
+        };
+    String action = pick(random, "Allow", "Deny", "Pass", "Log");
+    String selector = random.nextBoolean() ? "all()" : "role == `" + pick(random, ROLES) + "`";
+    String namespaces =
+        global && random.nextBoolean() ? ", 'namespaceSelector': 'team == `x`'" : "";
+    String order = random.nextBoolean() ? ", 'order': " + random.nextInt(2000) : "";
+    return "{'selector': '"
+        + selector
+        + "'"
+        + namespaces
+        + order
+        + ", 'types': ['Ingress', 'Egress'], 'ingress': [{'action': '"
+        + action
+        + "', 'source': "
+        + peer
+        + "}], 'egress': [{'action': '"
+        + action
+        + "', 'destination': "
+        + peer
+        + "}]}";
+  }
+
   private static String[] somePods(Random random) {
     return Stream.of(PODS).filter(p -> random.nextBoolean()).toArray(String[]::new);
   }
 
   private static EndpointScope scope(Random random) {
-    return switch (random.nextInt(5)) {
+    return switch (random.nextInt(6)) {
       case 0 -> EndpointScope.everything();
-      case 1 ->
-          new EndpointScope(Optional.of(is("role", "web")), Set.of(), Optional.empty(), Set.of());
-      case 2 ->
-          new EndpointScope(Optional.empty(), Set.of("a"), Optional.of(is("team", "x")), Set.of());
-      case 3 -> new EndpointScope(Optional.empty(), Set.of(), Optional.empty(), Set.of("sa1"));
-      default ->
-          new EndpointScope(
-              Optional.of(
-                  new LabelSelector(
-                      List.of(
-                          new LabelSelector.Requirement("role", Operator.NOT_IN, Set.of("db"))))),
-              Set.of(),
-              Optional.of(is("team", "y")),
-              Set.of("sa2"));
+      case 1 -> EndpointScope.of("role == 'web'", List.of(), "", List.of());
+      case 2 -> EndpointScope.of("", List.of("a"), "team == 'x'", List.of());
+      case 3 -> EndpointScope.of("", List.of(), "", List.of("sa1"));
+      case 4 -> EndpointScope.of("", List.of("a", "b"), "", List.of());
+      default -> EndpointScope.of("role != 'db'", List.of(), "team == 'y'", List.of("sa2"));
     };
-  }
-
-  private static LabelSelector is(String key, String value) {
-    return new LabelSelector(
-        List.of(new LabelSelector.Requirement(key, Operator.IN, Set.of(value))));
   }
 
   /**

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubetrail.history.HistoryOptions;
-import io.kubetrail.history.LabelSelector;
-import io.kubetrail.history.LabelSelector.Operator;
 import io.kubetrail.history.StateHistory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,10 +117,7 @@ class ExposureOverIntervalTest {
         .pod(10, "app", "cache", "role=other")
         .pod(11, "app", "cache", "role=web")
         .pod(12, "app", "cache", "role=other");
-    LabelSelector web = selector("role", "web");
-
-    EndpointScope bySelector =
-        new EndpointScope(Optional.of(web), Set.of(), Optional.empty(), Set.of());
+    EndpointScope bySelector = EndpointScope.of("role == 'web'", List.of(), "", List.of());
     assertThat(report(5, 20, bySelector).endpoints())
         .extracting(EndpointExposure::endpoint)
         .containsExactly("app/cache", "app/web", "dev/web");
@@ -133,34 +126,39 @@ class ExposureOverIntervalTest {
         .containsExactly("app/web", "dev/web");
 
     EndpointScope prodWeb =
-        new EndpointScope(
-            Optional.of(web), Set.of(), Optional.of(selector("env", "prod")), Set.of());
+        EndpointScope.of("role == 'web'", List.of(), "env == 'prod'", List.of());
     assertThat(report(5, 9, prodWeb).endpoints())
         .extracting(EndpointExposure::endpoint)
         .containsExactly("app/web");
 
-    EndpointScope named =
-        new EndpointScope(Optional.empty(), Set.of("dev"), Optional.empty(), Set.of());
+    EndpointScope named = EndpointScope.of("", List.of("dev"), "", List.of());
     assertThat(report(5, 20, named).endpoints())
         .extracting(EndpointExposure::endpoint)
         .containsExactly("dev/web");
 
-    EndpointScope accounts =
-        new EndpointScope(Optional.empty(), Set.of(), Optional.empty(), Set.of("database"));
+    EndpointScope accounts = EndpointScope.of("", List.of(), "", List.of("database"));
     ExposureReport byAccount = report(5, 20, accounts);
     assertThat(byAccount.endpoints())
         .extracting(EndpointExposure::endpoint)
         .containsExactly("app/db");
     assertThat(byAccount.endpoints().get(0).serviceAccount()).isEqualTo("database");
     assertThat(byAccount.serviceAccounts()).isEqualTo(1);
+
+    // Calico ANDs a GlobalReport's namespace names with its namespace selector.
+    EndpointScope devNamedProdSelected =
+        EndpointScope.of("", List.of("dev"), "env == 'prod'", List.of());
+    assertThat(report(5, 20, devNamedProdSelected).endpoints()).isEmpty();
+    EndpointScope byCalicoLabel =
+        EndpointScope.of("projectcalico.org/namespace == 'dev'", List.of(), "", List.of());
+    assertThat(report(5, 20, byCalicoLabel).endpoints())
+        .extracting(EndpointExposure::endpoint)
+        .containsExactly("dev/web");
   }
 
   @Test
   void aNamespaceRelabelledMidIntervalMovesItsPodsInAndOutOfScope() throws Exception {
     trail.namespace(1, "app", "env=dev").pod(2, "app", "web").namespace(10, "app", "env=prod");
-    EndpointScope prod =
-        new EndpointScope(
-            Optional.empty(), Set.of(), Optional.of(selector("env", "prod")), Set.of());
+    EndpointScope prod = EndpointScope.of("", List.of(), "env == 'prod'", List.of());
     assertThat(report(3, 9, prod).endpoints()).isEmpty();
     assertThat(report(3, 10, prod).endpoints())
         .extracting(EndpointExposure::endpoint)
@@ -275,10 +273,5 @@ class ExposureOverIntervalTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ends")
         .hasMessageContaining("before it starts");
-  }
-
-  private static LabelSelector selector(String key, String value) {
-    return new LabelSelector(
-        List.of(new LabelSelector.Requirement(key, Operator.IN, Set.of(value))));
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NetworkAccessTest {
 
   /** The six flags in report column order: protected in/out, internet in/out, other ns in/out. */
-  private static String flags(PodExposure e) {
+  static String flags(PodExposure e) {
     return (e.ingressProtected() ? "P" : "-")
         + (e.egressProtected() ? "P" : "-")
         + (e.ingressFromInternet() ? "I" : "-")

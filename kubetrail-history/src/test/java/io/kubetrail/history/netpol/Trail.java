@@ -68,6 +68,18 @@ final class Trail implements Closeable {
     return write(second, "networking.k8s.io", "networkpolicies", p);
   }
 
+  /**
+   * A Calico NetworkPolicy ({@code ns} set) or GlobalNetworkPolicy; the spec as {@link #policy}.
+   */
+  Trail calico(int second, String ns, String name, String spec) {
+    boolean global = ns.isEmpty();
+    ObjectNode p =
+        body("projectcalico.org/v3", global ? "GlobalNetworkPolicy" : "NetworkPolicy", ns, name);
+    p.set("spec", Cluster.tree(spec.replace('\'', '"').replace('`', '\'')));
+    return write(
+        second, "projectcalico.org", global ? "globalnetworkpolicies" : "networkpolicies", p);
+  }
+
   /** Endpoints of a Service, pointing at the pods (of its namespace) named. */
   Trail endpoints(int second, String ns, String service, String... pods) {
     ObjectNode e = body("v1", "Endpoints", ns, service);

@@ -1,0 +1,178 @@
+package io.kubetrail.opensearch;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where an OpenSearch store is and how to reach it.
+ *
+ * <p>A location is {@code http(s)://[user:password@]host:port[,host:port...][?prefix=NAME]}. The
+ * credentials may instead come from the environment: {@value #USERNAME_ENV} and {@value
+ * #PASSWORD_ENV} for basic authentication, or {@value #API_KEY_ENV} (the base64 {@code id:key});
+ * {@value #CA_FILE_ENV} names a PEM file of the certificate authorities to trust over https.
+ *
+ * @param hosts the nodes, tried in turn
+ * @param username basic authentication user
+ * @param password basic authentication password
+ * @param apiKey an API key, sent as {@code Authorization: ApiKey ...}
+ * @param caFile PEM certificates to trust instead of the JVM's
+ * @param indexPrefix the event indices' name before {@code .<cluster>.<yyyyMMdd>}; default {@value
+ *     #DEFAULT_PREFIX}, Calico's
+ * @param requestTimeout how long one request may take; default 60 s
+ * @param maxRetries how often a request refused with 429 or 5xx, or unanswered, is sent again, with
+ *     a growing pause; default 8
+ * @param bulkBytes the most bytes one {@code _bulk} request carries; default 8 MiB
+ */
+public record OpenSearchOptions(
+    List<URI> hosts,
+    Optional<String> username,
+    Optional<String> password,
+    Optional<String> apiKey,
+    Optional<Path> caFile,
+    String indexPrefix,
+    Duration requestTimeout,
+    int maxRetries,
+    int bulkBytes) {
+
+  public static final String DEFAULT_PREFIX = "tigera_secure_ee_audit_kube";
+  public static final String USERNAME_ENV = "KUBETRAIL_OPENSEARCH_USERNAME";
+  public static final String PASSWORD_ENV = "KUBETRAIL_OPENSEARCH_PASSWORD";
+  public static final String API_KEY_ENV = "KUBETRAIL_OPENSEARCH_API_KEY";
+  public static final String CA_FILE_ENV = "KUBETRAIL_OPENSEARCH_CA_FILE";
+
+  // Index names are lower case, and a prefix must not be a pattern.
+  private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9_\\-]{0,99}");
+
+  public OpenSearchOptions {
+    hosts = List.copyOf(hosts);
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(apiKey, "apiKey");
+    Objects.requireNonNull(caFile, "caFile");
+    Objects.requireNonNull(indexPrefix, "indexPrefix");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("at least one host");
+    }
+    if (!PREFIX.matcher(indexPrefix).matches()) {
+      throw new IllegalArgumentException(
+          "index prefix '"
+              + indexPrefix
+              + "' is not allowed: lower-case letters, digits, '_' and '-', at most 100");
+    }
+    if (maxRetries < 0 || bulkBytes < 1024) {
+      throw new IllegalArgumentException("maxRetries >= 0 and bulkBytes >= 1024");
+    }
+  }
+
+  /** True when {@code location} names an OpenSearch store rather than a directory. */
+  public static boolean isLocation(String location) {
+    String l = location.toLowerCase(Locale.ROOT);
+    return l.startsWith("http://") || l.startsWith("https://");
+  }
+
+  /**
+   * Reads a location and the environment's credentials.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the location
+   */
+  public static OpenSearchOptions parse(String location, Map<String, String> env) {
+    if (!isLocation(location)) {
+      throw new IllegalArgumentException(
+          "'"
+              + location
+              + "' is not an OpenSearch location: it must start with http:// or https://");
+    }
+    int schemeEnd = location.indexOf("://");
+    String scheme = location.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+    String rest = location.substring(schemeEnd + 3);
+    String query = "";
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    if (rest.endsWith("/")) {
+      rest = rest.substring(0, rest.length() - 1);
+    }
+    Optional<String> user = Optional.ofNullable(env.get(USERNAME_ENV));
+    Optional<String> password = Optional.ofNullable(env.get(PASSWORD_ENV));
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      String info = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+      int colon = info.indexOf(':');
+      user = Optional.of(colon < 0 ? info : info.substring(0, colon));
+      password = colon < 0 ? password : Optional.of(info.substring(colon + 1));
+    }
+    if (rest.contains("/")) {
+      throw new IllegalArgumentException(
+          "'" + location + "': a store location has no path, only hosts and ?prefix=");
+    }
+    List<URI> hosts = new ArrayList<>();
+    for (String host : rest.split(",")) {
+      hosts.add(host(location, scheme, host.trim()));
+    }
+    String prefix = DEFAULT_PREFIX;
+    for (String param : query.isEmpty() ? new String[0] : query.split("&")) {
+      if (param.startsWith("prefix=")) {
+        prefix = param.substring("prefix=".length());
+      } else {
+        throw new IllegalArgumentException(
+            "'" + location + "': unknown parameter '" + param + "'; the only one is prefix=");
+      }
+    }
+    return new OpenSearchOptions(
+        hosts,
+        user,
+        password,
+        Optional.ofNullable(env.get(API_KEY_ENV)),
+        Optional.ofNullable(env.get(CA_FILE_ENV)).map(Path::of),
+        prefix,
+        Duration.ofSeconds(60),
+        8,
+        8 << 20);
+  }
+
+  private static URI host(String location, String scheme, String hostPort) {
+    if (hostPort.isEmpty()) {
+      throw new IllegalArgumentException("'" + location + "' names an empty host");
+    }
+    try {
+      URI uri = new URI(scheme + "://" + hostPort);
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("'" + location + "': '" + hostPort + "' is no host");
+      }
+      int port = uri.getPort() < 0 ? 9200 : uri.getPort();
+      return new URI(scheme, null, uri.getHost(), port, null, null, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "'" + location + "': '" + hostPort + "' is no host:port (" + e.getReason() + ")", e);
+    }
+  }
+
+  /** A copy with another index prefix. */
+  public OpenSearchOptions withIndexPrefix(String prefix) {
+    return new OpenSearchOptions(
+        hosts, username, password, apiKey, caFile, prefix, requestTimeout, maxRetries, bulkBytes);
+  }
+
+  /** The location as shown to users: hosts and prefix, never credentials. */
+  public String displayLocation() {
+    StringBuilder b = new StringBuilder();
+    for (URI h : hosts) {
+      b.append(b.length() == 0 ? "" : ",");
+      b.append(b.length() == 0 ? h.toString() : h.getHost() + ":" + h.getPort());
+    }
+    return indexPrefix.equals(DEFAULT_PREFIX) ? b.toString() : b + "?prefix=" + indexPrefix;
+  }
+}

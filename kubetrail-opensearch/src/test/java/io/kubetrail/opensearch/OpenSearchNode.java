@@ -1,0 +1,245 @@
+package io.kubetrail.opensearch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node OpenSearch for tests, started from the distribution that the build unpacks
+ * from Maven Central (system property {@code opensearch.home}): on 127.0.0.1, on free ports, in a
+ * temporary directory, as the user {@code nobody} when the tests run as root (OpenSearch refuses
+ * root). One node serves every test of a JVM and stops when the JVM exits.
+ */
+public final class OpenSearchNode {
+  private static final String RUN_AS = "nobody";
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+  private static OpenSearchNode shared;
+
+  private final Path work;
+  private final List<String> command;
+  private final int port;
+  private Process process;
+
+  private OpenSearchNode(Path work, List<String> command, int port) {
+    this.work = work;
+    this.command = command;
+    this.port = port;
+  }
+
+  /** The node every test of this JVM shares, started on first use. */
+  public static synchronized OpenSearchNode shared() {
+    if (shared == null) {
+      try {
+        shared = start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      OpenSearchNode node = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "opensearch-node-stop"));
+    }
+    return shared;
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** A store location of its own, with an index prefix no other test uses. */
+  public String freshLocation(String hint) {
+    String clean = hint.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    clean = clean.substring(0, Math.min(clean.length(), 40));
+    return url() + "?prefix=t" + Long.toHexString(System.nanoTime()) + "_" + clean;
+  }
+
+  private static OpenSearchNode start() throws IOException {
+    String home = System.getProperty("opensearch.home");
+    if (home == null || !Files.isRegularFile(Path.of(home, "bin", "opensearch"))) {
+      throw new IllegalStateException(
+          "no OpenSearch distribution at "
+              + home
+              + " (system property opensearch.home); the build unpacks it in process-test-resources:"
+              + " run the tests through Maven");
+    }
+    Path work = Files.createTempDirectory("kubetrail-opensearch-");
+    Path conf = Files.createDirectories(work.resolve("config"));
+    try (Stream<Path> files = Files.list(Path.of(home, "config"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, conf.resolve(f.getFileName()));
+      }
+    }
+    // The stock options write GC logs and heap dumps relative to the distribution, which the
+    // node's user may not write; a test node needs neither.
+    Path jvmOptions = conf.resolve("jvm.options");
+    List<String> kept = new ArrayList<>();
+    for (String line : Files.readAllLines(jvmOptions)) {
+      if (!line.contains("-Xlog")
+          && !line.contains("-Xloggc")
+          && !line.contains("HeapDumpPath")
+          && !line.contains("ErrorFile")) {
+        kept.add(line);
+      }
+    }
+    Files.write(jvmOptions, kept);
+    Files.createDirectories(work.resolve("data"));
+    Files.createDirectories(work.resolve("logs"));
+    boolean root = "root".equals(System.getProperty("user.name"));
+    if (root) {
+      handOver(work);
+    }
+    int http = freePort();
+    int transport = freePort();
+    String javaHome = Path.of(System.getProperty("java.home")).toString();
+    List<String> command = new ArrayList<>();
+    if (root) {
+      command.addAll(List.of("runuser", "-u", RUN_AS, "--"));
+    }
+    command.addAll(
+        List.of(
+            "env",
+            "OPENSEARCH_JAVA_HOME=" + javaHome,
+            "OPENSEARCH_PATH_CONF=" + conf,
+            "OPENSEARCH_JAVA_OPTS=-Xms512m -Xmx512m",
+            "bash",
+            Path.of(home, "bin", "opensearch").toString(),
+            "-p",
+            work.resolve("opensearch.pid").toString(),
+            "-Ediscovery.type=single-node",
+            "-Enetwork.host=127.0.0.1",
+            "-Ehttp.port=" + http,
+            "-Etransport.port=" + transport,
+            "-Epath.data=" + work.resolve("data"),
+            "-Epath.logs=" + work.resolve("logs"),
+            "-Ecluster.routing.allocation.disk.threshold_enabled=false",
+            "-Enode.processors=2"));
+    OpenSearchNode node = new OpenSearchNode(work, List.copyOf(command), http);
+    node.launch();
+    return node;
+  }
+
+  private void launch() throws IOException {
+    process =
+        new ProcessBuilder(command)
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()))
+            .start();
+    awaitHealthy();
+  }
+
+  /**
+   * Kills the node as a power cut would leave it (SIGKILL, nothing flushed that was not synced),
+   * then starts it again on the same data and port, and waits until it serves.
+   */
+  public synchronized void killAndRestart() throws IOException {
+    Path pidFile = work.resolve("opensearch.pid");
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+    process.destroyForcibly();
+    Files.deleteIfExists(pidFile);
+    launch();
+  }
+
+  private void awaitHealthy() throws IOException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("OpenSearch exited at start: " + tail());
+      }
+      try {
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(
+                        URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for OpenSearch", e);
+      }
+      sleep(500);
+    }
+    stop();
+    throw new IllegalStateException("OpenSearch did not start in " + START_TIMEOUT + ": " + tail());
+  }
+
+  private String tail() {
+    try {
+      List<String> lines = Files.readAllLines(work.resolve("console.log"), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no console log: " + e + ")";
+    }
+  }
+
+  /** Stops the node: SIGTERM to OpenSearch's own process, then waits; removes its files. */
+  public void stop() {
+    try {
+      Path pidFile = work.resolve("opensearch.pid");
+      if (Files.exists(pidFile)) {
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        ProcessHandle.of(pid)
+            .ifPresent(h -> h.onExit().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join());
+      }
+    } catch (IOException | RuntimeException e) {
+      // Fall through to the launcher's own process.
+    }
+    process.destroy();
+    try (Stream<Path> paths = Files.walk(work)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // A temporary directory left behind is harmless.
+    }
+  }
+
+  private static void handOver(Path work) throws IOException {
+    UserPrincipal user =
+        work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(RUN_AS);
+    try (Stream<Path> paths = Files.walk(work)) {
+      for (Path p : paths.toList()) {
+        Files.setOwner(p, user);
+      }
+    }
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
