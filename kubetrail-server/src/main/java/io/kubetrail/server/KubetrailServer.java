@@ -10,6 +10,7 @@ import io.kubetrail.server.auth.AuthUnavailableException;
 import io.kubetrail.server.auth.Authenticator;
 import io.kubetrail.server.auth.Caller;
 import io.kubetrail.server.auth.Role;
+import io.kubetrail.server.ui.WebUi;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
@@ -55,14 +56,14 @@ public final class KubetrailServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server.
+   * Starts a server: the API and the web UI ({@link WebUi}).
    *
    * @throws IllegalArgumentException when it would listen beyond loopback without authentication
    * @throws IOException when the store, the access log or the TLS files cannot be opened
    */
   public static KubetrailServer start(ServerOptions options, Authenticator auth, Clock clock)
       throws IOException {
-    return start(options, auth, clock, config -> {});
+    return start(options, auth, clock, config -> WebUi.mount(config.routes));
   }
 
   /**
