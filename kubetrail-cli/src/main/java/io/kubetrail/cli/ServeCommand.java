@@ -84,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
     if (config != null) {
       return CollectingServer.run(this, authenticator);
     }
-    if (!Files.isDirectory(store.directory)) {
+    if (!store.remote() && !Files.isDirectory(store.directory)) {
       throw new UsageException(
           store.directory + ": no store here (ingest or collect into it first)");
     }
@@ -117,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   ServerOptions options() {
-    ServerOptions o = ServerOptions.defaults(store.directory);
+    ServerOptions o = ServerOptions.defaults(store.directory).withStoreLocation(store.location);
     try {
       o = o.withListen(Endpoint.parse(listen));
     } catch (IllegalArgumentException e) {

@@ -12,9 +12,9 @@ import io.kubetrail.server.auth.Caller;
 import io.kubetrail.server.auth.Role;
 import io.kubetrail.server.ui.WebUi;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.AuditStores;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
-import io.kubetrail.store.lucene.LuceneAuditStore;
 import io.kubetrail.store.search.BadParameterException;
 import java.io.IOException;
 import java.net.URI;
@@ -90,8 +90,7 @@ public final class KubetrailServer implements AutoCloseable {
               Tls.serverContext(options.tls().get().certificate(), options.tls().get().key()));
     }
     AuditStore store =
-        LuceneAuditStore.open(
-            options.storeDirectory(), StoreOptions.builder().readOnly(true).build());
+        AuditStores.open(options.storeLocation(), StoreOptions.builder().readOnly(true).build());
     AccessLog access = AccessLog.NONE;
     try {
       access = StoreAccessLog.open(options.accessLogDirectory(), clock);

@@ -19,11 +19,14 @@ import java.util.Optional;
  *   <li>{@code maxBodyBytes} = 1 MiB: the largest request body (a policy to check).
  * </ul>
  *
- * @param storeDirectory the store the API reads
+ * @param storeLocation the store the API reads: a directory, or an OpenSearch cluster's URL
+ * @param storeDirectory the store's local directory: the store itself, or for a cluster the
+ *     directory of its state checkpoints, snapshots and report runs
  * @param accessLogDirectory where the access log is stored (a store of its own)
  * @param tls the certificate and key files (PEM) for HTTPS, when given
  */
 public record ServerOptions(
+    String storeLocation,
     Path storeDirectory,
     Path accessLogDirectory,
     Endpoint listen,
@@ -44,6 +47,7 @@ public record ServerOptions(
   }
 
   public ServerOptions {
+    Objects.requireNonNull(storeLocation, "storeLocation");
     Objects.requireNonNull(storeDirectory, "storeDirectory");
     Objects.requireNonNull(accessLogDirectory, "accessLogDirectory");
     Objects.requireNonNull(listen, "listen");
@@ -66,6 +70,13 @@ public record ServerOptions(
     return new Builder(storeDirectory).build();
   }
 
+  /** A store that is not the directory itself (an OpenSearch cluster's URL). */
+  public ServerOptions withStoreLocation(String value) {
+    Builder b = toBuilder();
+    b.storeLocation = value;
+    return b.build();
+  }
+
   public ServerOptions withListen(Endpoint value) {
     Builder b = toBuilder();
     b.listen = value;
@@ -86,6 +97,7 @@ public record ServerOptions(
 
   private Builder toBuilder() {
     Builder b = new Builder(storeDirectory);
+    b.storeLocation = storeLocation;
     b.accessLogDirectory = accessLogDirectory;
     b.listen = listen;
     b.tls = tls;
@@ -101,6 +113,7 @@ public record ServerOptions(
   /** The options under construction, starting from the defaults. */
   private static final class Builder {
     private final Path storeDirectory;
+    private String storeLocation;
     private Path accessLogDirectory;
     private Endpoint listen = new Endpoint("127.0.0.1", 8080);
     private Optional<Tls> tls = Optional.empty();
@@ -113,12 +126,14 @@ public record ServerOptions(
 
     Builder(Path storeDirectory) {
       this.storeDirectory = storeDirectory;
+      this.storeLocation = storeDirectory.toString();
       Path abs = storeDirectory.toAbsolutePath().normalize();
       this.accessLogDirectory = abs.resolveSibling(abs.getFileName() + "-access-log");
     }
 
     ServerOptions build() {
       return new ServerOptions(
+          storeLocation,
           storeDirectory,
           accessLogDirectory,
           listen,
