@@ -38,6 +38,7 @@ final class QueryDsl {
     term(filter, "kubetrail.resource", q.resource());
     term(filter, "kubetrail.subresource", q.subresource());
     term(filter, "kubetrail.namespace", q.namespace());
+    terms(filter, "kubetrail.namespace", q.namespaces());
     if (q.name().isPresent()) {
       String n = q.name().get();
       ObjectNode either = NODES.objectNode();
@@ -62,6 +63,15 @@ final class QueryDsl {
     term(filter, "kubetrail.decision", q.decision());
     if (q.excludeDryRun()) {
       bool.putArray("must_not").add(termQuery("kubetrail.dry_run", true));
+    }
+    if (q.excludeFailures()) {
+      // A response code below 400; an event without one (an early stage) is left out too.
+      filter.add(
+          NODES
+              .objectNode()
+              .set(
+                  "range",
+                  NODES.objectNode().set("kubetrail.code", NODES.objectNode().put("lt", 400))));
     }
     if (q.changesOnly()) {
       filter.add(termQuery("kubetrail.change", true));

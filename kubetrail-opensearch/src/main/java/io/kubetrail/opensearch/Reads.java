@@ -21,6 +21,9 @@ import java.util.TreeSet;
 
 /** Searches, counts and aggregations over the events of committed batches. */
 final class Reads {
+  /** The most hits the cluster returns for one search (its index.max_result_window default). */
+  private static final int MAX_WINDOW = 10_000;
+
   private final Cluster cluster;
   private final StoreOptions options;
 
@@ -43,29 +46,49 @@ final class Reads {
     }
     boolean newest = query.order() == EventQuery.Order.NEWEST_FIRST;
     String order = newest ? "desc" : "asc";
+    // One more than the page tells whether a next page exists; the cluster refuses more than
+    // MAX_WINDOW hits at once, so a full-size page asks separately.
+    int size = Math.min(limit + 1, MAX_WINDOW);
+    Optional<long[]> from = after.map(c -> Cursor.decode(c, newest));
+    List<Hits.Hit> hits = page(query, head, order, size, from);
+    boolean more = hits.size() > limit;
+    if (!more && hits.size() == limit && limit == size) {
+      List<Object> last = hits.get(limit - 1).sort();
+      more =
+          !page(
+                  query,
+                  head,
+                  order,
+                  1,
+                  Optional.of(new long[] {(Long) last.get(0), (Long) last.get(1)}))
+              .isEmpty();
+    }
+    List<StoredEvent> events = new ArrayList<>();
+    for (Hits.Hit h : hits.subList(0, Math.min(limit, hits.size()))) {
+      events.add(Documents.event(h.source()));
+    }
+    Optional<PageCursor> next = Optional.empty();
+    if (more) {
+      List<Object> last = hits.get(limit - 1).sort();
+      next = Optional.of(Cursor.encode(newest, (Long) last.get(0), (Long) last.get(1)));
+    }
+    return new SearchPage(events, next);
+  }
+
+  private List<Hits.Hit> page(
+      EventQuery query, long head, String order, int size, Optional<long[]> after)
+      throws IOException {
     ObjectNode body = Cluster.object();
-    body.put("size", limit + 1);
+    body.put("size", size);
     body.put("track_total_hits", false);
     body.set("query", QueryDsl.of(query, head));
     ArrayNode sort = body.putArray("sort");
     sort.addObject().put("kubetrail.received_us", order);
     sort.addObject().put("kubetrail.seq", order);
     if (after.isPresent()) {
-      long[] at = Cursor.decode(after.get(), newest);
-      body.putArray("search_after").add(at[0]).add(at[1]);
+      body.putArray("search_after").add(after.get()[0]).add(after.get()[1]);
     }
-    Hits.Page page =
-        Hits.parse(cluster.raw("POST", "/" + cluster.events + "/_search", body).body());
-    List<StoredEvent> events = new ArrayList<>();
-    for (Hits.Hit h : page.hits().subList(0, Math.min(limit, page.hits().size()))) {
-      events.add(Documents.event(h.source()));
-    }
-    Optional<PageCursor> next = Optional.empty();
-    if (page.hits().size() > limit) {
-      List<Object> last = page.hits().get(limit - 1).sort();
-      next = Optional.of(Cursor.encode(newest, (Long) last.get(0), (Long) last.get(1)));
-    }
-    return new SearchPage(events, next);
+    return Hits.parse(cluster.raw("POST", "/" + cluster.events + "/_search", body).body()).hits();
   }
 
   long count(EventQuery query, long head) throws IOException {

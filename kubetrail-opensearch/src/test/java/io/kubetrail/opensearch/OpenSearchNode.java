@@ -142,17 +142,18 @@ public final class OpenSearchNode {
     awaitHealthy();
   }
 
-  /**
-   * Kills the node as a power cut would leave it (SIGKILL, nothing flushed that was not synced),
-   * then starts it again on the same data and port, and waits until it serves.
-   */
-  public synchronized void killAndRestart() throws IOException {
+  /** Kills the node as a crash would (SIGKILL: nothing flushed that was not synced). */
+  public synchronized void kill() throws IOException {
     Path pidFile = work.resolve("opensearch.pid");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
     process.destroyForcibly();
     Files.deleteIfExists(pidFile);
+  }
+
+  /** Starts a killed node again on the same data and port, and waits until it serves. */
+  public synchronized void restart() throws IOException {
     launch();
   }
 
