@@ -76,6 +76,8 @@ final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
+  // The server is held open by try-with-resources until a signal; its body need not name it.
+  @SuppressWarnings("try")
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     // Checked before anything starts; with --config, the store is the collector's.
