@@ -163,7 +163,7 @@ class WebhookForwardingTest {
                     json.getBytes(StandardCharsets.UTF_8), DecodeLimits.defaults())));
       }
       sink.append(new Batch(events, Map.of("node-log", new SourceCheckpoint("25"))));
-      assertThat(hook.responses).containsExactly(200, 200, 200);
+      assertThat(hook.responses(3)).containsExactly(200, 200, 200);
       assertThat(hook.stored()).isEqualTo(25);
     }
   }

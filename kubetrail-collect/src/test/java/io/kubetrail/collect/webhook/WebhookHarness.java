@@ -35,6 +35,20 @@ final class WebhookHarness implements AutoCloseable {
   private final Thread runner;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
+  /**
+   * The statuses answered, once at least {@code count} are recorded: the listener hears of a
+   * response just after the client has it, so the last one may still be on its way.
+   */
+  List<Integer> responses(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (responses.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    synchronized (responses) {
+      return List.copyOf(responses);
+    }
+  }
+
   private WebhookHarness(
       Path dir, WebhookOptions options, IngestOptions ingest, UnaryOperator<Sink> wrap)
       throws Exception {
