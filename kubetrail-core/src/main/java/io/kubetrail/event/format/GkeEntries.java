@@ -101,7 +101,7 @@ final class GkeEntries {
     objectRef(resourceName).ifPresent(ref -> e.set("objectRef", ref));
     if (!firstOnly) {
       ObjectNode status = e.putObject("responseStatus");
-      status.put("metadata", NODES.objectNode());
+      status.putObject("metadata");
       int code = p.path("status").path("code").asInt(0);
       status.put(
           "code",
