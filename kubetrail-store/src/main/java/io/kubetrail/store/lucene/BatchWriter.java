@@ -1,6 +1,7 @@
 package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.AuditEvent;
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
@@ -79,7 +80,7 @@ final class BatchWriter implements AutoCloseable {
     }
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
-    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
+    BatchLink.EventsDigest digest = new BatchLink.EventsDigest();
     long seq = firstSeq;
     try {
       for (Future<Prepared> pending : blocks) {

@@ -1,7 +1,9 @@
 package io.kubetrail.store.lucene;
 
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.SourceCheckpoint;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -50,7 +52,7 @@ record CommitState(
 
   static CommitState empty() {
     return new CommitState(
-        1, 0, BatchHeader.ZERO_HASH, 0, BatchHeader.ZERO_HASH, Long.MIN_VALUE, Map.of(), 0, 0);
+        1, 0, BatchLink.zeroHash(), 0, BatchLink.zeroHash(), Long.MIN_VALUE, Map.of(), 0, 0);
   }
 
   /**
@@ -98,9 +100,9 @@ record CommitState(
     data.put(FORMAT_KEY, FORMAT);
     data.put(NEXT_SEQ, Long.toString(nextSeq));
     data.put(LAST_BATCH, Long.toString(lastBatch));
-    data.put(HEAD, BatchHeader.hex(head));
+    data.put(HEAD, BatchLink.hex(head));
     data.put(ANCHOR_BATCH, Long.toString(anchorBatch));
-    data.put(ANCHOR_HASH, BatchHeader.hex(anchorHash));
+    data.put(ANCHOR_HASH, BatchLink.hex(anchorHash));
     data.put(PRUNED_BEFORE, Long.toString(prunedBefore));
     data.put(BLOCK_FILE, Long.toString(blockFile));
     data.put(BLOCK_LENGTH, Long.toString(blockLength));
@@ -110,11 +112,11 @@ record CommitState(
     return data;
   }
 
-  CommitState withBatch(BatchHeader header) {
+  CommitState withBatch(BatchLink link) {
     return new CommitState(
-        header.lastSeq() + 1,
-        header.batch(),
-        header.hash(),
+        link.lastSeq() + 1,
+        link.batch(),
+        link.hash(),
         anchorBatch,
         anchorHash,
         prunedBefore,
@@ -175,8 +177,8 @@ record CommitState(
       throw new IllegalArgumentException("commit has no " + key);
     }
     try {
-      byte[] h = BatchHeader.unhex(v);
-      if (h.length != BatchHeader.HASH_BYTES) {
+      byte[] h = HexFormat.of().parseHex(v);
+      if (h.length != BatchLink.HASH_BYTES) {
         throw new IllegalArgumentException("commit's " + key + " is not a SHA-256 hash: " + v);
       }
       return h;

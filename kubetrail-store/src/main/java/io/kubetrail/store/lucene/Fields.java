@@ -148,7 +148,7 @@ final class Fields {
     Document doc = new Document();
     doc.add(new StringField(HEADER, header.pruned() ? PRUNED : LIVE, Field.Store.NO));
     addLong(doc, BATCH, header.batch());
-    doc.add(new LongPoint(HEADER_MAX_RECEIVED, header.maxReceived()));
+    doc.add(new LongPoint(HEADER_MAX_RECEIVED, header.link().maxReceived()));
     doc.add(new StoredField(HEADER_DATA, header.encode()));
     return doc;
   }

@@ -1,5 +1,6 @@
 package io.kubetrail.store.lucene;
 
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.StoreCorruptException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class Recovery {
               if (record.header().isPresent()) {
                 BatchHeader h = record.header().get();
                 reindex(location, writer, blocks, s, h, positions);
-                s = s.withBatch(h);
+                s = s.withBatch(h.link());
               }
               state[0] = s.withCheckpoints(record.checkpoints()).withBlocks(file, recordEnd);
             });
@@ -47,9 +48,10 @@ final class Recovery {
       IndexWriter writer,
       BlockFiles blocks,
       CommitState before,
-      BatchHeader h,
+      BatchHeader header,
       List<Long> positions)
       throws IOException {
+    BatchLink h = header.link();
     if (h.batch() != before.lastBatch() + 1
         || h.firstSeq() != before.nextSeq()
         || !Arrays.equals(h.prevHash(), before.head())) {
@@ -81,6 +83,6 @@ final class Recovery {
               + "; "
               + StoreFiles.WHAT_TO_DO);
     }
-    writer.addDocument(Fields.header(h));
+    writer.addDocument(Fields.header(header));
   }
 }

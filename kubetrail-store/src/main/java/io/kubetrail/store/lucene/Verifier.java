@@ -1,6 +1,7 @@
 package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.RawJson;
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.VerifyListener;
 import io.kubetrail.store.VerifyResult;
@@ -92,12 +93,13 @@ final class Verifier {
       // Room for more headers than batches, so that a repeated header shows.
       TopFieldDocs page = searcher.search(window, 2 * pageSize + 1, Queries.BY_BATCH, false);
       for (ScoreDoc hit : page.scoreDocs) {
-        BatchHeader h;
+        BatchHeader header;
         try {
-          h = BatchHeaders.read(storedFields, hit.doc);
+          header = BatchHeaders.read(storedFields, hit.doc);
         } catch (IOException | RuntimeException e) {
           return inFlight.brokenAt(expected, "its header cannot be read (" + e.getMessage() + ")");
         }
+        BatchLink h = header.link();
         if (h.batch() < expected) {
           return inFlight.brokenAt(h.batch(), "its header appears more than once");
         }
@@ -107,15 +109,15 @@ final class Verifier {
         if (!Arrays.equals(h.prevHash(), running)) {
           return inFlight.brokenAt(h.batch(), "it does not link to the previous batch's hash");
         }
-        if (!Arrays.equals(h.recomputeHash(), h.hash())) {
+        if (!h.hashMatches()) {
           return inFlight.brokenAt(
               h.batch(), "its header was changed (its hash does not match its fields)");
         }
-        if (fingerprints.actual(hit.doc) != fingerprints.expected(Fields.header(h))) {
+        if (fingerprints.actual(hit.doc) != fingerprints.expected(Fields.header(header))) {
           return inFlight.brokenAt(
               h.batch(), "its header is indexed otherwise than it is stored" + EDITED);
         }
-        VerifyResult earlier = inFlight.add(h);
+        VerifyResult earlier = inFlight.add(header);
         if (earlier != null) {
           return earlier;
         }
@@ -151,7 +153,7 @@ final class Verifier {
       return orphans(total - eventsChecked);
     }
     return new VerifyResult(
-        batchesChecked, eventsChecked, OptionalLong.empty(), "", BatchHeader.hex(state.head()));
+        batchesChecked, eventsChecked, OptionalLong.empty(), "", BatchLink.hex(state.head()));
   }
 
   /**
@@ -174,7 +176,9 @@ final class Verifier {
 
     /** Starts checking {@code h}'s contents; returns the first problem found meanwhile, or null. */
     VerifyResult add(BatchHeader h) throws IOException {
-      checks.add(new Check(h, pool.submit(() -> h.pruned() ? checkPruned(h) : checkEvents(h))));
+      checks.add(
+          new Check(
+              h, pool.submit(() -> h.pruned() ? checkPruned(h.link()) : checkEvents(h.link()))));
       return checks.size() > 2 * threads ? completeOldest() : null;
     }
 
@@ -222,7 +226,7 @@ final class Verifier {
       }
       if (!h.pruned()) {
         batchesChecked++;
-        eventsChecked += h.count();
+        eventsChecked += h.link().count();
       }
       listener.progress(++batchesPassed, state.lastBatch() - state.anchorBatch(), eventsChecked);
       return null;
@@ -234,7 +238,7 @@ final class Verifier {
     }
   }
 
-  private String checkPruned(BatchHeader h) throws IOException {
+  private String checkPruned(BatchLink h) throws IOException {
     if (h.maxReceived() >= state.prunedBefore()) {
       return "it is marked as pruned, but holds events newer than any prune removed";
     }
@@ -245,7 +249,7 @@ final class Verifier {
     return null;
   }
 
-  private String checkEvents(BatchHeader h) throws IOException {
+  private String checkEvents(BatchLink h) throws IOException {
     int found = searcher.count(Queries.batchEvents(h.batch()));
     if (found != h.count()) {
       return "it has "
@@ -254,7 +258,7 @@ final class Verifier {
           + h.count()
           + (found < h.count() ? ": an event was removed" : ": an event was added");
     }
-    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
+    BatchLink.EventsDigest digest = new BatchLink.EventsDigest();
     StoredEvents.Cursor cursor = new StoredEvents.Cursor(blocks); // one per thread
     // The batch's events are numbered consecutively, so windows of numbers make pages.
     for (long lo = h.firstSeq(); lo <= h.lastSeq(); lo += pageSize) {
@@ -362,7 +366,7 @@ final class Verifier {
           eventsChecked,
           OptionalLong.empty(),
           reason,
-          BatchHeader.hex(state.head()));
+          BatchLink.hex(state.head()));
     }
     long batch = (Long) ((FieldDoc) first.scoreDocs[0]).fields[0];
     return broken(batch, reason);
@@ -374,6 +378,6 @@ final class Verifier {
         eventsChecked,
         OptionalLong.of(batch),
         reason,
-        BatchHeader.hex(state.head()));
+        BatchLink.hex(state.head()));
   }
 }

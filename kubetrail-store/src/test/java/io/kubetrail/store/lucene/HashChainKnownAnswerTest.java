@@ -3,6 +3,7 @@ package io.kubetrail.store.lucene;
 import static io.kubetrail.store.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.StoreOptions;
@@ -47,7 +48,7 @@ class HashChainKnownAnswerTest {
 
   @Test
   void eventsDigestAndBatchHashesArePinned() {
-    BatchHeader.EventsDigest digest = new BatchHeader.EventsDigest();
+    BatchLink.EventsDigest digest = new BatchLink.EventsDigest();
     byte[] raw = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
     digest.add(1, "model-1".getBytes(StandardCharsets.UTF_8), raw, 0, raw.length);
     byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
@@ -56,10 +57,10 @@ class HashChainKnownAnswerTest {
     assertThat(HEX.formatHex(events))
         .isEqualTo("77566159e7822df4b4e08b3f37536875195b0584f15b916786f8c490b71d8ce6");
 
-    BatchHeader first =
-        BatchHeader.create(
+    BatchLink first =
+        BatchLink.create(
             1,
-            BatchHeader.ZERO_HASH,
+            BatchLink.zeroHash(),
             events,
             2,
             1,
@@ -69,8 +70,8 @@ class HashChainKnownAnswerTest {
     assertThat(HEX.formatHex(first.hash()))
         .isEqualTo("a79c17c92f73bf7ef78acf417045d6cde095c815b8f7b2aab25c3f90d2edc24b");
     // Negative times (before 1970) are two's complement longs too.
-    BatchHeader second =
-        BatchHeader.create(2, first.hash(), events, 2, 3, -5, -1, 1_767_225_800_000_000L);
+    BatchLink second =
+        BatchLink.create(2, first.hash(), events, 2, 3, -5, -1, 1_767_225_800_000_000L);
     assertThat(HEX.formatHex(second.hash()))
         .isEqualTo("73b3d62593d06293b3dfa0bfca589904e871899e857f4bf8e9598c11e132df85");
   }
@@ -96,8 +97,8 @@ class HashChainKnownAnswerTest {
       stored = BatchHeaders.read(new IndexSearcher(reader), Queries.headers(), 10);
     }
     assertThat(stored).hasSize(2);
-    byte[] h1 = batchHash(1, new byte[32], 1, one, stored.get(0).appendedAt());
-    byte[] h2 = batchHash(2, h1, 4, two, stored.get(1).appendedAt());
+    byte[] h1 = batchHash(1, new byte[32], 1, one, stored.get(0).link().appendedAt());
+    byte[] h2 = batchHash(2, h1, 4, two, stored.get(1).link().appendedAt());
     assertThat(head).isEqualTo(HEX.formatHex(h2));
   }
 

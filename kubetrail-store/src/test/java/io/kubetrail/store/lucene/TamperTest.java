@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.RawJson;
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.StoreOptions;
@@ -145,18 +146,19 @@ class TamperTest {
             "edit a batch header",
             (Edit)
                 ix -> {
-                  BatchHeader h = ix.header(4);
+                  BatchLink h = ix.header(4).link();
                   ix.replaceHeader(
                       new BatchHeader(
-                          h.batch(),
-                          h.prevHash(),
-                          h.eventsDigest(),
-                          h.count(),
-                          h.firstSeq(),
-                          h.minReceived(),
-                          h.maxReceived() + 1_000_000,
-                          h.appendedAt(),
-                          h.hash(),
+                          new BatchLink(
+                              h.batch(),
+                              h.prevHash(),
+                              h.eventsDigest(),
+                              h.count(),
+                              h.firstSeq(),
+                              h.minReceived(),
+                              h.maxReceived() + 1_000_000,
+                              h.appendedAt(),
+                              h.hash()),
                           false));
                 },
             4,
@@ -298,7 +300,7 @@ class TamperTest {
           Long.parseLong(userData.get("kubetrail.blockFile")),
           Long.parseLong(userData.get("kubetrail.blockLength")));
       try (IndexWriter writer =
-          new IndexWriter(d, LuceneStore.writerConfig(StoreOptions.defaults()))) {
+          new IndexWriter(d, Appender.writerConfig(StoreOptions.defaults()))) {
         edit.apply(new Index(writer, blocks));
         blocks.sync();
         userData.put("kubetrail.blockLength", Long.toString(blocks.appendingLength()));

@@ -1,0 +1,470 @@
+package io.kubetrail.store.lucene;
+
+import io.kubetrail.store.AppendResult;
+import io.kubetrail.store.Batch;
+import io.kubetrail.store.PruneResult;
+import io.kubetrail.store.StoreCorruptException;
+import io.kubetrail.store.StoreException;
+import io.kubetrail.store.StoreLockedException;
+import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoredEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * A writable store's writing side: appends, prunes (through {@link Pruner}), index commits, and
+ * recovery from a failed write. Everything here runs under this object's lock. A batch is durable,
+ * and acknowledged, once its blocks and its batch record are synced to the block files; the index
+ * is committed at most every {@link #COMMIT_INTERVAL}, and on close, and a writer that opens the
+ * store indexes again whatever the block files hold past the index's commit.
+ */
+final class Appender {
+  /** How long acknowledged batches may wait for the index to be committed. */
+  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+  /** The index is committed once this many batches, or events, wait for it. */
+  static final int COMMIT_EVERY_BATCHES = 64;
+
+  static final int COMMIT_EVERY_EVENTS = 100_000;
+
+  private final Searchers searchers;
+  private final StoreOptions options;
+  private final Consumer<IndexWriterConfig> tuning;
+  private final BlockFiles blockFiles;
+  private final BatchWriter batchWriter;
+  private final boolean timedCommits;
+
+  /** Null after a failed write until the next one reopens it. */
+  private IndexWriter writer;
+
+  /** The state after the last acknowledged append or prune. */
+  private volatile CommitState committed;
+
+  /** The state the index's last commit holds. */
+  private CommitState indexCommitted;
+
+  /** Acknowledged since the index's last commit. */
+  private long uncommittedBatches;
+
+  private long uncommittedEvents;
+  private boolean commitScheduled;
+
+  /** Whether the last failed write was cut off whole (see {@link #recoverWriter}). */
+  private boolean failedWriteUntouched;
+
+  private ScheduledExecutorService timer;
+
+  /**
+   * @param timedCommits false to commit the index only by count and on close, so that a run does
+   *     the same file operations in the same order every time (tests that halt at the n-th one)
+   */
+  Appender(
+      Searchers searchers,
+      StoreOptions options,
+      Consumer<IndexWriterConfig> tuning,
+      BlockFiles blockFiles,
+      IndexWriter writer,
+      CommitState committed,
+      boolean timedCommits) {
+    this.searchers = searchers;
+    this.options = options;
+    this.tuning = tuning;
+    this.blockFiles = blockFiles;
+    this.batchWriter = new BatchWriter(options, blockFiles);
+    this.writer = writer;
+    this.committed = committed;
+    this.indexCommitted = committed;
+    this.timedCommits = timedCommits;
+  }
+
+  /** How the store's index is written: the codec must never change. */
+  static IndexWriterConfig writerConfig(StoreOptions options) {
+    IndexWriterConfig config = new IndexWriterConfig();
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    config.setCodec(
+        new Lucene912Codec(
+            options.compression() == StoreOptions.Compression.SMALL
+                ? Lucene912Codec.Mode.BEST_COMPRESSION
+                : Lucene912Codec.Mode.BEST_SPEED));
+    config.setRAMBufferSizeMB(options.ramBufferMb());
+    // Only append and prune commit; closing must not commit whatever a failed append left.
+    config.setCommitOnClose(false);
+    return config;
+  }
+
+  static IndexWriter openWriter(
+      Path location,
+      Directory directory,
+      StoreOptions options,
+      Consumer<IndexWriterConfig> tuning)
+      throws IOException {
+    IndexWriterConfig config = writerConfig(options);
+    tuning.accept(config);
+    try {
+      return new IndexWriter(directory, config);
+    } catch (LockObtainFailedException e) {
+      throw new StoreLockedException(location, e);
+    }
+  }
+
+  static CommitState readState(Path location, Map<String, String> userData)
+      throws StoreCorruptException {
+    try {
+      return CommitState.fromUserData(userData);
+    } catch (IllegalArgumentException e) {
+      throw new StoreCorruptException(location, e.getMessage(), e);
+    }
+  }
+
+  /** The state after the last acknowledged write; read it under this object's lock. */
+  CommitState committed() {
+    return committed;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Append
+
+  synchronized AppendResult append(Batch batch) throws IOException {
+    searchers.ensureOpen();
+    ensureWriter();
+    // Normally fresh already; after a failed refresh the duplicate check must not miss a batch.
+    searchers.refresh();
+    CommitState before = committed;
+    Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
+    long duplicates = 0;
+    for (StoredEvent e : batch.events()) {
+      if (fresh.putIfAbsent(Fields.id(e), e) != null) {
+        duplicates++;
+      }
+    }
+    duplicates += removeStored(fresh);
+    boolean advancesCheckpoints =
+        !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
+    if (fresh.isEmpty() && !advancesCheckpoints) {
+      return new AppendResult(0, duplicates, OptionalLong.empty());
+    }
+    CommitState after;
+    try {
+      after = write(before, batch, fresh);
+    } catch (IOException | RuntimeException | Error e) {
+      // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
+      committed = before;
+      recoverWriter(e);
+      throw writeFailure("append", before, e);
+    }
+    return new AppendResult(
+        fresh.size(),
+        duplicates,
+        fresh.isEmpty() ? OptionalLong.empty() : OptionalLong.of(after.lastBatch()));
+  }
+
+  /** Removes the events the store already has; returns how many. */
+  private long removeStored(Map<BytesRef, StoredEvent> fresh) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      return BatchWriter.removeStored(searcher.getIndexReader(), fresh);
+    } catch (IOException | RuntimeException e) {
+      throw searchers.failure(searcher, e);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Writes a batch's new events and record, makes them durable and acknowledges them. */
+  private CommitState write(CommitState before, Batch batch, Map<BytesRef, StoredEvent> fresh)
+      throws IOException {
+    // Only acknowledged batches go into an index commit: a failure of this append can then
+    // never leave it in the index.
+    commitIndex(false);
+    CommitState after = before.withCheckpoints(batch.checkpoints());
+    Optional<BatchHeader> header = Optional.empty();
+    if (fresh.isEmpty()) {
+      blockFiles.beginBatch(before.lastBatch() + 1);
+    } else {
+      header = Optional.of(batchWriter.write(writer, before, fresh));
+      after = after.withBatch(header.get().link());
+    }
+    blockFiles.writeRecord(EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
+    blockFiles.sync();
+    after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
+    committed = after;
+    uncommittedBatches++;
+    uncommittedEvents += fresh.size();
+    searchers.refresh();
+    scheduleCommit();
+    return after;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Prune
+
+  /** Batches removed per commit by a prune, which bounds its memory. */
+  static final int PRUNE_BATCHES_PER_COMMIT = 10_000;
+
+  synchronized PruneResult prune(long cutoff) throws IOException {
+    searchers.ensureOpen();
+    Pruner pruner = new Pruner(this, searchers, blockFiles);
+    long batches = 0;
+    long events = 0;
+    while (true) {
+      PruneResult step = pruner.step(cutoff, PRUNE_BATCHES_PER_COMMIT);
+      batches += step.batches();
+      events += step.events();
+      if (step.batches() < PRUNE_BATCHES_PER_COMMIT) {
+        return new PruneResult(batches, events);
+      }
+    }
+  }
+
+  /** The writer, opened again first after a failed write. For {@link Pruner}, under the lock. */
+  IndexWriter writer() throws IOException {
+    ensureWriter();
+    return writer;
+  }
+
+  /** Commits a prune's changes with the state after it. For {@link Pruner}, under the lock. */
+  void commitPrune(CommitState before, CommitState after) throws IOException {
+    try {
+      writer.setLiveCommitData(after.toUserData().entrySet());
+      writer.commit();
+    } catch (IOException | RuntimeException | Error e) {
+      recoverWriter(e);
+      throw writeFailure("prune", before, e);
+    }
+    committed = after;
+    indexCommitted = after;
+    uncommittedBatches = 0;
+    uncommittedEvents = 0;
+    searchers.refresh();
+  }
+
+  /** A failed prune step before its commit: the writer is rolled back. */
+  IOException pruneFailed(CommitState before, Throwable e) {
+    recoverWriter(e);
+    return writeFailure("prune", before, e);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Index commits
+
+  /**
+   * Commits the index when enough batches or events wait for it (counted, so that a run is the same
+   * every time), or when forced. A timer commits what waits longer than {@link #COMMIT_INTERVAL}.
+   */
+  private void commitIndex(boolean force) throws IOException {
+    CommitState state = committed;
+    if (state == indexCommitted) {
+      return;
+    }
+    if (force
+        || uncommittedBatches >= COMMIT_EVERY_BATCHES
+        || uncommittedEvents >= COMMIT_EVERY_EVENTS) {
+      writer.setLiveCommitData(state.toUserData().entrySet());
+      writer.commit();
+      indexCommitted = state;
+      uncommittedBatches = 0;
+      uncommittedEvents = 0;
+    }
+  }
+
+  /** Makes sure the index is committed within {@link #COMMIT_INTERVAL} of now. */
+  private void scheduleCommit() {
+    if (timedCommits && !commitScheduled) {
+      commitScheduled = true;
+      timer().schedule(this::timedCommit, COMMIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Commits the index for batches that waited {@link #COMMIT_INTERVAL}. */
+  private synchronized void timedCommit() {
+    commitScheduled = false;
+    if (searchers.closed() || writer == null) {
+      return;
+    }
+    try {
+      commitIndex(true);
+    } catch (IOException | RuntimeException e) {
+      // The batches are durable in the block files; the next append or close tries again.
+      recoverWriter(e);
+    }
+  }
+
+  private ScheduledExecutorService timer() {
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "kubetrail-commit");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return timer;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Failures
+
+  /** Ensures there is a writer: after a failed write, opens a new one on the last commit. */
+  private void ensureWriter() throws IOException {
+    if (writer != null) {
+      return;
+    }
+    Path location = searchers.location();
+    IndexWriter reopened = openWriter(location, searchers.directory(), options, tuning);
+    SearcherManager fresh;
+    CommitState recovered;
+    try {
+      CommitState fromCommit =
+          readState(location, SegmentInfos.readLatestCommit(searchers.directory()).getUserData());
+      recovered = Recovery.recover(location, reopened, blockFiles, fromCommit);
+      fresh = new SearcherManager(reopened, null);
+      indexCommitted = fromCommit;
+    } catch (IOException | RuntimeException e) {
+      StoreErrors.closeQuietly(e, reopened);
+      throw StoreErrors.diagnose(location, searchers.directory(), Optional.empty(), e);
+    }
+    committed = recovered;
+    writer = reopened;
+    uncommittedBatches = 0;
+    uncommittedEvents = 0;
+    searchers.replace(fresh);
+  }
+
+  /**
+   * What a failed write left, judged from the commit the store reopened on: usually nothing (the
+   * failure came before the commit point), but a failure while finishing a commit may leave it in
+   * place, and then it is not certain to survive a power loss.
+   */
+  private String failedWrite(String what, CommitState before, IOException cause) {
+    boolean untouched =
+        failedWriteUntouched
+            && committed.lastBatch() == before.lastBatch()
+            && committed.anchorBatch() == before.anchorBatch()
+            && committed.prunedBefore() == before.prunedBefore()
+            && committed.checkpoints().equals(before.checkpoints());
+    return what
+        + " failed ("
+        + cause.getMessage()
+        + "); "
+        + (untouched
+            ? "it was rolled back and nothing of it is stored; the store is still usable"
+            : "it may or may not be stored: retry it (appending is idempotent), and run verify");
+  }
+
+  /**
+   * What a failed append or prune throws. A merge that met a damaged segment is reported as damage
+   * (a failed write otherwise, as a full disk, checks no files: that would read the whole store).
+   */
+  private IOException writeFailure(String what, CommitState before, Throwable e) {
+    if (e instanceof Error error) {
+      throw error;
+    }
+    if (e instanceof RuntimeException
+        || e instanceof CorruptIndexException
+        || e instanceof java.io.EOFException) {
+      IOException diagnosed =
+          StoreErrors.diagnose(searchers.location(), searchers.directory(), Optional.empty(), e);
+      if (diagnosed instanceof StoreCorruptException || !(e instanceof IOException)) {
+        return diagnosed;
+      }
+    }
+    IOException io = (IOException) e;
+    return new StoreException(searchers.location(), failedWrite(what, before, io), io);
+  }
+
+  /**
+   * After a failed write: discards everything since the last commit and opens a new writer on it.
+   * If that fails too, the next write tries again.
+   */
+  private void recoverWriter(Throwable failure) {
+    IndexWriter failed = writer;
+    writer = null;
+    try {
+      failed.rollback();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    // What follows the last acknowledged write in the block files belongs to the one that failed,
+    // unless its index commit became visible before it failed: then it is stored.
+    failedWriteUntouched = false;
+    try {
+      CommitState inIndex =
+          readState(
+              searchers.location(),
+              SegmentInfos.readLatestCommit(searchers.directory()).getUserData());
+      CommitState acknowledged = committed;
+      if (!landed(inIndex, acknowledged)) {
+        blockFiles.rollbackTo(acknowledged.blockFile(), acknowledged.blockLength());
+        failedWriteUntouched = true;
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      ensureWriter();
+      searchers.refresh();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Whether the index's commit holds more than the acknowledged state: the failed write landed. */
+  private static boolean landed(CommitState inIndex, CommitState acknowledged) {
+    return inIndex.lastBatch() > acknowledged.lastBatch()
+        || inIndex.anchorBatch() != acknowledged.anchorBatch()
+        || inIndex.prunedBefore() != acknowledged.prunedBefore()
+        || inIndex.blockFile() > acknowledged.blockFile()
+        || (inIndex.blockFile() == acknowledged.blockFile()
+            && inIndex.blockLength() > acknowledged.blockLength());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Close
+
+  /**
+   * Stops the appending threads, commits the index and closes the writer (the store is marked
+   * closed already); what fails is added to {@code failures}.
+   */
+  synchronized void close(List<Exception> failures) {
+    batchWriter.close();
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    if (writer == null) {
+      return;
+    }
+    try {
+      commitIndex(true);
+    } catch (IOException | RuntimeException e) {
+      // The batches are durable in the block files; the next writer indexes them again.
+      failures.add(e);
+    }
+    try {
+      writer.close();
+    } catch (IOException | RuntimeException e) {
+      failures.add(e);
+    }
+    writer = null;
+  }
+}

@@ -1,0 +1,103 @@
+package io.kubetrail.store.lucene;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+
+/**
+ * A store's searchers, whether the store is still open, and how a failure reading through a
+ * searcher is reported. A writable store's searchers read its writer's view, and are replaced when
+ * the writer is reopened after a failure; a read-only store's read the directory's commits.
+ */
+final class Searchers {
+  private final Path location;
+  private final Directory directory;
+  private final boolean readOnly;
+  private volatile SearcherManager manager;
+  private volatile boolean closed;
+
+  Searchers(Path location, Directory directory, boolean readOnly, SearcherManager manager) {
+    this.location = location;
+    this.directory = directory;
+    this.readOnly = readOnly;
+    this.manager = manager;
+  }
+
+  Path location() {
+    return location;
+  }
+
+  Directory directory() {
+    return directory;
+  }
+
+  /** A searcher, to be {@link #release released}. */
+  IndexSearcher acquire() throws IOException {
+    ensureOpen();
+    try {
+      if (readOnly) {
+        // Another process appends; pick up its latest commit.
+        manager.maybeRefresh();
+      }
+      return manager.acquire();
+    } catch (AlreadyClosedException e) {
+      throw new IllegalStateException("the store at " + location + " is closed", e);
+    } catch (IOException | RuntimeException e) {
+      throw StoreErrors.diagnose(location, directory, Optional.empty(), e);
+    }
+  }
+
+  void release(IndexSearcher searcher) throws IOException {
+    manager.release(searcher);
+  }
+
+  /** Makes the searchers see everything the writer has (writable stores). */
+  void refresh() throws IOException {
+    manager.maybeRefreshBlocking();
+  }
+
+  /** Searchers over a reopened writer; the old ones are closed. */
+  void replace(SearcherManager fresh) {
+    SearcherManager old = manager;
+    manager = fresh;
+    try {
+      old.close();
+    } catch (IOException | RuntimeException e) {
+      // Queries still holding its searchers release them by their readers; nothing is lost.
+    }
+  }
+
+  void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the store at " + location + " is closed");
+    }
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  /** Marks the store closed; true the first time. */
+  boolean markClosed() {
+    if (closed) {
+      return false;
+    }
+    closed = true;
+    return true;
+  }
+
+  SearcherManager manager() {
+    return manager;
+  }
+
+  /** A failure reading through {@code searcher}; see {@link StoreErrors#diagnose}. */
+  IOException failure(IndexSearcher searcher, Throwable e) {
+    return StoreErrors.diagnose(
+        location, directory, Optional.of((DirectoryReader) searcher.getIndexReader()), e);
+  }
+}
