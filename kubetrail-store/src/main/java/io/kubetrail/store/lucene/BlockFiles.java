@@ -62,6 +62,7 @@ final class BlockFiles implements Closeable {
 
   private final Path dir;
   private final Operations ops;
+  private final long rollBytes;
   private final Map<Long, FileChannel> readers = new ConcurrentHashMap<>();
 
   /** The file appends go to, or null before the first append of this process. */
@@ -75,8 +76,14 @@ final class BlockFiles implements Closeable {
   }
 
   BlockFiles(Path dir, Operations ops) {
+    this(dir, ops, ROLL_BYTES);
+  }
+
+  /** With files followed by the next once they are {@code rollBytes} long (tests roll often). */
+  BlockFiles(Path dir, Operations ops, long rollBytes) {
     this.dir = dir;
     this.ops = ops;
+    this.rollBytes = rollBytes;
   }
 
   static String name(long file) {
@@ -151,7 +158,7 @@ final class BlockFiles implements Closeable {
    * file's number.
    */
   long beginBatch(long batch) throws IOException {
-    if (appendingFile != 0 && appendingLength < ROLL_BYTES) {
+    if (appendingFile != 0 && appendingLength < rollBytes) {
       if (appending == null) {
         appending = FileChannel.open(dir.resolve(name(appendingFile)), StandardOpenOption.WRITE);
       }

@@ -100,6 +100,19 @@ final class LuceneStore implements AuditStore {
       BlockFiles.Operations blockOps,
       boolean timedCommits)
       throws IOException {
+    return open(location, options, wrap, tuning, blockOps, timedCommits, BlockFiles.ROLL_BYTES);
+  }
+
+  /** As above, with block files that roll at {@code rollBytes} (tests delete files by pruning). */
+  static LuceneStore open(
+      Path location,
+      StoreOptions options,
+      UnaryOperator<Directory> wrap,
+      Consumer<IndexWriterConfig> tuning,
+      BlockFiles.Operations blockOps,
+      boolean timedCommits,
+      long rollBytes)
+      throws IOException {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
     Directory directory = openDirectory(location, options, wrap);
@@ -117,7 +130,7 @@ final class LuceneStore implements AuditStore {
         writer = openOrCreate(location, directory, options, tuning);
         state = latestState(location, directory);
       }
-      BlockFiles blockFiles = new BlockFiles(location, blockOps);
+      BlockFiles blockFiles = new BlockFiles(location, blockOps, rollBytes);
       if (writer == null) {
         manager = new SearcherManager(directory, null);
         Searchers searchers = new Searchers(location, directory, true, manager);

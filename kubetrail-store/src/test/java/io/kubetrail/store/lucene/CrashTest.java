@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -139,6 +140,125 @@ class CrashTest {
       next = newest + 1;
     }
     assertThat(acknowledged).as("the child made progress (seed %d)", seed).isNotEmpty();
+  }
+
+  /**
+   * Power loss while pruning too: the child prunes every third batch and halts at a file operation
+   * the seed picks (in an append, in a prune's deletes and commit, or deleting a block file whose
+   * batches were all pruned), then what it had not synced is dropped. Every batch an acknowledged
+   * prune removed is gone, every other acknowledged batch is whole unless a prune cut short was
+   * removing it (then it is whole or gone), none is there in part, and the chain verifies.
+   */
+  @Test
+  void powerLossWhilePruningKeepsAcknowledgedBatchesAndPrunes() throws Exception {
+    long seed = TestSeed.of("powerLossWhilePruningKeepsAcknowledgedBatchesAndPrunes");
+    Random random = new Random(seed);
+    Path dir = tmp.resolve("store");
+    Set<Integer> acknowledged = new HashSet<>();
+    // Every batch before prunedBefore was removed by an acknowledged prune; those before pruning
+    // may have been removed by a prune the halt cut short.
+    int prunedBefore = 0;
+    int pruning = 0;
+    int next = 0;
+    for (int round = 0; round < 4; round++) {
+      // Past the first few batches, so that every round has pruned before it halts.
+      long op = 150 + random.nextInt(600);
+      long bytes = random.nextInt(100_000);
+      String replay =
+          String.format(
+              "round %d, power lost at file operation %d (+%d bytes) while pruning; replay with"
+                  + " -Dtests.seed=%d",
+              round, op, bytes, seed);
+      Path journal = CrashingAppender.journal(dir);
+      Files.deleteIfExists(journal);
+      Map<String, Long> durable = sizes(dir);
+      Process child =
+          start(
+              dir,
+              seed,
+              next,
+              next + 10_000,
+              "power-loss-pruning-at-op",
+              Long.toString(op),
+              Long.toString(bytes));
+      List<String> lines = new CopyOnWriteArrayList<>();
+      Thread reader = readLines(child, lines::add);
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(replay).isTrue();
+      reader.join();
+      assertThat(child.exitValue())
+          .as("%s; %s", replay, stderr(dir))
+          .isEqualTo(CrashingAppender.HALT_STATUS);
+      for (String line : lines) {
+        String[] w = line.split(" ");
+        switch (w[0]) {
+          case "ACK" -> acknowledged.add(Integer.parseInt(w[1]));
+          case "PRUNE" -> pruning = Math.max(pruning, Integer.parseInt(w[1]));
+          case "PRUNED" -> prunedBefore = Math.max(prunedBefore, Integer.parseInt(w[1]));
+          default -> {}
+        }
+      }
+      loseWhatWasNotSynced(dir, journal, durable, random);
+      System.out.println(replay + ": " + lines);
+
+      next = checkPruned(dir, seed, acknowledged, prunedBefore, pruning, replay) + 1;
+    }
+    assertThat(prunedBefore).as("an acknowledged prune removed batches (seed %d)", seed).isPositive();
+  }
+
+  /**
+   * Opens a store the child pruned and checks it (see above); returns the newest batch present, or
+   * -1 when none is.
+   */
+  private static int checkPruned(
+      Path dir,
+      long seed,
+      Set<Integer> acknowledged,
+      int prunedBefore,
+      int pruning,
+      String replay)
+      throws IOException {
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      Set<String> present = auditIDs(store);
+      int newest = -1;
+      for (String id : present) {
+        newest = Math.max(newest, Integer.parseInt(id.substring(1, id.indexOf('-'))));
+      }
+      int last = Math.max(newest, acknowledged.stream().max(Integer::compare).orElse(-1));
+      long expectedTotal = 0;
+      for (int n = 0; n <= last; n++) {
+        List<StoredEvent> events = CrashingAppender.batch(seed, n).events();
+        long found = events.stream().filter(e -> present.contains(e.event().auditID())).count();
+        assertThat(found)
+            .as("batch %s is all or nothing, %s", n, replay)
+            .isIn(0L, (long) events.size());
+        if (n < prunedBefore) {
+          assertThat(found).as("batch %s was pruned, %s", n, replay).isZero();
+        } else if (acknowledged.contains(n) && n >= pruning) {
+          assertThat(found).as("acknowledged batch %s, %s", n, replay).isEqualTo(events.size());
+        }
+        expectedTotal += found;
+      }
+      assertThat((long) present.size()).as(replay).isEqualTo(expectedTotal);
+      if (newest >= 0) {
+        assertThat(store.checkpoints().get(CrashingAppender.SOURCE))
+            .as(replay)
+            .isEqualTo(new SourceCheckpoint(Integer.toString(newest)));
+      }
+      VerifyResult verify = store.verify();
+      assertThat(verify.ok()).as("%s, %s", verify, replay).isTrue();
+      return newest;
+    }
+  }
+
+  private static Set<String> auditIDs(AuditStore store) throws IOException {
+    Set<String> present = new HashSet<>();
+    Optional<PageCursor> cursor = Optional.empty();
+    do {
+      SearchPage page = store.search(EventQuery.all(), 5000, cursor);
+      page.events().forEach(e -> present.add(e.event().auditID()));
+      cursor = page.next();
+    } while (cursor.isPresent());
+    return present;
   }
 
   /** The files of a directory and their sizes; an absent directory has none. */
@@ -288,14 +408,7 @@ class CrashTest {
       Path dir, long seed, Set<Integer> acknowledged, int before, String replay)
       throws IOException {
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
-      Set<String> present = new HashSet<>();
-      Optional<PageCursor> cursor = Optional.empty();
-      do {
-        SearchPage page = store.search(EventQuery.all(), 5000, cursor);
-        page.events().forEach(e -> present.add(e.event().auditID()));
-        cursor = page.next();
-      } while (cursor.isPresent());
-
+      Set<String> present = auditIDs(store);
       int newest = before;
       long expectedTotal = 0;
       for (int n = 0; ; n++) {
@@ -348,7 +461,8 @@ class CrashTest {
         .start();
   }
 
-  private static Thread readAcks(Process child, List<Integer> acks) {
+  /** Hands each line the child prints to {@code lines}, on a thread of its own. */
+  private static Thread readLines(Process child, Consumer<String> lines) {
     Thread t =
         new Thread(
             () -> {
@@ -356,17 +470,25 @@ class CrashTest {
                   new BufferedReader(
                       new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                  if (line.startsWith("ACK ")) {
-                    acks.add(Integer.parseInt(line.split(" ")[1]));
-                  }
+                  lines.accept(line);
                 }
               } catch (IOException e) {
                 // The child was killed; what it printed so far has been read.
               }
             },
-            "crash-test-ack-reader");
+            "crash-test-reader");
     t.start();
     return t;
+  }
+
+  private static Thread readAcks(Process child, List<Integer> acks) {
+    return readLines(
+        child,
+        line -> {
+          if (line.startsWith("ACK ")) {
+            acks.add(Integer.parseInt(line.split(" ")[1]));
+          }
+        });
   }
 
   private String stderr(Path dir) {

@@ -45,11 +45,16 @@ import org.apache.lucene.store.IndexOutput;
  * appending thread then, so the same arguments halt at the same point every time. Mode {@code
  * power-loss-at-op} halts in the same way and journals every file operation that makes data or
  * names durable (see {@link #journal}), so that the test can then drop what a power loss would have
- * lost.
+ * lost. Mode {@code power-loss-pruning-at-op} does the same while pruning as well: after every third
+ * batch n it prints {@code PRUNE k}, prunes every batch before k = n - 1 and prints {@code PRUNED
+ * k}; its block files roll at {@link #PRUNING_ROLL_BYTES}, so that prunes delete whole files.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
   static final String SOURCE = "src";
+
+  /** Block files roll this early in mode power-loss-pruning-at-op. */
+  static final long PRUNING_ROLL_BYTES = 256 * 1024;
 
   /** The first bytes of a batch record in the block files ("KTBR"). */
   private static final int RECORD_MAGIC = 0x4b544252;
@@ -62,7 +67,9 @@ public final class CrashingAppender {
     int first = Integer.parseInt(args[2]);
     int last = Integer.parseInt(args[3]);
     String mode = args[4];
-    boolean atOp = mode.equals("halt-at-op") || mode.equals("power-loss-at-op");
+    boolean pruning = mode.equals("power-loss-pruning-at-op");
+    boolean powerLoss = pruning || mode.equals("power-loss-at-op");
+    boolean atOp = powerLoss || mode.equals("halt-at-op");
     long haltAtOp = atOp ? Long.parseLong(args[5]) : -1;
     long haltAfterBytes =
         atOp ? Long.parseLong(args[6]) : args.length > 5 ? Long.parseLong(args[5]) : 0;
@@ -70,7 +77,7 @@ public final class CrashingAppender {
     AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating") || atOp);
     AtomicLong bytes = new AtomicLong(haltAfterBytes);
     OpCounter counter =
-        new OpCounter(haltAtOp, mode.equals("power-loss-at-op") ? journal(dir) : null);
+        new OpCounter(haltAtOp, powerLoss ? journal(dir) : null);
     try (AuditStore store =
         LuceneStore.open(
             dir,
@@ -82,7 +89,8 @@ public final class CrashingAppender {
               }
             },
             new HaltingBlocks(mode, armed, bytes, counter),
-            false)) {
+            false,
+            pruning ? PRUNING_ROLL_BYTES : BlockFiles.ROLL_BYTES)) {
       for (int n = first; n <= last; n++) {
         armed.set(atOp || (n == last && !mode.equals("run")));
         AppendResult result = store.append(batch(seed, n));
@@ -91,9 +99,21 @@ public final class CrashingAppender {
         }
         System.out.println("ACK " + n + " " + result.stored());
         System.out.flush();
+        if (pruning && n % 3 == 2) {
+          prune(store, n - 1);
+        }
       }
     }
     System.out.println("DONE");
+  }
+
+  /** Prunes every batch before batch k (batch n's events are received at T0 + n seconds). */
+  private static void prune(AuditStore store, int k) throws IOException {
+    System.out.println("PRUNE " + k);
+    System.out.flush();
+    store.prune(TestEvents.T0.plusSeconds(k));
+    System.out.println("PRUNED " + k);
+    System.out.flush();
   }
 
   /** Batch n: its events are all new, and it advances the source's checkpoint to n. */
