@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.IndexReader;
@@ -40,6 +41,9 @@ final class BatchWriter implements AutoCloseable {
 
   /** Made on the first append. */
   private ExecutorService compressors;
+
+  /** Held while a block's documents are added. */
+  private final Object indexing = new Object();
 
   BatchWriter(StoreOptions options, BlockFiles blockFiles) {
     this.options = options;
@@ -161,9 +165,15 @@ final class BatchWriter implements AutoCloseable {
       end.completeExceptionally(e);
       throw e;
     }
+    List<Document> docs = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       long position = BlockFiles.position(file, at, i - from);
-      writer.addDocument(Fields.event(events.get(i), ids.get(i), firstSeq + i, batch, position));
+      docs.add(Fields.event(events.get(i), ids.get(i), firstSeq + i, batch, position));
+    }
+    // One block at a time, so that the writer buffers a batch in one segment, not one per thread:
+    // each append's refresh then writes one segment, and merges have half as many to merge.
+    synchronized (indexing) {
+      writer.addDocuments(docs);
     }
     return new Prepared(block, at);
   }

@@ -78,7 +78,9 @@ final class EventBlock {
       plain.writeBytes(models[i], 0, models[i].length);
       plain.writeBytes(raw, 0, raw.length);
     }
-    ByteOutput out = new ByteOutput(HEADER_BYTES + plain.length / 2 + TRAILER_BYTES);
+    // Room for LZ4's worst case, so that the output never grows.
+    ByteOutput out =
+        new ByteOutput(HEADER_BYTES + plain.length + plain.length / 255 + 16 + TRAILER_BYTES);
     out.length = HEADER_BYTES;
     byte codec;
     if (compression == StoreOptions.Compression.SMALL) {

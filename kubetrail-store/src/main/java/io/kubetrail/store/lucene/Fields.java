@@ -100,7 +100,8 @@ final class Fields {
     Document doc = new Document();
     doc.add(new BinaryDocValuesField(ID, id));
     doc.add(new NumericDocValuesField(POSITION, position));
-    addLong(doc, SEQ, seq);
+    // Only sorted and paged by (verify finds a batch's events by their batch's point): no point.
+    doc.add(new NumericDocValuesField(SEQ, seq));
     addLong(doc, BATCH, batch);
     keyword(doc, CLUSTER, stored.cluster());
     keyword(doc, NAME, stored.name());
@@ -116,7 +117,10 @@ final class Fields {
       keyword(doc, REF_NAMESPACE, r.namespace());
       keyword(doc, REF_RESOURCE, r.resource());
       keyword(doc, REF_SUBRESOURCE, r.subresource());
-      keywordIfSet(doc, REF_NAME, r.name());
+      // Searches by name look in both fields: the same value needs no second term.
+      if (!r.name().equals(stored.name())) {
+        keywordIfSet(doc, REF_NAME, r.name());
+      }
     }
     ObjectKey.of(stored).ifPresent(k -> keyword(doc, OBJECT, objectTerm(stored.cluster(), k)));
     if (e.user().isPresent()) {

@@ -247,6 +247,11 @@ final class LuceneStore implements AuditStore {
 
   @Override
   public Map<String, SourceCheckpoint> checkpoints() throws IOException {
+    if (appender.isPresent()) {
+      // The state after the last acknowledged write: no searcher needed.
+      searchers.ensureOpen();
+      return appender.get().committed().checkpoints();
+    }
     View view = view();
     searchers.release(view.searcher());
     return view.state().checkpoints();

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -264,7 +265,9 @@ final class Verifier {
     for (long lo = h.firstSeq(); lo <= h.lastSeq(); lo += pageSize) {
       long hi = Math.min(h.lastSeq(), lo + pageSize - 1);
       Query window =
-          and(Queries.batchEvents(h.batch()), LongPoint.newRangeQuery(Fields.SEQ, lo, hi));
+          and(
+              Queries.batchEvents(h.batch()),
+              NumericDocValuesField.newSlowRangeQuery(Fields.SEQ, lo, hi));
       TopFieldDocs page = searcher.search(window, pageSize + 1, Queries.BY_SEQ, false);
       long next = lo;
       for (ScoreDoc hit : page.scoreDocs) {
