@@ -25,7 +25,6 @@ import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
@@ -108,21 +107,13 @@ final class Appender {
                 ? Lucene912Codec.Mode.BEST_COMPRESSION
                 : Lucene912Codec.Mode.BEST_SPEED));
     config.setRAMBufferSizeMB(options.ramBufferMb());
-    // Each append's refresh writes a segment: plain files spare copying each into a compound one.
-    config.setUseCompoundFile(false);
-    TieredMergePolicy merges = new TieredMergePolicy();
-    merges.setNoCFSRatio(0.0);
-    config.setMergePolicy(merges);
     // Only append and prune commit; closing must not commit whatever a failed append left.
     config.setCommitOnClose(false);
     return config;
   }
 
   static IndexWriter openWriter(
-      Path location,
-      Directory directory,
-      StoreOptions options,
-      Consumer<IndexWriterConfig> tuning)
+      Path location, Directory directory, StoreOptions options, Consumer<IndexWriterConfig> tuning)
       throws IOException {
     IndexWriterConfig config = writerConfig(options);
     tuning.accept(config);
