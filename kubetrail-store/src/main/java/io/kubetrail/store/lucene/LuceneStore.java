@@ -44,10 +44,10 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * The Lucene store: opens a directory, and hands appends and prunes to its {@link Appender}, queries
- * to its {@link Searches}, verification to a {@link Verifier}. A writable store's queries read the
- * writer's own view (every acknowledged batch); a read-only store's queries read the directory's
- * commits.
+ * The Lucene store: opens a directory, and hands appends and prunes to its {@link Appender},
+ * queries to its {@link Searches}, verification to a {@link Verifier}. A writable store's queries
+ * read the writer's own view (every acknowledged batch); a read-only store's queries read the
+ * directory's commits.
  */
 final class LuceneStore implements AuditStore {
   private final StoreOptions options;
@@ -378,8 +378,6 @@ final class LuceneStore implements AuditStore {
 
   @Override
   public String toString() {
-    return "LuceneAuditStore["
-        + searchers.location()
-        + (options.readOnly() ? ", read-only]" : "]");
+    return "LuceneAuditStore[" + searchers.location() + (options.readOnly() ? ", read-only]" : "]");
   }
 }

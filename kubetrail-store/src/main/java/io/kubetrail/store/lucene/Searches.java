@@ -65,8 +65,7 @@ final class Searches {
     }
   }
 
-  SearchPage search(EventQuery query, int limit, Optional<PageCursor> after)
-      throws IOException {
+  SearchPage search(EventQuery query, int limit, Optional<PageCursor> after) throws IOException {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(after, "after");
     if (limit < 1) {
@@ -157,13 +156,13 @@ final class Searches {
           searcher.search(
               Queries.of(query, searcher.getIndexReader()),
               new CollectorManager<HistogramCollector, Map<Long, long[]>>() {
-                              @Override
-                              public HistogramCollector newCollector() {
+                @Override
+                public HistogramCollector newCollector() {
                   return new HistogramCollector(bucketMicros, options.maxHistogramBuckets());
                 }
 
-                              @Override
-                              public Map<Long, long[]> reduce(Collection<HistogramCollector> collectors) {
+                @Override
+                public Map<Long, long[]> reduce(Collection<HistogramCollector> collectors) {
                   Map<Long, long[]> all = new TreeMap<>();
                   for (HistogramCollector c : collectors) {
                     c.counts()
@@ -258,8 +257,8 @@ final class Searches {
         new SortedStream(
             searcher, blockFiles, searchers::release, query, from, to, options.scanPageSize());
     return new EventStream() {
-          @Override
-          public Optional<StoredEvent> next() throws IOException {
+      @Override
+      public Optional<StoredEvent> next() throws IOException {
         try {
           return sorted.next();
         } catch (IOException | RuntimeException e) {
@@ -267,8 +266,8 @@ final class Searches {
         }
       }
 
-          @Override
-          public void close() throws IOException {
+      @Override
+      public void close() throws IOException {
         sorted.close();
       }
     };

@@ -365,11 +365,7 @@ final class Verifier {
             + (extra < 0 ? " (fewer events than the batches record)" : "");
     if (first.scoreDocs.length == 0) {
       return new VerifyResult(
-          batchesChecked,
-          eventsChecked,
-          OptionalLong.empty(),
-          reason,
-          BatchLink.hex(state.head()));
+          batchesChecked, eventsChecked, OptionalLong.empty(), reason, BatchLink.hex(state.head()));
     }
     long batch = (Long) ((FieldDoc) first.scoreDocs[0]).fields[0];
     return broken(batch, reason);
@@ -377,10 +373,6 @@ final class Verifier {
 
   private VerifyResult broken(long batch, String reason) {
     return new VerifyResult(
-        batchesChecked,
-        eventsChecked,
-        OptionalLong.of(batch),
-        reason,
-        BatchLink.hex(state.head()));
+        batchesChecked, eventsChecked, OptionalLong.of(batch), reason, BatchLink.hex(state.head()));
   }
 }
