@@ -113,28 +113,12 @@ class CrashTest {
               "round %d, power lost at file operation %d (+%d bytes); replay with"
                   + " -Dtests.seed=%d",
               round, op, bytes, seed);
-      Path journal = CrashingAppender.journal(dir);
-      Files.deleteIfExists(journal);
-      Map<String, Long> durable = sizes(dir);
-      Process child =
-          start(
-              dir,
-              seed,
-              next,
-              next + 10_000,
-              "power-loss-at-op",
-              Long.toString(op),
-              Long.toString(bytes));
-      List<Integer> acks = new CopyOnWriteArrayList<>();
-      Thread reader = readAcks(child, acks);
-      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(replay).isTrue();
-      reader.join();
-      assertThat(child.exitValue())
-          .as("%s; %s", replay, stderr(dir))
-          .isEqualTo(CrashingAppender.HALT_STATUS);
-      acknowledged.addAll(acks);
-      loseWhatWasNotSynced(dir, journal, durable, random);
-      System.out.println(replay + ": acknowledged " + acks);
+      for (String line :
+          runUntilPowerLoss(dir, seed, next, "power-loss-at-op", op, bytes, random, replay)) {
+        if (line.startsWith("ACK ")) {
+          acknowledged.add(Integer.parseInt(line.split(" ")[1]));
+        }
+      }
 
       int newest = check(dir, seed, acknowledged, next - 1, replay);
       next = newest + 1;
@@ -169,25 +153,8 @@ class CrashTest {
               "round %d, power lost at file operation %d (+%d bytes) while pruning; replay with"
                   + " -Dtests.seed=%d",
               round, op, bytes, seed);
-      Path journal = CrashingAppender.journal(dir);
-      Files.deleteIfExists(journal);
-      Map<String, Long> durable = sizes(dir);
-      Process child =
-          start(
-              dir,
-              seed,
-              next,
-              next + 10_000,
-              "power-loss-pruning-at-op",
-              Long.toString(op),
-              Long.toString(bytes));
-      List<String> lines = new CopyOnWriteArrayList<>();
-      Thread reader = readLines(child, lines::add);
-      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(replay).isTrue();
-      reader.join();
-      assertThat(child.exitValue())
-          .as("%s; %s", replay, stderr(dir))
-          .isEqualTo(CrashingAppender.HALT_STATUS);
+      List<String> lines =
+          runUntilPowerLoss(dir, seed, next, "power-loss-pruning-at-op", op, bytes, random, replay);
       for (String line : lines) {
         String[] w = line.split(" ");
         switch (w[0]) {
@@ -197,12 +164,35 @@ class CrashTest {
           default -> {}
         }
       }
-      loseWhatWasNotSynced(dir, journal, durable, random);
-      System.out.println(replay + ": " + lines);
-
       next = checkPruned(dir, seed, acknowledged, prunedBefore, pruning, replay) + 1;
     }
-    assertThat(prunedBefore).as("an acknowledged prune removed batches (seed %d)", seed).isPositive();
+    assertThat(prunedBefore)
+        .as("an acknowledged prune removed batches (seed %d)", seed)
+        .isPositive();
+  }
+
+  /**
+   * Runs the child in a power-loss mode from batch {@code next} until it halts at file operation
+   * {@code op}, then drops what it had not synced; returns every line it printed.
+   */
+  private List<String> runUntilPowerLoss(
+      Path dir, long seed, int next, String mode, long op, long bytes, Random random, String replay)
+      throws Exception {
+    Path journal = CrashingAppender.journal(dir);
+    Files.deleteIfExists(journal);
+    Map<String, Long> durable = sizes(dir);
+    Process child =
+        start(dir, seed, next, next + 10_000, mode, Long.toString(op), Long.toString(bytes));
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = readLines(child, lines::add);
+    assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(replay).isTrue();
+    reader.join();
+    assertThat(child.exitValue())
+        .as("%s; %s", replay, stderr(dir))
+        .isEqualTo(CrashingAppender.HALT_STATUS);
+    loseWhatWasNotSynced(dir, journal, durable, random);
+    System.out.println(replay + ": " + lines);
+    return lines;
   }
 
   /**
@@ -210,12 +200,7 @@ class CrashTest {
    * -1 when none is.
    */
   private static int checkPruned(
-      Path dir,
-      long seed,
-      Set<Integer> acknowledged,
-      int prunedBefore,
-      int pruning,
-      String replay)
+      Path dir, long seed, Set<Integer> acknowledged, int prunedBefore, int pruning, String replay)
       throws IOException {
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
       Set<String> present = auditIDs(store);

@@ -45,9 +45,10 @@ import org.apache.lucene.store.IndexOutput;
  * appending thread then, so the same arguments halt at the same point every time. Mode {@code
  * power-loss-at-op} halts in the same way and journals every file operation that makes data or
  * names durable (see {@link #journal}), so that the test can then drop what a power loss would have
- * lost. Mode {@code power-loss-pruning-at-op} does the same while pruning as well: after every third
- * batch n it prints {@code PRUNE k}, prunes every batch before k = n - 1 and prints {@code PRUNED
- * k}; its block files roll at {@link #PRUNING_ROLL_BYTES}, so that prunes delete whole files.
+ * lost. Mode {@code power-loss-pruning-at-op} does the same while pruning as well: after every
+ * third batch n it prints {@code PRUNE k}, prunes every batch before k = n - 1 and prints {@code
+ * PRUNED k}; its block files roll at {@link #PRUNING_ROLL_BYTES}, so that prunes delete whole
+ * files.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
@@ -76,8 +77,7 @@ public final class CrashingAppender {
 
     AtomicBoolean armed = new AtomicBoolean(mode.equals("halt-creating") || atOp);
     AtomicLong bytes = new AtomicLong(haltAfterBytes);
-    OpCounter counter =
-        new OpCounter(haltAtOp, powerLoss ? journal(dir) : null);
+    OpCounter counter = new OpCounter(haltAtOp, powerLoss ? journal(dir) : null);
     try (AuditStore store =
         LuceneStore.open(
             dir,

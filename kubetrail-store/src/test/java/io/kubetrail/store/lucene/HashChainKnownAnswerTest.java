@@ -3,9 +3,9 @@ package io.kubetrail.store.lucene;
 import static io.kubetrail.store.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.VerifyResult;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.RawJson;
-import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
+import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.VerifyResult;
