@@ -51,6 +51,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   private static final ResourceType POLICIES = PolicyReader.NETWORK_POLICIES;
   private static final ResourceType ENDPOINTS = new ResourceType("", "endpoints");
   private static final ResourceType SLICES = new ResourceType("discovery.k8s.io", "endpointslices");
+  private static final ResourceType ACCOUNTS = new ResourceType("", "serviceaccounts");
 
   private final EndpointScope scope;
   private final Map<String, Map<String, String>> namespaces = new HashMap<>();
@@ -74,6 +75,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
 
   private final Map<String, Folded> folded = new HashMap<>();
 
+  /** By {@code namespace/name}, the labels of ServiceAccounts, when the scope reads them. */
+  private final Map<String, Map<String, String>> accountLabels = new HashMap<>();
+
   // What the change being applied touched, worked out once it is applied.
   private final Set<String> dirtyPods = new HashSet<>();
 
@@ -89,6 +93,16 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     this.scope = scope;
   }
 
+  /** The resources to walk: {@link #RESOURCES}, and ServiceAccounts when the scope reads them. */
+  Set<String> resources() {
+    if (!scope.readsServiceAccountLabels()) {
+      return RESOURCES;
+    }
+    Set<String> out = new HashSet<>(RESOURCES);
+    out.add(ACCOUNTS.resource());
+    return Set.copyOf(out);
+  }
+
   @Override
   public void start(ClusterState state) throws NetworkPolicyException {
     List<ResourceType> types = new ArrayList<>(List.of(ResourceType.NAMESPACES, POLICIES));
@@ -102,6 +116,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       }
     }
     types.addAll(List.of(PODS, ENDPOINTS, SLICES));
+    if (scope.readsServiceAccountLabels()) {
+      types.add(ACCOUNTS);
+    }
     for (ResourceType t : types) {
       for (LiveObject o : state.select(Optional.of(t), Optional.empty())) {
         changed(o.key(), Optional.of(o));
@@ -131,6 +148,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         calicoPolicyChanged(key, now);
       } else if (CalicoPolicyReader.isTier(type)) {
         tierChanged(key, now);
+      } else if (type.equals(ACCOUNTS) && scope.readsServiceAccountLabels()) {
+        accountChanged(key, now);
       }
     } catch (NetworkPolicyException e) {
       // Listeners may not throw: the failure surfaces once the change is applied.
@@ -177,7 +196,13 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   private void evaluate(String id, LivePod p) {
     Inventory.Pod pod = p.pod;
     Map<String, String> nsLabels = namespaces.getOrDefault(pod.namespace(), Map.of());
-    p.inScope = scope.includes(pod.namespace(), pod.labels(), p.serviceAccount, nsLabels);
+    p.inScope =
+        scope.includes(
+            pod.namespace(),
+            pod.labels(),
+            p.serviceAccount,
+            nsLabels,
+            accountLabels.getOrDefault(pod.namespace() + "/" + p.serviceAccount, Map.of()));
     if (!p.inScope) {
       return;
     }
@@ -230,6 +255,29 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       namespaces.remove(name);
     }
     evaluator.namespacesChanged();
+  }
+
+  /** A ServiceAccount's labels move the scope of the pods of its namespace running as it. */
+  private void accountChanged(ResourceKey key, Optional<LiveObject> now)
+      throws NetworkPolicyException {
+    String id = key.namespace() + "/" + key.name();
+    Map<String, String> labels = Map.of();
+    if (now.isPresent()) {
+      labels = PolicyReader.namespaceLabels(now.get());
+    }
+    if (labels.equals(accountLabels.getOrDefault(id, Map.of()))) {
+      return;
+    }
+    if (labels.isEmpty()) {
+      accountLabels.remove(id);
+    } else {
+      accountLabels.put(id, labels);
+    }
+    for (String podId : podsOfNamespace.getOrDefault(key.namespace(), Set.of())) {
+      if (pods.get(podId).serviceAccount.equals(key.name())) {
+        dirtyPods.add(podId);
+      }
+    }
   }
 
   /** Marks the pods a namespace's new labels, or its coming or going, can affect. */
