@@ -33,7 +33,9 @@ import java.util.TreeSet;
  * changes none of these (a pod's status, a policy's annotations) evaluates nothing. Calico's
  * policies: the pods the old or new policy applies to (every namespace's, for a global one); a
  * Tier, the pods its policies apply to; a namespace's labels, when some Calico policy reads them,
- * the pods of that namespace and those of the policies that read them.
+ * the pods of that namespace and those of the policies that read them. Pods alike (same
+ * namespace, labels and service account) share one evaluation until a policy, namespace or tier
+ * changes.
  */
 final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException> {
   /** The resources whose changes can move a flag or a Service, by {@code objectRef.resource}. */
@@ -74,6 +76,14 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   private final Map<String, Map<String, Integer>> servicesOf = new HashMap<>();
 
   private final Map<String, Folded> folded = new HashMap<>();
+
+  /**
+   * Exposures by what a pod's evaluation reads of it: pods alike (the replicas of one app, a pod
+   * and its replacement) are evaluated once while no policy, namespace or tier changes.
+   */
+  private final Map<Inputs, PodExposure> alike = new HashMap<>();
+
+  private record Inputs(String namespace, Map<String, String> labels, String serviceAccount) {}
 
   /** By {@code namespace/name}, the labels of ServiceAccounts, when the scope reads them. */
   private final Map<String, Map<String, String>> accountLabels = new HashMap<>();
@@ -207,12 +217,17 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       return;
     }
     evaluations++;
-    PodExposure e =
-        evaluator.exposure(
-            pod,
-            policies.getOrDefault(pod.namespace(), Map.of()).values(),
-            calicoFor(pod.namespace()),
-            tiers);
+    Inputs inputs = new Inputs(pod.namespace(), pod.labels(), p.serviceAccount);
+    PodExposure e = alike.get(inputs);
+    if (e == null) {
+      e =
+          evaluator.exposure(
+              pod,
+              policies.getOrDefault(pod.namespace(), Map.of()).values(),
+              calicoFor(pod.namespace()),
+              tiers);
+      alike.put(inputs, e);
+    }
     folded
         .computeIfAbsent(id, k -> new Folded(pod.namespace(), pod.name()))
         .fold(e, p.serviceAccount, servicesOf.getOrDefault(id, Map.of()).keySet());
@@ -248,6 +263,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (labels.equals(Optional.ofNullable(namespaces.get(name)))) {
       return;
     }
+    alike.clear();
     namespacesBefore.putIfAbsent(name, Optional.ofNullable(namespaces.get(name)));
     if (labels.isPresent()) {
       namespaces.put(name, labels.get());
@@ -338,6 +354,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (policy.equals(old)) {
       return;
     }
+    alike.clear();
     old.ifPresent(this::markSelected);
     policy.ifPresent(this::markSelected);
     Set<String> sensitive = namespaceSensitive.computeIfAbsent(ns, k -> new HashSet<>());
@@ -397,6 +414,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (policy.equals(old)) {
       return;
     }
+    alike.clear();
     old.ifPresent(this::markCalico);
     policy.ifPresent(this::markCalico);
     if (policy.isPresent()) {
@@ -418,6 +436,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (tier.equals(Optional.ofNullable(tiers.get(key.name())))) {
       return;
     }
+    alike.clear();
     if (tier.isPresent()) {
       tiers.put(key.name(), tier.get());
     } else {
