@@ -208,11 +208,14 @@ class FollowedFileSourceTest {
     }
     // Kept with the events, for reports over that time to warn of.
     List<SourceGap> gaps = SourceGap.of("default", store.checkpoints());
-    assertThat(gaps).singleElement().satisfies(g -> {
-      assertThat(g.source()).isEqualTo("file:" + log);
-      assertThat(g.from()).isEqualTo(Instant.parse("2026-01-01T00:00:09.005Z"));
-      assertThat(g.reason()).contains("truncated", "line 10");
-    });
+    assertThat(gaps)
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.source()).isEqualTo("file:" + log);
+              assertThat(g.from()).isEqualTo(Instant.parse("2026-01-01T00:00:09.005Z"));
+              assertThat(g.reason()).contains("truncated", "line 10");
+            });
   }
 
   @Test

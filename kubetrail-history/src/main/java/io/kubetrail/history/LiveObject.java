@@ -11,8 +11,8 @@ import java.util.Objects;
  * One object of a cluster's state: its identity, {@code metadata.resourceVersion}, {@code kind},
  * when it got this body, and the body itself. Bodies are kept compressed; {@link #json()} and
  * {@link #body()} expand them on each call. A replay of a bounded interval may keep them as they
- * came instead ({@link Replayer#forInterval}): compressing every change costs more than the rest
- * of applying it, and such a state is not kept for long.
+ * came instead ({@link Replayer#forInterval}): compressing every change costs more than the rest of
+ * applying it, and such a state is not kept for long.
  *
  * <p>The key is always {@link ResourceKey#canonical() canonical}: an object the API server serves
  * under two groups is one object, whichever group its body came through.

@@ -54,7 +54,9 @@ class JsonScanPropertyTest {
   private static String object(Random random, int depth) {
     StringBuilder sb = new StringBuilder("{");
     boolean first = true;
-    first = member(random, sb, first, "kind", random.nextInt(5) == 0 ? value(random, 1) : string(random));
+    first =
+        member(
+            random, sb, first, "kind", random.nextInt(5) == 0 ? value(random, 1) : string(random));
     first = member(random, sb, first, "apiVersion", string(random));
     if (random.nextInt(4) > 0) {
       first = member(random, sb, first, "metadata", metadata(random));
@@ -92,7 +94,10 @@ class JsonScanPropertyTest {
         for (int j = 0; j < k; j++) {
           firstLabel =
               member(
-                  random, labels, firstLabel, pick(random, "app", "tier", "a/b", "k\\u0041"),
+                  random,
+                  labels,
+                  firstLabel,
+                  pick(random, "app", "tier", "a/b", "k\\u0041"),
                   string(random));
         }
         value = labels.append('}').toString();
@@ -139,7 +144,9 @@ class JsonScanPropertyTest {
 
   /** A JSON string, sometimes with escapes, brackets, quotes or non-ASCII text inside. */
   private static String string(Random random) {
-    String[] parts = {"a", "web", "{", "}", "[", "]", ",", ":", "\\\"", "\\\\", "\\n", "\\u0041", "é", "日本", " "};
+    String[] parts = {
+      "a", "web", "{", "}", "[", "]", ",", ":", "\\\"", "\\\\", "\\n", "\\u0041", "é", "日本", " "
+    };
     StringBuilder sb = new StringBuilder("\"");
     int n = random.nextInt(5);
     for (int i = 0; i < n; i++) {

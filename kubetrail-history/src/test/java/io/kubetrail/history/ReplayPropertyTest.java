@@ -297,9 +297,14 @@ class ReplayPropertyTest {
     Replayer plain = Replayer.forInterval(ClusterState.empty(Instant.EPOCH));
     List<String> told = new ArrayList<>();
     List<String> toldPlain = new ArrayList<>();
-    packed.listen((k, now) -> told.add(k + "=" + now.map(o -> new String(o.json(), StandardCharsets.UTF_8)).orElse("")));
+    packed.listen(
+        (k, now) ->
+            told.add(
+                k + "=" + now.map(o -> new String(o.json(), StandardCharsets.UTF_8)).orElse("")));
     plain.listen(
-        (k, now) -> toldPlain.add(k + "=" + now.map(o -> new String(o.json(), StandardCharsets.UTF_8)).orElse("")));
+        (k, now) ->
+            toldPlain.add(
+                k + "=" + now.map(o -> new String(o.json(), StandardCharsets.UTF_8)).orElse("")));
     for (AuditEvent e : model.events) {
       assertThat(plain.apply(e)).isEqualTo(packed.apply(e));
     }

@@ -149,8 +149,8 @@ final class ChangesReporter {
   }
 
   /**
-   * Byte for byte the same body. Replay carries an object no change touched over as it was: most
-   * of a state, compared without being expanded.
+   * Byte for byte the same body. Replay carries an object no change touched over as it was: most of
+   * a state, compared without being expanded.
    */
   private static boolean sameContent(LiveObject a, LiveObject b) {
     return a == b || Arrays.equals(a.json(), b.json());

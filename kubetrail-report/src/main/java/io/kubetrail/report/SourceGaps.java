@@ -11,8 +11,7 @@ final class SourceGaps {
   private SourceGaps() {}
 
   /** One warning per gap of the source's cluster that overlaps [{@code start}, {@code end}]. */
-  static List<String> warnings(ReportSource source, Instant start, Instant end)
-      throws IOException {
+  static List<String> warnings(ReportSource source, Instant start, Instant end) throws IOException {
     List<String> out = new ArrayList<>();
     for (SourceGap g : SourceGap.of(source.cluster(), source.store().checkpoints())) {
       if (g.overlaps(start, end)) {

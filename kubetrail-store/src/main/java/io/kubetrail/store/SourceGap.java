@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
  * A stretch of time in which a source of one cluster may have lost events: a collector saw a gap in
  * what it reads (a followed log cut below the position it had read to, with no copy of the lost
  * lines beside it). It is kept among the {@link SourceCheckpoint source checkpoints}, under a key
- * of its own, and committed with the batch that follows it, so that it survives with the events
- * and every store keeps it without a schema of its own; reports over a period it overlaps warn of
- * it.
+ * of its own, and committed with the batch that follows it, so that it survives with the events and
+ * every store keeps it without a schema of its own; reports over a period it overlaps warn of it.
  *
  * @param cluster the cluster whose events may be missing
  * @param source the source that lost them, as the collector names it

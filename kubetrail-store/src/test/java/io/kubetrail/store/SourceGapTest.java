@@ -17,10 +17,14 @@ class SourceGapTest {
     SourceGap other = new SourceGap("test", "webhook", T, T, "lost");
     Map<String, SourceCheckpoint> checkpoints =
         Map.of(
-            g.key(), g.position(),
-            other.key(), other.position(),
-            "file:cluster=prod:sha256:00", new SourceCheckpoint("offset=10 line=2"),
-            SourceGap.KEY_PREFIX + "bad", new SourceCheckpoint("not a gap"));
+            g.key(),
+            g.position(),
+            other.key(),
+            other.position(),
+            "file:cluster=prod:sha256:00",
+            new SourceCheckpoint("offset=10 line=2"),
+            SourceGap.KEY_PREFIX + "bad",
+            new SourceCheckpoint("not a gap"));
 
     assertThat(SourceGap.of("prod eu", checkpoints)).containsExactly(g);
     assertThat(SourceGap.of("test", checkpoints)).containsExactly(other);

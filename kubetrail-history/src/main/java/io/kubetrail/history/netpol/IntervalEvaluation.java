@@ -33,9 +33,8 @@ import java.util.TreeSet;
  * changes none of these (a pod's status, a policy's annotations) evaluates nothing. Calico's
  * policies: the pods the old or new policy applies to (every namespace's, for a global one); a
  * Tier, the pods its policies apply to; a namespace's labels, when some Calico policy reads them,
- * the pods of that namespace and those of the policies that read them. Pods alike (same
- * namespace, labels and service account) share one evaluation until a policy, namespace or tier
- * changes.
+ * the pods of that namespace and those of the policies that read them. Pods alike (same namespace,
+ * labels and service account) share one evaluation until a policy, namespace or tier changes.
  */
 final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException> {
   /** The resources whose changes can move a flag or a Service, by {@code objectRef.resource}. */

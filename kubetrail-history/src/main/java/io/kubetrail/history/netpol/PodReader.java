@@ -51,8 +51,8 @@ final class PodReader {
 
   /**
    * {@link #parse} by scanning: most of a pod's bytes (managedFields, containers, status) are
-   * stepped over, not tokenized. Empty where the scan cannot answer as the parser would (escapes,
-   * a label that is not a string), for the caller to parse.
+   * stepped over, not tokenized. Empty where the scan cannot answer as the parser would (escapes, a
+   * label that is not a string), for the caller to parse.
    */
   private static Optional<Fields> scan(byte[] json) {
     int start = JsonScan.skipSpace(json, 0, json.length);

@@ -198,7 +198,8 @@ class ExposureOverIntervalPropertyTest {
   private static EndpointScope scope(Random random) {
     return switch (random.nextInt(8)) {
       case 6 ->
-          EndpointScope.of("", List.of(), "", List.of()).withServiceAccountSelector("tier == 'front'");
+          EndpointScope.of("", List.of(), "", List.of())
+              .withServiceAccountSelector("tier == 'front'");
       case 7 ->
           EndpointScope.of("", List.of("a"), "", List.of("sa1"))
               .withServiceAccountSelector("projectcalico.org/name == 'sa1' || tier == 'back'");
@@ -256,8 +257,7 @@ class ExposureOverIntervalPropertyTest {
         Map<String, String> accountLabels =
             state
                 .get(
-                    io.kubetrail.history.ResourceKey.parse(
-                        "serviceaccounts/" + ns + "/" + account))
+                    io.kubetrail.history.ResourceKey.parse("serviceaccounts/" + ns + "/" + account))
                 .map(o -> labels(o.body()))
                 .orElse(Map.of());
         if (!scope.includes(ns, labels(pod), account, nsLabels, accountLabels)) {

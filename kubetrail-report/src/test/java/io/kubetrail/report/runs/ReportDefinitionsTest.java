@@ -56,7 +56,8 @@ class ReportDefinitionsTest {
         .isFalse();
     assertThat(
             web.scope()
-                .includes("shop", Map.of("app", "web"), "default", Map.of("team", "shop"), Map.of()))
+                .includes(
+                    "shop", Map.of("app", "web"), "default", Map.of("team", "shop"), Map.of()))
         .as("names and selector are AND'ed")
         .isFalse();
     assertThat(defs.get(1).suspend()).isTrue();
