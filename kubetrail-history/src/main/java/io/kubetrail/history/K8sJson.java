@@ -146,7 +146,10 @@ final class K8sJson {
         case "namespace" -> m.namespace = text(p, t);
         case "resourceVersion" -> m.resourceVersion = text(p, t);
         case "uid" -> m.uid = text(p, t);
-        case "deletionTimestamp" -> m.deleting = t != JsonToken.VALUE_NULL;
+        case "deletionTimestamp" -> {
+          m.deleting = t != JsonToken.VALUE_NULL;
+          p.skipChildren();
+        }
         case "labels" -> {
           if (t == JsonToken.START_OBJECT) {
             Map<String, String> labels = new HashMap<>();

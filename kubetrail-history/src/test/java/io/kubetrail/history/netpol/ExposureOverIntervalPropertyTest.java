@@ -60,9 +60,14 @@ class ExposureOverIntervalPropertyTest {
 
       List<EndpointExposure> expected = reference(trail.events(), from, to, scope);
       assertThat(walked.endpoints()).isEqualTo(expected);
+      Set<String> read = NetworkAccess.resourcesRead(scope);
       assertThat(walked.evidence().changesInInterval())
           .isEqualTo(
-              trail.times().stream().filter(i -> i.isAfter(t(from)) && !i.isAfter(t(end))).count());
+              trail.events().stream()
+                  .filter(e -> e.stageTimestamp().isAfter(t(from)))
+                  .filter(e -> !e.stageTimestamp().isAfter(t(end)))
+                  .filter(e -> read.contains(e.objectRef().orElseThrow().resource()))
+                  .count());
     } finally {
       deleteTree(dir);
     }
