@@ -100,6 +100,14 @@ final class ReportCommand implements Callable<Integer> {
   List<String> serviceAccounts = new ArrayList<>();
 
   @Option(
+      names = "--service-account-selector",
+      paramLabel = "SEL",
+      description =
+          "Only pods whose ServiceAccount's labels match this selector (Calico's syntax);"
+              + " with --service-accounts, both must hold.")
+  String serviceAccountSelector = "";
+
+  @Option(
       names = "--resource",
       paramLabel = "R",
       description = "changes: only this resource, plural or plural.group.")
@@ -231,7 +239,8 @@ final class ReportCommand implements Callable<Integer> {
                     selector("--endpoints-selector", endpointsSelector),
                     namespaces,
                     selector("--namespace-selector", namespaceSelector),
-                    serviceAccounts));
+                    serviceAccounts,
+                    selector("--service-account-selector", serviceAccountSelector)));
     if (resource != null) {
       try {
         s = s.withResource(ResourceType.parse(resource));

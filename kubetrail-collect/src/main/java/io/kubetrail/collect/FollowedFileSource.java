@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +105,7 @@ public final class FollowedFileSource implements Source {
   private Optional<FollowedFile> current = Optional.empty();
   private String failing = "";
   private boolean started;
+  private Instant runStarted = Instant.EPOCH;
 
   private FollowedFileSource(Path file, Options options) {
     this.file = file;
@@ -132,6 +134,7 @@ public final class FollowedFileSource implements Source {
   @Override
   public void run(SourceContext context) throws IOException, InterruptedException {
     this.context = context;
+    runStarted = context.options().clock().instant();
     writer = context.writer();
     reader = new RecordReader(writer, context.options().limits(), this::flushIfFull);
     scope = FileCheckpoint.scope(context.options());
@@ -261,14 +264,16 @@ public final class FollowedFileSource implements Source {
     if (copy.isPresent()) {
       readBackup(copy.get(), id);
     } else {
-      writer.reject(
-          new SourcePosition(file.toString(), followed.line() + 1),
+      String lost =
           "the file was truncated or rewritten below offset "
               + followed.position()
               + " and no copy of it with the same first line is beside it: lines written after"
               + " line "
               + followed.line()
-              + " and before the truncation may be missing");
+              + " and before the truncation may be missing";
+      writer.reject(new SourcePosition(file.toString(), followed.line() + 1), lost);
+      // Kept with the events, so that reports over the time the lines covered warn of them.
+      writer.gap(runStarted, file + ": " + lost);
     }
     finished.add(id);
     followed.restart();

@@ -4,8 +4,10 @@ import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.DecodeResult;
 import io.kubetrail.event.SourcePosition;
 import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.SourceGap;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ public final class SourceWriter {
   private long malformed;
   private long reportedRead;
   private long reportedBytes;
+  private Optional<Instant> newest = Optional.empty();
 
   SourceWriter(Pipeline pipeline, String source) {
     this.pipeline = pipeline;
@@ -62,6 +65,9 @@ public final class SourceWriter {
     events.add(
         new StoredEvent(
             options.cluster(), ObjectNames.of(event), options.clock().instant(), event));
+    if (newest.isEmpty() || event.stageTimestamp().isAfter(newest.get())) {
+      newest = Optional.of(event.stageTimestamp());
+    }
     eventBytes += event.json().length();
   }
 
@@ -89,6 +95,22 @@ public final class SourceWriter {
   public void checkpoint(String key, SourceCheckpoint position) {
     checkpoints.put(key, position);
     latest.put(key, position);
+  }
+
+  /**
+   * Notes that events of this source may have been lost: from the newest event this writer took
+   * (or, when it took none, {@code since}) up to now. Committed with the events taken next, it
+   * makes reports over that time warn (see {@link SourceGap}).
+   *
+   * @param since the earliest time a lost event may have, when this writer took no event yet
+   * @param reason what was seen, one sentence
+   */
+  public void gap(Instant since, String reason) {
+    Instant from = newest.orElse(since);
+    Instant to = options.clock().instant();
+    SourceGap g =
+        new SourceGap(options.cluster(), source, from.isAfter(to) ? to : from, to, reason);
+    checkpoint(g.key(), g.position());
   }
 
   /** The last position noted for each key by this writer, handed over or not. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.SourceGap;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
@@ -205,6 +206,16 @@ class FollowedFileSourceTest {
           .contains(log.toString() + ":11")
           .contains("truncated");
     }
+    // Kept with the events, for reports over that time to warn of.
+    List<SourceGap> gaps = SourceGap.of("default", store.checkpoints());
+    assertThat(gaps)
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.source()).isEqualTo("file:" + log);
+              assertThat(g.from()).isEqualTo(Instant.parse("2026-01-01T00:00:09.005Z"));
+              assertThat(g.reason()).contains("truncated", "line 10");
+            });
   }
 
   @Test

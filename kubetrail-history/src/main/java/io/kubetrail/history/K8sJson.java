@@ -20,6 +20,7 @@ final class K8sJson {
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(500).build())
           .build();
   static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+  private static final byte[] RESPONSE_OBJECT = JsonScan.key("responseObject");
 
   private K8sJson() {}
 
@@ -28,10 +29,18 @@ final class K8sJson {
    * any other value is not an object body).
    */
   static Optional<ObjectInfo> responseObject(byte[] eventJson) {
-    return topLevelObject(eventJson, "responseObject");
+    try {
+      return Scanned.topLevelObject(eventJson, RESPONSE_OBJECT);
+    } catch (Scanned.Escaped e) {
+      return topLevelObjectByTokens(eventJson, "responseObject");
+    }
   }
 
-  static Optional<ObjectInfo> topLevelObject(byte[] json, String field) {
+  /**
+   * The object value of a top-level field, by a streaming parser: for keys with escapes, and to
+   * test the scan against.
+   */
+  static Optional<ObjectInfo> topLevelObjectByTokens(byte[] json, String field) {
     try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Optional.empty();
@@ -137,7 +146,10 @@ final class K8sJson {
         case "namespace" -> m.namespace = text(p, t);
         case "resourceVersion" -> m.resourceVersion = text(p, t);
         case "uid" -> m.uid = text(p, t);
-        case "deletionTimestamp" -> m.deleting = t != JsonToken.VALUE_NULL;
+        case "deletionTimestamp" -> {
+          m.deleting = t != JsonToken.VALUE_NULL;
+          p.skipChildren();
+        }
         case "labels" -> {
           if (t == JsonToken.START_OBJECT) {
             Map<String, String> labels = new HashMap<>();
@@ -162,5 +174,146 @@ final class K8sJson {
       return "";
     }
     return t == JsonToken.VALUE_NULL ? "" : p.getText();
+  }
+
+  /**
+   * What {@link #readObject} reads, found by {@link JsonScan}: the bytes of the fields replay does
+   * not read are stepped over rather than tokenized. Keys with escapes (which kube-apiserver never
+   * writes) send the caller back to the parser, so the answer is always the parser's.
+   */
+  static final class Scanned {
+    private static final byte[] KIND = JsonScan.key("kind");
+    private static final byte[] API_VERSION = JsonScan.key("apiVersion");
+    private static final byte[] METADATA = JsonScan.key("metadata");
+    private static final byte[] ITEMS = JsonScan.key("items");
+    private static final byte[] NAME = JsonScan.key("name");
+    private static final byte[] GENERATE_NAME = JsonScan.key("generateName");
+    private static final byte[] NAMESPACE = JsonScan.key("namespace");
+    private static final byte[] RESOURCE_VERSION = JsonScan.key("resourceVersion");
+    private static final byte[] UID = JsonScan.key("uid");
+    private static final byte[] DELETION_TIMESTAMP = JsonScan.key("deletionTimestamp");
+    private static final byte[] LABELS = JsonScan.key("labels");
+
+    /** Thrown where the scan cannot answer as the parser would; carries no stack. */
+    static final class Escaped extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+      static final Escaped INSTANCE = new Escaped();
+
+      private Escaped() {
+        super("escaped key", null, false, false);
+      }
+    }
+
+    private Scanned() {}
+
+    static Optional<ObjectInfo> topLevelObject(byte[] json, byte[] field) {
+      int start = JsonScan.skipSpace(json, 0, json.length);
+      if (start >= json.length || json[start] != '{') {
+        return Optional.empty();
+      }
+      JsonScan top = new JsonScan(json, start, json.length);
+      while (top.next()) {
+        if (top.keyEscaped()) {
+          throw Escaped.INSTANCE;
+        }
+        if (top.keyIs(field) && top.valueType() == '{') {
+          return Optional.of(object(json, top.valueStart(), top.valueEnd(), true));
+        }
+      }
+      return Optional.empty();
+    }
+
+    private static ObjectInfo object(byte[] json, int start, int end, boolean withItems) {
+      JsonScan o = new JsonScan(json, start, end);
+      String kind = "";
+      String apiVersion = "";
+      Meta meta = new Meta();
+      List<ObjectInfo> items = List.of();
+      while (o.next()) {
+        if (o.keyEscaped()) {
+          throw Escaped.INSTANCE;
+        }
+        if (o.keyIs(KIND)) {
+          kind = text(json, o);
+        } else if (o.keyIs(API_VERSION)) {
+          apiVersion = text(json, o);
+        } else if (o.keyIs(METADATA)) {
+          if (o.valueType() == '{') {
+            meta(json, o.valueStart(), o.valueEnd(), meta);
+          }
+        } else if (o.keyIs(ITEMS) && withItems && o.valueType() == '[') {
+          List<ObjectInfo> list = new ArrayList<>();
+          int arrayEnd = o.valueEnd();
+          JsonScan.elements(
+              json,
+              o.valueStart(),
+              arrayEnd,
+              at -> {
+                if (json[at] == '{') {
+                  list.add(object(json, at, JsonScan.skipValue(json, at, arrayEnd), false));
+                }
+              });
+          items = list;
+        }
+      }
+      return new ObjectInfo(
+          kind,
+          apiVersion,
+          meta.name,
+          meta.generateName,
+          meta.namespace,
+          meta.resourceVersion,
+          meta.uid,
+          meta.deleting,
+          meta.labels,
+          items,
+          start,
+          o.end() - start);
+    }
+
+    private static void meta(byte[] json, int start, int end, Meta m) {
+      JsonScan o = new JsonScan(json, start, end);
+      while (o.next()) {
+        if (o.keyEscaped()) {
+          throw Escaped.INSTANCE;
+        }
+        if (o.keyIs(NAME)) {
+          m.name = text(json, o);
+        } else if (o.keyIs(GENERATE_NAME)) {
+          m.generateName = text(json, o);
+        } else if (o.keyIs(NAMESPACE)) {
+          m.namespace = text(json, o);
+        } else if (o.keyIs(RESOURCE_VERSION)) {
+          m.resourceVersion = text(json, o);
+        } else if (o.keyIs(UID)) {
+          m.uid = text(json, o);
+        } else if (o.keyIs(DELETION_TIMESTAMP)) {
+          m.deleting = o.valueType() != 'n';
+        } else if (o.keyIs(LABELS) && o.valueType() == '{') {
+          Map<String, String> labels = new HashMap<>();
+          JsonScan l = new JsonScan(json, o.valueStart(), o.valueEnd());
+          while (l.next()) {
+            if (l.keyEscaped()) {
+              throw Escaped.INSTANCE;
+            }
+            labels.put(l.keyText(), text(json, l));
+          }
+          m.labels = labels;
+        }
+      }
+    }
+
+    /** A value as {@link K8sJson#text} reads it; escaped strings by the parser. */
+    private static String text(byte[] json, JsonScan o) {
+      if (!o.valueEscaped()) {
+        return o.text();
+      }
+      try (JsonParser p =
+          FACTORY.createParser(json, o.valueStart(), o.valueEnd() - o.valueStart())) {
+        return p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : "";
+      } catch (IOException e) {
+        throw new UncheckedIOException("unreadable event JSON: " + e.getMessage(), e);
+      }
+    }
   }
 }

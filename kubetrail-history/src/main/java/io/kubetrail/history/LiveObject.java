@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * One object of a cluster's state: its identity, {@code metadata.resourceVersion}, {@code kind},
  * when it got this body, and the body itself. Bodies are kept compressed; {@link #json()} and
- * {@link #body()} expand them on each call.
+ * {@link #body()} expand them on each call. A replay of a bounded interval may keep them as they
+ * came instead ({@link Replayer#forInterval}): compressing every change costs more than the rest of
+ * applying it, and such a state is not kept for long.
  *
  * <p>The key is always {@link ResourceKey#canonical() canonical}: an object the API server serves
  * under two groups is one object, whichever group its body came through.
@@ -21,14 +23,33 @@ public final class LiveObject {
   private final String kind;
   private final Instant modified;
   private final byte[] packed;
+  // True when packed holds the JSON itself, not its compact form.
+  private final boolean plain;
 
   LiveObject(
       ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] packed) {
+    this(key, resourceVersion, kind, modified, packed, false);
+  }
+
+  private LiveObject(
+      ResourceKey key,
+      String resourceVersion,
+      String kind,
+      Instant modified,
+      byte[] body,
+      boolean plain) {
     this.key = Objects.requireNonNull(key, "key").canonical();
     this.resourceVersion = Objects.requireNonNull(resourceVersion, "resourceVersion");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.modified = Objects.requireNonNull(modified, "modified");
-    this.packed = Objects.requireNonNull(packed, "packed");
+    this.packed = Objects.requireNonNull(body, "body");
+    this.plain = plain;
+  }
+
+  /** An object whose body is kept uncompressed: {@code json} is owned by it from now on. */
+  static LiveObject plain(
+      ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] json) {
+    return new LiveObject(key, resourceVersion, kind, modified, json, true);
   }
 
   /**
@@ -62,7 +83,7 @@ public final class LiveObject {
 
   /** The body as UTF-8 JSON, exactly as the API server returned it. */
   public byte[] json() {
-    return CompactJson.unpack(packed);
+    return plain ? packed.clone() : CompactJson.unpack(packed);
   }
 
   /** The body as a JSON tree. */
@@ -80,8 +101,9 @@ public final class LiveObject {
     return packed.length;
   }
 
+  /** The body in its compact form, as snapshots and checkpoints keep it. */
   byte[] packed() {
-    return packed;
+    return plain ? CompactJson.pack(packed) : packed;
   }
 
   @Override

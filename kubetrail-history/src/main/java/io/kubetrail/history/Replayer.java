@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -79,6 +80,7 @@ public final class Replayer {
   private Listener listener = (key, now) -> {};
   private final EnumMap<Outcome, Long> counts = new EnumMap<>(Outcome.class);
   private Instant last;
+  private final boolean plainBodies;
 
   /**
    * Told of every object a change puts or removes, as it happens: one change may touch many (a
@@ -101,11 +103,25 @@ public final class Replayer {
 
   /** Starts from a known state, e.g. a snapshot or a checkpoint. */
   public Replayer(ClusterState start) {
+    this(start, false);
+  }
+
+  private Replayer(ClusterState start, boolean plainBodies) {
+    this.plainBodies = plainBodies;
     this.objects = new HashMap<>(start.asMap());
     this.last = start.at();
     for (String w : start.warnings()) {
       warnings.put(w, w);
     }
+  }
+
+  /**
+   * Starts from a known state, keeping the bodies of the changes it applies uncompressed: for a
+   * replay of a bounded interval whose state is read once and dropped, where compressing every
+   * change would cost more than the rest of applying it. The states it gives are the same.
+   */
+  public static Replayer forInterval(ClusterState start) {
+    return new Replayer(start, true);
   }
 
   /** Tells {@code listener} of every object changes put or remove from now on (replacing any). */
@@ -172,12 +188,19 @@ public final class Replayer {
       return Outcome.STALE;
     }
     LiveObject now =
-        new LiveObject(
-            key,
-            o.resourceVersion(),
-            o.kind(),
-            event.stageTimestamp(),
-            CompactJson.pack(json, o.offset(), o.length()));
+        plainBodies
+            ? LiveObject.plain(
+                key,
+                o.resourceVersion(),
+                o.kind(),
+                event.stageTimestamp(),
+                Arrays.copyOfRange(json, o.offset(), o.offset() + o.length()))
+            : new LiveObject(
+                key,
+                o.resourceVersion(),
+                o.kind(),
+                event.stageTimestamp(),
+                CompactJson.pack(json, o.offset(), o.length()));
     objects.put(key, now);
     listener.changed(key, Optional.of(now));
     return Outcome.APPLIED;

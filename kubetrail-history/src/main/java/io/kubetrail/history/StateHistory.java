@@ -235,7 +235,7 @@ public final class StateHistory {
     ClusterState start = stateAt(from);
     ReplayStats toStart = lastReplay;
     walker.start(start);
-    Replayer replayer = new Replayer(start);
+    Replayer replayer = Replayer.forInterval(start);
     replayer.listen(walker::changed);
     long walked = 0;
     try (ChangeLog.Changes changes =

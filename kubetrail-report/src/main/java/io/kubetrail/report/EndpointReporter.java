@@ -51,6 +51,7 @@ final class EndpointReporter {
     warnings.addAll(more);
     boolean fromEmpty = x.startedFrom().equals("empty cluster");
     Interval.historyWarning(source, x.start(), fromEmpty).ifPresent(warnings::add);
+    warnings.addAll(SourceGaps.warnings(source, x.start(), x.end()));
     String from =
         x.startedFrom() + (x.startedAt().equals(Instant.EPOCH) ? "" : " at " + x.startedAt());
     return new Evidence(

@@ -55,7 +55,7 @@ final class Interval {
         first.startedFrom()
             + (first.startedAt().equals(Instant.EPOCH) ? "" : " at " + first.startedAt());
     first.notes().forEach(warnings::add);
-    Replayer replayer = new Replayer(atStart);
+    Replayer replayer = Replayer.forInterval(atStart);
     long read = 0;
     try (EventStream s =
         source.store().scanChanges(source.cluster(), justAfter(start), justAfter(end))) {
@@ -76,6 +76,7 @@ final class Interval {
     warnings.addAll(atStart.warnings());
     warnings.addAll(atEnd.warnings());
     checkHistoryReachesBack(first);
+    warnings.addAll(SourceGaps.warnings(source, start, end));
   }
 
   /** Replays the interval, showing each change to {@code visitor}. */

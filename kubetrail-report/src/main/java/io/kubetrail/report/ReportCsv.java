@@ -158,7 +158,7 @@ final class ReportCsv {
     row.add(String.join(";", s.namespaceNames()));
     row.add(s.namespaceSelector().text());
     row.add(String.join(";", s.serviceAccountNames()));
-    row.add("");
+    row.add(s.serviceAccountSelector().text());
     return row;
   }
 

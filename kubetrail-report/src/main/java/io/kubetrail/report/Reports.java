@@ -30,7 +30,7 @@ public final class Reports {
           case AUDIT_POLICY -> auditPolicy(spec.auditPolicy().orElseThrow());
         };
     if (spec.type().needsInterval() && spec.auditPolicy().isPresent()) {
-      r = withWarnings(r, coverageWarnings(spec.type(), spec.auditPolicy().get()));
+      r = withWarnings(r, coverageWarnings(spec, spec.auditPolicy().get()));
     }
     return r;
   }
@@ -39,10 +39,10 @@ public final class Reports {
    * What the audit policy in force does not log that a report of this type needs: the changes it
    * logs below RequestResponse (no body to replay) among those the report reads.
    */
-  static List<String> coverageWarnings(ReportType type, LoadedPolicy policy) {
+  static List<String> coverageWarnings(ReportSpec spec, LoadedPolicy policy) {
     Set<String> needed =
-        switch (type) {
-          case INVENTORY, NETWORK_ACCESS -> NetworkAccess.resourcesRead();
+        switch (spec.type()) {
+          case INVENTORY, NETWORK_ACCESS -> NetworkAccess.resourcesRead(spec.scope());
           case POLICY_AUDIT -> Set.of("networkpolicies", "globalnetworkpolicies");
           default -> Set.of();
         };

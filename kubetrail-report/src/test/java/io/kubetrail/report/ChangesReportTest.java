@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.netpol.EndpointScope;
 import io.kubetrail.report.ChangesReport.ObjectChange;
+import io.kubetrail.store.Batch;
+import io.kubetrail.store.SourceGap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +147,31 @@ class ChangesReportTest {
 
     assertThat(r.evidence().warnings())
         .anyMatch(w -> w.startsWith("the audit policy must log RequestResponse for configmaps"));
+  }
+
+  @Test
+  void warnsOfTheGapsCollectorsRecordedInThePeriod() throws IOException {
+    cluster.flush();
+    SourceGap inside =
+        new SourceGap(TestCluster.CLUSTER, "file:/var/log/a.log", t(150), t(160), "cut");
+    SourceGap before = new SourceGap(TestCluster.CLUSTER, "file:/b.log", t(20), t(30), "cut");
+    SourceGap elsewhere = new SourceGap("other", "file:/c.log", t(150), t(160), "cut");
+    for (SourceGap g : List.of(inside, before, elsewhere)) {
+      cluster.store.append(Batch.of(List.of(), g.key(), g.position()));
+    }
+
+    List<String> warnings = report(spec()).evidence().warnings();
+    List<String> network =
+        Reports.generate(cluster.source(), ReportSpec.of(ReportType.NETWORK_ACCESS, t(100), t(200)))
+            .evidence()
+            .warnings();
+
+    for (List<String> w : List.of(warnings, network)) {
+      assertThat(w)
+          .singleElement()
+          .asString()
+          .contains("events may be missing", "file:/var/log/a.log", t(150).toString(), "cut");
+    }
   }
 
   static JsonNode json(Report r) throws IOException {

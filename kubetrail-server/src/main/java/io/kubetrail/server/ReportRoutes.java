@@ -120,8 +120,8 @@ final class ReportRoutes {
   /**
    * Runs a report of one type from the request's parameters: {@code cluster}, {@code start}, {@code
    * end}, {@code namespaces}, {@code endpointsSelector}, {@code namespaceSelector}, {@code
-   * serviceAccounts}, and for changes {@code resource} and {@code user}. A viewer's reports are
-   * limited to its namespaces.
+   * serviceAccounts}, {@code serviceAccountSelector}, and for changes {@code resource} and {@code
+   * user}. A viewer's reports are limited to its namespaces.
    */
   private Report run(Context ctx, Caller caller, AuditStore store, ReportType type)
       throws IOException {
@@ -149,14 +149,18 @@ final class ReportRoutes {
     try {
       scope =
           EndpointScope.of(
-              Http.param(ctx, "endpointsSelector").orElse(""),
-              namespaces,
-              Http.param(ctx, "namespaceSelector").orElse(""),
-              Http.values(ctx, "serviceAccounts"));
+                  Http.param(ctx, "endpointsSelector").orElse(""),
+                  namespaces,
+                  Http.param(ctx, "namespaceSelector").orElse(""),
+                  Http.values(ctx, "serviceAccounts"))
+              .withServiceAccountSelector(Http.param(ctx, "serviceAccountSelector").orElse(""));
     } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
       throw new BadParameterException(
-          e.getMessage().contains("namespace selector") ? "namespaceSelector" : "endpointsSelector",
-          e.getMessage());
+          m.contains("service account selector")
+              ? "serviceAccountSelector"
+              : m.contains("namespace selector") ? "namespaceSelector" : "endpointsSelector",
+          m);
     }
     ReportSpec spec = ReportSpec.of(type, start, end).withScope(scope);
     if (Http.param(ctx, "resource").isPresent()) {

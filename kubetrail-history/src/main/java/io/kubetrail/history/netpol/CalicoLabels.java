@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The labels Calico selectors see: a pod's own plus those Calico adds to every workload endpoint
  * ({@code projectcalico.org/namespace}, {@code projectcalico.org/orchestrator}, {@code
- * projectcalico.org/serviceaccount}), and a namespace's own plus {@code projectcalico.org/name}.
+ * projectcalico.org/serviceaccount}), and a namespace's or a service account's own plus {@code
+ * projectcalico.org/name}.
  */
 final class CalicoLabels {
   static final String NAMESPACE = "projectcalico.org/namespace";
@@ -31,5 +32,9 @@ final class CalicoLabels {
     Map<String, String> out = new HashMap<>(labels);
     out.put(NAME, name);
     return out;
+  }
+
+  static Map<String, String> ofServiceAccount(String name, Map<String, String> labels) {
+    return ofNamespace(name, labels);
   }
 }

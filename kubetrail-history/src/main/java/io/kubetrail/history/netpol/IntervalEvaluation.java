@@ -33,7 +33,8 @@ import java.util.TreeSet;
  * changes none of these (a pod's status, a policy's annotations) evaluates nothing. Calico's
  * policies: the pods the old or new policy applies to (every namespace's, for a global one); a
  * Tier, the pods its policies apply to; a namespace's labels, when some Calico policy reads them,
- * the pods of that namespace and those of the policies that read them.
+ * the pods of that namespace and those of the policies that read them. Pods alike (same namespace,
+ * labels and service account) share one evaluation until a policy, namespace or tier changes.
  */
 final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException> {
   /** The resources whose changes can move a flag or a Service, by {@code objectRef.resource}. */
@@ -51,6 +52,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   private static final ResourceType POLICIES = PolicyReader.NETWORK_POLICIES;
   private static final ResourceType ENDPOINTS = new ResourceType("", "endpoints");
   private static final ResourceType SLICES = new ResourceType("discovery.k8s.io", "endpointslices");
+  private static final ResourceType ACCOUNTS = new ResourceType("", "serviceaccounts");
 
   private final EndpointScope scope;
   private final Map<String, Map<String, String>> namespaces = new HashMap<>();
@@ -74,6 +76,17 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
 
   private final Map<String, Folded> folded = new HashMap<>();
 
+  /**
+   * Exposures by what a pod's evaluation reads of it: pods alike (the replicas of one app, a pod
+   * and its replacement) are evaluated once while no policy, namespace or tier changes.
+   */
+  private final Map<Inputs, PodExposure> alike = new HashMap<>();
+
+  private record Inputs(String namespace, Map<String, String> labels, String serviceAccount) {}
+
+  /** By {@code namespace/name}, the labels of ServiceAccounts, when the scope reads them. */
+  private final Map<String, Map<String, String>> accountLabels = new HashMap<>();
+
   // What the change being applied touched, worked out once it is applied.
   private final Set<String> dirtyPods = new HashSet<>();
 
@@ -89,6 +102,16 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     this.scope = scope;
   }
 
+  /** The resources to walk: {@link #RESOURCES}, and ServiceAccounts when the scope reads them. */
+  Set<String> resources() {
+    if (!scope.readsServiceAccountLabels()) {
+      return RESOURCES;
+    }
+    Set<String> out = new HashSet<>(RESOURCES);
+    out.add(ACCOUNTS.resource());
+    return Set.copyOf(out);
+  }
+
   @Override
   public void start(ClusterState state) throws NetworkPolicyException {
     List<ResourceType> types = new ArrayList<>(List.of(ResourceType.NAMESPACES, POLICIES));
@@ -102,6 +125,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       }
     }
     types.addAll(List.of(PODS, ENDPOINTS, SLICES));
+    if (scope.readsServiceAccountLabels()) {
+      types.add(ACCOUNTS);
+    }
     for (ResourceType t : types) {
       for (LiveObject o : state.select(Optional.of(t), Optional.empty())) {
         changed(o.key(), Optional.of(o));
@@ -131,6 +157,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         calicoPolicyChanged(key, now);
       } else if (CalicoPolicyReader.isTier(type)) {
         tierChanged(key, now);
+      } else if (type.equals(ACCOUNTS) && scope.readsServiceAccountLabels()) {
+        accountChanged(key, now);
       }
     } catch (NetworkPolicyException e) {
       // Listeners may not throw: the failure surfaces once the change is applied.
@@ -177,17 +205,28 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   private void evaluate(String id, LivePod p) {
     Inventory.Pod pod = p.pod;
     Map<String, String> nsLabels = namespaces.getOrDefault(pod.namespace(), Map.of());
-    p.inScope = scope.includes(pod.namespace(), pod.labels(), p.serviceAccount, nsLabels);
+    p.inScope =
+        scope.includes(
+            pod.namespace(),
+            pod.labels(),
+            p.serviceAccount,
+            nsLabels,
+            accountLabels.getOrDefault(pod.namespace() + "/" + p.serviceAccount, Map.of()));
     if (!p.inScope) {
       return;
     }
     evaluations++;
-    PodExposure e =
-        evaluator.exposure(
-            pod,
-            policies.getOrDefault(pod.namespace(), Map.of()).values(),
-            calicoFor(pod.namespace()),
-            tiers);
+    Inputs inputs = new Inputs(pod.namespace(), pod.labels(), p.serviceAccount);
+    PodExposure e = alike.get(inputs);
+    if (e == null) {
+      e =
+          evaluator.exposure(
+              pod,
+              policies.getOrDefault(pod.namespace(), Map.of()).values(),
+              calicoFor(pod.namespace()),
+              tiers);
+      alike.put(inputs, e);
+    }
     folded
         .computeIfAbsent(id, k -> new Folded(pod.namespace(), pod.name()))
         .fold(e, p.serviceAccount, servicesOf.getOrDefault(id, Map.of()).keySet());
@@ -223,6 +262,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (labels.equals(Optional.ofNullable(namespaces.get(name)))) {
       return;
     }
+    alike.clear();
     namespacesBefore.putIfAbsent(name, Optional.ofNullable(namespaces.get(name)));
     if (labels.isPresent()) {
       namespaces.put(name, labels.get());
@@ -230,6 +270,29 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       namespaces.remove(name);
     }
     evaluator.namespacesChanged();
+  }
+
+  /** A ServiceAccount's labels move the scope of the pods of its namespace running as it. */
+  private void accountChanged(ResourceKey key, Optional<LiveObject> now)
+      throws NetworkPolicyException {
+    String id = key.namespace() + "/" + key.name();
+    Map<String, String> labels = Map.of();
+    if (now.isPresent()) {
+      labels = PolicyReader.namespaceLabels(now.get());
+    }
+    if (labels.equals(accountLabels.getOrDefault(id, Map.of()))) {
+      return;
+    }
+    if (labels.isEmpty()) {
+      accountLabels.remove(id);
+    } else {
+      accountLabels.put(id, labels);
+    }
+    for (String podId : podsOfNamespace.getOrDefault(key.namespace(), Set.of())) {
+      if (pods.get(podId).serviceAccount.equals(key.name())) {
+        dirtyPods.add(podId);
+      }
+    }
   }
 
   /** Marks the pods a namespace's new labels, or its coming or going, can affect. */
@@ -290,6 +353,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (policy.equals(old)) {
       return;
     }
+    alike.clear();
     old.ifPresent(this::markSelected);
     policy.ifPresent(this::markSelected);
     Set<String> sensitive = namespaceSensitive.computeIfAbsent(ns, k -> new HashSet<>());
@@ -349,6 +413,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (policy.equals(old)) {
       return;
     }
+    alike.clear();
     old.ifPresent(this::markCalico);
     policy.ifPresent(this::markCalico);
     if (policy.isPresent()) {
@@ -370,6 +435,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (tier.equals(Optional.ofNullable(tiers.get(key.name())))) {
       return;
     }
+    alike.clear();
     if (tier.isPresent()) {
       tiers.put(key.name(), tier.get());
     } else {

@@ -37,6 +37,14 @@ public final class NetworkAccess {
   }
 
   /**
+   * The resources {@link #overInterval} reads for a scope: those of {@link #resourcesRead()}, and
+   * ServiceAccounts when the scope selects them by their labels.
+   */
+  public static Set<String> resourcesRead(EndpointScope scope) {
+    return new IntervalEvaluation(Objects.requireNonNull(scope, "scope")).resources();
+  }
+
+  /**
    * The exposure of every pod of a state, sorted by namespace and name.
    *
    * @throws NetworkPolicyException when a pod, namespace or policy body is one the API server would
@@ -79,7 +87,7 @@ public final class NetworkAccess {
     Objects.requireNonNull(history, "history");
     Objects.requireNonNull(scope, "scope");
     IntervalEvaluation walk = new IntervalEvaluation(scope);
-    WalkStats stats = history.walk(start, end, IntervalEvaluation.RESOURCES, walk);
+    WalkStats stats = history.walk(start, end, walk.resources(), walk);
     List<String> notes = new ArrayList<>(stats.toStart().notes());
     for (String w : stats.warnings()) {
       if (!notes.contains(w)) {

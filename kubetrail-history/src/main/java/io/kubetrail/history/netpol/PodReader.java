@@ -3,16 +3,19 @@ package io.kubetrail.history.netpol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.kubetrail.history.JsonScan;
 import io.kubetrail.history.LiveObject;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What evaluation reads of a pod body, its labels and service account, read by streaming: a walk
- * over a month meets a pod's body at each of its status updates, and building the whole tree each
- * time would cost more than the rest of the walk. Stops once {@code metadata} and {@code spec} are
- * read, so {@code status} is not parsed.
+ * What evaluation reads of a pod body, its labels and service account, found by scanning its bytes
+ * ({@link JsonScan}; a parser where the scan cannot answer): a walk over a month meets a pod's body
+ * at each of its status updates, and building the whole tree each time would cost more than the
+ * rest of the walk. Stops once {@code metadata} and {@code spec} are read, so {@code status} is not
+ * looked at.
  */
 final class PodReader {
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -28,10 +31,98 @@ final class PodReader {
    */
   static Fields read(LiveObject pod) throws NetworkPolicyException {
     String object = pod.key().toString();
+    byte[] json = pod.json();
+    try {
+      Optional<Fields> f = scan(json);
+      if (f.isPresent()) {
+        return f.get();
+      }
+    } catch (IllegalArgumentException e) {
+      // Not valid JSON: the parser names what is wrong.
+    }
+    return parse(object, json);
+  }
+
+  private static final byte[] METADATA = JsonScan.key("metadata");
+  private static final byte[] SPEC = JsonScan.key("spec");
+  private static final byte[] LABELS = JsonScan.key("labels");
+  private static final byte[] ACCOUNT = JsonScan.key("serviceAccountName");
+  private static final byte[] DEPRECATED_ACCOUNT = JsonScan.key("serviceAccount");
+
+  /**
+   * {@link #parse} by scanning: most of a pod's bytes (managedFields, containers, status) are
+   * stepped over, not tokenized. Empty where the scan cannot answer as the parser would (escapes, a
+   * label that is not a string), for the caller to parse.
+   */
+  private static Optional<Fields> scan(byte[] json) {
+    int start = JsonScan.skipSpace(json, 0, json.length);
+    JsonScan o = new JsonScan(json, start, json.length);
     Map<String, String> labels = new HashMap<>();
     String account = "";
     String deprecatedAccount = "";
-    try (JsonParser p = FACTORY.createParser(pod.json())) {
+    int seen = 0;
+    while (seen < 2 && o.next()) {
+      if (o.keyEscaped()) {
+        return Optional.empty();
+      }
+      if (o.keyIs(METADATA) && o.valueType() == '{') {
+        JsonScan m = new JsonScan(json, o.valueStart(), o.valueEnd());
+        while (m.next()) {
+          if (m.keyEscaped()) {
+            return Optional.empty();
+          }
+          if (!m.keyIs(LABELS) || m.valueType() == 'n') {
+            continue;
+          }
+          if (m.valueType() != '{') {
+            return Optional.empty();
+          }
+          JsonScan l = new JsonScan(json, m.valueStart(), m.valueEnd());
+          while (l.next()) {
+            if (l.keyEscaped() || l.valueType() != '"' || l.valueEscaped()) {
+              return Optional.empty();
+            }
+            labels.put(l.keyText(), l.text());
+          }
+        }
+        seen++;
+      } else if (o.keyIs(SPEC) && o.valueType() == '{') {
+        JsonScan sp = new JsonScan(json, o.valueStart(), o.valueEnd());
+        while (sp.next()) {
+          if (sp.keyEscaped()) {
+            return Optional.empty();
+          }
+          boolean named = sp.keyIs(ACCOUNT);
+          if ((named || sp.keyIs(DEPRECATED_ACCOUNT)) && sp.valueType() == '"') {
+            if (sp.valueEscaped()) {
+              return Optional.empty();
+            }
+            if (named) {
+              account = sp.text();
+            } else {
+              deprecatedAccount = sp.text();
+            }
+          }
+        }
+        seen++;
+      }
+    }
+    return Optional.of(fields(labels, account, deprecatedAccount));
+  }
+
+  private static Fields fields(Map<String, String> labels, String account, String deprecated) {
+    if (account.isEmpty()) {
+      account = deprecated.isEmpty() ? "default" : deprecated;
+    }
+    return new Fields(labels, account);
+  }
+
+  /** {@link #read} by a streaming parser. */
+  static Fields parse(String object, byte[] json) throws NetworkPolicyException {
+    Map<String, String> labels = new HashMap<>();
+    String account = "";
+    String deprecatedAccount = "";
+    try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new NetworkPolicyException(object, "", "not a JSON object");
       }
@@ -62,10 +153,7 @@ final class PodReader {
     } catch (IOException e) {
       throw new NetworkPolicyException(object, "", "not valid JSON: " + e.getMessage());
     }
-    if (account.isEmpty()) {
-      account = deprecatedAccount.isEmpty() ? "default" : deprecatedAccount;
-    }
-    return new Fields(labels, account);
+    return fields(labels, account, deprecatedAccount);
   }
 
   /** Reads {@code metadata}, keeping its labels; the parser is left at its end. */

@@ -59,7 +59,7 @@ final class PolicyReader {
     return new Inventory(pods, namespaces, policies, calico, tiers);
   }
 
-  /** A Namespace object's labels. */
+  /** An object's labels (a Namespace's, a ServiceAccount's), checked as the API server would. */
   static Map<String, String> namespaceLabels(LiveObject o) throws NetworkPolicyException {
     return new PolicyReader(o.key().toString()).labels(o.body().path("metadata").path("labels"));
   }

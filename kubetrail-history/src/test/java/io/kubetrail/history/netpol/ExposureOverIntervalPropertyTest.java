@@ -30,7 +30,8 @@ import net.jqwik.api.Property;
  * state at the interval's start and after every change in it, evaluates every pod there with {@link
  * NetworkAccess#evaluate}, and folds the answers. Histories relabel pods and namespaces, rewrite
  * and delete policies, delete whole namespaces, and move Endpoints and EndpointSlices; all their
- * randomness comes from the seed jqwik prints on failure.
+ * randomness comes from the seed jqwik prints on failure. The walk keeps the bodies it applies
+ * uncompressed ({@link Replayer#forInterval}); the reference replays as {@code stateAt} does.
  */
 class ExposureOverIntervalPropertyTest {
   // Few names, so that changes keep meeting the same pods.
@@ -59,9 +60,14 @@ class ExposureOverIntervalPropertyTest {
 
       List<EndpointExposure> expected = reference(trail.events(), from, to, scope);
       assertThat(walked.endpoints()).isEqualTo(expected);
+      Set<String> read = NetworkAccess.resourcesRead(scope);
       assertThat(walked.evidence().changesInInterval())
           .isEqualTo(
-              trail.times().stream().filter(i -> i.isAfter(t(from)) && !i.isAfter(t(end))).count());
+              trail.events().stream()
+                  .filter(e -> e.stageTimestamp().isAfter(t(from)))
+                  .filter(e -> !e.stageTimestamp().isAfter(t(end)))
+                  .filter(e -> read.contains(e.objectRef().orElseThrow().resource()))
+                  .count());
     } finally {
       deleteTree(dir);
     }
@@ -78,8 +84,11 @@ class ExposureOverIntervalPropertyTest {
       String ns = pick(random, NAMESPACES);
       String pod = pick(random, PODS);
       switch (random.nextInt(16)) {
-        case 0, 1, 2 ->
+        case 0, 1 ->
             trail.podAs(second, ns, pod, pick(random, "sa1", "sa2"), "role=" + pick(random, ROLES));
+        case 2 ->
+            trail.serviceAccount(
+                second, ns, pick(random, "sa1", "sa2"), "tier=" + pick(random, "front", "back"));
         case 3 -> trail.delete(second, "", "pods", ns, pod);
         case 4, 5 -> trail.policy(second, ns, "np" + random.nextInt(3), spec(random, specs));
         case 6 ->
@@ -192,7 +201,13 @@ class ExposureOverIntervalPropertyTest {
   }
 
   private static EndpointScope scope(Random random) {
-    return switch (random.nextInt(6)) {
+    return switch (random.nextInt(8)) {
+      case 6 ->
+          EndpointScope.of("", List.of(), "", List.of())
+              .withServiceAccountSelector("tier == 'front'");
+      case 7 ->
+          EndpointScope.of("", List.of("a"), "", List.of("sa1"))
+              .withServiceAccountSelector("projectcalico.org/name == 'sa1' || tier == 'back'");
       case 0 -> EndpointScope.everything();
       case 1 -> EndpointScope.of("role == 'web'", List.of(), "", List.of());
       case 2 -> EndpointScope.of("", List.of("a"), "team == 'x'", List.of());
@@ -244,7 +259,13 @@ class ExposureOverIntervalPropertyTest {
                 .get(io.kubetrail.history.ResourceKey.parse("namespaces/" + ns))
                 .map(o -> labels(o.body()))
                 .orElse(Map.of());
-        if (!scope.includes(ns, labels(pod), account, nsLabels)) {
+        Map<String, String> accountLabels =
+            state
+                .get(
+                    io.kubetrail.history.ResourceKey.parse("serviceaccounts/" + ns + "/" + account))
+                .map(o -> labels(o.body()))
+                .orElse(Map.of());
+        if (!scope.includes(ns, labels(pod), account, nsLabels, accountLabels)) {
           continue;
         }
         folded.merge(e.pod(), e, PodExposure::combine);

@@ -51,6 +51,10 @@ final class Trail implements Closeable {
     return write(second, "", "namespaces", body("v1", "Namespace", "", name, labels));
   }
 
+  Trail serviceAccount(int second, String ns, String name, String... labels) {
+    return write(second, "", "serviceaccounts", body("v1", "ServiceAccount", ns, name, labels));
+  }
+
   Trail pod(int second, String ns, String name, String... labels) {
     return write(second, "", "pods", body("v1", "Pod", ns, name, labels));
   }

@@ -187,19 +187,16 @@ public final class ReportDefinitions {
     JsonNode ns = e.path("namespaces");
     JsonNode sa = e.path("serviceAccounts");
     unknown(at, "spec.endpoints.namespaces.", ns, Set.of("names", "selector"));
-    unknown(at, "spec.endpoints.serviceAccounts.", sa, Set.of("names"));
-    if (sa.has("selector")) {
-      problems.add(
-          at
-              + ": spec.endpoints.serviceAccounts.selector: not supported (the labels of"
-              + " ServiceAccount objects are not followed); name them in names");
-    }
+    unknown(at, "spec.endpoints.serviceAccounts.", sa, Set.of("names", "selector"));
     List<String> namespaces = strings(at, "spec.endpoints.namespaces.names", ns.path("names"));
     List<String> accounts = strings(at, "spec.endpoints.serviceAccounts.names", sa.path("names"));
     String selector = text(at, "spec.endpoints.selector", e.path("selector"));
     String nsSelector = text(at, "spec.endpoints.namespaces.selector", ns.path("selector"));
+    String saSelector = text(at, "spec.endpoints.serviceAccounts.selector", sa.path("selector"));
     try {
-      return Optional.of(EndpointScope.of(selector, namespaces, nsSelector, accounts));
+      return Optional.of(
+          EndpointScope.of(selector, namespaces, nsSelector, accounts)
+              .withServiceAccountSelector(saSelector));
     } catch (IllegalArgumentException x) {
       problems.add(at + ": spec.endpoints: " + x.getMessage());
       return Optional.empty();

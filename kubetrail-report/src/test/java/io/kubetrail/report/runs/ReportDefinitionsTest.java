@@ -35,7 +35,7 @@ class ReportDefinitionsTest {
               endpoints:
                 selector: app == 'web'
                 namespaces: {names: [shop], selector: "team == 'shop'"}
-                serviceAccounts: {names: [default]}
+                serviceAccounts: {names: [default], selector: "tier == 'front'"}
             ---
             kind: GlobalReportList
             items:
@@ -47,10 +47,19 @@ class ReportDefinitionsTest {
         .containsExactly("daily-web", "hourly-changes");
     ReportDefinition web = defs.get(0);
     assertThat(web.type()).isEqualTo(ReportType.NETWORK_ACCESS);
+    Map<String, String> front = Map.of("tier", "front");
     assertThat(
-            web.scope().includes("shop", Map.of("app", "web"), "default", Map.of("team", "shop")))
+            web.scope()
+                .includes("shop", Map.of("app", "web"), "default", Map.of("team", "shop"), front))
         .isTrue();
-    assertThat(web.scope().includes("shop", Map.of("app", "web"), "default", Map.of())).isFalse();
+    assertThat(web.scope().includes("shop", Map.of("app", "web"), "default", Map.of(), front))
+        .isFalse();
+    assertThat(
+            web.scope()
+                .includes(
+                    "shop", Map.of("app", "web"), "default", Map.of("team", "shop"), Map.of()))
+        .as("names and selector are AND'ed")
+        .isFalse();
     assertThat(defs.get(1).suspend()).isTrue();
     assertThat(defs.get(1).scope().selectsEverything()).isTrue();
   }
@@ -68,7 +77,7 @@ class ReportDefinitionsTest {
                     spec:
                       reportType: inventory
                       schedule: 0 0 * * *
-                      endpoints: {selector: "app = 'x'", serviceAccounts: {selector: "a == 'b'"}}
+                      endpoints: {selector: "app = 'x'", serviceAccounts: {colour: red}}
                     ---
                     metadata: {name: ok}
                     spec: {reportType: inventory, schedule: 0 0 * * *, suspend: maybe}
@@ -79,7 +88,7 @@ class ReportDefinitionsTest {
         .hasMessageContaining("spec.reportType: expected inventory")
         .hasMessageContaining("spec.schedule: \"*/5 * * * *\": at most two minute values")
         .hasMessageContaining("document 2 (ok): spec.endpoints: endpoints selector")
-        .hasMessageContaining("spec.endpoints.serviceAccounts.selector: not supported")
+        .hasMessageContaining("spec.endpoints.serviceAccounts.colour: unknown field")
         .hasMessageContaining("document 3 (ok): metadata.name: another report has this name")
         .hasMessageContaining("spec.suspend: expected true or false");
   }

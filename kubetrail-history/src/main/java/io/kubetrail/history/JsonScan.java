@@ -1,0 +1,224 @@
+package io.kubetrail.history;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Walks the members of a JSON object in a buffer already known to hold valid JSON (an event the
+ * decoder accepted, a body replay kept), finding where each value starts and ends by its brackets
+ * and quotes alone. Replay reads a few fields of each change ({@code responseObject}, then its
+ * {@code metadata}); the rest of an event, most of its bytes, is stepped over several times faster
+ * than a tokenizer can skip it. Keys and strings with escapes are reported as such, for the caller
+ * to fall back to a parser; on JSON that is not valid it throws {@link IllegalArgumentException},
+ * for the same.
+ */
+public final class JsonScan {
+  private final byte[] b;
+  private final int end;
+  private int i;
+  private int keyStart;
+  private int keyEnd;
+  private boolean keyEscaped;
+  private int valueStart;
+  private int valueEnd;
+
+  /**
+   * The members of the object whose '{' is at {@code objectStart}.
+   *
+   * @param end where the buffer's JSON ends (exclusive)
+   */
+  public JsonScan(byte[] b, int objectStart, int end) {
+    this.b = b;
+    this.end = end;
+    if (objectStart >= end || b[objectStart] != '{') {
+      throw new IllegalArgumentException("not a JSON object at " + objectStart);
+    }
+    this.i = objectStart + 1;
+  }
+
+  /** Moves to the next member; false at the object's end, then {@link #end()} is past its '}'. */
+  public boolean next() {
+    i = skipSpace(b, i, end);
+    if (i < end && b[i] == ',') {
+      i = skipSpace(b, i + 1, end);
+    }
+    if (i >= end) {
+      throw new IllegalArgumentException("unterminated object");
+    }
+    if (b[i] == '}') {
+      i++;
+      return false;
+    }
+    if (b[i] != '"') {
+      throw new IllegalArgumentException("expected a key at " + i);
+    }
+    keyStart = i + 1;
+    int after = skipString(b, i, end);
+    keyEnd = after - 1;
+    keyEscaped = false;
+    for (int k = keyStart; k < keyEnd; k++) {
+      if (b[k] == '\\') {
+        keyEscaped = true;
+        break;
+      }
+    }
+    i = skipSpace(b, after, end);
+    if (i >= end || b[i] != ':') {
+      throw new IllegalArgumentException("expected ':' at " + i);
+    }
+    valueStart = skipSpace(b, i + 1, end);
+    valueEnd = skipValue(b, valueStart, end);
+    i = valueEnd;
+    return true;
+  }
+
+  /** Past the object's '}', once {@link #next()} returned false. */
+  public int end() {
+    return i;
+  }
+
+  /** Whether the current member's key, unescaped, is {@code name} (ASCII, as bytes). */
+  public boolean keyIs(byte[] name) {
+    return !keyEscaped && Arrays.equals(b, keyStart, keyEnd, name, 0, name.length);
+  }
+
+  public boolean keyEscaped() {
+    return keyEscaped;
+  }
+
+  public int valueStart() {
+    return valueStart;
+  }
+
+  public int valueEnd() {
+    return valueEnd;
+  }
+
+  /** The first byte of the current value: '{', '[', '"', 'n' (null), a digit, ... */
+  public byte valueType() {
+    return b[valueStart];
+  }
+
+  /** Whether the current value is a string with escapes, which {@link #text()} cannot read. */
+  public boolean valueEscaped() {
+    if (b[valueStart] != '"') {
+      return false;
+    }
+    for (int k = valueStart + 1; k < valueEnd - 1; k++) {
+      if (b[k] == '\\') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The current key, which must not be escaped. */
+  public String keyText() {
+    return new String(b, keyStart, keyEnd - keyStart, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The current value as a streaming parser's {@code getText()} gives it, for a string without
+   * escapes (see {@link #valueEscaped()}), a number, true or false; {@code ""} for null, an object
+   * or an array.
+   */
+  public String text() {
+    byte c = b[valueStart];
+    if (c == '"') {
+      return new String(b, valueStart + 1, valueEnd - valueStart - 2, StandardCharsets.UTF_8);
+    }
+    if (c == '{' || c == '[' || c == 'n') {
+      return "";
+    }
+    return new String(b, valueStart, valueEnd - valueStart, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The start of each element of the array whose '[' is at {@code arrayStart}, in order, into
+   * {@code starts}; returns how many.
+   */
+  static int elements(byte[] b, int arrayStart, int end, IntSink starts) {
+    int k = skipSpace(b, arrayStart + 1, end);
+    int n = 0;
+    while (k < end && b[k] != ']') {
+      if (b[k] == ',') {
+        k = skipSpace(b, k + 1, end);
+        continue;
+      }
+      starts.accept(k);
+      n++;
+      k = skipSpace(b, skipValue(b, k, end), end);
+    }
+    return n;
+  }
+
+  /** Takes element positions. */
+  @FunctionalInterface
+  interface IntSink {
+    void accept(int position);
+  }
+
+  public static byte[] key(String name) {
+    return name.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  public static int skipSpace(byte[] b, int i, int end) {
+    while (i < end) {
+      byte c = b[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** Past the string whose opening quote is at {@code i}. */
+  static int skipString(byte[] b, int i, int end) {
+    for (int k = i + 1; k < end; k++) {
+      byte c = b[k];
+      if (c == '\\') {
+        k++;
+      } else if (c == '"') {
+        return k + 1;
+      }
+    }
+    throw new IllegalArgumentException("unterminated string at " + i);
+  }
+
+  /** Past the value that starts at {@code i}. */
+  static int skipValue(byte[] b, int i, int end) {
+    if (i >= end) {
+      throw new IllegalArgumentException("expected a value at " + i);
+    }
+    byte c = b[i];
+    if (c == '"') {
+      return skipString(b, i, end);
+    }
+    if (c == '{' || c == '[') {
+      int depth = 0;
+      for (int k = i; k < end; k++) {
+        c = b[k];
+        if (c == '"') {
+          k = skipString(b, k, end) - 1;
+        } else if (c == '{' || c == '[') {
+          depth++;
+        } else if (c == '}' || c == ']') {
+          if (--depth == 0) {
+            return k + 1;
+          }
+        }
+      }
+      throw new IllegalArgumentException("unterminated value at " + i);
+    }
+    int k = i;
+    while (k < end) {
+      c = b[k];
+      if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+        break;
+      }
+      k++;
+    }
+    return k;
+  }
+}
