@@ -72,7 +72,7 @@ class ReportRunsApiTest {
               + definition("system-inventory", "inventory", "kube-system"));
       List<ReportDefinition> definitions = ReportDefinitions.load(reports);
       List<ReportRun> made =
-          Fixture.keepRuns(data, definitions, Instant.parse("2026-01-01T00:20:00Z"));
+          Fixture.keepRuns(data, definitions, Instant.parse("2026-01-01T00:30:00Z"));
       assertThat(made).hasSize(3);
       for (ReportRun r : made) {
         if (r.report().equals("all-access")) {
@@ -102,7 +102,7 @@ class ReportRunsApiTest {
         + name
         + "}\nspec:\n  reportType: "
         + type
-        + "\n  schedule: 0,10,20,30,40,50 * * * *\n"
+        + "\n  schedule: 0,30 * * * *\n"
         + (namespace.isEmpty() ? "" : "  endpoints: {namespaces: {names: [" + namespace + "]}}\n");
   }
 
@@ -145,21 +145,21 @@ class ReportRunsApiTest {
     assertThat(defs).hasSize(3);
     assertThat(defs.get(0).path("name").asText()).isEqualTo("all-access");
     assertThat(defs.get(0).path("reportType").asText()).isEqualTo("network-access");
-    assertThat(defs.get(0).path("schedule").asText()).isEqualTo("0,10,20,30,40,50 * * * *");
+    assertThat(defs.get(0).path("schedule").asText()).isEqualTo("0,30 * * * *");
     assertThat(defs.get(1).path("endpoints").path("namespaces").get(0).asText())
         .isEqualTo(viewerNamespace);
     JsonNode runs = get("report-runs", AUDITOR).json();
     assertThat(runs.path("runs")).hasSize(3);
     assertThat(runs.has("hidden")).isFalse();
     for (JsonNode r : runs.path("runs")) {
-      assertThat(r.path("startTime").asText()).isEqualTo("2026-01-01T00:10:00Z");
-      assertThat(r.path("endTime").asText()).isEqualTo("2026-01-01T00:20:00Z");
+      assertThat(r.path("startTime").asText()).isEqualTo("2026-01-01T00:00:00Z");
+      assertThat(r.path("endTime").asText()).isEqualTo("2026-01-01T00:30:00Z");
       assertThat(r.path("evidence").path("eventsReplayed").asLong()).isPositive();
     }
     assertThat(get("report-runs?report=all-access", ADMIN).json().path("runs")).hasSize(1);
     assertThat(get("report-runs?type=inventory", ADMIN).json().path("runs")).hasSize(2);
     assertThat(get("report-runs?limit=1", ADMIN).json().path("runs")).hasSize(1);
-    assertThat(get("report-runs?from=2026-01-01T00:30:00Z", ADMIN).json().path("runs")).isEmpty();
+    assertThat(get("report-runs?from=2026-01-01T00:31:00Z", ADMIN).json().path("runs")).isEmpty();
     JsonNode one = get("report-runs/" + allRun, ADMIN).json();
     assertThat(one.path("report").asText()).isEqualTo("all-access");
     assertThat(get("report-runs/demo.nope-20260101T002000Z", ADMIN).status()).isEqualTo(404);
@@ -224,8 +224,8 @@ class ReportRunsApiTest {
     Instant start = Instant.parse(r.path("startTime").asText());
     Instant end = Instant.parse(r.path("endTime").asText());
     assertThat(end).isBetween(before.minusSeconds(1), Instant.now());
-    assertThat(start).isBefore(end).isAfterOrEqualTo(end.minus(Duration.ofMinutes(10)));
-    assertThat(start.getEpochSecond() % 600).isZero();
+    assertThat(start).isBefore(end).isAfterOrEqualTo(end.minus(Duration.ofMinutes(30)));
+    assertThat(start.getEpochSecond() % 1800).isZero();
   }
 
   @ParameterizedTest

@@ -27,13 +27,13 @@ class ReportsUiTest {
         .containsExactly("all-access", "own-inventory");
     assertThat(b.driver.findElement(By.cssSelector("#definitions tr[data-name=all-access]")).getText())
         .contains("network-access")
-        .contains("0,10,20,30,40,50 * * * *")
+        .contains("0,30 * * * *")
         .contains("every pod");
     List<WebElement> runs = b.all("#runs tbody tr");
     assertThat(runs).hasSize(2);
     WebElement all = b.driver.findElement(By.cssSelector("#runs tr[data-id^='demo.all-access-']"));
     String id = all.getAttribute("data-id");
-    assertThat(all.getText()).contains("network-access").contains("00:00:00Z").contains("00:10:00Z");
+    assertThat(all.getText()).contains("network-access").contains("00:00:00Z").contains("00:30:00Z");
     all.findElement(By.cssSelector("a.open-run")).click();
     b.waitUntil(d -> d.getCurrentUrl().contains("run=" + id));
     b.waitUntil(d -> d.findElement(By.id("report-summary")).getText().contains("endpoints"));
@@ -52,7 +52,7 @@ class ReportsUiTest {
             .getAttribute("href"));
     JsonNode kept = Fixture.JSON.readTree(json);
     assertThat(kept.path("reportType").asText()).isEqualTo("network-access");
-    assertThat(kept.path("endTime").asText()).isEqualTo("2026-01-01T00:10:00Z");
+    assertThat(kept.path("endTime").asText()).isEqualTo("2026-01-01T00:30:00Z");
     assertThat(b.consoleErrors()).as("console errors").isEmpty();
   }
 

@@ -107,14 +107,14 @@ final class UiSite implements BeforeAllCallback {
     Files.writeString(
         file,
         "kind: GlobalReport\nmetadata: {name: all-access}\n"
-            + "spec: {reportType: network-access, schedule: '0,10,20,30,40,50 * * * *'}\n---\n"
+            + "spec: {reportType: network-access, schedule: '0,30 * * * *'}\n---\n"
             + "kind: GlobalReport\nmetadata: {name: own-inventory}\n"
-            + "spec: {reportType: inventory, schedule: '0,10,20,30,40,50 * * * *',"
+            + "spec: {reportType: inventory, schedule: '0,30 * * * *',"
             + " endpoints: {namespaces: {names: ["
             + namespace
             + "]}}}\n");
     List<ReportDefinition> defs = ReportDefinitions.load(file);
-    Fixture.keepRuns(data, defs, Instant.parse("2026-01-01T00:10:00Z"));
+    Fixture.keepRuns(data, defs, Instant.parse("2026-01-01T00:30:00Z"));
     return defs;
   }
 
