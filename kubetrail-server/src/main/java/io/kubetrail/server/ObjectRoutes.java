@@ -88,8 +88,9 @@ final class ObjectRoutes {
   }
 
   /**
-   * {@code GET /state/diff}: one object at two times ({@code from}, {@code to}; any order), and the
-   * diff from the first to the second. The object page compares two revisions by their times.
+   * {@code GET /state/diff}: one object at two times, {@code from} and {@code to} (default now), and
+   * the diff from the object at the one to the object at the other. The object page compares two
+   * revisions by their times: the state at a revision's time is the object after it.
    */
   void stateDiff(Context ctx, Caller caller, AuditStore store) throws IOException {
     String cluster = Filters.cluster(ctx, store);
