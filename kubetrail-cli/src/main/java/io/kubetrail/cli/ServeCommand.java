@@ -1,9 +1,9 @@
 package io.kubetrail.cli;
 
 import io.kubetrail.collect.Endpoint;
-import io.kubetrail.server.KubetrailServer;
 import io.kubetrail.report.runs.ReportDefinitionException;
 import io.kubetrail.report.runs.ReportDefinitions;
+import io.kubetrail.server.KubetrailServer;
 import io.kubetrail.server.ServerOptions;
 import io.kubetrail.server.auth.Authenticator;
 import io.kubetrail.server.auth.KubernetesAuth;

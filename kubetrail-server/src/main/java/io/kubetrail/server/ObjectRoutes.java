@@ -88,9 +88,9 @@ final class ObjectRoutes {
   }
 
   /**
-   * {@code GET /state/diff}: one object at two times, {@code from} and {@code to} (default now), and
-   * the diff from the object at the one to the object at the other. The object page compares two
-   * revisions by their times: the state at a revision's time is the object after it.
+   * {@code GET /state/diff}: one object at two times, {@code from} and {@code to} (default now),
+   * and the diff from the object at the one to the object at the other. The object page compares
+   * two revisions by their times: the state at a revision's time is the object after it.
    */
   void stateDiff(Context ctx, Caller caller, AuditStore store) throws IOException {
     String cluster = Filters.cluster(ctx, store);
@@ -105,7 +105,8 @@ final class ObjectRoutes {
     DiffView view = QueryText.one(Http.param(ctx, "diff").orElse("quiet"), DiffView.class, "diff");
     Optional<LiveObject> a = stateAt(store, cluster, from).get(key);
     Optional<LiveObject> b = stateAt(store, cluster, to).get(key);
-    server.access()
+    server
+        .access()
         .record(
             ctx,
             caller,

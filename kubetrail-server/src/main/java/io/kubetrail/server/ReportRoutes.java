@@ -224,8 +224,7 @@ final class ReportRoutes {
           e.getMessage().contains("namespace selector") ? "namespaceSelector" : "endpointsSelector",
           e.getMessage());
     }
-    ReportSpec spec =
-        ReportSpec.of(type, start, end).withScope(narrowed(scope, caller, type.id()));
+    ReportSpec spec = ReportSpec.of(type, start, end).withScope(narrowed(scope, caller, type.id()));
     if (Http.param(ctx, "resource").isPresent()) {
       try {
         spec = spec.withResource(ResourceType.parse(Http.param(ctx, "resource").get()));

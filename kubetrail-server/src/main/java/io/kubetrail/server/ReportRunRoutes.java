@@ -161,6 +161,7 @@ final class ReportRunRoutes {
         .orElseThrow(
             () ->
                 new BadParameterException(
-                    "type", "type: unknown report type '" + text + "'; expected " + ReportType.ids()));
+                    "type",
+                    "type: unknown report type '" + text + "'; expected " + ReportType.ids()));
   }
 }

@@ -63,31 +63,31 @@ class ReportRunsApiTest {
       }
     }
     Path reports = dir.resolve("reports.yaml");
-      Files.writeString(
-          reports,
-          definition("all-access", "network-access", "")
-              + "---\n"
-              + definition("own-inventory", "inventory", viewerNamespace)
-              + "---\n"
-              + definition("system-inventory", "inventory", "kube-system"));
-      List<ReportDefinition> definitions = ReportDefinitions.load(reports);
-      List<ReportRun> made =
-          Fixture.keepRuns(data, definitions, Instant.parse("2026-01-01T00:30:00Z"));
-      assertThat(made).hasSize(3);
-      for (ReportRun r : made) {
-        if (r.report().equals("all-access")) {
-          allRun = r.id();
-        } else if (r.report().equals("own-inventory")) {
-          ownRun = r.id();
-        }
+    Files.writeString(
+        reports,
+        definition("all-access", "network-access", "")
+            + "---\n"
+            + definition("own-inventory", "inventory", viewerNamespace)
+            + "---\n"
+            + definition("system-inventory", "inventory", "kube-system"));
+    List<ReportDefinition> definitions = ReportDefinitions.load(reports);
+    List<ReportRun> made =
+        Fixture.keepRuns(data, definitions, Instant.parse("2026-01-01T00:30:00Z"));
+    assertThat(made).hasSize(3);
+    for (ReportRun r : made) {
+      if (r.report().equals("all-access")) {
+        allRun = r.id();
+      } else if (r.report().equals("own-inventory")) {
+        ownRun = r.id();
       }
-      Path users = dir.resolve("users.yaml");
-      Files.writeString(users, Fixture.users(ADMIN, AUDITOR, VIEWER, viewerNamespace));
-      ServerOptions o =
-          ServerOptions.defaults(data)
-              .withListen(new Endpoint("127.0.0.1", 0))
-              .withReportDefinitions(definitions);
-      server = KubetrailServer.start(o, UsersFile.load(users), Clock.systemUTC());
+    }
+    Path users = dir.resolve("users.yaml");
+    Files.writeString(users, Fixture.users(ADMIN, AUDITOR, VIEWER, viewerNamespace));
+    ServerOptions o =
+        ServerOptions.defaults(data)
+            .withListen(new Endpoint("127.0.0.1", 0))
+            .withReportDefinitions(definitions);
+    server = KubetrailServer.start(o, UsersFile.load(users), Clock.systemUTC());
     api = server.url().resolve(KubetrailServer.BASE + "/");
     JsonNode pods =
         get("state?at=2026-01-01T00:20:00Z&namespace=" + viewerNamespace, ADMIN)

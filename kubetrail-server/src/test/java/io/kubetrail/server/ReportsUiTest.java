@@ -25,7 +25,8 @@ class ReportsUiTest {
     assertThat(b.all("#definitions tbody tr"))
         .extracting(r -> r.getAttribute("data-name"))
         .containsExactly("all-access", "own-inventory");
-    assertThat(b.driver.findElement(By.cssSelector("#definitions tr[data-name=all-access]")).getText())
+    assertThat(
+            b.driver.findElement(By.cssSelector("#definitions tr[data-name=all-access]")).getText())
         .contains("network-access")
         .contains("0,30 * * * *")
         .contains("every pod");
@@ -33,7 +34,10 @@ class ReportsUiTest {
     assertThat(runs).hasSize(2);
     WebElement all = b.driver.findElement(By.cssSelector("#runs tr[data-id^='demo.all-access-']"));
     String id = all.getAttribute("data-id");
-    assertThat(all.getText()).contains("network-access").contains("00:00:00Z").contains("00:30:00Z");
+    assertThat(all.getText())
+        .contains("network-access")
+        .contains("00:00:00Z")
+        .contains("00:30:00Z");
     all.findElement(By.cssSelector("a.open-run")).click();
     b.waitUntil(d -> d.getCurrentUrl().contains("run=" + id));
     b.waitUntil(d -> d.findElement(By.id("report-summary")).getText().contains("endpoints"));
@@ -48,8 +52,10 @@ class ReportsUiTest {
       assertThat(z.stream().map(e -> e.getName()).toList()).contains("endpoints.csv");
     }
     String json =
-        b.fetch(b.driver.findElement(By.cssSelector("#runs tr[data-id='" + id + "'] a.dl-json"))
-            .getAttribute("href"));
+        b.fetch(
+            b.driver
+                .findElement(By.cssSelector("#runs tr[data-id='" + id + "'] a.dl-json"))
+                .getAttribute("href"));
     JsonNode kept = Fixture.JSON.readTree(json);
     assertThat(kept.path("reportType").asText()).isEqualTo("network-access");
     assertThat(kept.path("endTime").asText()).isEqualTo("2026-01-01T00:30:00Z");

@@ -209,7 +209,8 @@ class TimelineUiTest {
     assertThat(rows.get(0)).startsWith("time,cluster,auditID,");
     for (int i = 1; i < rows.size(); i++) {
       String[] cells = rows.get(i).split(",", -1);
-      assertThat(cells[2]).isEqualTo(Fixture.JSON.readTree(lines.get(i - 1)).path("auditID").asText());
+      assertThat(cells[2])
+          .isEqualTo(Fixture.JSON.readTree(lines.get(i - 1)).path("auditID").asText());
       assertThat(cells[5]).isEqualTo("delete");
       assertThat(cells[9]).isEqualTo(UiSite.viewerNamespace);
     }

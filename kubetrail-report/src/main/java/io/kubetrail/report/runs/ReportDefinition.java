@@ -29,7 +29,9 @@ public record ReportDefinition(
     Objects.requireNonNull(scope, "scope");
   }
 
-  /** The report of one period: this definition's type and scope from {@code start} to {@code end}. */
+  /**
+   * The report of one period: this definition's type and scope from {@code start} to {@code end}.
+   */
   public ReportSpec spec(Instant start, Instant end) {
     return ReportSpec.of(type, start, end).withScope(scope);
   }

@@ -36,7 +36,8 @@ class RunNamespacesTest {
           {"resource": "deployments.apps", "namespace": "shop", "name": "web"}]}
         """;
     assertThat(RunNamespaces.of(JSON.readTree(changes))).containsExactly("shop");
-    assertThat(RunNamespaces.of(JSON.readTree("{\"reportType\": \"inventory\", \"endpoints\": []}")))
+    assertThat(
+            RunNamespaces.of(JSON.readTree("{\"reportType\": \"inventory\", \"endpoints\": []}")))
         .isEmpty();
     assertThat(RunNamespaces.of(JSON.readTree("{\"reportType\": \"audit-policy\"}")))
         .containsExactly("");
