@@ -201,9 +201,7 @@ class ReportRunsApiTest {
     }
     assertThat(get("report-runs/" + ownRun, VIEWER).status()).isEqualTo(200);
     assertThat(
-            get("report-runs/" + ownRun + "/download?format=json", VIEWER)
-                .json()
-                .path("endpoints"))
+            get("report-runs/" + ownRun + "/download?format=json", VIEWER).json().path("endpoints"))
         .isNotEmpty();
     for (String route :
         List.of(

@@ -32,6 +32,7 @@ class ReportsUiTest {
         .contains("every pod");
     List<WebElement> runs = b.all("#runs tbody tr");
     assertThat(runs).hasSize(2);
+    b.screenshot("reports-page");
     WebElement all = b.driver.findElement(By.cssSelector("#runs tr[data-id^='demo.all-access-']"));
     String id = all.getAttribute("data-id");
     assertThat(all.getText())
@@ -94,6 +95,7 @@ class ReportsUiTest {
         .startsWith("demo.own-inventory-");
     assertThat(b.driver.findElement(By.id("runs-hidden")).getText())
         .startsWith("1 kept run not shown");
+    b.screenshot("reports-viewer-runs");
     // Run now, the report of every namespace covers the viewer's only.
     b.driver.findElement(By.cssSelector("button.run-definition[data-name=all-access]")).click();
     b.waitUntil(d -> d.findElement(By.id("report-summary")).getText().contains("events replayed"));
