@@ -66,12 +66,15 @@ final class CollectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** What runs once the collector is set up, before it starts: {@code serve --config} serves. */
+  /**
+   * What runs once the collector is set up, before it starts: {@code serve --config} serves, and
+   * lists the configuration's scheduled reports.
+   */
   interface OnReady {
-    void ready(Optional<String> storeLocation) throws IOException;
+    void ready(Optional<String> storeLocation, List<ReportDefinition> reports) throws IOException;
   }
 
-  OnReady onReady = store -> {};
+  OnReady onReady = (store, reports) -> {};
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -131,7 +134,7 @@ final class CollectCommand implements Callable<Integer> {
                   err.flush();
                 }
               });
-      onReady.ready(destination.storeLocation());
+      onReady.ready(destination.storeLocation(), reportDefinitions);
       Signals.onTerminate(collector::stop);
       ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
       Optional<ScheduledExecutorService> reports =

@@ -17,7 +17,7 @@ final class CollectingServer {
     collect.spec = serve.spec;
     KubetrailServer[] server = new KubetrailServer[1];
     collect.onReady =
-        store -> {
+        (store, reports) -> {
           if (store.isEmpty()) {
             throw new UsageException(
                 serve.config
@@ -26,6 +26,9 @@ final class CollectingServer {
           }
           serve.store.location(store.get());
           ServerOptions options = serve.options();
+          if (serve.reports == null) {
+            options = options.withReportDefinitions(reports);
+          }
           server[0] = serve.start(options, auth);
         };
     try {

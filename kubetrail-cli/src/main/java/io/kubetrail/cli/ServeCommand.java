@@ -1,6 +1,8 @@
 package io.kubetrail.cli;
 
 import io.kubetrail.collect.Endpoint;
+import io.kubetrail.report.runs.ReportDefinitionException;
+import io.kubetrail.report.runs.ReportDefinitions;
 import io.kubetrail.server.KubetrailServer;
 import io.kubetrail.server.ServerOptions;
 import io.kubetrail.server.auth.Authenticator;
@@ -68,6 +70,14 @@ final class ServeCommand implements Callable<Integer> {
   Path accessLog;
 
   @Option(
+      names = "--reports",
+      paramLabel = "FILE",
+      description =
+          "The scheduled reports (a collector's reports: file of GlobalReports) to list and run"
+              + " now; with --config, its reports: file by default.")
+  Path reports;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "Also collect, with this collector configuration (as kubetrail collect).")
@@ -133,6 +143,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (accessLog != null) {
       o = o.withAccessLogDirectory(accessLog);
+    }
+    if (reports != null) {
+      try {
+        o = o.withReportDefinitions(ReportDefinitions.load(reports));
+      } catch (ReportDefinitionException e) {
+        throw new UsageException("--reports: " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new UsageException("--reports: " + reports + ": " + e.getMessage(), e);
+      }
     }
     return o;
   }

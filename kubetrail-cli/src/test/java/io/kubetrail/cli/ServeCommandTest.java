@@ -2,7 +2,6 @@ package io.kubetrail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubetrail.server.auth.TokenHash;
 import io.kubetrail.simulate.Simulation;
@@ -40,7 +39,12 @@ class ServeCommandTest {
     Path config =
         Files.writeString(
             dir.resolve("collect.yaml"),
-            "store: data\ncluster: one\nsources:\n  - file: {path: kube-audit.log, pollMillis: 50}\n");
+            "store: data\ncluster: one\nreports: reports.yaml\n"
+                + "sources:\n  - file: {path: kube-audit.log, pollMillis: 50}\n");
+    Files.writeString(
+        dir.resolve("reports.yaml"),
+        "kind: GlobalReport\nmetadata: {name: daily}\n"
+            + "spec: {reportType: inventory, schedule: '@daily', suspend: true}\n");
     Path users =
         Files.writeString(
             dir.resolve("users.yaml"),
@@ -74,6 +78,14 @@ class ServeCommandTest {
       }
       Files.write(log, more, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       await(serve, "new events are served", () -> total(http, url) > before);
+      // The configuration's scheduled reports are listed.
+      assertThat(
+              JSON.readTree(get(http, url, "/api/v1/report-definitions"))
+                  .path("definitions")
+                  .get(0)
+                  .path("name")
+                  .asText())
+          .isEqualTo("daily");
       serve.destroy(); // SIGTERM
       assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(serve.exitValue()).as(read("err.txt")).isZero();
@@ -84,16 +96,21 @@ class ServeCommandTest {
     assertThat(read("out.txt")).contains("stopped:");
   }
 
+  private static byte[] get(HttpClient http, URI url, String path)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(url.resolve(path)).header("Authorization", "Bearer t").build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IOException(path + ": " + r.statusCode());
+    }
+    return r.body();
+  }
+
   private long total(HttpClient http, URI url) {
     try {
-      HttpResponse<byte[]> r =
-          http.send(
-              HttpRequest.newBuilder(url.resolve("/api/v1/facets?field=verb"))
-                  .header("Authorization", "Bearer t")
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      JsonNode body = JSON.readTree(r.body());
-      return r.statusCode() == 200 ? body.path("total").asLong() : -1;
+      return JSON.readTree(get(http, url, "/api/v1/facets?field=verb")).path("total").asLong();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import io.kubetrail.history.netpol.ServiceExposure;
 import io.kubetrail.report.AuditPolicyReport.CisCheck;
 import io.kubetrail.report.AuditPolicyReport.CoverageRow;
 import io.kubetrail.report.ChangesReport.ObjectChange;
+import io.kubetrail.store.search.CsvText;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -276,22 +277,7 @@ final class ReportCsv {
   }
 
   private static void line(StringBuilder sb, List<String> fields) {
-    for (int i = 0; i < fields.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(field(fields.get(i)));
-    }
-    sb.append("\r\n");
-  }
-
-  static String field(String value) {
-    boolean quote =
-        value.indexOf(',') >= 0
-            || value.indexOf('"') >= 0
-            || value.indexOf('\n') >= 0
-            || value.indexOf('\r') >= 0;
-    return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+    sb.append(CsvText.line(fields));
   }
 
   private static String b(boolean v) {

@@ -67,22 +67,33 @@ final class EventRoutes {
     Http.json(ctx, body);
   }
 
-  /** {@code GET /events/export}: every matching request, as JSON Lines or YAML documents. */
+  /**
+   * {@code GET /events/export}: every matching request, as JSON Lines, YAML documents, or CSV rows
+   * of {@link EventRow#CSV_COLUMNS} under a header.
+   */
   void export(Context ctx, Caller caller, AuditStore store) throws IOException {
     EventQuery q = Filters.query(ctx, caller, store, server.now());
     String format = Http.param(ctx, "format").orElse("json");
-    if (!format.equals("json") && !format.equals("yaml")) {
-      throw new BadParameterException(
-          "format", "format: expected json or yaml, got '" + format + "'");
-    }
+    String type =
+        switch (format) {
+          case "json" -> "application/x-ndjson";
+          case "yaml" -> "application/yaml";
+          case "csv" -> "text/csv; charset=utf-8";
+          default ->
+              throw new BadParameterException(
+                  "format", "format: expected json, yaml or csv, got '" + format + "'");
+        };
     int limit =
         Http.integer(
             ctx, "limit", server.options().maxExportRows(), 1, server.options().maxExportRows());
-    ctx.contentType(format.equals("json") ? "application/x-ndjson" : "application/yaml");
+    ctx.contentType(type);
     ctx.header("Content-Disposition", "attachment; filename=\"kubetrail-events." + format + "\"");
     // Streamed page by page, so that an export of many events holds one page in memory.
     Writer w = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
     long written = 0;
+    if (format.equals("csv")) {
+      w.write(EventRow.csvHeader());
+    }
     Optional<String> cursor = Optional.empty();
     do {
       int want = (int) Math.min(1000, limit - written);
@@ -92,6 +103,8 @@ final class EventRoutes {
         if (format.equals("json")) {
           w.write(e.toJson());
           w.write('\n');
+        } else if (format.equals("csv")) {
+          w.write(EventRow.of(e).csvRecord());
         } else {
           KubectlYaml.writeDocument(w, Http.JSON.readTree(e.toJsonBytes()), written == 0);
         }

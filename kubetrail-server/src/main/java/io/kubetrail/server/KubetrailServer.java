@@ -172,6 +172,7 @@ public final class KubetrailServer implements AutoCloseable {
     EventRoutes events = new EventRoutes(context);
     ObjectRoutes objects = new ObjectRoutes(context);
     ReportRoutes reports = new ReportRoutes(context);
+    ReportRunRoutes runs = new ReportRunRoutes(context);
     PolicyRoutes policy = new PolicyRoutes();
     AccessLogRoutes accessLog = new AccessLogRoutes(context);
     var r = config.routes;
@@ -190,9 +191,15 @@ public final class KubetrailServer implements AutoCloseable {
     add.get("/history", wrap(store, objects::history));
     add.get("/state", wrap(store, objects::state));
     add.get("/state/object", wrap(store, objects::stateObject));
+    add.get("/state/diff", wrap(store, objects::stateDiff));
     add.get("/changes", wrap(store, reports::changes));
     add.get("/reports", wrap(store, (ctx, c, s) -> reports.types(ctx, c)));
     add.get("/reports/{type}", wrap(store, reports::report));
+    add.get("/report-definitions", wrap(store, (ctx, c, s) -> runs.definitions(ctx)));
+    add.get("/report-definitions/{name}/run", wrap(store, reports::runDefinition));
+    add.get("/report-runs", wrap(store, (ctx, c, s) -> runs.list(ctx, c)));
+    add.get("/report-runs/{id}", wrap(store, (ctx, c, s) -> runs.show(ctx, c)));
+    add.get("/report-runs/{id}/download", wrap(store, (ctx, c, s) -> runs.download(ctx, c)));
     add.post("/policy/check", wrap(store, (ctx, c, s) -> policy.check(ctx)));
     add.get("/access-log/events", wrap(store, (ctx, c, s) -> accessLog.search(ctx, c)));
     r.exception(

@@ -13,6 +13,7 @@ import io.kubetrail.history.ResourceType;
 import io.kubetrail.history.Revision;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.history.StateJson;
+import io.kubetrail.history.Yaml;
 import io.kubetrail.server.auth.Caller;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.search.BadParameterException;
@@ -84,6 +85,57 @@ final class ObjectRoutes {
     body.put("modified", found.get().modified().toString());
     body.set("body", found.get().body());
     Http.json(ctx, body);
+  }
+
+  /**
+   * {@code GET /state/diff}: one object at two times, {@code from} and {@code to} (default now),
+   * and the diff from the object at the one to the object at the other. The object page compares
+   * two revisions by their times: the state at a revision's time is the object after it.
+   */
+  void stateDiff(Context ctx, Caller caller, AuditStore store) throws IOException {
+    String cluster = Filters.cluster(ctx, store);
+    Instant now = server.now();
+    Instant from =
+        Http.time(ctx, "from", now)
+            .orElseThrow(() -> new BadParameterException("from", "from is required"));
+    Instant to = Http.time(ctx, "to", now).orElse(now);
+    ResourceKey key = ObjectArgument.parse(Http.required(ctx, "object"), "object");
+    Filters.requireReadable(caller, Filters.namespaceOf(key), "object");
+    key = ObjectArgument.resolveGroup(store, List.of(cluster), key, "object").canonical();
+    DiffView view = QueryText.one(Http.param(ctx, "diff").orElse("quiet"), DiffView.class, "diff");
+    Optional<LiveObject> a = stateAt(store, cluster, from).get(key);
+    Optional<LiveObject> b = stateAt(store, cluster, to).get(key);
+    server
+        .access()
+        .record(
+            ctx,
+            caller,
+            "object " + key + " at " + from + " and " + to,
+            (a.isPresent() ? 1 : 0) + (b.isPresent() ? 1 : 0));
+    ObjectNode body = Http.object();
+    body.put("object", key.toString());
+    body.put("cluster", cluster);
+    side(body.putObject("from"), from, a);
+    side(body.putObject("to"), to, b);
+    body.put(
+        "diff",
+        Yaml.diff(
+            a.map(LiveObject::body),
+            b.map(LiveObject::body),
+            label(key, from, a),
+            label(key, to, b),
+            view));
+    Http.json(ctx, body);
+  }
+
+  private static void side(ObjectNode n, Instant at, Optional<LiveObject> o) {
+    n.put("at", at.toString());
+    n.put("exists", o.isPresent());
+    n.put("resourceVersion", o.map(LiveObject::resourceVersion).orElse(""));
+  }
+
+  private static String label(ResourceKey key, Instant at, Optional<LiveObject> o) {
+    return o.isPresent() ? key + "@" + at : "/dev/null";
   }
 
   private ClusterState stateAt(AuditStore store, String cluster, Instant at) throws IOException {

@@ -15,6 +15,7 @@ import io.kubetrail.report.ReportSpec;
 import io.kubetrail.report.ReportType;
 import io.kubetrail.report.ReportWriter;
 import io.kubetrail.report.Reports;
+import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.server.auth.Caller;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.search.BadParameterException;
@@ -29,7 +30,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** The changes between two times, and reports run now. */
+/** The changes between two times, and reports run now: by type, or a scheduled one. */
 final class ReportRoutes {
   private final ServerContext server;
 
@@ -86,6 +87,51 @@ final class ReportRoutes {
         QueryText.one(Http.param(ctx, "format").orElse("json"), ReportFormat.class, "format");
     Report report = run(ctx, caller, store, type);
     server.access().record(ctx, caller, "report " + type.id() + " " + format.id(), rows(report));
+    send(ctx, report, format);
+  }
+
+  /**
+   * {@code GET /report-definitions/{name}/run}: a scheduled report made now, with its type and
+   * scope, over its current period so far (from its schedule's last firing to now) unless {@code
+   * start} and {@code end} say otherwise; not kept. A viewer's is limited to the namespaces both it
+   * and the definition admit.
+   */
+  void runDefinition(Context ctx, Caller caller, AuditStore store) throws IOException {
+    String name = ctx.pathParam("name");
+    ReportDefinition definition =
+        server.options().reportDefinitions().stream()
+            .filter(d -> d.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "name",
+                        "no scheduled report "
+                            + name
+                            + (server.options().reportDefinitions().isEmpty()
+                                ? ": the server was given no reports file"
+                                : "")));
+    ReportFormat format =
+        QueryText.one(Http.param(ctx, "format").orElse("json"), ReportFormat.class, "format");
+    String cluster = Filters.cluster(ctx, store);
+    Instant now = server.now();
+    Instant end = Http.time(ctx, "end", now).orElse(now);
+    Instant start =
+        Http.time(ctx, "start", now)
+            .or(() -> definition.periodStart(end.minusNanos(1)))
+            .orElseThrow(() -> required("start"));
+    checkInterval(start, end);
+    ReportSpec spec =
+        definition
+            .spec(start, end)
+            .withScope(narrowed(definition.scope(), caller, definition.name()));
+    Report report = generate(store, cluster, spec);
+    server.access().record(ctx, caller, "report " + name + " " + format.id(), rows(report));
+    send(ctx, report, format);
+  }
+
+  /** A report in a format: one document, or for CSV a zip of Calico's files. */
+  private static void send(Context ctx, Report report, ReportFormat format) throws IOException {
     Map<String, byte[]> files = ReportWriter.files(report, format);
     String base = ReportWriter.directoryName(report);
     switch (format) {
@@ -105,6 +151,37 @@ final class ReportRoutes {
         }
       }
     }
+  }
+
+  /**
+   * A definition's scope for a caller: unchanged for one who reads everything; for a viewer, only
+   * the namespaces both admit, and 403 when they share none.
+   */
+  static EndpointScope narrowed(EndpointScope scope, Caller caller, String report) {
+    if (!caller.scoped()) {
+      return scope;
+    }
+    if (caller.namespaces().isEmpty()) {
+      throw ApiException.forbidden("", caller.name() + " may read no namespace");
+    }
+    List<String> names = new ArrayList<>(caller.namespaces());
+    if (!scope.namespaceNames().isEmpty()) {
+      names.retainAll(scope.namespaceNames());
+    }
+    if (names.isEmpty()) {
+      throw ApiException.forbidden(
+          "name",
+          "report "
+              + report
+              + " covers namespaces "
+              + String.join(", ", scope.namespaceNames())
+              + "; "
+              + caller.name()
+              + " may read "
+              + String.join(", ", caller.namespaces()));
+    }
+    return new EndpointScope(
+        scope.selector(), names, scope.namespaceSelector(), scope.serviceAccountNames());
   }
 
   private static int rows(Report report) {
@@ -129,21 +206,10 @@ final class ReportRoutes {
     Instant now = server.now();
     Instant start = Http.time(ctx, "start", now).orElseThrow(() -> required("start"));
     Instant end = Http.time(ctx, "end", now).orElse(now);
-    if (!start.isBefore(end)) {
-      throw new BadParameterException(
-          "start", "start (" + start + ") must be before end (" + end + ")");
-    }
-    List<String> namespaces = new ArrayList<>(Http.values(ctx, "namespaces"));
+    checkInterval(start, end);
+    List<String> namespaces = Http.values(ctx, "namespaces");
     for (String n : namespaces) {
       Filters.requireReadable(caller, n, "namespaces");
-    }
-    if (caller.scoped()) {
-      if (caller.namespaces().isEmpty()) {
-        throw ApiException.forbidden("", caller.name() + " may read no namespace");
-      }
-      if (namespaces.isEmpty()) {
-        namespaces.addAll(caller.namespaces());
-      }
     }
     EndpointScope scope;
     try {
@@ -162,7 +228,7 @@ final class ReportRoutes {
               : m.contains("namespace selector") ? "namespaceSelector" : "endpointsSelector",
           m);
     }
-    ReportSpec spec = ReportSpec.of(type, start, end).withScope(scope);
+    ReportSpec spec = ReportSpec.of(type, start, end).withScope(narrowed(scope, caller, type.id()));
     if (Http.param(ctx, "resource").isPresent()) {
       try {
         spec = spec.withResource(ResourceType.parse(Http.param(ctx, "resource").get()));
@@ -173,12 +239,23 @@ final class ReportRoutes {
     if (Http.param(ctx, "user").isPresent()) {
       spec = spec.withUser(Http.param(ctx, "user").get());
     }
+    return generate(store, cluster, spec);
+  }
+
+  private Report generate(AuditStore store, String cluster, ReportSpec spec) throws IOException {
     try {
       return Reports.generate(
           new ReportSource(store, server.options().storeDirectory(), cluster, server.history()),
           spec);
     } catch (ReportException e) {
       throw new ApiException(422, "", e.getMessage());
+    }
+  }
+
+  private static void checkInterval(Instant start, Instant end) {
+    if (!start.isBefore(end)) {
+      throw new BadParameterException(
+          "start", "start (" + start + ") must be before end (" + end + ")");
     }
   }
 

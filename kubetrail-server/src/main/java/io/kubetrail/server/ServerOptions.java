@@ -1,8 +1,10 @@
 package io.kubetrail.server;
 
 import io.kubetrail.collect.Endpoint;
+import io.kubetrail.report.runs.ReportDefinition;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,7 +18,9 @@ import java.util.Optional;
  *   <li>{@code maxExportRows} = 100,000: requests one export returns;
  *   <li>{@code maxFacetValues} = 1,000: values per facet field;
  *   <li>{@code sessionLifetime} = 12 h: how long a browser's login lasts;
- *   <li>{@code maxBodyBytes} = 1 MiB: the largest request body (a policy to check).
+ *   <li>{@code maxBodyBytes} = 1 MiB: the largest request body (a policy to check);
+ *   <li>{@code reportDefinitions} = none: the scheduled reports ({@code reports.yaml}) the API
+ *       lists and runs now.
  * </ul>
  *
  * @param storeLocation the store the API reads: a directory, or an OpenSearch cluster's URL
@@ -24,6 +28,8 @@ import java.util.Optional;
  *     directory of its state checkpoints, snapshots and report runs
  * @param accessLogDirectory where the access log is stored (a store of its own)
  * @param tls the certificate and key files (PEM) for HTTPS, when given
+ * @param reportDefinitions the scheduled reports, as a collector's {@code reports:} file defines
+ *     them; their kept runs are read from {@code storeDirectory} whether or not they are given
  */
 public record ServerOptions(
     String storeLocation,
@@ -36,7 +42,8 @@ public record ServerOptions(
     int maxExportRows,
     int maxFacetValues,
     Duration sessionLifetime,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    List<ReportDefinition> reportDefinitions) {
 
   /** PEM files of the server's certificate chain and private key. */
   public record Tls(Path certificate, Path key) {
@@ -53,6 +60,7 @@ public record ServerOptions(
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+    reportDefinitions = List.copyOf(reportDefinitions);
     if (defaultPageSize < 1 || defaultPageSize > maxPageSize) {
       throw new IllegalArgumentException(
           "defaultPageSize must be in [1, maxPageSize "
@@ -95,6 +103,12 @@ public record ServerOptions(
     return b.build();
   }
 
+  public ServerOptions withReportDefinitions(List<ReportDefinition> value) {
+    Builder b = toBuilder();
+    b.reportDefinitions = List.copyOf(value);
+    return b.build();
+  }
+
   private Builder toBuilder() {
     Builder b = new Builder(storeDirectory);
     b.storeLocation = storeLocation;
@@ -107,6 +121,7 @@ public record ServerOptions(
     b.maxFacetValues = maxFacetValues;
     b.sessionLifetime = sessionLifetime;
     b.maxBodyBytes = maxBodyBytes;
+    b.reportDefinitions = reportDefinitions;
     return b;
   }
 
@@ -123,6 +138,7 @@ public record ServerOptions(
     private int maxFacetValues = 1000;
     private Duration sessionLifetime = Duration.ofHours(12);
     private int maxBodyBytes = 1 << 20;
+    private List<ReportDefinition> reportDefinitions = List.of();
 
     Builder(Path storeDirectory) {
       this.storeDirectory = storeDirectory;
@@ -143,7 +159,8 @@ public record ServerOptions(
           maxExportRows,
           maxFacetValues,
           sessionLifetime,
-          maxBodyBytes);
+          maxBodyBytes,
+          reportDefinitions);
     }
   }
 }

@@ -2,7 +2,6 @@ package io.kubetrail.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipFile;
@@ -32,21 +31,7 @@ class AccessUiTest {
     b.waitUntil(d -> d.findElement(By.tagName("body")).getText().contains("ndpoint"));
     b.driver.switchTo().defaultContent();
     b.screenshot("report-network-access");
-    try (var old = Files.list(UiSite.browserDownloads())) {
-      for (Path p : old.toList()) {
-        Files.delete(p);
-      }
-    }
-    b.driver.findElement(By.id("download-csv")).click();
-    Path zip =
-        b.waitUntil(
-            d -> {
-              try (var files = Files.list(UiSite.browserDownloads())) {
-                return files.filter(p -> p.toString().endsWith(".zip")).findFirst().orElse(null);
-              } catch (java.io.IOException e) {
-                return null;
-              }
-            });
+    Path zip = b.download(b.driver.findElement(By.id("download-csv")), ".zip");
     try (ZipFile z = new ZipFile(zip.toFile())) {
       List<String> names = z.stream().map(e -> e.getName()).toList();
       assertThat(names).anyMatch(n -> n.endsWith(".csv"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubetrail.collect.Endpoint;
-import io.kubetrail.server.auth.TokenHash;
 import io.kubetrail.server.auth.UsersFile;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -65,18 +64,7 @@ class ApiTest {
   static void start() throws Exception {
     Fixture.store(dir.resolve("data"), 1500, "demo");
     Path users = dir.resolve("users.yaml");
-    Files.writeString(
-        users,
-        "users:\n"
-            + "  - {name: ada, role: admin, tokenHash: "
-            + TokenHash.of(ADMIN)
-            + "}\n"
-            + "  - {name: aud, role: auditor, tokenHash: "
-            + TokenHash.of(AUDITOR)
-            + "}\n"
-            + "  - {name: val, role: viewer, namespaces: [NS], tokenHash: "
-            + TokenHash.of(VIEWER)
-            + "}\n");
+    Files.writeString(users, Fixture.users(ADMIN, AUDITOR, VIEWER, "NS"));
     // The viewer's namespace: the busiest one of the simulation.
     server = start(UsersFile.load(users));
     api = server.url().resolve(KubetrailServer.BASE + "/");

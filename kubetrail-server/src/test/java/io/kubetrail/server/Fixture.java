@@ -5,6 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubetrail.collect.IngestListener;
 import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.Ingester;
+import io.kubetrail.history.HistoryOptions;
+import io.kubetrail.report.ReportSource;
+import io.kubetrail.report.runs.EmbeddedReportRuns;
+import io.kubetrail.report.runs.ReportDefinition;
+import io.kubetrail.report.runs.ReportRun;
+import io.kubetrail.report.runs.ReportScheduler;
+import io.kubetrail.server.auth.TokenHash;
 import io.kubetrail.simulate.Simulation;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreOptions;
@@ -18,8 +25,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A store of simulated events and HTTP calls to a server over it. */
 final class Fixture {
@@ -42,6 +52,40 @@ final class Fixture {
         new Ingester(store, IngestOptions.builder().cluster(cluster).build())
             .ingest(new ByteArrayInputStream(log), "sim", IngestListener.NONE);
       }
+    }
+  }
+
+  /** A users file with an admin, an auditor and a viewer of one namespace, by their tokens. */
+  static String users(String admin, String auditor, String viewer, String namespace) {
+    return "users:\n"
+        + "  - {name: ada, role: admin, tokenHash: "
+        + TokenHash.of(admin)
+        + "}\n"
+        + "  - {name: aud, role: auditor, tokenHash: "
+        + TokenHash.of(auditor)
+        + "}\n"
+        + "  - {name: val, role: viewer, namespaces: ["
+        + namespace
+        + "], tokenHash: "
+        + TokenHash.of(viewer)
+        + "}\n";
+  }
+
+  /**
+   * Makes the scheduled reports' periods complete at {@code complete} and keeps their runs in the
+   * store, as a collector does.
+   */
+  static List<ReportRun> keepRuns(Path data, List<ReportDefinition> definitions, Instant complete)
+      throws IOException {
+    try (AuditStore store =
+        LuceneAuditStore.open(data, StoreOptions.builder().readOnly(true).build())) {
+      return new ReportScheduler(
+              new ReportSource(store, data, "demo", HistoryOptions.defaults()),
+              definitions,
+              EmbeddedReportRuns.in(data),
+              Optional.empty(),
+              Clock.systemUTC())
+          .runDue(complete, note -> {});
     }
   }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /** The object page (revisions and diffs) and the state at a time, in a real browser. */
 @ExtendWith(UiSite.class)
@@ -172,5 +173,58 @@ class ObjectStateUiTest {
     assertThat(b.driver.findElement(By.cssSelector("h1 time")).getAttribute("datetime"))
         .isEqualTo("2026-01-01T00:02:00Z");
     b.screenshot("state-compare");
+  }
+
+  @Test
+  void anyTwoRevisionsAreCompared() throws Exception {
+    b.consoleErrors();
+    String object = objectWith(false).orElseThrow();
+    JsonNode revs = UiSite.api("history?object=" + enc(object)).path("revisions");
+    int n = revs.size();
+    b.get("/ui/object?object=" + enc(object));
+    b.waitFor(By.cssSelector("#revisions li.rev"));
+    new Select(b.waitFor(By.id("cmp-a"))).selectByValue("1");
+    new Select(b.driver.findElement(By.id("cmp-b"))).selectByValue(String.valueOf(n));
+    b.driver.findElement(By.id("cmp-go")).click();
+    b.waitUntil(d -> d.getCurrentUrl().contains("a=1") && d.getCurrentUrl().contains("b=" + n));
+    WebElement pane = b.waitFor(By.cssSelector("#diff[data-compare='1-" + n + "']"));
+    assertThat(b.driver.findElement(By.id("cmp-title")).getText()).isEqualTo("#1 → #" + n);
+    assertThat(pane.getText()).contains(revs.get(n - 1).path("verb").asText());
+    // From the first revision to the last, the object changed: lines removed and added.
+    assertThat(b.all("#diff .dl.add")).isNotEmpty();
+    assertThat(b.all("#revisions li.cmp-a")).hasSize(1);
+    assertThat(b.all("#revisions li.cmp-b")).hasSize(1);
+    b.screenshot("object-compare");
+    // The URL holds the pair; back to each revision with the one before.
+    b.driver.navigate().refresh();
+    b.waitFor(By.cssSelector("#diff[data-compare='1-" + n + "']"));
+    b.driver.findElement(By.id("cmp-off")).click();
+    b.waitUntil(d -> !d.getCurrentUrl().contains("a=1"));
+    b.waitUntil(d -> d.findElements(By.cssSelector("#diff[data-compare]")).isEmpty());
+    assertThat(b.driver.findElement(By.cssSelector("#diff .diff-head")).getText())
+        .contains("compared with #" + (n - 1));
+    assertThat(b.consoleErrors()).as("console errors").isEmpty();
+  }
+
+  @Test
+  void comparingTwoTimesShowsEachChangedObjectsDiff() throws Exception {
+    b.get("/ui/state?at=2026-01-01T00:01:00Z&compare=2026-01-01T00:05:00Z");
+    b.waitFor(By.cssSelector("#changes tbody tr"));
+    WebElement changed =
+        b.driver.findElement(
+            By.xpath(
+                "//section[@id='changes']//tr[.//span[contains(@class,'ch-modified')"
+                    + " or contains(@class,'ch-created')]]"));
+    String key = changed.findElement(By.cssSelector("a.show-diff")).getAttribute("data-object");
+    changed.findElement(By.cssSelector("a.show-diff")).click();
+    b.waitUntil(d -> d.getCurrentUrl().contains("object="));
+    WebElement diff = b.waitFor(By.id("state-diff"));
+    assertThat(diff.findElement(By.cssSelector(".diff-head")).getText())
+        .contains(key.substring(key.lastIndexOf('/') + 1));
+    assertThat(diff.findElements(By.cssSelector(".dl.add, .dl.del"))).isNotEmpty();
+    assertThat(diff.findElements(By.tagName("time")))
+        .extracting(t -> t.getAttribute("datetime"))
+        .containsExactly("2026-01-01T00:01:00Z", "2026-01-01T00:05:00Z");
+    b.screenshot("state-compare-object");
   }
 }

@@ -203,6 +203,17 @@ class TimelineUiTest {
     }
     String yaml = b.fetch(b.driver.findElement(By.id("export-yaml")).getAttribute("href"));
     assertThat(yaml.lines().filter(l -> l.startsWith("kind: Event")).count()).isEqualTo(total);
+    String csv = b.fetch(b.driver.findElement(By.id("export-csv")).getAttribute("href"));
+    List<String> rows = csv.lines().toList();
+    assertThat(rows).hasSize((int) total + 1);
+    assertThat(rows.get(0)).startsWith("time,cluster,auditID,");
+    for (int i = 1; i < rows.size(); i++) {
+      String[] cells = rows.get(i).split(",", -1);
+      assertThat(cells[2])
+          .isEqualTo(Fixture.JSON.readTree(lines.get(i - 1)).path("auditID").asText());
+      assertThat(cells[5]).isEqualTo("delete");
+      assertThat(cells[9]).isEqualTo(UiSite.viewerNamespace);
+    }
   }
 
   @Test

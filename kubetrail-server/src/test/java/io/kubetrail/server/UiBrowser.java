@@ -160,6 +160,31 @@ final class UiBrowser implements AutoCloseable {
                 url);
   }
 
+  /**
+   * Clicks a download link and waits for the file the browser saves, whose name ends with {@code
+   * suffix}; earlier downloads are removed first.
+   */
+  Path download(WebElement link, String suffix) throws IOException {
+    Files.createDirectories(DOWNLOADS);
+    try (var old = Files.list(DOWNLOADS)) {
+      for (Path p : old.toList()) {
+        Files.delete(p);
+      }
+    }
+    link.click();
+    return waitUntil(
+        d -> {
+          try (var files = Files.list(DOWNLOADS)) {
+            return files
+                .filter(p -> p.getFileName().toString().endsWith(suffix))
+                .findFirst()
+                .orElse(null);
+          } catch (IOException e) {
+            return null;
+          }
+        });
+  }
+
   /** The browser console's errors since the last call (script errors, refused loads, CSP). */
   List<String> consoleErrors() {
     return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()

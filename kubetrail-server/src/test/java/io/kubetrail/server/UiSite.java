@@ -7,6 +7,8 @@ import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.IngestListener;
 import io.kubetrail.collect.IngestOptions;
 import io.kubetrail.collect.Ingester;
+import io.kubetrail.report.runs.ReportDefinition;
+import io.kubetrail.report.runs.ReportDefinitions;
 import io.kubetrail.server.auth.TokenHash;
 import io.kubetrail.server.auth.UsersFile;
 import io.kubetrail.simulate.Simulation;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -42,6 +45,7 @@ final class UiSite implements BeforeAllCallback {
   static UiBrowser browser;
   static String viewerNamespace;
   private static int liveSteps;
+  private static List<ReportDefinition> definitions = List.of();
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -88,14 +92,37 @@ final class UiSite implements BeforeAllCallback {
             + "], tokenHash: "
             + TokenHash.of(VIEWER)
             + "}\n");
+    definitions = keepRuns(dir.resolve("data"), viewerNamespace);
     server = start(users);
     base = server.url();
     browser = UiBrowser.open(base);
   }
 
+  /**
+   * Two scheduled reports, and a run of each kept as a collector keeps them: {@code all-access}
+   * over every namespace, {@code own-inventory} over the viewer's.
+   */
+  private static List<ReportDefinition> keepRuns(Path data, String namespace) throws Exception {
+    Path file = dir.resolve("reports.yaml");
+    Files.writeString(
+        file,
+        "kind: GlobalReport\nmetadata: {name: all-access}\n"
+            + "spec: {reportType: network-access, schedule: '0,30 * * * *'}\n---\n"
+            + "kind: GlobalReport\nmetadata: {name: own-inventory}\n"
+            + "spec: {reportType: inventory, schedule: '0,30 * * * *',"
+            + " endpoints: {namespaces: {names: ["
+            + namespace
+            + "]}}}\n");
+    List<ReportDefinition> defs = ReportDefinitions.load(file);
+    Fixture.keepRuns(data, defs, Instant.parse("2026-01-01T00:30:00Z"));
+    return defs;
+  }
+
   private static KubetrailServer start(Path users) throws Exception {
     ServerOptions o =
-        ServerOptions.defaults(dir.resolve("data")).withListen(new Endpoint("127.0.0.1", 0));
+        ServerOptions.defaults(dir.resolve("data"))
+            .withListen(new Endpoint("127.0.0.1", 0))
+            .withReportDefinitions(definitions);
     return KubetrailServer.start(o, UsersFile.load(users), Clock.systemUTC());
   }
 
@@ -134,10 +161,6 @@ final class UiSite implements BeforeAllCallback {
     browser.size(1366, 768);
     browser.login(ADMIN);
     return browser;
-  }
-
-  static Path browserDownloads() {
-    return UiBrowser.DOWNLOADS;
   }
 
   /** A GET of the API as the admin, for checking what the UI shows. */

@@ -124,8 +124,7 @@ public final class ReportScheduler {
 
   /** Makes and keeps one period's run. */
   public ReportRun run(Period p) throws IOException {
-    ReportSpec spec =
-        ReportSpec.of(p.definition().type(), p.start(), p.end()).withScope(p.definition().scope());
+    ReportSpec spec = p.definition().spec(p.start(), p.end());
     if (policy.isPresent()) {
       spec = spec.withAuditPolicy(policy.get());
     }

@@ -1,4 +1,5 @@
-// Object page: every revision with who and when, its diff from the previous one, a lifecycle strip.
+// Object page: every revision with who and when, its diff from the previous one (or between any
+// two revisions picked as A and B), a lifecycle strip.
 "use strict";
 KT.page("object", async (app, p) => {
   const { h, api, go } = KT;
@@ -12,10 +13,10 @@ KT.page("object", async (app, p) => {
   const n = revs.length;
   const sel = Math.min(Math.max(Number(p.get("rev") || n) - 1, 0), Math.max(n - 1, 0));
   const mark = (r) => (r.outcome !== "change" ? r.outcome : r.changed ? "changed" : "no-op");
-  const pick = (i) => go({ rev: String(i + 1) }, { replace: false });
+  const pick = (i) => go({ rev: String(i + 1), a: "", b: "" }, { replace: false });
 
   const list = h("ol", { class: "revisions", id: "revisions" }, revs.map((r, i) =>
-    h("li", { class: "rev " + mark(r) + (i === sel ? " selected" : ""), "data-index": String(i + 1), onclick: () => pick(i) },
+    h("li", { class: "rev " + mark(r) + (i === sel ? " selected" : "") + (i + 1 === Number(p.get("a")) ? " cmp-a" : "") + (i + 1 === Number(p.get("b")) ? " cmp-b" : ""), "data-index": String(i + 1), onclick: () => pick(i) },
       h("span", { class: "idx" }, "#" + (i + 1)),
       h("span", { class: "mark m-" + mark(r), title: mark(r) }, mark(r)),
       KT.time(r.time, true), KT.verbChip(r.verb + (r.subresource ? "/" + r.subresource : "")),
@@ -41,20 +42,57 @@ KT.page("object", async (app, p) => {
 
   const r = revs[sel];
   const split = !!p.get("split");
-  const diffBox = r
-    ? h("section", { class: "diff-pane", id: "diff" },
+  const view = p.get("diff") === "full" ? "full" : "quiet";
+  // Two revisions to compare, 1-based, from the URL: A and B.
+  const ia = Number(p.get("a") || 0);
+  const ib = Number(p.get("b") || 0);
+  const comparing = ia >= 1 && ib >= 1 && ia <= n && ib <= n;
+  const revOptions = (chosen) => revs.map((x, i) =>
+    h("option", { value: String(i + 1), selected: i + 1 === chosen }, "#" + (i + 1) + " " + x.verb + " " + x.time));
+  const compareForm = n > 1
+    ? h("form", { class: "compare", id: "compare-form" },
+      "Compare ", h("select", { id: "cmp-a", name: "a", "aria-label": "revision A" }, revOptions(comparing ? ia : Math.max(sel, 1))),
+      " with ", h("select", { id: "cmp-b", name: "b", "aria-label": "revision B" }, revOptions(comparing ? ib : sel + 1)),
+      " ", h("button", { type: "submit", id: "cmp-go" }, "Compare A with B"),
+      comparing ? [" ", h("button", { type: "button", class: "link", id: "cmp-off", onclick: () => go({ a: "", b: "" }) }, "back to each revision with the one before")] : null)
+    : null;
+  if (compareForm) {
+    compareForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      go({ a: compareForm.elements.a.value, b: compareForm.elements.b.value });
+    });
+  }
+  const tools = (asofTime) => h("div", { class: "diff-tools" },
+    h("label", { class: "check" }, h("input", { type: "checkbox", id: "split", checked: split, onchange: (e) => go({ split: e.target.checked }, { replace: true }) }), "side by side"),
+    h("label", { class: "check" }, h("input", { type: "checkbox", id: "bookkeeping", checked: view === "full", onchange: (e) => go({ diff: e.target.checked ? "full" : "" }, { replace: true }) }),
+      "show bookkeeping (managedFields, resourceVersion, generation, timestamps)"),
+    h("span", { class: "spacer" }),
+    h("a", { id: "asof", class: "asof", href: "/ui/state?" + KT.query({ cluster: data.cluster, at: asofTime, object, tz: p.get("tz") }) }, "cluster as of here"));
+  let diffBox;
+  if (comparing) {
+    const A = revs[ia - 1];
+    const B = revs[ib - 1];
+    const d = await api("state/diff", { cluster: data.cluster, object: data.object, from: A.time, to: B.time, diff: view });
+    const gone = (side, label) => (side.exists ? null : h("p", { class: "muted" }, "The object did not exist at " + label + "."));
+    diffBox = h("section", { class: "diff-pane", id: "diff", "data-compare": ia + "-" + ib },
       h("div", { class: "diff-head" },
-        h("b", {}, "#" + (sel + 1) + " " + r.verb), " by ", KT.principal(r.user), " at ", KT.time(r.time, true),
-        sel > 0 ? " — compared with #" + sel : " — the first revision stored",
-        r.note ? h("p", { class: "muted" }, r.note) : null),
-      h("div", { class: "diff-tools" },
-        h("label", { class: "check" }, h("input", { type: "checkbox", id: "split", checked: split, onchange: (e) => go({ split: e.target.checked }, { replace: true }) }), "side by side"),
-        h("label", { class: "check" }, h("input", { type: "checkbox", id: "bookkeeping", checked: p.get("diff") === "full", onchange: (e) => go({ diff: e.target.checked ? "full" : "" }, { replace: true }) }),
-          "show bookkeeping (managedFields, resourceVersion, generation, timestamps)"),
-        h("span", { class: "spacer" }),
-        h("a", { id: "asof", class: "asof", href: "/ui/state?" + KT.query({ cluster: data.cluster, at: r.time, object, tz: p.get("tz") }) }, "cluster as of here")),
-      KT.diff.view(r.diff, split))
-    : h("p", {}, "No revisions stored.");
+        h("b", { id: "cmp-title" }, "#" + ia + " → #" + ib), ": the object after ",
+        h("b", {}, "#" + ia + " " + A.verb), " by ", KT.principal(A.user), " at ", KT.time(A.time, true),
+        ", compared with after ", h("b", {}, "#" + ib + " " + B.verb), " by ", KT.principal(B.user), " at ", KT.time(B.time, true),
+        gone(d.from, "A"), gone(d.to, "B")),
+      tools(B.time),
+      KT.diff.view(d.diff, split));
+  } else {
+    diffBox = r
+      ? h("section", { class: "diff-pane", id: "diff" },
+        h("div", { class: "diff-head" },
+          h("b", {}, "#" + (sel + 1) + " " + r.verb), " by ", KT.principal(r.user), " at ", KT.time(r.time, true),
+          sel > 0 ? " — compared with #" + sel : " — the first revision stored",
+          r.note ? h("p", { class: "muted" }, r.note) : null),
+        tools(r.time),
+        KT.diff.view(r.diff, split))
+      : h("p", {}, "No revisions stored.");
+  }
 
   const path = h("code", { class: "path", id: "path", title: "click to copy", onclick: () => navigator.clipboard && navigator.clipboard.writeText(object) }, data.object);
   KT.fill(app,
@@ -62,6 +100,7 @@ KT.page("object", async (app, p) => {
     h("p", { class: "muted" }, n + " revision" + (n === 1 ? "" : "s") + (data.revisionsTotal > n ? " of " + data.revisionsTotal : "") +
       ". ↑/↓ move between revisions; no-op marks a write that changed nothing but bookkeeping."),
     strip,
+    compareForm,
     h("div", { class: "object-layout" }, list, diffBox),
   );
   const keys = (e) => {

@@ -1,4 +1,5 @@
-// State at T: the objects a cluster had at a time, their bodies, and the changes between two times.
+// State at T: the objects a cluster had at a time, their bodies, and the changes between two times
+// (each changed object's diff from the one time to the other).
 "use strict";
 KT.page("state", async (app, p) => {
   const { h, api, go } = KT;
@@ -48,14 +49,29 @@ KT.page("state", async (app, p) => {
 
   const body = h("section", { class: "body", id: "body" });
   if (p.get("object")) {
-    const o = await api("state/object", { cluster: state.cluster, at: state.at, object: p.get("object") });
-    body.append(
-      h("div", { class: "diff-head" }, h("b", {}, o.object), " at ", KT.time(o.at, true),
-        " · resourceVersion " + o.resourceVersion + " · last modified ", KT.time(o.modified, true), " · ",
-        h("a", { id: "history-link", href: "/ui/object?" + KT.query({ cluster: o.cluster, object: o.object, tz: p.get("tz") }) }, "history")),
-      h("pre", { class: "raw" }, JSON.stringify(o.body, null, 2)));
+    const absent = (e) => { if (e.status === 404) return null; throw e; };
+    const [o, d] = await Promise.all([
+      api("state/object", { cluster: state.cluster, at: state.at, object: p.get("object") }).catch(absent),
+      p.get("compare") ? api("state/diff", { cluster: state.cluster, object: p.get("object"), ...fromTo(at, p.get("compare")) }) : null,
+    ]);
+    if (d) {
+      body.append(h("section", { class: "state-diff", id: "state-diff" },
+        h("div", { class: "diff-head" }, h("b", {}, d.object), " from ", KT.time(d.from.at, true), " to ", KT.time(d.to.at, true),
+          d.from.exists ? "" : " (absent at the start)", d.to.exists ? "" : " (absent at the end)"),
+        KT.diff.view(d.diff, false)));
+    }
+    if (o) {
+      body.append(
+        h("div", { class: "diff-head" }, h("b", {}, o.object), " at ", KT.time(o.at, true),
+          " · resourceVersion " + o.resourceVersion + " · last modified ", KT.time(o.modified, true), " · ",
+          h("a", { id: "history-link", href: "/ui/object?" + KT.query({ cluster: o.cluster, object: o.object, tz: p.get("tz") }) }, "history")),
+        h("pre", { class: "raw" }, JSON.stringify(o.body, null, 2)));
+    } else {
+      body.append(h("p", { class: "muted", id: "absent" }, p.get("object") + " did not exist at this time."));
+    }
   } else {
-    body.append(h("p", { class: "muted" }, "Pick an object to see its body at this time."));
+    body.append(h("p", { class: "muted" }, "Pick an object to see its body at this time" +
+      (p.get("compare") ? ", and how it changed between the two times." : ".")));
   }
 
   KT.fill(app,
@@ -65,6 +81,12 @@ KT.page("state", async (app, p) => {
     changes ? changeList(changes) : null,
     h("div", { class: "state-layout" }, kindList, nameList, body),
   );
+
+  /** The two times in order, as the object's diff wants them. */
+  function fromTo(a, b) {
+    const s = span(a, b);
+    return { from: s.start, to: s.end };
+  }
 
   /** The two times in order, as the changes report wants them. */
   function span(a, b) {
@@ -85,7 +107,7 @@ KT.page("state", async (app, p) => {
       h("h2", {}, "Changes from ", KT.time(r.startTime, true), " to ", KT.time(r.endTime, true), ": ",
         Object.entries(counts).map(([k, v]) => v + " " + k).join(", ") || "none"),
       h("table", { class: "grid" },
-        h("thead", {}, h("tr", {}, ["change", "object", "writes", "last by"].map((t) => h("th", {}, t)))),
+        h("thead", {}, h("tr", {}, ["change", "object", "writes", "last by", ""].map((t) => h("th", {}, t)))),
         h("tbody", {}, r.objects.slice(0, 500).map((o) => {
           const key = o.resource + "/" + (o.namespace ? o.namespace + "/" : "") + o.name;
           const last = o.writes[o.writes.length - 1];
@@ -93,7 +115,8 @@ KT.page("state", async (app, p) => {
             h("td", {}, h("span", { class: "chip ch-" + o.change }, o.change)),
             h("td", {}, h("a", { href: "/ui/object?" + KT.query({ cluster: p.get("cluster"), object: key, tz: p.get("tz") }) }, key)),
             h("td", {}, String(o.writes.length)),
-            h("td", {}, last ? KT.principal(last.user) : ""));
+            h("td", {}, last ? KT.principal(last.user) : ""),
+            h("td", {}, h("a", { href: "#", class: "show-diff", "data-object": key, onclick: (e) => { e.preventDefault(); go({ object: key }); } }, "diff")));
         }))),
       r.objects.length > 500 ? h("p", { class: "muted" }, "the first 500 of " + r.objects.length + "; the changes report has all") : null);
   }

@@ -1,4 +1,4 @@
-// Timeline: requests newest first, filters, a histogram to brush, facet counts, export, live mode.
+// Timeline: requests newest first, filters, a histogram to brush, facet counts, export (JSON, YAML, CSV), live mode.
 "use strict";
 (() => {
   const { h, api, go } = KT;
@@ -258,7 +258,8 @@
         h("span", { class: "spacer" }), live,
         h("span", { class: "export" }, "Export these rows: ",
           h("a", { id: "export-json", href: exportQ("json"), download: "kubetrail-events.json" }, "JSON"), " · ",
-          h("a", { id: "export-yaml", href: exportQ("yaml"), download: "kubetrail-events.yaml" }, "YAML"))),
+          h("a", { id: "export-yaml", href: exportQ("yaml"), download: "kubetrail-events.yaml" }, "YAML"), " · ",
+          h("a", { id: "export-csv", href: exportQ("csv"), download: "kubetrail-events.csv" }, "CSV"))),
       hist,
       facetBox,
       h("div", { class: "split" },

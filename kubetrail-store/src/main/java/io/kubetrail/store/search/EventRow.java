@@ -7,6 +7,7 @@ import io.kubetrail.store.StoredEvent;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -57,6 +58,30 @@ public record EventRow(
   public static final String[] COLUMNS = {
     "TIME", "CLUSTER", "VERB", "RESOURCE", "NAMESPACE/NAME", "USER", "CODE"
   };
+
+  /**
+   * The columns of a CSV export, in order, as its header names them; {@link #csvRecord()} fills
+   * them. Every field of the row, raw: times in RFC 3339, an absent response code as empty.
+   */
+  public static final List<String> CSV_COLUMNS =
+      List.of(
+          "time",
+          "cluster",
+          "auditID",
+          "stage",
+          "level",
+          "verb",
+          "apiGroup",
+          "resource",
+          "subresource",
+          "namespace",
+          "name",
+          "requestURI",
+          "user",
+          "impersonatedUser",
+          "responseCode",
+          "dryRun",
+          "change");
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -140,5 +165,33 @@ public record EventRow(
   /** The response code, or {@code <none>} for an event that has none. */
   public String codeText() {
     return responseCode == 0 ? "<none>" : Integer.toString(responseCode);
+  }
+
+  /** The CSV header line of {@link #CSV_COLUMNS}, ending with CRLF. */
+  public static String csvHeader() {
+    return CsvText.line(CSV_COLUMNS);
+  }
+
+  /** The row as one CSV record of {@link #CSV_COLUMNS} (RFC 4180), ending with CRLF. */
+  public String csvRecord() {
+    return CsvText.line(
+        List.of(
+            time.toString(),
+            cluster,
+            auditID,
+            stage,
+            level,
+            verb,
+            apiGroup,
+            resource,
+            subresource,
+            namespace,
+            name,
+            requestURI,
+            user,
+            impersonatedUser,
+            responseCode == 0 ? "" : Integer.toString(responseCode),
+            Boolean.toString(dryRun),
+            Boolean.toString(change)));
   }
 }
