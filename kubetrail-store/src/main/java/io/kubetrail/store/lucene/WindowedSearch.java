@@ -79,7 +79,7 @@ final class WindowedSearch {
       Query windowed =
           new BooleanQuery.Builder()
               .add(query, Occur.FILTER)
-              .add(LongPoint.newRangeQuery(Fields.RECEIVED, from, to), Occur.FILTER)
+              .add(Queries.longRange(Fields.RECEIVED, from, to), Occur.FILTER)
               .build();
       TopFieldDocs hits = searcher.searchAfter(after, windowed, n, sort, false);
       if (hits.scoreDocs.length >= n) {
