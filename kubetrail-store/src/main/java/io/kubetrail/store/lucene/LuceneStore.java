@@ -87,12 +87,27 @@ final class LuceneStore implements AuditStore {
   /** The index is committed once this many batches, or events, wait for it. */
   static final int COMMIT_EVERY_BATCHES = 64;
 
+  /** How many events may be appended before the searchers refresh without being asked to. */
+  static final int REFRESH_AFTER_EVENTS = 65_536;
+
   static final int COMMIT_EVERY_EVENTS = 100_000;
 
   /** Replaced when the writer is reopened after a failure. */
   private volatile SearcherManager searchers;
 
   private final Object writeLock = new Object();
+
+  /**
+   * Ids of the events appended since the searchers last refreshed, which the duplicate check looks
+   * up besides the index. Refreshing after every append would flush a small segment each time (and
+   * merge them later), which made a webhook's small batches cost several times their events.
+   * Guarded by {@link #writeLock}.
+   */
+  private final Set<BytesRef> unrefreshed = new HashSet<>();
+
+  /** Whether appends happened since the searchers last refreshed; written under the write lock. */
+  private volatile boolean stale;
+
   private final Consumer<IndexWriterConfig> tuning;
   private final BlockFiles blockFiles;
 
@@ -365,8 +380,6 @@ final class LuceneStore implements AuditStore {
         throw new StoreException(location, "the store is open read-only; appends are refused");
       }
       ensureWriter();
-      // Normally fresh already; after a failed refresh the duplicate check must not miss a batch.
-      searchers.maybeRefreshBlocking();
       CommitState before = committed;
 
       Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
@@ -379,6 +392,7 @@ final class LuceneStore implements AuditStore {
       IndexSearcher searcher = searchers.acquire();
       try {
         duplicates += BatchWriter.removeStored(searcher.getIndexReader(), fresh);
+        duplicates += removeUnrefreshed(fresh);
       } catch (IOException | RuntimeException e) {
         throw failure(searcher, e);
       } finally {
@@ -410,7 +424,11 @@ final class LuceneStore implements AuditStore {
         committed = after;
         uncommittedBatches++;
         uncommittedEvents += fresh.size();
-        searchers.maybeRefreshBlocking();
+        unrefreshed.addAll(fresh.keySet());
+        stale = true;
+        if (unrefreshed.size() >= REFRESH_AFTER_EVENTS) {
+          refresh();
+        }
         scheduleCommit();
       } catch (IOException | RuntimeException | Error e) {
         // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
@@ -422,6 +440,37 @@ final class LuceneStore implements AuditStore {
           fresh.size(),
           duplicates,
           fresh.isEmpty() ? OptionalLong.empty() : OptionalLong.of(after.lastBatch()));
+    }
+  }
+
+  /** Drops the events whose ids were appended since the last refresh; returns how many. */
+  private long removeUnrefreshed(Map<BytesRef, StoredEvent> fresh) {
+    if (unrefreshed.isEmpty()) {
+      return 0;
+    }
+    int before = fresh.size();
+    fresh.keySet().removeIf(unrefreshed::contains);
+    return before - fresh.size();
+  }
+
+  /** Makes the searchers see every acknowledged batch; under the write lock, between appends. */
+  private void refresh() throws IOException {
+    searchers.maybeRefreshBlocking();
+    unrefreshed.clear();
+    stale = false;
+  }
+
+  /**
+   * Refreshes for a query. A failure (a full disk while flushing) is handled as a failed append's
+   * is, except that nothing acknowledged is lost: the query goes on with what the searchers saw.
+   */
+  private void refreshForReaders() {
+    try {
+      refresh();
+    } catch (IOException | RuntimeException e) {
+      if (writer != null) {
+        recoverWriter(e);
+      }
     }
   }
 
@@ -449,6 +498,8 @@ final class LuceneStore implements AuditStore {
     uncommittedEvents = 0;
     SearcherManager old = searchers;
     searchers = fresh;
+    unrefreshed.clear();
+    stale = false;
     try {
       old.close();
     } catch (IOException | RuntimeException e) {
@@ -532,7 +583,7 @@ final class LuceneStore implements AuditStore {
     }
     try {
       ensureWriter();
-      searchers.maybeRefreshBlocking();
+      refresh();
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
@@ -845,7 +896,7 @@ final class LuceneStore implements AuditStore {
   /** Prunes the oldest-numbered prunable batches, up to a limit, in one commit. */
   private PruneResult pruneStep(long cutoff) throws IOException {
     ensureWriter();
-    searchers.maybeRefreshBlocking();
+    refresh();
     CommitState before = committed;
     IndexSearcher searcher = searchers.acquire();
     List<BatchHeader> prunable;
@@ -899,7 +950,7 @@ final class LuceneStore implements AuditStore {
     indexCommitted = after;
     uncommittedBatches = 0;
     uncommittedEvents = 0;
-    searchers.maybeRefreshBlocking();
+    refresh();
     deletePrunedBlockFiles();
     return new PruneResult(prunable.size(), events);
   }
@@ -935,6 +986,13 @@ final class LuceneStore implements AuditStore {
       if (options.readOnly()) {
         // Another process appends; pick up its latest commit.
         searchers.maybeRefresh();
+      } else if (stale) {
+        // Under the write lock, so that a searcher never sees half of an append in progress.
+        synchronized (writeLock) {
+          if (stale) {
+            refreshForReaders();
+          }
+        }
       }
       return searchers.acquire();
     } catch (AlreadyClosedException e) {
