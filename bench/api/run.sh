@@ -29,8 +29,8 @@ serve_and_measure() {
   say "serving $store on 127.0.0.1:$PORT"
   KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP" kubetrail serve --store "$store" --listen "127.0.0.1:$PORT" \
     --auth "$api_work/users.yaml" --access-log "$api_work/access-log" > "$api_work/serve.out" 2> "$api_work/serve.err" &
-  local server=$!
-  trap 'kill $server 2>/dev/null || true' EXIT
+  server_pid=$!
+  trap 'kill "$server_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 1 300); do
     grep -q "open http" "$api_work/serve.out" 2>/dev/null && break
     sleep 0.2
@@ -44,8 +44,8 @@ serve_and_measure() {
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } | tee "$report"
   echo "(saved in $report)" >&2
-  kill "$server"
-  wait "$server" 2>/dev/null || true
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
 }
 
 build

@@ -11,11 +11,13 @@ import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,17 @@ final class Appender {
 
   private ScheduledExecutorService timer;
 
+  /** How many events may be appended before the searchers refresh without being asked to. */
+  static final int REFRESH_AFTER_EVENTS = 65_536;
+
+  /**
+   * Ids of the events appended since the searchers last refreshed, which the duplicate check looks
+   * up besides the index. Refreshing after every append would flush a small segment each time (and
+   * merge them later), which made a webhook's small batches cost several times their events;
+   * queries refresh when they need to ({@link Searchers#acquire}).
+   */
+  private final Set<BytesRef> unrefreshed = new HashSet<>();
+
   /**
    * @param timedCommits false to commit the index only by count and on close, so that a run does
    *     the same file operations in the same order every time (tests that halt at the n-th one)
@@ -95,6 +108,7 @@ final class Appender {
     this.committed = committed;
     this.indexCommitted = committed;
     this.timedCommits = timedCommits;
+    searchers.onStale(this::refreshForReaders);
   }
 
   /** How the store's index is written: the codec must never change. */
@@ -144,8 +158,6 @@ final class Appender {
   synchronized AppendResult append(Batch batch) throws IOException {
     searchers.ensureOpen();
     ensureWriter();
-    // Normally fresh already; after a failed refresh the duplicate check must not miss a batch.
-    searchers.refresh();
     CommitState before = committed;
     Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
     long duplicates = 0;
@@ -155,6 +167,7 @@ final class Appender {
       }
     }
     duplicates += removeStored(fresh);
+    duplicates += removeUnrefreshed(fresh);
     boolean advancesCheckpoints =
         !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
     if (fresh.isEmpty() && !advancesCheckpoints) {
@@ -177,7 +190,7 @@ final class Appender {
 
   /** Removes the events the store already has; returns how many. */
   private long removeStored(Map<BytesRef, StoredEvent> fresh) throws IOException {
-    IndexSearcher searcher = searchers.acquire();
+    IndexSearcher searcher = searchers.acquireAsIs();
     try {
       return BatchWriter.removeStored(searcher.getIndexReader(), fresh);
     } catch (IOException | RuntimeException e) {
@@ -207,9 +220,46 @@ final class Appender {
     committed = after;
     uncommittedBatches++;
     uncommittedEvents += fresh.size();
-    searchers.refresh();
+    unrefreshed.addAll(fresh.keySet());
+    searchers.markStale();
+    if (unrefreshed.size() >= REFRESH_AFTER_EVENTS) {
+      refresh();
+    }
     scheduleCommit();
     return after;
+  }
+
+  /** Drops the events whose ids were appended since the last refresh; returns how many. */
+  private long removeUnrefreshed(Map<BytesRef, StoredEvent> fresh) {
+    if (unrefreshed.isEmpty()) {
+      return 0;
+    }
+    int before = fresh.size();
+    fresh.keySet().removeIf(unrefreshed::contains);
+    return before - fresh.size();
+  }
+
+  /** Makes the searchers see every acknowledged batch. Under the lock, between writes. */
+  void refresh() throws IOException {
+    searchers.refresh();
+    unrefreshed.clear();
+  }
+
+  /**
+   * Refreshes for a query. A failure (a full disk while flushing) is handled as a failed write's
+   * is, except that nothing acknowledged is lost: the query goes on with what the searchers saw.
+   */
+  private synchronized void refreshForReaders() {
+    if (!searchers.stale() || searchers.closed()) {
+      return;
+    }
+    try {
+      refresh();
+    } catch (IOException | RuntimeException e) {
+      if (writer != null) {
+        recoverWriter(e);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -252,7 +302,7 @@ final class Appender {
     indexCommitted = after;
     uncommittedBatches = 0;
     uncommittedEvents = 0;
-    searchers.refresh();
+    refresh();
   }
 
   /** A failed prune step before its commit: the writer is rolled back. */
@@ -346,6 +396,7 @@ final class Appender {
     uncommittedBatches = 0;
     uncommittedEvents = 0;
     searchers.replace(fresh);
+    unrefreshed.clear();
   }
 
   /**
@@ -420,7 +471,7 @@ final class Appender {
     }
     try {
       ensureWriter();
-      searchers.refresh();
+      refresh();
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }

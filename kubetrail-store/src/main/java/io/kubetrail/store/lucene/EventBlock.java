@@ -16,7 +16,6 @@ import java.util.zip.CRC32C;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
-import org.apache.lucene.store.ByteArrayDataInput;
 import org.apache.lucene.util.compress.LZ4;
 
 /**
@@ -163,16 +162,31 @@ final class EventBlock {
     return (int) crc.getValue() == expected;
   }
 
-  /** A decompressed block: its events' models and raw JSON, by slot. */
+  /**
+   * A block's events' models and raw JSON, by slot. An LZ4 block is decompressed only as far as the
+   * slots asked for reach, since a search usually wants a few events of each block it touches. Not
+   * thread-safe.
+   */
   static final class Decoded {
     private final long batch;
     private final byte[] plain;
     private final int[] starts;
 
-    private Decoded(long batch, byte[] plain, int[] starts) {
+    /** The source of the bytes not yet decompressed, empty once all are. */
+    private final Optional<Lz4Reader> compressed;
+
+    /** How many bytes of {@code plain} are decompressed. */
+    private int produced;
+
+    /** How many entries of {@code starts} are known. */
+    private int located;
+
+    private Decoded(long batch, byte[] plain, int events, Optional<Lz4Reader> compressed) {
       this.batch = batch;
       this.plain = plain;
-      this.starts = starts;
+      this.starts = new int[events];
+      this.compressed = compressed;
+      this.produced = compressed.isPresent() ? 0 : plain.length;
     }
 
     long batch() {
@@ -184,8 +198,8 @@ final class EventBlock {
     }
 
     /** The model bytes of the event in {@code slot}, copied. */
-    byte[] model(int slot) {
-      int at = starts[slot];
+    byte[] model(int slot) throws IOException {
+      int at = start(slot);
       int modelLength = intAt(at);
       byte[] model = new byte[modelLength];
       System.arraycopy(plain, at + 8, model, 0, modelLength);
@@ -193,14 +207,63 @@ final class EventBlock {
     }
 
     /** The raw JSON of the event in {@code slot}, copied. */
-    RawJson raw(int slot) {
-      int at = starts[slot];
+    RawJson raw(int slot) throws IOException {
+      int at = start(slot);
       return RawJson.of(plain, at + 8 + intAt(at), intAt(at + 4));
     }
 
     /** The event in {@code slot}. */
     StoredEvent event(int slot) throws IOException {
       return EventCodec.decode(model(slot), raw(slot));
+    }
+
+    /** Where the event in {@code slot} starts, its bytes decompressed. */
+    private int start(int slot) throws IOException {
+      if (slot < 0 || slot >= starts.length) {
+        throw new IOException("no slot " + slot + " in a block of " + starts.length + " events");
+      }
+      while (located <= slot) {
+        int at = located == 0 ? 0 : end(located - 1);
+        starts[located] = at;
+        located++;
+        end(located - 1);
+      }
+      return starts[slot];
+    }
+
+    /** Where the event in a located slot ends, its bytes decompressed; checks the last one's. */
+    private int end(int slot) throws IOException {
+      int at = starts[slot];
+      if (at + 8 > plain.length) {
+        throw new IOException("block ends inside event " + slot + " of " + starts.length);
+      }
+      decompress(at + 8);
+      long modelLength = intAt(at);
+      long rawLength = intAt(at + 4);
+      long end = at + 8 + modelLength + rawLength;
+      if (modelLength < 0 || rawLength < 0 || end > plain.length) {
+        throw new IOException("block ends inside event " + slot + " of " + starts.length);
+      }
+      if (slot == starts.length - 1 && end != plain.length) {
+        throw new IOException("block has " + (plain.length - end) + " bytes after its last event");
+      }
+      decompress((int) end);
+      return (int) end;
+    }
+
+    /** Decompresses at least the first {@code length} bytes. */
+    private void decompress(int length) throws IOException {
+      if (produced >= length) {
+        return;
+      }
+      try {
+        produced = compressed.orElseThrow().decompress(plain, produced, length);
+      } catch (IOException e) {
+        throw new IOException("block cannot be decompressed: " + e.getMessage(), e);
+      }
+      if (produced < length) {
+        throw new IOException("block decompresses to " + produced + " bytes, not " + length);
+      }
     }
 
     private int intAt(int at) {
@@ -212,56 +275,41 @@ final class EventBlock {
   }
 
   /**
-   * Decompresses a block whose checksum matched.
+   * A block whose checksum matched, ready to be decompressed as far as its events are read.
    *
-   * @throws IOException when its contents do not hold together (written so by a bug or by hand)
+   * @throws IOException when a deflated block's contents do not decompress
    */
   static Decoded decode(Header h, byte[] block) throws IOException {
     byte[] plain = new byte[h.length()];
+    if (h.codec() == LZ4_CODEC) {
+      return new Decoded(
+          h.batch(),
+          plain,
+          h.events(),
+          Optional.of(new Lz4Reader(block, HEADER_BYTES, h.storedLength())));
+    }
     try {
-      if (h.codec() == LZ4_CODEC) {
-        ByteArrayDataInput in = new ByteArrayDataInput(block, HEADER_BYTES, h.storedLength());
-        LZ4.decompress(in, h.length(), plain, 0);
-      } else {
-        Inflater inflater = new Inflater(true);
-        try {
-          inflater.setInput(block, HEADER_BYTES, h.storedLength());
-          int n = 0;
-          while (n < plain.length && !inflater.finished()) {
-            int got = inflater.inflate(plain, n, plain.length - n);
-            if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-              break;
-            }
-            n += got;
+      Inflater inflater = new Inflater(true);
+      try {
+        inflater.setInput(block, HEADER_BYTES, h.storedLength());
+        int n = 0;
+        while (n < plain.length && !inflater.finished()) {
+          int got = inflater.inflate(plain, n, plain.length - n);
+          if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+            break;
           }
-          if (n != plain.length) {
-            throw new IOException("block decompresses to " + n + " bytes, not " + h.length());
-          }
-        } finally {
-          inflater.end();
+          n += got;
         }
+        if (n != plain.length) {
+          throw new IOException("block decompresses to " + n + " bytes, not " + h.length());
+        }
+      } finally {
+        inflater.end();
       }
     } catch (DataFormatException | RuntimeException e) {
       throw new IOException("block cannot be decompressed: " + e, e);
     }
-    int[] starts = new int[h.events()];
-    int at = 0;
-    for (int i = 0; i < starts.length; i++) {
-      if (at + 8 > plain.length) {
-        throw new IOException("block ends inside event " + i + " of " + h.events());
-      }
-      starts[i] = at;
-      long modelLength = readInt(plain, at);
-      long rawLength = readInt(plain, at + 4);
-      if (modelLength < 0 || rawLength < 0 || at + 8 + modelLength + rawLength > plain.length) {
-        throw new IOException("block ends inside event " + i + " of " + h.events());
-      }
-      at += (int) (8 + modelLength + rawLength);
-    }
-    if (at != plain.length) {
-      throw new IOException("block has " + (plain.length - at) + " bytes after its last event");
-    }
-    return new Decoded(h.batch(), plain, starts);
+    return new Decoded(h.batch(), plain, h.events(), Optional.empty());
   }
 
   /**

@@ -31,7 +31,7 @@ final class Pruner {
   /** Prunes the oldest-numbered prunable batches, up to {@code limit}, in one commit. */
   PruneResult step(long cutoff, int limit) throws IOException {
     IndexWriter writer = appender.writer();
-    searchers.refresh();
+    appender.refresh();
     CommitState before = appender.committed();
     List<BatchHeader> prunable;
     Map<Long, BatchHeader> tombstones = new TreeMap<>();

@@ -21,6 +21,12 @@ final class Searchers {
   private volatile SearcherManager manager;
   private volatile boolean closed;
 
+  /** Whether appends happened since the searchers last refreshed (writable stores). */
+  private volatile boolean stale;
+
+  /** Refreshes under the appender's lock, so that no query sees half of an append. */
+  private volatile Runnable refreshForReaders = () -> {};
+
   Searchers(Path location, Directory directory, boolean readOnly, SearcherManager manager) {
     this.location = location;
     this.directory = directory;
@@ -43,6 +49,8 @@ final class Searchers {
       if (readOnly) {
         // Another process appends; pick up its latest commit.
         manager.maybeRefresh();
+      } else if (stale) {
+        refreshForReaders.run();
       }
       return manager.acquire();
     } catch (AlreadyClosedException e) {
@@ -52,6 +60,12 @@ final class Searchers {
     }
   }
 
+  /** A searcher as it is, stale or not: for the appender's duplicate check, which knows. */
+  IndexSearcher acquireAsIs() throws IOException {
+    ensureOpen();
+    return manager.acquire();
+  }
+
   void release(IndexSearcher searcher) throws IOException {
     manager.release(searcher);
   }
@@ -59,12 +73,28 @@ final class Searchers {
   /** Makes the searchers see everything the writer has (writable stores). */
   void refresh() throws IOException {
     manager.maybeRefreshBlocking();
+    stale = false;
+  }
+
+  /** Marks the searchers behind the writer; the next query refreshes them through the hook. */
+  void markStale() {
+    stale = true;
+  }
+
+  boolean stale() {
+    return stale;
+  }
+
+  /** The appender's way to refresh for a query (see {@link #acquire}). */
+  void onStale(Runnable refresh) {
+    this.refreshForReaders = refresh;
   }
 
   /** Searchers over a reopened writer; the old ones are closed. */
   void replace(SearcherManager fresh) {
     SearcherManager old = manager;
     manager = fresh;
+    stale = false;
     try {
       old.close();
     } catch (IOException | RuntimeException e) {

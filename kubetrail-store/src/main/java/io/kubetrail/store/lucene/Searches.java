@@ -97,8 +97,14 @@ final class Searches {
           afterValues == null ? null : new FieldDoc(maxDoc - 1, Float.NaN, afterValues);
       // One extra hit tells whether there is a next page; no cursor (null) means the first page.
       TopFieldDocs docs =
-          searcher.searchAfter(
-              afterDoc, Queries.of(query, searcher.getIndexReader()), limit + 1, sort, false);
+          WindowedSearch.search(
+              searcher,
+              query,
+              Queries.of(query, searcher.getIndexReader()),
+              afterDoc,
+              limit + 1,
+              sort,
+              order == EventQuery.Order.NEWEST_FIRST);
       ScoreDoc[] hits = docs.scoreDocs;
       boolean more = hits.length > limit;
       ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;

@@ -171,9 +171,15 @@ class FaultInjectionTest {
     try (AuditStore store = open(dir)) {
       StoredEvent first = event("first").build();
       store.append(Batch.of(List.of(first), "src", new SourceCheckpoint("1")));
+      // A query makes the index show the first batch, which then needs no more writing.
+      assertThat(store.count(EventQuery.all())).isEqualTo(1);
       faults.diskFullAfter(0);
-      StoredEvent second = event("second").at(1).build();
-      Batch batch = Batch.of(List.of(second), "src", new SourceCheckpoint("2"));
+      // More than the 1 MB indexing buffer holds, so that the append has to write the index.
+      List<StoredEvent> second = new ArrayList<>();
+      for (int i = 0; i < 5_000; i++) {
+        second.add(event("second-" + i).at(1).build());
+      }
+      Batch batch = Batch.of(second, "src", new SourceCheckpoint("2"));
       assertThatThrownBy(() -> store.append(batch))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(dir.toString())
@@ -184,8 +190,8 @@ class FaultInjectionTest {
       assertThat(store.checkpoints()).containsEntry("src", new SourceCheckpoint("1"));
 
       faults.disarm();
-      assertThat(store.append(batch).stored()).isEqualTo(1);
-      assertThat(store.count(EventQuery.all())).isEqualTo(2);
+      assertThat(store.append(batch).stored()).isEqualTo(second.size());
+      assertThat(store.count(EventQuery.all())).isEqualTo(1 + second.size());
       assertThat(store.checkpoints()).containsEntry("src", new SourceCheckpoint("2"));
       assertThat(store.verify().ok()).isTrue();
     }

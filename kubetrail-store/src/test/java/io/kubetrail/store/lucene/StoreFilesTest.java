@@ -62,7 +62,7 @@ class StoreFilesTest {
       assertThat(result.ok()).isFalse();
       assertThat(result.eventsChecked()).isZero();
       assertThat(result.reason())
-          .startsWith("the store is damaged: file _0.fdt (segment _0, holding batch 1)")
+          .startsWith("the store is damaged: file _0.fdt (segment _0, holding batches 1 to 2)")
           .contains("does not match its checksum")
           .endsWith(StoreFiles.WHAT_TO_DO);
     }
@@ -79,7 +79,7 @@ class StoreFilesTest {
       assertThat(reported)
           .isInstanceOf(StoreCorruptException.class)
           .hasMessageContaining(dir.toString())
-          .hasMessageContaining("file _0.fdt (segment _0, holding batch 1)")
+          .hasMessageContaining("file _0.fdt (segment _0, holding batches 1 to 2)")
           .hasCause(decompression);
       assertThat(StoreErrors.diagnose(dir, d, Optional.empty(), decompression))
           .isInstanceOf(StoreCorruptException.class)

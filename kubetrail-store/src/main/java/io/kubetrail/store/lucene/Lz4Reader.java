@@ -1,0 +1,81 @@
+package io.kubetrail.store.lucene;
+
+import java.io.IOException;
+
+/**
+ * Decompresses an LZ4 block (as Lucene's {@code LZ4} writes it) a part at a time: each call goes on
+ * from the sequence where the last one stopped. Lucene's own decompressor may stop between a
+ * sequence's literals and its match, so it cannot be resumed.
+ */
+final class Lz4Reader {
+  private static final int MIN_MATCH = 4;
+
+  private final byte[] in;
+  private final int end;
+  private int at;
+
+  Lz4Reader(byte[] in, int offset, int length) {
+    this.in = in;
+    this.at = offset;
+    this.end = offset + length;
+  }
+
+  /**
+   * Decompresses whole sequences into {@code out} from {@code from} until at least {@code upTo}
+   * bytes of it are filled or the input ends.
+   *
+   * @return how many bytes of {@code out} are filled
+   * @throws IOException when the input is not an LZ4 block that fits {@code out}
+   */
+  int decompress(byte[] out, int from, int upTo) throws IOException {
+    int filled = from;
+    while (filled < upTo && at < end) {
+      int token = in[at++] & 0xff;
+      int literals = length(token >>> 4);
+      if (literals > end - at || literals > out.length - filled) {
+        throw new IOException("LZ4 literals run past the block at byte " + at);
+      }
+      System.arraycopy(in, at, out, filled, literals);
+      at += literals;
+      filled += literals;
+      if (at == end) {
+        break; // the last sequence has no match
+      }
+      if (end - at < 2) {
+        throw new IOException("LZ4 block ends inside a match offset");
+      }
+      int distance = (in[at] & 0xff) | (in[at + 1] & 0xff) << 8;
+      at += 2;
+      int match = length(token & 0x0f) + MIN_MATCH;
+      if (distance == 0 || distance > filled || match > out.length - filled) {
+        throw new IOException("LZ4 match out of bounds at byte " + at);
+      }
+      int source = filled - distance;
+      if (distance >= match) {
+        System.arraycopy(out, source, out, filled, match);
+      } else {
+        for (int i = 0; i < match; i++) {
+          out[filled + i] = out[source + i];
+        }
+      }
+      filled += match;
+    }
+    return filled;
+  }
+
+  /** A 4-bit length from a token, extended by the bytes after it when it is 15. */
+  private int length(int nibble) throws IOException {
+    int length = nibble;
+    if (nibble == 0x0f) {
+      int b;
+      do {
+        if (at >= end) {
+          throw new IOException("LZ4 block ends inside a length");
+        }
+        b = in[at++] & 0xff;
+        length += b;
+      } while (b == 0xff);
+    }
+    return length;
+  }
+}

@@ -1,0 +1,119 @@
+package io.kubetrail.store.lucene;
+
+import static io.kubetrail.store.TestEvents.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.Batch;
+import io.kubetrail.store.EventQuery;
+import io.kubetrail.store.PageCursor;
+import io.kubetrail.store.ReferenceQuery;
+import io.kubetrail.store.SearchPage;
+import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.TestEvents;
+import io.kubetrail.store.TestSeed;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Searches large enough for {@link WindowedSearch} to look at windows give exactly the hits of a
+ * plain sort: events appended mostly in time order, with bursts, late arrivals and rare matches.
+ */
+class WindowedSearchTest {
+  private static final List<String> VERBS = List.of("get", "list", "create", "delete");
+  private static final List<String> NAMESPACES = List.of("default", "shop", "rare");
+
+  @TempDir Path dir;
+
+  @Test
+  void pagesInEitherOrderMatchASortOfEveryMatch() throws IOException {
+    long seed = TestSeed.of("WindowedSearchTest");
+    Random r = new Random(seed);
+    List<StoredEvent> stored = new ArrayList<>();
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      long micros = 0;
+      for (int b = 0; b < 12; b++) {
+        List<StoredEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+          // Mostly forward, sometimes a burst at one instant, sometimes an event received late.
+          micros += r.nextInt(10) == 0 ? 0 : 1 + r.nextInt(2_000_000);
+          long at = r.nextInt(50) == 0 ? Math.max(0, micros - r.nextInt(600_000_000)) : micros;
+          batch.add(event(r, stored.size() + batch.size(), T0.plus(at, ChronoUnit.MICROS)));
+        }
+        store.append(Batch.of(batch));
+        stored.addAll(batch);
+      }
+      Instant end = T0.plus(micros, ChronoUnit.MICROS);
+      for (int q = 0; q < 60; q++) {
+        EventQuery query = query(r, end);
+        int pageSize = 1 + r.nextInt(q % 3 == 0 ? 300 : 20);
+        List<StoredEvent> expected =
+            stored.stream()
+                .filter(e -> ReferenceQuery.selects(query, e))
+                .sorted(Comparator.comparing(WindowedSearchTest::received))
+                .toList();
+        if (query.order() == EventQuery.Order.NEWEST_FIRST) {
+          expected = new ArrayList<>(expected);
+          Collections.reverse(expected);
+        }
+        assertThat(pages(store, query, pageSize))
+            .as("seed %d, query %s, pages of %d", seed, query, pageSize)
+            .containsExactlyElementsOf(expected);
+      }
+    }
+  }
+
+  private static StoredEvent event(Random r, int n, Instant received) {
+    String namespace = r.nextInt(200) == 0 ? "rare" : NAMESPACES.get(r.nextInt(2));
+    return TestEvents.event("id-" + n)
+        .verb(VERBS.get(r.nextInt(VERBS.size())))
+        .object("", "pods", namespace, "p" + r.nextInt(50))
+        .received(received)
+        .build();
+  }
+
+  private static EventQuery query(Random r, Instant end) {
+    EventQuery.Builder q = EventQuery.builder();
+    q.order(r.nextBoolean() ? EventQuery.Order.NEWEST_FIRST : EventQuery.Order.OLDEST_FIRST);
+    switch (r.nextInt(4)) {
+      case 0 -> q.namespace("rare");
+      case 1 -> q.verbs(VERBS.get(r.nextInt(VERBS.size())));
+      default -> {}
+    }
+    long span = ChronoUnit.MICROS.between(T0, end);
+    if (r.nextBoolean()) {
+      q.since(T0.plus((long) (r.nextDouble() * span), ChronoUnit.MICROS));
+    }
+    if (r.nextBoolean()) {
+      q.until(T0.plus((long) (r.nextDouble() * span * 1.1), ChronoUnit.MICROS));
+    }
+    return q.build();
+  }
+
+  private static Instant received(StoredEvent e) {
+    return e.event().requestReceivedTimestamp();
+  }
+
+  private static List<StoredEvent> pages(AuditStore s, EventQuery query, int pageSize)
+      throws IOException {
+    List<StoredEvent> out = new ArrayList<>();
+    Optional<PageCursor> cursor = Optional.empty();
+    do {
+      SearchPage page = s.search(query, pageSize, cursor);
+      out.addAll(page.events());
+      cursor = page.next();
+    } while (cursor.isPresent());
+    return out;
+  }
+}
