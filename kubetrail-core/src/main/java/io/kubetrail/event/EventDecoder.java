@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.kubetrail.event.EventField.Ref;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ final class EventDecoder {
   private UserInfo impersonatedUser;
   private List<String> sourceIPs;
   private boolean hasObjectRef;
-  private final String[] objectRef = new String[8];
+  private final String[] objectRef = new String[EventField.Ref.COUNT];
   private int objectRefVersionNameStart;
   private int objectRefVersionStart;
   private int objectRefVersionEnd;
@@ -130,85 +131,15 @@ final class EventDecoder {
   private final TimeField receivedTimes = new TimeField("requestReceivedTimestamp");
   private final TimeField stageTimes = new TimeField("stageTimestamp");
 
-  // Ids of the Event's fields (indexes into the names given to eventFields).
-  private static final int F_KIND = 0;
-  private static final int F_API_VERSION = 1;
-  private static final int F_LEVEL = 2;
-  private static final int F_AUDIT_ID = 3;
-  private static final int F_STAGE = 4;
-  private static final int F_REQUEST_URI = 5;
-  private static final int F_VERB = 6;
-  private static final int F_USER = 7;
-  private static final int F_IMPERSONATED_USER = 8;
-  private static final int F_SOURCE_IPS = 9;
-  private static final int F_USER_AGENT = 10;
-  private static final int F_OBJECT_REF = 11;
-  private static final int F_RESPONSE_STATUS = 12;
-  private static final int F_REQUEST_RECEIVED = 13;
-  private static final int F_STAGE_TIMESTAMP = 14;
-  private static final int F_ANNOTATIONS = 15;
-  private static final int F_TIMESTAMP = 16;
-  private static final int F_METADATA = 17;
-  private static final int F_RESPONSE_OBJECT = 19;
-
-  private final FieldNames eventFields =
-      new FieldNames(
-          "kind",
-          "apiVersion",
-          "level",
-          "auditID",
-          "stage",
-          "requestURI",
-          "verb",
-          "user",
-          "impersonatedUser",
-          "sourceIPs",
-          "userAgent",
-          "objectRef",
-          "responseStatus",
-          "requestReceivedTimestamp",
-          "stageTimestamp",
-          "annotations",
-          // v1beta1 and v1alpha1 only
-          "timestamp",
-          "metadata",
-          // not modelled, but named so that the guesses cover them
-          "requestObject",
-          // only the name of the object it holds is read
-          "responseObject");
-
-  // Ids of a UserInfo's fields.
-  private static final int U_USERNAME = 0;
-  private static final int U_UID = 1;
-  private static final int U_GROUPS = 2;
-  private static final int U_EXTRA = 3;
-  private final FieldNames userFields = new FieldNames("username", "uid", "groups", "extra");
-  private final FieldNames impersonatedUserFields =
-      new FieldNames("username", "uid", "groups", "extra");
-
-  private final FieldNames objectRefFields =
-      new FieldNames(
-          "resource",
-          "namespace",
-          "name",
-          "uid",
-          "apiGroup",
-          "apiVersion",
-          "resourceVersion",
-          "subresource");
-  private final FieldNames statusFields =
-      new FieldNames("code", "metadata", "status", "message", "reason", "details");
-  private final FieldNames metadataFields = new FieldNames("creationTimestamp");
-
-  // Indexes into objectRef, and ids of its fields.
-  private static final int RESOURCE = 0;
-  private static final int NAMESPACE = 1;
-  private static final int NAME = 2;
-  private static final int UID = 3;
-  private static final int API_GROUP = 4;
-  private static final int API_VERSION = 5;
-  private static final int RESOURCE_VERSION = 6;
-  private static final int SUBRESOURCE = 7;
+  private final FieldNames<EventField> eventFields = new FieldNames<>(EventField.class);
+  private final FieldNames<EventField.User> userFields = new FieldNames<>(EventField.User.class);
+  private final FieldNames<EventField.User> impersonatedUserFields =
+      new FieldNames<>(EventField.User.class);
+  private final FieldNames<EventField.Ref> objectRefFields = new FieldNames<>(EventField.Ref.class);
+  private final FieldNames<EventField.Status> statusFields =
+      new FieldNames<>(EventField.Status.class);
+  private final FieldNames<EventField.Metadata> metadataFields =
+      new FieldNames<>(EventField.Metadata.class);
 
   EventDecoder(DecodeLimits limits) {
     this.limits = limits;
@@ -459,17 +390,17 @@ final class EventDecoder {
   }
 
   private void readFields(JsonParser p, boolean listAllowed) throws IOException, InvalidField {
-    int field = FieldNames.start();
-    while ((field = eventFields.next(p, field)) != FieldNames.END) {
+    EventField field = null;
+    while ((field = eventFields.next(p, field)) != null) {
       JsonToken t = p.nextToken();
       switch (field) {
-        case F_KIND:
+        case KIND:
           readKind(p, t, listAllowed);
           if (kind != null && kind.equals("EventList")) {
             return;
           }
           break;
-        case F_API_VERSION:
+        case API_VERSION:
           if (t == JsonToken.VALUE_STRING) {
             if (textEquals(p, V1)) {
               // Stays as it is: where it stands matters only to a conversion's edits.
@@ -493,40 +424,40 @@ final class EventDecoder {
             throw typeError("apiVersion", "string", t);
           }
           break;
-        case F_LEVEL:
+        case LEVEL:
           level = readEnum(p, t, "level", LEVEL_VALUES, LEVELS);
           break;
-        case F_AUDIT_ID:
+        case AUDIT_ID:
           auditID = string(p, t, "auditID");
           break;
-        case F_STAGE:
+        case STAGE:
           stage = readEnum(p, t, "stage", STAGE_VALUES, STAGES);
           break;
-        case F_REQUEST_URI:
+        case REQUEST_URI:
           requestURI = string(p, t, "requestURI");
           break;
-        case F_VERB:
+        case VERB:
           verb = string(p, t, "verb");
           break;
-        case F_USER:
+        case USER:
           user = readUser(p, t, "user", userFields);
           break;
-        case F_IMPERSONATED_USER:
+        case IMPERSONATED_USER:
           impersonatedUser = readUser(p, t, "impersonatedUser", impersonatedUserFields);
           break;
-        case F_SOURCE_IPS:
+        case SOURCE_IPS:
           sourceIPs = stringArray(p, t, "sourceIPs");
           break;
-        case F_USER_AGENT:
+        case USER_AGENT:
           userAgent = string(p, t, "userAgent");
           break;
-        case F_OBJECT_REF:
+        case OBJECT_REF:
           readObjectRef(p, t);
           break;
-        case F_RESPONSE_STATUS:
+        case RESPONSE_STATUS:
           readResponseStatus(p, t);
           break;
-        case F_REQUEST_RECEIVED:
+        case REQUEST_RECEIVED:
           if (t == JsonToken.VALUE_NULL) {
             requestReceivedNullStart = tokenStart(p);
             requestReceivedNullEnd = end(p);
@@ -535,7 +466,7 @@ final class EventDecoder {
             requestReceived = timestamp(p, t, "requestReceivedTimestamp");
           }
           break;
-        case F_STAGE_TIMESTAMP:
+        case STAGE_TIMESTAMP:
           if (t == JsonToken.VALUE_NULL) {
             stageNullStart = tokenStart(p);
             stageNullEnd = end(p);
@@ -544,21 +475,21 @@ final class EventDecoder {
             stageTime = timestamp(p, t, "stageTimestamp");
           }
           break;
-        case F_ANNOTATIONS:
+        case ANNOTATIONS:
           annotations = stringMap(p, t, "annotations");
           break;
-        case F_TIMESTAMP:
+        case TIMESTAMP:
           // v1beta1/v1alpha1: the request-received time, second precision.
           if (t != JsonToken.VALUE_NULL) {
             hasTimestamp = true;
             timestamp.keep(p, t, "timestamp");
           }
           break;
-        case F_METADATA:
+        case METADATA:
           // v1beta1/v1alpha1: ObjectMeta whose creationTimestamp is the stage time.
           readMetadata(p, t);
           break;
-        case F_RESPONSE_OBJECT:
+        case RESPONSE_OBJECT:
           if (t == JsonToken.START_OBJECT) {
             readResponseName(p);
           } else {
@@ -778,7 +709,8 @@ final class EventDecoder {
     return map == null ? Map.of() : Map.copyOf(map);
   }
 
-  private static UserInfo readUser(JsonParser p, JsonToken t, String path, FieldNames fields)
+  private static UserInfo readUser(
+      JsonParser p, JsonToken t, String path, FieldNames<EventField.User> fields)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return null;
@@ -788,20 +720,20 @@ final class EventDecoder {
     String uid = "";
     List<String> groups = List.of();
     Map<String, List<String>> extra = Map.of();
-    int field = FieldNames.start();
-    while ((field = fields.next(p, field)) != FieldNames.END) {
+    EventField.User field = null;
+    while ((field = fields.next(p, field)) != null) {
       JsonToken v = p.nextToken();
       switch (field) {
-        case U_USERNAME:
+        case USERNAME:
           username = orEmpty(string(p, v, path + ".username"));
           break;
-        case U_UID:
+        case UID:
           uid = orEmpty(string(p, v, path + ".uid"));
           break;
-        case U_GROUPS:
+        case GROUPS:
           groups = stringArray(p, v, path + ".groups");
           break;
-        case U_EXTRA:
+        case EXTRA:
           extra = readExtra(p, v, path + ".extra");
           break;
         default:
@@ -840,45 +772,23 @@ final class EventDecoder {
     }
     expectObject(p, t, "objectRef");
     hasObjectRef = true;
-    int field = FieldNames.start();
-    while ((field = objectRefFields.next(p, field)) != FieldNames.END) {
+    EventField.Ref field = null;
+    while ((field = objectRefFields.next(p, field)) != null) {
+      if (field == EventField.Ref.OTHER) {
+        p.nextToken();
+        p.skipChildren();
+        continue;
+      }
       // Where objectRef.apiVersion stands matters only to a v1alpha1 conversion's edits.
       boolean mayBeAlpha = apiVersion == null || apiVersion.equals(V1ALPHA1);
-      int nameStart = field == API_VERSION && mayBeAlpha ? tokenStart(p) : -1;
+      boolean refVersion = field == EventField.Ref.API_VERSION && mayBeAlpha;
+      int nameStart = refVersion ? tokenStart(p) : -1;
       JsonToken v = p.nextToken();
-      switch (field) {
-        case RESOURCE:
-          objectRef[RESOURCE] = string(p, v, "objectRef.resource");
-          break;
-        case NAMESPACE:
-          objectRef[NAMESPACE] = string(p, v, "objectRef.namespace");
-          break;
-        case NAME:
-          objectRef[NAME] = string(p, v, "objectRef.name");
-          break;
-        case UID:
-          objectRef[UID] = string(p, v, "objectRef.uid");
-          break;
-        case API_GROUP:
-          objectRef[API_GROUP] = string(p, v, "objectRef.apiGroup");
-          break;
-        case API_VERSION:
-          objectRef[API_VERSION] = string(p, v, "objectRef.apiVersion");
-          if (objectRef[API_VERSION] != null && mayBeAlpha) {
-            objectRefVersionNameStart = nameStart;
-            objectRefVersionStart = tokenStart(p);
-            objectRefVersionEnd = end(p);
-          }
-          break;
-        case RESOURCE_VERSION:
-          objectRef[RESOURCE_VERSION] = string(p, v, "objectRef.resourceVersion");
-          break;
-        case SUBRESOURCE:
-          objectRef[SUBRESOURCE] = string(p, v, "objectRef.subresource");
-          break;
-        default:
-          p.skipChildren();
-          break;
+      objectRef[field.ordinal()] = string(p, v, field.path);
+      if (refVersion && objectRef[field.ordinal()] != null) {
+        objectRefVersionNameStart = nameStart;
+        objectRefVersionStart = tokenStart(p);
+        objectRefVersionEnd = end(p);
       }
     }
   }
@@ -888,10 +798,10 @@ final class EventDecoder {
       return;
     }
     expectObject(p, t, "responseStatus");
-    int field = FieldNames.start();
-    while ((field = statusFields.next(p, field)) != FieldNames.END) {
+    EventField.Status field = null;
+    while ((field = statusFields.next(p, field)) != null) {
       JsonToken v = p.nextToken();
-      if (field == 0) {
+      if (field == EventField.Status.CODE) {
         if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
           responseCode = p.getIntValue();
           hasResponseCode = true;
@@ -913,10 +823,10 @@ final class EventDecoder {
     }
     expectObject(p, t, "metadata");
     hasMetadata = true;
-    int field = FieldNames.start();
-    while ((field = metadataFields.next(p, field)) != FieldNames.END) {
+    EventField.Metadata field = null;
+    while ((field = metadataFields.next(p, field)) != null) {
       JsonToken v = p.nextToken();
-      if (field == 0) {
+      if (field == EventField.Metadata.CREATION_TIMESTAMP) {
         if (v != JsonToken.VALUE_NULL) {
           hasCreationTimestamp = true;
           creationTimestamp.keep(p, v, "metadata.creationTimestamp");
@@ -960,8 +870,8 @@ final class EventDecoder {
     }
     checkRequired();
 
-    String refGroup = objectRef[API_GROUP];
-    String refVersion = objectRef[API_VERSION];
+    String refGroup = objectRef[Ref.API_GROUP.ordinal()];
+    String refVersion = objectRef[Ref.API_VERSION.ordinal()];
     boolean splitRefVersion = false;
     if (version.equals(V1ALPHA1)
         && refVersion != null
@@ -999,14 +909,14 @@ final class EventDecoder {
         hasObjectRef
             ? Optional.of(
                 new ObjectReference(
-                    orEmpty(objectRef[RESOURCE]),
-                    orEmpty(objectRef[NAMESPACE]),
-                    orEmpty(objectRef[NAME]),
-                    orEmpty(objectRef[UID]),
+                    orEmpty(objectRef[Ref.RESOURCE.ordinal()]),
+                    orEmpty(objectRef[Ref.NAMESPACE.ordinal()]),
+                    orEmpty(objectRef[Ref.NAME.ordinal()]),
+                    orEmpty(objectRef[Ref.UID.ordinal()]),
                     orEmpty(refGroup),
                     orEmpty(refVersion),
-                    orEmpty(objectRef[RESOURCE_VERSION]),
-                    orEmpty(objectRef[SUBRESOURCE])))
+                    orEmpty(objectRef[Ref.RESOURCE_VERSION.ordinal()]),
+                    orEmpty(objectRef[Ref.SUBRESOURCE.ordinal()])))
             : Optional.empty();
     return new AuditEvent(
         level,

@@ -9,60 +9,71 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The field names of one kind of JSON object, numbered, with a guess at which field comes next.
- * kube-apiserver writes every event's fields in the same order, so the guess is nearly always
- * right, and then Jackson matches the name's bytes directly instead of looking it up.
+ * Matches the field names of one kind of JSON object against a table of fields (an enum), with a
+ * guess at which field comes next. kube-apiserver writes every event's fields in the same order, so
+ * the guess is nearly always right, and then Jackson matches the name's bytes directly instead of
+ * looking it up.
  *
  * <p>Not thread-safe: the guesses are learnt from the events read.
+ *
+ * @param <F> the table; exactly one of its constants has no JSON name and stands for every name not
+ *     in the table
  */
-final class FieldNames {
-  /** The id {@link #next} returns for a name not in the list. */
-  static final int OTHER = -1;
-
-  /** The id {@link #next} returns at the end of the object. */
-  static final int END = -2;
-
-  private final SerializedString[] names;
-  private final Map<String, Integer> ids = new HashMap<>();
-  // Indexed by the previous field's id + 2 (so OTHER and the start of the object fit).
-  private final int[] guesses;
-
-  FieldNames(String... names) {
-    this.names = new SerializedString[names.length];
-    for (int i = 0; i < names.length; i++) {
-      this.names[i] = new SerializedString(names[i]);
-      ids.put(names[i], i);
-    }
-    guesses = new int[names.length + 2];
-    Arrays.fill(guesses, OTHER);
+final class FieldNames<F extends Enum<F> & FieldNames.Named> {
+  /** A field of a table: its name in JSON, or null for the constant that stands for the others. */
+  interface Named {
+    String jsonName();
   }
 
-  /** The slot to pass as {@code previous} for an object's first field. */
-  static int start() {
-    return END;
+  private final F[] fields;
+  private final SerializedString[] names;
+  private final Map<String, F> byName = new HashMap<>();
+  private final F other;
+  // Indexed by the previous field's ordinal + 1 (0 is the start of the object); null: no guess.
+  private final F[] guesses;
+
+  FieldNames(Class<F> table) {
+    fields = table.getEnumConstants();
+    names = new SerializedString[fields.length];
+    F unnamed = null;
+    for (F f : fields) {
+      if (f.jsonName() == null) {
+        unnamed = f;
+      } else {
+        names[f.ordinal()] = new SerializedString(f.jsonName());
+        byName.put(f.jsonName(), f);
+      }
+    }
+    if (unnamed == null) {
+      throw new IllegalArgumentException(
+          table.getSimpleName() + " has no constant for other names");
+    }
+    other = unnamed;
+    guesses = Arrays.copyOf(fields, fields.length + 1);
+    Arrays.fill(guesses, null);
   }
 
   /**
    * Moves {@code p} to the next field name of the object it is in.
    *
-   * @param previous the id of the field before, or {@link #start()}
-   * @return the field's id, {@link #OTHER} for a name not in the list, or {@link #END}
+   * @param previous the field before, or null for the object's first field
+   * @return the field, the table's constant for other names, or null at the end of the object
    */
-  int next(JsonParser p, int previous) throws IOException {
-    int guess = guesses[previous + 2];
-    if (guess >= 0) {
-      if (p.nextFieldName(names[guess])) {
+  F next(JsonParser p, F previous) throws IOException {
+    int slot = previous == null ? 0 : previous.ordinal() + 1;
+    F guess = guesses[slot];
+    if (guess != null) {
+      if (p.nextFieldName(names[guess.ordinal()])) {
         return guess;
       }
     } else {
       p.nextToken();
     }
     if (p.currentToken() != JsonToken.FIELD_NAME) {
-      return END;
+      return null;
     }
-    Integer id = ids.get(p.currentName());
-    int field = id == null ? OTHER : id;
-    guesses[previous + 2] = field;
+    F field = byName.getOrDefault(p.currentName(), other);
+    guesses[slot] = field == other ? null : field;
     return field;
   }
 }
