@@ -275,11 +275,11 @@ final class DocumentReader {
       return rejected(
           docLine,
           "apiVersion: expected one of "
-              + JsonSupport.quote(EventDecoder.V1)
+              + JsonSupport.quote(VersionConversion.V1)
               + ", "
-              + JsonSupport.quote(EventDecoder.V1BETA1)
+              + JsonSupport.quote(VersionConversion.V1BETA1)
               + ", "
-              + JsonSupport.quote(EventDecoder.V1ALPHA1)
+              + JsonSupport.quote(VersionConversion.V1ALPHA1)
               + ", got "
               + JsonSupport.quote(listVersion));
     }
@@ -292,12 +292,12 @@ final class DocumentReader {
       return null;
     }
     switch (listVersion) {
-      case EventDecoder.V1:
-        return EventDecoder.V1;
-      case EventDecoder.V1BETA1:
-        return EventDecoder.V1BETA1;
-      case EventDecoder.V1ALPHA1:
-        return EventDecoder.V1ALPHA1;
+      case VersionConversion.V1:
+        return VersionConversion.V1;
+      case VersionConversion.V1BETA1:
+        return VersionConversion.V1BETA1;
+      case VersionConversion.V1ALPHA1:
+        return VersionConversion.V1ALPHA1;
       default:
         return null;
     }

@@ -1,5 +1,12 @@
 package io.kubetrail.event;
 
+import static io.kubetrail.event.JsonValues.string;
+import static io.kubetrail.event.JsonValues.textEquals;
+import static io.kubetrail.event.JsonValues.typeError;
+import static io.kubetrail.event.VersionConversion.V1;
+import static io.kubetrail.event.VersionConversion.V1ALPHA1;
+import static io.kubetrail.event.VersionConversion.V1BETA1;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -9,29 +16,16 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.kubetrail.event.EventField.Ref;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Decodes one JSON object holding an Event into an {@link AuditEvent}: reads only the modelled
- * fields with Jackson's streaming parser (skipping request and response bodies), checks their
- * types, converts {@code v1beta1} and {@code v1alpha1} events to v1, and keeps the raw JSON.
+ * fields (the {@link EventField} table) with Jackson's streaming parser, skipping request and
+ * response bodies, checks their types, has {@link VersionConversion} convert {@code v1beta1} and
+ * {@code v1alpha1} events to v1, and keeps the raw JSON (through {@link RawJsonWriter}).
  *
- * <p>Not thread-safe: it reuses scratch buffers from one event to the next.
+ * <p>Not thread-safe: it reuses scratch state from one event to the next.
  */
 final class EventDecoder {
-  static final String V1 = "audit.k8s.io/v1";
-  static final String V1BETA1 = "audit.k8s.io/v1beta1";
-  static final String V1ALPHA1 = "audit.k8s.io/v1alpha1";
-
   private static final String LEVELS = "None, Metadata, Request, RequestResponse";
   private static final String STAGES = "RequestReceived, ResponseStarted, ResponseComplete, Panic";
   private static final String VERSIONS =
@@ -40,12 +34,6 @@ final class EventDecoder {
           + JsonSupport.quote(V1BETA1)
           + ", "
           + JsonSupport.quote(V1ALPHA1);
-  private static final int MAX_EDITS = 8;
-  private static final byte[] QUOTED_V1 = ("\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);
-  private static final byte[] API_VERSION_AFTER =
-      (",\"apiVersion\":\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);
-  private static final byte[] API_VERSION_BEFORE =
-      ("\"apiVersion\":\"" + V1 + "\",").getBytes(StandardCharsets.UTF_8);
   private static final Level[] LEVEL_VALUES = Level.values();
   private static final Stage[] STAGE_VALUES = Stage.values();
 
@@ -72,74 +60,18 @@ final class EventDecoder {
     record ListFound() implements Outcome {}
   }
 
-  /** A field with the wrong type or value; carries its path. No stack trace: it is bad data. */
-  private static final class InvalidField extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    InvalidField(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private final DecodeLimits limits;
   private final JsonFactory factory;
-  private final ByteSink sink = new ByteSink(1 << 12);
-  private final Minifier minifier = new Minifier();
-
-  // Scratch state of the event being decoded.
-  private String kind;
-  private String apiVersion;
-  private int apiVersionStart;
-  private int apiVersionEnd;
-  private int kindEnd;
-  private Level level;
-  private String auditID;
-  private Stage stage;
-  private String requestURI;
-  private String verb;
-  private String userAgent;
-  private UserInfo user;
-  private UserInfo impersonatedUser;
-  private List<String> sourceIPs;
-  private boolean hasObjectRef;
-  private final String[] objectRef = new String[EventField.Ref.COUNT];
-  private int objectRefVersionNameStart;
-  private int objectRefVersionStart;
-  private int objectRefVersionEnd;
-  private int responseCode;
-  private boolean hasResponseCode;
-  private String responseName;
-  private Instant requestReceived;
-  private int requestReceivedNullStart;
-  private int requestReceivedNullEnd;
-  private Instant stageTime;
-  private int stageNullStart;
-  private int stageNullEnd;
-  // Deprecated timestamps: kept when read, parsed only when a conversion needs them.
-  private boolean hasTimestamp;
-  private final DeferredText timestamp = new DeferredText();
-  private boolean hasMetadata;
-  private boolean hasCreationTimestamp;
-  private final DeferredText creationTimestamp = new DeferredText();
-  private Map<String, String> annotations;
-
-  // Raw JSON edits for a conversion: replace [start, end) with text; start == end inserts.
-  private final int[] editStart = new int[MAX_EDITS];
-  private final int[] editEnd = new int[MAX_EDITS];
-  private final byte[][] editText = new byte[MAX_EDITS][];
-  private int edits;
-  private final TimeField receivedTimes = new TimeField("requestReceivedTimestamp");
-  private final TimeField stageTimes = new TimeField("stageTimestamp");
-
+  private final EventDraft draft = new EventDraft();
+  private final VersionConversion conversion = new VersionConversion();
+  private final RawJsonWriter rawJson = new RawJsonWriter();
   private final FieldNames<EventField> eventFields = new FieldNames<>(EventField.class);
   private final FieldNames<EventField.User> userFields = new FieldNames<>(EventField.User.class);
   private final FieldNames<EventField.User> impersonatedUserFields =
       new FieldNames<>(EventField.User.class);
-  private final FieldNames<EventField.Ref> objectRefFields = new FieldNames<>(EventField.Ref.class);
+  private final FieldNames<Ref> objectRefFields = new FieldNames<>(Ref.class);
   private final FieldNames<EventField.Status> statusFields =
       new FieldNames<>(EventField.Status.class);
-  private final FieldNames<EventField.Metadata> metadataFields =
-      new FieldNames<>(EventField.Metadata.class);
 
   EventDecoder(DecodeLimits limits) {
     this.limits = limits;
@@ -321,7 +253,8 @@ final class EventDecoder {
           (int) p.currentLocation().getByteOffset(),
           false);
     }
-    reset();
+    draft.reset();
+    conversion.reset();
     try {
       readFields(p, listAllowed);
     } catch (InvalidField e) {
@@ -334,16 +267,23 @@ final class EventDecoder {
       return new Outcome.Invalid(
           e.getMessage(), (int) end.getByteOffset(), end.getLineNr() != startLine);
     }
-    if (kind != null && kind.equals("EventList")) {
+    if (draft.isList()) {
       return new Outcome.ListFound();
     }
     JsonLocation end = p.currentLocation();
     int valueEnd = (int) end.getByteOffset();
     boolean multiLine = end.getLineNr() != startLine;
     try {
-      AuditEvent event =
-          build(src, srcBase, valueStart, valueEnd, minify || multiLine, inheritedVersion);
-      return new Outcome.Decoded(event, valueEnd, multiLine);
+      Edits edits = conversion.toV1(draft, inheritedVersion, valueStart, valueEnd);
+      RawJson raw;
+      if (edits != null) {
+        raw = rawJson.rewritten(src, srcBase, valueStart, valueEnd, edits);
+      } else if (minify || multiLine) {
+        raw = rawJson.minified(src, srcBase, valueStart, valueEnd);
+      } else {
+        raw = rawJson.copy(src, srcBase, valueStart, valueEnd);
+      }
+      return new Outcome.Decoded(draft.toEvent(raw), valueEnd, multiLine);
     } catch (InvalidField e) {
       return new Outcome.Invalid(e.getMessage(), valueEnd, multiLine);
     }
@@ -357,188 +297,50 @@ final class EventDecoder {
     return (int) p.currentTokenLocation().getByteOffset();
   }
 
-  private void reset() {
-    kind = null;
-    apiVersion = null;
-    apiVersionStart = -1;
-    kindEnd = -1;
-    level = null;
-    auditID = null;
-    stage = null;
-    requestURI = null;
-    verb = null;
-    userAgent = null;
-    user = null;
-    impersonatedUser = null;
-    sourceIPs = List.of();
-    if (hasObjectRef) {
-      Arrays.fill(objectRef, null);
-      hasObjectRef = false;
-    }
-    objectRefVersionNameStart = -1;
-    hasResponseCode = false;
-    responseName = "";
-    requestReceived = null;
-    requestReceivedNullStart = -1;
-    stageTime = null;
-    stageNullStart = -1;
-    hasTimestamp = false;
-    hasMetadata = false;
-    hasCreationTimestamp = false;
-    annotations = Map.of();
-    edits = 0;
-  }
-
   private void readFields(JsonParser p, boolean listAllowed) throws IOException, InvalidField {
     EventField field = null;
     while ((field = eventFields.next(p, field)) != null) {
       JsonToken t = p.nextToken();
-      switch (field) {
-        case KIND:
-          readKind(p, t, listAllowed);
-          if (kind != null && kind.equals("EventList")) {
-            return;
-          }
-          break;
-        case API_VERSION:
-          if (t == JsonToken.VALUE_STRING) {
-            if (textEquals(p, V1)) {
-              // Stays as it is: where it stands matters only to a conversion's edits.
-              apiVersion = V1;
-              break;
-            }
-            apiVersionStart = tokenStart(p);
-            if (textEquals(p, V1BETA1)) {
-              apiVersion = V1BETA1;
-            } else if (textEquals(p, V1ALPHA1)) {
-              apiVersion = V1ALPHA1;
-            } else {
-              throw new InvalidField(
-                  "apiVersion: expected one of "
-                      + VERSIONS
-                      + ", got "
-                      + JsonSupport.quote(p.getText()));
-            }
-            apiVersionEnd = end(p);
-          } else if (t != JsonToken.VALUE_NULL) {
-            throw typeError("apiVersion", "string", t);
-          }
-          break;
-        case LEVEL:
-          level = readEnum(p, t, "level", LEVEL_VALUES, LEVELS);
-          break;
-        case AUDIT_ID:
-          auditID = string(p, t, "auditID");
-          break;
-        case STAGE:
-          stage = readEnum(p, t, "stage", STAGE_VALUES, STAGES);
-          break;
-        case REQUEST_URI:
-          requestURI = string(p, t, "requestURI");
-          break;
-        case VERB:
-          verb = string(p, t, "verb");
-          break;
-        case USER:
-          user = readUser(p, t, "user", userFields);
-          break;
-        case IMPERSONATED_USER:
-          impersonatedUser = readUser(p, t, "impersonatedUser", impersonatedUserFields);
-          break;
-        case SOURCE_IPS:
-          sourceIPs = stringArray(p, t, "sourceIPs");
-          break;
-        case USER_AGENT:
-          userAgent = string(p, t, "userAgent");
-          break;
-        case OBJECT_REF:
-          readObjectRef(p, t);
-          break;
-        case RESPONSE_STATUS:
-          readResponseStatus(p, t);
-          break;
-        case REQUEST_RECEIVED:
-          if (t == JsonToken.VALUE_NULL) {
-            requestReceivedNullStart = tokenStart(p);
-            requestReceivedNullEnd = end(p);
-            requestReceived = null;
-          } else {
-            requestReceived = timestamp(p, t, "requestReceivedTimestamp");
-          }
-          break;
-        case STAGE_TIMESTAMP:
-          if (t == JsonToken.VALUE_NULL) {
-            stageNullStart = tokenStart(p);
-            stageNullEnd = end(p);
-            stageTime = null;
-          } else {
-            stageTime = timestamp(p, t, "stageTimestamp");
-          }
-          break;
-        case ANNOTATIONS:
-          annotations = stringMap(p, t, "annotations");
-          break;
-        case TIMESTAMP:
-          // v1beta1/v1alpha1: the request-received time, second precision.
-          if (t != JsonToken.VALUE_NULL) {
-            hasTimestamp = true;
-            timestamp.keep(p, t, "timestamp");
-          }
-          break;
-        case METADATA:
-          // v1beta1/v1alpha1: ObjectMeta whose creationTimestamp is the stage time.
-          readMetadata(p, t);
-          break;
-        case RESPONSE_OBJECT:
-          if (t == JsonToken.START_OBJECT) {
-            readResponseName(p);
-          } else {
-            p.skipChildren();
-          }
-          break;
-        default:
-          // requestObject and fields kubetrail does not model.
+      readField(p, field, t, listAllowed);
+      if (field == EventField.KIND && draft.isList()) {
+        return;
+      }
+    }
+  }
+
+  private void readField(JsonParser p, EventField field, JsonToken t, boolean listAllowed)
+      throws IOException, InvalidField {
+    EventDraft d = draft;
+    switch (field) {
+      case KIND -> readKind(p, t, listAllowed);
+      case API_VERSION -> readApiVersion(p, t);
+      case LEVEL -> d.level = JsonValues.enumValue(p, t, "level", LEVEL_VALUES, LEVELS);
+      case AUDIT_ID -> d.auditID = string(p, t, "auditID");
+      case STAGE -> d.stage = JsonValues.enumValue(p, t, "stage", STAGE_VALUES, STAGES);
+      case REQUEST_URI -> d.requestURI = string(p, t, "requestURI");
+      case VERB -> d.verb = string(p, t, "verb");
+      case USER -> d.user = JsonValues.user(p, t, "user", userFields);
+      case IMPERSONATED_USER ->
+          d.impersonatedUser = JsonValues.user(p, t, "impersonatedUser", impersonatedUserFields);
+      case SOURCE_IPS -> d.sourceIPs = JsonValues.stringArray(p, t, "sourceIPs");
+      case USER_AGENT -> d.userAgent = string(p, t, "userAgent");
+      case OBJECT_REF -> readObjectRef(p, t);
+      case RESPONSE_STATUS -> readResponseStatus(p, t);
+      case REQUEST_RECEIVED -> readRequestReceived(p, t);
+      case STAGE_TIMESTAMP -> readStageTimestamp(p, t);
+      case ANNOTATIONS -> d.annotations = JsonValues.stringMap(p, t, "annotations");
+      case TIMESTAMP -> conversion.readTimestamp(p, t);
+      case METADATA -> conversion.readMetadata(p, t);
+      case RESPONSE_OBJECT -> {
+        if (t == JsonToken.START_OBJECT) {
+          d.responseName = JsonValues.responseName(p);
+        } else {
           p.skipChildren();
-          break;
+        }
       }
+      // requestObject and fields kubetrail does not model.
+      case REQUEST_OBJECT, OTHER -> p.skipChildren();
     }
-  }
-
-  /**
-   * Reads the response body for the name of the object it holds: {@code metadata.name}, else {@code
-   * details.name}. The body is not modelled, so values of other types are passed over, not
-   * rejected. Leaves the parser on the body's END_OBJECT.
-   */
-  private void readResponseName(JsonParser p) throws IOException {
-    String metadataName = "";
-    String detailsName = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        p.skipChildren();
-      } else if (field.equals("metadata")) {
-        metadataName = nameIn(p);
-      } else if (field.equals("details")) {
-        detailsName = nameIn(p);
-      } else {
-        p.skipChildren();
-      }
-    }
-    responseName = metadataName.isEmpty() ? detailsName : metadataName;
-  }
-
-  /** The string field {@code name} of the object being read, or "". Reads to its END_OBJECT. */
-  private static String nameIn(JsonParser p) throws IOException {
-    String name = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      boolean isName = p.currentName().equals("name");
-      if (p.nextToken() == JsonToken.VALUE_STRING && isName) {
-        name = p.getText();
-      } else {
-        p.skipChildren();
-      }
-    }
-    return name;
   }
 
   private void readKind(JsonParser p, JsonToken t, boolean listAllowed)
@@ -551,244 +353,80 @@ final class EventDecoder {
       throw typeError("kind", "string \"Event\"", t);
     }
     if (textEquals(p, "Event")) {
-      kind = "Event";
+      draft.kind = "Event";
     } else if (listAllowed && textEquals(p, "EventList")) {
-      kind = "EventList";
+      draft.kind = "EventList";
     } else {
       throw new InvalidField(
           "kind: expected string \"Event\", got " + JsonSupport.quote(p.getText()));
     }
-    kindEnd = end(p);
+    conversion.kindEndsAt(end(p));
   }
 
-  /** Reads an enum-valued string field; null when the field is JSON null. */
-  private static <E extends Enum<E>> E readEnum(
-      JsonParser p, JsonToken t, String field, E[] values, String allowed)
-      throws IOException, InvalidField {
+  private void readApiVersion(JsonParser p, JsonToken t) throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
-      return null;
+      return;
     }
     if (t != JsonToken.VALUE_STRING) {
-      p.skipChildren();
-      throw typeError(field, "string", t);
+      throw typeError("apiVersion", "string", t);
     }
-    for (E value : values) {
-      if (textEquals(p, value.name())) {
-        return value;
-      }
+    if (textEquals(p, V1)) {
+      // Stays as it is: where it stands matters only to a conversion's edits.
+      draft.apiVersion = V1;
+      return;
     }
-    throw new InvalidField(
-        field + ": expected one of " + allowed + ", got " + JsonSupport.quote(p.getText()));
-  }
-
-  // Compares the current string token with s without building a String.
-  private static boolean textEquals(JsonParser p, String s) throws IOException {
-    int len = p.getTextLength();
-    if (len != s.length()) {
-      return false;
-    }
-    char[] c = p.getTextCharacters();
-    int off = p.getTextOffset();
-    for (int i = 0; i < len; i++) {
-      if (c[off + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Instant timestamp(JsonParser p, JsonToken t, String path)
-      throws IOException, InvalidField {
-    Instant parsed = lenientTimestamp(p, t, path);
-    if (parsed == null) {
+    if (textEquals(p, V1BETA1)) {
+      draft.apiVersion = V1BETA1;
+    } else if (textEquals(p, V1ALPHA1)) {
+      draft.apiVersion = V1ALPHA1;
+    } else {
       throw new InvalidField(
-          path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(p.getText()));
+          "apiVersion: expected one of " + VERSIONS + ", got " + JsonSupport.quote(p.getText()));
     }
-    return parsed;
+    conversion.apiVersionAt(tokenStart(p), end(p));
   }
 
-  // A string that is not a timestamp gives null; anything but a string is a type error.
-  private static Instant lenientTimestamp(JsonParser p, JsonToken t, String path)
-      throws IOException, InvalidField {
-    if (t != JsonToken.VALUE_STRING) {
-      p.skipChildren();
-      throw typeError(path, "string", t);
-    }
-    return Rfc3339.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-  }
-
-  private static String string(JsonParser p, JsonToken t, String path)
-      throws IOException, InvalidField {
-    if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
-    }
+  private void readRequestReceived(JsonParser p, JsonToken t) throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    p.skipChildren();
-    throw typeError(path, "string", t);
-  }
-
-  private static InvalidField typeError(String path, String expected, JsonToken got) {
-    return new InvalidField(path + ": expected " + expected + ", got " + JsonSupport.typeName(got));
-  }
-
-  private static void expectObject(JsonParser p, JsonToken t, String path)
-      throws IOException, InvalidField {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      throw typeError(path, "object", t);
+      conversion.receivedNullAt(tokenStart(p), end(p));
+      draft.requestReceived = null;
+    } else {
+      draft.requestReceived = JsonValues.timestamp(p, t, "requestReceivedTimestamp");
     }
   }
 
-  private static List<String> stringArray(JsonParser p, JsonToken t, String path)
-      throws IOException, InvalidField {
+  private void readStageTimestamp(JsonParser p, JsonToken t) throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
-      return List.of();
+      conversion.stageNullAt(tokenStart(p), end(p));
+      draft.stageTime = null;
+    } else {
+      draft.stageTime = JsonValues.timestamp(p, t, "stageTimestamp");
     }
-    if (t != JsonToken.START_ARRAY) {
-      p.skipChildren();
-      throw typeError(path, "array of strings", t);
-    }
-    JsonToken v = p.nextToken();
-    if (v == JsonToken.END_ARRAY) {
-      return List.of();
-    }
-    // Immutable lists straight away for the usual one or two items (a source IP, a user's
-    // groups), so that the records' List.copyOf has nothing to copy.
-    String first = element(p, v, path, 0);
-    v = p.nextToken();
-    if (v == JsonToken.END_ARRAY) {
-      return List.of(first);
-    }
-    String second = element(p, v, path, 1);
-    v = p.nextToken();
-    if (v == JsonToken.END_ARRAY) {
-      return List.of(first, second);
-    }
-    ArrayList<String> items = new ArrayList<>(4);
-    items.add(first);
-    items.add(second);
-    for (; v != JsonToken.END_ARRAY; v = p.nextToken()) {
-      items.add(element(p, v, path, items.size()));
-    }
-    return List.copyOf(items);
-  }
-
-  private static String element(JsonParser p, JsonToken v, String path, int index)
-      throws IOException, InvalidField {
-    if (v != JsonToken.VALUE_STRING) {
-      p.skipChildren();
-      throw typeError(path + "[" + index + "]", "string", v);
-    }
-    return p.getText();
-  }
-
-  private static Map<String, String> stringMap(JsonParser p, JsonToken t, String path)
-      throws IOException, InvalidField {
-    if (t == JsonToken.VALUE_NULL) {
-      return Map.of();
-    }
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      throw typeError(path, "object of strings", t);
-    }
-    HashMap<String, String> map = null;
-    String key;
-    while ((key = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      if (v != JsonToken.VALUE_STRING) {
-        p.skipChildren();
-        throw typeError(path + "[" + JsonSupport.quote(key) + "]", "string", v);
-      }
-      if (map == null) {
-        map = new HashMap<>();
-      }
-      map.put(key, p.getText());
-    }
-    return map == null ? Map.of() : Map.copyOf(map);
-  }
-
-  private static UserInfo readUser(
-      JsonParser p, JsonToken t, String path, FieldNames<EventField.User> fields)
-      throws IOException, InvalidField {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    expectObject(p, t, path);
-    String username = "";
-    String uid = "";
-    List<String> groups = List.of();
-    Map<String, List<String>> extra = Map.of();
-    EventField.User field = null;
-    while ((field = fields.next(p, field)) != null) {
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case USERNAME:
-          username = orEmpty(string(p, v, path + ".username"));
-          break;
-        case UID:
-          uid = orEmpty(string(p, v, path + ".uid"));
-          break;
-        case GROUPS:
-          groups = stringArray(p, v, path + ".groups");
-          break;
-        case EXTRA:
-          extra = readExtra(p, v, path + ".extra");
-          break;
-        default:
-          p.skipChildren();
-          break;
-      }
-    }
-    // Failed authentication is audited with "user": {}.
-    if (username.isEmpty() && uid.isEmpty() && groups.isEmpty() && extra.isEmpty()) {
-      return null;
-    }
-    return new UserInfo(username, uid, groups, extra);
-  }
-
-  private static Map<String, List<String>> readExtra(JsonParser p, JsonToken t, String path)
-      throws IOException, InvalidField {
-    if (t == JsonToken.VALUE_NULL) {
-      return Map.of();
-    }
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      throw typeError(path, "object of string arrays", t);
-    }
-    LinkedHashMap<String, List<String>> extra = new LinkedHashMap<>();
-    String key;
-    while ((key = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      extra.put(key, stringArray(p, v, path + "[" + JsonSupport.quote(key) + "]"));
-    }
-    return Map.copyOf(extra);
   }
 
   private void readObjectRef(JsonParser p, JsonToken t) throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return;
     }
-    expectObject(p, t, "objectRef");
-    hasObjectRef = true;
-    EventField.Ref field = null;
+    JsonValues.expectObject(p, t, "objectRef");
+    draft.hasObjectRef = true;
+    Ref field = null;
     while ((field = objectRefFields.next(p, field)) != null) {
-      if (field == EventField.Ref.OTHER) {
+      if (field == Ref.OTHER) {
         p.nextToken();
         p.skipChildren();
         continue;
       }
       // Where objectRef.apiVersion stands matters only to a v1alpha1 conversion's edits.
-      boolean mayBeAlpha = apiVersion == null || apiVersion.equals(V1ALPHA1);
-      boolean refVersion = field == EventField.Ref.API_VERSION && mayBeAlpha;
-      int nameStart = refVersion ? tokenStart(p) : -1;
+      boolean placed =
+          field == Ref.API_VERSION
+              && (draft.apiVersion == null || draft.apiVersion.equals(V1ALPHA1));
+      int nameStart = placed ? tokenStart(p) : -1;
       JsonToken v = p.nextToken();
-      objectRef[field.ordinal()] = string(p, v, field.path);
-      if (refVersion && objectRef[field.ordinal()] != null) {
-        objectRefVersionNameStart = nameStart;
-        objectRefVersionStart = tokenStart(p);
-        objectRefVersionEnd = end(p);
+      String value = string(p, v, field.path);
+      draft.objectRef[field.ordinal()] = value;
+      if (placed && value != null) {
+        conversion.refVersionAt(nameStart, tokenStart(p), end(p));
       }
     }
   }
@@ -797,348 +435,22 @@ final class EventDecoder {
     if (t == JsonToken.VALUE_NULL) {
       return;
     }
-    expectObject(p, t, "responseStatus");
+    JsonValues.expectObject(p, t, "responseStatus");
     EventField.Status field = null;
     while ((field = statusFields.next(p, field)) != null) {
       JsonToken v = p.nextToken();
-      if (field == EventField.Status.CODE) {
-        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
-          responseCode = p.getIntValue();
-          hasResponseCode = true;
-        } else if (v == JsonToken.VALUE_NULL) {
-          hasResponseCode = false;
-        } else {
-          p.skipChildren();
-          throw typeError("responseStatus.code", "integer", v);
-        }
+      if (field != EventField.Status.CODE) {
+        p.skipChildren();
+      } else if (v == JsonToken.VALUE_NUMBER_INT
+          && p.getNumberType() == JsonParser.NumberType.INT) {
+        draft.responseCode = p.getIntValue();
+        draft.hasResponseCode = true;
+      } else if (v == JsonToken.VALUE_NULL) {
+        draft.hasResponseCode = false;
       } else {
         p.skipChildren();
+        throw typeError("responseStatus.code", "integer", v);
       }
     }
-  }
-
-  private void readMetadata(JsonParser p, JsonToken t) throws IOException, InvalidField {
-    if (t == JsonToken.VALUE_NULL) {
-      return;
-    }
-    expectObject(p, t, "metadata");
-    hasMetadata = true;
-    EventField.Metadata field = null;
-    while ((field = metadataFields.next(p, field)) != null) {
-      JsonToken v = p.nextToken();
-      if (field == EventField.Metadata.CREATION_TIMESTAMP) {
-        if (v != JsonToken.VALUE_NULL) {
-          hasCreationTimestamp = true;
-          creationTimestamp.keep(p, v, "metadata.creationTimestamp");
-        }
-      } else {
-        p.skipChildren();
-      }
-    }
-  }
-
-  private AuditEvent build(
-      byte[] src,
-      int srcBase,
-      int valueStart,
-      int valueEnd,
-      boolean minify,
-      String inheritedVersion)
-      throws InvalidField {
-    String version;
-    if (apiVersion != null) {
-      version = apiVersion;
-    } else if (inheritedVersion != null) {
-      version = inheritedVersion;
-    } else {
-      // Falco's and other hand-made samples often drop apiVersion; the deprecated fields betray
-      // a v1beta1 event.
-      version = hasTimestamp || hasMetadata ? V1BETA1 : V1;
-    }
-    // v1beta1 -> v1 conversion (kube-apiserver release-1.23, audit/v1beta1/conversion.go): the
-    // deprecated fields fill the v1 ones when those are zero. Applied to any version, so that
-    // hand-converted logs that kept only the deprecated fields still decode.
-    boolean derivedReceived = false;
-    if (requestReceived == null && hasTimestamp) {
-      requestReceived = timestamp.parse("timestamp");
-      derivedReceived = true;
-    }
-    boolean derivedStage = false;
-    if (stageTime == null && hasCreationTimestamp) {
-      stageTime = creationTimestamp.parse("metadata.creationTimestamp");
-      derivedStage = true;
-    }
-    checkRequired();
-
-    String refGroup = objectRef[Ref.API_GROUP.ordinal()];
-    String refVersion = objectRef[Ref.API_VERSION.ordinal()];
-    boolean splitRefVersion = false;
-    if (version.equals(V1ALPHA1)
-        && refVersion != null
-        && refGroup == null
-        && objectRefVersionNameStart >= 0) {
-      // v1alpha1 objectRef.apiVersion is "group/version"; plain "v1" is the core group.
-      int slash = refVersion.lastIndexOf('/');
-      if (slash >= 0) {
-        refGroup = refVersion.substring(0, slash);
-        refVersion = refVersion.substring(slash + 1);
-        splitRefVersion = true;
-      }
-    }
-
-    boolean converted = !version.equals(V1) || derivedReceived || derivedStage;
-    RawJson raw;
-    if (!converted) {
-      raw =
-          minify
-              ? minified(src, srcBase + valueStart, srcBase + valueEnd)
-              : RawJson.of(src, srcBase + valueStart, valueEnd - valueStart);
-    } else {
-      planConversion(
-          valueStart,
-          valueEnd,
-          derivedReceived,
-          derivedStage,
-          splitRefVersion,
-          refGroup,
-          refVersion);
-      raw = rewritten(src, srcBase, valueStart, valueEnd);
-    }
-
-    Optional<ObjectReference> ref =
-        hasObjectRef
-            ? Optional.of(
-                new ObjectReference(
-                    orEmpty(objectRef[Ref.RESOURCE.ordinal()]),
-                    orEmpty(objectRef[Ref.NAMESPACE.ordinal()]),
-                    orEmpty(objectRef[Ref.NAME.ordinal()]),
-                    orEmpty(objectRef[Ref.UID.ordinal()]),
-                    orEmpty(refGroup),
-                    orEmpty(refVersion),
-                    orEmpty(objectRef[Ref.RESOURCE_VERSION.ordinal()]),
-                    orEmpty(objectRef[Ref.SUBRESOURCE.ordinal()])))
-            : Optional.empty();
-    return new AuditEvent(
-        level,
-        auditID,
-        stage,
-        requestURI,
-        verb,
-        Optional.ofNullable(user),
-        Optional.ofNullable(impersonatedUser),
-        sourceIPs,
-        orEmpty(userAgent),
-        ref,
-        hasResponseCode ? OptionalInt.of(responseCode) : OptionalInt.empty(),
-        responseName,
-        requestReceived,
-        stageTime,
-        annotations,
-        raw);
-  }
-
-  /**
-   * The text of a deprecated timestamp, kept without building a String and parsed only when the
-   * conversion needs it: v1 events that still carry one must not pay, nor fail, for it.
-   */
-  private static final class DeferredText {
-    private final char[] chars = new char[64];
-    private int length;
-    private String longText;
-
-    void keep(JsonParser p, JsonToken t, String path) throws IOException, InvalidField {
-      if (t != JsonToken.VALUE_STRING) {
-        p.skipChildren();
-        throw typeError(path, "string", t);
-      }
-      length = p.getTextLength();
-      if (length <= chars.length) {
-        System.arraycopy(p.getTextCharacters(), p.getTextOffset(), chars, 0, length);
-        longText = null;
-      } else {
-        longText = p.getText();
-      }
-    }
-
-    Instant parse(String path) throws InvalidField {
-      Instant t = longText == null ? Rfc3339.parse(chars, 0, length) : null;
-      if (t == null) {
-        String text = longText != null ? longText : new String(chars, 0, length);
-        throw new InvalidField(
-            path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(text));
-      }
-      return t;
-    }
-  }
-
-  private void checkRequired() throws InvalidField {
-    if (auditID != null
-        && stage != null
-        && verb != null
-        && level != null
-        && requestURI != null
-        && requestReceived != null
-        && stageTime != null) {
-      return;
-    }
-    StringBuilder missing = null;
-    int count = 0;
-    String[] names = {
-      "auditID",
-      "stage",
-      "verb",
-      "level",
-      "requestURI",
-      "requestReceivedTimestamp",
-      "stageTimestamp"
-    };
-    Object[] values = {auditID, stage, verb, level, requestURI, requestReceived, stageTime};
-    for (int i = 0; i < names.length; i++) {
-      if (values[i] == null) {
-        missing = missing == null ? new StringBuilder() : missing.append(", ");
-        missing.append(names[i]);
-        count++;
-      }
-    }
-    if (missing != null) {
-      throw new InvalidField(
-          missing + (count == 1 ? ": required field is missing" : ": required fields are missing"));
-    }
-  }
-
-  private void planConversion(
-      int valueStart,
-      int valueEnd,
-      boolean derivedReceived,
-      boolean derivedStage,
-      boolean splitRefVersion,
-      String refGroup,
-      String refVersion) {
-    if (apiVersion != null) {
-      if (!apiVersion.equals(V1)) {
-        edit(apiVersionStart, apiVersionEnd, QUOTED_V1);
-      }
-    } else if (kindEnd >= 0) {
-      edit(kindEnd, kindEnd, API_VERSION_AFTER);
-    } else {
-      // Right after the opening brace; the object has at least the required fields after it.
-      edit(valueStart + 1, valueStart + 1, API_VERSION_BEFORE);
-    }
-    // Fields the conversion adds go last, where v1 keeps its timestamps; a null one is replaced.
-    int closingBrace = valueEnd - 1;
-    if (derivedReceived) {
-      if (requestReceivedNullStart >= 0) {
-        edit(
-            requestReceivedNullStart,
-            requestReceivedNullEnd,
-            receivedTimes.quoted(requestReceived));
-      } else {
-        edit(closingBrace, closingBrace, receivedTimes.field(requestReceived));
-      }
-    }
-    if (derivedStage) {
-      if (stageNullStart >= 0) {
-        edit(stageNullStart, stageNullEnd, stageTimes.quoted(stageTime));
-      } else {
-        edit(closingBrace, closingBrace, stageTimes.field(stageTime));
-      }
-    }
-    if (splitRefVersion) {
-      ByteSink text = new ByteSink(64);
-      text.reset(Integer.MAX_VALUE);
-      text.write("\"apiGroup\":");
-      JsonSupport.appendJsonString(text, refGroup);
-      text.write(",");
-      edit(objectRefVersionNameStart, objectRefVersionNameStart, text.toByteArray());
-      text.reset(Integer.MAX_VALUE);
-      JsonSupport.appendJsonString(text, refVersion);
-      edit(objectRefVersionStart, objectRefVersionEnd, text.toByteArray());
-    }
-  }
-
-  /**
-   * The text of one timestamp field a conversion adds, for the last time seen: converted events
-   * come in runs with the same second-precision times.
-   */
-  private static final class TimeField {
-    private final String name;
-    private Instant last;
-    private byte[] quoted;
-    private byte[] field;
-
-    TimeField(String name) {
-      this.name = name;
-    }
-
-    byte[] quoted(Instant t) {
-      update(t);
-      return quoted;
-    }
-
-    byte[] field(Instant t) {
-      update(t);
-      return field;
-    }
-
-    private void update(Instant t) {
-      if (!t.equals(last)) {
-        String value = "\"" + Rfc3339.formatMicros(t) + "\"";
-        quoted = value.getBytes(StandardCharsets.UTF_8);
-        field = (",\"" + name + "\":" + value).getBytes(StandardCharsets.UTF_8);
-        last = t;
-      }
-    }
-  }
-
-  private void edit(int start, int end, byte[] text) {
-    int i = edits++;
-    // Keep edits ordered by position (insertion sort; there are at most a handful).
-    while (i > 0 && editStart[i - 1] > start) {
-      editStart[i] = editStart[i - 1];
-      editEnd[i] = editEnd[i - 1];
-      editText[i] = editText[i - 1];
-      i--;
-    }
-    editStart[i] = start;
-    editEnd[i] = end;
-    editText[i] = text;
-  }
-
-  private RawJson minified(byte[] src, int from, int to) {
-    if (Minifier.certainlyCompact(src, from, to)) {
-      return RawJson.of(src, from, to - from);
-    }
-    sink.reset(Integer.MAX_VALUE);
-    minifier.reset();
-    minifier.append(src, from, to, sink);
-    return RawJson.adopt(sink.toByteArray());
-  }
-
-  // Applies the planned edits, minifying unless the value is compact already; every edit sits
-  // between tokens, outside strings.
-  private RawJson rewritten(byte[] src, int srcBase, int valueStart, int valueEnd) {
-    boolean compact = Minifier.certainlyCompact(src, srcBase + valueStart, srcBase + valueEnd);
-    sink.reset(Integer.MAX_VALUE);
-    int at = valueStart;
-    for (int i = 0; i < edits; i++) {
-      copy(src, srcBase + at, srcBase + editStart[i], compact);
-      sink.write(editText[i], 0, editText[i].length);
-      at = editEnd[i];
-    }
-    copy(src, srcBase + at, srcBase + valueEnd, compact);
-    return RawJson.adopt(sink.toByteArray());
-  }
-
-  private void copy(byte[] src, int from, int to, boolean compact) {
-    if (compact) {
-      sink.write(src, from, to - from);
-    } else {
-      minifier.reset();
-      minifier.append(src, from, to, sink);
-    }
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
   }
 }

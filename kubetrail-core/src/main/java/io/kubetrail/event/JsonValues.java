@@ -1,0 +1,258 @@
+package io.kubetrail.event;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads typed values of an event's fields from a Jackson parser positioned on the value's first
+ * token. A value of the wrong type is skipped whole and reported as an {@link InvalidField} naming
+ * its path; JSON null gives null (or an empty collection) where the field is optional.
+ */
+final class JsonValues {
+  private JsonValues() {}
+
+  static String string(JsonParser p, JsonToken t, String path) throws IOException, InvalidField {
+    if (t == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    p.skipChildren();
+    throw typeError(path, "string", t);
+  }
+
+  /** An enum-valued string; null when the value is JSON null. */
+  static <E extends Enum<E>> E enumValue(
+      JsonParser p, JsonToken t, String path, E[] values, String allowed)
+      throws IOException, InvalidField {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      throw typeError(path, "string", t);
+    }
+    for (E value : values) {
+      if (textEquals(p, value.name())) {
+        return value;
+      }
+    }
+    throw new InvalidField(
+        path + ": expected one of " + allowed + ", got " + JsonSupport.quote(p.getText()));
+  }
+
+  /** Whether the current string token is {@code s}, without building a String. */
+  static boolean textEquals(JsonParser p, String s) throws IOException {
+    int len = p.getTextLength();
+    if (len != s.length()) {
+      return false;
+    }
+    char[] c = p.getTextCharacters();
+    int off = p.getTextOffset();
+    for (int i = 0; i < len; i++) {
+      if (c[off + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Instant timestamp(JsonParser p, JsonToken t, String path)
+      throws IOException, InvalidField {
+    if (t != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      throw typeError(path, "string", t);
+    }
+    Instant parsed = Rfc3339.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    if (parsed == null) {
+      throw new InvalidField(
+          path + ": expected an RFC 3339 timestamp, got " + JsonSupport.quote(p.getText()));
+    }
+    return parsed;
+  }
+
+  static InvalidField typeError(String path, String expected, JsonToken got) {
+    return new InvalidField(path + ": expected " + expected + ", got " + JsonSupport.typeName(got));
+  }
+
+  static void expectObject(JsonParser p, JsonToken t, String path)
+      throws IOException, InvalidField {
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      throw typeError(path, "object", t);
+    }
+  }
+
+  static List<String> stringArray(JsonParser p, JsonToken t, String path)
+      throws IOException, InvalidField {
+    if (t == JsonToken.VALUE_NULL) {
+      return List.of();
+    }
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      throw typeError(path, "array of strings", t);
+    }
+    JsonToken v = p.nextToken();
+    if (v == JsonToken.END_ARRAY) {
+      return List.of();
+    }
+    // Immutable lists straight away for the usual one or two items (a source IP, a user's
+    // groups), so that the records' List.copyOf has nothing to copy.
+    String first = element(p, v, path, 0);
+    v = p.nextToken();
+    if (v == JsonToken.END_ARRAY) {
+      return List.of(first);
+    }
+    String second = element(p, v, path, 1);
+    v = p.nextToken();
+    if (v == JsonToken.END_ARRAY) {
+      return List.of(first, second);
+    }
+    ArrayList<String> items = new ArrayList<>(4);
+    items.add(first);
+    items.add(second);
+    for (; v != JsonToken.END_ARRAY; v = p.nextToken()) {
+      items.add(element(p, v, path, items.size()));
+    }
+    return List.copyOf(items);
+  }
+
+  private static String element(JsonParser p, JsonToken v, String path, int index)
+      throws IOException, InvalidField {
+    if (v != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      throw typeError(path + "[" + index + "]", "string", v);
+    }
+    return p.getText();
+  }
+
+  static Map<String, String> stringMap(JsonParser p, JsonToken t, String path)
+      throws IOException, InvalidField {
+    if (t == JsonToken.VALUE_NULL) {
+      return Map.of();
+    }
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      throw typeError(path, "object of strings", t);
+    }
+    HashMap<String, String> map = null;
+    String key;
+    while ((key = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      if (v != JsonToken.VALUE_STRING) {
+        p.skipChildren();
+        throw typeError(path + "[" + JsonSupport.quote(key) + "]", "string", v);
+      }
+      if (map == null) {
+        map = new HashMap<>();
+      }
+      map.put(key, p.getText());
+    }
+    return map == null ? Map.of() : Map.copyOf(map);
+  }
+
+  /** A UserInfo; null for JSON null, and for {@code {}}, with which failed logins are audited. */
+  static UserInfo user(JsonParser p, JsonToken t, String path, FieldNames<EventField.User> fields)
+      throws IOException, InvalidField {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, t, path);
+    String username = "";
+    String uid = "";
+    List<String> groups = List.of();
+    Map<String, List<String>> extra = Map.of();
+    EventField.User field = null;
+    while ((field = fields.next(p, field)) != null) {
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case USERNAME:
+          username = orEmpty(string(p, v, path + ".username"));
+          break;
+        case UID:
+          uid = orEmpty(string(p, v, path + ".uid"));
+          break;
+        case GROUPS:
+          groups = stringArray(p, v, path + ".groups");
+          break;
+        case EXTRA:
+          extra = extra(p, v, path + ".extra");
+          break;
+        default:
+          p.skipChildren();
+          break;
+      }
+    }
+    if (username.isEmpty() && uid.isEmpty() && groups.isEmpty() && extra.isEmpty()) {
+      return null;
+    }
+    return new UserInfo(username, uid, groups, extra);
+  }
+
+  private static Map<String, List<String>> extra(JsonParser p, JsonToken t, String path)
+      throws IOException, InvalidField {
+    if (t == JsonToken.VALUE_NULL) {
+      return Map.of();
+    }
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      throw typeError(path, "object of string arrays", t);
+    }
+    LinkedHashMap<String, List<String>> extra = new LinkedHashMap<>();
+    String key;
+    while ((key = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      extra.put(key, stringArray(p, v, path + "[" + JsonSupport.quote(key) + "]"));
+    }
+    return Map.copyOf(extra);
+  }
+
+  /**
+   * The name of the object a response body holds: its {@code metadata.name}, else its {@code
+   * details.name}, else "". The body is not modelled, so values of other types are passed over, not
+   * rejected. Reads to the body's END_OBJECT.
+   */
+  static String responseName(JsonParser p) throws IOException {
+    String metadataName = "";
+    String detailsName = "";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        p.skipChildren();
+      } else if (field.equals("metadata")) {
+        metadataName = nameIn(p);
+      } else if (field.equals("details")) {
+        detailsName = nameIn(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return metadataName.isEmpty() ? detailsName : metadataName;
+  }
+
+  /** The string field {@code name} of the object being read, or "". Reads to its END_OBJECT. */
+  private static String nameIn(JsonParser p) throws IOException {
+    String name = "";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      boolean isName = p.currentName().equals("name");
+      if (p.nextToken() == JsonToken.VALUE_STRING && isName) {
+        name = p.getText();
+      } else {
+        p.skipChildren();
+      }
+    }
+    return name;
+  }
+
+  static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}
