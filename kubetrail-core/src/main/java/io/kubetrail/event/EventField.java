@@ -51,9 +51,21 @@ enum EventField implements FieldNames.Named {
     OTHER(null);
 
     private final String jsonName;
+    private final String userPath;
+    private final String impersonatedPath;
 
     User(String jsonName) {
       this.jsonName = jsonName;
+      this.userPath = "user." + jsonName;
+      this.impersonatedPath = "impersonatedUser." + jsonName;
+    }
+
+    /**
+     * The field's path in messages, in {@link EventField#USER} or {@link
+     * EventField#IMPERSONATED_USER}.
+     */
+    String path(EventField parent) {
+      return parent == EventField.IMPERSONATED_USER ? impersonatedPath : userPath;
     }
 
     @Override
@@ -64,15 +76,15 @@ enum EventField implements FieldNames.Named {
 
   /** The fields of {@code objectRef}, in the order of {@link ObjectReference}'s components. */
   enum Ref implements FieldNames.Named {
-    RESOURCE("resource"),
-    NAMESPACE("namespace"),
-    NAME("name"),
-    UID("uid"),
-    API_GROUP("apiGroup"),
-    API_VERSION("apiVersion"),
-    RESOURCE_VERSION("resourceVersion"),
-    SUBRESOURCE("subresource"),
-    OTHER(null);
+    RESOURCE("resource", true),
+    NAMESPACE("namespace", true),
+    NAME("name", false),
+    UID("uid", false),
+    API_GROUP("apiGroup", true),
+    API_VERSION("apiVersion", true),
+    RESOURCE_VERSION("resourceVersion", false),
+    SUBRESOURCE("subresource", true),
+    OTHER(null, false);
 
     /** The named fields, whose ordinals index an array of their values. */
     static final int COUNT = OTHER.ordinal();
@@ -82,8 +94,12 @@ enum EventField implements FieldNames.Named {
     /** The field's path in messages. */
     final String path;
 
-    Ref(String jsonName) {
+    /** Whether few values recur across events (so that their Strings are worth sharing). */
+    final boolean recurring;
+
+    Ref(String jsonName, boolean recurring) {
       this.jsonName = jsonName;
+      this.recurring = recurring;
       this.path = jsonName == null ? "objectRef" : "objectRef." + jsonName;
     }
 

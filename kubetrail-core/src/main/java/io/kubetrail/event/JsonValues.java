@@ -29,6 +29,12 @@ final class JsonValues {
     throw typeError(path, "string", t);
   }
 
+  /** As {@link #string(JsonParser, JsonToken, String)}, for values that recur across events. */
+  static String string(JsonParser p, JsonToken t, String path, StringCache strings)
+      throws IOException, InvalidField {
+    return t == JsonToken.VALUE_STRING ? strings.text(p) : string(p, t, path);
+  }
+
   /** An enum-valued string; null when the value is JSON null. */
   static <E extends Enum<E>> E enumValue(
       JsonParser p, JsonToken t, String path, E[] values, String allowed)
@@ -91,7 +97,7 @@ final class JsonValues {
     }
   }
 
-  static List<String> stringArray(JsonParser p, JsonToken t, String path)
+  static List<String> stringArray(JsonParser p, JsonToken t, String path, StringCache strings)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return List.of();
@@ -106,12 +112,12 @@ final class JsonValues {
     }
     // Immutable lists straight away for the usual one or two items (a source IP, a user's
     // groups), so that the records' List.copyOf has nothing to copy.
-    String first = element(p, v, path, 0);
+    String first = element(p, v, path, 0, strings);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first);
     }
-    String second = element(p, v, path, 1);
+    String second = element(p, v, path, 1, strings);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first, second);
@@ -120,21 +126,26 @@ final class JsonValues {
     items.add(first);
     items.add(second);
     for (; v != JsonToken.END_ARRAY; v = p.nextToken()) {
-      items.add(element(p, v, path, items.size()));
+      items.add(element(p, v, path, items.size(), strings));
     }
     return List.copyOf(items);
   }
 
-  private static String element(JsonParser p, JsonToken v, String path, int index)
+  private static String element(
+      JsonParser p, JsonToken v, String path, int index, StringCache strings)
       throws IOException, InvalidField {
     if (v != JsonToken.VALUE_STRING) {
       p.skipChildren();
       throw typeError(path + "[" + index + "]", "string", v);
     }
-    return p.getText();
+    return strings.text(p);
   }
 
-  static Map<String, String> stringMap(JsonParser p, JsonToken t, String path)
+  /**
+   * An object of strings. The usual one or two entries (an authorization decision and its reason)
+   * go straight into an immutable map; its keys are Jackson's canonical field names.
+   */
+  static Map<String, String> stringMap(JsonParser p, JsonToken t, String path, StringCache strings)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return Map.of();
@@ -143,7 +154,11 @@ final class JsonValues {
       p.skipChildren();
       throw typeError(path, "object of strings", t);
     }
-    HashMap<String, String> map = null;
+    String k1 = null;
+    String v1 = null;
+    String k2 = null;
+    String v2 = null;
+    HashMap<String, String> more = null;
     String key;
     while ((key = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
@@ -151,21 +166,45 @@ final class JsonValues {
         p.skipChildren();
         throw typeError(path + "[" + JsonSupport.quote(key) + "]", "string", v);
       }
-      if (map == null) {
-        map = new HashMap<>();
+      String value = strings.text(p);
+      // A repeated key keeps its last value, as in a HashMap.
+      if (more != null) {
+        more.put(key, value);
+      } else if (k1 == null || k1.equals(key)) {
+        k1 = key;
+        v1 = value;
+      } else if (k2 == null || k2.equals(key)) {
+        k2 = key;
+        v2 = value;
+      } else {
+        more = new HashMap<>();
+        more.put(k1, v1);
+        more.put(k2, v2);
+        more.put(key, value);
       }
-      map.put(key, p.getText());
     }
-    return map == null ? Map.of() : Map.copyOf(map);
+    if (more != null) {
+      return Map.copyOf(more);
+    }
+    return k2 != null ? Map.of(k1, v1, k2, v2) : k1 != null ? Map.of(k1, v1) : Map.of();
   }
 
-  /** A UserInfo; null for JSON null, and for {@code {}}, with which failed logins are audited. */
-  static UserInfo user(JsonParser p, JsonToken t, String path, FieldNames<EventField.User> fields)
+  /**
+   * A UserInfo; null for JSON null, and for {@code {}}, with which failed logins are audited.
+   *
+   * @param parent {@link EventField#USER} or {@link EventField#IMPERSONATED_USER}
+   */
+  static UserInfo user(
+      JsonParser p,
+      JsonToken t,
+      EventField parent,
+      FieldNames<EventField.User> fields,
+      StringCache strings)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return null;
     }
-    expectObject(p, t, path);
+    expectObject(p, t, parent.jsonName());
     String username = "";
     String uid = "";
     List<String> groups = List.of();
@@ -174,21 +213,11 @@ final class JsonValues {
     while ((field = fields.next(p, field)) != null) {
       JsonToken v = p.nextToken();
       switch (field) {
-        case USERNAME:
-          username = orEmpty(string(p, v, path + ".username"));
-          break;
-        case UID:
-          uid = orEmpty(string(p, v, path + ".uid"));
-          break;
-        case GROUPS:
-          groups = stringArray(p, v, path + ".groups");
-          break;
-        case EXTRA:
-          extra = extra(p, v, path + ".extra");
-          break;
-        default:
-          p.skipChildren();
-          break;
+        case USERNAME -> username = orEmpty(string(p, v, field.path(parent), strings));
+        case UID -> uid = orEmpty(string(p, v, field.path(parent), strings));
+        case GROUPS -> groups = stringArray(p, v, field.path(parent), strings);
+        case EXTRA -> extra = extra(p, v, field.path(parent), strings);
+        case OTHER -> p.skipChildren();
       }
     }
     if (username.isEmpty() && uid.isEmpty() && groups.isEmpty() && extra.isEmpty()) {
@@ -197,7 +226,8 @@ final class JsonValues {
     return new UserInfo(username, uid, groups, extra);
   }
 
-  private static Map<String, List<String>> extra(JsonParser p, JsonToken t, String path)
+  private static Map<String, List<String>> extra(
+      JsonParser p, JsonToken t, String path, StringCache strings)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return Map.of();
@@ -210,7 +240,7 @@ final class JsonValues {
     String key;
     while ((key = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
-      extra.put(key, stringArray(p, v, path + "[" + JsonSupport.quote(key) + "]"));
+      extra.put(key, stringArray(p, v, path + "[" + JsonSupport.quote(key) + "]", strings));
     }
     return Map.copyOf(extra);
   }

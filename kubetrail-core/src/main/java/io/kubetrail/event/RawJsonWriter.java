@@ -31,25 +31,42 @@ final class RawJsonWriter {
 
   /** The value with the edits applied, minified unless it is compact already. */
   RawJson rewritten(byte[] src, int base, int start, int end, Edits edits) {
-    boolean compact = Minifier.certainlyCompact(src, base + start, base + end);
+    if (Minifier.certainlyCompact(src, base + start, base + end)) {
+      return compactRewritten(src, base, start, end, edits);
+    }
     sink.reset(Integer.MAX_VALUE);
     int at = start;
     for (int i = 0; i < edits.count(); i++) {
-      append(src, base + at, base + edits.start(i), compact);
+      minifier.reset();
+      minifier.append(src, base + at, base + edits.start(i), sink);
       byte[] text = edits.text(i);
       sink.write(text, 0, text.length);
       at = edits.end(i);
     }
-    append(src, base + at, base + end, compact);
+    minifier.reset();
+    minifier.append(src, base + at, base + end, sink);
     return RawJson.adopt(sink.toByteArray());
   }
 
-  private void append(byte[] src, int from, int to, boolean compact) {
-    if (compact) {
-      sink.write(src, from, to - from);
-    } else {
-      minifier.reset();
-      minifier.append(src, from, to, sink);
+  // Compact text changes only by the edits, so its size is known: one copy, straight to the result.
+  private static RawJson compactRewritten(byte[] src, int base, int start, int end, Edits edits) {
+    int size = end - start;
+    for (int i = 0; i < edits.count(); i++) {
+      size += edits.text(i).length - (edits.end(i) - edits.start(i));
     }
+    byte[] out = new byte[size];
+    int n = 0;
+    int at = start;
+    for (int i = 0; i < edits.count(); i++) {
+      int len = edits.start(i) - at;
+      System.arraycopy(src, base + at, out, n, len);
+      n += len;
+      byte[] text = edits.text(i);
+      System.arraycopy(text, 0, out, n, text.length);
+      n += text.length;
+      at = edits.end(i);
+    }
+    System.arraycopy(src, base + at, out, n, end - at);
+    return RawJson.adopt(out);
   }
 }
