@@ -225,7 +225,7 @@ final class Namespaces {
         c.after(
             Times.millis(c.rng.between(1_000, 25_000)),
             "",
-            () -> workloads.kubeletRemove((Pod) pod));
+            () -> workloads.kubelets.kubeletRemove((Pod) pod));
       }
     } else {
       doomed.forEach(c::remove);
