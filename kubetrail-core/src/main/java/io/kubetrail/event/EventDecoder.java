@@ -61,7 +61,7 @@ final class EventDecoder {
   }
 
   // Documents decoded one at a time (webhook bodies, export records) reuse a decoder per thread:
-  // building one costs more than decoding a small event, and its strings recur.
+  // building one costs more than decoding a small event.
   private static final ThreadLocal<EventDecoder> DOCUMENT_DECODERS = new ThreadLocal<>();
 
   private final DecodeLimits limits;
@@ -69,7 +69,6 @@ final class EventDecoder {
   private final EventDraft draft = new EventDraft();
   private final VersionConversion conversion = new VersionConversion();
   private final RawJsonWriter rawJson = new RawJsonWriter();
-  private final StringCache strings = new StringCache();
   private final FieldNames<EventField> eventFields = new FieldNames<>(EventField.class);
   private final FieldNames<EventField.User> userFields = new FieldNames<>(EventField.User.class);
   private final FieldNames<EventField.User> impersonatedUserFields =
@@ -325,17 +324,17 @@ final class EventDecoder {
       case AUDIT_ID -> d.auditID = string(p, t, "auditID");
       case STAGE -> d.stage = JsonValues.enumValue(p, t, "stage", STAGE_VALUES, STAGES);
       case REQUEST_URI -> d.requestURI = string(p, t, "requestURI");
-      case VERB -> d.verb = string(p, t, "verb", strings);
-      case USER -> d.user = JsonValues.user(p, t, field, userFields, strings);
+      case VERB -> d.verb = string(p, t, "verb");
+      case USER -> d.user = JsonValues.user(p, t, field, userFields);
       case IMPERSONATED_USER ->
-          d.impersonatedUser = JsonValues.user(p, t, field, impersonatedUserFields, strings);
-      case SOURCE_IPS -> d.sourceIPs = JsonValues.stringArray(p, t, "sourceIPs", strings);
-      case USER_AGENT -> d.userAgent = string(p, t, "userAgent", strings);
+          d.impersonatedUser = JsonValues.user(p, t, field, impersonatedUserFields);
+      case SOURCE_IPS -> d.sourceIPs = JsonValues.stringArray(p, t, "sourceIPs");
+      case USER_AGENT -> d.userAgent = string(p, t, "userAgent");
       case OBJECT_REF -> readObjectRef(p, t);
       case RESPONSE_STATUS -> readResponseStatus(p, t);
       case REQUEST_RECEIVED -> readRequestReceived(p, t);
       case STAGE_TIMESTAMP -> readStageTimestamp(p, t);
-      case ANNOTATIONS -> d.annotations = JsonValues.stringMap(p, t, "annotations", strings);
+      case ANNOTATIONS -> d.annotations = JsonValues.stringMap(p, t, "annotations");
       case TIMESTAMP -> conversion.readTimestamp(p, t);
       case METADATA -> conversion.readMetadata(p, t);
       case RESPONSE_OBJECT -> {
@@ -430,7 +429,7 @@ final class EventDecoder {
               && (draft.apiVersion == null || draft.apiVersion.equals(V1ALPHA1));
       int nameStart = placed ? tokenStart(p) : -1;
       JsonToken v = p.nextToken();
-      String value = field.recurring ? string(p, v, field.path, strings) : string(p, v, field.path);
+      String value = string(p, v, field.path);
       draft.objectRef[field.ordinal()] = value;
       if (placed && value != null) {
         conversion.refVersionAt(nameStart, tokenStart(p), end(p));

@@ -76,15 +76,15 @@ enum EventField implements FieldNames.Named {
 
   /** The fields of {@code objectRef}, in the order of {@link ObjectReference}'s components. */
   enum Ref implements FieldNames.Named {
-    RESOURCE("resource", true),
-    NAMESPACE("namespace", true),
-    NAME("name", false),
-    UID("uid", false),
-    API_GROUP("apiGroup", true),
-    API_VERSION("apiVersion", true),
-    RESOURCE_VERSION("resourceVersion", false),
-    SUBRESOURCE("subresource", true),
-    OTHER(null, false);
+    RESOURCE("resource"),
+    NAMESPACE("namespace"),
+    NAME("name"),
+    UID("uid"),
+    API_GROUP("apiGroup"),
+    API_VERSION("apiVersion"),
+    RESOURCE_VERSION("resourceVersion"),
+    SUBRESOURCE("subresource"),
+    OTHER(null);
 
     /** The named fields, whose ordinals index an array of their values. */
     static final int COUNT = OTHER.ordinal();
@@ -94,12 +94,8 @@ enum EventField implements FieldNames.Named {
     /** The field's path in messages. */
     final String path;
 
-    /** Whether few values recur across events (so that their Strings are worth sharing). */
-    final boolean recurring;
-
-    Ref(String jsonName, boolean recurring) {
+    Ref(String jsonName) {
       this.jsonName = jsonName;
-      this.recurring = recurring;
       this.path = jsonName == null ? "objectRef" : "objectRef." + jsonName;
     }
 

@@ -29,12 +29,6 @@ final class JsonValues {
     throw typeError(path, "string", t);
   }
 
-  /** As {@link #string(JsonParser, JsonToken, String)}, for values that recur across events. */
-  static String string(JsonParser p, JsonToken t, String path, StringCache strings)
-      throws IOException, InvalidField {
-    return t == JsonToken.VALUE_STRING ? strings.text(p) : string(p, t, path);
-  }
-
   /** An enum-valued string; null when the value is JSON null. */
   static <E extends Enum<E>> E enumValue(
       JsonParser p, JsonToken t, String path, E[] values, String allowed)
@@ -97,7 +91,7 @@ final class JsonValues {
     }
   }
 
-  static List<String> stringArray(JsonParser p, JsonToken t, String path, StringCache strings)
+  static List<String> stringArray(JsonParser p, JsonToken t, String path)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return List.of();
@@ -112,12 +106,12 @@ final class JsonValues {
     }
     // Immutable lists straight away for the usual one or two items (a source IP, a user's
     // groups), so that the records' List.copyOf has nothing to copy.
-    String first = element(p, v, path, 0, strings);
+    String first = element(p, v, path, 0);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first);
     }
-    String second = element(p, v, path, 1, strings);
+    String second = element(p, v, path, 1);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first, second);
@@ -126,26 +120,25 @@ final class JsonValues {
     items.add(first);
     items.add(second);
     for (; v != JsonToken.END_ARRAY; v = p.nextToken()) {
-      items.add(element(p, v, path, items.size(), strings));
+      items.add(element(p, v, path, items.size()));
     }
     return List.copyOf(items);
   }
 
-  private static String element(
-      JsonParser p, JsonToken v, String path, int index, StringCache strings)
+  private static String element(JsonParser p, JsonToken v, String path, int index)
       throws IOException, InvalidField {
     if (v != JsonToken.VALUE_STRING) {
       p.skipChildren();
       throw typeError(path + "[" + index + "]", "string", v);
     }
-    return strings.text(p);
+    return p.getText();
   }
 
   /**
    * An object of strings. The usual one or two entries (an authorization decision and its reason)
    * go straight into an immutable map; its keys are Jackson's canonical field names.
    */
-  static Map<String, String> stringMap(JsonParser p, JsonToken t, String path, StringCache strings)
+  static Map<String, String> stringMap(JsonParser p, JsonToken t, String path)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return Map.of();
@@ -166,7 +159,7 @@ final class JsonValues {
         p.skipChildren();
         throw typeError(path + "[" + JsonSupport.quote(key) + "]", "string", v);
       }
-      String value = strings.text(p);
+      String value = p.getText();
       // A repeated key keeps its last value, as in a HashMap.
       if (more != null) {
         more.put(key, value);
@@ -195,11 +188,7 @@ final class JsonValues {
    * @param parent {@link EventField#USER} or {@link EventField#IMPERSONATED_USER}
    */
   static UserInfo user(
-      JsonParser p,
-      JsonToken t,
-      EventField parent,
-      FieldNames<EventField.User> fields,
-      StringCache strings)
+      JsonParser p, JsonToken t, EventField parent, FieldNames<EventField.User> fields)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return null;
@@ -213,10 +202,10 @@ final class JsonValues {
     while ((field = fields.next(p, field)) != null) {
       JsonToken v = p.nextToken();
       switch (field) {
-        case USERNAME -> username = orEmpty(string(p, v, field.path(parent), strings));
-        case UID -> uid = orEmpty(string(p, v, field.path(parent), strings));
-        case GROUPS -> groups = stringArray(p, v, field.path(parent), strings);
-        case EXTRA -> extra = extra(p, v, field.path(parent), strings);
+        case USERNAME -> username = orEmpty(string(p, v, field.path(parent)));
+        case UID -> uid = orEmpty(string(p, v, field.path(parent)));
+        case GROUPS -> groups = stringArray(p, v, field.path(parent));
+        case EXTRA -> extra = extra(p, v, field.path(parent));
         case OTHER -> p.skipChildren();
       }
     }
@@ -226,8 +215,7 @@ final class JsonValues {
     return new UserInfo(username, uid, groups, extra);
   }
 
-  private static Map<String, List<String>> extra(
-      JsonParser p, JsonToken t, String path, StringCache strings)
+  private static Map<String, List<String>> extra(JsonParser p, JsonToken t, String path)
       throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return Map.of();
@@ -240,7 +228,7 @@ final class JsonValues {
     String key;
     while ((key = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
-      extra.put(key, stringArray(p, v, path + "[" + JsonSupport.quote(key) + "]", strings));
+      extra.put(key, stringArray(p, v, path + "[" + JsonSupport.quote(key) + "]"));
     }
     return Map.copyOf(extra);
   }
