@@ -111,19 +111,7 @@ final class K8sJson {
       }
     }
     int end = (int) p.currentLocation().getByteOffset();
-    return new ObjectInfo(
-        kind,
-        apiVersion,
-        meta.name,
-        meta.generateName,
-        meta.namespace,
-        meta.resourceVersion,
-        meta.uid,
-        meta.deleting,
-        meta.labels,
-        items,
-        start,
-        end - start);
+    return meta.info(kind, apiVersion, items, start, end - start);
   }
 
   private static final class Meta {
@@ -134,6 +122,23 @@ final class K8sJson {
     String uid = "";
     boolean deleting;
     Map<String, String> labels = Map.of();
+
+    ObjectInfo info(
+        String kind, String apiVersion, List<ObjectInfo> items, int offset, int length) {
+      return new ObjectInfo(
+          kind,
+          apiVersion,
+          name,
+          generateName,
+          namespace,
+          resourceVersion,
+          uid,
+          deleting,
+          labels,
+          items,
+          offset,
+          length);
+    }
   }
 
   private static void readMeta(JsonParser p, Meta m) throws IOException {
@@ -256,19 +261,7 @@ final class K8sJson {
           items = list;
         }
       }
-      return new ObjectInfo(
-          kind,
-          apiVersion,
-          meta.name,
-          meta.generateName,
-          meta.namespace,
-          meta.resourceVersion,
-          meta.uid,
-          meta.deleting,
-          meta.labels,
-          items,
-          start,
-          o.end() - start);
+      return meta.info(kind, apiVersion, items, start, o.end() - start);
     }
 
     private static void meta(byte[] json, int start, int end, Meta m) {
