@@ -118,7 +118,7 @@ public final class SourceWriter {
       reportRead();
       return CompletableFuture.completedFuture(null);
     }
-    Pipeline.Chunk chunk = chunk();
+    Chunk chunk = chunk();
     pipeline.submit(chunk);
     reset();
     return chunk.done();
@@ -135,7 +135,7 @@ public final class SourceWriter {
       reportRead();
       return Optional.of(CompletableFuture.completedFuture(null));
     }
-    Pipeline.Chunk chunk = chunk();
+    Chunk chunk = chunk();
     if (!pipeline.offer(chunk)) {
       return Optional.empty();
     }
@@ -148,8 +148,8 @@ public final class SourceWriter {
     reset();
   }
 
-  private Pipeline.Chunk chunk() {
-    return new Pipeline.Chunk(
+  private Chunk chunk() {
+    return new Chunk(
         source, events, checkpoints, eventBytes, new CompletableFuture<Void>());
   }
 
