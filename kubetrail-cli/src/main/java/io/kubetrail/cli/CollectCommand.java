@@ -122,6 +122,7 @@ final class CollectCommand implements Callable<Integer> {
                           .orElse(PipelineListener.NONE))),
               deadLetters,
               cfg.buffer().map(b -> b.options(destination.statusFile().resolveSibling("buffer"))));
+      pipeline[0].bufferDamage().forEach(d -> err.println("kubetrail collect: warning: " + d));
       if (pipeline[0].buffer().batches() > 0) {
         err.printf(
             Locale.ROOT,

@@ -112,6 +112,9 @@ public final class Pipeline implements AutoCloseable {
       }
       throw e;
     }
+    // Damaged batch files were set aside: heard like a failed append, which they are.
+    spool.ifPresent(
+        s -> s.damagedAtOpen().forEach(note -> listener.appendFailed(new IOException(note))));
     this.appender = new Thread(this::appendLoop, "kubetrail-append");
     appender.setDaemon(true);
     this.drainer = spool.map(s -> new Thread(new BufferDrainer(this, s), "kubetrail-buffer-drain"));
@@ -247,6 +250,11 @@ public final class Pipeline implements AutoCloseable {
   /** What the on-disk buffer holds; {@link BufferState#EMPTY} without one. */
   public BufferState buffer() {
     return spool.map(s -> s.state(waitingForRoom)).orElse(BufferState.EMPTY);
+  }
+
+  /** The damaged files the buffer found at start and set aside, each with what is wrong. */
+  public List<String> bufferDamage() {
+    return spool.map(Spool::damagedAtOpen).orElse(List.of());
   }
 
   /** Bytes of events waiting to be appended. */

@@ -7,7 +7,6 @@ import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoredEvent;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -27,6 +26,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +73,7 @@ final class Spool implements Closeable {
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private long bytes;
   private long nextSequence = 1;
+  private final List<String> damaged = new ArrayList<>();
 
   private Spool(
       Path directory, long maxBytes, DecodeLimits limits, FileChannel lockFile, FileLock lock) {
@@ -141,12 +142,13 @@ final class Spool implements Closeable {
             Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
         try {
           found.add(header(f, sequence));
-        } catch (IOException e) {
+        } catch (NotWholeException e) {
           setAside(f);
+          damaged.add(damagedNote(f, e.getMessage()));
         }
       }
     }
-    found.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
+    found.sort(Comparator.comparingLong(Entry::sequence));
     for (Entry e : found) {
       entries.add(e);
       bytes += e.bytes();
@@ -154,17 +156,40 @@ final class Spool implements Closeable {
     }
   }
 
+  /** Reads a batch file's header, once its checksum shows it whole. */
   private static Entry header(Path file, long sequence) throws IOException {
-    long size = Files.size(file);
-    try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      if (in.readLong() != MAGIC) {
-        throw new IOException(file + ": not a buffered batch");
-      }
+    byte[] all = whole(file);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all))) {
+      in.readLong();
       Instant at = Instant.ofEpochMilli(in.readLong());
       int events = in.readInt();
-      Map<String, SourceCheckpoint> checkpoints = readCheckpoints(in, size);
-      return new Entry(sequence, file, size, events, at, checkpoints);
+      Map<String, SourceCheckpoint> checkpoints = readCheckpoints(in, all.length);
+      return new Entry(sequence, file, all.length, events, at, checkpoints);
+    } catch (IllegalArgumentException e) {
+      throw new NotWholeException(e.getMessage());
+    }
+  }
+
+  /** A batch file's bytes; fails unless it starts as one and its checksum matches. */
+  private static byte[] whole(Path file) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    if (all.length < 16 || ByteBuffer.wrap(all, 0, 8).getLong() != MAGIC) {
+      throw new NotWholeException("not a whole buffered batch (" + all.length + " bytes)");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(all, 0, all.length - 8);
+    if (ByteBuffer.wrap(all, all.length - 8, 8).getLong() != crc.getValue()) {
+      throw new NotWholeException("its checksum does not match");
+    }
+    return all;
+  }
+
+  /** A batch file that is not what {@link #add} wrote: cut short or changed. */
+  private static final class NotWholeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotWholeException(String message) {
+      super(message);
     }
   }
 
@@ -283,15 +308,11 @@ final class Spool implements Closeable {
   }
 
   private Spooled read(Entry entry) throws IOException {
-    byte[] all = Files.readAllBytes(entry.file());
-    if (all.length < 16) {
-      throw new DamagedException(entry, "cut short at " + all.length + " bytes");
-    }
-    CRC32 crc = new CRC32();
-    crc.update(all, 0, all.length - 8);
-    long stored = ByteBuffer.wrap(all, all.length - 8, 8).getLong();
-    if (stored != crc.getValue()) {
-      throw new DamagedException(entry, "its checksum does not match");
+    byte[] all;
+    try {
+      all = whole(entry.file());
+    } catch (NotWholeException e) {
+      throw new DamagedException(entry, e.getMessage());
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all))) {
       in.readLong();
@@ -364,6 +385,11 @@ final class Spool implements Closeable {
         full);
   }
 
+  /** What was wrong with the files found at open: each damaged one, set aside. */
+  List<String> damagedAtOpen() {
+    return List.copyOf(damaged);
+  }
+
   Path directory() {
     return directory;
   }
@@ -422,6 +448,16 @@ final class Spool implements Closeable {
     }
   }
 
+  private static String damagedNote(Path file, String why) {
+    return "the buffered batch "
+        + file
+        + " is damaged ("
+        + why
+        + "); it is set aside as "
+        + file.getFileName()
+        + DAMAGED;
+  }
+
   /** A buffered batch that cannot be read back whole. */
   static final class DamagedException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -429,14 +465,7 @@ final class Spool implements Closeable {
     private final transient Entry entry;
 
     DamagedException(Entry entry, String why) {
-      super(
-          "the buffered batch "
-              + entry.file()
-              + " is damaged ("
-              + why
-              + "); it is set aside as "
-              + entry.file().getFileName()
-              + DAMAGED);
+      super(damagedNote(entry.file(), why));
       this.entry = entry;
     }
 

@@ -169,9 +169,17 @@ public final class CollectorMetrics implements PipelineListener {
     lastError.set(String.valueOf(cause.getMessage()));
   }
 
-  /** True unless the last append failed and none succeeded since. */
+  /**
+   * True unless the last append failed and none succeeded since, and the on-disk buffer does not
+   * take the batches instead (there is none, it is full, or writing to it failed): a collector
+   * whose store is down but whose buffer keeps what it reads is working.
+   */
   public boolean healthy() {
-    return lastFailureNanos.get() == 0 || lastSuccessNanos.get() - lastFailureNanos.get() > 0;
+    if (lastFailureNanos.get() == 0 || lastSuccessNanos.get() - lastFailureNanos.get() > 0) {
+      return true;
+    }
+    BufferState b = buffer.get();
+    return b.batches() > 0 && !b.full();
   }
 
   /** The metrics in Prometheus' text format. */
