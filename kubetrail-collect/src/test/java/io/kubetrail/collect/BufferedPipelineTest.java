@@ -2,6 +2,8 @@ package io.kubetrail.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.event.AuditDecodeException;
+import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.AuditEventReader;
 import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.store.AppendResult;
@@ -107,12 +109,19 @@ class BufferedPipelineTest {
   private static CompletableFuture<Void> handOver(SourceWriter writer, int from, int count)
       throws IOException {
     for (int n = from; n < from + count; n++) {
-      writer.accept(
-          AuditEventReader.decode(
-              AuditLines.get(n).getBytes(StandardCharsets.UTF_8), DecodeLimits.defaults()));
+      writer.accept(event(n));
     }
     writer.checkpoint(KEY, new SourceCheckpoint(Integer.toString(from + count)));
     return writer.flush();
+  }
+
+  private static AuditEvent event(int n) {
+    try {
+      return AuditEventReader.decode(
+          AuditLines.get(n).getBytes(StandardCharsets.UTF_8), DecodeLimits.defaults());
+    } catch (AuditDecodeException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -167,9 +176,7 @@ class BufferedPipelineTest {
       Thread.sleep(200);
       assertThat(reading).isNotDone(); // the source waits instead of losing anything
       SourceWriter other = pipeline.context(SOURCE).writer();
-      other.accept(
-          AuditEventReader.decode(
-              AuditLines.get(9999).getBytes(StandardCharsets.UTF_8), DecodeLimits.defaults()));
+      other.accept(event(9999));
       // A source that must not wait (a webhook) is refused, and can tell why.
       if (other.tryFlush().isEmpty()) {
         assertThat(pipeline.context(SOURCE).buffer().full()).isTrue();
@@ -178,7 +185,7 @@ class BufferedPipelineTest {
 
       sink.down.set(false);
       reading.get(60, TimeUnit.SECONDS);
-      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
       await("the buffer drained", () -> pipeline.buffer().batches() == 0);
       pipeline.stop();
     }
