@@ -149,8 +149,7 @@ public final class SourceWriter {
   }
 
   private Chunk chunk() {
-    return new Chunk(
-        source, events, checkpoints, eventBytes, new CompletableFuture<Void>());
+    return new Chunk(source, events, checkpoints, eventBytes, new CompletableFuture<Void>());
   }
 
   private void reset() {

@@ -36,14 +36,14 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /**
- * The pipeline's on-disk buffer: batches, with the source positions they reach and what the
- * metrics say of them, kept in order until the store takes them.
+ * The pipeline's on-disk buffer: batches, with the source positions they reach and what the metrics
+ * say of them, kept in order until the store takes them.
  *
  * <p>Each batch is one file, {@code batch-<sequence>.spool}, written whole to a temporary file,
  * synced, then renamed and the directory synced: after a crash a batch is there whole or not at
  * all, and once {@link #add} returns it survives a power cut. A file is deleted only after its
- * batch is in the store, so a crash between the two appends it again, which the store's
- * idempotent identity makes harmless. Its last 8 bytes are a CRC-32 of the rest.
+ * batch is in the store, so a crash between the two appends it again, which the store's idempotent
+ * identity makes harmless. Its last 8 bytes are a CRC-32 of the rest.
  *
  * <p>One thread adds, another drains; the buffer's own state is guarded by its monitor.
  */
@@ -94,8 +94,7 @@ final class Spool implements Closeable {
     Path dir = options.directory().toAbsolutePath().normalize();
     Files.createDirectories(dir);
     FileChannel channel =
-        FileChannel.open(
-            dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -247,7 +246,8 @@ final class Spool implements Closeable {
     synchronized (this) {
       sequence = nextSequence++;
     }
-    Path file = directory.resolve(String.format(Locale.ROOT, "%s%019d%s", PREFIX, sequence, SUFFIX));
+    Path file =
+        directory.resolve(String.format(Locale.ROOT, "%s%019d%s", PREFIX, sequence, SUFFIX));
     Path tmp = directory.resolve(file.getFileName() + ".tmp");
     try (FileChannel ch =
         FileChannel.open(
@@ -267,8 +267,7 @@ final class Spool implements Closeable {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory();
     synchronized (this) {
-      entries.add(
-          new Entry(sequence, file, encoded.length, events, now, Map.copyOf(checkpoints)));
+      entries.add(new Entry(sequence, file, encoded.length, events, now, Map.copyOf(checkpoints)));
       bytes += encoded.length;
     }
   }
@@ -279,7 +278,8 @@ final class Spool implements Closeable {
     long events = 0;
     long size = 0;
     for (Entry e : entries) {
-      if (!head.isEmpty() && (events + e.events() > maxEvents || size + e.bytes() > maxBatchBytes)) {
+      if (!head.isEmpty()
+          && (events + e.events() > maxEvents || size + e.bytes() > maxBatchBytes)) {
         break;
       }
       head.add(e);

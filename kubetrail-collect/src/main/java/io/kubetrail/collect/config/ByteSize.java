@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Sizes as a configuration gives them: {@code 1073741824}, {@code 512MiB}, {@code 1Gi}, {@code 64 KiB}. */
+/**
+ * Sizes as a configuration gives them: {@code 1073741824}, {@code 512MiB}, {@code 1Gi}, {@code 64
+ * KiB}.
+ */
 final class ByteSize {
   private static final Pattern SIZE =
       Pattern.compile("\\s*(\\d{1,19})\\s*(|B|KiB|MiB|GiB|TiB|Ki|Mi|Gi|Ti)\\s*");

@@ -95,7 +95,8 @@ public record CollectorConfig(
    */
   public record Buffer(Optional<Path> directory, long maxBytes) {
     /** The buffer when the file says nothing of it. */
-    public static final Buffer DEFAULT = new Buffer(Optional.empty(), BufferOptions.DEFAULT_MAX_BYTES);
+    public static final Buffer DEFAULT =
+        new Buffer(Optional.empty(), BufferOptions.DEFAULT_MAX_BYTES);
 
     public Buffer {
       Objects.requireNonNull(directory, "directory");

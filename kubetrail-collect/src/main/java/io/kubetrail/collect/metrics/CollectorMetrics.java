@@ -69,10 +69,7 @@ public final class CollectorMetrics implements PipelineListener {
    * @param buffer the pipeline's on-disk buffer, read when scraped
    */
   public CollectorMetrics(
-      boolean deadLettering,
-      Clock clock,
-      LongSupplier queuedBytes,
-      Supplier<BufferState> buffer) {
+      boolean deadLettering, Clock clock, LongSupplier queuedBytes, Supplier<BufferState> buffer) {
     this.deadLettering = deadLettering;
     this.clock = clock;
     this.queuedBytes = queuedBytes;

@@ -41,9 +41,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * error) with exponential backoff from {@code --audit-webhook-initial-backoff} (10 s), 5 steps,
  * then drops the batch; client-go's request also waits and retries by itself on a 429 or 5xx that
  * carries {@code Retry-After} ({@code k8s.io/client-go/rest}, {@code checkWait}). So: a full
- * pipeline is 429 and a failing store (or a full on-disk buffer) 503, both with Retry-After, and only
- * a batch durable in the store or the buffer is 200.
- * A 4xx for bad input is retried as well, harmlessly: nothing of it was stored.
+ * pipeline is 429 and a failing store (or a full on-disk buffer) 503, both with Retry-After, and
+ * only a batch durable in the store or the buffer is 200. A 4xx for bad input is retried as well,
+ * harmlessly: nothing of it was stored.
  */
 final class WebhookHandler implements HttpHandler {
   /** Set while a request runs on the server's own thread because every worker is busy. */

@@ -86,8 +86,7 @@ class CollectorConfigTest {
     assertThat(load("store: data\nbuffer: {maxBytes: 65536}\n" + sources).buffer())
         .contains(new CollectorConfig.Buffer(Optional.empty(), 65536));
     assertThat(load("store: data\nbuffer: false\n" + sources).buffer()).isEmpty();
-    assertThat(
-            problems("store: data\nbuffer: {maxBytes: 1GB, size: 3}\n" + sources).problems())
+    assertThat(problems("store: data\nbuffer: {maxBytes: 1GB, size: 3}\n" + sources).problems())
         .containsExactlyInAnyOrder(
             "buffer.size: unknown field (allowed: dir, maxBytes)",
             "buffer.maxBytes: expected a size of at least 1 byte, e.g. 1073741824, 512MiB or 1GiB,"

@@ -62,8 +62,7 @@ class CollectorMetricsBufferTest {
   }
 
   @Test
-  void readsAStatusWrittenBeforeThereWasABuffer(@TempDir Path dir)
-      throws IOException {
+  void readsAStatusWrittenBeforeThereWasABuffer(@TempDir Path dir) throws IOException {
     Path file = dir.resolve(CollectorStatus.FILE);
     Files.writeString(
         file,
