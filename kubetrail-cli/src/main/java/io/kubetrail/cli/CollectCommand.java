@@ -1,6 +1,7 @@
 package io.kubetrail.cli;
 
 import io.kubetrail.cloud.CloudSources;
+import io.kubetrail.collect.BufferState;
 import io.kubetrail.collect.Collector;
 import io.kubetrail.collect.CommitWatermark;
 import io.kubetrail.collect.DeadLetters;
@@ -52,6 +53,8 @@ import picocli.CommandLine.Spec;
           + " committed with its events, so a restart (or a crash) resumes with nothing lost"
           + " and nothing stored twice. Bad records go to the dead-letter file and never stop"
           + " it; 'kubetrail status' shows how each source is doing.",
+      "While the store cannot be reached, batches are kept in an on-disk buffer (1 GiB by"
+          + " default) and appended, in order, once it is back.",
       "The configuration file is YAML; see the README's \"Collecting continuously\"."
     })
 final class CollectCommand implements Callable<Integer> {
@@ -95,14 +98,19 @@ final class CollectCommand implements Callable<Integer> {
           new CollectorMetrics(
               cfg.deadLetter().isPresent(),
               Clock.systemUTC(),
-              () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes());
+              () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes(),
+              () -> pipeline[0] == null ? BufferState.EMPTY : pipeline[0].buffer());
       List<Source> sources = ConfiguredSources.of(cfg, new CloudSources());
       sources.forEach(s -> metrics.register(s.name()));
       Optional<CheckpointAdvancer> advancer = destination.advancer(err);
       CommitWatermark watermark =
           new CommitWatermark(
               sources.stream().map(Source::name).toList(),
-              () -> pipeline[0] == null ? 0 : pipeline[0].queuedBytes(),
+              // Buffered batches are not in the store yet: reports wait for them too.
+              () ->
+                  pipeline[0] == null
+                      ? 0
+                      : pipeline[0].queuedBytes() + pipeline[0].buffer().bytes(),
               Clock.systemUTC());
       pipeline[0] =
           new Pipeline(
@@ -115,7 +123,17 @@ final class CollectCommand implements Callable<Integer> {
                       advancer
                           .map(a -> PipelineListener.onCommit(a::committed))
                           .orElse(PipelineListener.NONE))),
-              deadLetters);
+              deadLetters,
+              cfg.buffer().map(b -> b.options(destination.statusFile().resolveSibling("buffer"))));
+      pipeline[0].bufferDamage().forEach(d -> err.println("kubetrail collect: warning: " + d));
+      if (pipeline[0].buffer().batches() > 0) {
+        err.printf(
+            Locale.ROOT,
+            "kubetrail collect: %,d batches (%,d bytes) buffered on disk by an earlier run are"
+                + " appended first%n",
+            pipeline[0].buffer().batches(),
+            pipeline[0].buffer().bytes());
+      }
       if (cfg.metrics().isPresent()) {
         MetricsServer server =
             MetricsServer.start(

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show the store, how far each source got, and its collector.",
       "The store: events, clusters, newest event, size on disk; each source's position; and,"
-          + " when 'kubetrail collect' writes to it, each source's counts, lag and dead letters.",
+          + " when 'kubetrail collect' writes to it, each source's counts, lag and dead letters,"
+          + " and its on-disk buffer of batches the store did not take yet.",
       "Works while a collector is running."
     })
 final class StatusCommand implements Callable<Integer> {
@@ -65,6 +66,20 @@ final class StatusCommand implements Callable<Integer> {
           bytes(c.queuedBytes()),
           c.appendFailures(),
           c.lastError().isEmpty() ? "" : " (last: " + c.lastError() + ")");
+      if (c.bufferBatches() == 0) {
+        out.println("buffer: empty");
+      } else {
+        Duration waited = Duration.between(Instant.parse(c.bufferOldest()), Instant.now());
+        out.printf(
+            Locale.ROOT,
+            "buffer: %,d batches, %s on disk, the oldest since %s (%d s): not in the store yet,"
+                + " appended %s%n",
+            c.bufferBatches(),
+            bytes(c.bufferBytes()),
+            c.bufferOldest(),
+            Math.max(0, waited.toSeconds()),
+            report.collectorRunning() ? "once it takes them" : "when the collector starts again");
+      }
       StoreTable table =
           new StoreTable("SOURCE", "READ", "STORED", "MALFORMED", "DEAD-LETTERED", "NEWEST", "LAG");
       for (CollectorStatus.Source src : c.sources()) {

@@ -2,6 +2,7 @@ package io.kubetrail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.collect.metrics.CollectorStatus;
 import io.kubetrail.simulate.Simulation;
 import io.kubetrail.simulate.Step;
 import java.io.IOException;
@@ -108,6 +109,9 @@ class CollectCommandTest {
           "everything is stored",
           () -> metric(http, port, "kubetrail_source_stored_total") >= events.size());
       assertThat(metric(http, port, "kubetrail_source_dead_lettered_total")).isEqualTo(1);
+      assertThat(metric(http, port, "kubetrail_buffer_batches")).isZero();
+      assertThat(metric(http, port, "kubetrail_buffer_bytes")).isZero();
+      assertThat(dir.resolve("data/collector/buffer")).isDirectory();
 
       // Every read command works while the collector writes.
       String store = dir.resolve("data").toString();
@@ -119,7 +123,7 @@ class CollectCommandTest {
               "state", "--store", store, "--cluster", "test", "--at", "2027-01-01T00:00:00Z");
       assertThat(state.exitCode()).as(state.toString()).isZero();
       CliRunner.Result running = CliRunner.run("status", "--store", store);
-      assertThat(running.stdout()).contains("collector: running");
+      assertThat(running.stdout()).contains("collector: running").contains("buffer: empty");
 
       collect.destroy(); // SIGTERM
       assertThat(collect.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -145,6 +149,34 @@ class CollectCommandTest {
         CliRunner.run(
             "search", "--store", dir.resolve("data").toString(), "--limit", "1", "-o", "json");
     assertThat(search.stdout()).contains("\"cluster\":\"test\"");
+  }
+
+  @Test
+  void statusShowsWhatTheCollectorHoldsInItsBuffer() throws Exception {
+    Path log = dir.resolve("kube-audit.log");
+    append(log, lines(5, 50));
+    String store = dir.resolve("data").toString();
+    assertThat(CliRunner.run("ingest", "--store", store, log.toString()).exitCode()).isZero();
+    java.time.Instant now = java.time.Instant.now();
+    new CollectorStatus(
+            now.toString(),
+            ProcessHandle.current().pid(),
+            List.of(),
+            0,
+            3L << 20,
+            7,
+            now.minusSeconds(90).toString(),
+            12,
+            "http://127.0.0.1:9200: unreachable",
+            false)
+        .write(dir.resolve("data/collector").resolve(CollectorStatus.FILE));
+
+    CliRunner.Result status = CliRunner.run("status", "--store", store);
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertThat(status.stdout())
+        .contains("collector: running")
+        .contains("buffer: 7 batches, 3.0 MiB on disk, the oldest since " + now.minusSeconds(90))
+        .contains("not in the store yet, appended once it takes them");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.kubetrail.collect;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.SourceCheckpoint;
-import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -34,9 +32,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * IngestOptions#retryAppends()}, for a collector that runs for months) or fails: then every
  * hand-over not yet appended fails too, and nothing after it is appended. A batch is never appended
  * in part.
+ *
+ * <p>With a {@link BufferOptions buffer}, a batch the sink does not take (the store unreachable) is
+ * kept in an on-disk buffer instead, and counts as durable once synced there: the sources read on
+ * and their positions advance. Every later batch goes to the buffer too, so that batches reach the
+ * sink in the order they were read; a second thread appends the buffered ones, oldest first, with
+ * growing pauses while the sink still fails, and the pipeline appends directly again once the
+ * buffer is empty. When the buffer is full, sources wait (a webhook answers 503). A crash loses
+ * nothing: the positions a restarted pipeline starts from are those of its newest buffered batch,
+ * and a batch appended but not yet removed from the buffer is appended again, which stores nothing
+ * twice.
  */
 public final class Pipeline implements AutoCloseable {
-  private static final long MAX_RETRY_PAUSE_MS = 30_000;
+  static final long MAX_RETRY_PAUSE_MS = 30_000;
 
   private final Sink sink;
   private final IngestOptions options;
@@ -49,8 +57,12 @@ public final class Pipeline implements AutoCloseable {
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final Thread appender;
+  private final Optional<Spool> spool;
+  private final Optional<Thread> drainer;
   private long queuedBytes;
   private boolean closing;
+  private boolean appenderDone;
+  private volatile boolean waitingForRoom;
   private volatile boolean stopping;
   private volatile Exception failure;
 
@@ -62,14 +74,54 @@ public final class Pipeline implements AutoCloseable {
   public Pipeline(
       Sink sink, IngestOptions options, PipelineListener listener, DeadLetters deadLetters)
       throws IOException {
+    this(sink, options, listener, deadLetters, Optional.empty());
+  }
+
+  /**
+   * Starts the appending thread, and with a buffer the thread that empties it into the sink.
+   *
+   * @param buffer where to keep batches the sink does not take; none to retry or fail as {@link
+   *     IngestOptions#retryAppends()} says
+   * @throws IOException when the sink's checkpoints or the buffer cannot be read
+   */
+  public Pipeline(
+      Sink sink,
+      IngestOptions options,
+      PipelineListener listener,
+      DeadLetters deadLetters,
+      Optional<BufferOptions> buffer)
+      throws IOException {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.options = Objects.requireNonNull(options, "options");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
-    this.startCheckpoints = Map.copyOf(sink.checkpoints());
+    this.spool =
+        buffer.isPresent()
+            ? Optional.of(Spool.open(buffer.get(), options.limits()))
+            : Optional.empty();
+    try {
+      Map<String, SourceCheckpoint> start = new LinkedHashMap<>(sink.checkpoints());
+      // A buffered batch is durable: its sources go on after it.
+      spool.ifPresent(s -> start.putAll(s.checkpoints()));
+      this.startCheckpoints = Map.copyOf(start);
+    } catch (IOException | RuntimeException e) {
+      if (spool.isPresent()) {
+        spool.get().close();
+      }
+      throw e;
+    }
+    // Damaged batch files were set aside: heard like a failed append, which they are.
+    spool.ifPresent(
+        s -> s.damagedAtOpen().forEach(note -> listener.appendFailed(new IOException(note))));
     this.appender = new Thread(this::appendLoop, "kubetrail-append");
     appender.setDaemon(true);
+    this.drainer = spool.map(s -> new Thread(new BufferDrainer(this, s), "kubetrail-buffer-drain"));
     appender.start();
+    drainer.ifPresent(
+        t -> {
+          t.setDaemon(true);
+          t.start();
+        });
   }
 
   public IngestOptions options() {
@@ -143,14 +195,6 @@ public final class Pipeline implements AutoCloseable {
     return Optional.ofNullable(failure);
   }
 
-  /** Events, with the checkpoints they reach, handed over together; appended whole. */
-  record Chunk(
-      String source,
-      List<StoredEvent> events,
-      Map<String, SourceCheckpoint> checkpoints,
-      long bytes,
-      CompletableFuture<Void> done) {}
-
   /** Queues a chunk, waiting while the queue is full. */
   void submit(Chunk chunk) throws IOException {
     lock.lock();
@@ -201,6 +245,16 @@ public final class Pipeline implements AutoCloseable {
         "the store failed: " + failure.getMessage(), IngestSummary.NONE, failure);
   }
 
+  /** What the on-disk buffer holds; {@link BufferState#EMPTY} without one. */
+  public BufferState buffer() {
+    return spool.map(s -> s.state(waitingForRoom)).orElse(BufferState.EMPTY);
+  }
+
+  /** The damaged files the buffer found at start and set aside, each with what is wrong. */
+  public List<String> bufferDamage() {
+    return spool.map(Spool::damagedAtOpen).orElse(List.of());
+  }
+
   /** Bytes of events waiting to be appended. */
   public long queuedBytes() {
     lock.lock();
@@ -214,11 +268,23 @@ public final class Pipeline implements AutoCloseable {
   private void appendLoop() {
     try {
       for (List<Chunk> chunks = takeBatch(); !chunks.isEmpty(); chunks = takeBatch()) {
-        appendWithRetries(chunks);
+        if (spool.isPresent()) {
+          appendOrBuffer(chunks, spool.get());
+        } else {
+          appendWithRetries(chunks);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fail(new InterruptedIOException("interrupted while appending"));
+    } finally {
+      lock.lock();
+      try {
+        appenderDone = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -248,65 +314,186 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private void appendWithRetries(List<Chunk> chunks) throws InterruptedException {
-    Batch batch = merge(chunks);
+    Batch batch = Chunk.merge(chunks);
+    List<PipelineListener.SourceCommit> commits = Chunk.sourceCommits(chunks);
     long pause = 1000;
     while (true) {
       if (failure != null) {
         release(chunks, failure);
         return;
       }
-      long start = System.nanoTime();
-      try {
-        AppendResult result = sink.append(batch);
-        long nanos = System.nanoTime() - start;
-        stored.addAndGet(result.stored());
-        duplicates.addAndGet(result.duplicates());
-        release(chunks, null);
-        listener.committed(batch.events(), result, sourceCommits(chunks), nanos);
+      Optional<Exception> failed = appendOnce(chunks, batch, commits);
+      if (failed.isEmpty()) {
         return;
-      } catch (IOException | RuntimeException e) {
+      }
+      if (!options.retryAppends() || closing && stopping) {
+        fail(failed.get());
+        release(chunks, failed.get());
+        return;
+      }
+      awaitStop(pause);
+      pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 2);
+    }
+  }
+
+  /** Appends a batch to the sink; the failure, when it does not take it. */
+  private Optional<Exception> appendOnce(
+      List<Chunk> chunks, Batch batch, List<PipelineListener.SourceCommit> commits) {
+    long start = System.nanoTime();
+    try {
+      AppendResult result = sink.append(batch);
+      long nanos = System.nanoTime() - start;
+      stored.addAndGet(result.stored());
+      duplicates.addAndGet(result.duplicates());
+      release(chunks, null);
+      listener.committed(batch.events(), result, commits, nanos);
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      listener.appendFailed(e);
+      return Optional.of(e);
+    }
+  }
+
+  /**
+   * Appends the chunks directly while nothing is buffered, else (or when the sink fails) buffers
+   * them behind what is, waiting for room.
+   */
+  private void appendOrBuffer(List<Chunk> chunks, Spool s) throws InterruptedException {
+    Batch batch = Chunk.merge(chunks);
+    List<PipelineListener.SourceCommit> commits = Chunk.sourceCommits(chunks);
+    // Only this thread adds to the buffer, and the drainer appends only while it holds batches:
+    // the sink never sees two appends at once, nor batches out of order.
+    if (s.isEmpty() && appendOnce(chunks, batch, commits).isEmpty()) {
+      return;
+    }
+    byte[] encoded;
+    try {
+      encoded = Spool.encode(batch, commits, options.clock().instant());
+    } catch (IOException e) {
+      fail(e);
+      release(chunks, e);
+      return;
+    }
+    long pause = 1000;
+    while (true) {
+      if (!awaitRoom(s, encoded.length)) {
+        IOException e =
+            new IOException(
+                "the store does not take batches and the buffer "
+                    + s.directory()
+                    + " is full ("
+                    + s.maxBytes()
+                    + " bytes, "
+                    + BufferOptions.MAX_BYTES_SETTING
+                    + "); what was read since is read again at the next start");
+        fail(e);
+        release(chunks, e);
+        return;
+      }
+      try {
+        s.add(encoded, batch.events().size(), batch.checkpoints(), options.clock().instant());
+        release(chunks, null);
+        return;
+      } catch (IOException e) {
+        // A full or failing disk: keep the batch, and try the sink again when nothing is buffered.
         listener.appendFailed(e);
-        if (!options.retryAppends() || closing && stopping) {
+        if (closing && stopping) {
           fail(e);
           release(chunks, e);
           return;
         }
-        awaitStop(pause);
+        pauseUnlessClosed(pause);
         pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 2);
+        if (s.isEmpty() && appendOnce(chunks, batch, commits).isEmpty()) {
+          return;
+        }
       }
     }
   }
 
-  private static Batch merge(List<Chunk> chunks) {
-    if (chunks.size() == 1) {
-      return new Batch(chunks.get(0).events(), chunks.get(0).checkpoints());
-    }
-    List<StoredEvent> events = new ArrayList<>();
-    Map<String, SourceCheckpoint> checkpoints = new LinkedHashMap<>();
-    for (Chunk c : chunks) {
-      events.addAll(c.events());
-      checkpoints.putAll(c.checkpoints()); // a later position of the same source wins
-    }
-    return new Batch(events, checkpoints);
-  }
-
-  private static List<PipelineListener.SourceCommit> sourceCommits(List<Chunk> chunks) {
-    Map<String, long[]> bySource = new LinkedHashMap<>();
-    for (Chunk c : chunks) {
-      long[] counts = bySource.computeIfAbsent(c.source(), k -> new long[2]);
-      counts[0] += c.events().size();
-      for (StoredEvent e : c.events()) {
-        counts[1] = Math.max(counts[1], micros(e));
+  /** Waits until the buffer has room; false when it never will before the pipeline closes. */
+  private boolean awaitRoom(Spool s, long size) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!s.hasRoomFor(size)) {
+        if (closing && stopping) {
+          return false;
+        }
+        waitingForRoom = true;
+        changed.await();
       }
+      return true;
+    } finally {
+      waitingForRoom = false;
+      lock.unlock();
     }
-    List<PipelineListener.SourceCommit> list = new ArrayList<>();
-    bySource.forEach((s, c) -> list.add(new PipelineListener.SourceCommit(s, c[0], c[1])));
-    return list;
   }
 
-  private static long micros(StoredEvent e) {
-    var t = e.event().requestReceivedTimestamp();
-    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+  /** Waits up to {@code millis}, less once the pipeline closes after a stop. */
+  private void pauseUnlessClosed(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    lock.lock();
+    try {
+      long left;
+      while (!(closing && stopping) && (left = deadline - System.nanoTime()) > 0) {
+        changed.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for buffered batches; false when there is nothing more to drain in this run. */
+  boolean awaitBuffered(Spool s) throws InterruptedException {
+    lock.lock();
+    try {
+      while (true) {
+        if (appenderDone && (stopping || s.isEmpty())) {
+          return false;
+        }
+        if (!s.isEmpty()) {
+          return true;
+        }
+        changed.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Pauses the drainer; false when it should end instead (stopped, and the appender is done). */
+  boolean pauseDraining(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    lock.lock();
+    try {
+      long left;
+      while (!(appenderDone && stopping) && (left = deadline - System.nanoTime()) > 0) {
+        changed.awaitNanos(left);
+      }
+      return !(appenderDone && stopping);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Counts what an append of buffered batches stored. */
+  void countDrained(AppendResult result) {
+    stored.addAndGet(result.stored());
+    duplicates.addAndGet(result.duplicates());
+  }
+
+  Sink sink() {
+    return sink;
+  }
+
+  /** Wakes whoever waits on the pipeline: an appender waiting for room in the buffer. */
+  void signalChanged() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void release(List<Chunk> chunks, Exception cause) {
@@ -359,14 +546,10 @@ public final class Pipeline implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    boolean interrupted = false;
-    while (appender.isAlive()) {
-      try {
-        appender.join();
-      } catch (InterruptedException e) {
-        // Batches handed over are appended whole, never abandoned half way.
-        interrupted = true;
-      }
+    boolean interrupted = join(appender);
+    if (drainer.isPresent()) {
+      interrupted |= join(drainer.get());
+      spool.get().close();
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -374,5 +557,19 @@ public final class Pipeline implements AutoCloseable {
     if (failure != null) {
       throw failed();
     }
+  }
+
+  /** Waits for a thread to end; true when interrupted meanwhile. */
+  private static boolean join(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        // Batches handed over are appended (or buffered) whole, never abandoned half way.
+        interrupted = true;
+      }
+    }
+    return interrupted;
   }
 }

@@ -42,6 +42,14 @@ public final class SourceContext {
     return FileCheckpoint.scope(pipeline.options());
   }
 
+  /**
+   * What the pipeline's on-disk buffer holds; {@link BufferState#full()} while the store does not
+   * take batches and the buffer has no room for more.
+   */
+  public BufferState buffer() {
+    return pipeline.buffer();
+  }
+
   /** True once the source should stop reading. */
   public boolean stopping() {
     return pipeline.stopping();

@@ -140,7 +140,7 @@ public final class SourceWriter {
       reportRead();
       return CompletableFuture.completedFuture(null);
     }
-    Pipeline.Chunk chunk = chunk();
+    Chunk chunk = chunk();
     pipeline.submit(chunk);
     reset();
     return chunk.done();
@@ -157,7 +157,7 @@ public final class SourceWriter {
       reportRead();
       return Optional.of(CompletableFuture.completedFuture(null));
     }
-    Pipeline.Chunk chunk = chunk();
+    Chunk chunk = chunk();
     if (!pipeline.offer(chunk)) {
       return Optional.empty();
     }
@@ -170,9 +170,8 @@ public final class SourceWriter {
     reset();
   }
 
-  private Pipeline.Chunk chunk() {
-    return new Pipeline.Chunk(
-        source, events, checkpoints, eventBytes, new CompletableFuture<Void>());
+  private Chunk chunk() {
+    return new Chunk(source, events, checkpoints, eventBytes, new CompletableFuture<Void>());
   }
 
   private void reset() {

@@ -1,5 +1,6 @@
 package io.kubetrail.collect.config;
 
+import io.kubetrail.collect.BufferOptions;
 import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.DecodeLimits;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param limits limits on each record read
  * @param sources where events come from; at least one
  * @param reports a file of Calico GlobalReports to make on schedule into the store
+ * @param buffer the on-disk buffer for batches the store (or the central kubetrail) does not take;
+ *     empty with {@code buffer: false}
  */
 public record CollectorConfig(
     Destination destination,
@@ -34,7 +37,8 @@ public record CollectorConfig(
     Optional<Path> deadLetter,
     DecodeLimits limits,
     List<SourceConfig> sources,
-    Optional<Path> reports) {
+    Optional<Path> reports,
+    Optional<Buffer> buffer) {
 
   public CollectorConfig {
     Objects.requireNonNull(destination, "destination");
@@ -45,6 +49,7 @@ public record CollectorConfig(
     Objects.requireNonNull(limits, "limits");
     sources = List.copyOf(sources);
     Objects.requireNonNull(reports, "reports");
+    Objects.requireNonNull(buffer, "buffer");
   }
 
   /**
@@ -80,6 +85,28 @@ public record CollectorConfig(
    * @param tokenFile the bearer token {@code /metrics} requires; needed beyond loopback
    */
   public record Metrics(Endpoint listen, Optional<Path> tokenFile) {}
+
+  /**
+   * The on-disk buffer.
+   *
+   * @param directory where it is kept; by default {@code buffer} beside the collector's status file
+   *     (in the store's directory, or for an OpenSearch store its local state directory)
+   * @param maxBytes its most bytes; {@link BufferOptions#DEFAULT_MAX_BYTES} by default
+   */
+  public record Buffer(Optional<Path> directory, long maxBytes) {
+    /** The buffer when the file says nothing of it. */
+    public static final Buffer DEFAULT =
+        new Buffer(Optional.empty(), BufferOptions.DEFAULT_MAX_BYTES);
+
+    public Buffer {
+      Objects.requireNonNull(directory, "directory");
+    }
+
+    /** Its options, in {@code defaultDirectory} unless the file names one. */
+    public BufferOptions options(Path defaultDirectory) {
+      return new BufferOptions(directory.orElse(defaultDirectory), maxBytes);
+    }
+  }
 
   /** One source of events. */
   public sealed interface SourceConfig

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kubetrail.collect.BufferOptions;
 import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.config.CollectorConfig.Destination;
 import io.kubetrail.collect.webhook.WebhookOptions;
@@ -38,7 +39,8 @@ final class ConfigParser {
           "deadLetter",
           "limits",
           "sources",
-          "reports");
+          "reports",
+          "buffer");
 
   private final Path base;
   private final List<String> problems = new ArrayList<>();
@@ -84,6 +86,7 @@ final class ConfigParser {
     DecodeLimits limits = limits(root.get("limits"));
     List<CollectorConfig.SourceConfig> sources = sources(root.get("sources"));
     Optional<Path> reports = path(root, "", "reports");
+    Optional<CollectorConfig.Buffer> buffer = buffer(root.get("buffer"));
     if (reports.isPresent() && destination instanceof CollectorConfig.Forward) {
       problems.add(
           "reports: only a collector with a store makes reports; the central kubetrail it"
@@ -93,7 +96,45 @@ final class ConfigParser {
       return null;
     }
     return new CollectorConfig(
-        destination, cluster, policy, redact, metrics, deadLetter, limits, sources, reports);
+        destination,
+        cluster,
+        policy,
+        redact,
+        metrics,
+        deadLetter,
+        limits,
+        sources,
+        reports,
+        buffer);
+  }
+
+  private Optional<CollectorConfig.Buffer> buffer(JsonNode b) {
+    if (b == null || b.isNull() || b.isBoolean() && b.asBoolean()) {
+      return Optional.of(CollectorConfig.Buffer.DEFAULT);
+    }
+    if (b.isBoolean()) {
+      return Optional.empty();
+    }
+    if (!b.isObject()) {
+      problems.add("buffer: expected a mapping with dir and maxBytes, or false for none");
+      return Optional.empty();
+    }
+    unknown(b, "buffer.", Set.of("dir", "maxBytes"));
+    Optional<Path> dir = path(b, "buffer.", "dir");
+    long max = BufferOptions.DEFAULT_MAX_BYTES;
+    JsonNode m = b.get("maxBytes");
+    if (m != null && !m.isNull()) {
+      Optional<Long> parsed = ByteSize.parse(m.asText());
+      if (parsed.isEmpty() || !(m.isTextual() || m.isIntegralNumber()) || parsed.get() < 1) {
+        problems.add(
+            "buffer.maxBytes: expected a size of at least 1 byte, e.g. 1073741824, 512MiB or"
+                + " 1GiB, got "
+                + m);
+      } else {
+        max = parsed.get();
+      }
+    }
+    return Optional.of(new CollectorConfig.Buffer(dir, max));
   }
 
   private Destination destination(JsonNode root) {

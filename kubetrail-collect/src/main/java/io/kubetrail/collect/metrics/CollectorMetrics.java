@@ -1,14 +1,17 @@
 package io.kubetrail.collect.metrics;
 
+import io.kubetrail.collect.BufferState;
 import io.kubetrail.collect.PipelineListener;
 import io.kubetrail.event.SourcePosition;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Counts what the pipeline does, per source, as Prometheus metrics and as a {@link
@@ -31,7 +35,10 @@ import java.util.function.LongSupplier;
  *       behind the clock;
  *   <li>{@code kubetrail_webhook_responses_total{source, code}};
  *   <li>{@code kubetrail_commit_seconds}: how long each append took; {@code
- *       kubetrail_append_failures_total}; {@code kubetrail_queued_bytes}.
+ *       kubetrail_append_failures_total}; {@code kubetrail_queued_bytes};
+ *   <li>{@code kubetrail_buffer_bytes}, {@code kubetrail_buffer_batches}, {@code
+ *       kubetrail_buffer_oldest_age_seconds}: the on-disk buffer of batches the store did not take
+ *       yet (0 when empty), and {@code kubetrail_buffer_full} (1 while it has no room).
  * </ul>
  */
 public final class CollectorMetrics implements PipelineListener {
@@ -46,15 +53,27 @@ public final class CollectorMetrics implements PipelineListener {
   private final boolean deadLettering;
   private final Clock clock;
   private final LongSupplier queuedBytes;
+  private final Supplier<BufferState> buffer;
 
   /**
    * @param deadLettering whether rejected records go to a dead-letter file
    * @param queuedBytes the pipeline's queue, read when scraped
    */
   public CollectorMetrics(boolean deadLettering, Clock clock, LongSupplier queuedBytes) {
+    this(deadLettering, clock, queuedBytes, () -> BufferState.EMPTY);
+  }
+
+  /**
+   * @param deadLettering whether rejected records go to a dead-letter file
+   * @param queuedBytes the pipeline's queue, read when scraped
+   * @param buffer the pipeline's on-disk buffer, read when scraped
+   */
+  public CollectorMetrics(
+      boolean deadLettering, Clock clock, LongSupplier queuedBytes, Supplier<BufferState> buffer) {
     this.deadLettering = deadLettering;
     this.clock = clock;
     this.queuedBytes = queuedBytes;
+    this.buffer = buffer;
     this.commits =
         Timer.builder("kubetrail.commit")
             .description("How long appending a batch to the store took")
@@ -65,6 +84,26 @@ public final class CollectorMetrics implements PipelineListener {
             .description("Appends that failed (retried with growing pauses)")
             .register(registry);
     registry.gauge("kubetrail.queued.bytes", this, m -> m.queuedBytes.getAsLong());
+    Gauge.builder("kubetrail.buffer.bytes", this, m -> m.buffer.get().bytes())
+        .description("Bytes of batches in the on-disk buffer, waiting for the store")
+        .register(registry);
+    Gauge.builder("kubetrail.buffer.batches", this, m -> m.buffer.get().batches())
+        .description("Batches in the on-disk buffer, waiting for the store")
+        .register(registry);
+    Gauge.builder("kubetrail.buffer.oldest.age.seconds", this, CollectorMetrics::oldestAgeSeconds)
+        .description("How long the oldest batch in the on-disk buffer has waited; 0 when empty")
+        .register(registry);
+    Gauge.builder("kubetrail.buffer.full", this, m -> m.buffer.get().full() ? 1 : 0)
+        .description("1 while the on-disk buffer has no room: sources wait")
+        .register(registry);
+  }
+
+  private double oldestAgeSeconds() {
+    return buffer
+        .get()
+        .oldest()
+        .map(t -> Math.max(0, Duration.between(t, clock.instant()).toMillis() / 1000.0))
+        .orElse(0.0);
   }
 
   /** Registers a source before it reads, so that it shows with zero counts. */
@@ -127,9 +166,17 @@ public final class CollectorMetrics implements PipelineListener {
     lastError.set(String.valueOf(cause.getMessage()));
   }
 
-  /** True unless the last append failed and none succeeded since. */
+  /**
+   * True unless the last append failed and none succeeded since, and the on-disk buffer does not
+   * take the batches instead (there is none, it is full, or writing to it failed): a collector
+   * whose store is down but whose buffer keeps what it reads is working.
+   */
   public boolean healthy() {
-    return lastFailureNanos.get() == 0 || lastSuccessNanos.get() - lastFailureNanos.get() > 0;
+    if (lastFailureNanos.get() == 0 || lastSuccessNanos.get() - lastFailureNanos.get() > 0) {
+      return true;
+    }
+    BufferState b = buffer.get();
+    return b.batches() > 0 && !b.full();
   }
 
   /** The metrics in Prometheus' text format. */
@@ -158,11 +205,15 @@ public final class CollectorMetrics implements PipelineListener {
                         s.deadLetteredCount.get(),
                         s.newestMicros.get() == 0 ? "" : instant(s.newestMicros.get()).toString(),
                         s.lagMicros.get() / 1e6)));
+    BufferState b = buffer.get();
     return new CollectorStatus(
         clock.instant().toString(),
         ProcessHandle.current().pid(),
         list,
         queuedBytes.getAsLong(),
+        b.bytes(),
+        b.batches(),
+        b.oldest().map(Instant::toString).orElse(""),
         (long) appendFailures.count(),
         lastError.get(),
         stopped);

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param pid the collector's process id
  * @param sources one entry per source
  * @param queuedBytes events read and not yet stored
+ * @param bufferBytes bytes of batches in the on-disk buffer, waiting for the store
+ * @param bufferBatches batches in the on-disk buffer
+ * @param bufferOldest when the oldest of them was buffered (RFC 3339); empty when there is none
  * @param appendFailures appends that failed (and were retried)
  * @param lastError the last failure; empty when there was none
  * @param stopped true in the last status a collector writes as it stops
@@ -27,6 +30,9 @@ public record CollectorStatus(
     long pid,
     List<Source> sources,
     long queuedBytes,
+    long bufferBytes,
+    long bufferBatches,
+    String bufferOldest,
     long appendFailures,
     String lastError,
     boolean stopped) {
@@ -41,6 +47,8 @@ public record CollectorStatus(
 
   public CollectorStatus {
     sources = List.copyOf(sources);
+    // A status written before there was a buffer has none.
+    bufferOldest = bufferOldest == null ? "" : bufferOldest;
   }
 
   /**

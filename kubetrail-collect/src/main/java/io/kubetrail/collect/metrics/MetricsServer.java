@@ -15,8 +15,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Serves {@code /metrics} (Prometheus text format) and {@code /healthz} (200 {@code ok}, or 503
- * while appends fail). Beyond loopback {@code /metrics} requires the bearer token in {@code
- * tokenFile}; {@code /healthz} tells only whether the collector works, so probes need no token.
+ * while appends fail and the on-disk buffer does not take the batches instead). Beyond loopback
+ * {@code /metrics} requires the bearer token in {@code tokenFile}; {@code /healthz} tells only
+ * whether the collector works, so probes need no token.
  */
 public final class MetricsServer implements java.io.Closeable {
   private final HttpServer server;

@@ -41,8 +41,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * error) with exponential backoff from {@code --audit-webhook-initial-backoff} (10 s), 5 steps,
  * then drops the batch; client-go's request also waits and retries by itself on a 429 or 5xx that
  * carries {@code Retry-After} ({@code k8s.io/client-go/rest}, {@code checkWait}). So: a full
- * pipeline is 429 and a failing store 503, both with Retry-After, and only a durable store is 200.
- * A 4xx for bad input is retried as well, harmlessly: nothing of it was stored.
+ * pipeline is 429 and a failing store (or a full on-disk buffer) 503, both with Retry-After, and
+ * only a batch durable in the store or the buffer is 200. A 4xx for bad input is retried as well,
+ * harmlessly: nothing of it was stored.
  */
 final class WebhookHandler implements HttpHandler {
   /** Set while a request runs on the server's own thread because every worker is busy. */
@@ -291,6 +292,13 @@ final class WebhookHandler implements HttpHandler {
     }
     if (handed.isEmpty()) {
       writer.discard();
+      if (context.buffer().full()) {
+        return new Answer(
+            503,
+            "the store is unreachable and the on-disk buffer is full ("
+                + context.buffer().bytes()
+                + " bytes, buffer.maxBytes); resending later is safe");
+      }
       return new Answer(
           429,
           "the pipeline is full ("

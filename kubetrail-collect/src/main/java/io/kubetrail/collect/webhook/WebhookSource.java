@@ -37,7 +37,8 @@ import javax.net.ssl.SSLParameters;
  *       bounded and kube-apiserver, which sends asynchronously and retries, never waits on a slow
  *       store for long;
  *   <li>503 with {@code Retry-After} when the store fails or does not commit within {@link
- *       WebhookOptions#ackTimeout()}.
+ *       WebhookOptions#ackTimeout()}, or the store is unreachable and the collector's on-disk
+ *       buffer is full (with room in the buffer, a batch synced there is answered 200).
  * </ul>
  *
  * <p>{@code GET /healthz} answers 200 without authentication. Every answer is reported through

@@ -3,6 +3,7 @@ package io.kubetrail.collect.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubetrail.collect.BufferOptions;
 import io.kubetrail.collect.Endpoint;
 import io.kubetrail.collect.webhook.WebhookOptions;
 import io.kubetrail.event.format.RecordFormat;
@@ -70,6 +71,28 @@ class CollectorConfigTest {
     assertThat(c.redactSecrets()).isTrue();
     assertThat(c.metrics()).isEmpty();
     assertThat(c.deadLetter()).isEmpty();
+    assertThat(c.buffer()).contains(CollectorConfig.Buffer.DEFAULT);
+    assertThat(c.buffer().get().options(dir.resolve("state/buffer")))
+        .isEqualTo(new BufferOptions(dir.resolve("state/buffer"), 1L << 30));
+  }
+
+  @Test
+  void readsTheBufferItsSizeInAnyUnitOrNone() throws Exception {
+    String sources = "sources:\n  - file: {path: a.log}\n";
+    assertThat(load("store: data\nbuffer: {dir: spool, maxBytes: 512MiB}\n" + sources).buffer())
+        .contains(new CollectorConfig.Buffer(Optional.of(dir.resolve("spool")), 512L << 20));
+    assertThat(load("store: data\nbuffer: {maxBytes: 2Gi}\n" + sources).buffer())
+        .contains(new CollectorConfig.Buffer(Optional.empty(), 2L << 30));
+    assertThat(load("store: data\nbuffer: {maxBytes: 65536}\n" + sources).buffer())
+        .contains(new CollectorConfig.Buffer(Optional.empty(), 65536));
+    assertThat(load("store: data\nbuffer: false\n" + sources).buffer()).isEmpty();
+    assertThat(problems("store: data\nbuffer: {maxBytes: 1GB, size: 3}\n" + sources).problems())
+        .containsExactlyInAnyOrder(
+            "buffer.size: unknown field (allowed: dir, maxBytes)",
+            "buffer.maxBytes: expected a size of at least 1 byte, e.g. 1073741824, 512MiB or 1GiB,"
+                + " got \"1GB\"");
+    assertThat(problems("store: data\nbuffer: 12\n" + sources).problems())
+        .containsExactly("buffer: expected a mapping with dir and maxBytes, or false for none");
   }
 
   @Test
@@ -124,8 +147,8 @@ class CollectorConfigTest {
             """);
     assertThat(e.problems())
         .containsExactlyInAnyOrder(
-            "stor: unknown field (allowed: cluster, deadLetter, forward, limits, metrics, policy,"
-                + " redactSecrets, reports, sources, store)",
+            "stor: unknown field (allowed: buffer, cluster, deadLetter, forward, limits, metrics,"
+                + " policy, redactSecrets, reports, sources, store)",
             "redactSecrets: expected true or false, got \"yes\"",
             "metrics: 0.0.0.0:9090 is reachable from other machines: give metrics.tokenFile (a"
                 + " bearer token /metrics then requires), or listen on 127.0.0.1",

@@ -1,0 +1,59 @@
+package io.kubetrail.collect;
+
+import io.kubetrail.store.Batch;
+import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StoredEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Events of one source, with the checkpoints they reach, handed to the {@link Pipeline} together;
+ * appended whole.
+ *
+ * @param bytes the events' raw JSON
+ * @param done completes once the events are durable
+ */
+record Chunk(
+    String source,
+    List<StoredEvent> events,
+    Map<String, SourceCheckpoint> checkpoints,
+    long bytes,
+    CompletableFuture<Void> done) {
+
+  /** Chunks as one batch, in order. */
+  static Batch merge(List<Chunk> chunks) {
+    if (chunks.size() == 1) {
+      return new Batch(chunks.get(0).events(), chunks.get(0).checkpoints());
+    }
+    List<StoredEvent> events = new ArrayList<>();
+    Map<String, SourceCheckpoint> checkpoints = new LinkedHashMap<>();
+    for (Chunk c : chunks) {
+      events.addAll(c.events());
+      checkpoints.putAll(c.checkpoints()); // a later position of the same source wins
+    }
+    return new Batch(events, checkpoints);
+  }
+
+  /** What each source had in the chunks, as the listener hears of a commit. */
+  static List<PipelineListener.SourceCommit> sourceCommits(List<Chunk> chunks) {
+    Map<String, long[]> bySource = new LinkedHashMap<>();
+    for (Chunk c : chunks) {
+      long[] counts = bySource.computeIfAbsent(c.source(), k -> new long[2]);
+      counts[0] += c.events().size();
+      for (StoredEvent e : c.events()) {
+        counts[1] = Math.max(counts[1], micros(e));
+      }
+    }
+    List<PipelineListener.SourceCommit> list = new ArrayList<>();
+    bySource.forEach((s, c) -> list.add(new PipelineListener.SourceCommit(s, c[0], c[1])));
+    return list;
+  }
+
+  private static long micros(StoredEvent e) {
+    var t = e.event().requestReceivedTimestamp();
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+  }
+}
