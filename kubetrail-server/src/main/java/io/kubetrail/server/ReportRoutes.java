@@ -170,9 +170,7 @@ final class ReportRoutes {
       spec = spec.withUser(Http.param(ctx, "user").get());
     }
     try {
-      return Reports.generate(
-          new ReportSource(store, server.options().storeDirectory(), cluster, server.history()),
-          spec);
+      return Reports.generate(new ReportSource(store, cluster, server.history()), spec);
     } catch (ReportException e) {
       throw new ApiException(422, "", e.getMessage());
     }

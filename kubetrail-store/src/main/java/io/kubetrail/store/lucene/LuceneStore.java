@@ -1009,6 +1009,12 @@ final class LuceneStore implements AuditStore {
     }
   }
 
+  /** Snapshots and checkpoints as files in the store's directory, as stores always kept them. */
+  @Override
+  public io.kubetrail.store.StateRepository states() {
+    return io.kubetrail.store.StateRepository.inDirectory(location);
+  }
+
   @Override
   public String toString() {
     return "LuceneAuditStore[" + location + (options.readOnly() ? ", read-only]" : "]");
