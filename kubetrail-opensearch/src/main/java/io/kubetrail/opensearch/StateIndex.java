@@ -193,7 +193,7 @@ final class StateIndex implements StateRepository {
         .add(QueryDsl.termQuery("type", "chunk"))
         .add(QueryDsl.termQuery("blob", blobId(key)));
     keep.ifPresent(g -> bool.putArray("must_not").add(QueryDsl.termQuery("generation", g)));
-    cluster.raw("POST", "/" + index + "/_delete_by_query?refresh=true&conflicts=proceed", body);
+    cluster.deleteMatching(index, body, "state chunks");
   }
 
   private void ensureIndex() throws IOException {
