@@ -1,7 +1,6 @@
 package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.AuditEvent;
-import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -34,13 +33,13 @@ import org.apache.lucene.util.BytesRef;
  * thread writes the blocks in order and digests the batch.
  */
 final class BatchWriter implements AutoCloseable {
-  private final StoreOptions options;
+  private final LuceneOptions options;
   private final BlockFiles blockFiles;
 
   /** Made on the first append. */
   private ExecutorService compressors;
 
-  BatchWriter(StoreOptions options, BlockFiles blockFiles) {
+  BatchWriter(LuceneOptions options, BlockFiles blockFiles) {
     this.options = options;
     this.blockFiles = blockFiles;
   }

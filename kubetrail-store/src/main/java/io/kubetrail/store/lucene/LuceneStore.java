@@ -79,6 +79,7 @@ import org.apache.lucene.util.BytesRef;
 final class LuceneStore implements AuditStore {
   private final Path location;
   private final StoreOptions options;
+  private final LuceneOptions lucene;
   private final Directory directory;
 
   /** How long acknowledged batches may wait for the index to be committed. */
@@ -124,6 +125,7 @@ final class LuceneStore implements AuditStore {
   private LuceneStore(
       Path location,
       StoreOptions options,
+      LuceneOptions lucene,
       Directory directory,
       SearcherManager searchers,
       IndexWriter writer,
@@ -132,7 +134,8 @@ final class LuceneStore implements AuditStore {
       BlockFiles blockFiles) {
     this.location = location;
     this.blockFiles = blockFiles;
-    this.batchWriter = new BatchWriter(options, blockFiles);
+    this.batchWriter = new BatchWriter(lucene, blockFiles);
+    this.lucene = lucene;
     this.tuning = tuning;
     this.options = options;
     this.directory = directory;
@@ -142,8 +145,9 @@ final class LuceneStore implements AuditStore {
     this.indexCommitted = committed;
   }
 
-  static LuceneStore open(Path location, StoreOptions options) throws IOException {
-    return open(location, options, d -> d, c -> {});
+  static LuceneStore open(Path location, StoreOptions options, LuceneOptions lucene)
+      throws IOException {
+    return open(location, options, lucene, d -> d, c -> {}, BlockFiles.Operations.NONE, true);
   }
 
   /**
@@ -156,7 +160,14 @@ final class LuceneStore implements AuditStore {
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning)
       throws IOException {
-    return open(location, options, wrap, tuning, BlockFiles.Operations.NONE, true);
+    return open(
+        location,
+        options,
+        LuceneOptions.defaults(),
+        wrap,
+        tuning,
+        BlockFiles.Operations.NONE,
+        true);
   }
 
   /**
@@ -167,12 +178,14 @@ final class LuceneStore implements AuditStore {
   static LuceneStore open(
       Path location,
       StoreOptions options,
+      LuceneOptions lucene,
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning,
       BlockFiles.Operations blockOps,
       boolean timedCommits)
       throws IOException {
     Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(lucene, "lucene");
     Objects.requireNonNull(options, "options");
     if (options.readOnly()) {
       if (!Files.isDirectory(location)) {
@@ -212,9 +225,9 @@ final class LuceneStore implements AuditStore {
         if (exists) {
           // Checked before a writer touches the files of what may be someone else's index.
           state = readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
-          writer = openWriter(location, directory, options, tuning);
+          writer = openWriter(location, directory, lucene, tuning);
         } else {
-          writer = openWriter(location, directory, options, tuning);
+          writer = openWriter(location, directory, lucene, tuning);
           state = CommitState.empty();
           writer.setLiveCommitData(state.toUserData().entrySet());
           writer.commit();
@@ -235,7 +248,7 @@ final class LuceneStore implements AuditStore {
       }
       LuceneStore store =
           new LuceneStore(
-              location, options, directory, searchers, writer, state, tuning, blockFiles);
+              location, options, lucene, directory, searchers, writer, state, tuning, blockFiles);
       store.timedCommits = timedCommits;
       return store;
     } catch (IOException | RuntimeException e) {
@@ -261,9 +274,9 @@ final class LuceneStore implements AuditStore {
   }
 
   private static IndexWriter openWriter(
-      Path location, Directory directory, StoreOptions options, Consumer<IndexWriterConfig> tuning)
+      Path location, Directory directory, LuceneOptions lucene, Consumer<IndexWriterConfig> tuning)
       throws IOException {
-    IndexWriterConfig config = writerConfig(options);
+    IndexWriterConfig config = writerConfig(lucene);
     tuning.accept(config);
     try {
       return new IndexWriter(directory, config);
@@ -273,12 +286,12 @@ final class LuceneStore implements AuditStore {
   }
 
   /** How the store's index is written: the codec must never change. */
-  static IndexWriterConfig writerConfig(StoreOptions options) {
+  static IndexWriterConfig writerConfig(LuceneOptions options) {
     IndexWriterConfig config = new IndexWriterConfig();
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     config.setCodec(
         new Lucene912Codec(
-            options.compression() == StoreOptions.Compression.SMALL
+            options.compression() == LuceneOptions.Compression.SMALL
                 ? Lucene912Codec.Mode.BEST_COMPRESSION
                 : Lucene912Codec.Mode.BEST_SPEED));
     config.setRAMBufferSizeMB(options.ramBufferMb());
@@ -430,7 +443,7 @@ final class LuceneStore implements AuditStore {
     if (writer != null) {
       return;
     }
-    IndexWriter reopened = openWriter(location, directory, options, tuning);
+    IndexWriter reopened = openWriter(location, directory, lucene, tuning);
     SearcherManager fresh;
     CommitState recovered;
     try {
