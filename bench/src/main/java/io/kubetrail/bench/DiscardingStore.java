@@ -11,6 +11,7 @@ import io.kubetrail.store.PageCursor;
 import io.kubetrail.store.PruneResult;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StateRepository;
 import io.kubetrail.store.VerifyListener;
 import io.kubetrail.store.VerifyResult;
 import java.time.Duration;
@@ -73,6 +74,11 @@ final class DiscardingStore implements AuditStore {
   @Override
   public PruneResult prune(Instant olderThan) {
     return new PruneResult(0, 0);
+  }
+
+  @Override
+  public StateRepository states() {
+    throw new UnsupportedOperationException("a discarding store keeps no replay state");
   }
 
   @Override

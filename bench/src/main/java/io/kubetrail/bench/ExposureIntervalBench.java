@@ -41,7 +41,7 @@ public final class ExposureIntervalBench {
       Files.writeString(dir.resolve("complete"), "");
     }
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
-      StateHistory history = StateHistory.open(store, dir, "cluster", HistoryOptions.defaults());
+      StateHistory history = StateHistory.open(store, "cluster", HistoryOptions.defaults());
       long t0 = System.nanoTime();
       ReplayStats cp = history.updateCheckpoints();
       System.out.printf(

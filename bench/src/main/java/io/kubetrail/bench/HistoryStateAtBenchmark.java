@@ -82,7 +82,6 @@ public class HistoryStateAtBenchmark {
     history =
         StateHistory.open(
             store,
-            dir,
             "cluster",
             HistoryOptions.builder().checkpointInterval(checkpointInterval).build());
     long t0 = System.nanoTime();

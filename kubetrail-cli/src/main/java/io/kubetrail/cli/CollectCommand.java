@@ -297,7 +297,7 @@ final class CollectCommand implements Callable<Integer> {
       }
       try {
         return Optional.of(
-            StateHistory.open(store.get(), storeDirectory.get(), cluster, HistoryOptions.defaults())
+            StateHistory.open(store.get(), cluster, HistoryOptions.defaults())
                 .advancer()
                 .onNote(
                     note -> {

@@ -168,7 +168,7 @@ final class IngestCommand implements Callable<Integer> {
     }
     try {
       return Optional.of(
-          StateHistory.open(target, store.directory, cluster, historyOptions)
+          StateHistory.open(target, cluster, historyOptions)
               .advancer()
               .onNote(
                   note -> {

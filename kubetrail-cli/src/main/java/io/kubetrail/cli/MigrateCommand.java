@@ -71,12 +71,13 @@ final class MigrateCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%s -> %s: %s%,d events read, %,d stored anew; %s%n",
+        "%s -> %s: %s%,d events read, %,d stored anew, %,d snapshots copied; %s%n",
         from,
         to,
         result.resumed() ? "resumed, " : "",
         result.copied(),
         result.stored(),
+        result.snapshots(),
         result.verified());
     return result.verified().ok() ? ExitCodes.OK : ExitCodes.REJECTED;
   }

@@ -179,10 +179,7 @@ final class ReportCommand implements Callable<Integer> {
       }
       try (AuditStore s = store.open()) {
         store.warnIfUnknown(s, err);
-        report =
-            Reports.generate(
-                new ReportSource(s, store.directory(), store.cluster, replay.options()),
-                reportSpec);
+        report = Reports.generate(new ReportSource(s, store.cluster, replay.options()), reportSpec);
       } catch (ReportException e) {
         err.println("error: " + e.getMessage());
         err.flush();

@@ -54,8 +54,7 @@ final class ScheduledReports {
     Optional<LoadedPolicy> policy = cfg.policy().map(p -> PolicyFiles.loadValid(p, "policy", err));
     ReportScheduler scheduler =
         new ReportScheduler(
-            new ReportSource(
-                store.get(), directory.get(), cfg.cluster(), HistoryOptions.defaults()),
+            new ReportSource(store.get(), cfg.cluster(), HistoryOptions.defaults()),
             definitions,
             EmbeddedReportRuns.in(directory.get()),
             policy,

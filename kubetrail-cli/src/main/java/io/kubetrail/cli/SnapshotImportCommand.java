@@ -77,7 +77,7 @@ final class SnapshotImportCommand implements Callable<Integer> {
     SnapshotInfo info;
     try (AuditStore s = store.openCreatingIfMissing()) {
       info =
-          StateHistory.open(s, store.directory(), store.cluster, HistoryOptions.defaults())
+          StateHistory.open(s, store.cluster, HistoryOptions.defaults())
               .importSnapshot(result.objects(), at, source);
     }
     spec.commandLine()

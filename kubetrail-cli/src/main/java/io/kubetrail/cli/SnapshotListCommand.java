@@ -26,8 +26,7 @@ final class SnapshotListCommand implements Callable<Integer> {
     StoreTable table = new StoreTable("AT", "OBJECTS", "ID", "SOURCE");
     try (AuditStore s = store.open()) {
       for (SnapshotInfo i :
-          StateHistory.open(s, store.directory(), store.cluster, HistoryOptions.defaults())
-              .snapshots()) {
+          StateHistory.open(s, store.cluster, HistoryOptions.defaults()).snapshots()) {
         table.add(i.at().toString(), Integer.toString(i.objects()), i.id(), i.source());
       }
     }

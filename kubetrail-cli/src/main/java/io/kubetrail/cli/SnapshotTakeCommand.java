@@ -53,7 +53,7 @@ final class SnapshotTakeCommand implements Callable<Integer> {
       }
       String source = kubeconfig == null ? "live cluster" : "live cluster (" + kubeconfig + ")";
       SnapshotInfo info =
-          StateHistory.open(s, store.directory(), store.cluster, HistoryOptions.defaults())
+          StateHistory.open(s, store.cluster, HistoryOptions.defaults())
               .importSnapshot(listing.objects(), listing.types(), listing.at(), source);
       spec.commandLine()
           .getOut()

@@ -17,7 +17,6 @@ import io.kubetrail.store.search.Clusters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -101,8 +100,7 @@ final class StateCommand implements Callable<Integer> {
     }
     ClusterState state;
     try (AuditStore s = store.open()) {
-      StateHistory history =
-          StateHistory.open(s, store.directory(), store.cluster, replay.options());
+      StateHistory history = StateHistory.open(s, store.cluster, replay.options());
       PrintWriter err = spec.commandLine().getErr();
       store.warnIfUnknown(s, err);
       state = history.stateAt(at);
@@ -162,10 +160,6 @@ final class StateCommand implements Callable<Integer> {
 
     /** The cluster, once {@link #open()} has chosen it. */
     String cluster = Clusters.DEFAULT;
-
-    Path directory() {
-      return location.directory;
-    }
 
     /**
      * Warns when the store has no events of the cluster: most often a mistyped {@code --cluster},

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -39,10 +40,12 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path statusFile = store.directory.resolve("collector").resolve(CollectorStatus.FILE);
     StatusReport report;
+    List<String> notes;
     try (AuditStore s = store.openReadOnly()) {
       report =
           StatusReport.of(
               s, size(store.directory), CollectorStatus.read(statusFile), Instant.now());
+      notes = s.notes();
     }
     out.printf(
         Locale.ROOT,
@@ -52,6 +55,7 @@ final class StatusCommand implements Callable<Integer> {
         bytes(report.sizeBytes()),
         report.clusters().isEmpty() ? "none" : String.join(", ", report.clusters()),
         report.newestEvent().map(Instant::toString).orElse("none"));
+    notes.forEach(n -> out.println("note: " + n));
     if (report.collector().isEmpty()) {
       out.println("collector: none has run on this store");
     } else {

@@ -4,6 +4,8 @@ import io.kubetrail.report.runs.EmbeddedReportRuns;
 import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.AuditStores;
+import io.kubetrail.store.StateRepository;
+import io.kubetrail.store.StoreCopy;
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
@@ -17,15 +19,15 @@ final class StoreOptionsMixin {
   static final String ENVIRONMENT = "KUBETRAIL_STORE";
   static final String DEFAULT_DIRECTORY = "kubetrail-data";
 
-  /** Where an OpenSearch store's local state (checkpoints, snapshots, report runs) is kept. */
+  /** Where an OpenSearch store's local state (report runs, collector status) is kept. */
   static final String STATE_ENVIRONMENT = "KUBETRAIL_STATE_DIR";
 
   /** The store's location as given: a directory, or an OpenSearch URL. */
   String location = DEFAULT_DIRECTORY;
 
   /**
-   * The store's directory; for an OpenSearch store, the local directory of its state checkpoints,
-   * snapshots, report runs and collector status.
+   * The store's directory; for an OpenSearch store, the local directory of its report runs and
+   * collector status (its snapshots and checkpoints are kept in the cluster).
    */
   Path directory = Path.of(DEFAULT_DIRECTORY);
 
@@ -34,7 +36,8 @@ final class StoreOptionsMixin {
       paramLabel = "DIR|URL",
       defaultValue = "${env:" + ENVIRONMENT + ":-" + DEFAULT_DIRECTORY + "}",
       description =
-          "The store: a directory, or http(s)://host:9200[,host2:9200][?prefix=NAME] for an"
+          "The store: a directory, or"
+              + " http(s)://host:9200[,host2:9200][?prefix=NAME][&retention=91d|off] for an"
               + " OpenSearch or Elasticsearch cluster (default: $"
               + ENVIRONMENT
               + " when set, else ./"
@@ -55,6 +58,24 @@ final class StoreOptionsMixin {
     String withoutCredentials = url.replaceFirst("://[^@/]*@", "://");
     String name = withoutCredentials.replaceAll("[^A-Za-z0-9._-]+", "_");
     return Path.of(System.getProperty("user.home"), ".kubetrail", "stores", name);
+  }
+
+  /**
+   * Snapshots of an OpenSearch store that earlier versions kept in the local state directory go
+   * into the cluster, once: the local folder is then renamed, so that it is not read again. A
+   * failure leaves it for the next command to try.
+   */
+  private void moveLocalSnapshots(AuditStore store) {
+    Path local = directory.resolve("history");
+    if (!Files.isDirectory(local)) {
+      return;
+    }
+    try {
+      StoreCopy.snapshots(StateRepository.inDirectory(directory), store.states());
+      Files.move(local, directory.resolve("history.moved-to-cluster"));
+    } catch (IOException e) {
+      // Still local; the next command tries again.
+    }
   }
 
   /** True when the store is not a local directory. */
@@ -95,7 +116,11 @@ final class StoreOptionsMixin {
 
   private AuditStore open(StoreOptions options, String hint) {
     try {
-      return AuditStores.open(location, options);
+      AuditStore store = AuditStores.open(location, options);
+      if (remote()) {
+        moveLocalSnapshots(store);
+      }
+      return store;
     } catch (StoreCorruptException e) {
       // Reported as damage (not a usage error) by Main, from the cause.
       throw new UsageException(e.getMessage(), e);

@@ -4,6 +4,7 @@ import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.VerifyResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,8 +36,10 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProgressDisplay display = new ProgressDisplay(err, System.console() != null, System::nanoTime);
     VerifyResult result;
+    List<String> notes;
     try (AuditStore audit = store.openReadOnly()) {
       result = audit.verify((batches, total, events) -> show(display, batches, total, events));
+      notes = audit.notes();
     } catch (IOException e) {
       throw new UsageException(e.getMessage(), e);
     } finally {
@@ -45,14 +48,11 @@ final class VerifyCommand implements Callable<Integer> {
     display.took(result.eventsChecked(), "events");
     if (result.ok()) {
       out.println(store.location + ": " + result);
-      if (store.remote()) {
-        out.println(
-            "(the cluster's own index was not inspected: searches it answers wrongly go"
-                + " unnoticed; every stored event and the chain were checked)");
-      }
+      notes.forEach(n -> out.println("note: " + n));
       return ExitCodes.OK;
     }
     err.println(store.location + ": " + result);
+    notes.forEach(n -> err.println("note: " + n));
     return ExitCodes.REJECTED;
   }
 

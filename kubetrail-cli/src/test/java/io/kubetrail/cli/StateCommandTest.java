@@ -345,8 +345,7 @@ class StateCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     try (AuditStore s = LuceneAuditStore.open(on, StoreOptions.defaults())) {
       StateHistory h =
-          StateHistory.open(
-              s, on, "default", HistoryOptions.builder().checkpointInterval(10).build());
+          StateHistory.open(s, "default", HistoryOptions.builder().checkpointInterval(10).build());
       assertThat(h.stateAt(T0.plusSeconds(30)).size()).isEqualTo(25);
       assertThat(h.lastReplay().startedFrom()).startsWith("checkpoint ");
       assertThat(h.lastReplay().changesRead()).isLessThan(10);

@@ -528,6 +528,11 @@ class IngesterTest {
     }
 
     @Override
+    public io.kubetrail.store.StateRepository states() {
+      return delegate.states();
+    }
+
+    @Override
     public void close() {}
   }
 }

@@ -96,7 +96,7 @@ public final class CheckpointAdvancer implements Closeable {
     }
     List<AuditEvent> mine = new ArrayList<>();
     for (StoredEvent e : events) {
-      if ((cluster.isEmpty() || e.cluster().equals(cluster)) && e.isChange()) {
+      if (e.cluster().equals(cluster) && e.isChange()) {
         mine.add(e.event());
       }
     }

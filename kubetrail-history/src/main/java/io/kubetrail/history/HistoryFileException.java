@@ -1,28 +1,29 @@
 package io.kubetrail.history;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
- * A snapshot or checkpoint file that cannot be used: damaged (bad checksum, truncated) or written
- * in a format version this build does not read. Names the file.
+ * A stored snapshot or checkpoint that cannot be used: damaged (bad checksum, truncated) or written
+ * in a format version this build does not read. Names where it is kept (a file, or an index and
+ * document).
  */
 public class HistoryFileException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Path file;
+  private final String file;
 
-  public HistoryFileException(Path file, String message) {
+  public HistoryFileException(String file, String message) {
     super(file + ": " + message);
     this.file = file;
   }
 
-  public HistoryFileException(Path file, String message, Throwable cause) {
+  public HistoryFileException(String file, String message, Throwable cause) {
     super(file + ": " + message, cause);
     this.file = file;
   }
 
-  public Path file() {
+  /** Where the damaged state is kept. */
+  public String file() {
     return file;
   }
 }

@@ -8,12 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +19,7 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The on-disk form of a snapshot or a checkpoint: a whole cluster state in one file.
+ * The stored form of a snapshot or a checkpoint: a whole cluster state in one blob.
  *
  * <pre>
  * magic "KTSTATE\0" | format version (int) | kind (byte: 0 snapshot, 1 checkpoint)
@@ -37,9 +31,9 @@ import java.util.zip.CheckedOutputStream;
  * CRC32C of every byte above (long)
  * </pre>
  *
- * <p>Files are written to a temporary name, forced to disk and renamed into place, so a reader sees
- * a whole file or none. The format version changes whenever the layout or the body compression
- * dictionary does; older or newer versions are refused with a clear error, never misread.
+ * <p>The store's {@link io.kubetrail.store.StateRepository} keeps it, written whole or not at all.
+ * The format version changes whenever the layout or the body compression dictionary does; older or
+ * newer versions are refused with a clear error, never misread.
  */
 final class StateFile {
   static final byte[] MAGIC = {'K', 'T', 'S', 'T', 'A', 'T', 'E', 0};
@@ -79,74 +73,51 @@ final class StateFile {
 
   private StateFile() {}
 
-  static void write(Path file, Header h, Collection<LiveObject> objects) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch =
-            FileChannel.open(
-                tmp,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
-        OutputStream raw = java.nio.channels.Channels.newOutputStream(ch)) {
-      CRC32C crc = new CRC32C();
-      DataOutputStream out =
-          new DataOutputStream(
-              new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
-      out.write(MAGIC);
-      out.writeInt(VERSION);
-      out.writeByte(h.kind());
-      writeInstant(out, h.at());
-      out.writeUTF(h.base());
-      out.writeLong(h.fingerprint());
-      out.writeUTF(h.source());
-      out.writeInt(h.warnings().size());
-      for (String w : h.warnings()) {
-        out.writeUTF(w);
-      }
-      out.writeInt(h.covers().size());
-      for (ResourceType t : h.covers()) {
-        out.writeUTF(t.group());
-        out.writeUTF(t.resource());
-      }
-      out.writeInt(objects.size());
-      for (LiveObject o : objects) {
-        ResourceKey k = o.key();
-        out.writeUTF(k.type().group());
-        out.writeUTF(k.type().resource());
-        out.writeUTF(k.namespace());
-        out.writeUTF(k.name());
-        out.writeUTF(o.resourceVersion());
-        out.writeUTF(o.kind());
-        writeInstant(out, o.modified());
-        byte[] body = o.packed();
-        out.writeInt(body.length);
-        out.write(body);
-      }
-      out.flush();
-      long sum = crc.getValue();
-      out.writeLong(sum);
-      out.flush();
-      ch.force(true);
+  /** Writes a whole state to {@code sink}; the repository makes the write atomic and durable. */
+  static void write(OutputStream sink, Header h, Collection<LiveObject> objects)
+      throws IOException {
+    CRC32C crc = new CRC32C();
+    DataOutputStream out =
+        new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(sink, 1 << 16), crc));
+    out.write(MAGIC);
+    out.writeInt(VERSION);
+    out.writeByte(h.kind());
+    writeInstant(out, h.at());
+    out.writeUTF(h.base());
+    out.writeLong(h.fingerprint());
+    out.writeUTF(h.source());
+    out.writeInt(h.warnings().size());
+    for (String w : h.warnings()) {
+      out.writeUTF(w);
     }
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    out.writeInt(h.covers().size());
+    for (ResourceType t : h.covers()) {
+      out.writeUTF(t.group());
+      out.writeUTF(t.resource());
     }
-    syncDirectory(file.getParent());
+    out.writeInt(objects.size());
+    for (LiveObject o : objects) {
+      ResourceKey k = o.key();
+      out.writeUTF(k.type().group());
+      out.writeUTF(k.type().resource());
+      out.writeUTF(k.namespace());
+      out.writeUTF(k.name());
+      out.writeUTF(o.resourceVersion());
+      out.writeUTF(o.kind());
+      writeInstant(out, o.modified());
+      byte[] body = o.packed();
+      out.writeInt(body.length);
+      out.write(body);
+    }
+    out.flush();
+    long sum = crc.getValue();
+    out.writeLong(sum);
+    out.flush();
   }
 
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms cannot open a directory for syncing; the rename is still atomic there.
-    }
-  }
-
-  static Header readHeader(Path file) throws IOException {
-    try (DataInputStream in = open(file, new CRC32C())) {
+  /** The header at the start of a state; reads no further. */
+  static Header readHeader(InputStream source, String file) throws IOException {
+    try (DataInputStream in = open(source, new CRC32C())) {
       return header(file, in);
     } catch (EOFException e) {
       throw new HistoryFileException(file, "truncated file", e);
@@ -156,9 +127,9 @@ final class StateFile {
   }
 
   /** A whole file, checksum verified. */
-  static ClusterState read(Path file, Header[] headerOut) throws IOException {
+  static ClusterState read(InputStream source, String file, Header[] headerOut) throws IOException {
     CRC32C crc = new CRC32C();
-    try (DataInputStream in = open(file, crc)) {
+    try (DataInputStream in = open(source, crc)) {
       Header h = header(file, in);
       Map<ResourceKey, LiveObject> objects = new HashMap<>(Math.max(16, h.objectCount() * 4 / 3));
       Map<ResourceType, ResourceType> types = new HashMap<>();
@@ -201,12 +172,11 @@ final class StateFile {
     }
   }
 
-  private static DataInputStream open(Path file, CRC32C crc) throws IOException {
-    InputStream raw = Files.newInputStream(file);
+  private static DataInputStream open(InputStream raw, CRC32C crc) {
     return new DataInputStream(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc));
   }
 
-  private static Header header(Path file, DataInputStream in) throws IOException {
+  private static Header header(String file, DataInputStream in) throws IOException {
     byte[] magic = new byte[MAGIC.length];
     in.readFully(magic);
     if (!java.util.Arrays.equals(magic, MAGIC)) {

@@ -2,11 +2,11 @@ package io.kubetrail.history;
 
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StateKey;
+import io.kubetrail.store.StateKind;
+import io.kubetrail.store.StateRepository;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,12 +22,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The state of one cluster at any time: the latest snapshot at or before that time, or a checkpoint
- * made from it, plus the changes after it, replayed. Snapshots and checkpoints live under {@code
- * <store>/history/<cluster>/}.
+ * made from it, plus the changes after it, replayed. Snapshots and checkpoints are kept by the
+ * store's {@link StateRepository}, beside its events.
  *
  * <p>A snapshot covers only the resource types it was listed for (those of its objects, and any
  * named when it was stored): objects of other types are carried over from the state replayed up to
@@ -46,53 +45,30 @@ public final class StateHistory {
 
   private final ChangeLog log;
   private final String cluster;
-  private final Path snapshotDir;
-  private final Path checkpointDir;
+  private final StateRepository states;
   private final HistoryOptions options;
   private ReplayStats lastReplay = new ReplayStats("empty cluster", Instant.EPOCH, 0, 0, List.of());
   // What the last replay ended with, for an advancer to carry on from.
   private Replayer lastReplayer = new Replayer();
   private String lastBase = "";
 
-  StateHistory(ChangeLog log, Path clusterDir, HistoryOptions options) {
-    this(log, "", clusterDir, options);
-  }
-
-  private StateHistory(ChangeLog log, String cluster, Path clusterDir, HistoryOptions options) {
+  StateHistory(ChangeLog log, StateRepository states, String cluster, HistoryOptions options) {
     this.log = Objects.requireNonNull(log, "log");
-    this.cluster = cluster;
-    this.snapshotDir = clusterDir.resolve("snapshots");
-    this.checkpointDir = clusterDir.resolve("checkpoints");
+    this.states = Objects.requireNonNull(states, "states");
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
+    if (cluster.isEmpty()) {
+      throw new IllegalArgumentException("cluster must not be empty");
+    }
     this.options = Objects.requireNonNull(options, "options");
   }
 
   /**
-   * The history of one cluster of a store.
-   *
-   * @param storeDirectory the store's directory; snapshots and checkpoints go under its {@code
-   *     history} folder
+   * The history of one cluster of a store, its snapshots and checkpoints kept in the store's {@link
+   * AuditStore#states() repository}.
    */
-  public static StateHistory open(
-      AuditStore store, Path storeDirectory, String cluster, HistoryOptions options) {
+  public static StateHistory open(AuditStore store, String cluster, HistoryOptions options) {
     Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(cluster, "cluster");
-    if (cluster.isEmpty()) {
-      throw new IllegalArgumentException("cluster must not be empty");
-    }
-    return new StateHistory(
-        new StoreChangeLog(store, cluster),
-        cluster,
-        clusterDirectory(storeDirectory, cluster),
-        options);
-  }
-
-  /** {@code <store>/history/<cluster, file-name safe>}. */
-  static Path clusterDirectory(Path storeDirectory, String cluster) {
-    String safe = URLEncoder.encode(cluster, StandardCharsets.UTF_8).replace("*", "%2A");
-    if (safe.equals(".") || safe.equals("..")) {
-      safe = safe.replace(".", "%2E");
-    }
-    return storeDirectory.resolve("history").resolve(safe);
+    return new StateHistory(new StoreChangeLog(store, cluster), store.states(), cluster, options);
   }
 
   /**
@@ -133,16 +109,16 @@ public final class StateHistory {
       stamped.add(new LiveObject(o.key(), o.resourceVersion(), o.kind(), at, o.packed()));
     }
     String base = String.format(Locale.ROOT, "%020d", micros(at));
-    Path file = snapshotDir.resolve(base + SNAPSHOT_SUFFIX);
-    for (int n = 1; Files.exists(file); n++) {
-      file = snapshotDir.resolve(base + "-" + n + SNAPSHOT_SUFFIX);
+    Set<String> taken = new HashSet<>(states.list(cluster, StateKind.SNAPSHOT));
+    String name = base + SNAPSHOT_SUFFIX;
+    for (int n = 1; taken.contains(name); n++) {
+      name = base + "-" + n + SNAPSHOT_SUFFIX;
     }
-    StateFile.write(
-        file,
+    StateFile.Header header =
         new StateFile.Header(
-            StateFile.SNAPSHOT, at, "", 0, source, List.of(), List.copyOf(types), stamped.size()),
-        stamped);
-    return new SnapshotInfo(file.getFileName().toString(), at, stamped.size(), source);
+            StateFile.SNAPSHOT, at, "", 0, source, List.of(), List.copyOf(types), stamped.size());
+    states.put(snapshotKey(name), out -> StateFile.write(out, header, stamped));
+    return new SnapshotInfo(name, at, stamped.size(), source);
   }
 
   /**
@@ -165,9 +141,11 @@ public final class StateHistory {
   /** Every stored snapshot, oldest first. */
   public List<SnapshotInfo> snapshots() throws IOException {
     List<SnapshotInfo> list = new ArrayList<>();
-    for (Path f : files(snapshotDir, SNAPSHOT_SUFFIX)) {
-      StateFile.Header h = StateFile.readHeader(f);
-      list.add(new SnapshotInfo(f.getFileName().toString(), h.at(), h.objectCount(), h.source()));
+    for (String name : states.list(cluster, StateKind.SNAPSHOT)) {
+      if (name.endsWith(SNAPSHOT_SUFFIX)) {
+        StateFile.Header h = header(snapshotKey(name));
+        list.add(new SnapshotInfo(name, h.at(), h.objectCount(), h.source()));
+      }
     }
     list.sort(Comparator.comparing(SnapshotInfo::at).thenComparing(SnapshotInfo::id));
     return list;
@@ -265,10 +243,10 @@ public final class StateHistory {
     ClusterState start = null;
     Instant from = floor;
     String startedFrom = "empty cluster";
-    for (Path cp : checkpointsNewestFirst()) {
+    for (StateKey cp : checkpointsNewestFirst()) {
       StateFile.Header h;
       try {
-        h = StateFile.readHeader(cp);
+        h = header(cp);
       } catch (HistoryFileException e) {
         notes.add("skipped damaged checkpoint: " + e.getMessage());
         continue;
@@ -278,33 +256,33 @@ public final class StateHistory {
       }
       if (h.version() < 2 && !h.base().isEmpty()) {
         // Made before snapshots recorded what they cover: it may lack the other types.
-        notes.add("checkpoint " + cp.getFileName() + " is of an older format; removed");
-        Files.deleteIfExists(cp);
+        notes.add("checkpoint " + cp.name() + " is of an older format; removed");
+        states.delete(cp);
         continue;
       }
       if (log.fingerprint(h.at()) != h.fingerprint()) {
         notes.add(
             "checkpoint "
-                + cp.getFileName()
+                + cp.name()
                 + " is stale (changes up to its time were added or pruned since); removed");
-        Files.deleteIfExists(cp);
+        states.delete(cp);
         continue;
       }
       try {
-        start = StateFile.read(cp, null);
+        start = read(cp, null);
       } catch (HistoryFileException e) {
         notes.add("skipped damaged checkpoint: " + e.getMessage());
         continue;
       }
       // The checkpoint holds every change up to its time: replay strictly after it.
       from = StoreChangeLog.justAfter(h.at());
-      startedFrom = "checkpoint " + cp.getFileName();
+      startedFrom = "checkpoint " + cp.name();
       break;
     }
     if (start == null) {
       if (snapshot.isPresent()) {
         StateFile.Header[] header = new StateFile.Header[1];
-        ClusterState snap = StateFile.read(snapshotDir.resolve(snapshot.get().id()), header);
+        ClusterState snap = read(snapshotKey(snapshot.get().id()), header);
         // The snapshot tells only the types it covers; the others are as the changes before
         // it (and any earlier snapshot) left them.
         ClusterState before = stateAt(floor, usable.subList(0, index), notes);
@@ -417,10 +395,12 @@ public final class StateHistory {
   void writeCheckpointFile(Replayer replayer, Instant at, String base, long fingerprint)
       throws IOException {
     Collection<LiveObject> objects = replayer.liveObjects();
-    Path file =
-        checkpointDir.resolve(String.format(Locale.ROOT, "%020d", micros(at)) + CHECKPOINT_SUFFIX);
-    StateFile.write(
-        file,
+    StateKey key =
+        new StateKey(
+            cluster,
+            StateKind.CHECKPOINT,
+            String.format(Locale.ROOT, "%020d", micros(at)) + CHECKPOINT_SUFFIX);
+    StateFile.Header header =
         new StateFile.Header(
             StateFile.CHECKPOINT,
             at,
@@ -429,8 +409,8 @@ public final class StateHistory {
             "replay",
             replayer.warnings(),
             List.of(),
-            objects.size()),
-        objects);
+            objects.size());
+    states.put(key, out -> StateFile.write(out, header, objects));
   }
 
   /**
@@ -441,7 +421,7 @@ public final class StateHistory {
     return new CheckpointAdvancer(this, log, options);
   }
 
-  /** The cluster whose history this is; empty for a history not read from a store. */
+  /** The cluster whose history this is. */
   String cluster() {
     return cluster;
   }
@@ -456,19 +436,39 @@ public final class StateHistory {
     return lastBase;
   }
 
-  private List<Path> checkpointsNewestFirst() throws IOException {
-    List<Path> list = files(checkpointDir, CHECKPOINT_SUFFIX);
-    list.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+  private List<StateKey> checkpointsNewestFirst() throws IOException {
+    List<StateKey> list = new ArrayList<>();
+    for (String name : states.list(cluster, StateKind.CHECKPOINT)) {
+      if (name.endsWith(CHECKPOINT_SUFFIX)) {
+        list.add(new StateKey(cluster, StateKind.CHECKPOINT, name));
+      }
+    }
+    list.sort(Comparator.comparing(StateKey::name).reversed());
     return list;
   }
 
-  private static List<Path> files(Path dir, String suffix) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return new ArrayList<>();
+  private StateKey snapshotKey(String id) {
+    return new StateKey(cluster, StateKind.SNAPSHOT, id);
+  }
+
+  private StateFile.Header header(StateKey key) throws IOException {
+    try (InputStream in = open(key)) {
+      return StateFile.readHeader(in, states.describe(key));
     }
-    try (Stream<Path> s = Files.list(dir)) {
-      return new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(suffix)).toList());
+  }
+
+  private ClusterState read(StateKey key, StateFile.Header[] header) throws IOException {
+    try (InputStream in = open(key)) {
+      return StateFile.read(in, states.describe(key), header);
     }
+  }
+
+  private InputStream open(StateKey key) throws IOException {
+    Optional<InputStream> in = states.open(key);
+    if (in.isEmpty()) {
+      throw new HistoryFileException(states.describe(key), "removed while being read");
+    }
+    return in.get();
   }
 
   private static long micros(Instant t) {

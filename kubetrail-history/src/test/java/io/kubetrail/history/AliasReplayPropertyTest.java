@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.ObjectReference;
+import io.kubetrail.store.StateRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -166,7 +167,10 @@ class AliasReplayPropertyTest {
       ListChangeLog log = new ListChangeLog().append(model.events);
       StateHistory history =
           new StateHistory(
-              log, dir, HistoryOptions.builder().checkpointInterval(checkpointInterval).build());
+              log,
+              StateRepository.inDirectory(dir),
+              "c1",
+              HistoryOptions.builder().checkpointInterval(checkpointInterval).build());
       int snapshotStep = withSnapshot ? 1 + model.random.nextInt(steps) : Integer.MAX_VALUE;
       if (withSnapshot) {
         int at = snapshotStep;

@@ -8,6 +8,7 @@ import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.simulate.Simulation;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
+import io.kubetrail.store.StateRepository;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import io.kubetrail.store.lucene.LuceneAuditStore;
@@ -55,7 +56,7 @@ class CheckpointAdvancerTest {
   }
 
   private static long checkpointFiles(Path storeDir) throws IOException {
-    Path checkpoints = StateHistory.clusterDirectory(storeDir, "prod").resolve("checkpoints");
+    Path checkpoints = storeDir.resolve("history/prod/checkpoints");
     if (!Files.isDirectory(checkpoints)) {
       return 0;
     }
@@ -67,11 +68,12 @@ class CheckpointAdvancerTest {
   /** The state at random times, from checkpoints, equals a replay that uses none. */
   private void assertAgreesWithFullReplay(AuditStore store, List<StoredEvent> events, long seed)
       throws IOException {
-    StateHistory withCheckpoints = StateHistory.open(store, dir, "prod", EVERY_50);
+    StateHistory withCheckpoints = StateHistory.open(store, "prod", EVERY_50);
+    // Its own, empty repository: no checkpoint of the other serves it.
     StateHistory without =
-        StateHistory.open(
-            store,
-            dir.resolve("elsewhere"),
+        new StateHistory(
+            new StoreChangeLog(store, "prod"),
+            StateRepository.inDirectory(dir.resolve("elsewhere")),
             "prod",
             HistoryOptions.builder().checkpoints(false).build());
     Random random = new Random(seed);
@@ -94,7 +96,7 @@ class CheckpointAdvancerTest {
   void writesCheckpointsAsBatchesAreCommitted() throws Exception {
     List<StoredEvent> events = simulated(11, 800);
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
-      CheckpointAdvancer advancer = StateHistory.open(store, dir, "prod", EVERY_50).advancer();
+      CheckpointAdvancer advancer = StateHistory.open(store, "prod", EVERY_50).advancer();
       appendAll(store, advancer, events, 97);
       advancer.close();
 
@@ -102,7 +104,7 @@ class CheckpointAdvancerTest {
       assertThat(advancer.checkpointsWritten()).isGreaterThan(3);
       assertThat(checkpointFiles(dir)).isEqualTo(advancer.checkpointsWritten());
       // Nothing is left to replay: the newest checkpoint is still true.
-      StateHistory h = StateHistory.open(store, dir, "prod", EVERY_50);
+      StateHistory h = StateHistory.open(store, "prod", EVERY_50);
       assertThat(h.updateCheckpoints().checkpointsWritten()).isZero();
       assertAgreesWithFullReplay(store, events, 11);
     }
@@ -118,7 +120,7 @@ class CheckpointAdvancerTest {
       (i % 2 == 0 ? serverA : serverB).add(events.get(i));
     }
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
-      CheckpointAdvancer advancer = StateHistory.open(store, dir, "prod", EVERY_50).advancer();
+      CheckpointAdvancer advancer = StateHistory.open(store, "prod", EVERY_50).advancer();
       appendAll(store, advancer, serverA, 101);
       appendAll(store, advancer, serverB, 101);
       advancer.close();
@@ -133,7 +135,7 @@ class CheckpointAdvancerTest {
     int half = events.size() / 2;
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
       store.append(Batch.of(events.subList(0, half)));
-      CheckpointAdvancer advancer = StateHistory.open(store, dir, "prod", EVERY_50).advancer();
+      CheckpointAdvancer advancer = StateHistory.open(store, "prod", EVERY_50).advancer();
       appendAll(store, advancer, events.subList(half, events.size()), 150);
       advancer.close();
 

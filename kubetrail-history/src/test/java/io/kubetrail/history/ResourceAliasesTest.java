@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
+import io.kubetrail.store.StateRepository;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.ByteArrayInputStream;
@@ -177,7 +178,12 @@ class ResourceAliasesTest {
             "networkpolicies.networking.k8s.io/app/deny",
             "deployments.apps/app/web");
 
-    StateHistory h = new StateHistory(new ListChangeLog(), dir, HistoryOptions.builder().build());
+    StateHistory h =
+        new StateHistory(
+            new ListChangeLog(),
+            StateRepository.inDirectory(dir),
+            "c1",
+            HistoryOptions.builder().build());
     SnapshotInfo info =
         h.importSnapshot(
             read.objects(), List.of(ResourceType.parse("ingresses.extensions")), Events.t(5), "s");
@@ -205,7 +211,9 @@ class ResourceAliasesTest {
                     .at(1)
                     .response(obj("extensions/v1beta1", "Ingress", "app", "old", 3))
                     .build());
-    StateHistory h = new StateHistory(log, dir, HistoryOptions.builder().build());
+    StateHistory h =
+        new StateHistory(
+            log, StateRepository.inDirectory(dir), "c1", HistoryOptions.builder().build());
     // A listing of networking.k8s.io ingresses that no longer has it: it was deleted unseen.
     h.importSnapshot(
         List.of(), List.of(ResourceType.parse("ingresses.networking.k8s.io")), Events.t(5), "s");

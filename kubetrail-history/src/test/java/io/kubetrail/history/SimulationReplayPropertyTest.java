@@ -7,6 +7,7 @@ import io.kubetrail.event.AuditEventReader;
 import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.simulate.Simulation;
 import io.kubetrail.simulate.Step;
+import io.kubetrail.store.StateRepository;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,11 @@ class SimulationReplayPropertyTest {
     Path dir = Files.createTempDirectory("sim-replay");
     try {
       StateHistory h =
-          new StateHistory(log, dir, HistoryOptions.builder().checkpointInterval(50).build());
+          new StateHistory(
+              log,
+              StateRepository.inDirectory(dir),
+              "c1",
+              HistoryOptions.builder().checkpointInterval(50).build());
       if (withSnapshot) {
         List<LiveObject> objects = new ArrayList<>();
         truth

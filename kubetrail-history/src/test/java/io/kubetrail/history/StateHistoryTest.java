@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.event.AuditEvent;
+import io.kubetrail.store.StateRepository;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ class StateHistoryTest {
   private StateHistory history(int checkpointInterval) {
     return new StateHistory(
         log,
-        dir.resolve("history").resolve("c1"),
+        StateRepository.inDirectory(dir),
+        "c1",
         HistoryOptions.builder().checkpointInterval(checkpointInterval).build());
   }
 
@@ -440,16 +442,5 @@ class StateHistoryTest {
     assertThatThrownBy(h::snapshots)
         .isInstanceOf(HistoryFileException.class)
         .hasMessageContaining("format version 9 is too new");
-  }
-
-  @Test
-  void clusterNamesBecomeSafeDirectoryNames() {
-    Path store = Path.of("/s");
-    assertThat(StateHistory.clusterDirectory(store, "prod-eu"))
-        .isEqualTo(Path.of("/s/history/prod-eu"));
-    assertThat(StateHistory.clusterDirectory(store, "../x").getFileName().toString())
-        .doesNotContain("/");
-    assertThat(StateHistory.clusterDirectory(store, "..").getFileName().toString())
-        .isEqualTo("%2E%2E");
   }
 }

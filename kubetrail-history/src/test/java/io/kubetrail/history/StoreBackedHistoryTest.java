@@ -53,8 +53,7 @@ class StoreBackedHistoryTest {
       store.append(Batch.of(List.of(stored("test", otherCluster))));
 
       StateHistory h =
-          StateHistory.open(
-              store, dir, "prod", HistoryOptions.builder().checkpointInterval(1).build());
+          StateHistory.open(store, "prod", HistoryOptions.builder().checkpointInterval(1).build());
       ClusterState s = h.stateAt(Events.t(10));
       assertThat(s.objects()).extracting(o -> o.key().toString()).containsExactly("pods/app/web");
       assertThat(s.get(ResourceKey.parse("pods/app/web")).get().body()).isEqualTo(v2);

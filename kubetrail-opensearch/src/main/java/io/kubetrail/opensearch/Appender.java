@@ -29,7 +29,6 @@ import java.util.Set;
 final class Appender {
   private static final byte[] NO_MODEL = new byte[0];
   private static final int MGET_CHUNK = 1000;
-  private static final int DELETE_PAGE = 5000;
 
   private final Cluster cluster;
   private final Meta meta;
@@ -283,45 +282,9 @@ final class Appender {
     deleteByQuery(body);
   }
 
-  /**
-   * Deletes every event the query matches, a page at a time: found by search, removed by bulk
-   * deletes (which every distribution has; delete-by-query is a module some lack).
-   */
+  /** Deletes every event the query matches. */
   private void deleteByQuery(ObjectNode body) throws IOException {
-    while (true) {
-      Http.Response refresh = cluster.http.post("/" + cluster.events + "/_refresh", new byte[0]);
-      if (!refresh.ok() && refresh.status() != 404) {
-        throw cluster.failure("refreshing the event indices", refresh);
-      }
-      ObjectNode search = body.deepCopy();
-      search.put("size", DELETE_PAGE);
-      search.put("_source", false);
-      search.put("track_total_hits", false);
-      Http.Response r =
-          cluster.http.post(
-              "/" + cluster.events + "/_search", Cluster.MAPPER.writeValueAsBytes(search));
-      if (!r.ok()) {
-        throw cluster.failure("finding events to remove", r);
-      }
-      JsonNode hits = Cluster.MAPPER.readTree(r.body()).path("hits").path("hits");
-      if (hits.isEmpty()) {
-        return;
-      }
-      ByteArrayOutputStream bulk = new ByteArrayOutputStream();
-      for (JsonNode hit : hits) {
-        ObjectNode action = Cluster.object();
-        action
-            .putObject("delete")
-            .put("_index", hit.path("_index").asText())
-            .put("_id", hit.path("_id").asText());
-        bulk.write(Cluster.MAPPER.writeValueAsBytes(action));
-        bulk.write('\n');
-      }
-      Http.Response deleted = cluster.http.bulk("/_bulk?refresh=true", bulk.toByteArray());
-      if (!deleted.ok() || Cluster.MAPPER.readTree(deleted.body()).path("errors").asBoolean()) {
-        throw cluster.failure("removing events", deleted);
-      }
-    }
+    cluster.deleteMatching(cluster.events, body, "events");
   }
 
   PruneResult prune(Instant olderThan) throws IOException {

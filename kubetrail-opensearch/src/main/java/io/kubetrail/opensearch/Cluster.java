@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.store.StoreException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
@@ -12,6 +13,9 @@ import java.io.IOException;
  */
 final class Cluster {
   static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Documents found, then deleted, per round of {@link #deleteMatching}. */
+  private static final int DELETE_PAGE = 5000;
 
   final OpenSearchOptions options;
   final Http http;
@@ -53,6 +57,49 @@ final class Cluster {
       throw failure(method + " " + path, r);
     }
     return r;
+  }
+
+  /**
+   * Deletes every document of {@code index} (a name or pattern) the query {@code body} matches, a
+   * page at a time: found by search, removed by bulk deletes (which every distribution has;
+   * delete-by-query is a module some lack).
+   */
+  void deleteMatching(String index, ObjectNode body, String what) throws IOException {
+    while (true) {
+      Http.Response refresh = http.post("/" + index + "/_refresh", new byte[0]);
+      if (!refresh.ok() && refresh.status() != 404) {
+        throw failure("refreshing " + index, refresh);
+      }
+      ObjectNode search = body.deepCopy();
+      search.put("size", DELETE_PAGE);
+      search.put("_source", false);
+      search.put("track_total_hits", false);
+      Http.Response r = http.post("/" + index + "/_search", MAPPER.writeValueAsBytes(search));
+      if (r.status() == 404) {
+        return;
+      }
+      if (!r.ok()) {
+        throw failure("finding " + what + " to remove", r);
+      }
+      JsonNode hits = MAPPER.readTree(r.body()).path("hits").path("hits");
+      if (hits.isEmpty()) {
+        return;
+      }
+      ByteArrayOutputStream bulk = new ByteArrayOutputStream();
+      for (JsonNode hit : hits) {
+        ObjectNode action = object();
+        action
+            .putObject("delete")
+            .put("_index", hit.path("_index").asText())
+            .put("_id", hit.path("_id").asText());
+        bulk.write(MAPPER.writeValueAsBytes(action));
+        bulk.write('\n');
+      }
+      Http.Response deleted = http.bulk("/_bulk?refresh=true", bulk.toByteArray());
+      if (!deleted.ok() || MAPPER.readTree(deleted.body()).path("errors").asBoolean()) {
+        throw failure("removing " + what, deleted);
+      }
+    }
   }
 
   StoreException failure(String what, Http.Response r) {

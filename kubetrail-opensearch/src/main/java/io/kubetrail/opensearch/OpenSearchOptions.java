@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Where an OpenSearch store is and how to reach it.
  *
- * <p>A location is {@code http(s)://[user:password@]host:port[,host:port...][?prefix=NAME]}. The
+ * <p>A location is {@code
+ * http(s)://[user:password@]host:port[,host:port...][?prefix=NAME][&retention=DAYSd|off]}. The
  * credentials may instead come from the environment: {@value #USERNAME_ENV} and {@value
  * #PASSWORD_ENV} for basic authentication, or {@value #API_KEY_ENV} (the base64 {@code id:key});
  * {@value #CA_FILE_ENV} names a PEM file of the certificate authorities to trust over https.
@@ -31,6 +32,9 @@ import java.util.regex.Pattern;
  * @param maxRetries how often a request refused with 429 or 5xx, or unanswered, is sent again, with
  *     a growing pause; default 8
  * @param bulkBytes the most bytes one {@code _bulk} request carries; default 8 MiB
+ * @param retentionDays how many days after its creation the cluster deletes a daily event index,
+ *     through an ISM policy a writer installs; 0 for none; default {@value Retention#DEFAULT_DAYS},
+ *     Calico's
  */
 public record OpenSearchOptions(
     List<URI> hosts,
@@ -41,13 +45,19 @@ public record OpenSearchOptions(
     String indexPrefix,
     Duration requestTimeout,
     int maxRetries,
-    int bulkBytes) {
+    int bulkBytes,
+    int retentionDays) {
 
   public static final String DEFAULT_PREFIX = "tigera_secure_ee_audit_kube";
   public static final String USERNAME_ENV = "KUBETRAIL_OPENSEARCH_USERNAME";
   public static final String PASSWORD_ENV = "KUBETRAIL_OPENSEARCH_PASSWORD";
   public static final String API_KEY_ENV = "KUBETRAIL_OPENSEARCH_API_KEY";
   public static final String CA_FILE_ENV = "KUBETRAIL_OPENSEARCH_CA_FILE";
+
+  /** A hundred years: retention beyond it is a typo. */
+  static final int MAX_RETENTION_DAYS = 36_500;
+
+  private static final Pattern RETENTION = Pattern.compile("(\\d{1,9})d");
 
   // Index names are lower case, and a prefix must not be a pattern.
   private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9_\\-]{0,99}");
@@ -71,6 +81,10 @@ public record OpenSearchOptions(
     }
     if (maxRetries < 0 || bulkBytes < 1024) {
       throw new IllegalArgumentException("maxRetries >= 0 and bulkBytes >= 1024");
+    }
+    if (retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS) {
+      throw new IllegalArgumentException(
+          "retention must be 0 (off) to " + MAX_RETENTION_DAYS + " days, was " + retentionDays);
     }
   }
 
@@ -123,12 +137,19 @@ public record OpenSearchOptions(
       hosts.add(host(location, scheme, host.trim()));
     }
     String prefix = DEFAULT_PREFIX;
+    int retention = Retention.DEFAULT_DAYS;
     for (String param : query.isEmpty() ? new String[0] : query.split("&")) {
       if (param.startsWith("prefix=")) {
         prefix = param.substring("prefix=".length());
+      } else if (param.startsWith("retention=")) {
+        retention = retention(location, param.substring("retention=".length()));
       } else {
         throw new IllegalArgumentException(
-            "'" + location + "': unknown parameter '" + param + "'; the only one is prefix=");
+            "'"
+                + location
+                + "': unknown parameter '"
+                + param
+                + "'; the parameters are prefix= and retention=");
       }
     }
     return new OpenSearchOptions(
@@ -140,7 +161,27 @@ public record OpenSearchOptions(
         prefix,
         Duration.ofSeconds(60),
         8,
-        8 << 20);
+        8 << 20,
+        retention);
+  }
+
+  private static int retention(String location, String value) {
+    if (value.equals("off")) {
+      return 0;
+    }
+    java.util.regex.Matcher m = RETENTION.matcher(value);
+    int days = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    if (days < 1 || days > MAX_RETENTION_DAYS) {
+      throw new IllegalArgumentException(
+          "'"
+              + location
+              + "': retention="
+              + value
+              + " is not a number of days from 1d to "
+              + MAX_RETENTION_DAYS
+              + "d, or off");
+    }
+    return days;
   }
 
   private static URI host(String location, String scheme, String hostPort) {
@@ -163,7 +204,16 @@ public record OpenSearchOptions(
   /** A copy with another index prefix. */
   public OpenSearchOptions withIndexPrefix(String prefix) {
     return new OpenSearchOptions(
-        hosts, username, password, apiKey, caFile, prefix, requestTimeout, maxRetries, bulkBytes);
+        hosts,
+        username,
+        password,
+        apiKey,
+        caFile,
+        prefix,
+        requestTimeout,
+        maxRetries,
+        bulkBytes,
+        retentionDays);
   }
 
   /** The location as shown to users: hosts and prefix, never credentials. */

@@ -16,6 +16,9 @@
  * committed are removed when a writer next opens the store. Document ids derive from the event's
  * identity, so sending an event again never stores it twice.
  *
+ * <p>Replay snapshots and checkpoints are kept in the index {@code <prefix>-kubetrail-state}, split
+ * into chunk documents (see {@code StateIndex}).
+ *
  * <p>Open with {@link io.kubetrail.opensearch.OpenSearchAuditStore#open}.
  */
 package io.kubetrail.opensearch;

@@ -69,12 +69,8 @@ class BothStoresAgreeTest {
       }
       assertThat(search.count(EventQuery.all())).isEqualTo(lucene.count(EventQuery.all()));
 
-      StateHistory fromLucene =
-          StateHistory.open(
-              lucene, tmp.resolve("lucene-state"), CLUSTER, HistoryOptions.defaults());
-      StateHistory fromSearch =
-          StateHistory.open(
-              search, tmp.resolve("search-state"), CLUSTER, HistoryOptions.defaults());
+      StateHistory fromLucene = StateHistory.open(lucene, CLUSTER, HistoryOptions.defaults());
+      StateHistory fromSearch = StateHistory.open(search, CLUSTER, HistoryOptions.defaults());
       Random random = new Random(SEED);
       List<ResourceKey> seen = new ArrayList<>();
       for (int i = 0; i < 6; i++) {

@@ -59,7 +59,8 @@ class CollectBufferRestartTest {
             parsed.indexPrefix(),
             Duration.ofSeconds(10),
             2,
-            parsed.bulkBytes());
+            parsed.bulkBytes(),
+            parsed.retentionDays());
     Path log = dir.resolve("kube-audit.log");
     Files.createFile(log);
     AtomicLong read = new AtomicLong();

@@ -74,8 +74,7 @@ class ChangesReportPropertyTest {
       ReportSpec spec = ReportSpec.of(ReportType.CHANGES, t(from), t(from + 1 + length));
       ChangesReport report = (ChangesReport) Reports.generate(source, spec);
 
-      StateHistory h =
-          StateHistory.open(source.store(), dir, TestCluster.CLUSTER, source.options());
+      StateHistory h = StateHistory.open(source.store(), TestCluster.CLUSTER, source.options());
       Set<String> atStart = keys(h.stateAt(spec.start()));
       Set<String> atEnd = keys(h.stateAt(spec.end()));
 

@@ -49,8 +49,7 @@ final class TestCluster implements AutoCloseable {
 
   ReportSource source() throws IOException {
     flush();
-    return new ReportSource(
-        store, dir, CLUSTER, HistoryOptions.builder().checkpoints(false).build());
+    return new ReportSource(store, CLUSTER, HistoryOptions.builder().checkpoints(false).build());
   }
 
   void flush() throws IOException {

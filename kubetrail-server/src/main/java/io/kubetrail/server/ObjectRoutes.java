@@ -139,8 +139,7 @@ final class ObjectRoutes {
   }
 
   private ClusterState stateAt(AuditStore store, String cluster, Instant at) throws IOException {
-    return StateHistory.open(store, server.options().storeDirectory(), cluster, server.history())
-        .stateAt(at);
+    return StateHistory.open(store, cluster, server.history()).stateAt(at);
   }
 
   private static Predicate<LiveObject> visible(Caller caller) {

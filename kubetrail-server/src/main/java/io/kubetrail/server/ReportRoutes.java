@@ -244,9 +244,7 @@ final class ReportRoutes {
 
   private Report generate(AuditStore store, String cluster, ReportSpec spec) throws IOException {
     try {
-      return Reports.generate(
-          new ReportSource(store, server.options().storeDirectory(), cluster, server.history()),
-          spec);
+      return Reports.generate(new ReportSource(store, cluster, server.history()), spec);
     } catch (ReportException e) {
       throw new ApiException(422, "", e.getMessage());
     }

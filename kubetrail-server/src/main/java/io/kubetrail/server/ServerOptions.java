@@ -25,7 +25,7 @@ import java.util.Optional;
  *
  * @param storeLocation the store the API reads: a directory, or an OpenSearch cluster's URL
  * @param storeDirectory the store's local directory: the store itself, or for a cluster the
- *     directory of its state checkpoints, snapshots and report runs
+ *     directory of its report runs (its snapshots and checkpoints are kept in the cluster)
  * @param accessLogDirectory where the access log is stored (a store of its own)
  * @param tls the certificate and key files (PEM) for HTTPS, when given
  * @param reportDefinitions the scheduled reports, as a collector's {@code reports:} file defines

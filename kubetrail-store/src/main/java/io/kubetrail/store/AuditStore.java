@@ -150,4 +150,20 @@ public interface AuditStore extends Closeable {
    * passes afterwards.
    */
   PruneResult prune(Instant olderThan) throws IOException;
+
+  /**
+   * What a user should know about how this store keeps its events that nothing else shows, one
+   * sentence each: for example whether anything but {@link #prune} deletes old events. Commands
+   * that report on a store ({@code verify}, {@code status}) print them. Most stores have none.
+   */
+  default List<String> notes() throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Where this store keeps its clusters' replay snapshots and checkpoints: beside its events, in
+   * the same backend. A read-only store's repository may still be written (checkpoints only speed
+   * replay up).
+   */
+  StateRepository states();
 }

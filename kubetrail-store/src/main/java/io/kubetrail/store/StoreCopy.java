@@ -1,14 +1,18 @@
 package io.kubetrail.store;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Copies every event of one store into another (a directory into a cluster, or back), resumably:
  * each page is appended with the copy's position as a checkpoint of the destination, so a copy
  * stopped at any moment continues where the destination says it got to, and an event already there
- * is not stored twice.
+ * is not stored twice. The snapshots that replay starts from are copied too (checkpoints are not:
+ * replay writes them again).
  */
 public final class StoreCopy {
   /** Events appended per batch. */
@@ -29,8 +33,10 @@ public final class StoreCopy {
    * @param stored of those, events the destination did not have yet
    * @param resumed true when an earlier copy's position was taken up
    * @param verified the destination's verify, after the copy
+   * @param snapshots snapshots the destination did not have yet, copied
    */
-  public record Result(long copied, long stored, boolean resumed, VerifyResult verified) {}
+  public record Result(
+      long copied, long stored, boolean resumed, VerifyResult verified, long snapshots) {}
 
   private StoreCopy() {}
 
@@ -58,7 +64,7 @@ public final class StoreCopy {
     long copied = 0;
     long stored = 0;
     if (at != null && at.position().startsWith(DONE)) {
-      return new Result(0, 0, true, to.verify());
+      return new Result(0, 0, true, to.verify(), snapshots(from.states(), to.states()));
     }
     if (at != null) {
       cursor = Optional.of(new PageCursor(at.position()));
@@ -78,6 +84,33 @@ public final class StoreCopy {
           sourceLocation,
           "the source changed during the copy: " + copied + " events read, " + total + " counted");
     }
-    return new Result(copied, stored, resumed, verified);
+    return new Result(copied, stored, resumed, verified, snapshots(from.states(), to.states()));
+  }
+
+  /**
+   * Copies the snapshots {@code to} lacks from {@code from}, each whole.
+   *
+   * @return how many were copied
+   */
+  public static long snapshots(StateRepository from, StateRepository to) throws IOException {
+    long copied = 0;
+    for (String cluster : from.clusters()) {
+      Set<String> there = new HashSet<>(to.list(cluster, StateKind.SNAPSHOT));
+      for (String name : from.list(cluster, StateKind.SNAPSHOT)) {
+        if (there.contains(name)) {
+          continue;
+        }
+        StateKey key = new StateKey(cluster, StateKind.SNAPSHOT, name);
+        Optional<InputStream> in = from.open(key);
+        if (in.isEmpty()) {
+          continue; // Removed meanwhile.
+        }
+        try (InputStream source = in.get()) {
+          to.put(key, source::transferTo);
+        }
+        copied++;
+      }
+    }
+    return copied;
   }
 }

@@ -1,17 +1,13 @@
 package io.kubetrail.store;
 
-import java.util.Objects;
-
 /**
- * Options and limits of a store. Immutable; build with {@link #builder()}.
+ * Options and limits every store honours, whatever its backend. Immutable; build with {@link
+ * #builder()}. Settings of one backend live in its own options ({@code LuceneOptions} for the
+ * embedded store).
  *
  * <p>Defaults:
  *
  * <ul>
- *   <li>{@code ramBufferMb} = 64: memory that buffers appended events before they are written out
- *       as a new segment. Larger buffers mean fewer, larger segments and faster ingest; this bounds
- *       the store's share of the heap however large a batch is.
- *   <li>{@code compression} = {@link Compression#FAST}: how stored raw events are compressed.
  *   <li>{@code readOnly} = false: a read-only store takes no lock, so it can search a store that
  *       another process is appending to; it sees each commit after it happens.
  *   <li>{@code maxPageSize} = 10,000: the most events one {@link AuditStore#search} page returns.
@@ -24,35 +20,21 @@ import java.util.Objects;
  * <p>Each limit names its setting (on the command line) so that errors can say which one to change.
  */
 public final class StoreOptions {
-  public static final int DEFAULT_RAM_BUFFER_MB = 64;
   public static final int DEFAULT_MAX_PAGE_SIZE = 10_000;
   public static final int DEFAULT_MAX_HISTOGRAM_BUCKETS = 100_000;
   public static final int DEFAULT_SCAN_PAGE_SIZE = 1_000;
 
-  public static final String RAM_BUFFER_MB_SETTING = "--store-ram-buffer-mb";
   public static final String MAX_PAGE_SIZE_SETTING = "--max-page-size";
   public static final String MAX_HISTOGRAM_BUCKETS_SETTING = "--max-histogram-buckets";
 
-  /** How raw events are compressed on disk. */
-  public enum Compression {
-    /** LZ4: fastest to write and read. */
-    FAST,
-    /** DEFLATE: roughly half the size of FAST, slower to write and to read back. */
-    SMALL
-  }
-
   private static final StoreOptions DEFAULTS = builder().build();
 
-  private final int ramBufferMb;
-  private final Compression compression;
   private final boolean readOnly;
   private final int maxPageSize;
   private final int maxHistogramBuckets;
   private final int scanPageSize;
 
   private StoreOptions(Builder b) {
-    this.ramBufferMb = b.ramBufferMb;
-    this.compression = b.compression;
     this.readOnly = b.readOnly;
     this.maxPageSize = b.maxPageSize;
     this.maxHistogramBuckets = b.maxHistogramBuckets;
@@ -69,20 +51,10 @@ public final class StoreOptions {
 
   public Builder toBuilder() {
     return new Builder()
-        .ramBufferMb(ramBufferMb)
-        .compression(compression)
         .readOnly(readOnly)
         .maxPageSize(maxPageSize)
         .maxHistogramBuckets(maxHistogramBuckets)
         .scanPageSize(scanPageSize);
-  }
-
-  public int ramBufferMb() {
-    return ramBufferMb;
-  }
-
-  public Compression compression() {
-    return compression;
   }
 
   public boolean readOnly() {
@@ -103,11 +75,7 @@ public final class StoreOptions {
 
   @Override
   public String toString() {
-    return "StoreOptions[ramBufferMb="
-        + ramBufferMb
-        + ", compression="
-        + compression
-        + ", readOnly="
+    return "StoreOptions[readOnly="
         + readOnly
         + ", maxPageSize="
         + maxPageSize
@@ -120,28 +88,12 @@ public final class StoreOptions {
 
   /** Builder; setters reject values that could never work. */
   public static final class Builder {
-    private int ramBufferMb = DEFAULT_RAM_BUFFER_MB;
-    private Compression compression = Compression.FAST;
     private boolean readOnly;
     private int maxPageSize = DEFAULT_MAX_PAGE_SIZE;
     private int maxHistogramBuckets = DEFAULT_MAX_HISTOGRAM_BUCKETS;
     private int scanPageSize = DEFAULT_SCAN_PAGE_SIZE;
 
     private Builder() {}
-
-    /** At least 1 and below 2048 (Lucene's per-thread limit). */
-    public Builder ramBufferMb(int value) {
-      if (value < 1 || value >= 2048) {
-        throw new IllegalArgumentException("ramBufferMb must be in [1, 2047], was " + value);
-      }
-      this.ramBufferMb = value;
-      return this;
-    }
-
-    public Builder compression(Compression value) {
-      this.compression = Objects.requireNonNull(value, "compression");
-      return this;
-    }
 
     public Builder readOnly(boolean value) {
       this.readOnly = value;

@@ -17,6 +17,10 @@
  *       ({@link io.kubetrail.store.AuditStore#scanChanges}).
  * </ul>
  *
+ * <p>Beside its events, each store keeps its clusters' replay snapshots and checkpoints in a {@link
+ * io.kubetrail.store.StateRepository} of its own backend ({@link
+ * io.kubetrail.store.AuditStore#states()}), so that replay needs nothing but the store.
+ *
  * <p>The embedded implementation lives in {@code io.kubetrail.store.lucene}; open it with {@code
  * LuceneAuditStore.open(Path, StoreOptions)}. Everything public in this package is API.
  */

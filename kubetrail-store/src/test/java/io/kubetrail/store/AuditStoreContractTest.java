@@ -29,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -38,45 +37,66 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The behaviour every {@link AuditStore} must have. An implementation's test extends this class and
- * says how to open a store in a directory; every test here then runs against it.
+ * says where fresh stores may be made; every test here then opens them by their location, through
+ * {@link AuditStores#open} as users do, and runs against them.
  */
 public abstract class AuditStoreContractTest {
 
-  /** Opens (creating when absent) a store in {@code dir}. */
-  protected abstract AuditStore newStore(Path dir, StoreOptions options) throws IOException;
+  /**
+   * A location where no store is yet, different for each call: a directory, or a cluster's URL.
+   * Property tries call it too, where JUnit's temporary directories are not made.
+   */
+  protected abstract String freshLocation(String name) throws IOException;
 
-  /** Opens (creating when absent) a store in {@code dir} with default options. */
-  protected AuditStore newStore(Path dir) throws IOException {
-    return newStore(dir, StoreOptions.defaults());
+  /** Removes what a store at a {@link #freshLocation} left behind, once it is closed. */
+  protected void discard(String location) throws IOException {}
+
+  /** Opens (creating when absent) the store at {@code location}. */
+  protected AuditStore newStore(String location, StoreOptions options) throws IOException {
+    return AuditStores.open(location, options);
+  }
+
+  /** Opens (creating when absent) the store at {@code location} with default options. */
+  protected AuditStore newStore(String location) throws IOException {
+    return newStore(location, StoreOptions.defaults());
   }
 
   /** Closes a store and opens it again, as a restarted process would. */
-  protected AuditStore reopen(AuditStore store, Path dir) throws IOException {
+  protected AuditStore reopen(AuditStore store, String location) throws IOException {
     store.close();
-    return newStore(dir);
+    return newStore(location);
   }
 
-  @TempDir protected Path tmp;
-  protected Path dir;
+  protected String location;
   protected AuditStore store;
+  private final List<String> made = new ArrayList<>();
+
+  /** A fresh location, discarded after the test. */
+  protected String freshTestLocation(String name) throws IOException {
+    String l = freshLocation(name);
+    made.add(l);
+    return l;
+  }
 
   @BeforeEach
   void openStore() throws IOException {
-    dir = tmp.resolve("store");
-    store = newStore(dir);
+    location = freshTestLocation("store");
+    store = newStore(location);
   }
 
   @AfterEach
   void closeStore() throws IOException {
     if (store != null) {
       store.close();
+    }
+    for (String l : made) {
+      discard(l);
     }
   }
 
@@ -152,7 +172,7 @@ public abstract class AuditStoreContractTest {
   void eventsSurviveReopen() throws IOException {
     StoredEvent a = event("a").build();
     store.append(batch(a));
-    store = reopen(store, dir);
+    store = reopen(store, location);
     assertThat(all(EventQuery.all())).containsExactly(a);
   }
 
@@ -222,7 +242,7 @@ public abstract class AuditStoreContractTest {
     for (int i = 0; i < 60; i += 10) {
       store.append(Batch.of(events.subList(i, i + 10)));
     }
-    store = reopen(store, dir);
+    store = reopen(store, location);
     List<StoredEvent> shuffled = new ArrayList<>(events);
     Collections.shuffle(shuffled, new Random(7));
     AppendResult result = store.append(Batch.of(shuffled));
@@ -244,7 +264,7 @@ public abstract class AuditStoreContractTest {
             Map.of(
                 "file:/a.log", new SourceCheckpoint("250"),
                 "file:/b.log", new SourceCheckpoint("7")));
-    store = reopen(store, dir);
+    store = reopen(store, location);
     assertThat(store.checkpoints()).containsEntry("file:/a.log", new SourceCheckpoint("250"));
   }
 
@@ -256,7 +276,7 @@ public abstract class AuditStoreContractTest {
     assertThat(dupOnly.stored()).isZero();
     assertThat(store.checkpoints()).containsEntry("src", new SourceCheckpoint("2"));
     store.append(Batch.of(List.of(), "src", new SourceCheckpoint("3")));
-    store = reopen(store, dir);
+    store = reopen(store, location);
     assertThat(store.checkpoints()).containsEntry("src", new SourceCheckpoint("3"));
     assertThat(store.verify().ok()).isTrue();
   }
@@ -568,7 +588,8 @@ public abstract class AuditStoreContractTest {
   @Test
   void histogramBucketsAreLimited() throws IOException {
     store.close();
-    store = newStore(tmp.resolve("small"), StoreOptions.builder().maxHistogramBuckets(2).build());
+    store =
+        newStore(freshTestLocation("small"), StoreOptions.builder().maxHistogramBuckets(2).build());
     store.append(
         batch(event("a").at(0).build(), event("b").at(60).build(), event("c").at(120).build()));
     assertThat(store.histogram(EventQuery.all(), Duration.ofMinutes(2))).hasSize(2);
@@ -727,7 +748,7 @@ public abstract class AuditStoreContractTest {
   @Test
   void scanChangesStreamsManyEventsAcrossPages() throws IOException {
     store.close();
-    store = newStore(tmp.resolve("paged"), StoreOptions.builder().scanPageSize(7).build());
+    store = newStore(freshTestLocation("paged"), StoreOptions.builder().scanPageSize(7).build());
     Random random = new Random(11);
     List<StoredEvent> events = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
@@ -755,7 +776,7 @@ public abstract class AuditStoreContractTest {
   @Test
   void streamsCrossLongGapsAndDenseBursts() throws IOException {
     store.close();
-    store = newStore(tmp.resolve("gaps"), StoreOptions.builder().scanPageSize(4).build());
+    store = newStore(freshTestLocation("gaps"), StoreOptions.builder().scanPageSize(4).build());
     List<StoredEvent> events = new ArrayList<>();
     for (int k = 0; k < 12; k++) {
       // Quiet for longer and longer (up to years), then a burst within one millisecond.
@@ -803,7 +824,7 @@ public abstract class AuditStoreContractTest {
     assertThat(result.batchesChecked()).isEqualTo(5);
     assertThat(result.eventsChecked()).isEqualTo(10);
     assertThat(result.head()).hasSize(64);
-    store = reopen(store, dir);
+    store = reopen(store, location);
     assertThat(store.verify()).isEqualTo(result);
   }
 
@@ -863,7 +884,7 @@ public abstract class AuditStoreContractTest {
 
     assertThat(store.prune(cutoff)).isEqualTo(new PruneResult(0, 0));
     store.append(batch(event("after").at(200).build()));
-    store = reopen(store, dir);
+    store = reopen(store, location);
     assertThat(store.verify().ok()).isTrue();
     assertThat(store.prune(T0.plusSeconds(1000))).isEqualTo(new PruneResult(3, 4));
     assertThat(store.count(EventQuery.all())).isZero();
@@ -883,7 +904,7 @@ public abstract class AuditStoreContractTest {
 
     store.prune(T0.plusSeconds(100));
     assertThat(store.clusters()).containsExactly("dev", "prod");
-    store = reopen(store, dir);
+    store = reopen(store, location);
     assertThat(store.clusters()).containsExactly("dev", "prod");
   }
 
@@ -1001,7 +1022,7 @@ public abstract class AuditStoreContractTest {
     events.forEach(e -> kept.putIfAbsent(e.identity(), e));
     List<StoredEvent> stored = new ArrayList<>(kept.values());
 
-    Path d = Files.createTempDirectory("kubetrail-store-property");
+    String d = freshLocation("property");
     try (AuditStore s = newStore(d, StoreOptions.builder().scanPageSize(5).build())) {
       long total = 0;
       for (List<StoredEvent> b : batches) {
@@ -1078,7 +1099,7 @@ public abstract class AuditStoreContractTest {
       VerifyResult verify = s.verify();
       assertThat(verify.ok()).as(verify.toString()).isTrue();
     } finally {
-      deleteRecursively(d);
+      discard(d);
     }
   }
 
@@ -1129,21 +1150,5 @@ public abstract class AuditStoreContractTest {
         Files.deleteIfExists(p);
       }
     }
-  }
-
-  /** Runs a body against a fresh store in its own directory, for property tests. */
-  protected <T> T withFreshStore(
-      String name, UnaryOperator<StoreOptions.Builder> options, StoreBody<T> body)
-      throws IOException {
-    Path d = tmp.resolve(name);
-    try (AuditStore s = newStore(d, options.apply(StoreOptions.builder()).build())) {
-      return body.run(s);
-    }
-  }
-
-  /** A test body that uses a store. */
-  @FunctionalInterface
-  protected interface StoreBody<T> {
-    T run(AuditStore store) throws IOException;
   }
 }

@@ -18,6 +18,25 @@ class StoreCopyTest {
   @TempDir Path tmp;
 
   @Test
+  void snapshotsAreCopiedOnceAndCheckpointsNot() throws IOException {
+    StateKey snapshot = new StateKey("prod eu", StateKind.SNAPSHOT, "1.snapshot");
+    StateKey checkpoint = new StateKey("prod eu", StateKind.CHECKPOINT, "2.checkpoint");
+    try (AuditStore from = LuceneAuditStore.open(tmp.resolve("from"), StoreOptions.defaults());
+        AuditStore to = LuceneAuditStore.open(tmp.resolve("to"), StoreOptions.defaults())) {
+      from.append(Batch.of(List.of(TestEvents.event("a").build())));
+      from.states().put(snapshot, out -> out.write(new byte[] {1, 2, 3}));
+      from.states().put(checkpoint, out -> out.write(new byte[] {4}));
+
+      assertThat(StoreCopy.copy(from, to, "src", (c, t) -> {}).snapshots()).isEqualTo(1);
+      try (var in = to.states().open(snapshot).orElseThrow()) {
+        assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+      }
+      assertThat(to.states().list("prod eu", StateKind.CHECKPOINT)).isEmpty();
+      assertThat(StoreCopy.copy(from, to, "src", (c, t) -> {}).snapshots()).isZero();
+    }
+  }
+
+  @Test
   void aCopyCutShortResumesWhereTheDestinationGotToAndStoresEachEventOnce() throws IOException {
     int n = StoreCopy.PAGE * 2 + 123;
     List<StoredEvent> events = new ArrayList<>();

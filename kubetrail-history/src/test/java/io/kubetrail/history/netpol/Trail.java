@@ -177,7 +177,7 @@ final class Trail implements Closeable {
         store.append(Batch.of(stored));
       }
     }
-    return StateHistory.open(store, dir, CLUSTER, options);
+    return StateHistory.open(store, CLUSTER, options);
   }
 
   StateHistory history(Path dir) throws IOException {

@@ -6,7 +6,6 @@ import io.kubetrail.store.PruneResult;
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreLockedException;
-import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,7 +49,7 @@ final class Appender {
   static final int COMMIT_EVERY_EVENTS = 100_000;
 
   private final Searchers searchers;
-  private final StoreOptions options;
+  private final LuceneOptions options;
   private final Consumer<IndexWriterConfig> tuning;
   private final BlockFiles blockFiles;
   private final BatchWriter batchWriter;
@@ -93,7 +92,7 @@ final class Appender {
    */
   Appender(
       Searchers searchers,
-      StoreOptions options,
+      LuceneOptions options,
       Consumer<IndexWriterConfig> tuning,
       BlockFiles blockFiles,
       IndexWriter writer,
@@ -112,12 +111,12 @@ final class Appender {
   }
 
   /** How the store's index is written: the codec must never change. */
-  static IndexWriterConfig writerConfig(StoreOptions options) {
+  static IndexWriterConfig writerConfig(LuceneOptions options) {
     IndexWriterConfig config = new IndexWriterConfig();
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     config.setCodec(
         new Lucene912Codec(
-            options.compression() == StoreOptions.Compression.SMALL
+            options.compression() == LuceneOptions.Compression.SMALL
                 ? Lucene912Codec.Mode.BEST_COMPRESSION
                 : Lucene912Codec.Mode.BEST_SPEED));
     config.setRAMBufferSizeMB(options.ramBufferMb());
@@ -127,7 +126,7 @@ final class Appender {
   }
 
   static IndexWriter openWriter(
-      Path location, Directory directory, StoreOptions options, Consumer<IndexWriterConfig> tuning)
+      Path location, Directory directory, LuceneOptions options, Consumer<IndexWriterConfig> tuning)
       throws IOException {
     IndexWriterConfig config = writerConfig(options);
     tuning.accept(config);

@@ -2,7 +2,6 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.BatchLink;
-import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -36,7 +35,7 @@ import org.apache.lucene.util.BytesRef;
  * thread writes the blocks in order and digests the batch.
  */
 final class BatchWriter implements AutoCloseable {
-  private final StoreOptions options;
+  private final LuceneOptions options;
   private final BlockFiles blockFiles;
 
   /** Made on the first append. */
@@ -45,7 +44,7 @@ final class BatchWriter implements AutoCloseable {
   /** Held while a block's documents are added. */
   private final Object indexing = new Object();
 
-  BatchWriter(StoreOptions options, BlockFiles blockFiles) {
+  BatchWriter(LuceneOptions options, BlockFiles blockFiles) {
     this.options = options;
     this.blockFiles = blockFiles;
   }

@@ -2,7 +2,6 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.RawJson;
 import io.kubetrail.store.SourceCheckpoint;
-import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -62,7 +61,7 @@ final class EventBlock {
   record Built(byte[] bytes, byte[][] models) {}
 
   /** Encodes and compresses events (a thread of its own may do this: nothing is shared). */
-  static Built build(long batch, List<StoredEvent> events, StoreOptions.Compression compression) {
+  static Built build(long batch, List<StoredEvent> events, LuceneOptions.Compression compression) {
     if (events.isEmpty() || events.size() > MAX_EVENTS) {
       throw new IllegalArgumentException("a block holds 1 to " + MAX_EVENTS + " events");
     }
@@ -82,7 +81,7 @@ final class EventBlock {
         new ByteOutput(HEADER_BYTES + plain.length + plain.length / 255 + 16 + TRAILER_BYTES);
     out.length = HEADER_BYTES;
     byte codec;
-    if (compression == StoreOptions.Compression.SMALL) {
+    if (compression == LuceneOptions.Compression.SMALL) {
       codec = DEFLATE_CODEC;
       deflate(plain, out);
     } else {

@@ -18,6 +18,12 @@ public final class LuceneAuditStore {
    * @throws io.kubetrail.store.StoreException when it cannot be opened for another reason
    */
   public static AuditStore open(Path directory, StoreOptions options) throws IOException {
-    return LuceneStore.open(directory, options);
+    return open(directory, options, LuceneOptions.defaults());
+  }
+
+  /** As {@link #open(Path, StoreOptions)}, with settings of the embedded store's own. */
+  public static AuditStore open(Path directory, StoreOptions options, LuceneOptions lucene)
+      throws IOException {
+    return LuceneStore.open(directory, options, lucene);
   }
 }

@@ -14,6 +14,7 @@ import io.kubetrail.store.PageCursor;
 import io.kubetrail.store.PruneResult;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StateRepository;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.VerifyListener;
@@ -70,8 +71,9 @@ final class LuceneStore implements AuditStore {
     this.searches = new Searches(searchers, blockFiles, options);
   }
 
-  static LuceneStore open(Path location, StoreOptions options) throws IOException {
-    return open(location, options, d -> d, c -> {});
+  static LuceneStore open(Path location, StoreOptions options, LuceneOptions lucene)
+      throws IOException {
+    return open(location, options, lucene, d -> d, c -> {}, BlockFiles.Operations.NONE, true);
   }
 
   /**
@@ -84,7 +86,14 @@ final class LuceneStore implements AuditStore {
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning)
       throws IOException {
-    return open(location, options, wrap, tuning, BlockFiles.Operations.NONE, true);
+    return open(
+        location,
+        options,
+        LuceneOptions.defaults(),
+        wrap,
+        tuning,
+        BlockFiles.Operations.NONE,
+        true);
   }
 
   /**
@@ -95,18 +104,21 @@ final class LuceneStore implements AuditStore {
   static LuceneStore open(
       Path location,
       StoreOptions options,
+      LuceneOptions lucene,
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning,
       BlockFiles.Operations blockOps,
       boolean timedCommits)
       throws IOException {
-    return open(location, options, wrap, tuning, blockOps, timedCommits, BlockFiles.ROLL_BYTES);
+    return open(
+        location, options, lucene, wrap, tuning, blockOps, timedCommits, BlockFiles.ROLL_BYTES);
   }
 
   /** As above, with block files that roll at {@code rollBytes} (tests delete files by pruning). */
   static LuceneStore open(
       Path location,
       StoreOptions options,
+      LuceneOptions lucene,
       UnaryOperator<Directory> wrap,
       Consumer<IndexWriterConfig> tuning,
       BlockFiles.Operations blockOps,
@@ -115,6 +127,7 @@ final class LuceneStore implements AuditStore {
       throws IOException {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(lucene, "lucene");
     Directory directory = openDirectory(location, options, wrap);
     IndexWriter writer = null;
     SearcherManager manager = null;
@@ -127,7 +140,7 @@ final class LuceneStore implements AuditStore {
         }
         state = latestState(location, directory);
       } else {
-        writer = openOrCreate(location, directory, options, tuning);
+        writer = openOrCreate(location, directory, lucene, tuning);
         state = latestState(location, directory);
       }
       BlockFiles blockFiles = new BlockFiles(location, blockOps, rollBytes);
@@ -146,7 +159,7 @@ final class LuceneStore implements AuditStore {
       manager = new SearcherManager(writer, null);
       Searchers searchers = new Searchers(location, directory, false, manager);
       Appender appender =
-          new Appender(searchers, options, tuning, blockFiles, writer, state, timedCommits);
+          new Appender(searchers, lucene, tuning, blockFiles, writer, state, timedCommits);
       return new LuceneStore(options, searchers, blockFiles, Optional.of(appender));
     } catch (IOException | RuntimeException e) {
       IOException failure = StoreErrors.diagnose(location, directory, Optional.empty(), e);
@@ -177,12 +190,12 @@ final class LuceneStore implements AuditStore {
 
   /** Opens the writer of an existing store, or creates the store with its first commit. */
   private static IndexWriter openOrCreate(
-      Path location, Directory directory, StoreOptions options, Consumer<IndexWriterConfig> tuning)
+      Path location, Directory directory, LuceneOptions lucene, Consumer<IndexWriterConfig> tuning)
       throws IOException {
     if (DirectoryReader.indexExists(directory)) {
       // Checked before a writer touches the files of what may be someone else's index.
       latestState(location, directory);
-      return Appender.openWriter(location, directory, options, tuning);
+      return Appender.openWriter(location, directory, lucene, tuning);
     }
     if (hasForeignFiles(directory)) {
       throw new StoreException(
@@ -190,7 +203,7 @@ final class LuceneStore implements AuditStore {
           "the directory is not empty and holds no kubetrail store; choose an empty or new"
               + " directory");
     }
-    IndexWriter writer = Appender.openWriter(location, directory, options, tuning);
+    IndexWriter writer = Appender.openWriter(location, directory, lucene, tuning);
     try {
       writer.setLiveCommitData(CommitState.empty().toUserData().entrySet());
       writer.commit();
@@ -374,6 +387,12 @@ final class LuceneStore implements AuditStore {
       failures.subList(1, failures.size()).forEach(failure::addSuppressed);
       throw failure;
     }
+  }
+
+  /** Snapshots and checkpoints as files in the store's directory, as stores always kept them. */
+  @Override
+  public StateRepository states() {
+    return StateRepository.inDirectory(searchers.location());
   }
 
   @Override

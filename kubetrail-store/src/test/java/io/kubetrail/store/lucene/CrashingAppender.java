@@ -81,7 +81,8 @@ public final class CrashingAppender {
     try (AuditStore store =
         LuceneStore.open(
             dir,
-            StoreOptions.builder().ramBufferMb(2).build(),
+            StoreOptions.defaults(),
+            LuceneOptions.defaults().withRamBufferMb(2),
             d -> new HaltingDirectory(d, mode, armed, bytes, counter),
             c -> {
               if (atOp) {

@@ -44,9 +44,12 @@ class FaultInjectionTest {
     // Merges run in the appending thread, so that faults hit appends, not background threads.
     return LuceneStore.open(
         dir,
-        StoreOptions.builder().ramBufferMb(1).build(),
+        StoreOptions.defaults(),
+        LuceneOptions.defaults().withRamBufferMb(1),
         d -> faults = new FaultyDirectory(d),
-        c -> c.setMergeScheduler(new SerialMergeScheduler()));
+        c -> c.setMergeScheduler(new SerialMergeScheduler()),
+        BlockFiles.Operations.NONE,
+        true);
   }
 
   @Test

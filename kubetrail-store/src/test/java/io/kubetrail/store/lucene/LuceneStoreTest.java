@@ -139,7 +139,7 @@ class LuceneStoreTest {
       store.append(Batch.of(List.of(event("a").build())));
     }
     try (FSDirectory d = FSDirectory.open(dir);
-        IndexWriter w = new IndexWriter(d, Appender.writerConfig(StoreOptions.defaults()))) {
+        IndexWriter w = new IndexWriter(d, Appender.writerConfig(LuceneOptions.defaults()))) {
       Map<String, String> userData = new HashMap<>(SegmentInfos.readLatestCommit(d).getUserData());
       userData.put(CommitState.FORMAT_KEY, "kubetrail-store-2");
       w.setLiveCommitData(userData.entrySet());
@@ -174,9 +174,10 @@ class LuceneStoreTest {
 
   @Test
   void smallCompressionStoresTheSame() throws IOException {
-    StoreOptions small = StoreOptions.builder().compression(StoreOptions.Compression.SMALL).build();
+    LuceneOptions small = LuceneOptions.defaults().withCompression(LuceneOptions.Compression.SMALL);
     StoredEvent e = event("a").extraField("y".repeat(10_000)).build();
-    try (AuditStore store = LuceneAuditStore.open(tmp.resolve("small"), small)) {
+    try (AuditStore store =
+        LuceneAuditStore.open(tmp.resolve("small"), StoreOptions.defaults(), small)) {
       store.append(Batch.of(List.of(e)));
       assertThat(store.search(EventQuery.all(), 1, Optional.empty()).events()).containsExactly(e);
     }

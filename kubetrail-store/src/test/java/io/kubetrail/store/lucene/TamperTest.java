@@ -300,7 +300,7 @@ class TamperTest {
           Long.parseLong(userData.get("kubetrail.blockFile")),
           Long.parseLong(userData.get("kubetrail.blockLength")));
       try (IndexWriter writer =
-          new IndexWriter(d, Appender.writerConfig(StoreOptions.defaults()))) {
+          new IndexWriter(d, Appender.writerConfig(LuceneOptions.defaults()))) {
         edit.apply(new Index(writer, blocks));
         blocks.sync();
         userData.put("kubetrail.blockLength", Long.toString(blocks.appendingLength()));
@@ -356,7 +356,7 @@ class TamperTest {
     /** Stores an event in a block of its own, labelled with a batch; returns its position. */
     long store(StoredEvent e, long batch) throws IOException {
       long file = blocks.beginBatch(batch);
-      EventBlock.Built block = EventBlock.build(batch, List.of(e), StoreOptions.Compression.FAST);
+      EventBlock.Built block = EventBlock.build(batch, List.of(e), LuceneOptions.Compression.FAST);
       return BlockFiles.position(file, blocks.write(block.bytes()), 0);
     }
 
