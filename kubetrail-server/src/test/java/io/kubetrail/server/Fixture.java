@@ -80,7 +80,7 @@ final class Fixture {
     try (AuditStore store =
         LuceneAuditStore.open(data, StoreOptions.builder().readOnly(true).build())) {
       return new ReportScheduler(
-              new ReportSource(store, data, "demo", HistoryOptions.defaults()),
+              new ReportSource(store, "demo", HistoryOptions.defaults()),
               definitions,
               EmbeddedReportRuns.in(data),
               Optional.empty(),
