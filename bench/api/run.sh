@@ -33,6 +33,10 @@ serve_and_measure() {
   trap 'kill "$server_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 1 300); do
     grep -q "open http" "$api_work/serve.out" 2>/dev/null && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "kubetrail serve did not start; see $api_work/serve.err" >&2
+      exit 1
+    fi
     sleep 0.2
   done
   local report="$results/api-$(date -u +%Y%m%dT%H%M%SZ).txt"
