@@ -253,6 +253,7 @@ final class Appender {
       return;
     }
     try {
+      ensureWriter();
       refresh();
     } catch (IOException | RuntimeException e) {
       if (writer != null) {
