@@ -17,22 +17,6 @@ record BatchHeader(BatchLink link, boolean pruned) {
   private static final int HASH_BYTES = BatchLink.HASH_BYTES;
   private static final byte VERSION = 1;
 
-  /** A new header; computes its hash. */
-  static BatchHeader create(
-      long batch,
-      byte[] prevHash,
-      byte[] eventsDigest,
-      long count,
-      long firstSeq,
-      long minReceived,
-      long maxReceived,
-      long appendedAt) {
-    return new BatchHeader(
-        BatchLink.create(
-            batch, prevHash, eventsDigest, count, firstSeq, minReceived, maxReceived, appendedAt),
-        false);
-  }
-
   /** The batch's number, which the index sorts and finds headers by. */
   long batch() {
     return link.batch();

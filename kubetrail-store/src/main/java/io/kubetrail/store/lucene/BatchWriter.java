@@ -122,15 +122,17 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     BatchHeader header =
-        BatchHeader.create(
-            batch,
-            before.head(),
-            digest.finish(),
-            list.size(),
-            firstSeq,
-            minReceived,
-            maxReceived,
-            Times.micros(Instant.now()));
+        new BatchHeader(
+            BatchLink.create(
+                batch,
+                before.head(),
+                digest.finish(),
+                list.size(),
+                firstSeq,
+                minReceived,
+                maxReceived,
+                Times.micros(Instant.now())),
+            false);
     writer.addDocument(Fields.header(header));
     return header;
   }
