@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
@@ -100,6 +102,9 @@ public final class OpenSearchNode {
     Files.createDirectories(work.resolve("logs"));
     boolean root = "root".equals(System.getProperty("user.name"));
     if (root) {
+      // The build's directory may be closed to other users (a clone in a mktemp -d directory is):
+      // the node's user gets a copy of the distribution it can reach.
+      home = copyTree(Path.of(home), work.resolve("opensearch")).toString();
       handOver(work);
     }
     int http = freePort();
@@ -217,6 +222,19 @@ public final class OpenSearchNode {
     } catch (IOException e) {
       // A temporary directory left behind is harmless.
     }
+  }
+
+  private static Path copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Files.copy(
+            p,
+            to.resolve(from.relativize(p).toString()),
+            StandardCopyOption.COPY_ATTRIBUTES,
+            LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+    return to;
   }
 
   private static void handOver(Path work) throws IOException {
