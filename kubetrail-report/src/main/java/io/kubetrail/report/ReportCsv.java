@@ -113,29 +113,29 @@ final class ReportCsv {
   private static void compliance(ComplianceReport r, Map<String, String> files) {
     switch (r.type()) {
       case INVENTORY -> {
-        files.put("summary.csv", table(INVENTORY_SUMMARY, List.of(inventorySummary(r))));
-        files.put("endpoints.csv", table(INVENTORY_ENDPOINTS, inventoryEndpoints(r)));
+        files.put("summary.csv", CsvText.table(INVENTORY_SUMMARY, List.of(inventorySummary(r))));
+        files.put("endpoints.csv", CsvText.table(INVENTORY_ENDPOINTS, inventoryEndpoints(r)));
         List<List<String>> ns = new ArrayList<>();
         for (NamespaceExposure n : r.namespaces()) {
           ns.add(List.of(n.namespace(), b(n.ingressProtected()), b(n.egressProtected()), "false"));
         }
-        files.put("namespaces.csv", table(INVENTORY_NAMESPACES, ns));
+        files.put("namespaces.csv", CsvText.table(INVENTORY_NAMESPACES, ns));
         List<List<String>> svc = new ArrayList<>();
         for (ServiceExposure s : r.services()) {
           svc.add(List.of(s.service(), b(s.ingressProtected()), "false"));
         }
-        files.put("services.csv", table(INVENTORY_SERVICES, svc));
+        files.put("services.csv", CsvText.table(INVENTORY_SERVICES, svc));
       }
       case NETWORK_ACCESS -> {
-        files.put("summary.csv", table(NETWORK_ACCESS_SUMMARY, List.of(networkSummary(r))));
-        files.put("endpoints.csv", table(NETWORK_ACCESS_ENDPOINTS, networkEndpoints(r)));
+        files.put("summary.csv", CsvText.table(NETWORK_ACCESS_SUMMARY, List.of(networkSummary(r))));
+        files.put("endpoints.csv", CsvText.table(NETWORK_ACCESS_ENDPOINTS, networkEndpoints(r)));
       }
       default -> {
         List<String> row = scope(r);
         row.add(Integer.toString(r.auditSummary().numCreate()));
         row.add(Integer.toString(r.auditSummary().numModify()));
         row.add(Integer.toString(r.auditSummary().numDelete()));
-        files.put("summary.csv", table(POLICY_AUDIT_SUMMARY, List.of(row)));
+        files.put("summary.csv", CsvText.table(POLICY_AUDIT_SUMMARY, List.of(row)));
         files.put("events.json", ReportJson.auditEvents(r.auditEvents()).toPrettyString() + "\n");
         files.put("events.yaml", yaml(r));
       }
@@ -248,7 +248,7 @@ final class ReportCsv {
               String.join(";", users),
               last));
     }
-    return table(CHANGES, rows);
+    return CsvText.table(CHANGES, rows);
   }
 
   private static String checks(AuditPolicyReport r) {
@@ -257,7 +257,7 @@ final class ReportCsv {
       rows.add(
           List.of(c.id(), c.title(), c.passed() ? "pass" : "fail", String.join(";", c.findings())));
     }
-    return table(CHECKS, rows);
+    return CsvText.table(CHECKS, rows);
   }
 
   private static String coverage(AuditPolicyReport r) {
@@ -265,19 +265,7 @@ final class ReportCsv {
     for (CoverageRow c : r.coverage()) {
       rows.add(List.of(c.resource(), c.verb(), c.level(), c.rule(), b(c.sufficient())));
     }
-    return table(COVERAGE, rows);
-  }
-
-  /** RFC 4180: a header line, then one line per row; fields quoted when they need it. */
-  static String table(List<String> header, List<List<String>> rows) {
-    StringBuilder sb = new StringBuilder();
-    line(sb, header);
-    rows.forEach(r -> line(sb, r));
-    return sb.toString();
-  }
-
-  private static void line(StringBuilder sb, List<String> fields) {
-    sb.append(CsvText.line(fields));
+    return CsvText.table(COVERAGE, rows);
   }
 
   private static String b(boolean v) {

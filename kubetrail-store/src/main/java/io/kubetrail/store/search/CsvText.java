@@ -2,7 +2,14 @@ package io.kubetrail.store.search;
 
 import java.util.List;
 
-/** CSV as RFC 4180 writes it: what every CSV export of kubetrail (events, reports) is made of. */
+/**
+ * The one CSV cell writer of the project (RFC 4180), shared by event exports and reports.
+ *
+ * <p>Cells hold what users and clients chose (names, user names, labels), so a cell that a
+ * spreadsheet would take for a formula, one starting with {@code =}, {@code +}, {@code -},
+ * {@code @}, a tab or a carriage return (OWASP "CSV Injection"), is written with a single quote in
+ * front, which spreadsheets show as text.
+ */
 public final class CsvText {
   private CsvText() {}
 
@@ -18,13 +25,35 @@ public final class CsvText {
     return b.append("\r\n").toString();
   }
 
-  /** A field, in double quotes (inner ones doubled) when it holds a comma, quote or line break. */
+  /** A header line, then one record per row. */
+  public static String table(List<String> header, List<List<String>> rows) {
+    StringBuilder b = new StringBuilder(line(header));
+    rows.forEach(r -> b.append(line(r)));
+    return b.toString();
+  }
+
+  /**
+   * A field: a formula-like value gets a leading single quote; then the field is put in double
+   * quotes (inner ones doubled) when it holds a comma, quote or line break.
+   */
   public static String field(String value) {
+    String text = formulaLike(value) ? "'" + value : value;
     boolean quote =
-        value.indexOf(',') >= 0
-            || value.indexOf('"') >= 0
-            || value.indexOf('\n') >= 0
-            || value.indexOf('\r') >= 0;
-    return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+        text.indexOf(',') >= 0
+            || text.indexOf('"') >= 0
+            || text.indexOf('\n') >= 0
+            || text.indexOf('\r') >= 0;
+    return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
+  }
+
+  /** Whether a spreadsheet would read the value as a formula. */
+  static boolean formulaLike(String value) {
+    if (value.isEmpty()) {
+      return false;
+    }
+    return switch (value.charAt(0)) {
+      case '=', '+', '-', '@', '\t', '\r' -> true;
+      default -> false;
+    };
   }
 }
