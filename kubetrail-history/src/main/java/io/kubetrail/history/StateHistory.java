@@ -187,6 +187,62 @@ public final class StateHistory {
   }
 
   /**
+   * The cluster's states at two times, in the order given, each as {@link #stateAt} gives it, from
+   * one replay: to the earlier time, then on from there to the later. When a snapshot or a
+   * checkpoint lies after the earlier time and at or before the later, the later state starts from
+   * it instead, as {@link #stateAt} would (a snapshot changes what the later state is; a checkpoint
+   * only makes it nearer).
+   */
+  public List<ClusterState> statesAt(Instant first, Instant second) throws IOException {
+    Objects.requireNonNull(first, "first");
+    Objects.requireNonNull(second, "second");
+    boolean inOrder = !second.isBefore(first);
+    Instant early = inOrder ? first : second;
+    Instant late = inOrder ? second : first;
+    List<SnapshotInfo> usable = snapshots();
+    ClusterState earlier = stateAt(early, usable, new ArrayList<>());
+    ClusterState later;
+    if (early.equals(late)) {
+      later = earlier;
+    } else if (restartsWithin(early, late, usable)) {
+      later = stateAt(late, usable, new ArrayList<>());
+    } else {
+      String startedFrom = "state at " + early + " (" + lastReplay.startedFrom() + ")";
+      later =
+          replay(
+              lastReplayer,
+              earlier.at(),
+              StoreChangeLog.justAfter(early),
+              late,
+              lastBase,
+              startedFrom,
+              new ArrayList<>());
+    }
+    return inOrder ? List.of(earlier, later) : List.of(later, earlier);
+  }
+
+  /**
+   * Whether a snapshot or a checkpoint is dated after {@code early} and at or before {@code late}.
+   */
+  private boolean restartsWithin(Instant early, Instant late, List<SnapshotInfo> usable)
+      throws IOException {
+    for (SnapshotInfo s : usable) {
+      if (s.at().isAfter(early) && !s.at().isAfter(late)) {
+        return true;
+      }
+    }
+    // Checkpoint names start with their time in zero-padded microseconds.
+    String after = String.format(Locale.ROOT, "%020d", micros(early)) + CHECKPOINT_SUFFIX;
+    String upTo = String.format(Locale.ROOT, "%020d", micros(late)) + CHECKPOINT_SUFFIX;
+    for (StateKey cp : checkpointsNewestFirst()) {
+      if (cp.name().compareTo(after) > 0 && cp.name().compareTo(upTo) <= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Walks the interval ({@code from}, {@code to}]: gives {@code walker} the state at {@code from}
    * (as {@link #stateAt} rebuilds it, from a checkpoint when one serves), then applies every change
    * to objects of the given resources in the interval, in the order they happened, telling the
@@ -296,7 +352,7 @@ public final class StateHistory {
         start = ClusterState.empty(Instant.EPOCH);
       }
     }
-    return replay(start, from, t, base, startedFrom, notes);
+    return replay(new Replayer(start), start.at(), from, t, base, startedFrom, notes);
   }
 
   /**
@@ -325,8 +381,13 @@ public final class StateHistory {
     return new ClusterState(snapshot.at(), merged, before.warnings());
   }
 
+  /**
+   * Applies the changes in [{@code from}, {@code t}] to {@code replayer}, which holds the state
+   * from {@code startAt}, writing checkpoints as it goes.
+   */
   private ClusterState replay(
-      ClusterState start,
+      Replayer replayer,
+      Instant startAt,
       Instant from,
       Instant t,
       String base,
@@ -337,7 +398,6 @@ public final class StateHistory {
     // Taken before the scan opens: if it moves while we replay, the store changed under us and
     // no checkpoint from this replay can be trusted.
     long totalBefore = checkpointing ? log.fingerprint(t) : 0;
-    Replayer replayer = new Replayer(start);
     long read = 0;
     long sinceCheckpoint = 0;
     int written = 0;
@@ -369,7 +429,7 @@ public final class StateHistory {
         written++;
       }
     }
-    lastReplay = new ReplayStats(startedFrom, start.at(), read, written, notes);
+    lastReplay = new ReplayStats(startedFrom, startAt, read, written, notes);
     lastReplayer = replayer;
     lastBase = base;
     return replayer.state(t);

@@ -38,7 +38,7 @@ class StateHistoryTest {
   }
 
   /** Pods p0..p(n-1) created one a second, each then relabelled, every third deleted. */
-  private static List<AuditEvent> busyHistory(int n) {
+  static List<AuditEvent> busyHistory(int n) {
     List<AuditEvent> events = new ArrayList<>();
     events.add(
         event("create", "", "namespaces", "", "app").at(0).response(namespace("app", 1)).build());
@@ -65,7 +65,7 @@ class StateHistoryTest {
   }
 
   /** The truth: every change at or before t, in time order, on an empty cluster. */
-  private static Map<String, String> reference(List<AuditEvent> events, Instant t) {
+  static Map<String, String> reference(List<AuditEvent> events, Instant t) {
     Replayer r = new Replayer();
     events.stream()
         .filter(e -> !e.stageTimestamp().isAfter(t))
@@ -179,7 +179,7 @@ class StateHistoryTest {
     assertThat(bodies(s)).isEqualTo(reference(events, Events.t(100)));
   }
 
-  private static final String SNAPSHOT_JSON =
+  static final String SNAPSHOT_JSON =
       """
       {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""},
        "items": [
@@ -290,7 +290,7 @@ class StateHistoryTest {
     assertThat(Kinds.resourceFor("ComponentStatus")).isEqualTo("componentstatuses");
   }
 
-  private static SnapshotReader.Result read(String text) throws IOException {
+  static SnapshotReader.Result read(String text) throws IOException {
     return SnapshotReader.read(
         new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "snap", Events.t(0));
   }

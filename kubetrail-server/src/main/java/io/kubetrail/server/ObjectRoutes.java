@@ -103,8 +103,11 @@ final class ObjectRoutes {
     Filters.requireReadable(caller, Filters.namespaceOf(key), "object");
     key = ObjectArgument.resolveGroup(store, List.of(cluster), key, "object").canonical();
     DiffView view = QueryText.one(Http.param(ctx, "diff").orElse("quiet"), DiffView.class, "diff");
-    Optional<LiveObject> a = stateAt(store, cluster, from).get(key);
-    Optional<LiveObject> b = stateAt(store, cluster, to).get(key);
+    // One replay: to the earlier time, then on to the later.
+    List<ClusterState> states =
+        StateHistory.open(store, cluster, server.history()).statesAt(from, to);
+    Optional<LiveObject> a = states.get(0).get(key);
+    Optional<LiveObject> b = states.get(1).get(key);
     server
         .access()
         .record(
