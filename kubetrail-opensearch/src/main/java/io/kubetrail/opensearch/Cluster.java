@@ -26,11 +26,22 @@ final class Cluster {
   /** The index of batch links, checkpoints and the writer's lock. */
   final String meta;
 
+  /** The engine, asked once, when first needed (a store asks at open). */
+  private Engine engine;
+
   Cluster(OpenSearchOptions options) throws IOException {
     this.options = options;
     this.http = new Http(options);
     this.events = options.indexPrefix() + ".*";
     this.meta = options.indexPrefix() + "-kubetrail";
+  }
+
+  /** OpenSearch or Elasticsearch, and its version: asked the first time, then remembered. */
+  synchronized Engine engine() throws IOException {
+    if (engine == null) {
+      engine = Engine.detect(this);
+    }
+    return engine;
   }
 
   /** The event indices of one cluster. */

@@ -51,18 +51,8 @@ final class Meta {
     return r.status() == 200;
   }
 
-  /** Creates the index and the events' template when they are missing. */
-  void create(String flattenedType) throws IOException {
-    byte[] template =
-        resource("events-template.json")
-            .replace("${prefix}", cluster.options.indexPrefix())
-            .replace("${flattened}", flattenedType)
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    Http.Response t =
-        cluster.http.put("/_index_template/" + cluster.options.indexPrefix(), template);
-    if (!t.ok()) {
-      throw cluster.failure("installing the index template", t);
-    }
+  /** Creates the index when it is missing. */
+  void create() throws IOException {
     if (!exists()) {
       Http.Response r =
           cluster.http.put(
@@ -71,6 +61,28 @@ final class Meta {
       if (!r.ok() && !r.text().contains("resource_already_exists_exception")) {
         throw cluster.failure("creating " + index, r);
       }
+    }
+  }
+
+  /**
+   * Installs (or updates) the events' index template, for the engine's types and with {@code
+   * settings} added to every new event index's (such as the retention policy that applies).
+   */
+  void installTemplate(Engine engine, Map<String, String> settings) throws IOException {
+    ObjectNode template =
+        (ObjectNode)
+            Cluster.MAPPER.readTree(
+                resource("events-template.json")
+                    .replace("${prefix}", cluster.options.indexPrefix())
+                    .replace("${flattened}", engine.flattenedType()));
+    ObjectNode indexSettings = (ObjectNode) template.path("template").path("settings");
+    settings.forEach(indexSettings::put);
+    Http.Response t =
+        cluster.http.put(
+            "/_index_template/" + cluster.options.indexPrefix(),
+            Cluster.MAPPER.writeValueAsBytes(template));
+    if (!t.ok()) {
+      throw cluster.failure("installing the index template", t);
     }
   }
 

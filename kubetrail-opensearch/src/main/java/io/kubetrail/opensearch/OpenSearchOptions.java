@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  *     a growing pause; default 8
  * @param bulkBytes the most bytes one {@code _bulk} request carries; default 8 MiB
  * @param retentionDays how many days after its creation the cluster deletes a daily event index,
- *     through an ISM policy a writer installs; 0 for none; default {@value Retention#DEFAULT_DAYS},
- *     Calico's
+ *     through an ISM (OpenSearch) or ILM (Elasticsearch) policy a writer installs; 0 for none;
+ *     default {@value Retention#DEFAULT_DAYS}, Calico's
  */
 public record OpenSearchOptions(
     List<URI> hosts,

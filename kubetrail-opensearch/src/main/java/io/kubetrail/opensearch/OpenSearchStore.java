@@ -1,6 +1,5 @@
 package io.kubetrail.opensearch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.AuditStore;
@@ -52,9 +51,10 @@ final class OpenSearchStore implements AuditStore {
       StoreOptions options,
       Optional<String> lockHolder,
       Appender appender,
-      Optional<Retention.Status> installed) {
+      Optional<Retention.Status> installed)
+      throws IOException {
     this.cluster = cluster;
-    this.retention = new Retention(cluster);
+    this.retention = new Retention(cluster, cluster.engine().retentionApi());
     this.retentionStatus = installed.orElse(null);
     this.options = options;
     this.meta = new Meta(cluster);
@@ -67,8 +67,8 @@ final class OpenSearchStore implements AuditStore {
 
   static OpenSearchStore open(OpenSearchOptions os, StoreOptions options) throws IOException {
     Cluster cluster = new Cluster(os);
-    JsonNode about = cluster.json("GET", "/", null);
-    String distribution = about.path("version").path("distribution").asText("elasticsearch");
+    // Asked now, so that a location that is no OpenSearch or Elasticsearch fails at open.
+    Engine engine = cluster.engine();
     Meta meta = new Meta(cluster);
     if (options.readOnly()) {
       if (!meta.exists()) {
@@ -80,11 +80,14 @@ final class OpenSearchStore implements AuditStore {
       }
       return new OpenSearchStore(cluster, options, Optional.empty(), null, Optional.empty());
     }
-    meta.create(distribution.equals("opensearch") ? "flat_object" : "flattened");
+    meta.create();
     String holder = meta.lock();
     try {
       Appender appender = Appender.recover(cluster, meta);
-      Retention.Status retention = new Retention(cluster).install(os.retentionDays());
+      Retention.Status retention =
+          new Retention(cluster, engine.retentionApi()).install(os.retentionDays());
+      // Before any event is written: new event indices come under the policy just installed.
+      meta.installTemplate(engine, retention.templateSettings());
       return new OpenSearchStore(
           cluster, options, Optional.of(holder), appender, Optional.of(retention));
     } catch (IOException | RuntimeException e) {

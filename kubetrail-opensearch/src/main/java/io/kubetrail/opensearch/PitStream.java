@@ -42,13 +42,12 @@ final class PitStream implements EventStream {
       done = true;
       return;
     }
-    Http.Response r =
-        cluster.http.post(
-            "/" + indices + "/_search/point_in_time?keep_alive=" + KEEP_ALIVE, new byte[0]);
+    Engine engine = cluster.engine();
+    Http.Response r = cluster.http.post(engine.openPitPath(indices, KEEP_ALIVE), new byte[0]);
     if (!r.ok()) {
       throw cluster.failure("opening a point in time on " + indices, r);
     }
-    pit = Optional.of(Cluster.MAPPER.readTree(r.body()).path("pit_id").asText());
+    pit = Optional.of(engine.pitId(Cluster.MAPPER.readTree(r.body())));
   }
 
   @Override
@@ -96,15 +95,15 @@ final class PitStream implements EventStream {
   @Override
   public void close() throws IOException {
     if (pit.isPresent()) {
-      ObjectNode body = Cluster.object();
-      body.putArray("pit_id").add(pit.get());
+      Engine engine = cluster.engine();
+      ObjectNode body = engine.closePitBody(pit.get());
       pit = Optional.empty();
       done = true;
       buffer.clear();
       // A point in time that cannot be deleted expires by itself; nothing else to do.
       cluster.http.send(
           "DELETE",
-          "/_search/point_in_time",
+          engine.closePitPath(),
           Cluster.MAPPER.writeValueAsBytes(body),
           "application/json");
     }

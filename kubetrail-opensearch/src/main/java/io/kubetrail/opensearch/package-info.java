@@ -19,6 +19,10 @@
  * <p>Replay snapshots and checkpoints are kept in the index {@code <prefix>-kubetrail-state}, split
  * into chunk documents (see {@code StateIndex}).
  *
+ * <p>Which engine serves a location is asked when the store opens ({@code Engine}); what differs
+ * between OpenSearch and Elasticsearch is kept there: the point-in-time API, the flattened type,
+ * and the retention policy's API ({@code RetentionApi}: ISM or ILM).
+ *
  * <p>Open with {@link io.kubetrail.opensearch.OpenSearchAuditStore#open}.
  */
 package io.kubetrail.opensearch;

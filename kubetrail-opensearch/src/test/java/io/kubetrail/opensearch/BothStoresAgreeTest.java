@@ -29,13 +29,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Replay and object history read through the OpenSearch store give what they give through the
- * embedded store (whose replay is checked against the simulator's truth elsewhere), on a simulated
- * cluster's audit log.
+ * Replay and object history read through the store on OpenSearch, and on Elasticsearch, give what
+ * they give through the embedded store (whose replay is checked against the simulator's truth
+ * elsewhere), on a simulated cluster's audit log.
  */
 class BothStoresAgreeTest {
   private static final long SEED = Long.getLong("tests.seed", 4242L);
@@ -43,8 +44,10 @@ class BothStoresAgreeTest {
 
   @TempDir Path tmp;
 
-  @Test
-  void stateAtAnyTimeAndObjectHistoriesAreTheSameOnBothStores() throws Exception {
+  @ParameterizedTest
+  @EnumSource(OpenSearchNode.Distribution.class)
+  void stateAtAnyTimeAndObjectHistoriesAreTheSameOnBothStores(
+      OpenSearchNode.Distribution distribution) throws Exception {
     Simulation sim = Simulation.builder().seed(SEED).build();
     List<StoredEvent> events = new ArrayList<>();
     List<Instant> times = new ArrayList<>();
@@ -57,7 +60,7 @@ class BothStoresAgreeTest {
       }
       times.add(step.clusterTime());
     }
-    String location = OpenSearchNode.shared().freshLocation("bothstores");
+    String location = OpenSearchNode.shared(distribution).freshLocation("bothstores");
     try (AuditStore lucene = LuceneAuditStore.open(tmp.resolve("lucene"), StoreOptions.defaults());
         AuditStore search =
             OpenSearchAuditStore.open(

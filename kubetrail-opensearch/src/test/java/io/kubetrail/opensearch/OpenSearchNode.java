@@ -18,43 +18,89 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A real single-node OpenSearch for tests, started from the distribution that the build unpacks
- * from Maven Central (system property {@code opensearch.home}): on 127.0.0.1, on free ports, in a
- * temporary directory, as the user {@code nobody} when the tests run as root (OpenSearch refuses
- * root). One node serves every test of a JVM and stops when the JVM exits.
+ * A real single-node OpenSearch or Elasticsearch for tests, started from the distribution that the
+ * build unpacks from Maven Central (system property {@code opensearch.home}, {@code
+ * elasticsearch.home}): on 127.0.0.1, on free ports, in a temporary directory, with security off,
+ * as the user {@code nobody} when the tests run as root (both refuse root). One node of each serves
+ * every test of a JVM and stops when the JVM exits.
  */
 public final class OpenSearchNode {
+  /** The two engines' distributions: where they are and how they are told what to do. */
+  public enum Distribution {
+    OPENSEARCH("OpenSearch", "opensearch", "OPENSEARCH", List.of()),
+    // The integration-test distribution has the security module; a test node speaks plain HTTP.
+    ELASTICSEARCH(
+        "Elasticsearch", "elasticsearch", "ES", List.of("-Expack.security.enabled=false"));
+
+    private final String display;
+    private final String name;
+    private final String envPrefix;
+    private final List<String> settings;
+
+    Distribution(String display, String name, String envPrefix, List<String> settings) {
+      this.display = display;
+      this.name = name;
+      this.envPrefix = envPrefix;
+      this.settings = settings;
+    }
+
+    private String homeProperty() {
+      return name + ".home";
+    }
+  }
+
   private static final String RUN_AS = "nobody";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
-  private static OpenSearchNode shared;
+  private static final Map<Distribution, OpenSearchNode> SHARED = new EnumMap<>(Distribution.class);
 
+  private final Distribution distribution;
   private final Path work;
   private final List<String> command;
   private final int port;
   private Process process;
 
-  private OpenSearchNode(Path work, List<String> command, int port) {
+  private OpenSearchNode(Distribution distribution, Path work, List<String> command, int port) {
+    this.distribution = distribution;
     this.work = work;
     this.command = command;
     this.port = port;
   }
 
-  /** The node every test of this JVM shares, started on first use. */
-  public static synchronized OpenSearchNode shared() {
-    if (shared == null) {
+  /** The OpenSearch node every test of this JVM shares, started on first use. */
+  public static OpenSearchNode shared() {
+    return shared(Distribution.OPENSEARCH);
+  }
+
+  /** The Elasticsearch node every test of this JVM shares, started on first use. */
+  public static OpenSearchNode elasticsearch() {
+    return shared(Distribution.ELASTICSEARCH);
+  }
+
+  /** The node of {@code distribution} every test of this JVM shares, started on first use. */
+  public static synchronized OpenSearchNode shared(Distribution distribution) {
+    OpenSearchNode node = SHARED.get(distribution);
+    if (node == null) {
       try {
-        shared = start();
+        node = start(distribution);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      OpenSearchNode node = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "opensearch-node-stop"));
+      SHARED.put(distribution, node);
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(node::stop, distribution.name + "-node-stop"));
     }
-    return shared;
+    return node;
+  }
+
+  /** Where the build unpacked the distribution. */
+  public String home() {
+    return System.getProperty(distribution.homeProperty());
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -69,22 +115,26 @@ public final class OpenSearchNode {
     return url() + "?prefix=t" + Long.toHexString(System.nanoTime()) + "_" + clean;
   }
 
-  private static OpenSearchNode start() throws IOException {
-    String home = System.getProperty("opensearch.home");
-    if (home == null || !Files.isRegularFile(Path.of(home, "bin", "opensearch"))) {
+  private static OpenSearchNode start(Distribution d) throws IOException {
+    String home = System.getProperty(d.homeProperty());
+    if (home == null || !Files.isRegularFile(Path.of(home, "bin", d.name))) {
       throw new IllegalStateException(
-          "no OpenSearch distribution at "
+          "no "
+              + d.display
+              + " distribution at "
               + home
-              + " (system property opensearch.home); the build unpacks it in process-test-resources:"
-              + " run the tests through Maven");
+              + " (system property "
+              + d.homeProperty()
+              + "); the build unpacks it in process-test-resources: run the tests through Maven");
     }
-    Path work = Files.createTempDirectory("kubetrail-opensearch-");
+    Path work = Files.createTempDirectory("kubetrail-" + d.name + "-");
     Path conf = Files.createDirectories(work.resolve("config"));
     try (Stream<Path> files = Files.list(Path.of(home, "config"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Files.copy(f, conf.resolve(f.getFileName()));
       }
     }
+    Files.createDirectories(conf.resolve("jvm.options.d"));
     // The stock options write GC logs and heap dumps relative to the distribution, which the
     // node's user may not write; a test node needs neither.
     Path jvmOptions = conf.resolve("jvm.options");
@@ -100,11 +150,12 @@ public final class OpenSearchNode {
     Files.write(jvmOptions, kept);
     Files.createDirectories(work.resolve("data"));
     Files.createDirectories(work.resolve("logs"));
+    Files.createDirectories(work.resolve("tmp"));
     boolean root = "root".equals(System.getProperty("user.name"));
     if (root) {
       // The build's directory may be closed to other users (a clone in a mktemp -d directory is):
       // the node's user gets a copy of the distribution it can reach.
-      home = copyTree(Path.of(home), work.resolve("opensearch")).toString();
+      home = copyTree(Path.of(home), work.resolve(d.name)).toString();
       handOver(work);
     }
     int http = freePort();
@@ -117,13 +168,14 @@ public final class OpenSearchNode {
     command.addAll(
         List.of(
             "env",
-            "OPENSEARCH_JAVA_HOME=" + javaHome,
-            "OPENSEARCH_PATH_CONF=" + conf,
-            "OPENSEARCH_JAVA_OPTS=-Xms512m -Xmx512m",
+            d.envPrefix + "_JAVA_HOME=" + javaHome,
+            d.envPrefix + "_PATH_CONF=" + conf,
+            d.envPrefix + "_JAVA_OPTS=-Xms512m -Xmx512m",
+            d.envPrefix + "_TMPDIR=" + work.resolve("tmp"),
             "bash",
-            Path.of(home, "bin", "opensearch").toString(),
+            Path.of(home, "bin", d.name).toString(),
             "-p",
-            work.resolve("opensearch.pid").toString(),
+            work.resolve("node.pid").toString(),
             "-Ediscovery.type=single-node",
             "-Enetwork.host=127.0.0.1",
             "-Ehttp.port=" + http,
@@ -132,7 +184,8 @@ public final class OpenSearchNode {
             "-Epath.logs=" + work.resolve("logs"),
             "-Ecluster.routing.allocation.disk.threshold_enabled=false",
             "-Enode.processors=2"));
-    OpenSearchNode node = new OpenSearchNode(work, List.copyOf(command), http);
+    command.addAll(d.settings);
+    OpenSearchNode node = new OpenSearchNode(d, work, List.copyOf(command), http);
     node.launch();
     return node;
   }
@@ -149,7 +202,7 @@ public final class OpenSearchNode {
 
   /** Kills the node as a crash would (SIGKILL: nothing flushed that was not synced). */
   public synchronized void kill() throws IOException {
-    Path pidFile = work.resolve("opensearch.pid");
+    Path pidFile = work.resolve("node.pid");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
@@ -167,7 +220,7 @@ public final class OpenSearchNode {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("OpenSearch exited at start: " + tail());
+        throw new IllegalStateException(distribution.display + " exited at start: " + tail());
       }
       try {
         HttpResponse<String> r =
@@ -184,12 +237,13 @@ public final class OpenSearchNode {
         // Not listening yet.
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for OpenSearch", e);
+        throw new IOException("interrupted while waiting for " + distribution.display, e);
       }
       sleep(500);
     }
     stop();
-    throw new IllegalStateException("OpenSearch did not start in " + START_TIMEOUT + ": " + tail());
+    throw new IllegalStateException(
+        distribution.display + " did not start in " + START_TIMEOUT + ": " + tail());
   }
 
   private String tail() {
@@ -201,10 +255,10 @@ public final class OpenSearchNode {
     }
   }
 
-  /** Stops the node: SIGTERM to OpenSearch's own process, then waits; removes its files. */
+  /** Stops the node: SIGTERM to the engine's own process, then waits; removes its files. */
   public void stop() {
     try {
-      Path pidFile = work.resolve("opensearch.pid");
+      Path pidFile = work.resolve("node.pid");
       if (Files.exists(pidFile)) {
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);

@@ -18,12 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The retention policy's JSON, how its absence is told, and a store on a cluster without ISM. */
+/**
+ * The retention policies' JSON, how their absence is told, and a store on a cluster without ISM
+ * (OpenSearch) or ILM (Elasticsearch).
+ */
 class RetentionTest {
 
   @Test
-  void policyDeletesTheDailyEventIndicesAfterTheirAge() throws IOException {
+  void ismPolicyDeletesTheDailyEventIndicesAfterTheirAge() throws IOException {
     JsonNode expected =
         Cluster.MAPPER.readTree(
             """
@@ -36,9 +41,37 @@ class RetentionTest {
                 {"name": "delete", "actions": [{"delete": {}}], "transitions": []}],
               "ism_template": [{"index_patterns": ["p.*"], "priority": 100}]}}
             """);
-    assertThat(Retention.policy("p", Retention.DEFAULT_DAYS)).isEqualTo(expected);
-    assertThat(Retention.deletesAfter(Retention.policy("p", 30))).hasValue(Duration.ofDays(30));
-    assertThatThrownBy(() -> Retention.policy("p", 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(RetentionApi.ISM.policy("p", Retention.DEFAULT_DAYS)).isEqualTo(expected);
+    assertThat(RetentionApi.ISM.deletesAfter(RetentionApi.ISM.policy("p", 30), "p-retention"))
+        .hasValue(Duration.ofDays(30));
+    assertThatThrownBy(() -> RetentionApi.ISM.policy("p", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(RetentionApi.ISM.templateSettings("p-retention")).isEmpty();
+  }
+
+  @Test
+  void ilmPolicyDeletesTheDailyEventIndicesAfterTheirAge() throws IOException {
+    JsonNode expected =
+        Cluster.MAPPER.readTree(
+            """
+            {"policy": {
+              "_meta": {"description": "kubetrail: deletes the audit event indices p.* 91 days old"},
+              "phases": {"delete": {"min_age": "91d", "actions": {"delete": {}}}}}}
+            """);
+    assertThat(RetentionApi.ILM.policy("p", Retention.DEFAULT_DAYS)).isEqualTo(expected);
+    assertThatThrownBy(() -> RetentionApi.ILM.policy("p", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    // As Elasticsearch answers GET _ilm/policy/p-retention: the policy under its name.
+    JsonNode answer =
+        Cluster.MAPPER.readTree(
+            "{\"p-retention\":{\"version\":2,\"modified_date\":\"2026-12-05T00:00:00Z\","
+                + "\"policy\":"
+                + RetentionApi.ILM.policy("p", 30).path("policy")
+                + "}}");
+    assertThat(RetentionApi.ILM.deletesAfter(answer, "p-retention")).hasValue(Duration.ofDays(30));
+    assertThat(RetentionApi.ILM.deletesAfter(answer, "q-retention")).isEmpty();
+    assertThat(RetentionApi.ILM.templateSettings("p-retention"))
+        .containsEntry("index.lifecycle.name", "p-retention");
   }
 
   @Test
@@ -57,6 +90,18 @@ class RetentionTest {
         .isEqualTo(Retention.Probe.NO_PLUGIN);
     assertThat(
             Retention.classify(
+                400,
+                "{\"error\":\"no handler found for uri [/_ilm/policy/p-retention] and method"
+                    + " [GET]\"}"))
+        .isEqualTo(Retention.Probe.NO_PLUGIN);
+    assertThat(
+            Retention.classify(
+                404,
+                "{\"error\":{\"root_cause\":[{\"type\":\"resource_not_found_exception\","
+                    + "\"reason\":\"Lifecycle policy not found: p-retention\"}]},\"status\":404}"))
+        .isEqualTo(Retention.Probe.MISSING);
+    assertThat(
+            Retention.classify(
                 404,
                 "{\"error\":{\"root_cause\":[{\"type\":\"status_exception\",\"reason\":\"Policy"
                     + " not found\"}]},\"status\":404}"))
@@ -72,7 +117,13 @@ class RetentionTest {
         Cluster.MAPPER.readTree(
             "{\"policy\":{\"states\":[{\"name\":\"hot\",\"transitions\":[{\"state_name\":"
                 + "\"warm\",\"conditions\":{\"min_index_age\":\"12w\"}}]}]}}");
-    assertThat(Retention.deletesAfter(changed)).isEmpty();
+    assertThat(RetentionApi.ISM.deletesAfter(changed, "p-retention")).isEmpty();
+    JsonNode rolled =
+        Cluster.MAPPER.readTree(
+            "{\"p-retention\":{\"policy\":{\"phases\":{\"hot\":{\"actions\":{\"rollover\":"
+                + "{\"max_age\":\"1d\"}}},\"delete\":{\"min_age\":\"12w\",\"actions\":"
+                + "{\"delete\":{}}}}}}}");
+    assertThat(RetentionApi.ILM.deletesAfter(rolled, "p-retention")).isEmpty();
   }
 
   @Test
@@ -92,13 +143,18 @@ class RetentionTest {
     }
   }
 
-  @Test
-  void withoutTheIsmPluginTheStoreSaysSoAndPruneStillWorks() throws IOException {
-    // The test node is the minimal distribution: it has no ISM plugin.
-    String location = OpenSearchNode.shared().freshLocation("retention");
+  @ParameterizedTest
+  @EnumSource(OpenSearchNode.Distribution.class)
+  void withoutTheRetentionFeatureTheStoreSaysSoAndPruneStillWorks(
+      OpenSearchNode.Distribution distribution) throws IOException {
+    // Both test nodes are minimal distributions: OpenSearch without ISM, Elasticsearch without ILM.
+    String absent =
+        distribution == OpenSearchNode.Distribution.OPENSEARCH
+            ? "no Index State Management plugin, so it deletes nothing"
+            : "no Index Lifecycle Management (ILM), so it deletes nothing";
+    String location = OpenSearchNode.shared(distribution).freshLocation("retention");
     try (AuditStore store = AuditStores.open(location, StoreOptions.defaults())) {
-      assertThat(store.notes())
-          .anySatisfy(n -> assertThat(n).contains("no Index State Management plugin"));
+      assertThat(store.notes()).anySatisfy(n -> assertThat(n).contains(absent));
       store.append(Batch.of(List.of(event("old").at(0).build())));
       store.append(Batch.of(List.of(event("new").at(3600).build())));
       assertThat(store.prune(T0.plusSeconds(60)).batches()).isEqualTo(1);
@@ -107,16 +163,18 @@ class RetentionTest {
     }
     try (AuditStore reader =
         AuditStores.open(location, StoreOptions.builder().readOnly(true).build())) {
-      assertThat(reader.notes())
-          .anySatisfy(n -> assertThat(n).contains("no Index State Management plugin"));
+      assertThat(reader.notes()).anySatisfy(n -> assertThat(n).contains(absent));
     }
     Cluster cluster = new Cluster(OpenSearchOptions.parse(location, Map.of()));
-    assertThat(new Retention(cluster).current().deletesAfter()).isEqualTo(Optional.empty());
+    assertThat(new Retention(cluster, cluster.engine().retentionApi()).current().deletesAfter())
+        .isEqualTo(Optional.empty());
   }
 
-  @Test
-  void verifyCountsNoEventDeletedByTheRetentionPolicyAsMissing() throws IOException {
-    String location = OpenSearchNode.shared().freshLocation("expired");
+  @ParameterizedTest
+  @EnumSource(OpenSearchNode.Distribution.class)
+  void verifyCountsNoEventDeletedByTheRetentionPolicyAsMissing(
+      OpenSearchNode.Distribution distribution) throws IOException {
+    String location = OpenSearchNode.shared(distribution).freshLocation("expired");
     Cluster cluster = new Cluster(OpenSearchOptions.parse(location, Map.of()));
     try (AuditStore store = AuditStores.open(location, StoreOptions.defaults())) {
       store.append(Batch.of(List.of(event("a").at(0).build(), event("b").at(1).build())));
