@@ -37,7 +37,8 @@ final class StoreOptionsMixin {
       defaultValue = "${env:" + ENVIRONMENT + ":-" + DEFAULT_DIRECTORY + "}",
       description =
           "The store: a directory, or"
-              + " http(s)://host:9200[,host2:9200][?prefix=NAME][&retention=91d|off] for an"
+              + " http(s)://host:9200[,host2:9200][?prefix=NAME][&retention=91d|off][&connectRetries=2]"
+              + " for an"
               + " OpenSearch or Elasticsearch cluster (default: $"
               + ENVIRONMENT
               + " when set, else ./"
