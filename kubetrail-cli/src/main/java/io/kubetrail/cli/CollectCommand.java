@@ -10,6 +10,7 @@ import io.kubetrail.collect.Pipeline;
 import io.kubetrail.collect.PipelineListener;
 import io.kubetrail.collect.Sink;
 import io.kubetrail.collect.Source;
+import io.kubetrail.collect.StoreConnection;
 import io.kubetrail.collect.config.CollectorConfig;
 import io.kubetrail.collect.config.ConfigException;
 import io.kubetrail.collect.config.ConfiguredSources;
@@ -22,6 +23,7 @@ import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoreUnavailableException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,6 +37,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +62,12 @@ import picocli.CommandLine.Spec;
     })
 final class CollectCommand implements Callable<Integer> {
   private static final long STATUS_EVERY_SECONDS = 5;
+
+  /**
+   * The local copy of an OpenSearch store's source positions, in the collector's status directory,
+   * for a start while the cluster cannot be reached.
+   */
+  static final String POSITIONS_FILE = "store-positions.json";
 
   @Option(
       names = "--config",
@@ -102,7 +111,25 @@ final class CollectCommand implements Callable<Integer> {
               () -> pipeline[0] == null ? BufferState.EMPTY : pipeline[0].buffer());
       List<Source> sources = ConfiguredSources.of(cfg, new CloudSources());
       sources.forEach(s -> metrics.register(s.name()));
-      Optional<CheckpointAdvancer> advancer = destination.advancer(err);
+      Optional<StoreUnavailableException> unreachable =
+          destination.connection().flatMap(StoreConnection::unreachable);
+      if (unreachable.isPresent()) {
+        metrics.storeUnreachable(unreachable.get());
+        err.println(
+            "kubetrail collect: warning: "
+                + unreachable.get().getMessage()
+                + "; what is read is kept in the buffer until the store can be reached");
+      }
+      // The store's state checkpoints, kept up to date from when the store is open.
+      AtomicReference<CheckpointAdvancer> advancer = new AtomicReference<>();
+      destination
+          .connection()
+          .ifPresent(
+              c ->
+                  c.onOpen(
+                      store ->
+                          Destination.advancer(store, options.cluster(), err)
+                              .ifPresent(advancer::set)));
       CommitWatermark watermark =
           new CommitWatermark(
               sources.stream().map(Source::name).toList(),
@@ -120,9 +147,13 @@ final class CollectCommand implements Callable<Integer> {
                   List.of(
                       metrics,
                       watermark,
-                      advancer
-                          .map(a -> PipelineListener.onCommit(a::committed))
-                          .orElse(PipelineListener.NONE))),
+                      PipelineListener.onCommit(
+                          events -> {
+                            CheckpointAdvancer a = advancer.get();
+                            if (a != null) {
+                              a.committed(events);
+                            }
+                          }))),
               deadLetters,
               cfg.buffer().map(b -> b.options(destination.statusFile().resolveSibling("buffer"))));
       pipeline[0].bufferDamage().forEach(d -> err.println("kubetrail collect: warning: " + d));
@@ -155,14 +186,22 @@ final class CollectCommand implements Callable<Integer> {
       onReady.ready(destination.storeLocation(), reportDefinitions);
       Signals.onTerminate(collector::stop);
       ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
-      Optional<ScheduledExecutorService> reports =
-          ScheduledReports.start(
-              reportDefinitions,
-              cfg,
-              destination.store(),
-              destination.storeDirectory(),
-              watermark,
-              err);
+      // Reports read the store: they start once it is open.
+      AtomicReference<ScheduledExecutorService> reports = new AtomicReference<>();
+      destination
+          .connection()
+          .ifPresent(
+              c ->
+                  c.onOpen(
+                      store ->
+                          ScheduledReports.start(
+                                  reportDefinitions,
+                                  cfg,
+                                  Optional.of(store),
+                                  destination.storeDirectory(),
+                                  watermark,
+                                  err)
+                              .ifPresent(reports::set)));
       err.printf(
           Locale.ROOT,
           "kubetrail collect: %d %s into %s for cluster %s; stop with SIGTERM or Ctrl-C%n",
@@ -175,12 +214,13 @@ final class CollectCommand implements Callable<Integer> {
         collector.run();
       } finally {
         // A report being made finishes first: it reads the store that closes after.
-        if (reports.isPresent()) {
-          reports.get().shutdown();
-          reports.get().awaitTermination(10, TimeUnit.MINUTES);
+        ScheduledExecutorService making = reports.get();
+        if (making != null) {
+          making.shutdown();
+          making.awaitTermination(10, TimeUnit.MINUTES);
         }
         pipeline[0].close();
-        if (advancer.isPresent()) {
+        if (advancer.get() != null) {
           advancer.get().close();
         }
         status.shutdownNow();
@@ -253,10 +293,14 @@ final class CollectCommand implements Callable<Integer> {
         });
   }
 
-  /** Where events go, opened: the store (with its state checkpoints) or a forwarding sink. */
+  /**
+   * Where events go: the store, opened now or once it can be reached, or a forwarding sink.
+   *
+   * @param connection the store's, when events go to a store
+   */
   private record Destination(
       Sink sink,
-      Optional<AuditStore> store,
+      Optional<StoreConnection> connection,
       Optional<Path> storeDirectory,
       Optional<String> storeLocation,
       String cluster,
@@ -268,15 +312,22 @@ final class CollectCommand implements Callable<Integer> {
       if (d instanceof CollectorConfig.Store s) {
         StoreOptionsMixin location = new StoreOptionsMixin();
         location.location(s.location());
-        AuditStore store = location.openForWriting();
-        open.add(0, store);
+        Path statusDirectory = location.directory.resolve("collector");
+        // A cluster may be down when the collector starts: it starts all the same.
+        StoreConnection connection =
+            StoreConnection.open(
+                location::openForWritingWhenReachable,
+                location.remote()
+                    ? Optional.of(statusDirectory.resolve(POSITIONS_FILE))
+                    : Optional.empty());
+        open.add(0, connection);
         return new Destination(
-            Sink.of(store),
-            Optional.of(store),
+            connection,
+            Optional.of(connection),
             Optional.of(location.directory),
             Optional.of(location.location),
             cluster,
-            location.directory.resolve("collector").resolve(CollectorStatus.FILE),
+            statusDirectory.resolve(CollectorStatus.FILE),
             "store " + location.location);
       }
       CollectorConfig.Forward f = (CollectorConfig.Forward) d;
@@ -291,13 +342,12 @@ final class CollectCommand implements Callable<Integer> {
           "forward to " + f.url());
     }
 
-    Optional<CheckpointAdvancer> advancer(PrintWriter err) {
-      if (store.isEmpty()) {
-        return Optional.empty();
-      }
+    /** Keeps the cluster's state checkpoints up to date; empty when it cannot. */
+    static Optional<CheckpointAdvancer> advancer(
+        AuditStore store, String cluster, PrintWriter err) {
       try {
         return Optional.of(
-            StateHistory.open(store.get(), cluster, HistoryOptions.defaults())
+            StateHistory.open(store, cluster, HistoryOptions.defaults())
                 .advancer()
                 .onNote(
                     note -> {

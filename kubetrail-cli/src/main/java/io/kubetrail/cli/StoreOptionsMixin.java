@@ -9,9 +9,11 @@ import io.kubetrail.store.StoreCopy;
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The {@code --store} option of every command that uses the store, and opening the store. */
@@ -99,6 +101,23 @@ final class StoreOptionsMixin {
   /** Opens the store to append to it, creating it when there is none. */
   AuditStore openForWriting() {
     return open(StoreOptions.defaults(), "");
+  }
+
+  /**
+   * Opens the store to append to it, as {@link #openForWriting}, except that a store that cannot be
+   * reached for now is a {@link StoreUnavailableException}, to try again later.
+   */
+  AuditStore openForWritingWhenReachable() throws StoreUnavailableException {
+    try {
+      return openForWriting();
+    } catch (UsageException e) {
+      Optional<StoreUnavailableException> unreachable =
+          Main.cause(e, StoreUnavailableException.class);
+      if (unreachable.isPresent()) {
+        throw unreachable.get();
+      }
+      throw e;
+    }
   }
 
   /** Opens an existing store to read it; other processes may be appending meanwhile. */

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param appendFailures appends that failed (and were retried)
  * @param lastError the last failure; empty when there was none
  * @param stopped true in the last status a collector writes as it stops
+ * @param storeUnreachable why the store cannot be reached, from the last failure to reach it until
+ *     the next append it took; empty while it can
  */
 public record CollectorStatus(
     String updated,
@@ -35,7 +37,8 @@ public record CollectorStatus(
     String bufferOldest,
     long appendFailures,
     String lastError,
-    boolean stopped) {
+    boolean stopped,
+    String storeUnreachable) {
 
   /** The file name, in the collector's status directory. */
   public static final String FILE = "collector-status.json";
@@ -49,6 +52,7 @@ public record CollectorStatus(
     sources = List.copyOf(sources);
     // A status written before there was a buffer has none.
     bufferOldest = bufferOldest == null ? "" : bufferOldest;
+    storeUnreachable = storeUnreachable == null ? "" : storeUnreachable;
   }
 
   /**
