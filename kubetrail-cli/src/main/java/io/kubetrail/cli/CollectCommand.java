@@ -23,6 +23,7 @@ import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.AuditStores;
 import io.kubetrail.store.StoreUnavailableException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -37,6 +38,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -185,7 +187,9 @@ final class CollectCommand implements Callable<Integer> {
               });
       onReady.ready(destination.storeLocation(), reportDefinitions);
       Signals.onTerminate(collector::stop);
-      ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
+      StatusWriter statusWriter =
+          new StatusWriter(metrics, destination.statusFile(), destination.inCluster(), err);
+      ScheduledExecutorService status = statusWriter.start(options.cluster());
       // Reports read the store: they start once it is open.
       AtomicReference<ScheduledExecutorService> reports = new AtomicReference<>();
       destination
@@ -198,7 +202,7 @@ final class CollectCommand implements Callable<Integer> {
                                   reportDefinitions,
                                   cfg,
                                   Optional.of(store),
-                                  destination.storeDirectory(),
+                                  destination.storeLocation().orElseThrow(),
                                   watermark,
                                   err)
                               .ifPresent(reports::set)));
@@ -225,7 +229,7 @@ final class CollectCommand implements Callable<Integer> {
         }
         status.shutdownNow();
         status.awaitTermination(10, TimeUnit.SECONDS); // its last write comes before ours
-        metrics.status(true).write(destination.statusFile());
+        statusWriter.write(metrics.status(true), options.cluster(), true);
       }
       out.printf(
           Locale.ROOT,
@@ -262,25 +266,63 @@ final class CollectCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private static ScheduledExecutorService statusWriter(
-      CollectorMetrics metrics, Path file, PrintWriter err) {
-    ScheduledExecutorService s = daemon("kubetrail-status");
-    boolean[] warned = new boolean[1];
-    s.scheduleAtFixedRate(
-        () -> {
-          try {
-            metrics.status(false).write(file);
-          } catch (IOException | RuntimeException e) {
-            if (!warned[0]) {
-              warned[0] = true;
-              err.println("kubetrail collect: cannot write the status file " + file + ": " + e);
+  /**
+   * Writes the collector's status for {@code kubetrail status}: to the status file every {@value
+   * #STATUS_EVERY_SECONDS} s, and for a store on a cluster into the cluster too, every other time
+   * (a write there costs a few requests), so that every machine sees it.
+   */
+  private static final class StatusWriter {
+    private final CollectorMetrics metrics;
+    private final Path file;
+    private final Optional<StoreConnection> cluster;
+    private final PrintWriter err;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    StatusWriter(
+        CollectorMetrics metrics, Path file, Optional<StoreConnection> cluster, PrintWriter err) {
+      this.metrics = metrics;
+      this.file = file;
+      this.cluster = cluster;
+      this.err = err;
+    }
+
+    ScheduledExecutorService start(String clusterName) {
+      ScheduledExecutorService s = daemon("kubetrail-status");
+      long[] ticks = new long[1];
+      s.scheduleAtFixedRate(
+          () -> {
+            try {
+              write(metrics.status(false), clusterName, ticks[0]++ % 2 == 0);
+            } catch (IOException | RuntimeException e) {
+              warnOnce("cannot write the collector's status: " + e);
             }
-          }
-        },
-        0,
-        STATUS_EVERY_SECONDS,
-        TimeUnit.SECONDS);
-    return s;
+          },
+          0,
+          STATUS_EVERY_SECONDS,
+          TimeUnit.SECONDS);
+      return s;
+    }
+
+    void write(CollectorStatus status, String clusterName, boolean intoCluster) throws IOException {
+      status.write(file);
+      Optional<AuditStore> store = cluster.flatMap(StoreConnection::store);
+      if (intoCluster && store.isPresent()) {
+        try {
+          status.write(store.get().states(), clusterName);
+        } catch (IOException e) {
+          // The cluster is down or refuses for now: the file has it, the next write tries again.
+        }
+      }
+    }
+
+    private void warnOnce(String message) {
+      if (!warned.getAndSet(true)) {
+        synchronized (err) {
+          err.println("kubetrail collect: " + message);
+          err.flush();
+        }
+      }
+    }
   }
 
   /** A scheduler on one daemon thread of this name. */
@@ -306,6 +348,11 @@ final class CollectCommand implements Callable<Integer> {
       String cluster,
       Path statusFile,
       String description) {
+
+    /** The store's connection when the store is on a cluster, whose state repository is shared. */
+    Optional<StoreConnection> inCluster() {
+      return storeLocation.filter(l -> AuditStores.scheme(l).isPresent()).flatMap(l -> connection);
+    }
 
     static Destination open(CollectorConfig.Destination d, String cluster, List<Closeable> open)
         throws IOException {

@@ -45,6 +45,11 @@ final class StatusCommand implements Callable<Integer> {
     List<String> notes;
     Optional<CollectorStatus> collector = CollectorStatus.read(statusFile);
     try (AuditStore s = store.openReadOnly()) {
+      if (store.remote()) {
+        // A collector on any machine keeps its status in the cluster; an older one, locally.
+        Optional<CollectorStatus> shared = CollectorStatus.read(s.states());
+        collector = shared.isPresent() ? shared : collector;
+      }
       report = StatusReport.of(s, size(store.directory), collector, Instant.now());
       notes = s.notes();
     } catch (UsageException e) {
@@ -128,6 +133,9 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static long size(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0; // a cluster's store read from a machine that keeps no local state of it
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       return files
           .filter(Files::isRegularFile)

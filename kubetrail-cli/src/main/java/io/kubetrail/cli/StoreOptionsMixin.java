@@ -64,18 +64,22 @@ final class StoreOptionsMixin {
   }
 
   /**
-   * Snapshots of an OpenSearch store that earlier versions kept in the local state directory go
-   * into the cluster, once: the local folder is then renamed, so that it is not read again. A
-   * failure leaves it for the next command to try.
+   * Snapshots and report runs of an OpenSearch store that earlier versions kept in the local state
+   * directory go into the cluster, once: each local folder is then renamed, so that it is not read
+   * again. A failure leaves it for the next command to try.
    */
-  private void moveLocalSnapshots(AuditStore store) {
-    Path local = directory.resolve("history");
-    if (!Files.isDirectory(local)) {
-      return;
-    }
+  private void moveLocalState(AuditStore store) {
+    Path snapshots = directory.resolve("history");
+    Path runs = directory.resolve("reports");
     try {
-      StoreCopy.snapshots(StateRepository.inDirectory(directory), store.states());
-      Files.move(local, directory.resolve("history.moved-to-cluster"));
+      if (Files.isDirectory(snapshots)) {
+        StoreCopy.snapshots(StateRepository.inDirectory(directory), store.states());
+        Files.move(snapshots, directory.resolve("history.moved-to-cluster"));
+      }
+      if (Files.isDirectory(runs)) {
+        ReportRuns.copy(EmbeddedReportRuns.in(directory), ReportRuns.of(location, store));
+        Files.move(runs, directory.resolve("reports.moved-to-cluster"));
+      }
     } catch (IOException e) {
       // Still local; the next command tries again.
     }
@@ -89,13 +93,30 @@ final class StoreOptionsMixin {
   private static final String MISSING_HINT =
       " (ingest into it first, or point --store or $" + ENVIRONMENT + " at a store)";
 
-  /** The runs of scheduled reports kept in the store. */
-  ReportRuns reportRuns() {
+  /** The runs of scheduled reports kept with a store, and the store they need open, if any. */
+  record OpenRuns(ReportRuns runs, Optional<AuditStore> store) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      if (store.isPresent()) {
+        store.get().close();
+      }
+    }
+  }
+
+  /**
+   * The runs of scheduled reports kept with the store: in its directory, or in its cluster (which
+   * is then open until the runs are closed).
+   */
+  OpenRuns reportRuns() {
+    if (remote()) {
+      AuditStore store = openReadOnly();
+      return new OpenRuns(ReportRuns.of(location, store), Optional.of(store));
+    }
     if (!Files.isDirectory(directory)) {
       throw new UsageException(
           directory + ": no store here: the directory does not exist" + MISSING_HINT);
     }
-    return EmbeddedReportRuns.in(directory);
+    return new OpenRuns(EmbeddedReportRuns.in(directory), Optional.empty());
   }
 
   /** Opens the store to append to it, creating it when there is none. */
@@ -138,7 +159,7 @@ final class StoreOptionsMixin {
     try {
       AuditStore store = AuditStores.open(location, options);
       if (remote()) {
-        moveLocalSnapshots(store);
+        moveLocalState(store);
       }
       return store;
     } catch (StoreCorruptException e) {
