@@ -10,6 +10,7 @@ import io.kubetrail.collect.Pipeline;
 import io.kubetrail.collect.PipelineListener;
 import io.kubetrail.collect.Sink;
 import io.kubetrail.collect.Source;
+import io.kubetrail.collect.StoreConnection;
 import io.kubetrail.collect.config.CollectorConfig;
 import io.kubetrail.collect.config.ConfigException;
 import io.kubetrail.collect.config.ConfiguredSources;
@@ -22,6 +23,8 @@ import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.AuditStores;
+import io.kubetrail.store.StoreUnavailableException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,6 +38,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +64,12 @@ import picocli.CommandLine.Spec;
     })
 final class CollectCommand implements Callable<Integer> {
   private static final long STATUS_EVERY_SECONDS = 5;
+
+  /**
+   * The local copy of an OpenSearch store's source positions, in the collector's status directory,
+   * for a start while the cluster cannot be reached.
+   */
+  static final String POSITIONS_FILE = "store-positions.json";
 
   @Option(
       names = "--config",
@@ -102,7 +113,25 @@ final class CollectCommand implements Callable<Integer> {
               () -> pipeline[0] == null ? BufferState.EMPTY : pipeline[0].buffer());
       List<Source> sources = ConfiguredSources.of(cfg, new CloudSources());
       sources.forEach(s -> metrics.register(s.name()));
-      Optional<CheckpointAdvancer> advancer = destination.advancer(err);
+      Optional<StoreUnavailableException> unreachable =
+          destination.connection().flatMap(StoreConnection::unreachable);
+      if (unreachable.isPresent()) {
+        metrics.storeUnreachable(unreachable.get());
+        err.println(
+            "kubetrail collect: warning: "
+                + unreachable.get().getMessage()
+                + "; what is read is kept in the buffer until the store can be reached");
+      }
+      // The store's state checkpoints, kept up to date from when the store is open.
+      AtomicReference<CheckpointAdvancer> advancer = new AtomicReference<>();
+      destination
+          .connection()
+          .ifPresent(
+              c ->
+                  c.onOpen(
+                      store ->
+                          Destination.advancer(store, options.cluster(), err)
+                              .ifPresent(advancer::set)));
       CommitWatermark watermark =
           new CommitWatermark(
               sources.stream().map(Source::name).toList(),
@@ -120,9 +149,13 @@ final class CollectCommand implements Callable<Integer> {
                   List.of(
                       metrics,
                       watermark,
-                      advancer
-                          .map(a -> PipelineListener.onCommit(a::committed))
-                          .orElse(PipelineListener.NONE))),
+                      PipelineListener.onCommit(
+                          events -> {
+                            CheckpointAdvancer a = advancer.get();
+                            if (a != null) {
+                              a.committed(events);
+                            }
+                          }))),
               deadLetters,
               cfg.buffer().map(b -> b.options(destination.statusFile().resolveSibling("buffer"))));
       pipeline[0].bufferDamage().forEach(d -> err.println("kubetrail collect: warning: " + d));
@@ -154,15 +187,25 @@ final class CollectCommand implements Callable<Integer> {
               });
       onReady.ready(destination.storeLocation(), reportDefinitions);
       Signals.onTerminate(collector::stop);
-      ScheduledExecutorService status = statusWriter(metrics, destination.statusFile(), err);
-      Optional<ScheduledExecutorService> reports =
-          ScheduledReports.start(
-              reportDefinitions,
-              cfg,
-              destination.store(),
-              destination.storeDirectory(),
-              watermark,
-              err);
+      StatusWriter statusWriter =
+          new StatusWriter(metrics, destination.statusFile(), destination.inCluster(), err);
+      ScheduledExecutorService status = statusWriter.start(options.cluster());
+      // Reports read the store: they start once it is open.
+      AtomicReference<ScheduledExecutorService> reports = new AtomicReference<>();
+      destination
+          .connection()
+          .ifPresent(
+              c ->
+                  c.onOpen(
+                      store ->
+                          ScheduledReports.start(
+                                  reportDefinitions,
+                                  cfg,
+                                  Optional.of(store),
+                                  destination.storeLocation().orElseThrow(),
+                                  watermark,
+                                  err)
+                              .ifPresent(reports::set)));
       err.printf(
           Locale.ROOT,
           "kubetrail collect: %d %s into %s for cluster %s; stop with SIGTERM or Ctrl-C%n",
@@ -175,17 +218,18 @@ final class CollectCommand implements Callable<Integer> {
         collector.run();
       } finally {
         // A report being made finishes first: it reads the store that closes after.
-        if (reports.isPresent()) {
-          reports.get().shutdown();
-          reports.get().awaitTermination(10, TimeUnit.MINUTES);
+        ScheduledExecutorService making = reports.get();
+        if (making != null) {
+          making.shutdown();
+          making.awaitTermination(10, TimeUnit.MINUTES);
         }
         pipeline[0].close();
-        if (advancer.isPresent()) {
+        if (advancer.get() != null) {
           advancer.get().close();
         }
         status.shutdownNow();
         status.awaitTermination(10, TimeUnit.SECONDS); // its last write comes before ours
-        metrics.status(true).write(destination.statusFile());
+        statusWriter.write(metrics.status(true), options.cluster(), true);
       }
       out.printf(
           Locale.ROOT,
@@ -222,25 +266,63 @@ final class CollectCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private static ScheduledExecutorService statusWriter(
-      CollectorMetrics metrics, Path file, PrintWriter err) {
-    ScheduledExecutorService s = daemon("kubetrail-status");
-    boolean[] warned = new boolean[1];
-    s.scheduleAtFixedRate(
-        () -> {
-          try {
-            metrics.status(false).write(file);
-          } catch (IOException | RuntimeException e) {
-            if (!warned[0]) {
-              warned[0] = true;
-              err.println("kubetrail collect: cannot write the status file " + file + ": " + e);
+  /**
+   * Writes the collector's status for {@code kubetrail status}: to the status file every {@value
+   * #STATUS_EVERY_SECONDS} s, and for a store on a cluster into the cluster too, every other time
+   * (a write there costs a few requests), so that every machine sees it.
+   */
+  private static final class StatusWriter {
+    private final CollectorMetrics metrics;
+    private final Path file;
+    private final Optional<StoreConnection> cluster;
+    private final PrintWriter err;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    StatusWriter(
+        CollectorMetrics metrics, Path file, Optional<StoreConnection> cluster, PrintWriter err) {
+      this.metrics = metrics;
+      this.file = file;
+      this.cluster = cluster;
+      this.err = err;
+    }
+
+    ScheduledExecutorService start(String clusterName) {
+      ScheduledExecutorService s = daemon("kubetrail-status");
+      long[] ticks = new long[1];
+      s.scheduleAtFixedRate(
+          () -> {
+            try {
+              write(metrics.status(false), clusterName, ticks[0]++ % 2 == 0);
+            } catch (IOException | RuntimeException e) {
+              warnOnce("cannot write the collector's status: " + e);
             }
-          }
-        },
-        0,
-        STATUS_EVERY_SECONDS,
-        TimeUnit.SECONDS);
-    return s;
+          },
+          0,
+          STATUS_EVERY_SECONDS,
+          TimeUnit.SECONDS);
+      return s;
+    }
+
+    void write(CollectorStatus status, String clusterName, boolean intoCluster) throws IOException {
+      status.write(file);
+      Optional<AuditStore> store = cluster.flatMap(StoreConnection::store);
+      if (intoCluster && store.isPresent()) {
+        try {
+          status.write(store.get().states(), clusterName);
+        } catch (IOException e) {
+          // The cluster is down or refuses for now: the file has it, the next write tries again.
+        }
+      }
+    }
+
+    private void warnOnce(String message) {
+      if (!warned.getAndSet(true)) {
+        synchronized (err) {
+          err.println("kubetrail collect: " + message);
+          err.flush();
+        }
+      }
+    }
   }
 
   /** A scheduler on one daemon thread of this name. */
@@ -253,30 +335,46 @@ final class CollectCommand implements Callable<Integer> {
         });
   }
 
-  /** Where events go, opened: the store (with its state checkpoints) or a forwarding sink. */
+  /**
+   * Where events go: the store, opened now or once it can be reached, or a forwarding sink.
+   *
+   * @param connection the store's, when events go to a store
+   */
   private record Destination(
       Sink sink,
-      Optional<AuditStore> store,
+      Optional<StoreConnection> connection,
       Optional<Path> storeDirectory,
       Optional<String> storeLocation,
       String cluster,
       Path statusFile,
       String description) {
 
+    /** The store's connection when the store is on a cluster, whose state repository is shared. */
+    Optional<StoreConnection> inCluster() {
+      return storeLocation.filter(l -> AuditStores.scheme(l).isPresent()).flatMap(l -> connection);
+    }
+
     static Destination open(CollectorConfig.Destination d, String cluster, List<Closeable> open)
         throws IOException {
       if (d instanceof CollectorConfig.Store s) {
         StoreOptionsMixin location = new StoreOptionsMixin();
         location.location(s.location());
-        AuditStore store = location.openForWriting();
-        open.add(0, store);
+        Path statusDirectory = location.directory.resolve("collector");
+        // A cluster may be down when the collector starts: it starts all the same.
+        StoreConnection connection =
+            StoreConnection.open(
+                location::openForWritingWhenReachable,
+                location.remote()
+                    ? Optional.of(statusDirectory.resolve(POSITIONS_FILE))
+                    : Optional.empty());
+        open.add(0, connection);
         return new Destination(
-            Sink.of(store),
-            Optional.of(store),
+            connection,
+            Optional.of(connection),
             Optional.of(location.directory),
             Optional.of(location.location),
             cluster,
-            location.directory.resolve("collector").resolve(CollectorStatus.FILE),
+            statusDirectory.resolve(CollectorStatus.FILE),
             "store " + location.location);
       }
       CollectorConfig.Forward f = (CollectorConfig.Forward) d;
@@ -291,13 +389,12 @@ final class CollectCommand implements Callable<Integer> {
           "forward to " + f.url());
     }
 
-    Optional<CheckpointAdvancer> advancer(PrintWriter err) {
-      if (store.isEmpty()) {
-        return Optional.empty();
-      }
+    /** Keeps the cluster's state checkpoints up to date; empty when it cannot. */
+    static Optional<CheckpointAdvancer> advancer(
+        AuditStore store, String cluster, PrintWriter err) {
       try {
         return Optional.of(
-            StateHistory.open(store.get(), cluster, HistoryOptions.defaults())
+            StateHistory.open(store, cluster, HistoryOptions.defaults())
                 .advancer()
                 .onNote(
                     note -> {

@@ -17,5 +17,11 @@ final class ExitCodes {
   /** Usage or configuration error; nothing was done. */
   static final int USAGE = 2;
 
+  /**
+   * The store cannot be reached (its cluster refuses connections, its host is unknown, it does not
+   * answer): trying again later may succeed. What was stored before stays complete.
+   */
+  static final int UNAVAILABLE = 3;
+
   private ExitCodes() {}
 }

@@ -16,6 +16,7 @@ import io.kubetrail.history.StateHistory;
 import io.kubetrail.policy.PolicyEvaluator;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreCorruptException;
+import io.kubetrail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -145,9 +146,11 @@ final class IngestCommand implements Callable<Integer> {
         err.println("error: " + damaged.get().getMessage());
         return ExitCodes.DAMAGED;
       }
-      err.println("error: " + e.getMessage());
+      Optional<StoreUnavailableException> unreachable =
+          Main.cause(e, StoreUnavailableException.class);
+      err.println("error: " + unreachable.map(Throwable::getMessage).orElse(e.getMessage()));
       err.println("Every batch stored before the failure is complete; ingest again to resume.");
-      return ExitCodes.USAGE;
+      return unreachable.isPresent() ? ExitCodes.UNAVAILABLE : ExitCodes.USAGE;
     } catch (IOException e) {
       throw new UsageException(e.getMessage(), e);
     }

@@ -2,6 +2,7 @@ package io.kubetrail.cli;
 
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
+import io.kubetrail.store.StoreUnavailableException;
 import io.kubetrail.store.search.BadParameterException;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -37,6 +38,13 @@ public final class Main {
             // The message names the damaged file and what to do; a stack trace would bury it.
             cmd.getErr().println("error: " + damaged.get().getMessage());
             return ExitCodes.DAMAGED;
+          }
+          Optional<StoreUnavailableException> unreachable =
+              cause(ex, StoreUnavailableException.class);
+          if (unreachable.isPresent()) {
+            // One line naming the location and why; it may work later, so not a usage error.
+            cmd.getErr().println("error: " + unreachable.get().getMessage());
+            return ExitCodes.UNAVAILABLE;
           }
           if (ex instanceof UsageException || ex instanceof BadParameterException) {
             cmd.getErr().println("error: " + ex.getMessage());

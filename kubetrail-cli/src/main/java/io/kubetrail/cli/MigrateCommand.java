@@ -1,5 +1,6 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StoreCopy;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Copy a store into another, resumably, and verify the copy.",
-      "A directory into an OpenSearch cluster, or back.",
+      "A directory into an OpenSearch cluster, or back, with its snapshots and the runs of its"
+          + " scheduled reports.",
       "Resumable: run it again after an interruption and it continues where the destination got"
           + " to; events the destination has already are not stored twice. The destination is"
           + " verified afterwards.",
@@ -50,6 +52,7 @@ final class MigrateCommand implements Callable<Integer> {
     destination.location(to);
     ProgressDisplay display = new ProgressDisplay(err, System.console() != null, System::nanoTime);
     StoreCopy.Result result;
+    long runs;
     try (AuditStore in = source.openReadOnly();
         AuditStore into = destination.openForWriting()) {
       result =
@@ -64,6 +67,11 @@ final class MigrateCommand implements Callable<Integer> {
                   display.show(total > 0 ? (int) (100 * copied / total) : 100, text, text);
                 }
               });
+      // The directory's runs live in it, a cluster's in its state index; the copy has them too.
+      runs =
+          source.remote() || destination.remote()
+              ? ReportRuns.copy(ReportRuns.of(from, in), ReportRuns.of(to, into))
+              : 0;
     } catch (IOException e) {
       throw new UsageException(e.getMessage(), e);
     } finally {
@@ -71,13 +79,15 @@ final class MigrateCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%s -> %s: %s%,d events read, %,d stored anew, %,d snapshots copied; %s%n",
+        "%s -> %s: %s%,d events read, %,d stored anew, %,d snapshots and %,d report runs copied;"
+            + " %s%n",
         from,
         to,
         result.resumed() ? "resumed, " : "",
         result.copied(),
         result.stored(),
         result.snapshots(),
+        runs,
         result.verified());
     return result.verified().ok() ? ExitCodes.OK : ExitCodes.REJECTED;
   }

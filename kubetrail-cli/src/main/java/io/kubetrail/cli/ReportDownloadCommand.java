@@ -50,7 +50,12 @@ final class ReportDownloadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ReportFormat f = ReportCommand.format(format);
-    ReportRuns runs = location.reportRuns();
+    try (StoreOptionsMixin.OpenRuns kept = location.reportRuns()) {
+      return download(kept.runs(), f);
+    }
+  }
+
+  private int download(ReportRuns runs, ReportFormat f) throws IOException {
     if (runs.get(id).isEmpty()) {
       throw new UsageException("no report run " + id + " in the store");
     }

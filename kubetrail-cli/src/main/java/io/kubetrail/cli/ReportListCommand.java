@@ -90,7 +90,10 @@ final class ReportListCommand implements Callable<Integer> {
     if (to != null) {
       f = f.withTo(to);
     }
-    List<ReportRun> runs = location.reportRuns().list(f);
+    List<ReportRun> runs;
+    try (StoreOptionsMixin.OpenRuns kept = location.reportRuns()) {
+      runs = kept.runs().list(f);
+    }
     PrintWriter out = spec.commandLine().getOut();
     switch (output) {
       case "table" -> {

@@ -25,11 +25,13 @@ final class ReportShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ReportRun run =
-        location
-            .reportRuns()
-            .get(id)
-            .orElseThrow(() -> new UsageException("no report run " + id + " in the store"));
+    ReportRun run;
+    try (StoreOptionsMixin.OpenRuns kept = location.reportRuns()) {
+      run =
+          kept.runs()
+              .get(id)
+              .orElseThrow(() -> new UsageException("no report run " + id + " in the store"));
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println(run.toJson().toPrettyString());
     out.flush();

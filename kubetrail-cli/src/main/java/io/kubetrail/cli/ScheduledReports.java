@@ -5,15 +5,14 @@ import io.kubetrail.collect.config.CollectorConfig;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.policy.LoadedPolicy;
 import io.kubetrail.report.ReportSource;
-import io.kubetrail.report.runs.EmbeddedReportRuns;
 import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.report.runs.ReportDefinitionException;
 import io.kubetrail.report.runs.ReportDefinitions;
+import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.report.runs.ReportScheduler;
 import io.kubetrail.store.AuditStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +44,7 @@ final class ScheduledReports {
       List<ReportDefinition> definitions,
       CollectorConfig cfg,
       Optional<AuditStore> store,
-      Optional<Path> directory,
+      String location,
       CommitWatermark watermark,
       PrintWriter err) {
     if (definitions.isEmpty() || store.isEmpty()) {
@@ -56,7 +55,7 @@ final class ScheduledReports {
         new ReportScheduler(
             new ReportSource(store.get(), cfg.cluster(), HistoryOptions.defaults()),
             definitions,
-            EmbeddedReportRuns.in(directory.get()),
+            ReportRuns.of(location, store.get()),
             policy,
             Clock.systemUTC());
     ScheduledExecutorService s = CollectCommand.daemon("kubetrail-reports");

@@ -3,6 +3,7 @@ package io.kubetrail.cli;
 import io.kubetrail.collect.metrics.CollectorStatus;
 import io.kubetrail.collect.metrics.StatusReport;
 import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -41,11 +43,26 @@ final class StatusCommand implements Callable<Integer> {
     Path statusFile = store.directory.resolve("collector").resolve(CollectorStatus.FILE);
     StatusReport report;
     List<String> notes;
+    Optional<CollectorStatus> collector = CollectorStatus.read(statusFile);
     try (AuditStore s = store.openReadOnly()) {
-      report =
-          StatusReport.of(
-              s, size(store.directory), CollectorStatus.read(statusFile), Instant.now());
+      if (store.remote()) {
+        // A collector on any machine keeps its status in the cluster; an older one, locally.
+        Optional<CollectorStatus> shared = CollectorStatus.read(s.states());
+        collector = shared.isPresent() ? shared : collector;
+      }
+      report = StatusReport.of(s, size(store.directory), collector, Instant.now());
       notes = s.notes();
+    } catch (UsageException e) {
+      Optional<StoreUnavailableException> unreachable =
+          Main.cause(e, StoreUnavailableException.class);
+      if (unreachable.isEmpty()) {
+        throw e;
+      }
+      // What the collector last said still shows: its buffer holds what the store does not.
+      out.println("store " + unreachable.get().getMessage());
+      printCollector(out, collector, StatusReport.running(collector, Instant.now()));
+      out.flush();
+      return ExitCodes.UNAVAILABLE;
     }
     out.printf(
         Locale.ROOT,
@@ -56,15 +73,27 @@ final class StatusCommand implements Callable<Integer> {
         report.clusters().isEmpty() ? "none" : String.join(", ", report.clusters()),
         report.newestEvent().map(Instant::toString).orElse("none"));
     notes.forEach(n -> out.println("note: " + n));
-    if (report.collector().isEmpty()) {
+    printCollector(out, report.collector(), report.collectorRunning());
+    if (!report.positions().isEmpty()) {
+      StoreTable positions = new StoreTable("POSITION OF", "REACHED");
+      report.positions().forEach(positions::add);
+      positions.print(out);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static void printCollector(
+      PrintWriter out, Optional<CollectorStatus> collector, boolean running) {
+    if (collector.isEmpty()) {
       out.println("collector: none has run on this store");
     } else {
-      CollectorStatus c = report.collector().get();
+      CollectorStatus c = collector.get();
       Duration age = Duration.between(Instant.parse(c.updated()), Instant.now());
       out.printf(
           Locale.ROOT,
           "collector: %s (pid %d, last report %d s ago), %s queued, %,d failed appends%s%n",
-          report.collectorRunning() ? "running" : "not running",
+          running ? "running" : "not running",
           c.pid(),
           Math.max(0, age.toSeconds()),
           bytes(c.queuedBytes()),
@@ -82,7 +111,10 @@ final class StatusCommand implements Callable<Integer> {
             bytes(c.bufferBytes()),
             c.bufferOldest(),
             Math.max(0, waited.toSeconds()),
-            report.collectorRunning() ? "once it takes them" : "when the collector starts again");
+            running ? "once it takes them" : "when the collector starts again");
+      }
+      if (!c.storeUnreachable().isEmpty()) {
+        out.println("store: the collector cannot reach it: " + c.storeUnreachable());
       }
       StoreTable table =
           new StoreTable("SOURCE", "READ", "STORED", "MALFORMED", "DEAD-LETTERED", "NEWEST", "LAG");
@@ -98,16 +130,12 @@ final class StatusCommand implements Callable<Integer> {
       }
       table.print(out);
     }
-    if (!report.positions().isEmpty()) {
-      StoreTable positions = new StoreTable("POSITION OF", "REACHED");
-      report.positions().forEach(positions::add);
-      positions.print(out);
-    }
-    out.flush();
-    return ExitCodes.OK;
   }
 
   private static long size(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0; // a cluster's store read from a machine that keeps no local state of it
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       return files
           .filter(Files::isRegularFile)

@@ -9,9 +9,11 @@ import io.kubetrail.store.StoreCopy;
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
 import io.kubetrail.store.StoreOptions;
+import io.kubetrail.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The {@code --store} option of every command that uses the store, and opening the store. */
@@ -37,7 +39,8 @@ final class StoreOptionsMixin {
       defaultValue = "${env:" + ENVIRONMENT + ":-" + DEFAULT_DIRECTORY + "}",
       description =
           "The store: a directory, or"
-              + " http(s)://host:9200[,host2:9200][?prefix=NAME][&retention=91d|off] for an"
+              + " http(s)://host:9200[,host2:9200][?prefix=NAME][&retention=91d|off][&connectRetries=2]"
+              + " for an"
               + " OpenSearch or Elasticsearch cluster (default: $"
               + ENVIRONMENT
               + " when set, else ./"
@@ -61,18 +64,22 @@ final class StoreOptionsMixin {
   }
 
   /**
-   * Snapshots of an OpenSearch store that earlier versions kept in the local state directory go
-   * into the cluster, once: the local folder is then renamed, so that it is not read again. A
-   * failure leaves it for the next command to try.
+   * Snapshots and report runs of an OpenSearch store that earlier versions kept in the local state
+   * directory go into the cluster, once: each local folder is then renamed, so that it is not read
+   * again. A failure leaves it for the next command to try.
    */
-  private void moveLocalSnapshots(AuditStore store) {
-    Path local = directory.resolve("history");
-    if (!Files.isDirectory(local)) {
-      return;
-    }
+  private void moveLocalState(AuditStore store) {
+    Path snapshots = directory.resolve("history");
+    Path runs = directory.resolve("reports");
     try {
-      StoreCopy.snapshots(StateRepository.inDirectory(directory), store.states());
-      Files.move(local, directory.resolve("history.moved-to-cluster"));
+      if (Files.isDirectory(snapshots)) {
+        StoreCopy.snapshots(StateRepository.inDirectory(directory), store.states());
+        Files.move(snapshots, directory.resolve("history.moved-to-cluster"));
+      }
+      if (Files.isDirectory(runs)) {
+        ReportRuns.copy(EmbeddedReportRuns.in(directory), ReportRuns.of(location, store));
+        Files.move(runs, directory.resolve("reports.moved-to-cluster"));
+      }
     } catch (IOException e) {
       // Still local; the next command tries again.
     }
@@ -86,18 +93,52 @@ final class StoreOptionsMixin {
   private static final String MISSING_HINT =
       " (ingest into it first, or point --store or $" + ENVIRONMENT + " at a store)";
 
-  /** The runs of scheduled reports kept in the store. */
-  ReportRuns reportRuns() {
+  /** The runs of scheduled reports kept with a store, and the store they need open, if any. */
+  record OpenRuns(ReportRuns runs, Optional<AuditStore> store) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      if (store.isPresent()) {
+        store.get().close();
+      }
+    }
+  }
+
+  /**
+   * The runs of scheduled reports kept with the store: in its directory, or in its cluster (which
+   * is then open until the runs are closed).
+   */
+  OpenRuns reportRuns() {
+    if (remote()) {
+      AuditStore store = openReadOnly();
+      return new OpenRuns(ReportRuns.of(location, store), Optional.of(store));
+    }
     if (!Files.isDirectory(directory)) {
       throw new UsageException(
           directory + ": no store here: the directory does not exist" + MISSING_HINT);
     }
-    return EmbeddedReportRuns.in(directory);
+    return new OpenRuns(EmbeddedReportRuns.in(directory), Optional.empty());
   }
 
   /** Opens the store to append to it, creating it when there is none. */
   AuditStore openForWriting() {
     return open(StoreOptions.defaults(), "");
+  }
+
+  /**
+   * Opens the store to append to it, as {@link #openForWriting}, except that a store that cannot be
+   * reached for now is a {@link StoreUnavailableException}, to try again later.
+   */
+  AuditStore openForWritingWhenReachable() throws StoreUnavailableException {
+    try {
+      return openForWriting();
+    } catch (UsageException e) {
+      Optional<StoreUnavailableException> unreachable =
+          Main.cause(e, StoreUnavailableException.class);
+      if (unreachable.isPresent()) {
+        throw unreachable.get();
+      }
+      throw e;
+    }
   }
 
   /** Opens an existing store to read it; other processes may be appending meanwhile. */
@@ -118,7 +159,7 @@ final class StoreOptionsMixin {
     try {
       AuditStore store = AuditStores.open(location, options);
       if (remote()) {
-        moveLocalSnapshots(store);
+        moveLocalState(store);
       }
       return store;
     } catch (StoreCorruptException e) {

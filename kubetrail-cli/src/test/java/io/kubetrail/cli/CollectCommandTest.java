@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -57,17 +58,77 @@ class CollectCommandTest {
 
   /** {@code kubetrail collect} in a process of its own, its output in out.txt and err.txt. */
   private Process collect(Path config) throws IOException {
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "collect",
-            "--config",
-            config.toString())
+    return collect(config, Map.of());
+  }
+
+  private Process collect(Path config, Map<String, String> env) throws IOException {
+    return kubetrail(env, "collect", "--config", config.toString())
         .redirectOutput(dir.resolve("out.txt").toFile())
         .redirectError(dir.resolve("err.txt").toFile())
         .start();
+  }
+
+  /** A kubetrail command to run in a process of its own, with more environment. */
+  private static ProcessBuilder kubetrail(Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(command);
+    b.environment().putAll(env);
+    return b;
+  }
+
+  @Test
+  void startsWhileItsClusterCannotBeReachedAndKeepsWhatItReadsInItsBuffer() throws Exception {
+    Path log = dir.resolve("kube-audit.log");
+    append(log, lines(5, 200));
+    int metricsPort = freePort();
+    String url = "http://127.0.0.1:" + freePort();
+    Map<String, String> env = Map.of("KUBETRAIL_STATE_DIR", dir.resolve("state").toString());
+    Path config =
+        Files.writeString(
+            dir.resolve("collect.yaml"),
+            "store: "
+                + url
+                + "\ncluster: test\nmetrics: 127.0.0.1:"
+                + metricsPort
+                + "\nsources:\n  - file: {path: kube-audit.log, pollMillis: 50}\n");
+    Process collect = collect(config, env);
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      await(
+          collect,
+          "batches are buffered",
+          () -> metric(http, metricsPort, "kubetrail_buffer_batches") > 0);
+      assertThat(metric(http, metricsPort, "kubetrail_store_reachable")).isZero();
+      assertThat(metric(http, metricsPort, "kubetrail_source_stored_total")).isZero();
+      assertThat(Files.readString(dir.resolve("err.txt")))
+          .contains("warning: " + url + ": cannot reach the cluster: connection refused");
+      await(
+          collect,
+          "the status is written",
+          () -> Files.exists(dir.resolve("state/collector").resolve(CollectorStatus.FILE)));
+
+      Process status = kubetrail(env, "status", "--store", url).redirectErrorStream(true).start();
+      String said = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(status.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(status.exitValue()).as(said).isEqualTo(ExitCodes.UNAVAILABLE);
+      assertThat(said)
+          .startsWith("store " + url + ": cannot reach the cluster")
+          .contains("collector: running")
+          .contains("not in the store yet, appended once it takes them")
+          .contains("store: the collector cannot reach it: " + url);
+
+      collect.destroy(); // SIGTERM: the buffer stays for the next start
+      assertThat(collect.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(collect.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+    } finally {
+      collect.destroyForcibly();
+    }
+    assertThat(dir.resolve("state/collector/buffer")).isDirectoryContaining("glob:**.spool");
   }
 
   private static int freePort() throws IOException {
@@ -168,7 +229,8 @@ class CollectCommandTest {
             now.minusSeconds(90).toString(),
             12,
             "http://127.0.0.1:9200: unreachable",
-            false)
+            false,
+            "")
         .write(dir.resolve("data/collector").resolve(CollectorStatus.FILE));
 
     CliRunner.Result status = CliRunner.run("status", "--store", store);

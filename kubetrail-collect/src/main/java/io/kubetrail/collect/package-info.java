@@ -11,7 +11,8 @@
  * <p>{@link io.kubetrail.collect.AuditFiles} lists a directory's audit files in rotation order;
  * {@link io.kubetrail.collect.FollowedFileSource} follows one log as kube-apiserver writes and
  * rotates it; {@link io.kubetrail.collect.DirectorySource} picks up exported audit logs (GKE, AKS)
- * as they land in a directory.
+ * as they land in a directory. {@link io.kubetrail.collect.StoreConnection} lets a collector start
+ * while its store (an OpenSearch cluster) cannot be reached yet.
  *
  * <p>Everything public here is API; other classes are implementation details.
  */

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * Where an OpenSearch store is and how to reach it.
  *
  * <p>A location is {@code
- * http(s)://[user:password@]host:port[,host:port...][?prefix=NAME][&retention=DAYSd|off]}. The
- * credentials may instead come from the environment: {@value #USERNAME_ENV} and {@value
+ * http(s)://[user:password@]host:port[,host:port...][?prefix=NAME][&retention=DAYSd|off][&connectRetries=N]}.
+ * The credentials may instead come from the environment: {@value #USERNAME_ENV} and {@value
  * #PASSWORD_ENV} for basic authentication, or {@value #API_KEY_ENV} (the base64 {@code id:key});
  * {@value #CA_FILE_ENV} names a PEM file of the certificate authorities to trust over https.
  *
@@ -31,6 +31,16 @@ import java.util.regex.Pattern;
  * @param requestTimeout how long one request may take; default 60 s
  * @param maxRetries how often a request refused with 429 or 5xx, or unanswered, is sent again, with
  *     a growing pause; default 8
+ * @param connectTimeout how long connecting to a node may take; default {@value
+ *     #DEFAULT_CONNECT_TIMEOUT_SECONDS} s
+ * @param connectRetries the retry budget of a cluster that cannot be reached (refused connections,
+ *     an unknown host, no connection within {@code connectTimeout}): every node is tried in turn,
+ *     and after a round of failures the round is tried again after a pause (250 ms, doubling) at
+ *     most this often, then the request fails with a {@link
+ *     io.kubetrail.store.StoreUnavailableException}; default {@value #DEFAULT_CONNECT_RETRIES}, so
+ *     a cluster that refuses connections is reported in under a second, and one that does not
+ *     answer after 3 rounds of {@code connectTimeout} per node and 0.75 s of pauses. The location's
+ *     {@code connectRetries=N} sets it, 0 to {@value #MAX_CONNECT_RETRIES}
  * @param bulkBytes the most bytes one {@code _bulk} request carries; default 8 MiB
  * @param retentionDays how many days after its creation the cluster deletes a daily event index,
  *     through an ISM (OpenSearch) or ILM (Elasticsearch) policy a writer installs; 0 for none;
@@ -46,13 +56,22 @@ public record OpenSearchOptions(
     Duration requestTimeout,
     int maxRetries,
     int bulkBytes,
-    int retentionDays) {
+    int retentionDays,
+    Duration connectTimeout,
+    int connectRetries) {
 
   public static final String DEFAULT_PREFIX = "tigera_secure_ee_audit_kube";
   public static final String USERNAME_ENV = "KUBETRAIL_OPENSEARCH_USERNAME";
   public static final String PASSWORD_ENV = "KUBETRAIL_OPENSEARCH_PASSWORD";
   public static final String API_KEY_ENV = "KUBETRAIL_OPENSEARCH_API_KEY";
   public static final String CA_FILE_ENV = "KUBETRAIL_OPENSEARCH_CA_FILE";
+
+  public static final int DEFAULT_CONNECT_RETRIES = 2;
+  public static final int MAX_CONNECT_RETRIES = 20;
+  public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+
+  /** The location's parameter that sets {@link #connectRetries()}, for messages. */
+  public static final String CONNECT_RETRIES_SETTING = "connectRetries";
 
   /** A hundred years: retention beyond it is a typo. */
   static final int MAX_RETENTION_DAYS = 36_500;
@@ -70,6 +89,7 @@ public record OpenSearchOptions(
     Objects.requireNonNull(caFile, "caFile");
     Objects.requireNonNull(indexPrefix, "indexPrefix");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
     if (hosts.isEmpty()) {
       throw new IllegalArgumentException("at least one host");
     }
@@ -81,6 +101,17 @@ public record OpenSearchOptions(
     }
     if (maxRetries < 0 || bulkBytes < 1024) {
       throw new IllegalArgumentException("maxRetries >= 0 and bulkBytes >= 1024");
+    }
+    if (connectRetries < 0 || connectRetries > MAX_CONNECT_RETRIES) {
+      throw new IllegalArgumentException(
+          CONNECT_RETRIES_SETTING
+              + " must be 0 to "
+              + MAX_CONNECT_RETRIES
+              + ", was "
+              + connectRetries);
+    }
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
     }
     if (retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS) {
       throw new IllegalArgumentException(
@@ -138,18 +169,24 @@ public record OpenSearchOptions(
     }
     String prefix = DEFAULT_PREFIX;
     int retention = Retention.DEFAULT_DAYS;
+    int connectRetries = DEFAULT_CONNECT_RETRIES;
     for (String param : query.isEmpty() ? new String[0] : query.split("&")) {
       if (param.startsWith("prefix=")) {
         prefix = param.substring("prefix=".length());
       } else if (param.startsWith("retention=")) {
         retention = retention(location, param.substring("retention=".length()));
+      } else if (param.startsWith(CONNECT_RETRIES_SETTING + "=")) {
+        connectRetries =
+            connectRetries(location, param.substring(CONNECT_RETRIES_SETTING.length() + 1));
       } else {
         throw new IllegalArgumentException(
             "'"
                 + location
                 + "': unknown parameter '"
                 + param
-                + "'; the parameters are prefix= and retention=");
+                + "'; the parameters are prefix=, retention= and "
+                + CONNECT_RETRIES_SETTING
+                + "=");
       }
     }
     return new OpenSearchOptions(
@@ -162,7 +199,25 @@ public record OpenSearchOptions(
         Duration.ofSeconds(60),
         8,
         8 << 20,
-        retention);
+        retention,
+        Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+        connectRetries);
+  }
+
+  private static int connectRetries(String location, String value) {
+    int n = value.matches("\\d{1,2}") ? Integer.parseInt(value) : -1;
+    if (n < 0 || n > MAX_CONNECT_RETRIES) {
+      throw new IllegalArgumentException(
+          "'"
+              + location
+              + "': "
+              + CONNECT_RETRIES_SETTING
+              + "="
+              + value
+              + " is not a number from 0 to "
+              + MAX_CONNECT_RETRIES);
+    }
+    return n;
   }
 
   private static int retention(String location, String value) {
@@ -213,7 +268,30 @@ public record OpenSearchOptions(
         requestTimeout,
         maxRetries,
         bulkBytes,
-        retentionDays);
+        retentionDays,
+        connectTimeout,
+        connectRetries);
+  }
+
+  /**
+   * A copy with other retry budgets: {@code maxRetries} for requests refused for now or unanswered,
+   * {@code connectRetries} for a cluster that cannot be reached.
+   */
+  public OpenSearchOptions withRetries(
+      Duration requestTimeout, int maxRetries, Duration connectTimeout, int connectRetries) {
+    return new OpenSearchOptions(
+        hosts,
+        username,
+        password,
+        apiKey,
+        caFile,
+        indexPrefix,
+        requestTimeout,
+        maxRetries,
+        bulkBytes,
+        retentionDays,
+        connectTimeout,
+        connectRetries);
   }
 
   /** The location as shown to users: hosts and prefix, never credentials. */

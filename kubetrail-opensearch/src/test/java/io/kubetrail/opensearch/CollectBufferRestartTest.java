@@ -50,17 +50,11 @@ class CollectBufferRestartTest {
     OpenSearchOptions parsed = OpenSearchOptions.parse(node.freshLocation("buffer"), Map.of());
     // Fewer retries than by default, so that the first failed append gives up in a second.
     OpenSearchOptions options =
-        new OpenSearchOptions(
-            parsed.hosts(),
-            parsed.username(),
-            parsed.password(),
-            parsed.apiKey(),
-            parsed.caFile(),
-            parsed.indexPrefix(),
+        parsed.withRetries(
             Duration.ofSeconds(10),
             2,
-            parsed.bulkBytes(),
-            parsed.retentionDays());
+            Duration.ofSeconds(OpenSearchOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS),
+            OpenSearchOptions.DEFAULT_CONNECT_RETRIES);
     Path log = dir.resolve("kube-audit.log");
     Files.createFile(log);
     AtomicLong read = new AtomicLong();

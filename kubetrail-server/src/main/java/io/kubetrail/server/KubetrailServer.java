@@ -197,9 +197,9 @@ public final class KubetrailServer implements AutoCloseable {
     add.get("/reports/{type}", wrap(store, reports::report));
     add.get("/report-definitions", wrap(store, (ctx, c, s) -> runs.definitions(ctx)));
     add.get("/report-definitions/{name}/run", wrap(store, reports::runDefinition));
-    add.get("/report-runs", wrap(store, (ctx, c, s) -> runs.list(ctx, c)));
-    add.get("/report-runs/{id}", wrap(store, (ctx, c, s) -> runs.show(ctx, c)));
-    add.get("/report-runs/{id}/download", wrap(store, (ctx, c, s) -> runs.download(ctx, c)));
+    add.get("/report-runs", wrap(store, (ctx, c, s) -> runs.list(ctx, c, s)));
+    add.get("/report-runs/{id}", wrap(store, (ctx, c, s) -> runs.show(ctx, c, s)));
+    add.get("/report-runs/{id}/download", wrap(store, (ctx, c, s) -> runs.download(ctx, c, s)));
     add.post("/policy/check", wrap(store, (ctx, c, s) -> policy.check(ctx)));
     add.get("/access-log/events", wrap(store, (ctx, c, s) -> accessLog.search(ctx, c)));
     r.exception(

@@ -11,6 +11,7 @@ import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.report.runs.RunFilter;
 import io.kubetrail.report.runs.RunNamespaces;
 import io.kubetrail.server.auth.Caller;
+import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.search.BadParameterException;
 import io.kubetrail.store.search.QueryText;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class ReportRunRoutes {
   }
 
   /** {@code GET /report-runs}: kept runs, newest period first. */
-  void list(Context ctx, Caller caller) throws IOException {
+  void list(Context ctx, Caller caller, AuditStore store) throws IOException {
     RunFilter f =
         RunFilter.all()
             .withLimit(Http.integer(ctx, "limit", RunFilter.DEFAULT_LIMIT, 1, MAX_LIMIT));
@@ -69,7 +70,7 @@ final class ReportRunRoutes {
     if (Http.time(ctx, "to", server.now()).isPresent()) {
       f = f.withTo(Http.time(ctx, "to", server.now()).get());
     }
-    ReportRuns runs = server.reportRuns();
+    ReportRuns runs = server.reportRuns(store);
     ObjectNode body = Http.object();
     ArrayNode list = body.putArray("runs");
     int hidden = 0;
@@ -88,8 +89,8 @@ final class ReportRunRoutes {
   }
 
   /** {@code GET /report-runs/{id}}: one kept run. */
-  void show(Context ctx, Caller caller) throws IOException {
-    ReportRuns runs = server.reportRuns();
+  void show(Context ctx, Caller caller, AuditStore store) throws IOException {
+    ReportRuns runs = server.reportRuns(store);
     ReportRun run = readable(runs, ctx.pathParam("id"), caller);
     server.access().record(ctx, caller, "report run " + run.id(), 1);
     Http.json(ctx, run.toJson());
@@ -99,10 +100,10 @@ final class ReportRunRoutes {
    * {@code GET /report-runs/{id}/download}: a kept run's report in a format; HTML is shown in the
    * browser, the others are attachments named as {@code kubetrail report download} names them.
    */
-  void download(Context ctx, Caller caller) throws IOException {
+  void download(Context ctx, Caller caller, AuditStore store) throws IOException {
     ReportFormat format =
         QueryText.one(Http.param(ctx, "format").orElse("json"), ReportFormat.class, "format");
-    ReportRuns runs = server.reportRuns();
+    ReportRuns runs = server.reportRuns(store);
     ReportRun run = readable(runs, ctx.pathParam("id"), caller);
     ctx.contentType(
         switch (format) {

@@ -3,6 +3,8 @@ package io.kubetrail.server;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.report.runs.EmbeddedReportRuns;
 import io.kubetrail.report.runs.ReportRuns;
+import io.kubetrail.store.AuditStore;
+import io.kubetrail.store.AuditStores;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -15,8 +17,13 @@ record ServerContext(ServerOptions options, Clock clock, AccessLog access, Histo
     return clock.instant();
   }
 
-  /** The runs of scheduled reports kept beside the store (by a collector). */
-  ReportRuns reportRuns() {
-    return EmbeddedReportRuns.in(options.storeDirectory());
+  /**
+   * The runs of scheduled reports a collector kept with the store: in its directory, or in its
+   * cluster.
+   */
+  ReportRuns reportRuns(AuditStore store) {
+    return AuditStores.directory(options.storeLocation()).isPresent()
+        ? EmbeddedReportRuns.in(options.storeDirectory())
+        : ReportRuns.of(options.storeLocation(), store);
   }
 }

@@ -10,8 +10,10 @@ import java.util.SortedSet;
 
 /**
  * Where a store keeps the replay state of its clusters, snapshots and checkpoints, beside its
- * events: each backend provides one ({@link AuditStore#states()}). The content is opaque bytes to
- * the repository; the history module gives it meaning.
+ * events: each backend provides one ({@link AuditStore#states()}). A store without a directory of
+ * its own (a cluster) also keeps its report runs and its collector's status here, so that every
+ * machine that reads it sees them ({@link StateKind}). The content is opaque bytes to the
+ * repository; the history, report and collect modules give it meaning.
  *
  * <p>A blob is written whole or not at all: a reader sees the old content, the new, or none, even
  * after a crash. Writing a name again replaces its content. Any number of readers and writers may

@@ -4,6 +4,7 @@ import io.kubetrail.collect.BufferState;
 import io.kubetrail.collect.PipelineListener;
 import io.kubetrail.event.SourcePosition;
 import io.kubetrail.store.AppendResult;
+import io.kubetrail.store.StoreUnavailableException;
 import io.kubetrail.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,7 +39,10 @@ import java.util.function.Supplier;
  *       kubetrail_append_failures_total}; {@code kubetrail_queued_bytes};
  *   <li>{@code kubetrail_buffer_bytes}, {@code kubetrail_buffer_batches}, {@code
  *       kubetrail_buffer_oldest_age_seconds}: the on-disk buffer of batches the store did not take
- *       yet (0 when empty), and {@code kubetrail_buffer_full} (1 while it has no room).
+ *       yet (0 when empty), and {@code kubetrail_buffer_full} (1 while it has no room);
+ *   <li>{@code kubetrail_store_reachable}: 0 from a failure to reach the store (an OpenSearch
+ *       cluster that refuses connections, or does not answer) until the next append it takes, else
+ *       1.
  * </ul>
  */
 public final class CollectorMetrics implements PipelineListener {
@@ -48,6 +52,7 @@ public final class CollectorMetrics implements PipelineListener {
   private final Timer commits;
   private final Counter appendFailures;
   private final AtomicReference<String> lastError = new AtomicReference<>("");
+  private final AtomicReference<String> storeUnreachable = new AtomicReference<>("");
   private final AtomicLong lastFailureNanos = new AtomicLong();
   private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
   private final boolean deadLettering;
@@ -96,6 +101,18 @@ public final class CollectorMetrics implements PipelineListener {
     Gauge.builder("kubetrail.buffer.full", this, m -> m.buffer.get().full() ? 1 : 0)
         .description("1 while the on-disk buffer has no room: sources wait")
         .register(registry);
+    Gauge.builder(
+            "kubetrail.store.reachable", this, m -> m.storeUnreachable.get().isEmpty() ? 1 : 0)
+        .description("0 while the store cannot be reached: batches wait in the on-disk buffer")
+        .register(registry);
+  }
+
+  /**
+   * The store could not be reached, outside of an append (when the collector started): shown until
+   * an append succeeds.
+   */
+  public void storeUnreachable(StoreUnavailableException cause) {
+    storeUnreachable.set(String.valueOf(cause.getMessage()));
   }
 
   private double oldestAgeSeconds() {
@@ -140,6 +157,7 @@ public final class CollectorMetrics implements PipelineListener {
       List<StoredEvent> events, AppendResult result, List<SourceCommit> commits, long appendNanos) {
     this.commits.record(appendNanos, TimeUnit.NANOSECONDS);
     lastSuccessNanos.set(System.nanoTime());
+    storeUnreachable.set("");
     long nowMicros = micros(clock.instant());
     for (SourceCommit c : commits) {
       PerSource s = perSource(c.source());
@@ -164,6 +182,12 @@ public final class CollectorMetrics implements PipelineListener {
     appendFailures.increment();
     lastFailureNanos.set(System.nanoTime());
     lastError.set(String.valueOf(cause.getMessage()));
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StoreUnavailableException) {
+        storeUnreachable.set(String.valueOf(t.getMessage()));
+        break;
+      }
+    }
   }
 
   /**
@@ -216,7 +240,8 @@ public final class CollectorMetrics implements PipelineListener {
         b.oldest().map(Instant::toString).orElse(""),
         (long) appendFailures.count(),
         lastError.get(),
-        stopped);
+        stopped,
+        storeUnreachable.get());
   }
 
   private static long micros(Instant t) {

@@ -3,16 +3,23 @@ package io.kubetrail.collect.metrics;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kubetrail.store.StateKey;
+import io.kubetrail.store.StateKind;
+import io.kubetrail.store.StateRepository;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a running collector last said about itself, kept in a small JSON file beside the store so
- * that {@code kubetrail status} can show it without reaching the collector.
+ * that {@code kubetrail status} can show it without reaching the collector; for a store on a
+ * cluster, in its state repository too ({@link StateKind#COLLECTOR_STATUS}), so that {@code status}
+ * shows it on every machine.
  *
  * @param updated when the collector wrote this (RFC 3339)
  * @param pid the collector's process id
@@ -24,6 +31,8 @@ import java.util.Optional;
  * @param appendFailures appends that failed (and were retried)
  * @param lastError the last failure; empty when there was none
  * @param stopped true in the last status a collector writes as it stops
+ * @param storeUnreachable why the store cannot be reached, from the last failure to reach it until
+ *     the next append it took; empty while it can
  */
 public record CollectorStatus(
     String updated,
@@ -35,7 +44,8 @@ public record CollectorStatus(
     String bufferOldest,
     long appendFailures,
     String lastError,
-    boolean stopped) {
+    boolean stopped,
+    String storeUnreachable) {
 
   /** The file name, in the collector's status directory. */
   public static final String FILE = "collector-status.json";
@@ -49,6 +59,7 @@ public record CollectorStatus(
     sources = List.copyOf(sources);
     // A status written before there was a buffer has none.
     bufferOldest = bufferOldest == null ? "" : bufferOldest;
+    storeUnreachable = storeUnreachable == null ? "" : storeUnreachable;
   }
 
   /**
@@ -84,6 +95,41 @@ public record CollectorStatus(
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Writes the status into a store's state repository, as the status of the cluster's collector.
+   */
+  public void write(StateRepository states, String cluster) throws IOException {
+    byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+    states.put(key(cluster), out -> out.write(json));
+  }
+
+  /**
+   * The newest status a collector wrote into a store's state repository, of whichever cluster;
+   * empty when none did.
+   */
+  public static Optional<CollectorStatus> read(StateRepository states) throws IOException {
+    Optional<CollectorStatus> newest = Optional.empty();
+    for (String cluster : states.clusters()) {
+      Optional<InputStream> in = states.open(key(cluster));
+      if (in.isEmpty()) {
+        continue;
+      }
+      CollectorStatus status;
+      try (InputStream s = in.get()) {
+        status = JSON.readValue(s, CollectorStatus.class);
+      }
+      if (newest.isEmpty()
+          || Instant.parse(status.updated()).isAfter(Instant.parse(newest.get().updated()))) {
+        newest = Optional.of(status);
+      }
+    }
+    return newest;
+  }
+
+  private static StateKey key(String cluster) {
+    return new StateKey(cluster, StateKind.COLLECTOR_STATUS, "status");
   }
 
   /** Reads a status file; empty when there is none. */

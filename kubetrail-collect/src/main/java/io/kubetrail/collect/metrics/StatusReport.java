@@ -43,6 +43,17 @@ public record StatusReport(
     positions = new TreeMap<>(positions);
   }
 
+  /**
+   * Whether the collector that wrote this status is running: it has not said it stopped, and wrote
+   * it in the last {@link #STALE_AFTER}.
+   */
+  public static boolean running(Optional<CollectorStatus> collector, Instant now) {
+    return collector.isPresent()
+        && !collector.get().stopped()
+        && Duration.between(Instant.parse(collector.get().updated()), now).compareTo(STALE_AFTER)
+            < 0;
+  }
+
   /** Gathers the report from a store and the collector's status file (if any). */
   public static StatusReport of(
       AuditStore store, long sizeBytes, Optional<CollectorStatus> collector, Instant now)
@@ -52,12 +63,7 @@ public record StatusReport(
     for (Map.Entry<String, SourceCheckpoint> e : store.checkpoints().entrySet()) {
       positions.put(e.getKey(), e.getValue().position());
     }
-    boolean running =
-        collector.isPresent()
-            && !collector.get().stopped()
-            && Duration.between(Instant.parse(collector.get().updated()), now)
-                    .compareTo(STALE_AFTER)
-                < 0;
+    boolean running = running(collector, now);
     return new StatusReport(
         store.count(EventQuery.all()),
         List.copyOf(store.clusters()),

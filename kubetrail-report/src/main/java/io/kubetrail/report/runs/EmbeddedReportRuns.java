@@ -2,10 +2,7 @@ package io.kubetrail.report.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubetrail.report.Report;
 import io.kubetrail.report.ReportFormat;
-import io.kubetrail.report.ReportWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,8 +23,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The embedded store's {@link ReportRuns}: under its directory, {@code reports/ID/} holds {@code
@@ -53,9 +48,9 @@ public final class EmbeddedReportRuns implements ReportRuns {
   }
 
   @Override
-  public ReportRun save(ReportRun run, Report report) throws IOException {
+  public ReportRun saveFiles(ReportRun run, Map<ReportFormat, byte[]> files) throws IOException {
     Objects.requireNonNull(run, "run");
-    Objects.requireNonNull(report, "report");
+    Objects.requireNonNull(files, "files");
     Path target = dir.resolve(checkedId(run.id()));
     if (Files.isDirectory(target)) {
       return get(run.id()).orElse(run);
@@ -64,12 +59,9 @@ public final class EmbeddedReportRuns implements ReportRuns {
     Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
     Files.createDirectory(tmp);
     try {
-      for (ReportFormat f : List.of(ReportFormat.JSON, ReportFormat.YAML, ReportFormat.HTML)) {
-        Files.write(
-            tmp.resolve("report." + f.id()),
-            ReportWriter.files(report, f).values().iterator().next());
+      for (ReportFormat f : ReportFormat.values()) {
+        Files.write(tmp.resolve(ReportRuns.reportFile(f)), file(files, f));
       }
-      Files.write(tmp.resolve("report.csv.zip"), zip(ReportWriter.files(report, ReportFormat.CSV)));
       // run.json last: a directory without it is not a run.
       Files.write(
           tmp.resolve(RUN), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(run.toJson()));
@@ -102,15 +94,30 @@ public final class EmbeddedReportRuns implements ReportRuns {
         read(p).filter(filter::accepts).ifPresent(runs::add);
       }
     }
-    runs.sort(
+    return newestFirst(runs, filter);
+  }
+
+  /** The runs sorted newest period first, at most the filter's limit. */
+  static List<ReportRun> newestFirst(List<ReportRun> runs, RunFilter filter) {
+    List<ReportRun> sorted = new ArrayList<>(runs);
+    sorted.sort(
         Comparator.comparing(ReportRun::end, Comparator.reverseOrder())
             .thenComparing(ReportRun::id));
-    return runs.size() > filter.limit() ? List.copyOf(runs.subList(0, filter.limit())) : runs;
+    return sorted.size() > filter.limit() ? List.copyOf(sorted.subList(0, filter.limit())) : sorted;
+  }
+
+  /** A format's file among a run's files; every format must be there. */
+  static byte[] file(Map<ReportFormat, byte[]> files, ReportFormat format) {
+    byte[] bytes = files.get(format);
+    if (bytes == null) {
+      throw new IllegalArgumentException("a run's files lack its report in " + format);
+    }
+    return bytes;
   }
 
   @Override
   public Optional<ReportRun> get(String id) throws IOException {
-    if (!ID.matcher(Objects.requireNonNull(id, "id")).matches()) {
+    if (!isId(Objects.requireNonNull(id, "id"))) {
       return Optional.empty();
     }
     return read(dir.resolve(id));
@@ -122,15 +129,19 @@ public final class EmbeddedReportRuns implements ReportRuns {
     if (get(id).isEmpty()) {
       throw new NoSuchElementException("no report run " + id);
     }
-    String name = format == ReportFormat.CSV ? "report.csv.zip" : "report." + format.id();
-    return Files.newInputStream(dir.resolve(id).resolve(name));
+    return Files.newInputStream(dir.resolve(id).resolve(ReportRuns.reportFile(format)));
   }
 
-  private static String checkedId(String id) {
+  static String checkedId(String id) {
     if (!ID.matcher(id).matches()) {
       throw new IllegalArgumentException("not a report run id: " + id);
     }
     return id;
+  }
+
+  /** Whether {@code id} could name a run. */
+  static boolean isId(String id) {
+    return ID.matcher(id).matches();
   }
 
   private static Optional<ReportRun> read(Path runDir) throws IOException {
@@ -141,18 +152,6 @@ public final class EmbeddedReportRuns implements ReportRuns {
       return Optional.empty();
     }
     return ReportRun.fromJson(n);
-  }
-
-  private static byte[] zip(Map<String, byte[]> files) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        z.putNextEntry(new ZipEntry(f.getKey()));
-        z.write(f.getValue());
-        z.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
   }
 
   private static void deleteTree(Path p) throws IOException {
