@@ -222,7 +222,9 @@ final class K8sJson {
           throw Escaped.INSTANCE;
         }
         if (top.keyIs(field) && top.valueType() == '{') {
-          return Optional.of(object(json, top.valueStart(), top.valueEnd(), true));
+          // Bounded by the buffer, not by the value's end: finding that end first would read
+          // the whole body twice.
+          return Optional.of(object(json, top.valueStart(), json.length, true));
         }
       }
       return Optional.empty();
