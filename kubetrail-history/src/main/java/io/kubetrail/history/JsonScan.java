@@ -87,6 +87,19 @@ public final class JsonScan {
     return true;
   }
 
+  /**
+   * Tells the scan that the caller read the current value itself, up to {@code valueEnd} (past its
+   * last byte; e.g. {@link #end()} of a scan of it run to its end): the next member starts there,
+   * and the value is not read again.
+   */
+  public void skippedTo(int valueEnd) {
+    if (!inMember || valueEnd <= valueStart || valueEnd > end) {
+      throw new IllegalStateException("no current value ends at " + valueEnd);
+    }
+    this.valueEnd = valueEnd;
+    pending = false;
+  }
+
   /** Past the object's '}', once {@link #next()} returned false. */
   public int end() {
     return i;

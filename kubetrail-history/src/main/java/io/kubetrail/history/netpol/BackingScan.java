@@ -5,6 +5,7 @@ import io.kubetrail.history.ResourceKey;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@link Backing#read} by scanning a body's bytes ({@link JsonScan}) for the few fields it reads.
@@ -72,25 +73,24 @@ final class BackingScan {
       checkKey(top);
       if (top.keyIs(SUBSETS)) {
         subsetsSeen = once(subsetsSeen);
-        JsonScan.elements(
-            json,
-            array(json, top.valueStart()),
-            json.length,
-            at -> {
-              JsonScan subset = object(json, at);
-              boolean addresses = false;
-              boolean notReady = false;
-              while (subset.next()) {
-                checkKey(subset);
-                if (subset.keyIs(ADDRESSES)) {
-                  addresses = once(addresses);
-                  targets(json, subset.valueStart(), ns, pods);
-                } else if (subset.keyIs(NOT_READY)) {
-                  notReady = once(notReady);
-                  targets(json, subset.valueStart(), ns, pods);
-                }
-              }
-            });
+        top.skippedTo(
+            eachObject(
+                json,
+                top.valueStart(),
+                subset -> {
+                  boolean addresses = false;
+                  boolean notReady = false;
+                  while (subset.next()) {
+                    checkKey(subset);
+                    if (subset.keyIs(ADDRESSES)) {
+                      addresses = once(addresses);
+                      subset.skippedTo(targets(json, subset.valueStart(), ns, pods));
+                    } else if (subset.keyIs(NOT_READY)) {
+                      notReady = once(notReady);
+                      subset.skippedTo(targets(json, subset.valueStart(), ns, pods));
+                    }
+                  }
+                }));
       }
     }
     return Optional.of(new Backing(ns + "/" + key.name(), pods));
@@ -114,32 +114,37 @@ final class BackingScan {
             service = string(labels);
           }
         }
+        metadata.skippedTo(labels.end());
       }
     }
+    top.skippedTo(metadata.end());
     return service;
   }
 
-  /** The pods named by the targetRefs of an array of objects at {@code arrayStart}. */
-  private static void targets(byte[] json, int arrayStart, String ns, Set<String> pods) {
-    JsonScan.elements(
+  /**
+   * The pods named by the targetRefs of an array of objects at {@code arrayStart}; returns where
+   * the array ends.
+   */
+  private static int targets(byte[] json, int arrayStart, String ns, Set<String> pods) {
+    return eachObject(
         json,
-        array(json, arrayStart),
-        json.length,
-        at -> {
-          JsonScan element = object(json, at);
+        arrayStart,
+        element -> {
           boolean seen = false;
           while (element.next()) {
             checkKey(element);
             if (element.keyIs(TARGET_REF)) {
               seen = once(seen);
-              target(json, element.valueStart(), ns).ifPresent(pods::add);
+              JsonScan ref = object(json, element.valueStart());
+              target(ref, ns).ifPresent(pods::add);
+              element.skippedTo(ref.end());
             }
           }
         });
   }
 
-  private static Optional<String> target(byte[] json, int at, String ns) {
-    JsonScan ref = object(json, at);
+  /** Reads a targetRef to its end. */
+  private static Optional<String> target(JsonScan ref, String ns) {
     String kind = "";
     String name = "";
     String namespace = "";
@@ -164,18 +169,40 @@ final class BackingScan {
     return Backing.target(ns, kind, name, namespace);
   }
 
+  /**
+   * Gives {@code each} a scan of every element of the array at {@code at}, which must all be
+   * objects, for it to read to the element's end; returns where the array ends. Each byte is read
+   * once.
+   */
+  private static int eachObject(byte[] json, int at, Consumer<JsonScan> each) {
+    if (json[at] != '[') {
+      throw Unscannable.INSTANCE;
+    }
+    int k = JsonScan.skipSpace(json, at + 1, json.length);
+    for (boolean first = true; ; first = false) {
+      if (k >= json.length) {
+        throw new IllegalArgumentException("unterminated array at " + at);
+      }
+      if (json[k] == ']') {
+        return k + 1;
+      }
+      if (!first) {
+        if (json[k] != ',') {
+          throw new IllegalArgumentException("expected ',' at " + k);
+        }
+        k = JsonScan.skipSpace(json, k + 1, json.length);
+      }
+      JsonScan element = object(json, k);
+      each.accept(element);
+      k = JsonScan.skipSpace(json, element.end(), json.length);
+    }
+  }
+
   private static JsonScan object(byte[] json, int at) {
     if (at >= json.length || json[at] != '{') {
       throw Unscannable.INSTANCE;
     }
     return new JsonScan(json, at, json.length);
-  }
-
-  private static int array(byte[] json, int at) {
-    if (json[at] != '[') {
-      throw Unscannable.INSTANCE;
-    }
-    return at;
   }
 
   private static String string(JsonScan s) {
