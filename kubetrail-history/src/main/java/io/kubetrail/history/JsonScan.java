@@ -23,6 +23,14 @@ public final class JsonScan {
   private int valueEnd;
 
   /**
+   * Whether the current value's end is yet to be found: a caller that reads no further skips it.
+   */
+  private boolean pending;
+
+  /** Whether a member is current, so that the next one starts past its value. */
+  private boolean inMember;
+
+  /**
    * The members of the object whose '{' is at {@code objectStart}.
    *
    * @param end where the buffer's JSON ends (exclusive)
@@ -38,6 +46,10 @@ public final class JsonScan {
 
   /** Moves to the next member; false at the object's end, then {@link #end()} is past its '}'. */
   public boolean next() {
+    if (inMember) {
+      i = valueEnd();
+      inMember = false;
+    }
     i = skipSpace(b, i, end);
     if (i < end && b[i] == ',') {
       i = skipSpace(b, i + 1, end);
@@ -67,9 +79,25 @@ public final class JsonScan {
       throw new IllegalArgumentException("expected ':' at " + i);
     }
     valueStart = skipSpace(b, i + 1, end);
-    valueEnd = skipValue(b, valueStart, end);
-    i = valueEnd;
+    if (valueStart >= end) {
+      throw new IllegalArgumentException("expected a value at " + valueStart);
+    }
+    pending = true;
+    inMember = true;
     return true;
+  }
+
+  /**
+   * Tells the scan that the caller read the current value itself, up to {@code valueEnd} (past its
+   * last byte; e.g. {@link #end()} of a scan of it run to its end): the next member starts there,
+   * and the value is not read again.
+   */
+  public void skippedTo(int valueEnd) {
+    if (!inMember || valueEnd <= valueStart || valueEnd > end) {
+      throw new IllegalStateException("no current value ends at " + valueEnd);
+    }
+    this.valueEnd = valueEnd;
+    pending = false;
   }
 
   /** Past the object's '}', once {@link #next()} returned false. */
@@ -90,7 +118,14 @@ public final class JsonScan {
     return valueStart;
   }
 
+  /**
+   * Past the current value; found when first asked, so that a value never asked for is not read.
+   */
   public int valueEnd() {
+    if (pending) {
+      valueEnd = skipValue(b, valueStart, end);
+      pending = false;
+    }
     return valueEnd;
   }
 
@@ -104,6 +139,7 @@ public final class JsonScan {
     if (b[valueStart] != '"') {
       return false;
     }
+    int valueEnd = valueEnd();
     for (int k = valueStart + 1; k < valueEnd - 1; k++) {
       if (b[k] == '\\') {
         return true;
@@ -124,6 +160,7 @@ public final class JsonScan {
    */
   public String text() {
     byte c = b[valueStart];
+    int valueEnd = valueEnd();
     if (c == '"') {
       return new String(b, valueStart + 1, valueEnd - valueStart - 2, StandardCharsets.UTF_8);
     }
@@ -137,7 +174,7 @@ public final class JsonScan {
    * The start of each element of the array whose '[' is at {@code arrayStart}, in order, into
    * {@code starts}; returns how many.
    */
-  static int elements(byte[] b, int arrayStart, int end, IntSink starts) {
+  public static int elements(byte[] b, int arrayStart, int end, IntSink starts) {
     int k = skipSpace(b, arrayStart + 1, end);
     int n = 0;
     while (k < end && b[k] != ']') {
@@ -154,7 +191,7 @@ public final class JsonScan {
 
   /** Takes element positions. */
   @FunctionalInterface
-  interface IntSink {
+  public interface IntSink {
     void accept(int position);
   }
 

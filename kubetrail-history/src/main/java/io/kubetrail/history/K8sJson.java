@@ -222,7 +222,9 @@ final class K8sJson {
           throw Escaped.INSTANCE;
         }
         if (top.keyIs(field) && top.valueType() == '{') {
-          return Optional.of(object(json, top.valueStart(), top.valueEnd(), true));
+          // Bounded by the buffer, not by the value's end: finding that end first would read
+          // the whole body twice.
+          return Optional.of(object(json, top.valueStart(), json.length, true));
         }
       }
       return Optional.empty();
@@ -244,7 +246,7 @@ final class K8sJson {
           apiVersion = text(json, o);
         } else if (o.keyIs(METADATA)) {
           if (o.valueType() == '{') {
-            meta(json, o.valueStart(), o.valueEnd(), meta);
+            o.skippedTo(meta(json, o.valueStart(), end, meta));
           }
         } else if (o.keyIs(ITEMS) && withItems && o.valueType() == '[') {
           List<ObjectInfo> list = new ArrayList<>();
@@ -264,7 +266,8 @@ final class K8sJson {
       return meta.info(kind, apiVersion, items, start, o.end() - start);
     }
 
-    private static void meta(byte[] json, int start, int end, Meta m) {
+    /** Reads metadata into {@code m}; returns where it ends. */
+    private static int meta(byte[] json, int start, int end, Meta m) {
       JsonScan o = new JsonScan(json, start, end);
       while (o.next()) {
         if (o.keyEscaped()) {
@@ -284,16 +287,18 @@ final class K8sJson {
           m.deleting = o.valueType() != 'n';
         } else if (o.keyIs(LABELS) && o.valueType() == '{') {
           Map<String, String> labels = new HashMap<>();
-          JsonScan l = new JsonScan(json, o.valueStart(), o.valueEnd());
+          JsonScan l = new JsonScan(json, o.valueStart(), end);
           while (l.next()) {
             if (l.keyEscaped()) {
               throw Escaped.INSTANCE;
             }
             labels.put(l.keyText(), text(json, l));
           }
+          o.skippedTo(l.end());
           m.labels = labels;
         }
       }
+      return o.end();
     }
 
     /** A value as {@link K8sJson#text} reads it; escaped strings by the parser. */

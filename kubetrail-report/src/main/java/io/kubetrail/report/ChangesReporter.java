@@ -42,7 +42,7 @@ final class ChangesReporter {
     interval.atStart.objects().forEach(o -> keys.add(o.key()));
     interval.atEnd.objects().forEach(o -> keys.add(o.key()));
 
-    List<ObjectChange> changes = new ArrayList<>();
+    List<ResourceKey> candidates = new ArrayList<>();
     for (ResourceKey key : keys) {
       if (!selected(spec, key)) {
         continue;
@@ -51,7 +51,7 @@ final class ChangesReporter {
       if (spec.user().isPresent() && !w.byUser(spec.user().get())) {
         continue;
       }
-      classify(key, interval.atStart, interval.atEnd, w).ifPresent(changes::add);
+      candidates.add(key);
       if (w.count > ObjectChange.MAX_WRITES) {
         interval.warn(
             key
@@ -62,6 +62,19 @@ final class ChangesReporter {
                 + " are listed");
       }
     }
+    // Classifying parses, renders and diffs each object's YAML, most of the report's own work:
+    // each object on its own, so spread over the cores, and listed in key order as before.
+    List<ObjectChange> changes =
+        candidates.parallelStream()
+            .map(
+                key ->
+                    classify(
+                        key,
+                        interval.atStart,
+                        interval.atEnd,
+                        writes.getOrDefault(key, Writes.NONE)))
+            .flatMap(Optional::stream)
+            .toList();
     return new ChangesReport(spec.start(), spec.end(), changes, interval.evidence());
   }
 

@@ -7,6 +7,7 @@ import io.kubetrail.history.SnapshotInfo;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.EventStream;
+import io.kubetrail.store.ReadAhead;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
@@ -57,8 +58,10 @@ final class Interval {
     first.notes().forEach(warnings::add);
     Replayer replayer = Replayer.forInterval(atStart);
     long read = 0;
+    // Read ahead: the store finds and decodes the next changes while these are replayed.
     try (EventStream s =
-        source.store().scanChanges(source.cluster(), justAfter(start), justAfter(end))) {
+        ReadAhead.of(
+            source.store().scanChanges(source.cluster(), justAfter(start), justAfter(end)))) {
       for (Optional<StoredEvent> next = s.next(); next.isPresent(); next = s.next()) {
         visitor.change(next.get(), replayer);
         replayer.apply(next.get().event());

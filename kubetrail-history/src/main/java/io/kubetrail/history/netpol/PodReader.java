@@ -66,7 +66,7 @@ final class PodReader {
         return Optional.empty();
       }
       if (o.keyIs(METADATA) && o.valueType() == '{') {
-        JsonScan m = new JsonScan(json, o.valueStart(), o.valueEnd());
+        JsonScan m = new JsonScan(json, o.valueStart(), json.length);
         while (m.next()) {
           if (m.keyEscaped()) {
             return Optional.empty();
@@ -77,17 +77,19 @@ final class PodReader {
           if (m.valueType() != '{') {
             return Optional.empty();
           }
-          JsonScan l = new JsonScan(json, m.valueStart(), m.valueEnd());
+          JsonScan l = new JsonScan(json, m.valueStart(), json.length);
           while (l.next()) {
             if (l.keyEscaped() || l.valueType() != '"' || l.valueEscaped()) {
               return Optional.empty();
             }
             labels.put(l.keyText(), l.text());
           }
+          m.skippedTo(l.end());
         }
+        o.skippedTo(m.end());
         seen++;
       } else if (o.keyIs(SPEC) && o.valueType() == '{') {
-        JsonScan sp = new JsonScan(json, o.valueStart(), o.valueEnd());
+        JsonScan sp = new JsonScan(json, o.valueStart(), json.length);
         while (sp.next()) {
           if (sp.keyEscaped()) {
             return Optional.empty();
@@ -104,6 +106,7 @@ final class PodReader {
             }
           }
         }
+        o.skippedTo(sp.end());
         seen++;
       }
     }
