@@ -36,13 +36,30 @@ final class ByteOutput extends DataOutput {
 
   @Override
   public void writeString(String s) throws IOException {
-    byte[] ascii = Fields.ascii(s);
-    if (ascii == null) {
-      super.writeString(s);
-      return;
+    int start = length;
+    int n = s.length();
+    writeVInt(n);
+    if (length + n > bytes.length) {
+      bytes = ArrayUtil.grow(bytes, length + n);
     }
-    writeVInt(ascii.length);
-    writeBytes(ascii, 0, ascii.length);
+    // ASCII, the common case, is copied char by char; anything else is written as Lucene does.
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        length = start;
+        super.writeString(s);
+        return;
+      }
+      bytes[length + i] = (byte) c;
+    }
+    length += n;
+  }
+
+  /** Makes room for {@code capacity} bytes in all. */
+  void ensureCapacity(int capacity) {
+    if (capacity > bytes.length) {
+      bytes = ArrayUtil.growExact(bytes, capacity);
+    }
   }
 
   /** An int, big-endian (Lucene's {@link #writeInt} is little-endian). */

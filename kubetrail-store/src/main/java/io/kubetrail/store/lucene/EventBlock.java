@@ -60,26 +60,40 @@ final class EventBlock {
    */
   record Built(byte[] bytes, byte[][] models) {}
 
+  /**
+   * What building a block needs besides its events, reused from block to block: the buffers and
+   * LZ4's hash table would otherwise be made anew for each block, several times its size.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final EventCodec.Encoder encoder = new EventCodec.Encoder();
+    final ByteOutput plain = new ByteOutput(TARGET_BYTES + TARGET_BYTES / 4);
+    final ByteOutput out = new ByteOutput(HEADER_BYTES + TARGET_BYTES + TARGET_BYTES / 2);
+    final LZ4.FastCompressionHashTable lz4 = new LZ4.FastCompressionHashTable();
+  }
+
   /** Encodes and compresses events (a thread of its own may do this: nothing is shared). */
   static Built build(long batch, List<StoredEvent> events, LuceneOptions.Compression compression) {
     if (events.isEmpty() || events.size() > MAX_EVENTS) {
       throw new IllegalArgumentException("a block holds 1 to " + MAX_EVENTS + " events");
     }
-    EventCodec.Encoder encoder = new EventCodec.Encoder();
+    Scratch scratch = SCRATCH.get();
     byte[][] models = new byte[events.size()][];
-    ByteOutput plain = new ByteOutput(TARGET_BYTES + TARGET_BYTES / 4);
+    ByteOutput plain = scratch.plain;
+    plain.length = 0;
     for (int i = 0; i < events.size(); i++) {
-      models[i] = encoder.encode(events.get(i));
+      models[i] = scratch.encoder.encode(events.get(i));
       byte[] raw = events.get(i).event().json().unsafeBytes();
       plain.writeIntBigEndian(models[i].length);
       plain.writeIntBigEndian(raw.length);
       plain.writeBytes(models[i], 0, models[i].length);
       plain.writeBytes(raw, 0, raw.length);
     }
-    // Room for LZ4's worst case, so that the output never grows.
-    ByteOutput out =
-        new ByteOutput(HEADER_BYTES + plain.length + plain.length / 255 + 16 + TRAILER_BYTES);
+    ByteOutput out = scratch.out;
     out.length = HEADER_BYTES;
+    // Room for LZ4's worst case, so that the output never grows while compressing.
+    out.ensureCapacity(HEADER_BYTES + plain.length + plain.length / 255 + 16 + TRAILER_BYTES);
     byte codec;
     if (compression == LuceneOptions.Compression.SMALL) {
       codec = DEFLATE_CODEC;
@@ -87,7 +101,7 @@ final class EventBlock {
     } else {
       codec = LZ4_CODEC;
       try {
-        LZ4.compress(plain.bytes, 0, plain.length, out, new LZ4.FastCompressionHashTable());
+        LZ4.compress(plain.bytes, 0, plain.length, out, scratch.lz4);
       } catch (IOException e) {
         throw new AssertionError("writing to memory cannot fail", e);
       }
@@ -99,7 +113,11 @@ final class EventBlock {
     CRC32C crc = new CRC32C();
     crc.update(out.bytes, 0, out.length);
     out.writeIntBigEndian((int) crc.getValue());
-    return new Built(out.bytes.length == out.length ? out.bytes : out.toArray(), models);
+    Built built = new Built(out.toArray(), models);
+    if (plain.bytes.length > 4 * TARGET_BYTES || out.bytes.length > 4 * TARGET_BYTES) {
+      SCRATCH.remove(); // a block of huge events: its buffers are not kept
+    }
+    return built;
   }
 
   private static void deflate(ByteOutput plain, ByteOutput out) {

@@ -243,15 +243,13 @@ final class Fields {
 
   /** The string's bytes when it is all ASCII, else null. */
   static byte[] ascii(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length != value.length()) {
-      return null;
-    }
-    // The JDK writes '?' for a lone surrogate, where Lucene writes U+FFFD.
+    byte[] bytes = new byte[value.length()];
     for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == '?' && value.charAt(i) != '?') {
+      char c = value.charAt(i);
+      if (c >= 0x80) {
         return null;
       }
+      bytes[i] = (byte) c;
     }
     return bytes;
   }
