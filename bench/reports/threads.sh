@@ -10,11 +10,12 @@ pid=$!
 samples=$(mktemp)
 while kill -0 "$pid" 2>/dev/null; do
   for t in /proc/"$pid"/task/*; do
-    stat=$(cat "$t/stat" 2>/dev/null) || continue
+    # A thread that ends between the two reads is left for the next sample's.
+    name=$(cat "$t/comm" 2>/dev/null) && stat=$(cat "$t/stat" 2>/dev/null) || continue
     fields=${stat##*) }
     # shellcheck disable=SC2086 # split the fields after the name
     set -- $fields
-    printf '%s\t%s\t%s\n' "${t##*/}" "$(cat "$t/comm" 2>/dev/null)" "$((${12} + ${13}))" >>"$samples"
+    printf '%s\t%s\t%s\n' "${t##*/}" "$name" "$((${12} + ${13}))" >>"$samples"
   done
   sleep 0.25
 done
@@ -41,6 +42,8 @@ for name, cpu in latest.values():
         group = "read-ahead"
     by_name[group] += cpu
 for name, cpu in by_name.most_common():
+    if cpu == 0:
+        continue
     print(f"{name:20s} {cpu / ticks:7.2f} s")
 print(f"{'all threads':20s} {sum(by_name.values()) / ticks:7.2f} s")
 PY
