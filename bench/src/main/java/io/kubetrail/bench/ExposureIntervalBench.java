@@ -26,7 +26,9 @@ import java.util.List;
  * The network-access report over a month: {@code ExposureIntervalBench CHANGES PODS DIR} builds
  * (once; kept in DIR) a store of {@link ExposureWorkload}'s changes, brings the state checkpoints
  * up to date as ingest does, then times {@link NetworkAccess#overInterval} over the whole month and
- * over its last week, three times each.
+ * over its last week, three times each. A fourth argument {@code --store-only} stops once the store
+ * and its checkpoints are ready (for {@code bench/reports/run.sh}, which times the reports as
+ * processes).
  */
 public final class ExposureIntervalBench {
   private ExposureIntervalBench() {}
@@ -47,6 +49,9 @@ public final class ExposureIntervalBench {
       System.out.printf(
           "checkpoints brought up to date: %d changes replayed, %d written, %d ms%n",
           cp.changesRead(), cp.checkpointsWritten(), (System.nanoTime() - t0) / 1_000_000);
+      if (args.length > 3 && args[3].equals("--store-only")) {
+        return;
+      }
       Instant start = ExposureWorkload.START;
       Instant end = ExposureWorkload.end();
       for (int i = 0; i < 3; i++) {

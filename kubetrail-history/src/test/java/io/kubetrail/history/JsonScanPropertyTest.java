@@ -30,6 +30,38 @@ class JsonScanPropertyTest {
         .isEqualTo(K8sJson.topLevelObjectByTokens(json, "responseObject"));
   }
 
+  /**
+   * Stepping over strings eight bytes at a time against a byte at a time: quotes, backslashes and
+   * bytes that differ from them by one bit, at every offset, in buffers longer than the JSON.
+   */
+  @Property(tries = 3000)
+  void skippingAStringAgreesWithByteByByte(@ForAll long seed) {
+    Random random = new Random(seed);
+    byte[] b = new byte[1 + random.nextInt(40)];
+    byte[] alphabet = {'"', '\\', 'a', '#', (byte) ('"' ^ 0x80), '\\' ^ 1, '"' - 1, 0, (byte) 0xe6};
+    for (int k = 0; k < b.length; k++) {
+      b[k] =
+          random.nextInt(6) == 0
+              ? alphabet[random.nextInt(2)]
+              : alphabet[2 + random.nextInt(alphabet.length - 2)];
+    }
+    int start = random.nextInt(b.length);
+    b[start] = '"';
+    int end = start + 1 + random.nextInt(b.length - start);
+
+    assertThat(outcome(() -> JsonScan.skipString(b, start, end)))
+        .as("%s from %d to %d", java.util.Arrays.toString(b), start, end)
+        .isEqualTo(outcome(() -> JsonScan.skipStringByBytes(b, start, end)));
+  }
+
+  private static Object outcome(java.util.function.IntSupplier skip) {
+    try {
+      return skip.getAsInt();
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   private static String event(Random random) {
     StringBuilder sb = new StringBuilder();
     space(random, sb);

@@ -14,7 +14,8 @@
  *       io.kubetrail.store.AuditStore#verify()} checks;
  *   <li><b>searchable</b>: by {@link io.kubetrail.store.EventQuery}, by object ({@link
  *       io.kubetrail.store.AuditStore#history}) and as an ordered stream of changes for replay
- *       ({@link io.kubetrail.store.AuditStore#scanChanges}).
+ *       ({@link io.kubetrail.store.AuditStore#scanChanges}), which a long reader may have read
+ *       ahead on a thread of its own ({@link io.kubetrail.store.ReadAhead}).
  * </ul>
  *
  * <p>Beside its events, each store keeps its clusters' replay snapshots and checkpoints in a {@link
