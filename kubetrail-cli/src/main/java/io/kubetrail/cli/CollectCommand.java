@@ -122,16 +122,8 @@ final class CollectCommand implements Callable<Integer> {
                 + unreachable.get().getMessage()
                 + "; what is read is kept in the buffer until the store can be reached");
       }
-      // The store's state checkpoints, kept up to date from when the store is open.
       AtomicReference<CheckpointAdvancer> advancer = new AtomicReference<>();
-      destination
-          .connection()
-          .ifPresent(
-              c ->
-                  c.onOpen(
-                      store ->
-                          Destination.advancer(store, options.cluster(), err)
-                              .ifPresent(advancer::set)));
+      AtomicReference<ScheduledExecutorService> reports = new AtomicReference<>();
       CommitWatermark watermark =
           new CommitWatermark(
               sources.stream().map(Source::name).toList(),
@@ -141,6 +133,25 @@ final class CollectCommand implements Callable<Integer> {
                       ? 0
                       : pipeline[0].queuedBytes() + pipeline[0].buffer().bytes(),
               Clock.systemUTC());
+      // The store's state checkpoints and scheduled reports, from when the store is open: now, or
+      // before the first append that reaches it.
+      destination
+          .connection()
+          .ifPresent(
+              c ->
+                  c.onOpen(
+                      store -> {
+                        Destination.advancer(store, options.cluster(), err)
+                            .ifPresent(advancer::set);
+                        ScheduledReports.start(
+                                reportDefinitions,
+                                cfg,
+                                Optional.of(store),
+                                destination.storeLocation().orElseThrow(),
+                                watermark,
+                                err)
+                            .ifPresent(reports::set);
+                      }));
       pipeline[0] =
           new Pipeline(
               destination.sink(),
@@ -190,22 +201,6 @@ final class CollectCommand implements Callable<Integer> {
       StatusWriter statusWriter =
           new StatusWriter(metrics, destination.statusFile(), destination.inCluster(), err);
       ScheduledExecutorService status = statusWriter.start(options.cluster());
-      // Reports read the store: they start once it is open.
-      AtomicReference<ScheduledExecutorService> reports = new AtomicReference<>();
-      destination
-          .connection()
-          .ifPresent(
-              c ->
-                  c.onOpen(
-                      store ->
-                          ScheduledReports.start(
-                                  reportDefinitions,
-                                  cfg,
-                                  Optional.of(store),
-                                  destination.storeLocation().orElseThrow(),
-                                  watermark,
-                                  err)
-                              .ifPresent(reports::set)));
       err.printf(
           Locale.ROOT,
           "kubetrail collect: %d %s into %s for cluster %s; stop with SIGTERM or Ctrl-C%n",

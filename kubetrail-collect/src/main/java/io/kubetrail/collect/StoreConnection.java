@@ -142,8 +142,9 @@ public final class StoreConnection implements Sink, Closeable {
         return unreachable;
       }
       unreachable = Optional.empty();
-      onOpen.forEach(a -> a.accept(store));
-      onOpen.clear();
+      List<Consumer<AuditStore>> actions = List.copyOf(onOpen);
+      onOpen.clear(); // once, even when one of them fails
+      actions.forEach(a -> a.accept(store));
     }
     return Optional.empty();
   }

@@ -1,5 +1,8 @@
 package io.kubetrail.opensearch;
 
+import static io.kubetrail.opensearch.CollectBufferRestartTest.await;
+import static io.kubetrail.opensearch.CollectBufferRestartTest.publish;
+import static io.kubetrail.opensearch.CollectBufferRestartTest.storedIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetrail.collect.BufferOptions;
@@ -12,11 +15,7 @@ import io.kubetrail.collect.StoreConnection;
 import io.kubetrail.collect.metrics.CollectorMetrics;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.EventQuery;
-import io.kubetrail.store.PageCursor;
-import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoreOptions;
-import io.kubetrail.store.StoredEvent;
-import io.kubetrail.store.TestEvents;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +25,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
  * local copy of the store's positions rather than from the start of the log.
  */
 class CollectBeforeTheClusterTest {
-  private static final Duration WAIT = Duration.ofMinutes(2);
-
   @TempDir Path dir;
 
   @Test
@@ -219,39 +213,6 @@ class CollectBeforeTheClusterTest {
       } catch (IOException e) {
         // already closed
       }
-    }
-  }
-
-  private static void publish(Path log, List<String> published, int from, int count)
-      throws IOException {
-    StringBuilder lines = new StringBuilder();
-    for (int n = from; n < from + count; n++) {
-      StoredEvent e = TestEvents.event("before-" + n).at(n).build();
-      lines.append(new String(e.event().json().toByteArray(), StandardCharsets.UTF_8));
-      lines.append('\n');
-      published.add(e.event().auditID());
-    }
-    Files.writeString(log, lines, StandardOpenOption.APPEND);
-  }
-
-  private static List<String> storedIds(AuditStore store) throws IOException {
-    List<String> ids = new ArrayList<>();
-    Optional<PageCursor> cursor = Optional.empty();
-    do {
-      SearchPage page = store.search(EventQuery.all(), 500, cursor);
-      page.events().forEach(e -> ids.add(e.event().auditID()));
-      cursor = page.next();
-    } while (cursor.isPresent());
-    return ids;
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + WAIT + " for " + what);
-      }
-      Thread.sleep(20);
     }
   }
 }

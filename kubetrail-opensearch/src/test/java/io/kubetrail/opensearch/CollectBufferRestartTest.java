@@ -119,8 +119,7 @@ class CollectBufferRestartTest {
   }
 
   /** Appends events {@code from}.. to the log, and their auditIDs to {@code published}. */
-  private static void publish(Path log, List<String> published, int from, int count)
-      throws IOException {
+  static void publish(Path log, List<String> published, int from, int count) throws IOException {
     StringBuilder lines = new StringBuilder();
     for (int n = from; n < from + count; n++) {
       StoredEvent e = TestEvents.event("buffered-" + n).at(n).build();
@@ -131,7 +130,7 @@ class CollectBufferRestartTest {
     Files.writeString(log, lines, StandardOpenOption.APPEND);
   }
 
-  private static List<String> storedIds(AuditStore store) throws IOException {
+  static List<String> storedIds(AuditStore store) throws IOException {
     List<String> ids = new ArrayList<>();
     Optional<PageCursor> cursor = Optional.empty();
     do {
@@ -142,7 +141,7 @@ class CollectBufferRestartTest {
     return ids;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

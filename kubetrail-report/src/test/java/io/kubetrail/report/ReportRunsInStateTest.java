@@ -1,17 +1,11 @@
 package io.kubetrail.report;
 
 import static io.kubetrail.report.TestCluster.T0;
-import static io.kubetrail.report.TestCluster.denyIngress;
-import static io.kubetrail.report.TestCluster.namespace;
-import static io.kubetrail.report.TestCluster.pod;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kubetrail.history.netpol.EndpointScope;
-import io.kubetrail.report.runs.CronSchedule;
 import io.kubetrail.report.runs.EmbeddedReportRuns;
-import io.kubetrail.report.runs.ReportDefinition;
 import io.kubetrail.report.runs.ReportRun;
 import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.report.runs.ReportScheduler;
@@ -26,7 +20,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -46,21 +39,9 @@ class ReportRunsInStateTest {
   StateRepository states;
   ReportRuns runs;
 
-  private static final ReportDefinition HALF_HOURLY =
-      new ReportDefinition(
-          "web",
-          ReportType.NETWORK_ACCESS,
-          CronSchedule.parse("0,30 * * * *"),
-          EndpointScope.everything(),
-          false);
-
   @BeforeEach
   void history() throws IOException {
-    cluster = TestCluster.open(dir);
-    cluster
-        .create(10, "admin", namespace("shop", Map.of("team", "shop")))
-        .create(20, "alice", pod("shop", "web", Map.of("app", "web")))
-        .create(40 * 60, "bob", denyIngress("networking.k8s.io/v1", "shop", "deny-web", "web"));
+    cluster = ScheduledReportsTest.shop(dir);
     states = StateRepository.inDirectory(stateDir);
     runs = StateReportRuns.in(states);
   }
@@ -73,7 +54,7 @@ class ReportRunsInStateTest {
   private List<ReportRun> runDue(ReportRuns into, long minutes) throws IOException {
     return new ReportScheduler(
             cluster.source(),
-            List.of(HALF_HOURLY),
+            List.of(ScheduledReportsTest.HALF_HOURLY),
             into,
             Optional.empty(),
             Clock.fixed(Instant.parse("2026-01-02T00:00:00Z"), ZoneOffset.UTC))

@@ -41,7 +41,7 @@ class ScheduledReportsTest {
   TestCluster cluster;
   ReportRuns runs;
 
-  private static final ReportDefinition HALF_HOURLY =
+  static final ReportDefinition HALF_HOURLY =
       new ReportDefinition(
           "web",
           ReportType.NETWORK_ACCESS,
@@ -51,12 +51,18 @@ class ScheduledReportsTest {
 
   @BeforeEach
   void history() throws IOException {
-    cluster = TestCluster.open(dir);
+    cluster = shop(dir);
+    runs = EmbeddedReportRuns.in(dir);
+  }
+
+  /** A shop namespace, its web pod, and 40 minutes later a policy denying it ingress. */
+  static TestCluster shop(Path dir) throws IOException {
+    TestCluster cluster = TestCluster.open(dir);
     cluster
         .create(10, "admin", namespace("shop", Map.of("team", "shop")))
         .create(20, "alice", pod("shop", "web", Map.of("app", "web")))
         .create(40 * 60, "bob", denyIngress("networking.k8s.io/v1", "shop", "deny-web", "web"));
-    runs = EmbeddedReportRuns.in(dir);
+    return cluster;
   }
 
   @AfterEach
