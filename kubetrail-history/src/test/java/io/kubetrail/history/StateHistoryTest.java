@@ -30,6 +30,11 @@ class StateHistoryTest {
   private final ListChangeLog log = new ListChangeLog();
 
   private StateHistory history(int checkpointInterval) {
+    return history(log, dir, checkpointInterval);
+  }
+
+  /** The history of cluster {@code c1} of a log, its checkpoints kept in {@code dir}. */
+  static StateHistory history(ListChangeLog log, Path dir, int checkpointInterval) {
     return new StateHistory(
         log,
         StateRepository.inDirectory(dir),

@@ -8,7 +8,6 @@ import static io.kubetrail.history.StateHistoryTest.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetrail.event.AuditEvent;
-import io.kubetrail.store.StateRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,11 +22,7 @@ class StatesAtTest {
   private final ListChangeLog log = new ListChangeLog();
 
   private StateHistory history(int checkpointInterval) {
-    return new StateHistory(
-        log,
-        StateRepository.inDirectory(dir),
-        "c1",
-        HistoryOptions.builder().checkpointInterval(checkpointInterval).build());
+    return StateHistoryTest.history(log, dir, checkpointInterval);
   }
 
   private static long changesUpTo(List<AuditEvent> events, Instant t) {

@@ -29,6 +29,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP API under {@code /api/v1}, over one store. Without authentication it listens on loopback
@@ -105,6 +106,7 @@ public final class KubetrailServer implements AutoCloseable {
                 config.startup.showJavalinBanner = false;
                 config.startup.showOldJavalinVersionWarning = false;
                 config.http.maxRequestSize = options.maxBodyBytes();
+                config.jetty.threadPool = threadPool(options);
                 tls.ifPresent(
                     c ->
                         config.jetty.addConnector(
@@ -136,6 +138,12 @@ public final class KubetrailServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  private static QueuedThreadPool threadPool(ServerOptions options) {
+    QueuedThreadPool pool = new QueuedThreadPool(options.threads(), Math.min(4, options.threads()));
+    pool.setName("kubetrail-http");
+    return pool;
   }
 
   private static ServerConnector httpsConnector(

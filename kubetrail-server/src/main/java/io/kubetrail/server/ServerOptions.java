@@ -19,6 +19,9 @@ import java.util.Optional;
  *   <li>{@code maxFacetValues} = 1,000: values per facet field;
  *   <li>{@code sessionLifetime} = 12 h: how long a browser's login lasts;
  *   <li>{@code maxBodyBytes} = 1 MiB: the largest request body (a policy to check);
+ *   <li>{@code threads} = 16: the most requests served at once (HTTP keep-alive connections hold no
+ *       thread); more wait their turn. Searches are CPU-bound: many more threads than cores only
+ *       share the cores more thinly, and make every answer as late as the slowest;
  *   <li>{@code reportDefinitions} = none: the scheduled reports ({@code reports.yaml}) the API
  *       lists and runs now.
  * </ul>
@@ -43,6 +46,7 @@ public record ServerOptions(
     int maxFacetValues,
     Duration sessionLifetime,
     int maxBodyBytes,
+    int threads,
     List<ReportDefinition> reportDefinitions) {
 
   /** PEM files of the server's certificate chain and private key. */
@@ -67,6 +71,10 @@ public record ServerOptions(
               + maxPageSize
               + "], was "
               + defaultPageSize);
+    }
+    if (threads < 4) {
+      // Jetty's acceptor and selector take threads of the same pool.
+      throw new IllegalArgumentException("threads must be at least 4, was " + threads);
     }
     if (maxPageSize > 10_000) {
       throw new IllegalArgumentException("maxPageSize must be at most 10000, was " + maxPageSize);
@@ -121,6 +129,7 @@ public record ServerOptions(
     b.maxFacetValues = maxFacetValues;
     b.sessionLifetime = sessionLifetime;
     b.maxBodyBytes = maxBodyBytes;
+    b.threads = threads;
     b.reportDefinitions = reportDefinitions;
     return b;
   }
@@ -138,6 +147,7 @@ public record ServerOptions(
     private int maxFacetValues = 1000;
     private Duration sessionLifetime = Duration.ofHours(12);
     private int maxBodyBytes = 1 << 20;
+    private int threads = 16;
     private List<ReportDefinition> reportDefinitions = List.of();
 
     Builder(Path storeDirectory) {
@@ -160,6 +170,7 @@ public record ServerOptions(
           maxFacetValues,
           sessionLifetime,
           maxBodyBytes,
+          threads,
           reportDefinitions);
     }
   }

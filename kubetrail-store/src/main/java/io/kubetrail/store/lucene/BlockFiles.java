@@ -64,6 +64,7 @@ final class BlockFiles implements Closeable {
   private final Operations ops;
   private final long rollBytes;
   private final Map<Long, FileChannel> readers = new ConcurrentHashMap<>();
+  private final EventCache cache;
 
   /** The file appends go to, or null before the first append of this process. */
   private FileChannel appending;
@@ -81,9 +82,15 @@ final class BlockFiles implements Closeable {
 
   /** With files followed by the next once they are {@code rollBytes} long (tests roll often). */
   BlockFiles(Path dir, Operations ops, long rollBytes) {
+    this(dir, ops, rollBytes, 0);
+  }
+
+  /** With a cache of up to {@code cacheBytes} of events that search pages read (0: none). */
+  BlockFiles(Path dir, Operations ops, long rollBytes, long cacheBytes) {
     this.dir = dir;
     this.ops = ops;
     this.rollBytes = rollBytes;
+    this.cache = new EventCache(cacheBytes);
   }
 
   static String name(long file) {
@@ -137,6 +144,7 @@ final class BlockFiles implements Closeable {
   void rollbackTo(long file, long length) throws IOException {
     closeAppending();
     for (Map.Entry<Long, Path> f : list().tailMap(file, true).entrySet()) {
+      cache.discard(f.getKey(), f.getKey() > file ? 0 : length);
       if (f.getKey() > file) {
         closeReader(f.getKey());
         ops.before(Op.DELETE, f.getValue(), 0, null);
@@ -235,6 +243,7 @@ final class BlockFiles implements Closeable {
 
   /** Deletes a file whose every batch was pruned. */
   void delete(long file) throws IOException {
+    cache.discard(file, 0);
     closeReader(file);
     ops.before(Op.DELETE, dir.resolve(name(file)), 0, null);
     Files.deleteIfExists(dir.resolve(name(file)));
@@ -290,6 +299,11 @@ final class BlockFiles implements Closeable {
           "holds a block at byte " + offset + " that cannot be read (" + e.getMessage() + ")",
           "batch " + h.batch());
     }
+  }
+
+  /** The events search pages share; see {@link StoredEvents#load}. */
+  EventCache cache() {
+    return cache;
   }
 
   private void readFully(long file, ByteBuffer b, long at) throws IOException {

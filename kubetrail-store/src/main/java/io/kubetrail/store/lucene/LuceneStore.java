@@ -143,7 +143,8 @@ final class LuceneStore implements AuditStore {
         writer = openOrCreate(location, directory, lucene, tuning);
         state = latestState(location, directory);
       }
-      BlockFiles blockFiles = new BlockFiles(location, blockOps, rollBytes);
+      BlockFiles blockFiles =
+          new BlockFiles(location, blockOps, rollBytes, lucene.eventCacheBytes());
       if (writer == null) {
         manager = new SearcherManager(directory, null);
         Searchers searchers = new Searchers(location, directory, true, manager);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
@@ -20,6 +21,9 @@ final class Searchers {
   private final boolean readOnly;
   private volatile SearcherManager manager;
   private volatile boolean closed;
+
+  /** The commit generation a read-only store's searchers last refreshed to; -1 before. */
+  private volatile long generation = -1;
 
   /** Whether appends happened since the searchers last refreshed (writable stores). */
   private volatile boolean stale;
@@ -47,8 +51,13 @@ final class Searchers {
     ensureOpen();
     try {
       if (readOnly) {
-        // Another process appends; pick up its latest commit.
-        manager.maybeRefresh();
+        // Another process appends; pick up its latest commit. Listing the directory is far
+        // cheaper than reading and checksumming the commit, which a refresh does each time.
+        long newest = SegmentInfos.getLastCommitGeneration(directory.listAll());
+        if (newest != generation) {
+          manager.maybeRefresh();
+          generation = newestSeen();
+        }
       } else if (stale) {
         refreshForReaders.run();
       }
@@ -57,6 +66,16 @@ final class Searchers {
       throw new IllegalStateException("the store at " + location + " is closed", e);
     } catch (IOException | RuntimeException e) {
       throw StoreErrors.diagnose(location, directory, Optional.empty(), e);
+    }
+  }
+
+  /** The commit generation the searchers read (read-only stores). */
+  private long newestSeen() throws IOException {
+    IndexSearcher searcher = manager.acquire();
+    try {
+      return ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getGeneration();
+    } finally {
+      manager.release(searcher);
     }
   }
 

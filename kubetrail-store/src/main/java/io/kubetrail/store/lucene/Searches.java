@@ -108,7 +108,8 @@ final class Searches {
       ScoreDoc[] hits = docs.scoreDocs;
       boolean more = hits.length > limit;
       ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;
-      List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), blockFiles, page);
+      List<StoredEvent> events =
+          StoredEvents.load(searcher.getIndexReader(), blockFiles, page, true);
       Optional<PageCursor> next = Optional.empty();
       if (more) {
         Object[] last = ((FieldDoc) page[page.length - 1]).fields;

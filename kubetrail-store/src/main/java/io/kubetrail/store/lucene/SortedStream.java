@@ -161,7 +161,7 @@ final class SortedStream implements EventStream {
 
   /** Takes in a page of hits in index order, releasing each timestamp's events once complete. */
   private void accept(ScoreDoc[] hits) throws IOException {
-    List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), blocks, hits);
+    List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), blocks, hits, false);
     for (int i = 0; i < hits.length; i++) {
       Object[] fields = ((FieldDoc) hits[i]).fields;
       long stage = (Long) fields[0];

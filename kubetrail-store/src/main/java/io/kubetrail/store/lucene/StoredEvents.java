@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -13,11 +14,18 @@ import org.apache.lucene.search.ScoreDoc;
 
 /** Reads stored events back: each document's position, then its block from the block files. */
 final class StoredEvents {
+  private static final EventCache NO_CACHE = new EventCache(0);
+
   private StoredEvents() {}
 
-  /** The events of these hits, in the hits' order. */
-  static List<StoredEvent> load(IndexReader reader, BlockFiles blocks, ScoreDoc[] hits)
-      throws IOException {
+  /**
+   * The events of these hits, in the hits' order.
+   *
+   * @param shared whether to go through (and fill) the {@link EventCache} of search pages: not for
+   *     scans, which read each event once and would only push out what pages share
+   */
+  static List<StoredEvent> load(
+      IndexReader reader, BlockFiles blocks, ScoreDoc[] hits, boolean shared) throws IOException {
     // Doc values are read forward, so in document order.
     Integer[] byDoc = new Integer[hits.length];
     for (int i = 0; i < hits.length; i++) {
@@ -39,13 +47,21 @@ final class StoredEvents {
       }
       positions[i] = values.longValue();
     }
-    // Blocks are read in file order, each once however many of its events are wanted.
+    // Events other pages read are shared; the rest are read from their blocks in file order,
+    // each block once however many of its events are wanted.
+    EventCache cache = shared ? blocks.cache() : NO_CACHE;
+    StoredEvent[] events = new StoredEvent[hits.length];
     Integer[] byPosition = byDoc.clone();
     Arrays.sort(byPosition, (a, b) -> Long.compare(positions[a], positions[b]));
-    StoredEvent[] events = new StoredEvent[hits.length];
     Cursor cursor = new Cursor(blocks);
     for (int i : byPosition) {
-      events[i] = cursor.event(positions[i]);
+      Optional<StoredEvent> held = cache.get(positions[i]);
+      if (held.isPresent()) {
+        events[i] = held.get();
+      } else {
+        events[i] = cursor.event(positions[i]);
+        cache.put(positions[i], events[i]);
+      }
     }
     return new ArrayList<>(Arrays.asList(events));
   }

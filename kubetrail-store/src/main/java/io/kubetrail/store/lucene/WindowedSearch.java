@@ -18,13 +18,18 @@ import org.apache.lucene.search.TopFieldDocs;
  * <p>Events are appended in about the order they were received, so newest first is the reverse of
  * the index's order: Lucene then finds every matching event more competitive than the ones before
  * it and sorts them all, which on millions of events costs a hundred milliseconds and more a page.
- * Searching a time window at the near end first, and widening it eightfold while it holds too few
- * hits, gives the same hits: every event outside the window sorts after every event in it. A search
- * that has to look at everything costs at most a seventh more than one full search.
+ * Searching a time window at the near end first, and widening it while it holds too few hits, gives
+ * the same hits: every event outside the window sorts after every event in it. Each wider window is
+ * sized by the density of hits in the last (at least eightfold), so that a selective filter needs
+ * two or three tries rather than one per eightfold; a search that has to look at everything costs
+ * at most a seventh more than one full search.
  */
 final class WindowedSearch {
-  /** How much wider each try looks than the one before. */
+  /** How much wider each try looks than the one before, at least. */
   private static final int GROWTH = 8;
+
+  /** How much wider a try looks after one that found nothing, which tells little of density. */
+  private static final int EMPTY_GROWTH = 32;
 
   /** How many more hits than wanted the first window should hold, by the events' density. */
   private static final int HEADROOM = 4;
@@ -76,16 +81,23 @@ final class WindowedSearch {
     while (width < span) {
       long from = newestFirst ? hi - width : lo;
       long to = newestFirst ? hi : lo + width;
+      // The window first: a segment with no event in it then answers no scorer before the
+      // query's terms are looked up in it, and events are appended in about time order, so most
+      // segments have none.
       Query windowed =
           new BooleanQuery.Builder()
-              .add(query, Occur.FILTER)
               .add(Queries.longRange(Fields.RECEIVED, from, to), Occur.FILTER)
+              .add(query, Occur.FILTER)
               .build();
       TopFieldDocs hits = searcher.searchAfter(after, windowed, n, sort, false);
-      if (hits.scoreDocs.length >= n) {
+      int found = hits.scoreDocs.length;
+      if (found >= n) {
         return hits;
       }
-      width = width > span / GROWTH ? span : width * GROWTH;
+      // Each try costs much the same however few events it finds (the terms are looked up in
+      // every segment again): widen by the density found, to about twice what the page needs.
+      long growth = found == 0 ? EMPTY_GROWTH : Math.max(GROWTH, (2L * n + found - 1) / found);
+      width = width > span / growth ? span : width * growth;
     }
     return searcher.searchAfter(after, query, n, sort, false);
   }

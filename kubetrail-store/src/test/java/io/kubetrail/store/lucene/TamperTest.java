@@ -368,7 +368,7 @@ class TamperTest {
     StoredEvent event(String auditID) throws IOException {
       try (DirectoryReader reader = DirectoryReader.open(writer)) {
         ScoreDoc hit = new ScoreDoc(doc(reader, auditID), 0);
-        return StoredEvents.load(reader, blocks, new ScoreDoc[] {hit}).get(0);
+        return StoredEvents.load(reader, blocks, new ScoreDoc[] {hit}, false).get(0);
       }
     }
 
