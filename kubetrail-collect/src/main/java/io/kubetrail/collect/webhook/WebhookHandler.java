@@ -50,6 +50,10 @@ final class WebhookHandler implements HttpHandler {
   static final ThreadLocal<Boolean> OVERLOADED = ThreadLocal.withInitial(() -> false);
 
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** How much of a request body left unread is read before answering, to keep the connection. */
+  static final int DRAIN_BYTES = 64 * 1024;
+
   private static final Pattern ITEM = Pattern.compile("^items\\[(\\d+)\\]: ");
 
   private final String name;
@@ -123,12 +127,39 @@ final class WebhookHandler implements HttpHandler {
       answer = new Answer(503, "cannot take the request now: " + e);
     }
     try {
+      if (!drainBody(exchange)) {
+        exchange.getResponseHeaders().set("Connection", "close");
+      }
       respond(exchange, answer);
     } catch (IOException e) {
       // The client is gone; the response code is still counted below.
     } finally {
       exchange.close();
       context.listener().responded(name, answer.status());
+    }
+  }
+
+  /**
+   * Reads what is left of the request body (one answered before reading it, a 401 say), up to
+   * {@link #DRAIN_BYTES}; false when more is left, and the connection must close after the answer.
+   * Otherwise the JDK's server reads the rest after the answer has gone, and over TLS those reads
+   * can take in the client's next request on the connection, which it then never handles: the
+   * client waits until the idle connection is closed, about 30 to 40 s later, with no answer.
+   */
+  private static boolean drainBody(HttpExchange exchange) {
+    byte[] skip = new byte[8192];
+    try {
+      InputStream in = exchange.getRequestBody();
+      for (long left = DRAIN_BYTES; left > 0; ) {
+        int n = in.read(skip, 0, (int) Math.min(skip.length, left));
+        if (n < 0) {
+          return true;
+        }
+        left -= n;
+      }
+      return in.read() < 0;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -224,14 +255,14 @@ final class WebhookHandler implements HttpHandler {
         new ByteArrayOutputStream(declared >= 0 ? (int) declared : 64 * 1024);
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
-    try (InputStream in = exchange.getRequestBody()) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        total += n;
-        if (total > max) {
-          return Optional.empty();
-        }
-        out.write(buffer, 0, n);
+    // Not closed here: closing reads what is left, which drainBody does before the answer.
+    InputStream in = exchange.getRequestBody();
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      total += n;
+      if (total > max) {
+        return Optional.empty();
       }
+      out.write(buffer, 0, n);
     }
     return Optional.of(out.toByteArray());
   }
