@@ -139,6 +139,39 @@ final class EventDecoder {
     throw new AuditDecodeException("expected an Event, got an EventList");
   }
 
+  /** Decodes one EventList item in place, for {@link AuditEventReader#decodeListItem}. */
+  static AuditEvent decodeListItem(
+      byte[] src, int start, int end, String listVersion, DecodeLimits limits)
+      throws AuditDecodeException {
+    EventDecoder decoder = DOCUMENT_DECODERS.get();
+    if (decoder == null || decoder.limits != limits) {
+      decoder = new EventDecoder(limits);
+      DOCUMENT_DECODERS.set(decoder);
+    }
+    Outcome outcome;
+    try {
+      // Minified, as the reader takes an EventList's items; compact text is taken as it is.
+      outcome =
+          decoder.decode(src, start, end, true, VersionConversion.inherited(listVersion), false);
+    } catch (JsonProcessingException e) {
+      throw new AuditDecodeException(
+          JsonSupport.describeSyntaxError(e, lineOf(src, start), columnOf(src, start)), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (outcome instanceof Outcome.Decoded decoded) {
+      int size = decoded.event().json().length();
+      if (size > limits.maxEventBytes()) {
+        throw new AuditDecodeException(limits.eventTooLarge(size));
+      }
+      return decoded.event();
+    }
+    if (outcome instanceof Outcome.Invalid invalid) {
+      throw new AuditDecodeException(invalid.reason());
+    }
+    throw new AuditDecodeException("expected an Event, got an EventList");
+  }
+
   private static boolean isWhitespace(byte b) {
     return b == ' ' || b == '\n' || b == '\r' || b == '\t';
   }
