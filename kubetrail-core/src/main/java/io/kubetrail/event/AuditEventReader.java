@@ -95,6 +95,27 @@ public abstract class AuditEventReader implements Closeable {
     return EventDecoder.decodeDocument(json, limits);
   }
 
+  /**
+   * Decodes one item of an EventList whose text lies in {@code src[start, end)}, under the same
+   * rules as the reader applies to the items of an EventList it reads: an item without {@code
+   * apiVersion} takes {@code listVersion}, and its raw JSON is its text without insignificant
+   * whitespace. For a caller that has already checked the list's shape and found its items (a
+   * webhook body), so that the list is not walked a second time.
+   *
+   * @param listVersion the EventList's {@code apiVersion}; one the reader does not know gives the
+   *     item nothing to inherit
+   * @throws AuditDecodeException when the item is not a valid event or breaks a limit; the reason
+   *     does not name the item
+   */
+  public static AuditEvent decodeListItem(
+      byte[] src, int start, int end, String listVersion, DecodeLimits limits)
+      throws AuditDecodeException {
+    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(limits, "limits");
+    Objects.checkFromToIndex(start, end, src.length);
+    return EventDecoder.decodeListItem(src, start, end, listVersion, limits);
+  }
+
   /** The next record, or empty at the end of the source. */
   public abstract Optional<DecodeResult> read() throws IOException;
 

@@ -288,19 +288,7 @@ final class DocumentReader {
 
   // The EventList's apiVersion, when it names a version its items may inherit.
   private String inheritedVersion() {
-    if (listVersion == null) {
-      return null;
-    }
-    switch (listVersion) {
-      case VersionConversion.V1:
-        return VersionConversion.V1;
-      case VersionConversion.V1BETA1:
-        return VersionConversion.V1BETA1;
-      case VersionConversion.V1ALPHA1:
-        return VersionConversion.V1ALPHA1;
-      default:
-        return null;
-    }
+    return VersionConversion.inherited(listVersion);
   }
 
   private DecodeResult decodeCaptured(long line, String where, String inherited)

@@ -103,22 +103,8 @@ final class EventDecoder {
     if (end - start > limits.maxEventBytes()) {
       throw new AuditDecodeException(limits.eventTooLarge(end - start));
     }
-    EventDecoder decoder = DOCUMENT_DECODERS.get();
-    if (decoder == null || decoder.limits != limits) {
-      decoder = new EventDecoder(limits);
-      DOCUMENT_DECODERS.set(decoder);
-    }
-    Outcome outcome;
-    try {
-      // A value spread over lines is minified without being asked: the parser sees its lines.
-      outcome = decoder.decode(json, start, end, false, null, false);
-    } catch (JsonProcessingException e) {
-      throw new AuditDecodeException(
-          JsonSupport.describeSyntaxError(e, lineOf(json, start), columnOf(json, start)), e);
-    } catch (IOException e) {
-      // The input is in memory; only Jackson's own errors can occur.
-      throw new UncheckedIOException(e);
-    }
+    // A value spread over lines is minified without being asked: the parser sees its lines.
+    Outcome outcome = decodeAlone(json, start, end, false, null, limits);
     if (outcome instanceof Outcome.Decoded decoded) {
       int after = start + decoded.end();
       while (after < end && isWhitespace(json[after])) {
@@ -133,10 +119,52 @@ final class EventDecoder {
       }
       return decoded.event();
     }
-    if (outcome instanceof Outcome.Invalid invalid) {
-      throw new AuditDecodeException(invalid.reason());
+    throw refused(outcome);
+  }
+
+  /** Decodes one EventList item in place, for {@link AuditEventReader#decodeListItem}. */
+  static AuditEvent decodeListItem(
+      byte[] src, int start, int end, String listVersion, DecodeLimits limits)
+      throws AuditDecodeException {
+    // Minified, as the reader takes an EventList's items; compact text is taken as it is.
+    Outcome outcome =
+        decodeAlone(src, start, end, true, VersionConversion.inherited(listVersion), limits);
+    if (outcome instanceof Outcome.Decoded decoded) {
+      int size = decoded.event().json().length();
+      if (size > limits.maxEventBytes()) {
+        throw new AuditDecodeException(limits.eventTooLarge(size));
+      }
+      return decoded.event();
     }
-    throw new AuditDecodeException("expected an Event, got an EventList");
+    throw refused(outcome);
+  }
+
+  /** Decodes a value held in memory on its own, with this thread's decoder. */
+  private static Outcome decodeAlone(
+      byte[] src, int start, int end, boolean minify, String inherited, DecodeLimits limits)
+      throws AuditDecodeException {
+    EventDecoder decoder = DOCUMENT_DECODERS.get();
+    if (decoder == null || decoder.limits != limits) {
+      decoder = new EventDecoder(limits);
+      DOCUMENT_DECODERS.set(decoder);
+    }
+    try {
+      return decoder.decode(src, start, end, minify, inherited, false);
+    } catch (JsonProcessingException e) {
+      throw new AuditDecodeException(
+          JsonSupport.describeSyntaxError(e, lineOf(src, start), columnOf(src, start)), e);
+    } catch (IOException e) {
+      // The input is in memory; only Jackson's own errors can occur.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Why a value decoded on its own is not an event. */
+  private static AuditDecodeException refused(Outcome outcome) {
+    if (outcome instanceof Outcome.Invalid invalid) {
+      return new AuditDecodeException(invalid.reason());
+    }
+    return new AuditDecodeException("expected an Event, got an EventList");
   }
 
   private static boolean isWhitespace(byte b) {

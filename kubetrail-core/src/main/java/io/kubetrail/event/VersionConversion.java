@@ -23,6 +23,17 @@ final class VersionConversion {
   static final String V1BETA1 = "audit.k8s.io/v1beta1";
   static final String V1ALPHA1 = "audit.k8s.io/v1alpha1";
 
+  /** The version an EventList of {@code listVersion} gives its items without one; null if none. */
+  static String inherited(String listVersion) {
+    if (V1.equals(listVersion)) {
+      return V1;
+    }
+    if (V1BETA1.equals(listVersion)) {
+      return V1BETA1;
+    }
+    return V1ALPHA1.equals(listVersion) ? V1ALPHA1 : null;
+  }
+
   private static final byte[] QUOTED_V1 = ("\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);
   private static final byte[] API_VERSION_AFTER =
       (",\"apiVersion\":\"" + V1 + "\"").getBytes(StandardCharsets.UTF_8);

@@ -21,11 +21,33 @@ final class EventListBody {
   static final List<String> VERSIONS = List.of("audit.k8s.io/v1", "audit.k8s.io/v1beta1");
 
   private final byte[] body;
+  private final String apiVersion;
   private final List<long[]> items;
 
-  private EventListBody(byte[] body, List<long[]> items) {
+  /** The parser factory of the last nesting limit asked for: building one per body costs. */
+  private static volatile Factory factory = new Factory(-1, new JsonFactory());
+
+  private record Factory(int maxNestingDepth, JsonFactory json) {}
+
+  private EventListBody(byte[] body, String apiVersion, List<long[]> items) {
     this.body = body;
+    this.apiVersion = apiVersion;
     this.items = items;
+  }
+
+  private static JsonFactory factory(int maxNestingDepth) {
+    Factory f = factory;
+    if (f.maxNestingDepth() != maxNestingDepth) {
+      f =
+          new Factory(
+              maxNestingDepth,
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth + 2).build())
+                  .build());
+      factory = f;
+    }
+    return f.json();
   }
 
   /** A checked body, or why it is not an EventList. */
@@ -36,11 +58,7 @@ final class EventListBody {
   record Malformed(String reason) implements Checked {}
 
   static Checked check(byte[] body, int maxNestingDepth) {
-    JsonFactory json =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth + 2).build())
-            .build();
+    JsonFactory json = factory(maxNestingDepth);
     String kind = null;
     String apiVersion = null;
     List<long[]> items = null;
@@ -92,7 +110,7 @@ final class EventListBody {
     if (items == null) {
       return new Malformed("items: missing (expected an array of Events)");
     }
-    return new Valid(new EventListBody(body, items));
+    return new Valid(new EventListBody(body, apiVersion, items));
   }
 
   private static String describe(JsonToken t) {
@@ -114,6 +132,21 @@ final class EventListBody {
 
   byte[] bytes() {
     return body;
+  }
+
+  /** The list's {@code apiVersion}, one of {@link #VERSIONS}. */
+  String apiVersion() {
+    return apiVersion;
+  }
+
+  /** Where item {@code index}'s text starts in {@link #bytes()}. */
+  int start(int index) {
+    return (int) items.get(index)[0];
+  }
+
+  /** Where item {@code index}'s text ends in {@link #bytes()}, exclusive. */
+  int end(int index) {
+    return (int) items.get(index)[1];
   }
 
   int items() {

@@ -8,10 +8,11 @@ import com.sun.net.httpserver.HttpsExchange;
 import io.kubetrail.collect.IngestFailedException;
 import io.kubetrail.collect.SourceContext;
 import io.kubetrail.collect.SourceWriter;
+import io.kubetrail.event.AuditDecodeException;
+import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.AuditEventReader;
-import io.kubetrail.event.DecodeResult;
+import io.kubetrail.event.DecodeLimits;
 import io.kubetrail.event.SourcePosition;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -50,7 +49,9 @@ final class WebhookHandler implements HttpHandler {
   static final ThreadLocal<Boolean> OVERLOADED = ThreadLocal.withInitial(() -> false);
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final Pattern ITEM = Pattern.compile("^items\\[(\\d+)\\]: ");
+
+  /** How much of a request body left unread is read before answering, to keep the connection. */
+  static final int DRAIN_BYTES = 64 * 1024;
 
   private final String name;
   private final WebhookOptions options;
@@ -123,12 +124,39 @@ final class WebhookHandler implements HttpHandler {
       answer = new Answer(503, "cannot take the request now: " + e);
     }
     try {
+      if (!drainBody(exchange)) {
+        exchange.getResponseHeaders().set("Connection", "close");
+      }
       respond(exchange, answer);
     } catch (IOException e) {
       // The client is gone; the response code is still counted below.
     } finally {
       exchange.close();
       context.listener().responded(name, answer.status());
+    }
+  }
+
+  /**
+   * Reads what is left of the request body (one answered before reading it, a 401 say), up to
+   * {@link #DRAIN_BYTES}; false when more is left, and the connection must close after the answer.
+   * Otherwise the JDK's server reads the rest after the answer has gone, and over TLS those reads
+   * can take in the client's next request on the connection, which it then never handles: the
+   * client waits until the idle connection is closed, about 30 to 40 s later, with no answer.
+   */
+  private static boolean drainBody(HttpExchange exchange) {
+    byte[] skip = new byte[8192];
+    try {
+      InputStream in = exchange.getRequestBody();
+      for (long left = DRAIN_BYTES; left > 0; ) {
+        int n = in.read(skip, 0, (int) Math.min(skip.length, left));
+        if (n < 0) {
+          return true;
+        }
+        left -= n;
+      }
+      return in.read() < 0;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -219,19 +247,27 @@ final class WebhookHandler implements HttpHandler {
         return Optional.empty();
       }
     }
+    // Not closed here: closing reads what is left, which drainBody does before the answer.
+    InputStream in = exchange.getRequestBody();
+    if (declared >= 0) {
+      // The length is known: read straight into the body, without a copy.
+      byte[] body = new byte[(int) declared];
+      int n = in.readNBytes(body, 0, body.length);
+      if (n < body.length) {
+        throw new IOException("the body ended after " + n + " of its " + declared + " bytes");
+      }
+      return Optional.of(body);
+    }
     // A chunked body has no length: count while reading, and stop one byte past the limit.
-    ByteArrayOutputStream out =
-        new ByteArrayOutputStream(declared >= 0 ? (int) declared : 64 * 1024);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
-    try (InputStream in = exchange.getRequestBody()) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        total += n;
-        if (total > max) {
-          return Optional.empty();
-        }
-        out.write(buffer, 0, n);
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      total += n;
+      if (total > max) {
+        return Optional.empty();
       }
+      out.write(buffer, 0, n);
     }
     return Optional.of(out.toByteArray());
   }
@@ -257,31 +293,24 @@ final class WebhookHandler implements HttpHandler {
       return new Answer(400, malformed.reason());
     }
     EventListBody list = ((EventListBody.Valid) checked).body();
-    List<DecodeResult.Decoded> events = new ArrayList<>(list.items());
-    List<DecodeResult.Rejected> rejected = new ArrayList<>();
-    try (AuditEventReader reader =
-        AuditEventReader.of(
-            new ByteArrayInputStream(list.bytes()), where, context.options().limits())) {
-      for (Optional<DecodeResult> r = reader.read(); r.isPresent(); r = reader.read()) {
-        if (r.get() instanceof DecodeResult.Decoded d) {
-          events.add(d);
-        } else if (r.get() instanceof DecodeResult.Rejected bad) {
-          if (!ITEM.matcher(bad.reason()).find()) {
-            // Not about one item: the body as a whole is wrong; take nothing from it.
-            SourceWriter writer = context.writer();
-            writer.reject(
-                bad.position(),
-                bad.reason(),
-                Optional.of(new String(body, StandardCharsets.UTF_8)));
-            writer.discard();
-            return new Answer(400, bad.reason());
-          }
-          rejected.add(bad);
-        }
-      }
-    }
+    DecodeLimits limits = context.options().limits();
+    // Each item decoded where it lies: the check found them, so the list is not walked again.
     SourceWriter writer = context.writer();
-    events.forEach(d -> writer.accept(d.event()));
+    List<Rejection> rejected = new ArrayList<>();
+    int decoded = 0;
+    for (int i = 0; i < list.items(); i++) {
+      AuditEvent event;
+      try {
+        event =
+            AuditEventReader.decodeListItem(
+                list.bytes(), list.start(i), list.end(i), list.apiVersion(), limits);
+      } catch (AuditDecodeException e) {
+        rejected.add(new Rejection(i, "items[" + i + "]: " + e.getMessage()));
+        continue;
+      }
+      writer.accept(event);
+      decoded++;
+    }
     Optional<CompletableFuture<Void>> handed;
     try {
       handed = writer.tryFlush();
@@ -305,21 +334,17 @@ final class WebhookHandler implements HttpHandler {
               + context.options().maxQueuedBytes()
               + " bytes queued for the store, maxQueuedBytes)");
     }
-    for (DecodeResult.Rejected bad : rejected) {
+    for (Rejection bad : rejected) {
       writer.reject(
-          new SourcePosition(where + " item", itemIndex(bad) + 1L), bad.reason(), item(list, bad));
+          new SourcePosition(where + " item", bad.index() + 1L),
+          bad.reason(),
+          list.item(bad.index()));
     }
-    return await(handed.get(), events.size(), rejected.size());
+    return await(handed.get(), decoded, rejected.size());
   }
 
-  private static int itemIndex(DecodeResult.Rejected bad) {
-    Matcher m = ITEM.matcher(bad.reason());
-    return m.find() ? Integer.parseInt(m.group(1)) : -1;
-  }
-
-  private static Optional<String> item(EventListBody list, DecodeResult.Rejected bad) {
-    return list.item(itemIndex(bad));
-  }
+  /** An item of the list that is not a valid event. */
+  private record Rejection(int index, String reason) {}
 
   private Answer await(CompletableFuture<Void> done, int events, int rejected) {
     try {
