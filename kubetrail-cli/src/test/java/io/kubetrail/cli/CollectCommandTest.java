@@ -107,10 +107,9 @@ class CollectCommandTest {
       assertThat(metric(http, metricsPort, "kubetrail_source_stored_total")).isZero();
       assertThat(Files.readString(dir.resolve("err.txt")))
           .contains("warning: " + url + ": cannot reach the cluster: connection refused");
-      await(
-          collect,
-          "the status is written",
-          () -> Files.exists(dir.resolve("state/collector").resolve(CollectorStatus.FILE)));
+      // The status is written every few seconds: wait for one that shows the buffer.
+      Path statusFile = dir.resolve("state/collector").resolve(CollectorStatus.FILE);
+      await(collect, "the status shows the buffer", () -> showsBufferedBatches(statusFile));
 
       Process status = kubetrail(env, "status", "--store", url).redirectErrorStream(true).start();
       String said = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -129,6 +128,14 @@ class CollectCommandTest {
       collect.destroyForcibly();
     }
     assertThat(dir.resolve("state/collector/buffer")).isDirectoryContaining("glob:**.spool");
+  }
+
+  private static boolean showsBufferedBatches(Path statusFile) {
+    try {
+      return CollectorStatus.read(statusFile).map(st -> st.bufferBatches() > 0).orElse(false);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static int freePort() throws IOException {

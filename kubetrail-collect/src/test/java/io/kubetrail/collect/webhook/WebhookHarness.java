@@ -49,6 +49,23 @@ final class WebhookHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * The statuses answered, once no new one has been recorded for a quarter of a second: for tests
+   * that do not know how many requests their client sent, since the last response may still be on
+   * its way to the listener.
+   */
+  List<Integer> settledResponses() throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    int seen = -1;
+    while (responses.size() != seen && System.nanoTime() < deadline) {
+      seen = responses.size();
+      Thread.sleep(250);
+    }
+    synchronized (responses) {
+      return List.copyOf(responses);
+    }
+  }
+
   private WebhookHarness(
       Path dir, WebhookOptions options, IngestOptions ingest, UnaryOperator<Sink> wrap)
       throws Exception {
