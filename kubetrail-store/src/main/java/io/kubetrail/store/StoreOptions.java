@@ -15,6 +15,10 @@ package io.kubetrail.store;
  *       AuditStore#histogram} returns; choose a longer bucket for longer ranges.
  *   <li>{@code scanPageSize} = 1,000: events an {@link EventStream} reads ahead at a time; bounds
  *       its memory.
+ *   <li>{@code searchCacheBytes} = 0: memory for the events that search pages read, kept for later
+ *       pages, which mostly read the same (the newest). Worth it in a process that serves many
+ *       searches ({@code serve} keeps 64 MiB); in a command that searches once it only adds work,
+ *       so it is off by default. A backend may have no such cache and ignore it.
  * </ul>
  *
  * <p>Each limit names its setting (on the command line) so that errors can say which one to change.
@@ -33,12 +37,14 @@ public final class StoreOptions {
   private final int maxPageSize;
   private final int maxHistogramBuckets;
   private final int scanPageSize;
+  private final long searchCacheBytes;
 
   private StoreOptions(Builder b) {
     this.readOnly = b.readOnly;
     this.maxPageSize = b.maxPageSize;
     this.maxHistogramBuckets = b.maxHistogramBuckets;
     this.scanPageSize = b.scanPageSize;
+    this.searchCacheBytes = b.searchCacheBytes;
   }
 
   public static StoreOptions defaults() {
@@ -54,7 +60,8 @@ public final class StoreOptions {
         .readOnly(readOnly)
         .maxPageSize(maxPageSize)
         .maxHistogramBuckets(maxHistogramBuckets)
-        .scanPageSize(scanPageSize);
+        .scanPageSize(scanPageSize)
+        .searchCacheBytes(searchCacheBytes);
   }
 
   public boolean readOnly() {
@@ -73,6 +80,10 @@ public final class StoreOptions {
     return scanPageSize;
   }
 
+  public long searchCacheBytes() {
+    return searchCacheBytes;
+  }
+
   @Override
   public String toString() {
     return "StoreOptions[readOnly="
@@ -83,6 +94,8 @@ public final class StoreOptions {
         + maxHistogramBuckets
         + ", scanPageSize="
         + scanPageSize
+        + ", searchCacheBytes="
+        + searchCacheBytes
         + "]";
   }
 
@@ -92,6 +105,7 @@ public final class StoreOptions {
     private int maxPageSize = DEFAULT_MAX_PAGE_SIZE;
     private int maxHistogramBuckets = DEFAULT_MAX_HISTOGRAM_BUCKETS;
     private int scanPageSize = DEFAULT_SCAN_PAGE_SIZE;
+    private long searchCacheBytes;
 
     private Builder() {}
 
@@ -121,6 +135,14 @@ public final class StoreOptions {
         throw new IllegalArgumentException("scanPageSize must be at least 1, was " + value);
       }
       this.scanPageSize = value;
+      return this;
+    }
+
+    public Builder searchCacheBytes(long value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("searchCacheBytes must not be negative, was " + value);
+      }
+      this.searchCacheBytes = value;
       return this;
     }
 

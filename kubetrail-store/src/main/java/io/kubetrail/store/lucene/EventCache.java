@@ -11,8 +11,9 @@ import java.util.Optional;
  * many blocks as it has events when a filter is selective, and reading one means reading and
  * decompressing its block up to it. Pages mostly read the same events (the newest), so these are
  * decoded once. Bounded by an estimate of the bytes the events take ({@link
- * LuceneOptions#eventCacheBytes()}): past it the least recently used go. The events of a block file
- * that is cut back or deleted are dropped with it. Thread-safe; events are immutable.
+ * io.kubetrail.store.StoreOptions#searchCacheBytes()}): past it the least recently used go. The
+ * events of a block file that is cut back or deleted are dropped with it. Thread-safe; events are
+ * immutable.
  */
 final class EventCache {
   /** What an event takes beyond its raw JSON: its decoded fields and the map's entry. */

@@ -11,18 +11,12 @@ import java.util.Objects;
  *     and faster ingest; this bounds the store's share of the heap however large a batch is. At
  *     least 1 and below 2048 (Lucene's per-thread limit).
  * @param compression how stored raw events are compressed; default {@link Compression#FAST}
- * @param eventCacheBytes memory for the events search pages read, shared by later pages (which
- *     mostly read the newest), so that each is read from its block and decoded once; an estimate,
- *     by each event's raw JSON and its decoded fields; default {@value #DEFAULT_EVENT_CACHE_BYTES}
- *     (64 MiB); 0 turns the cache off. Scans (history, replay, reports) do not use it.
  */
-public record LuceneOptions(int ramBufferMb, Compression compression, long eventCacheBytes) {
+public record LuceneOptions(int ramBufferMb, Compression compression) {
   public static final int DEFAULT_RAM_BUFFER_MB = 64;
 
-  public static final long DEFAULT_EVENT_CACHE_BYTES = 64L * 1024 * 1024;
-
   private static final LuceneOptions DEFAULTS =
-      new LuceneOptions(DEFAULT_RAM_BUFFER_MB, Compression.FAST, DEFAULT_EVENT_CACHE_BYTES);
+      new LuceneOptions(DEFAULT_RAM_BUFFER_MB, Compression.FAST);
 
   /** How raw events are compressed on disk. */
   public enum Compression {
@@ -37,10 +31,6 @@ public record LuceneOptions(int ramBufferMb, Compression compression, long event
     if (ramBufferMb < 1 || ramBufferMb >= 2048) {
       throw new IllegalArgumentException("ramBufferMb must be in [1, 2047], was " + ramBufferMb);
     }
-    if (eventCacheBytes < 0) {
-      throw new IllegalArgumentException(
-          "eventCacheBytes must not be negative, was " + eventCacheBytes);
-    }
   }
 
   public static LuceneOptions defaults() {
@@ -48,14 +38,10 @@ public record LuceneOptions(int ramBufferMb, Compression compression, long event
   }
 
   public LuceneOptions withRamBufferMb(int value) {
-    return new LuceneOptions(value, compression, eventCacheBytes);
+    return new LuceneOptions(value, compression);
   }
 
   public LuceneOptions withCompression(Compression value) {
-    return new LuceneOptions(ramBufferMb, value, eventCacheBytes);
-  }
-
-  public LuceneOptions withEventCacheBytes(long value) {
-    return new LuceneOptions(ramBufferMb, compression, value);
+    return new LuceneOptions(ramBufferMb, value);
   }
 }

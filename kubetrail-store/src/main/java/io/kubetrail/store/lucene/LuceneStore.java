@@ -144,7 +144,7 @@ final class LuceneStore implements AuditStore {
         state = latestState(location, directory);
       }
       BlockFiles blockFiles =
-          new BlockFiles(location, blockOps, rollBytes, lucene.eventCacheBytes());
+          new BlockFiles(location, blockOps, rollBytes, options.searchCacheBytes());
       if (writer == null) {
         manager = new SearcherManager(directory, null);
         Searchers searchers = new Searchers(location, directory, true, manager);
