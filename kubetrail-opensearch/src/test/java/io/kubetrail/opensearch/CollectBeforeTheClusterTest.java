@@ -70,13 +70,17 @@ class CollectBeforeTheClusterTest {
     assertThat(first.pipeline.stored()).isZero();
     assertThat(first.metrics.status(false).storeUnreachable()).contains("cannot reach");
 
-    try (Forwarder cluster = new Forwarder(port, URI.create(node.url()).getPort())) {
+    // The cluster comes up at the address the collector was given.
+    Forwarder cluster = new Forwarder(port, URI.create(node.url()).getPort());
+    try {
       await("the buffer drained", () -> first.pipeline.buffer().batches() == 0);
       publish(log, published, 300, 100);
       await("400 stored", () -> first.pipeline.stored() == 400);
       assertThat(first.metrics.scrape()).contains("kubetrail_store_reachable 1.0");
       assertThat(first.connection.store()).isPresent();
       first.stop();
+    } finally {
+      cluster.close();
     }
 
     // Gone again at the next start: the sources go on from the local copy of the positions.
@@ -84,10 +88,13 @@ class CollectBeforeTheClusterTest {
     assertThat(second.connection.unreachable()).isPresent();
     publish(log, published, 400, 100);
     await("100 more read", () -> second.read.get() == 100);
-    try (Forwarder cluster = new Forwarder(port, URI.create(node.url()).getPort())) {
+    Forwarder back = new Forwarder(port, URI.create(node.url()).getPort());
+    try {
       await("100 more stored", () -> second.pipeline.stored() == 100);
       assertThat(second.pipeline.duplicates()).isZero();
       second.stop();
+    } finally {
+      back.close();
     }
 
     OpenSearchOptions direct = OpenSearchOptions.parse(node.url() + "?prefix=" + prefix, Map.of());
