@@ -4,6 +4,7 @@ import io.kubetrail.event.AuditDecodeException;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.AuditEventReader;
 import io.kubetrail.event.DecodeLimits;
+import io.kubetrail.files.AtomicFiles;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoredEvent;
@@ -248,24 +249,11 @@ final class Spool implements Closeable {
     }
     Path file =
         directory.resolve(String.format(Locale.ROOT, "%s%019d%s", PREFIX, sequence, SUFFIX));
-    Path tmp = directory.resolve(file.getFileName() + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(encoded);
-      while (buffer.hasRemaining()) {
-        ch.write(buffer);
-      }
-      ch.force(true);
+    try {
+      AtomicFiles.replace(file, encoded);
     } catch (IOException e) {
-      Files.deleteIfExists(tmp);
       throw new IOException("cannot write the buffer file " + file + ": " + e.getMessage(), e);
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    syncDirectory();
     synchronized (this) {
       entries.add(new Entry(sequence, file, encoded.length, events, now, Map.copyOf(checkpoints)));
       bytes += encoded.length;
@@ -392,14 +380,6 @@ final class Spool implements Closeable {
 
   Path directory() {
     return directory;
-  }
-
-  private void syncDirectory() {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot sync a directory; the rename is as durable as they make it.
-    }
   }
 
   private static Map<String, SourceCheckpoint> readCheckpoints(DataInputStream in, long size)

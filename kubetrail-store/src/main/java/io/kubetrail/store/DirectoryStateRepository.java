@@ -1,26 +1,19 @@
 package io.kubetrail.store;
 
-import java.io.BufferedOutputStream;
+import io.kubetrail.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -74,27 +67,7 @@ final class DirectoryStateRepository implements StateRepository {
 
   @Override
   public void put(StateKey key, Content content) throws IOException {
-    Path file = file(key);
-    Files.createDirectories(file.getParent());
-    // A name of its own, so that two writers of one blob never write into each other's file.
-    Path tmp = file.resolveSibling(key.name() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      try (FileChannel ch =
-              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-        content.writeTo(out);
-        out.flush();
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    syncDirectory(file.getParent());
+    AtomicFiles.replace(file(key), content::writeTo);
   }
 
   @Override
@@ -125,14 +98,6 @@ final class DirectoryStateRepository implements StateRepository {
       safe = safe.replace(".", "%2E");
     }
     return safe;
-  }
-
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms cannot open a directory for syncing; the rename is still atomic there.
-    }
   }
 
   @Override

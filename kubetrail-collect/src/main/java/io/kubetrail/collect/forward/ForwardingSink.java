@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.kubetrail.collect.Sink;
+import io.kubetrail.files.AtomicFiles;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.SourceCheckpoint;
@@ -14,18 +15,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -253,45 +248,21 @@ public final class ForwardingSink implements Sink {
     return positions;
   }
 
-  /** Replaces the positions file whole: a temporary file, synced, renamed over it. */
+  /** Replaces the positions file whole: a reader sees the old positions or the new ones. */
   static void writePositions(Path file, Map<String, SourceCheckpoint> positions)
       throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = dir.resolve(file.getFileName() + ".tmp");
-    try (FileChannel channel =
-            FileChannel.open(
-                temp,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        OutputStream out = Channels.newOutputStream(channel)) {
-      try (JsonGenerator g = JSON.createGenerator(out)) {
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        g.writeStartObject();
-        for (Map.Entry<String, SourceCheckpoint> e : positions.entrySet()) {
-          g.writeStringField(e.getKey(), e.getValue().position());
-        }
-        g.writeEndObject();
-      }
-      out.flush();
-      channel.force(true);
-    }
-    try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    syncDirectory(dir);
-  }
-
-  /** Makes the rename durable; some platforms cannot open a directory, and then it is skipped. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // not supported here (Windows); the rename is still atomic
-    }
+    AtomicFiles.replace(
+        file,
+        out -> {
+          try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            for (Map.Entry<String, SourceCheckpoint> e : positions.entrySet()) {
+              g.writeStringField(e.getKey(), e.getValue().position());
+            }
+            g.writeEndObject();
+          }
+        });
   }
 
   @Override
