@@ -1,8 +1,10 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.collector.CollectorRun;
 import io.kubetrail.server.KubetrailServer;
 import io.kubetrail.server.ServerOptions;
 import io.kubetrail.server.auth.Authenticator;
+import java.io.PrintWriter;
 
 /**
  * {@code serve --config}: one process that collects (the collector of {@code kubetrail collect},
@@ -12,30 +14,25 @@ final class CollectingServer {
   private CollectingServer() {}
 
   static int run(ServeCommand serve, Authenticator auth) throws Exception {
-    CollectCommand collect = new CollectCommand();
-    collect.config = serve.config;
-    collect.spec = serve.spec;
-    KubetrailServer[] server = new KubetrailServer[1];
-    collect.onReady =
-        (store, reports) -> {
-          if (store.isEmpty()) {
-            throw new UsageException(
-                serve.config
-                    + ": serve --config needs a collector that stores (store:), not one"
-                    + " that forwards");
-          }
-          serve.store.location(store.get());
-          ServerOptions options = serve.options();
-          if (serve.reports == null) {
-            options = options.withReportDefinitions(reports);
-          }
-          server[0] = serve.start(options, auth);
-        };
-    try {
-      return collect.call();
-    } finally {
-      if (server[0] != null) {
-        server[0].close();
+    PrintWriter err = serve.spec.commandLine().getErr();
+    try (CollectorRun run =
+        CollectorRun.open(
+            CollectCommand.setup(serve.config, err),
+            StoreOptionsMixin.collectorStores(),
+            CollectCommand.log(err))) {
+      if (run.storeLocation().isEmpty()) {
+        throw new UsageException(
+            serve.config
+                + ": serve --config needs a collector that stores (store:), not one"
+                + " that forwards");
+      }
+      serve.store.location(run.storeLocation().get());
+      ServerOptions options = serve.options();
+      if (serve.reports == null) {
+        options = options.withReportDefinitions(run.reports());
+      }
+      try (KubetrailServer server = serve.start(options, auth)) {
+        return CollectCommand.run(run, serve.spec.commandLine().getOut());
       }
     }
   }

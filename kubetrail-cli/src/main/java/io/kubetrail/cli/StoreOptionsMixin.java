@@ -1,5 +1,6 @@
 package io.kubetrail.cli;
 
+import io.kubetrail.collector.CollectorRun;
 import io.kubetrail.report.runs.EmbeddedReportRuns;
 import io.kubetrail.report.runs.ReportRuns;
 import io.kubetrail.store.AuditStore;
@@ -117,6 +118,27 @@ final class StoreOptionsMixin {
           directory + ": no store here: the directory does not exist" + MISSING_HINT);
     }
     return new OpenRuns(EmbeddedReportRuns.in(directory), Optional.empty());
+  }
+
+  /** How a collector reaches the store of its configuration: by the rules of {@code --store}. */
+  static CollectorRun.Stores collectorStores() {
+    return new CollectorRun.Stores() {
+      @Override
+      public Path directory(String location) {
+        return at(location).directory;
+      }
+
+      @Override
+      public AuditStore openForWriting(String location) throws StoreUnavailableException {
+        return at(location).openForWritingWhenReachable();
+      }
+    };
+  }
+
+  private static StoreOptionsMixin at(String location) {
+    StoreOptionsMixin m = new StoreOptionsMixin();
+    m.location(location);
+    return m;
   }
 
   /** Opens the store to append to it, creating it when there is none. */
