@@ -240,8 +240,7 @@ public final class CollectorRun implements Closeable {
    */
   public Summary run() throws IOException, InterruptedException {
     String cluster = setup.config().cluster();
-    StatusWriter statusWriter =
-        new StatusWriter(metrics, destination.statusFile(), destination.inCluster(), log);
+    StatusWriter statusWriter = new StatusWriter(metrics, destination, log);
     ScheduledExecutorService status = statusWriter.start(cluster);
     log.accept(
         String.format(

@@ -27,14 +27,11 @@ final class StatusWriter {
   private final Consumer<String> log;
   private final AtomicBoolean warned = new AtomicBoolean();
 
-  StatusWriter(
-      CollectorMetrics metrics,
-      Path file,
-      Optional<StoreConnection> cluster,
-      Consumer<String> log) {
+  /** Writes what the metrics say to the destination's status file, and its cluster if any. */
+  StatusWriter(CollectorMetrics metrics, Destination destination, Consumer<String> log) {
     this.metrics = metrics;
-    this.file = file;
-    this.cluster = cluster;
+    this.file = destination.statusFile();
+    this.cluster = destination.inCluster();
     this.log = log;
   }
 
