@@ -1,10 +1,12 @@
 package io.kubetrail.store.lucene;
 
+import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -116,6 +118,12 @@ final class Fields {
    * precision), or its SHA-256 when that is long.
    */
   static BytesRef id(StoredEvent stored) {
+    AuditEvent e = stored.event();
+    byte[] ascii =
+        asciiId(stored.cluster(), e.auditID(), e.stage().name(), e.requestReceivedTimestamp());
+    if (ascii != null) {
+      return new BytesRef(ascii);
+    }
     StoredEvent.Identity id = stored.identity();
     String key =
         id.cluster()
@@ -139,6 +147,67 @@ final class Fields {
     term[0] = 'h';
     System.arraycopy(hash, 0, term, 1, hash.length);
     return new BytesRef(term);
+  }
+
+  /**
+   * The identity term written straight into its bytes, for the common case: ASCII values, a time
+   * after 1970, short enough to be kept whole; null otherwise (the general way above then makes the
+   * same bytes).
+   */
+  private static byte[] asciiId(String cluster, String auditID, String stage, Instant received) {
+    long seconds = received.getEpochSecond();
+    int length = 1 + cluster.length() + 1 + auditID.length() + 1 + stage.length() + 1;
+    length += digits(seconds) + 1 + digits(received.getNano());
+    if (seconds < 0 || length > MAX_ID_BYTES) {
+      return null;
+    }
+    byte[] term = new byte[length];
+    term[0] = 'k';
+    int at = ascii(cluster, term, 1);
+    if (at < 0) {
+      return null;
+    }
+    at = ascii(auditID, term, at + 1);
+    if (at < 0) {
+      return null;
+    }
+    at = ascii(stage, term, at + 1);
+    at = decimal(seconds, term, at + 1);
+    term[at] = '.';
+    decimal(received.getNano(), term, at + 1);
+    return term;
+  }
+
+  /** Copies an ASCII string's chars as bytes; returns where they end, or -1 when not ASCII. */
+  private static int ascii(String s, byte[] out, int at) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return -1;
+      }
+      out[at + i] = (byte) c;
+    }
+    // The separator after it is already zero.
+    return at + s.length();
+  }
+
+  private static int digits(long v) {
+    int n = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Writes a non-negative number in decimal; returns where it ends. */
+  private static int decimal(long v, byte[] out, int at) {
+    int end = at + digits(v);
+    long x = v;
+    for (int i = end - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + x % 10);
+      x /= 10;
+    }
+    return end;
   }
 
   /** The term that finds every event about one object of one cluster. */
