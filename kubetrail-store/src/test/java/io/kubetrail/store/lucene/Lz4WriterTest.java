@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -14,32 +12,6 @@ import org.apache.lucene.util.compress.LZ4;
 
 /** What the writer compresses, both LZ4 readers give back byte for byte, and it is smaller. */
 class Lz4WriterTest {
-  /** Text with the repeats JSON has, random bytes between them, and runs of one byte. */
-  private static byte[] plain(long seed, int length) {
-    Random r = new Random(seed);
-    byte[] out = new byte[length];
-    List<String> words =
-        List.of("\"kind\":", "\"Pod\"", "metadata", "aaaaaaaaaaaaaaaaaaaa", "x", ",");
-    int i = 0;
-    while (i < length) {
-      int pick = r.nextInt(10);
-      if (pick < 6) {
-        byte[] w = words.get(r.nextInt(words.size())).getBytes();
-        int n = Math.min(w.length, length - i);
-        System.arraycopy(w, 0, out, i, n);
-        i += n;
-      } else if (pick < 8 && i > 0) {
-        int from = r.nextInt(i);
-        int n = Math.min(1 + r.nextInt(300), length - i);
-        System.arraycopy(out, from, out, i, Math.min(n, i - from));
-        i += Math.min(n, i - from);
-      } else {
-        out[i++] = (byte) r.nextInt(256);
-      }
-    }
-    return out;
-  }
-
   private static byte[] compress(Lz4Writer writer, byte[] plain, int offset, int length) {
     ByteOutput out = new ByteOutput(length + length / 255 + 16);
     out.writeBytes(new byte[] {7, 7, 7}, 0, 3); // what the output held before stays
@@ -54,10 +26,10 @@ class Lz4WriterTest {
       @ForAll @IntRange(min = 0, max = 200_000) int length,
       @ForAll @IntRange(min = 0, max = 20) int offset)
       throws IOException {
-    byte[] plain = plain(seed, length + offset);
+    byte[] plain = Lz4ReaderTest.plain(seed, length + offset);
     // One writer for several inputs: nothing of the last one may leak into the next.
     Lz4Writer writer = new Lz4Writer();
-    compress(writer, plain(seed + 1, 5000), 0, 5000);
+    compress(writer, Lz4ReaderTest.plain(seed + 1, 5000), 0, 5000);
     byte[] compressed = compress(writer, plain, offset, length);
     byte[] expected = Arrays.copyOfRange(plain, offset, offset + length);
 
@@ -73,7 +45,7 @@ class Lz4WriterTest {
 
   @Property(seed = "20261205", tries = 50)
   void repetitiveInputShrinks(@ForAll long seed) {
-    byte[] plain = plain(seed, 64 * 1024);
+    byte[] plain = Lz4ReaderTest.plain(seed, 64 * 1024);
     assertThat(compress(new Lz4Writer(), plain, 0, plain.length).length)
         .isLessThan(plain.length / 2);
   }
