@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,17 +40,14 @@ public final class CheckpointAdvancer implements Closeable {
 
   private static final long REBUILD_PAUSE_NANOS = Duration.ofMinutes(1).toNanos();
   private static final List<AuditEvent> END = new ArrayList<>();
-  private static final Comparator<AuditEvent> CHANGE_ORDER =
-      Comparator.comparing(AuditEvent::stageTimestamp)
-          .thenComparing(AuditEvent::requestReceivedTimestamp)
-          .thenComparing(AuditEvent::auditID);
+  private static final Comparator<AuditEvent> CHANGE_ORDER = CheckpointAdvancer::compareChanges;
 
   private final StateHistory history;
   private final ChangeLog log;
   private final HistoryOptions options;
   private final String cluster;
   private final BlockingQueue<List<AuditEvent>> queue = new ArrayBlockingQueue<>(2);
-  private final PriorityQueue<AuditEvent> held = new PriorityQueue<>(CHANGE_ORDER);
+  private final Held held = new Held();
   private final List<String> notes = new ArrayList<>();
   private final Thread worker;
   private Consumer<String> noteListener = note -> {};
@@ -209,6 +207,59 @@ public final class CheckpointAdvancer implements Closeable {
   private synchronized void note(String note) {
     notes.add(note);
     noteListener.accept(note);
+  }
+
+  /** Stage time, then received time, then auditID: the order changes are applied in. */
+  private static int compareChanges(AuditEvent a, AuditEvent b) {
+    int c = a.stageTimestamp().compareTo(b.stageTimestamp());
+    if (c == 0) {
+      c = a.requestReceivedTimestamp().compareTo(b.requestReceivedTimestamp());
+    }
+    return c == 0 ? a.auditID().compareTo(b.auditID()) : c;
+  }
+
+  /**
+   * The changes held back, taken in {@link #CHANGE_ORDER}. Most come in that order already: those
+   * join a queue in order at no cost, and only the others go through a priority queue.
+   */
+  private static final class Held {
+    private final ArrayDeque<AuditEvent> inOrder = new ArrayDeque<>();
+    private final PriorityQueue<AuditEvent> others = new PriorityQueue<>(CHANGE_ORDER);
+
+    void add(AuditEvent change) {
+      if (inOrder.isEmpty() || CHANGE_ORDER.compare(inOrder.peekLast(), change) <= 0) {
+        inOrder.addLast(change);
+      } else {
+        others.add(change);
+      }
+    }
+
+    boolean isEmpty() {
+      return inOrder.isEmpty() && others.isEmpty();
+    }
+
+    /** The first change, or null when none is held. */
+    AuditEvent peek() {
+      AuditEvent a = inOrder.peekFirst();
+      AuditEvent b = others.peek();
+      if (a == null || b == null) {
+        return a == null ? b : a;
+      }
+      return CHANGE_ORDER.compare(a, b) <= 0 ? a : b;
+    }
+
+    AuditEvent poll() {
+      AuditEvent first = peek();
+      if (first != null && first == inOrder.peekFirst()) {
+        return inOrder.pollFirst();
+      }
+      return others.poll();
+    }
+
+    void clear() {
+      inOrder.clear();
+      others.clear();
+    }
   }
 
   /** Checkpoints written so far; after {@link #close()}, in all. */

@@ -6,18 +6,20 @@ import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PointValues;
@@ -166,11 +168,30 @@ final class BatchWriter implements AutoCloseable {
       end.completeExceptionally(e);
       throw e;
     }
-    List<Document> docs = new ArrayList<>(to - from);
-    for (int i = from; i < to; i++) {
-      long position = BlockFiles.position(file, at, i - from);
-      docs.add(Fields.event(events.get(i), ids.get(i), firstSeq + i, batch, position));
-    }
+    // The documents are filled one at a time as the writer takes them, in one set of fields.
+    EventDocument doc = DOCUMENT.get();
+    Iterable<List<IndexableField>> docs =
+        () ->
+            new Iterator<>() {
+              int i = from;
+
+              @Override
+              public boolean hasNext() {
+                return i < to;
+              }
+
+              @Override
+              public List<IndexableField> next() {
+                if (i >= to) {
+                  throw new NoSuchElementException();
+                }
+                long position = BlockFiles.position(file, at, i - from);
+                List<IndexableField> fields =
+                    doc.fill(events.get(i), ids.get(i), firstSeq + i, batch, position);
+                i++;
+                return fields;
+              }
+            };
     // One block at a time, so that the writer buffers a batch in one segment, not one per thread:
     // each append's refresh then writes one segment, and merges have half as many to merge.
     synchronized (indexing) {
@@ -178,6 +199,10 @@ final class BatchWriter implements AutoCloseable {
     }
     return new Prepared(block, at);
   }
+
+  /** Each block thread's document, its fields reused from event to event. */
+  private static final ThreadLocal<EventDocument> DOCUMENT =
+      ThreadLocal.withInitial(EventDocument::new);
 
   /** Where the block starting at event {@code start} ends: by count, then by size. */
   private static int blockEnd(List<StoredEvent> events, int start) {

@@ -15,7 +15,6 @@ import java.util.zip.CRC32C;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
-import org.apache.lucene.util.compress.LZ4;
 
 /**
  * The records of the block files. An event block holds up to {@link #MAX_EVENTS} consecutive events
@@ -70,7 +69,7 @@ final class EventBlock {
     final EventCodec.Encoder encoder = new EventCodec.Encoder();
     final ByteOutput plain = new ByteOutput(TARGET_BYTES + TARGET_BYTES / 4);
     final ByteOutput out = new ByteOutput(HEADER_BYTES + TARGET_BYTES + TARGET_BYTES / 2);
-    final LZ4.FastCompressionHashTable lz4 = new LZ4.FastCompressionHashTable();
+    final Lz4Writer lz4 = new Lz4Writer();
   }
 
   /** Encodes and compresses events (a thread of its own may do this: nothing is shared). */
@@ -100,11 +99,7 @@ final class EventBlock {
       deflate(plain, out);
     } else {
       codec = LZ4_CODEC;
-      try {
-        LZ4.compress(plain.bytes, 0, plain.length, out, scratch.lz4);
-      } catch (IOException e) {
-        throw new AssertionError("writing to memory cannot fail", e);
-      }
+      scratch.lz4.compress(plain.bytes, 0, plain.length, out);
     }
     int stored = out.length - HEADER_BYTES;
     ByteBuffer header = ByteBuffer.wrap(out.bytes, 0, HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);

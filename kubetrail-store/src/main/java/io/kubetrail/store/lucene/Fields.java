@@ -1,22 +1,19 @@
 package io.kubetrail.store.lucene;
 
 import io.kubetrail.event.AuditEvent;
-import io.kubetrail.event.ObjectReference;
-import io.kubetrail.event.UserInfo;
 import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
-import org.apache.lucene.document.BinaryDocValuesField;
+import java.time.Instant;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.UnicodeUtil;
 
@@ -94,55 +91,14 @@ final class Fields {
     return event(stored, id(stored), seq, batch, position);
   }
 
-  /** The document for one event whose {@link #id} is already known. */
+  /**
+   * The document for one event whose {@link #id} is already known, with fields of its own (an
+   * {@link EventDocument} reuses its fields from one event to the next).
+   */
   static Document event(StoredEvent stored, BytesRef id, long seq, long batch, long position) {
-    AuditEvent e = stored.event();
     Document doc = new Document();
-    doc.add(new BinaryDocValuesField(ID, id));
-    doc.add(new NumericDocValuesField(POSITION, position));
-    // Only sorted and paged by (verify finds a batch's events by their batch's point): no point.
-    doc.add(new NumericDocValuesField(SEQ, seq));
-    addLong(doc, BATCH, batch);
-    keyword(doc, CLUSTER, stored.cluster());
-    keyword(doc, NAME, stored.name());
-    keyword(doc, AUDIT_ID, e.auditID());
-    keyword(doc, STAGE, e.stage().name());
-    keyword(doc, LEVEL, e.level().name());
-    keyword(doc, VERB, e.verb());
-    if (e.objectRef().isPresent()) {
-      ObjectReference r = e.objectRef().get();
-      // Queryable fields are indexed even when empty: an empty group, namespace or subresource
-      // means the core group, cluster scope, the object itself.
-      keyword(doc, REF_API_GROUP, r.apiGroup());
-      keyword(doc, REF_NAMESPACE, r.namespace());
-      keyword(doc, REF_RESOURCE, r.resource());
-      keyword(doc, REF_SUBRESOURCE, r.subresource());
-      // Searches by name look in both fields: the same value needs no second term.
-      if (!r.name().equals(stored.name())) {
-        keywordIfSet(doc, REF_NAME, r.name());
-      }
-    }
-    ObjectKey.of(stored).ifPresent(k -> keyword(doc, OBJECT, objectTerm(stored.cluster(), k)));
-    if (e.user().isPresent()) {
-      UserInfo u = e.user().get();
-      keyword(doc, USER, u.username());
-      keywords(doc, GROUPS, u.groups());
-    }
-    e.impersonatedUser().ifPresent(u -> keyword(doc, IMPERSONATED_USER, u.username()));
-    keywords(doc, SOURCE_IPS, e.sourceIPs());
-    keyword(doc, USER_AGENT, e.userAgent());
-    if (e.responseCode().isPresent()) {
-      doc.add(new IntPoint(CODE, e.responseCode().getAsInt()));
-    }
-    addLong(doc, RECEIVED, Times.micros(e.requestReceivedTimestamp()));
-    addLong(doc, STAGE_TIME, Times.micros(e.stageTimestamp()));
-    if (e.dryRun()) {
-      // Queries only ever exclude dry runs.
-      keyword(doc, DRY_RUN, TRUE);
-    }
-    e.authorizationDecision().ifPresent(d -> keyword(doc, DECISION, d));
-    if (stored.isChange()) {
-      keyword(doc, CHANGE, TRUE);
+    for (IndexableField field : new EventDocument().fill(stored, id, seq, batch, position)) {
+      doc.add(field);
     }
     return doc;
   }
@@ -162,6 +118,12 @@ final class Fields {
    * precision), or its SHA-256 when that is long.
    */
   static BytesRef id(StoredEvent stored) {
+    AuditEvent e = stored.event();
+    byte[] ascii =
+        asciiId(stored.cluster(), e.auditID(), e.stage().name(), e.requestReceivedTimestamp());
+    if (ascii != null) {
+      return new BytesRef(ascii);
+    }
     StoredEvent.Identity id = stored.identity();
     String key =
         id.cluster()
@@ -185,6 +147,67 @@ final class Fields {
     term[0] = 'h';
     System.arraycopy(hash, 0, term, 1, hash.length);
     return new BytesRef(term);
+  }
+
+  /**
+   * The identity term written straight into its bytes, for the common case: ASCII values, a time
+   * after 1970, short enough to be kept whole; null otherwise (the general way above then makes the
+   * same bytes).
+   */
+  private static byte[] asciiId(String cluster, String auditID, String stage, Instant received) {
+    long seconds = received.getEpochSecond();
+    int length = 1 + cluster.length() + 1 + auditID.length() + 1 + stage.length() + 1;
+    length += digits(seconds) + 1 + digits(received.getNano());
+    if (seconds < 0 || length > MAX_ID_BYTES) {
+      return null;
+    }
+    byte[] term = new byte[length];
+    term[0] = 'k';
+    int at = ascii(cluster, term, 1);
+    if (at < 0) {
+      return null;
+    }
+    at = ascii(auditID, term, at + 1);
+    if (at < 0) {
+      return null;
+    }
+    at = ascii(stage, term, at + 1);
+    at = decimal(seconds, term, at + 1);
+    term[at] = '.';
+    decimal(received.getNano(), term, at + 1);
+    return term;
+  }
+
+  /** Copies an ASCII string's chars as bytes; returns where they end, or -1 when not ASCII. */
+  private static int ascii(String s, byte[] out, int at) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return -1;
+      }
+      out[at + i] = (byte) c;
+    }
+    // The separator after it is already zero.
+    return at + s.length();
+  }
+
+  private static int digits(long v) {
+    int n = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Writes a non-negative number in decimal; returns where it ends. */
+  private static int decimal(long v, byte[] out, int at) {
+    int end = at + digits(v);
+    long x = v;
+    for (int i = end - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + x % 10);
+      x /= 10;
+    }
+    return end;
   }
 
   /** The term that finds every event about one object of one cluster. */
@@ -225,52 +248,6 @@ final class Fields {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("every Java platform has SHA-256", e);
-    }
-  }
-
-  private static void keyword(Document doc, String field, String value) {
-    doc.add(new StringField(field, utf8(keyword(value)), Field.Store.NO));
-  }
-
-  /**
-   * A string's UTF-8 bytes. The JDK's encoder is far faster than Lucene's for the ASCII text most
-   * values are; anything else goes through Lucene's, which indexing a string would use.
-   */
-  static BytesRef utf8(String value) {
-    byte[] ascii = ascii(value);
-    return ascii != null ? new BytesRef(ascii) : new BytesRef(value);
-  }
-
-  /** The string's bytes when it is all ASCII, else null. */
-  static byte[] ascii(String value) {
-    byte[] bytes = new byte[value.length()];
-    for (int i = 0; i < bytes.length; i++) {
-      char c = value.charAt(i);
-      if (c >= 0x80) {
-        return null;
-      }
-      bytes[i] = (byte) c;
-    }
-    return bytes;
-  }
-
-  /** Each distinct value once, as the index holds it (a verified document repeats no term). */
-  private static void keywords(Document doc, String field, List<String> values) {
-    for (int i = 0; i < values.size(); i++) {
-      String value = keyword(values.get(i));
-      boolean repeated = false;
-      for (int j = 0; j < i && !repeated; j++) {
-        repeated = keyword(values.get(j)).equals(value);
-      }
-      if (!repeated) {
-        doc.add(new StringField(field, utf8(value), Field.Store.NO));
-      }
-    }
-  }
-
-  private static void keywordIfSet(Document doc, String field, String value) {
-    if (!value.isEmpty()) {
-      keyword(doc, field, value);
     }
   }
 

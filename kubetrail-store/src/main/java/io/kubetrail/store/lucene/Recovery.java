@@ -2,6 +2,7 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.StoreCorruptException;
+import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -65,10 +66,12 @@ final class Recovery {
               + StoreFiles.WHAT_TO_DO);
     }
     long seq = h.firstSeq();
+    EventDocument document = new EventDocument();
     for (long position : positions) {
       EventBlock.Decoded block = blocks.read(position);
       for (int slot = 0; slot < block.events(); slot++, seq++) {
-        writer.addDocument(Fields.event(block.event(slot), seq, h.batch(), position | slot));
+        StoredEvent event = block.event(slot);
+        writer.addDocument(document.fill(event, Fields.id(event), seq, h.batch(), position | slot));
       }
     }
     if (seq != h.firstSeq() + h.count()) {

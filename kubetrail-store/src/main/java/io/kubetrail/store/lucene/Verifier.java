@@ -9,14 +9,15 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -261,6 +262,7 @@ final class Verifier {
     }
     BatchLink.EventsDigest digest = new BatchLink.EventsDigest();
     StoredEvents.Cursor cursor = new StoredEvents.Cursor(blocks); // one per thread
+    EventDocument document = new EventDocument();
     // The batch's events are numbered consecutively, so windows of numbers make pages.
     for (long lo = h.firstSeq(); lo <= h.lastSeq(); lo += pageSize) {
       long hi = Math.min(h.lastSeq(), lo + pageSize - 1);
@@ -310,7 +312,8 @@ final class Verifier {
         } catch (IOException e) {
           return "event " + seq + " cannot be read (" + e.getMessage() + ")";
         }
-        Document indexed = Fields.event(event, seq, h.batch(), position);
+        List<IndexableField> indexed =
+            document.fill(event, Fields.id(event), seq, h.batch(), position);
         if (fingerprints.actual(hit.doc) != fingerprints.expected(indexed)) {
           return "event " + seq + " is indexed otherwise than it is stored" + EDITED;
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class Lz4ReaderTest {
   /** Text with the repeats JSON has: short and long matches, overlapping ones, runs. */
-  private static byte[] plain(long seed, int length) {
+  static byte[] plain(long seed, int length) {
     Random r = new Random(seed);
     byte[] out = new byte[length];
     List<String> words =
