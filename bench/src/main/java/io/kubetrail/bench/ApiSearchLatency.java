@@ -1,7 +1,10 @@
 package io.kubetrail.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -66,17 +69,17 @@ public final class ApiSearchLatency {
                 for (int i = 0; i < requests; i++) {
                   String query = filters.get(r.nextInt(filters.size()));
                   long t0 = System.nanoTime();
-                  JsonNode page = get(http, api.resolve("events?" + query), token);
-                  if (r.nextInt(4) == 0 && page.has("next")) {
-                    get(
-                        http,
-                        api.resolve(
-                            "events?"
-                                + query
-                                + "&cursor="
-                                + URLEncoder.encode(
-                                    page.path("next").asText(), StandardCharsets.UTF_8)),
-                        token);
+                  String next = nextOf(send(http, api.resolve("events?" + query), token));
+                  if (r.nextInt(4) == 0 && next != null) {
+                    nextOf(
+                        send(
+                            http,
+                            api.resolve(
+                                "events?"
+                                    + query
+                                    + "&cursor="
+                                    + URLEncoder.encode(next, StandardCharsets.UTF_8)),
+                            token));
                   }
                   nanos[i] = System.nanoTime() - t0;
                 }
@@ -143,6 +146,11 @@ public final class ApiSearchLatency {
   }
 
   private static JsonNode get(HttpClient http, URI uri, String token) throws Exception {
+    return JSON.readTree(send(http, uri, token));
+  }
+
+  /** A response's whole body, once its status is 200. */
+  private static byte[] send(HttpClient http, URI uri, String token) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET().build();
     HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -150,7 +158,48 @@ public final class ApiSearchLatency {
       throw new IllegalStateException(
           uri + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
     }
-    return JSON.readTree(r.body());
+    return r.body();
+  }
+
+  /**
+   * The {@code next} cursor of a search page, or null on the last page. Every token of the page is
+   * parsed (a page that is not whole JSON fails), but no tree of it is built: the client shares the
+   * cores with the server, and a tree of every row would only be thrown away.
+   */
+  private static String nextOf(byte[] page) throws IOException {
+    String next = null;
+    try (JsonParser p = JSON.getFactory().createParser(page)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a search page is not a JSON object");
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("next") && value == JsonToken.VALUE_STRING) {
+          next = p.getText();
+        } else if (value.isStructStart()) {
+          // Read to its end, every token parsed.
+          int depth = 1;
+          while (depth > 0) {
+            JsonToken in = p.nextToken();
+            if (in == null) {
+              throw new IOException("a search page ends inside " + field);
+            }
+            if (in.isStructStart()) {
+              depth++;
+            } else if (in.isStructEnd()) {
+              depth--;
+            } else if (in == JsonToken.VALUE_STRING) {
+              p.getTextLength();
+            }
+          }
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new IOException("a search page has more than one JSON object");
+      }
+    }
+    return next;
   }
 
   private static double ms(long[] sorted, double q) {

@@ -1,5 +1,6 @@
 package io.kubetrail.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
@@ -28,13 +29,23 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /** Events: search, export, one request, histogram, facets. */
 final class EventRoutes {
   private final ServerContext server;
 
+  /**
+   * Searches answered at once ({@link ServerOptions#searchesAtOnce()}); the others wait their turn
+   * in arrival order. A search is CPU work: run many at once on few cores and each takes as long as
+   * all of them together, while in turn each waits about as long as the others and then runs at the
+   * cores' speed, so a slow search no longer drags out the quick ones around it.
+   */
+  private final Semaphore searches;
+
   EventRoutes(ServerContext server) {
     this.server = server;
+    this.searches = new Semaphore(server.options().searchesAtOnce(), true);
   }
 
   /** {@code GET /clusters}: the clusters the store holds events of. */
@@ -52,19 +63,48 @@ final class EventRoutes {
         Http.integer(
             ctx, "limit", server.options().defaultPageSize(), 1, server.options().maxPageSize());
     boolean full = Http.flag(ctx, "full");
-    RequestPage page = RequestPager.page(store, q, limit, Http.param(ctx, RequestPager.CURSOR));
-    ObjectNode body = Http.object();
-    ArrayNode events = body.putArray("events");
-    for (StoredEvent e : page.events()) {
-      ObjectNode row = row(EventRow.of(e));
-      if (full) {
-        row.set("event", Http.JSON.readTree(e.toJsonBytes()));
-      }
-      events.add(row);
+    Optional<String> cursor = Http.param(ctx, RequestPager.CURSOR);
+    searches.acquireUninterruptibly();
+    try {
+      searchPage(ctx, caller, store, q, limit, cursor, full);
+    } finally {
+      searches.release();
     }
-    page.next().ifPresent(n -> body.put("next", n));
+  }
+
+  private void searchPage(
+      Context ctx,
+      Caller caller,
+      AuditStore store,
+      EventQuery q,
+      int limit,
+      Optional<String> cursor,
+      boolean full)
+      throws IOException {
+    RequestPage page = RequestPager.page(store, q, limit, cursor);
     server.access().record(ctx, caller, "search", page.events().size());
-    Http.json(ctx, body);
+    // Written as it is read, with no tree of the page in between: pages are the API's most
+    // frequent answer.
+    Http.json(
+        ctx,
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("events");
+          for (StoredEvent e : page.events()) {
+            g.writeStartObject();
+            writeRow(g, EventRow.of(e));
+            if (full) {
+              g.writeFieldName("event");
+              g.writeTree(Http.JSON.readTree(e.toJsonBytes()));
+            }
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          if (page.next().isPresent()) {
+            g.writeStringField("next", page.next().get());
+          }
+          g.writeEndObject();
+        });
   }
 
   /**
@@ -239,29 +279,28 @@ final class EventRoutes {
     return seconds;
   }
 
-  static ObjectNode row(EventRow r) {
-    ObjectNode n = Http.object();
-    n.put("time", r.time().toString());
-    n.put("cluster", r.cluster());
-    n.put("auditID", r.auditID());
-    n.put("stage", r.stage());
-    n.put("level", r.level());
-    n.put("verb", r.verb());
-    n.put("apiGroup", r.apiGroup());
-    n.put("resource", r.resource());
-    n.put("subresource", r.subresource());
-    n.put("namespace", r.namespace());
-    n.put("name", r.name());
-    n.put("requestURI", r.requestURI());
-    n.put("user", r.user());
-    n.put("impersonatedUser", r.impersonatedUser());
-    n.put("responseCode", r.responseCode());
-    n.put("dryRun", r.dryRun());
-    n.put("change", r.change());
-    n.put("resourceText", r.resourceText());
-    n.put("objectText", r.objectText());
-    n.put("objectKey", objectKey(r).orElse(""));
-    return n;
+  /** The fields of a search row, in the order the API has always written them. */
+  static void writeRow(JsonGenerator g, EventRow r) throws IOException {
+    g.writeStringField("time", r.time().toString());
+    g.writeStringField("cluster", r.cluster());
+    g.writeStringField("auditID", r.auditID());
+    g.writeStringField("stage", r.stage());
+    g.writeStringField("level", r.level());
+    g.writeStringField("verb", r.verb());
+    g.writeStringField("apiGroup", r.apiGroup());
+    g.writeStringField("resource", r.resource());
+    g.writeStringField("subresource", r.subresource());
+    g.writeStringField("namespace", r.namespace());
+    g.writeStringField("name", r.name());
+    g.writeStringField("requestURI", r.requestURI());
+    g.writeStringField("user", r.user());
+    g.writeStringField("impersonatedUser", r.impersonatedUser());
+    g.writeNumberField("responseCode", r.responseCode());
+    g.writeBooleanField("dryRun", r.dryRun());
+    g.writeBooleanField("change", r.change());
+    g.writeStringField("resourceText", r.resourceText());
+    g.writeStringField("objectText", r.objectText());
+    g.writeStringField("objectKey", objectKey(r).orElse(""));
   }
 
   /** The object argument of {@code /history} for the row's object, when it names one. */

@@ -1,6 +1,7 @@
 package io.kubetrail.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,6 +86,23 @@ final class Http {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Writes a JSON body piece by piece. */
+  @FunctionalInterface
+  interface JsonBody {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** A JSON body written straight into the response's bytes, with no tree in between. */
+  static void json(Context ctx, JsonBody body) {
+    ByteArrayBuilder out = new ByteArrayBuilder(16 * 1024);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ctx.contentType("application/json").result(out.toByteArray());
   }
 
   static ObjectNode object() {

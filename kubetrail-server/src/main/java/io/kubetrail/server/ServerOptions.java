@@ -22,6 +22,8 @@ import java.util.Optional;
  *   <li>{@code threads} = 16: the most requests served at once (HTTP keep-alive connections hold no
  *       thread); more wait their turn. Searches are CPU-bound: many more threads than cores only
  *       share the cores more thinly, and make every answer as late as the slowest;
+ *   <li>{@code searchesAtOnce} = the number of processors: the most event searches ({@code GET
+ *       /events}) run at once; more wait their turn, in the order they came;
  *   <li>{@code reportDefinitions} = none: the scheduled reports ({@code reports.yaml}) the API
  *       lists and runs now.
  * </ul>
@@ -47,6 +49,7 @@ public record ServerOptions(
     Duration sessionLifetime,
     int maxBodyBytes,
     int threads,
+    int searchesAtOnce,
     List<ReportDefinition> reportDefinitions) {
 
   /** PEM files of the server's certificate chain and private key. */
@@ -75,6 +78,10 @@ public record ServerOptions(
     if (threads < 4) {
       // Jetty's acceptor and selector take threads of the same pool.
       throw new IllegalArgumentException("threads must be at least 4, was " + threads);
+    }
+    if (searchesAtOnce < 1) {
+      throw new IllegalArgumentException(
+          "searchesAtOnce must be at least 1, was " + searchesAtOnce);
     }
     if (maxPageSize > 10_000) {
       throw new IllegalArgumentException("maxPageSize must be at most 10000, was " + maxPageSize);
@@ -130,6 +137,7 @@ public record ServerOptions(
     b.sessionLifetime = sessionLifetime;
     b.maxBodyBytes = maxBodyBytes;
     b.threads = threads;
+    b.searchesAtOnce = searchesAtOnce;
     b.reportDefinitions = reportDefinitions;
     return b;
   }
@@ -148,6 +156,7 @@ public record ServerOptions(
     private Duration sessionLifetime = Duration.ofHours(12);
     private int maxBodyBytes = 1 << 20;
     private int threads = 16;
+    private int searchesAtOnce = Runtime.getRuntime().availableProcessors();
     private List<ReportDefinition> reportDefinitions = List.of();
 
     Builder(Path storeDirectory) {
@@ -171,6 +180,7 @@ public record ServerOptions(
           sessionLifetime,
           maxBodyBytes,
           threads,
+          searchesAtOnce,
           reportDefinitions);
     }
   }

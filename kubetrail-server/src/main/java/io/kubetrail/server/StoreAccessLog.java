@@ -41,7 +41,7 @@ final class StoreAccessLog implements AccessLog {
 
   private final AuditStore store;
   private final Clock clock;
-  private final ConcurrentLinkedQueue<StoredEvent> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService flusher;
 
   private StoreAccessLog(AuditStore store, Clock clock) {
@@ -68,45 +68,73 @@ final class StoreAccessLog implements AccessLog {
     return store;
   }
 
+  /** What a read leaves to record: taken from the request while it is answered. */
+  private record Read(
+      Instant at,
+      Caller caller,
+      String what,
+      long rows,
+      String path,
+      String query,
+      String method,
+      String ip,
+      String userAgent,
+      String namespace) {}
+
   @Override
   public void record(Context ctx, Caller caller, String what, long rows) {
-    Instant now = clock.instant();
+    // Only what the request tells is taken now; the event is built and decoded by the flusher,
+    // off the request's time.
+    String query = ctx.queryString();
+    String userAgent = ctx.userAgent();
+    reads.add(
+        new Read(
+            clock.instant(),
+            caller,
+            what,
+            rows,
+            ctx.path(),
+            query == null ? "" : query,
+            ctx.method().name().toLowerCase(java.util.Locale.ROOT),
+            ctx.ip(),
+            userAgent == null ? "" : userAgent,
+            ctx.queryParam("namespace")));
+  }
+
+  private static StoredEvent event(Read read) {
     ObjectNode e = Http.object();
     e.put("kind", "Event");
     e.put("apiVersion", "audit.k8s.io/v1");
     e.put("level", "Metadata");
     e.put("auditID", UUID.randomUUID().toString());
     e.put("stage", "ResponseComplete");
-    String query = ctx.queryString();
-    e.put("requestURI", ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query));
-    e.put("verb", ctx.method().name().toLowerCase(java.util.Locale.ROOT));
+    e.put("requestURI", read.path() + (read.query().isEmpty() ? "" : "?" + read.query()));
+    e.put("verb", read.method());
     ObjectNode user = e.putObject("user");
-    user.put("username", caller.name());
-    user.putArray("groups").add("kubetrail:" + caller.role().id());
-    e.putArray("sourceIPs").add(ctx.ip());
-    e.put("userAgent", ctx.userAgent() == null ? "" : ctx.userAgent());
+    user.put("username", read.caller().name());
+    user.putArray("groups").add("kubetrail:" + read.caller().role().id());
+    e.putArray("sourceIPs").add(read.ip());
+    e.put("userAgent", read.userAgent());
     ObjectNode ref = e.putObject("objectRef");
     ref.put("apiGroup", "kubetrail.io");
     ref.put("apiVersion", "v1");
-    ref.put("resource", route(ctx.path()));
-    String namespace = ctx.queryParam("namespace");
-    if (namespace != null) {
-      ref.put("namespace", namespace);
+    ref.put("resource", route(read.path()));
+    if (read.namespace() != null) {
+      ref.put("namespace", read.namespace());
     }
     e.putObject("responseStatus").put("code", 200);
-    e.put("requestReceivedTimestamp", now.toString());
-    e.put("stageTimestamp", now.toString());
+    e.put("requestReceivedTimestamp", read.at().toString());
+    e.put("stageTimestamp", read.at().toString());
     ObjectNode annotations = e.putObject("annotations");
-    annotations.put("kubetrail.io/query", what);
-    annotations.put("kubetrail.io/rows", Long.toString(rows));
+    annotations.put("kubetrail.io/query", read.what());
+    annotations.put("kubetrail.io/rows", Long.toString(read.rows()));
     try {
       byte[] json = Http.JSON.writeValueAsBytes(e);
-      queue.add(
-          new StoredEvent(
-              CLUSTER,
-              route(ctx.path()),
-              now,
-              AuditEventReader.decode(json, DecodeLimits.defaults())));
+      return new StoredEvent(
+          CLUSTER,
+          route(read.path()),
+          read.at(),
+          AuditEventReader.decode(json, DecodeLimits.defaults()));
     } catch (IOException | AuditDecodeException ex) {
       throw new IllegalStateException("the access log wrote an event it cannot read", ex);
     }
@@ -124,8 +152,8 @@ final class StoreAccessLog implements AccessLog {
   /** Stores what is queued; called by the flusher, and at close. */
   void flush() throws IOException {
     List<StoredEvent> batch = new ArrayList<>();
-    for (StoredEvent e = queue.poll(); e != null; e = queue.poll()) {
-      batch.add(e);
+    for (Read r = reads.poll(); r != null; r = reads.poll()) {
+      batch.add(event(r));
     }
     if (!batch.isEmpty()) {
       store.append(Batch.of(batch));
