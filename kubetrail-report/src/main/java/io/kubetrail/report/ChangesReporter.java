@@ -166,7 +166,7 @@ final class ChangesReporter {
    * a state, compared without being expanded.
    */
   private static boolean sameContent(LiveObject a, LiveObject b) {
-    return a == b || Arrays.equals(a.json(), b.json());
+    return a == b || Arrays.equals(a.unsafeJson(), b.unsafeJson());
   }
 
   private static String label(ResourceKey key, Optional<LiveObject> o) {
