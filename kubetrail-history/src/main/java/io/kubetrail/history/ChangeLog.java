@@ -54,17 +54,7 @@ interface ChangeLog {
       Function<AuditEvent, Replayer.Prepared> prepare)
       throws IOException {
     Changes all = resources.isPresent() ? changes(from, to, resources.get()) : changes(from, to);
-    return new Prepared() {
-      @Override
-      public Optional<Replayer.Prepared> next() throws IOException {
-        return all.next().map(prepare);
-      }
-
-      @Override
-      public void close() throws IOException {
-        all.close();
-      }
-    };
+    return Prepared.of(() -> all.next().map(prepare), all);
   }
 
   /**
@@ -80,6 +70,27 @@ interface ChangeLog {
 
   /** A stream of changes made ready to apply, held open until closed. */
   interface Prepared extends Closeable {
+    Optional<Replayer.Prepared> next() throws IOException;
+
+    /** The changes {@code next} gives, holding {@code resource} open until closed. */
+    static Prepared of(Next next, Closeable resource) {
+      return new Prepared() {
+        @Override
+        public Optional<Replayer.Prepared> next() throws IOException {
+          return next.next();
+        }
+
+        @Override
+        public void close() throws IOException {
+          resource.close();
+        }
+      };
+    }
+  }
+
+  /** Gives the next change made ready to apply, or empty at the end. */
+  @FunctionalInterface
+  interface Next {
     Optional<Replayer.Prepared> next() throws IOException;
   }
 }

@@ -68,17 +68,7 @@ final class StoreChangeLog implements ChangeLog {
             ? store.scanChanges(cluster, from, justAfter(to), resources.get())
             : store.scanChanges(cluster, from, justAfter(to));
     ReadAhead<Replayer.Prepared> r = ReadAhead.mapped(scan, e -> prepare.apply(e.event()));
-    return new Prepared() {
-      @Override
-      public Optional<Replayer.Prepared> next() throws IOException {
-        return r.next();
-      }
-
-      @Override
-      public void close() throws IOException {
-        r.close();
-      }
-    };
+    return Prepared.of(r::next, r);
   }
 
   /**
