@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Where replay reads one cluster's changes from: the store, or a list in tests. */
 interface ChangeLog {
@@ -42,6 +43,21 @@ interface ChangeLog {
   }
 
   /**
+   * The changes of {@link #changes(Instant, Instant)} (of the given resources only, when present),
+   * each made ready to apply by {@code prepare}: a log that reads ahead on a thread of its own
+   * calls it there.
+   */
+  default Prepared prepared(
+      Instant from,
+      Instant to,
+      Optional<Set<String>> resources,
+      Function<AuditEvent, Replayer.Prepared> prepare)
+      throws IOException {
+    Changes all = resources.isPresent() ? changes(from, to, resources.get()) : changes(from, to);
+    return Prepared.of(() -> all.next().map(prepare), all);
+  }
+
+  /**
    * A number that changes whenever a change that happened at or before {@code t} is added or
    * removed: a checkpoint at {@code t} is stale when it differs from the one taken with it.
    */
@@ -50,5 +66,31 @@ interface ChangeLog {
   /** A stream of changes, held open until closed. */
   interface Changes extends Closeable {
     Optional<AuditEvent> next() throws IOException;
+  }
+
+  /** A stream of changes made ready to apply, held open until closed. */
+  interface Prepared extends Closeable {
+    Optional<Replayer.Prepared> next() throws IOException;
+
+    /** The changes {@code next} gives, holding {@code resource} open until closed. */
+    static Prepared of(Next next, Closeable resource) {
+      return new Prepared() {
+        @Override
+        public Optional<Replayer.Prepared> next() throws IOException {
+          return next.next();
+        }
+
+        @Override
+        public void close() throws IOException {
+          resource.close();
+        }
+      };
+    }
+  }
+
+  /** Gives the next change made ready to apply, or empty at the end. */
+  @FunctionalInterface
+  interface Next {
+    Optional<Replayer.Prepared> next() throws IOException;
   }
 }

@@ -86,10 +86,19 @@ public final class LiveObject {
     return plain ? packed.clone() : CompactJson.unpack(packed);
   }
 
+  /**
+   * The body as {@link #json()} gives it, without a copy where it is kept as it came: for readers
+   * that only read it (a walk reads every pod and Endpoints it meets). Callers must not modify the
+   * array or keep it.
+   */
+  public byte[] unsafeJson() {
+    return plain ? packed : CompactJson.unpack(packed);
+  }
+
   /** The body as a JSON tree. */
   public ObjectNode body() {
     try {
-      JsonNode n = K8sJson.MAPPER.readTree(json());
+      JsonNode n = K8sJson.MAPPER.readTree(unsafeJson());
       return (ObjectNode) n;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -131,8 +132,17 @@ public final class Replayer {
 
   /** Applies one event; see the class comment for the rules. */
   public Outcome apply(AuditEvent event) {
-    Objects.requireNonNull(event, "event");
-    Outcome o = doApply(event);
+    return apply(new Prepared(event, plainBodies));
+  }
+
+  /**
+   * Applies one event prepared by {@link #preparer()} (of this replayer or another): the same as
+   * {@link #apply(AuditEvent)} with its event.
+   */
+  public Outcome apply(Prepared change) {
+    Objects.requireNonNull(change, "change");
+    AuditEvent event = change.event;
+    Outcome o = doApply(change);
     counts.merge(o, 1L, Long::sum);
     if (o != Outcome.NOT_A_CHANGE && event.stageTimestamp().isAfter(last)) {
       last = event.stageTimestamp();
@@ -140,8 +150,67 @@ public final class Replayer {
     return o;
   }
 
-  private Outcome doApply(AuditEvent event) {
-    if (!EventKind.isChange(event)) {
+  /**
+   * Prepares events for {@link #apply(Prepared)}: finds each one's {@code responseObject} and
+   * copies (or compresses) its body as this replayer keeps bodies. Safe to call on any thread, so
+   * that a replay whose changes are read ahead on a thread of their own has that thread do this
+   * part.
+   */
+  public Function<AuditEvent, Prepared> preparer() {
+    boolean plain = plainBodies;
+    return e -> new Prepared(e, plain);
+  }
+
+  /** An event made ready to apply: see {@link #preparer()}. */
+  public static final class Prepared {
+    private final AuditEvent event;
+    private final boolean isChange;
+    private final Optional<ObjectInfo> response;
+    private final boolean plain;
+    // The response's body as a replayer keeping plain (or compressed) bodies keeps it; null when
+    // the event cannot put an object.
+    private final byte[] body;
+
+    private Prepared(AuditEvent event, boolean plain) {
+      this.event = Objects.requireNonNull(event, "event");
+      this.plain = plain;
+      isChange = EventKind.isChange(event);
+      byte[] json = event.json().unsafeBytes();
+      response = isChange ? K8sJson.responseObject(json) : Optional.empty();
+      String verb = event.verb();
+      if (response.isPresent()
+          && !response.get().isStatus()
+          && !response.get().isList()
+          && !verb.equals("delete")
+          && !verb.equals("deletecollection")) {
+        body = copy(json, response.get(), plain);
+      } else {
+        body = null;
+      }
+    }
+
+    /** The event prepared. */
+    public AuditEvent event() {
+      return event;
+    }
+
+    /** The body as a replayer keeping plain bodies or not keeps it. */
+    byte[] body(boolean plainBodies) {
+      return body != null && plain == plainBodies
+          ? body
+          : copy(event.json().unsafeBytes(), response.orElseThrow(), plainBodies);
+    }
+
+    private static byte[] copy(byte[] json, ObjectInfo o, boolean plain) {
+      return plain
+          ? Arrays.copyOfRange(json, o.offset(), o.offset() + o.length())
+          : CompactJson.pack(json, o.offset(), o.length());
+    }
+  }
+
+  private Outcome doApply(Prepared change) {
+    AuditEvent event = change.event;
+    if (!change.isChange) {
       return Outcome.NOT_A_CHANGE;
     }
     ObjectReference ref = event.objectRef().orElseThrow();
@@ -149,18 +218,18 @@ public final class Replayer {
     ResourceType type = intern(new ResourceType(ref.apiGroup(), ref.resource()).canonical());
     String verb = event.verb();
     if (!ref.subresource().isEmpty()) {
-      return applySubresource(event, ref, type);
+      return applySubresource(change, ref, type);
     }
     return switch (verb) {
-      case "delete" -> delete(event, ref, type);
-      case "deletecollection" -> deleteCollection(event, ref, type);
-      default -> write(event, ref, type);
+      case "delete" -> delete(change, ref, type);
+      case "deletecollection" -> deleteCollection(change, ref, type);
+      default -> write(change, ref, type);
     };
   }
 
-  private Outcome write(AuditEvent event, ObjectReference ref, ResourceType type) {
-    byte[] json = event.json().unsafeBytes();
-    Optional<ObjectInfo> resp = K8sJson.responseObject(json);
+  private Outcome write(Prepared change, ObjectReference ref, ResourceType type) {
+    AuditEvent event = change.event;
+    Optional<ObjectInfo> resp = change.response;
     if (resp.isEmpty()) {
       warnNoBody(event, type);
       return Outcome.NO_BODY;
@@ -175,11 +244,11 @@ public final class Replayer {
     }
     String namespace = o.namespace().isEmpty() ? ref.namespace() : o.namespace();
     ResourceKey key = new ResourceKey(type, namespace, name);
-    return put(key, o, json, event, !event.verb().equals("create"));
+    return put(key, o, change, !event.verb().equals("create"));
   }
 
-  private Outcome put(
-      ResourceKey key, ObjectInfo o, byte[] json, AuditEvent event, boolean terminatingMatters) {
+  private Outcome put(ResourceKey key, ObjectInfo o, Prepared change, boolean terminatingMatters) {
+    AuditEvent event = change.event;
     LiveObject current = objects.get(key);
     if (current == null && o.deleting() && terminatingMatters) {
       return Outcome.TERMINATING;
@@ -187,34 +256,24 @@ public final class Replayer {
     if (current != null && olderThan(o.resourceVersion(), current.resourceVersion())) {
       return Outcome.STALE;
     }
+    byte[] body = change.body(plainBodies);
     LiveObject now =
         plainBodies
-            ? LiveObject.plain(
-                key,
-                o.resourceVersion(),
-                o.kind(),
-                event.stageTimestamp(),
-                Arrays.copyOfRange(json, o.offset(), o.offset() + o.length()))
-            : new LiveObject(
-                key,
-                o.resourceVersion(),
-                o.kind(),
-                event.stageTimestamp(),
-                CompactJson.pack(json, o.offset(), o.length()));
+            ? LiveObject.plain(key, o.resourceVersion(), o.kind(), event.stageTimestamp(), body)
+            : new LiveObject(key, o.resourceVersion(), o.kind(), event.stageTimestamp(), body);
     objects.put(key, now);
     listener.changed(key, Optional.of(now));
     return Outcome.APPLIED;
   }
 
-  private Outcome applySubresource(AuditEvent event, ObjectReference ref, ResourceType type) {
-    String verb = event.verb();
+  private Outcome applySubresource(Prepared change, ObjectReference ref, ResourceType type) {
+    String verb = change.event.verb();
     String sub = ref.subresource();
     ResourceKey parent = new ResourceKey(type, ref.namespace(), ref.name());
     if (verb.equals("delete") || verb.equals("deletecollection")) {
       return Outcome.NOT_AN_OBJECT;
     }
-    byte[] json = event.json().unsafeBytes();
-    Optional<ObjectInfo> resp = K8sJson.responseObject(json);
+    Optional<ObjectInfo> resp = change.response;
     if (resp.isEmpty()) {
       // Subresource writes are often logged below RequestResponse; the parent's own writes
       // carry its state, so nothing is lost that replay could have known.
@@ -232,11 +291,11 @@ public final class Replayer {
     if (!isParent) {
       return Outcome.NOT_AN_OBJECT;
     }
-    return put(parent, o, json, event, true);
+    return put(parent, o, change, true);
   }
 
-  private Outcome delete(AuditEvent event, ObjectReference ref, ResourceType type) {
-    Optional<ObjectInfo> resp = K8sJson.responseObject(event.json().unsafeBytes());
+  private Outcome delete(Prepared change, ObjectReference ref, ResourceType type) {
+    Optional<ObjectInfo> resp = change.response;
     String name = ref.name();
     String namespace = ref.namespace();
     if (name.isEmpty() && resp.isPresent() && !resp.get().isStatus()) {
@@ -258,8 +317,9 @@ public final class Replayer {
     return Outcome.APPLIED;
   }
 
-  private Outcome deleteCollection(AuditEvent event, ObjectReference ref, ResourceType type) {
-    Optional<ObjectInfo> resp = K8sJson.responseObject(event.json().unsafeBytes());
+  private Outcome deleteCollection(Prepared change, ObjectReference ref, ResourceType type) {
+    AuditEvent event = change.event;
+    Optional<ObjectInfo> resp = change.response;
     if (resp.isPresent() && resp.get().isList()) {
       for (ObjectInfo item : resp.get().items()) {
         String ns = item.namespace().isEmpty() ? ref.namespace() : item.namespace();
@@ -280,7 +340,7 @@ public final class Replayer {
           || (!ref.namespace().isEmpty() && !k.namespace().equals(ref.namespace()))) {
         continue;
       }
-      byte[] body = o.json();
+      byte[] body = o.unsafeJson();
       if (!labels.matches(K8sJson.describe(body).labels())) {
         continue;
       }

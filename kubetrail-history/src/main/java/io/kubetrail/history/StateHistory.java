@@ -1,6 +1,5 @@
 package io.kubetrail.history;
 
-import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.StateKey;
 import io.kubetrail.store.StateKind;
@@ -272,12 +271,18 @@ public final class StateHistory {
     Replayer replayer = Replayer.forInterval(start);
     replayer.listen(walker::changed);
     long walked = 0;
-    try (ChangeLog.Changes changes =
-        log.changes(StoreChangeLog.justAfter(from), to, Set.copyOf(resources))) {
-      for (Optional<AuditEvent> next = changes.next(); next.isPresent(); next = changes.next()) {
+    try (ChangeLog.Prepared changes =
+        log.prepared(
+            StoreChangeLog.justAfter(from),
+            to,
+            Optional.of(Set.copyOf(resources)),
+            replayer.preparer())) {
+      for (Optional<Replayer.Prepared> next = changes.next();
+          next.isPresent();
+          next = changes.next()) {
         replayer.apply(next.get());
         walked++;
-        walker.applied(next.get().stageTimestamp());
+        walker.applied(next.get().event().stageTimestamp());
       }
     }
     return new WalkStats(toStart, walked, replayer.warnings());
@@ -403,10 +408,13 @@ public final class StateHistory {
     int written = 0;
     Instant lastTs = null;
     if (!from.isAfter(t)) {
-      try (ChangeLog.Changes changes = log.changes(from, t)) {
-        for (Optional<AuditEvent> next = changes.next(); next.isPresent(); next = changes.next()) {
-          AuditEvent e = next.get();
-          Instant ts = e.stageTimestamp();
+      try (ChangeLog.Prepared changes =
+          log.prepared(from, t, Optional.empty(), replayer.preparer())) {
+        for (Optional<Replayer.Prepared> next = changes.next();
+            next.isPresent();
+            next = changes.next()) {
+          Replayer.Prepared e = next.get();
+          Instant ts = e.event().stageTimestamp();
           if (checkpointing
               && sinceCheckpoint >= options.checkpointInterval()
               && ts.isAfter(lastTs)) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One cluster's changes in an {@link AuditStore}, read ahead on a thread of their own ({@link
@@ -52,6 +53,22 @@ final class StoreChangeLog implements ChangeLog {
   @Override
   public Changes changes(Instant from, Instant to, Set<String> resources) throws IOException {
     return wrap(ReadAhead.of(store.scanChanges(cluster, from, justAfter(to), resources)));
+  }
+
+  /** Prepares each change on the read-ahead thread, beside the replay. */
+  @Override
+  public Prepared prepared(
+      Instant from,
+      Instant to,
+      Optional<Set<String>> resources,
+      Function<AuditEvent, Replayer.Prepared> prepare)
+      throws IOException {
+    EventStream scan =
+        resources.isPresent()
+            ? store.scanChanges(cluster, from, justAfter(to), resources.get())
+            : store.scanChanges(cluster, from, justAfter(to));
+    ReadAhead<Replayer.Prepared> r = ReadAhead.mapped(scan, e -> prepare.apply(e.event()));
+    return Prepared.of(r::next, r);
   }
 
   /**

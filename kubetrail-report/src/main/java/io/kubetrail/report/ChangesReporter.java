@@ -3,6 +3,7 @@ package io.kubetrail.report;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.event.ObjectReference;
 import io.kubetrail.history.ClusterState;
+import io.kubetrail.history.DiffView;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.history.ResourceType;
@@ -150,7 +151,9 @@ final class ChangesReporter {
     } else {
       return Optional.empty();
     }
-    String diff = Yaml.diff(a, b, label(key, before), label(key, after));
+    // A modified object's bodies are normalised already: the quiet view would normalise them again.
+    DiffView view = change == Change.MODIFIED ? DiffView.FULL : DiffView.QUIET;
+    String diff = Yaml.diff(a, b, label(key, before), label(key, after), view);
     return Optional.of(
         new ObjectChange(
             key.type().qualifiedName(),
@@ -166,7 +169,7 @@ final class ChangesReporter {
    * a state, compared without being expanded.
    */
   private static boolean sameContent(LiveObject a, LiveObject b) {
-    return a == b || Arrays.equals(a.json(), b.json());
+    return a == b || Arrays.equals(a.unsafeJson(), b.unsafeJson());
   }
 
   private static String label(ResourceKey key, Optional<LiveObject> o) {

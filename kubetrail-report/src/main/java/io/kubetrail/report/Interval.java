@@ -1,12 +1,12 @@
 package io.kubetrail.report;
 
+import io.kubetrail.event.AuditEvent;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.ReplayStats;
 import io.kubetrail.history.Replayer;
 import io.kubetrail.history.SnapshotInfo;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.store.EventQuery;
-import io.kubetrail.store.EventStream;
 import io.kubetrail.store.ReadAhead;
 import io.kubetrail.store.SearchPage;
 import io.kubetrail.store.StoredEvent;
@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A report's interval of one cluster's history, replayed once: the state at the start (by {@link
@@ -34,6 +35,9 @@ final class Interval {
      */
     void change(StoredEvent next, Replayer before);
   }
+
+  /** A change as stored, and made ready to apply. */
+  private record Change(StoredEvent stored, Replayer.Prepared prepared) {}
 
   final ReportSource source;
   final Instant start;
@@ -58,13 +62,16 @@ final class Interval {
     first.notes().forEach(warnings::add);
     Replayer replayer = Replayer.forInterval(atStart);
     long read = 0;
-    // Read ahead: the store finds and decodes the next changes while these are replayed.
-    try (EventStream s =
-        ReadAhead.of(
-            source.store().scanChanges(source.cluster(), justAfter(start), justAfter(end)))) {
-      for (Optional<StoredEvent> next = s.next(); next.isPresent(); next = s.next()) {
-        visitor.change(next.get(), replayer);
-        replayer.apply(next.get().event());
+    // Read ahead: the store finds and decodes the next changes, and the replayer's preparer finds
+    // their bodies, while these are replayed.
+    Function<AuditEvent, Replayer.Prepared> prepare = replayer.preparer();
+    try (ReadAhead<Change> s =
+        ReadAhead.mapped(
+            source.store().scanChanges(source.cluster(), justAfter(start), justAfter(end)),
+            e -> new Change(e, prepare.apply(e.event())))) {
+      for (Optional<Change> next = s.next(); next.isPresent(); next = s.next()) {
+        visitor.change(next.get().stored(), replayer);
+        replayer.apply(next.get().prepared());
         read++;
       }
     }

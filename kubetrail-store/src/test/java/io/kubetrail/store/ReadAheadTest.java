@@ -95,4 +95,50 @@ class ReadAheadTest {
     assertThat(reads).isLessThan(100_000);
     assertThat(source.reads.get()).as("no reads once closed").isEqualTo(reads);
   }
+
+  @Test
+  void mappedPreparesEachEventInOrderOnTheReadingThread() throws IOException {
+    List<StoredEvent> all = events(ReadAhead.CHUNK * 2 + 3);
+    List<String> threads = new ArrayList<>();
+    List<StoredEvent> got = new ArrayList<>();
+    try (ReadAhead<StoredEvent> s =
+        ReadAhead.mapped(
+            new ListStream(all, Optional.empty()),
+            e -> {
+              threads.add(Thread.currentThread().getName());
+              return e;
+            })) {
+      for (Optional<StoredEvent> e = s.next(); e.isPresent(); e = s.next()) {
+        got.add(e.get());
+      }
+    }
+    assertThat(got).containsExactlyElementsOf(all);
+    assertThat(threads).hasSize(all.size()).containsOnly("kubetrail-read-ahead");
+  }
+
+  @Test
+  void aFailureToPrepareComesAfterTheItemsBeforeIt() throws IOException {
+    List<StoredEvent> all = events(ReadAhead.CHUNK + 10);
+    StoredEvent bad = all.get(ReadAhead.CHUNK + 5);
+    IllegalStateException failure = new IllegalStateException("cannot prepare");
+    List<StoredEvent> got = new ArrayList<>();
+    try (ReadAhead<StoredEvent> s =
+        ReadAhead.mapped(
+            new ListStream(all, Optional.empty()),
+            e -> {
+              if (e == bad) {
+                throw failure;
+              }
+              return e;
+            })) {
+      assertThatThrownBy(
+              () -> {
+                for (Optional<StoredEvent> e = s.next(); e.isPresent(); e = s.next()) {
+                  got.add(e.get());
+                }
+              })
+          .isSameAs(failure);
+    }
+    assertThat(got).containsExactlyElementsOf(all.subList(0, ReadAhead.CHUNK + 5));
+  }
 }

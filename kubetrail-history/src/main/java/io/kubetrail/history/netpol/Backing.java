@@ -36,7 +36,7 @@ record Backing(String service, Set<String> pods) {
    */
   static Optional<Backing> read(LiveObject o) {
     try {
-      return BackingScan.read(o.key(), o.json());
+      return BackingScan.read(o.key(), o.unsafeJson());
     } catch (BackingScan.Unscannable | IllegalArgumentException e) {
       return parse(o);
     }

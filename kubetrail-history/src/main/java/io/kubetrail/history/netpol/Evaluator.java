@@ -68,6 +68,28 @@ final class Evaluator {
   }
 
   /**
+   * Brings what was worked out from the namespaces' labels up to date after one namespace's labels
+   * changed, or it came or went: cheaper than {@link #namespacesChanged()} when namespaces change
+   * one at a time, as in a walk, since every selector met so far is kept.
+   */
+  void namespaceChanged(String name) {
+    Map<String, String> labels = namespaces.get(name);
+    namespacesSelected.forEach(
+        (s, names) -> keep(names, name, labels != null && s.matches(labels)));
+    calicoSelected.forEach(
+        (s, names) ->
+            keep(names, name, labels != null && s.matches(CalicoLabels.ofNamespace(name, labels))));
+  }
+
+  private static void keep(Set<String> names, String name, boolean selected) {
+    if (selected) {
+      names.add(name);
+    } else {
+      names.remove(name);
+    }
+  }
+
+  /**
    * The exposure of one pod under the given policies; Kubernetes policies of other namespaces than
    * the pod's, and Calico policies that do not select it, are passed over, so a caller may pass a
    * superset.

@@ -66,8 +66,11 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
 
   private final Map<String, Tier> tiers = new HashMap<>();
 
-  /** By namespace, the policies with a labelled namespaceSelector peer. */
-  private final Map<String, Set<String>> namespaceSensitive = new HashMap<>();
+  /**
+   * By namespace, the policies with a labelled namespaceSelector peer, each with those selectors
+   * (worked out once per policy, not at each namespace's change).
+   */
+  private final Map<String, Map<String, List<LabelSelector>>> namespaceSensitive = new HashMap<>();
 
   private final Map<ResourceKey, Backing> backings = new HashMap<>();
 
@@ -269,7 +272,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     } else {
       namespaces.remove(name);
     }
-    evaluator.namespacesChanged();
+    evaluator.namespaceChanged(name);
   }
 
   /** A ServiceAccount's labels move the scope of the pods of its namespace running as it. */
@@ -304,16 +307,14 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     }
     boolean alone = namespacesBefore.size() == 1;
     namespaceSensitive.forEach(
-        (ns, names) -> {
-          for (String n : names) {
-            Policy p = policies.get(ns).get(n);
-            if (!alone
-                || namespaceSelectors(p).stream()
-                    .anyMatch(s -> flips(s, name, ns, before, after))) {
-              markSelected(p);
-            }
-          }
-        });
+        (ns, selectorsOf) ->
+            selectorsOf.forEach(
+                (n, selectors) -> {
+                  if (!alone
+                      || selectors.stream().anyMatch(s -> flips(s, name, ns, before, after))) {
+                    markSelected(policies.get(ns).get(n));
+                  }
+                }));
   }
 
   /**
@@ -355,13 +356,20 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     }
     alike.clear();
     old.ifPresent(this::markSelected);
-    policy.ifPresent(this::markSelected);
-    Set<String> sensitive = namespaceSensitive.computeIfAbsent(ns, k -> new HashSet<>());
+    // The same podSelector selects the same pods: most changes to a policy change its rules.
+    if (old.isEmpty()
+        || policy.isEmpty()
+        || !old.get().podSelector().equals(policy.get().podSelector())) {
+      policy.ifPresent(this::markSelected);
+    }
+    Map<String, List<LabelSelector>> sensitive =
+        namespaceSensitive.computeIfAbsent(ns, k -> new HashMap<>());
     sensitive.remove(key.name());
     if (policy.isPresent()) {
       ofNamespace.put(key.name(), policy.get());
-      if (readsNamespaceLabels(policy.get())) {
-        sensitive.add(key.name());
+      List<LabelSelector> selectors = namespaceSelectors(policy.get());
+      if (!selectors.isEmpty()) {
+        sensitive.put(key.name(), selectors);
       }
     } else {
       ofNamespace.remove(key.name());
@@ -374,10 +382,6 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         dirtyPods.add(id);
       }
     }
-  }
-
-  private static boolean readsNamespaceLabels(Policy p) {
-    return !namespaceSelectors(p).isEmpty();
   }
 
   /** The namespaceSelectors of a policy's peers that name labels. */

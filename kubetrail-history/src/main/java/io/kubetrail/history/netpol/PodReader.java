@@ -31,7 +31,7 @@ final class PodReader {
    */
   static Fields read(LiveObject pod) throws NetworkPolicyException {
     String object = pod.key().toString();
-    byte[] json = pod.json();
+    byte[] json = pod.unsafeJson();
     try {
       Optional<Fields> f = scan(json);
       if (f.isPresent()) {
