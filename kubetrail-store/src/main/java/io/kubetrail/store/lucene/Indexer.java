@@ -25,7 +25,7 @@ final class Indexer {
   static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   /** Appends wait while this many events wait to be indexed (one batch may exceed it). */
-  static final int MAX_WAITING_EVENTS = 16_384;
+  static final int MAX_WAITING_EVENTS = 8_192;
 
   /** A durable batch's documents (the header's last) and the state after it. */
   record Pending(List<Document> documents, CommitState after, int events) {}
