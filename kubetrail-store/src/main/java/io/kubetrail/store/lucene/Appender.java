@@ -9,7 +9,6 @@ import io.kubetrail.store.StoreLockedException;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.index.CorruptIndexException;
@@ -34,15 +30,14 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * A writable store's writing side: appends, prunes (through {@link Pruner}), index commits, and
- * recovery from a failed write. Everything here runs under this object's lock. A batch is durable,
- * and acknowledged, once its blocks and its batch record are synced to the block files; the index
- * is committed at most every {@link #COMMIT_INTERVAL}, and on close, and a writer that opens the
- * store indexes again whatever the block files hold past the index's commit.
+ * recovery from a failed write. Appends, prunes and recovery run under this object's lock. A batch
+ * is durable, and acknowledged, once its blocks and its batch record are synced to the block files;
+ * its documents are then added to the index behind the appends by the {@link Indexer}, which
+ * commits the index by count and within {@link Indexer#COMMIT_INTERVAL} (and close does), under the
+ * index lock only. A writer that opens the store indexes again whatever the block files hold past
+ * the index's commit. Searchers refresh once every acknowledged batch is indexed.
  */
-final class Appender {
-  /** How long acknowledged batches may wait for the index to be committed. */
-  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
-
+final class Appender implements Indexer.Steps {
   /** The index is committed once this many batches, or events, wait for it. */
   static final int COMMIT_EVERY_BATCHES = 64;
 
@@ -53,27 +48,35 @@ final class Appender {
   private final Consumer<IndexWriterConfig> tuning;
   private final BlockFiles blockFiles;
   private final BatchWriter batchWriter;
-  private final boolean timedCommits;
+
+  /** Indexes behind the appends; empty when appends index and commit on their own thread. */
+  private final Optional<Indexer> indexer;
+
+  /**
+   * Held while documents are added to the writer, the index is committed or pruned, or the writer
+   * is replaced; taken after this object's lock, never before it.
+   */
+  private final Object indexLock = new Object();
 
   /** Null after a failed write until the next one reopens it. */
-  private IndexWriter writer;
+  private volatile IndexWriter writer;
 
   /** The state after the last acknowledged append or prune. */
   private volatile CommitState committed;
 
-  /** The state the index's last commit holds. */
+  /** The state whose batches are all in the writer (under the index lock). */
+  private CommitState indexed;
+
+  /** The state the index's last commit holds (under the index lock). */
   private CommitState indexCommitted;
 
-  /** Acknowledged since the index's last commit. */
+  /** Indexed since the index's last commit (under the index lock). */
   private long uncommittedBatches;
 
   private long uncommittedEvents;
-  private boolean commitScheduled;
 
   /** Whether the last failed write was cut off whole (see {@link #recoverWriter}). */
   private boolean failedWriteUntouched;
-
-  private ScheduledExecutorService timer;
 
   /** How many events may be appended before the searchers refresh without being asked to. */
   static final int REFRESH_AFTER_EVENTS = 65_536;
@@ -87,8 +90,10 @@ final class Appender {
   private final Set<BytesRef> unrefreshed = new HashSet<>();
 
   /**
-   * @param timedCommits false to commit the index only by count and on close, so that a run does
-   *     the same file operations in the same order every time (tests that halt at the n-th one)
+   * @param background true to index and commit the index behind the appends ({@link Indexer});
+   *     false to index on the appending thread and commit the index only by count and on close, so
+   *     that a run does the same file operations in the same order every time (tests that halt at
+   *     the n-th one)
    */
   Appender(
       Searchers searchers,
@@ -97,7 +102,7 @@ final class Appender {
       BlockFiles blockFiles,
       IndexWriter writer,
       CommitState committed,
-      boolean timedCommits) {
+      boolean background) {
     this.searchers = searchers;
     this.options = options;
     this.tuning = tuning;
@@ -105,8 +110,9 @@ final class Appender {
     this.batchWriter = new BatchWriter(options, blockFiles);
     this.writer = writer;
     this.committed = committed;
+    this.indexed = committed;
     this.indexCommitted = committed;
-    this.timedCommits = timedCommits;
+    this.indexer = background ? Optional.of(new Indexer(this)) : Optional.empty();
     searchers.onStale(this::refreshForReaders);
   }
 
@@ -156,6 +162,7 @@ final class Appender {
 
   synchronized AppendResult append(Batch batch) throws IOException {
     searchers.ensureOpen();
+    catchUpIndex(false);
     ensureWriter();
     CommitState before = committed;
     Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
@@ -202,29 +209,39 @@ final class Appender {
   /** Writes a batch's new events and record, makes them durable and acknowledges them. */
   private CommitState write(CommitState before, Batch batch, Map<BytesRef, StoredEvent> fresh)
       throws IOException {
-    // Only acknowledged batches go into an index commit: a failure of this append can then
-    // never leave it in the index.
-    commitIndex(false);
+    if (indexer.isEmpty()) {
+      // Only acknowledged batches go into an index commit: a failure of this append can then
+      // never leave it in the index.
+      commitIndex(false);
+    }
     CommitState after = before.withCheckpoints(batch.checkpoints());
     Optional<BatchHeader> header = Optional.empty();
+    BatchDocuments documents = BatchDocuments.NONE;
     if (fresh.isEmpty()) {
       blockFiles.beginBatch(before.lastBatch() + 1);
     } else {
-      header = Optional.of(batchWriter.write(writer, before, fresh));
-      after = after.withBatch(header.get().link());
+      BatchWriter.Written written = batchWriter.write(before, fresh);
+      header = Optional.of(written.header());
+      documents = written.documents();
+      after = after.withBatch(written.header().link());
     }
     blockFiles.writeRecord(EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
     blockFiles.sync();
     after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
-    committed = after;
-    uncommittedBatches++;
-    uncommittedEvents += fresh.size();
+    Indexer.Pending pending = new Indexer.Pending(documents, after, fresh.size());
+    if (indexer.isEmpty()) {
+      index(pending);
+      committed = after;
+    } else {
+      // Durable: acknowledged now, indexed behind (again from the blocks should that fail).
+      committed = after;
+      indexer.get().add(pending);
+    }
     unrefreshed.addAll(fresh.keySet());
     searchers.markStale();
     if (unrefreshed.size() >= REFRESH_AFTER_EVENTS) {
       refresh();
     }
-    scheduleCommit();
     return after;
   }
 
@@ -240,8 +257,61 @@ final class Appender {
 
   /** Makes the searchers see every acknowledged batch. Under the lock, between writes. */
   void refresh() throws IOException {
+    catchUpIndex(true);
     searchers.refresh();
     unrefreshed.clear();
+  }
+
+  /**
+   * Waits until every acknowledged batch is in the writer ({@code wait}), or only looks; after the
+   * indexer failed, reopens the writer on the index's last commit, which indexes the batches past
+   * it again from the block files ({@link Recovery}).
+   */
+  private void catchUpIndex(boolean wait) throws IOException {
+    if (indexer.isEmpty()) {
+      return;
+    }
+    Optional<Throwable> failed = wait ? indexer.get().awaitIdle() : indexer.get().failure();
+    if (failed.isPresent()) {
+      IOException e =
+          failed.get() instanceof IOException io ? io : new IOException(failed.get().toString());
+      recoverWriter(e);
+      if (writer == null) {
+        throw new StoreException(
+            searchers.location(),
+            "indexing failed ("
+                + e.getMessage()
+                + "); acknowledged batches are safe in the block"
+                + " files and indexed again once the index can be written",
+            e);
+      }
+    }
+  }
+
+  /** Adds a durable batch's documents to the writer (on the indexer's thread, or the appending). */
+  @Override
+  public void index(Indexer.Pending batch) throws IOException {
+    synchronized (indexLock) {
+      if (writer == null) {
+        throw new IOException("the index writer is closed after a failure");
+      }
+      if (!batch.documents().isEmpty()) {
+        writer.addDocuments(batch.documents());
+      }
+      indexed = batch.after();
+      uncommittedBatches++;
+      uncommittedEvents += batch.events();
+    }
+  }
+
+  @Override
+  public boolean commitIndexed(boolean force) throws IOException {
+    synchronized (indexLock) {
+      if (writer != null) {
+        commitIndex(force);
+      }
+      return writer != null && indexed != indexCommitted;
+    }
   }
 
   /**
@@ -270,6 +340,14 @@ final class Appender {
 
   synchronized PruneResult prune(long cutoff) throws IOException {
     searchers.ensureOpen();
+    catchUpIndex(true);
+    // No index commit of the indexer's may land between a prune's deletes and its own commit.
+    synchronized (indexLock) {
+      return pruneIndexed(cutoff);
+    }
+  }
+
+  private PruneResult pruneIndexed(long cutoff) throws IOException {
     Pruner pruner = new Pruner(this, searchers, blockFiles);
     long batches = 0;
     long events = 0;
@@ -299,6 +377,7 @@ final class Appender {
       throw writeFailure("prune", before, e);
     }
     committed = after;
+    indexed = after;
     indexCommitted = after;
     uncommittedBatches = 0;
     uncommittedEvents = 0;
@@ -315,58 +394,25 @@ final class Appender {
   // Index commits
 
   /**
-   * Commits the index when enough batches or events wait for it (counted, so that a run is the same
-   * every time), or when forced. A timer commits what waits longer than {@link #COMMIT_INTERVAL}.
+   * Commits the index with the state of what is in the writer, when enough batches or events wait
+   * for it (counted, so that a run is the same every time), or when forced. Under the index lock.
    */
   private void commitIndex(boolean force) throws IOException {
-    CommitState state = committed;
-    if (state == indexCommitted) {
-      return;
+    synchronized (indexLock) {
+      CommitState state = indexed;
+      if (state == indexCommitted) {
+        return;
+      }
+      if (force
+          || uncommittedBatches >= COMMIT_EVERY_BATCHES
+          || uncommittedEvents >= COMMIT_EVERY_EVENTS) {
+        writer.setLiveCommitData(state.toUserData().entrySet());
+        writer.commit();
+        indexCommitted = state;
+        uncommittedBatches = 0;
+        uncommittedEvents = 0;
+      }
     }
-    if (force
-        || uncommittedBatches >= COMMIT_EVERY_BATCHES
-        || uncommittedEvents >= COMMIT_EVERY_EVENTS) {
-      writer.setLiveCommitData(state.toUserData().entrySet());
-      writer.commit();
-      indexCommitted = state;
-      uncommittedBatches = 0;
-      uncommittedEvents = 0;
-    }
-  }
-
-  /** Makes sure the index is committed within {@link #COMMIT_INTERVAL} of now. */
-  private void scheduleCommit() {
-    if (timedCommits && !commitScheduled) {
-      commitScheduled = true;
-      timer().schedule(this::timedCommit, COMMIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /** Commits the index for batches that waited {@link #COMMIT_INTERVAL}. */
-  private synchronized void timedCommit() {
-    commitScheduled = false;
-    if (searchers.closed() || writer == null) {
-      return;
-    }
-    try {
-      commitIndex(true);
-    } catch (IOException | RuntimeException e) {
-      // The batches are durable in the block files; the next append or close tries again.
-      recoverWriter(e);
-    }
-  }
-
-  private ScheduledExecutorService timer() {
-    if (timer == null) {
-      timer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "kubetrail-commit");
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    return timer;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -377,6 +423,12 @@ final class Appender {
     if (writer != null) {
       return;
     }
+    synchronized (indexLock) {
+      reopenWriter();
+    }
+  }
+
+  private void reopenWriter() throws IOException {
     Path location = searchers.location();
     IndexWriter reopened = openWriter(location, searchers.directory(), options, tuning);
     SearcherManager fresh;
@@ -392,7 +444,9 @@ final class Appender {
       throw StoreErrors.diagnose(location, searchers.directory(), Optional.empty(), e);
     }
     committed = recovered;
+    indexed = recovered;
     writer = reopened;
+    indexer.ifPresent(Indexer::reset);
     uncommittedBatches = 0;
     uncommittedEvents = 0;
     searchers.replace(fresh);
@@ -446,10 +500,26 @@ final class Appender {
    * If that fails too, the next write tries again.
    */
   private void recoverWriter(Throwable failure) {
+    if (indexer.isPresent()) {
+      try {
+        // Its batches are acknowledged: let it finish them, or fail, before the rollback.
+        indexer.get().awaitIdle();
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    synchronized (indexLock) {
+      rollBackWriter(failure);
+    }
+  }
+
+  private void rollBackWriter(Throwable failure) {
     IndexWriter failed = writer;
     writer = null;
     try {
-      failed.rollback();
+      if (failed != null) {
+        failed.rollback();
+      }
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
@@ -496,8 +566,17 @@ final class Appender {
    */
   synchronized void close(List<Exception> failures) {
     batchWriter.close();
-    if (timer != null) {
-      timer.shutdownNow();
+    Optional<Throwable> indexFailure = indexer.flatMap(Indexer::close);
+    if (indexFailure.isPresent() && writer != null) {
+      // The writer holds part of what failed: not committed. The batches are durable in the block
+      // files; the next writer indexes them again.
+      failures.add(new IOException("indexing failed: " + indexFailure.get(), indexFailure.get()));
+      try {
+        writer.rollback();
+      } catch (IOException | RuntimeException e) {
+        failures.add(e);
+      }
+      writer = null;
     }
     if (writer == null) {
       return;

@@ -6,10 +6,8 @@ import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,8 +16,6 @@ import java.util.concurrent.Future;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PointValues;
@@ -27,14 +23,14 @@ import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * Writes a batch: its events into blocks of the block files and their documents into the index.
- * Blocks are encoded and compressed, and their events indexed, on a pool of threads; the appending
- * thread writes the blocks in order and digests the batch.
+ * Writes a batch: its events into blocks of the block files, and makes its documents for the index
+ * (which the {@link Indexer} adds once the batch is durable). Blocks are encoded and compressed,
+ * and their documents made, on a pool of threads; the appending thread writes the blocks in order
+ * and digests the batch.
  */
 final class BatchWriter implements AutoCloseable {
   private final LuceneOptions options;
@@ -43,30 +39,29 @@ final class BatchWriter implements AutoCloseable {
   /** Made on the first append. */
   private ExecutorService compressors;
 
-  /** Held while a block's documents are added. */
-  private final Object indexing = new Object();
-
   BatchWriter(LuceneOptions options, BlockFiles blockFiles) {
     this.options = options;
     this.blockFiles = blockFiles;
   }
 
+  /** A batch written to the block files: its header, and its documents with the header's last. */
+  record Written(BatchHeader header, BatchDocuments documents) {}
+
   /**
-   * Writes the events, numbered and in the order given, into blocks of the block files and makes
-   * them durable; adds their documents and the batch header to the writer; returns the header.
-   * Blocks are encoded and compressed on other threads while this one indexes the blocks before
-   * them. The index has no sort: a flush writes documents in the order they were added.
+   * Writes the events, numbered and in the order given, into blocks of the block files (not yet
+   * synced); returns the batch's header and its documents, the header's last. Blocks are encoded
+   * and compressed on other threads while this one writes the blocks before them. The index has no
+   * sort: a flush writes documents in the order they were added, so add them in this order.
    */
-  BatchHeader write(IndexWriter writer, CommitState before, Map<BytesRef, StoredEvent> events)
-      throws IOException {
+  Written write(CommitState before, Map<BytesRef, StoredEvent> events) throws IOException {
     long batch = before.lastBatch() + 1;
     long firstSeq = before.nextSeq();
     List<BytesRef> ids = new ArrayList<>(events.keySet());
     List<StoredEvent> list = new ArrayList<>(events.values());
     long file = blockFiles.beginBatch(batch);
     // Each block starts where the one before ends: a worker learns its offset from the previous
-    // worker as soon as that one has compressed, then indexes its events; the files are written
-    // in order on this thread.
+    // worker as soon as that one has compressed; the files are written in order on this thread,
+    // and the events' documents are filled later, as the index takes them (BatchDocuments).
     List<Future<Prepared>> blocks = new ArrayList<>();
     ExecutorService pool = pool();
     CompletableFuture<Long> previousEnd =
@@ -76,16 +71,14 @@ final class BatchWriter implements AutoCloseable {
       int first = start;
       CompletableFuture<Long> offset = previousEnd;
       CompletableFuture<Long> blockEnd = new CompletableFuture<>();
-      blocks.add(
-          pool.submit(
-              () ->
-                  prepare(writer, list, ids, first, end, firstSeq, batch, file, offset, blockEnd)));
+      blocks.add(pool.submit(() -> prepare(list, first, end, batch, offset, blockEnd)));
       previousEnd = blockEnd;
       start = end;
     }
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
     BatchLink.EventsDigest digest = new BatchLink.EventsDigest();
+    long[] positions = new long[list.size()];
     long seq = firstSeq;
     try {
       for (Future<Prepared> pending : blocks) {
@@ -98,6 +91,7 @@ final class BatchWriter implements AutoCloseable {
         byte[][] models = prepared.block().models();
         for (int slot = 0; slot < models.length; slot++, seq++) {
           StoredEvent event = list.get((int) (seq - firstSeq));
+          positions[(int) (seq - firstSeq)] = BlockFiles.position(file, offset, slot);
           byte[] raw = event.event().json().unsafeBytes();
           digest.add(seq, models[slot], raw, 0, raw.length);
           long received = Times.micros(event.event().requestReceivedTimestamp());
@@ -105,14 +99,8 @@ final class BatchWriter implements AutoCloseable {
           maxReceived = Math.max(maxReceived, received);
         }
       }
-    } catch (AlreadyClosedException e) {
-      // Another worker's failure closed the writer: report that failure, not its consequence.
-      if (writer.getTragicException() instanceof IOException io) {
-        throw io;
-      }
-      throw e;
     } finally {
-      // A failed append rolls the writer back: no worker may still be adding documents.
+      // A failed append cuts the block files back: no worker may still be running for it.
       for (Future<Prepared> pending : blocks) {
         try {
           pending.get();
@@ -135,26 +123,22 @@ final class BatchWriter implements AutoCloseable {
                 maxReceived,
                 Times.micros(Instant.now())),
             false);
-    writer.addDocument(Fields.header(header));
-    return header;
+    return new Written(
+        header, new BatchDocuments(list, ids, firstSeq, batch, positions, Fields.header(header)));
   }
 
-  /** A block ready to be written at its offset, its events indexed. */
+  /** A block ready to be written at its offset. */
   private record Prepared(EventBlock.Built block, long offset) {}
 
   /**
    * Encodes and compresses events {@code from} to {@code to} into a block, learns the block's
-   * offset from the block before it and passes its end on, then indexes the events.
+   * offset from the block before it and passes its end on, then makes the events' documents.
    */
   private Prepared prepare(
-      IndexWriter writer,
       List<StoredEvent> events,
-      List<BytesRef> ids,
       int from,
       int to,
-      long firstSeq,
       long batch,
-      long file,
       CompletableFuture<Long> offset,
       CompletableFuture<Long> end)
       throws IOException {
@@ -168,41 +152,8 @@ final class BatchWriter implements AutoCloseable {
       end.completeExceptionally(e);
       throw e;
     }
-    // The documents are filled one at a time as the writer takes them, in one set of fields.
-    EventDocument doc = DOCUMENT.get();
-    Iterable<List<IndexableField>> docs =
-        () ->
-            new Iterator<>() {
-              int i = from;
-
-              @Override
-              public boolean hasNext() {
-                return i < to;
-              }
-
-              @Override
-              public List<IndexableField> next() {
-                if (i >= to) {
-                  throw new NoSuchElementException();
-                }
-                long position = BlockFiles.position(file, at, i - from);
-                List<IndexableField> fields =
-                    doc.fill(events.get(i), ids.get(i), firstSeq + i, batch, position);
-                i++;
-                return fields;
-              }
-            };
-    // One block at a time, so that the writer buffers a batch in one segment, not one per thread:
-    // each append's refresh then writes one segment, and merges have half as many to merge.
-    synchronized (indexing) {
-      writer.addDocuments(docs);
-    }
     return new Prepared(block, at);
   }
-
-  /** Each block thread's document, its fields reused from event to event. */
-  private static final ThreadLocal<EventDocument> DOCUMENT =
-      ThreadLocal.withInitial(EventDocument::new);
 
   /** Where the block starting at event {@code start} ends: by count, then by size. */
   private static int blockEnd(List<StoredEvent> events, int start) {

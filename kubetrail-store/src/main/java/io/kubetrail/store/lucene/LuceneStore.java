@@ -98,8 +98,9 @@ final class LuceneStore implements AuditStore {
 
   /**
    * As above, with the block files' operations reported to {@code blockOps}; with {@code
-   * timedCommits} false, the index is committed only by count and on close, so that a run does the
-   * same file operations in the same order every time (tests that halt at the n-th one).
+   * timedCommits} false, appends index on their own thread and the index is committed only by count
+   * and on close, so that a run does the same file operations in the same order every time (tests
+   * that halt at the n-th one); true indexes and commits behind the appends ({@link Indexer}).
    */
   static LuceneStore open(
       Path location,

@@ -41,14 +41,15 @@ class FaultInjectionTest {
   private FaultyDirectory faults;
 
   private AuditStore open(Path dir) throws IOException {
-    // Merges run in the appending thread, so that faults hit appends, not background threads.
+    // Merges run in the thread that indexes, so that faults hit it, not merge threads.
     return LuceneStore.open(
         dir,
         StoreOptions.defaults(),
         LuceneOptions.defaults().withRamBufferMb(1),
         d -> faults = new FaultyDirectory(d),
         c -> c.setMergeScheduler(new SerialMergeScheduler()),
-        BlockFiles.Operations.NONE,
+        // A full disk is full for the block files too (appends write them, the index follows).
+        (op, file, at, data) -> faults.blockOperations().before(op, file, at, data),
         true);
   }
 

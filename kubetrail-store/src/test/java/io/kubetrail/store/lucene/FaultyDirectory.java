@@ -51,6 +51,18 @@ final class FaultyDirectory extends FilterDirectory {
     renamesLeft.set(Integer.MAX_VALUE);
   }
 
+  /**
+   * The block files' operations on the same disk: their writes use up the bytes left before a full
+   * disk, as the index's do (the other faults are the index's own).
+   */
+  BlockFiles.Operations blockOperations() {
+    return (op, file, at, data) -> {
+      if (op == BlockFiles.Op.WRITE) {
+        reserve(data.remaining());
+      }
+    };
+  }
+
   /** How many faults have been injected so far. */
   int fired() {
     return fired.get();

@@ -44,7 +44,7 @@ class LuceneStoreTest {
 
   /** The reader's count once it is {@code expected}, or after twice the commit interval. */
   private static long countWithin(AuditStore reader, long expected) throws Exception {
-    long deadline = System.nanoTime() + 2 * Appender.COMMIT_INTERVAL.toNanos();
+    long deadline = System.nanoTime() + 2 * Indexer.COMMIT_INTERVAL.toNanos();
     long count = reader.count(EventQuery.all());
     while (count != expected && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -70,7 +70,7 @@ class LuceneStoreTest {
 
   /**
    * Another process sees a batch once the writer commits its index: within {@link
-   * Appender#COMMIT_INTERVAL} of the append, or at once when the writer's own process is done.
+   * Indexer#COMMIT_INTERVAL} of the append, or at once when the writer's own process is done.
    */
   @Test
   void aReadOnlyStoreSearchesWhileAnotherAppends() throws Exception {
