@@ -162,8 +162,21 @@ final class Appender implements Indexer.Steps {
 
   synchronized AppendResult append(Batch batch) throws IOException {
     searchers.ensureOpen();
-    catchUpIndex(false);
-    ensureWriter();
+    try {
+      catchUpIndex(false);
+      ensureWriter();
+    } catch (StoreCorruptException e) {
+      throw e;
+    } catch (IOException e) {
+      // An earlier batch's indexing, or reopening the writer after it, failed (a full disk, say)
+      // before anything of this batch was written.
+      throw new StoreException(
+          searchers.location(),
+          "append failed ("
+              + withoutLocation(e)
+              + "); nothing of it is stored: retry it once the store can be written",
+          e);
+    }
     CommitState before = committed;
     Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
     long duplicates = 0;
@@ -451,6 +464,14 @@ final class Appender implements Indexer.Steps {
     uncommittedEvents = 0;
     searchers.replace(fresh);
     unrefreshed.clear();
+  }
+
+  private static String withoutLocation(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof StoreException store && message.startsWith(store.location() + ": ")) {
+      return message.substring(store.location().length() + 2);
+    }
+    return message;
   }
 
   /**

@@ -204,6 +204,29 @@ class FaultInjectionTest {
   }
 
   @Test
+  void anAppendAfterTheTimedIndexCommitMetAFullDiskSaysNothingOfItIsStored() throws Exception {
+    Path dir = tmp.resolve("full-commit");
+    try (AuditStore store = open(dir)) {
+      store.append(Batch.of(List.of(event("first").build()), "src", new SourceCheckpoint("1")));
+      faults.diskFullAfter(0);
+      // The first batch waits for its index commit, which the indexer tries within the interval.
+      Thread.sleep(Indexer.COMMIT_INTERVAL.toMillis() * 3);
+      Batch batch =
+          Batch.of(List.of(event("second").at(1).build()), "src", new SourceCheckpoint("2"));
+      assertThatThrownBy(() -> store.append(batch))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining(dir.toString())
+          .hasMessageContaining("No space left on device")
+          .hasMessageContaining("nothing of it is stored");
+      faults.disarm();
+      assertThat(store.append(batch).stored()).isEqualTo(1);
+      assertThat(store.count(EventQuery.all())).isEqualTo(2);
+      assertThat(store.checkpoints()).containsEntry("src", new SourceCheckpoint("2"));
+      assertThat(store.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
   void aFailedPruneRemovesNothing() throws IOException {
     Path dir = tmp.resolve("prune");
     try (AuditStore store = open(dir)) {
