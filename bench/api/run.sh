@@ -27,7 +27,9 @@ serve_and_measure() {
   printf 'users:\n  - {name: bench, role: auditor, tokenHash: %s}\n' \
     "$(kubetrail serve hash-token --token "$token" | sed -n 's/^tokenHash: //p')" > "$api_work/users.yaml"
   say "serving $store on 127.0.0.1:$PORT"
-  KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP" kubetrail serve --store "$store" --listen "127.0.0.1:$PORT" \
+  # The launcher itself, not the kubetrail function: in the background a function runs in a
+  # subshell, whose pid is not the server's, and killing it would leave the server running.
+  KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP" KUBETRAIL_JAR="$cli_jar" "$root/kubetrail" serve --store "$store" --listen "127.0.0.1:$PORT" \
     --auth "$api_work/users.yaml" --access-log "$api_work/access-log" > "$api_work/serve.out" 2> "$api_work/serve.err" &
   server_pid=$!
   trap 'kill "$server_pid" 2>/dev/null || true' EXIT

@@ -10,8 +10,11 @@ pid=$!
 samples=$(mktemp)
 while kill -0 "$pid" 2>/dev/null; do
   for t in /proc/"$pid"/task/*; do
-    # A thread that ends between the two reads is left for the next sample's.
-    name=$(cat "$t/comm" 2>/dev/null) && stat=$(cat "$t/stat" 2>/dev/null) || continue
+    # Builtins only (no process per thread and sample): the sampler must not take the cores it
+    # measures. A thread that ends before its read is left for the next sample's.
+    { read -r stat <"$t/stat"; } 2>/dev/null || continue
+    name=${stat#*(}
+    name=${name%)*}
     fields=${stat##*) }
     # shellcheck disable=SC2086 # split the fields after the name
     set -- $fields
