@@ -173,7 +173,7 @@ final class Appender implements Indexer.Steps {
       throw new StoreException(
           searchers.location(),
           "append failed ("
-              + withoutLocation(e)
+              + StoreErrors.withoutLocation(e)
               + "); nothing of it is stored: retry it once the store can be written",
           e);
     }
@@ -464,14 +464,6 @@ final class Appender implements Indexer.Steps {
     uncommittedEvents = 0;
     searchers.replace(fresh);
     unrefreshed.clear();
-  }
-
-  private static String withoutLocation(IOException e) {
-    String message = String.valueOf(e.getMessage());
-    if (e instanceof StoreException store && message.startsWith(store.location() + ": ")) {
-      return message.substring(store.location().length() + 2);
-    }
-    return message;
   }
 
   /**

@@ -46,6 +46,15 @@ final class StoreErrors {
     return translate(location, e);
   }
 
+  /** An exception's message without the store location it starts with, to wrap it in another. */
+  static String withoutLocation(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof StoreException store && message.startsWith(store.location() + ": ")) {
+      return message.substring(store.location().length() + 2);
+    }
+    return message;
+  }
+
   /** A failure as the store reports it: damaged files become {@link StoreCorruptException}. */
   static IOException translate(Path location, Throwable e) {
     if (e instanceof StoreException s) {
