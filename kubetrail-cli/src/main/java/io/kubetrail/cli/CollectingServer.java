@@ -31,8 +31,12 @@ final class CollectingServer {
       if (serve.reports == null) {
         options = options.withReportDefinitions(run.reports());
       }
-      try (KubetrailServer server = serve.start(options, auth)) {
+      // Closed in finally: the body never names it, and javac warns of such a resource.
+      KubetrailServer server = serve.start(options, auth);
+      try {
         return CollectCommand.run(run, serve.spec.commandLine().getOut());
+      } finally {
+        server.close();
       }
     }
   }

@@ -3,6 +3,8 @@ package io.kubetrail.history;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A kind of resource as the API server names it: an API group ({@code ""} for the core group) and a
@@ -32,6 +34,10 @@ public record ResourceType(String group, String resource) implements Comparable<
           alias("extensions", "policy", "podsecuritypolicies"),
           alias("extensions", "", "replicationcontrollers"),
           alias("events.k8s.io", "", "events"));
+
+  /** The groups {@link #CANONICAL} maps from: replay asks for every change's type, most in none. */
+  private static final Set<String> ALIAS_GROUPS =
+      CANONICAL.keySet().stream().map(ResourceType::group).collect(Collectors.toUnmodifiableSet());
 
   private static Map.Entry<ResourceType, ResourceType> alias(
       String alias, String canonical, String resource) {
@@ -72,7 +78,7 @@ public record ResourceType(String group, String resource) implements Comparable<
    * events); this type itself otherwise.
    */
   public ResourceType canonical() {
-    return CANONICAL.getOrDefault(this, this);
+    return ALIAS_GROUPS.contains(group) ? CANONICAL.getOrDefault(this, this) : this;
   }
 
   /**
