@@ -64,6 +64,12 @@ final class Appender implements Indexer.Steps {
   /** The state after the last acknowledged append or prune. */
   private volatile CommitState committed;
 
+  /** The state after the last batch written, acknowledged or not (under this object's lock). */
+  private CommitState written;
+
+  /** Syncs the block files for the batches written, several at once, and acknowledges them. */
+  private final GroupCommit groupCommit;
+
   /** The state whose batches are all in the writer (under the index lock). */
   private CommitState indexed;
 
@@ -89,6 +95,9 @@ final class Appender implements Indexer.Steps {
    */
   private final Set<BytesRef> unrefreshed = new HashSet<>();
 
+  /** Counts the times {@link #unrefreshed} was cleared, which an append's look ahead checks. */
+  private volatile long refreshes;
+
   /**
    * @param background true to index and commit the index behind the appends ({@link Indexer});
    *     false to index on the appending thread and commit the index only by count and on close, so
@@ -110,6 +119,20 @@ final class Appender implements Indexer.Steps {
     this.batchWriter = new BatchWriter(options, blockFiles);
     this.writer = writer;
     this.committed = committed;
+    this.written = committed;
+    this.groupCommit =
+        new GroupCommit(
+            new GroupCommit.Durability() {
+              @Override
+              public void sync(long file, long end) throws IOException {
+                blockFiles.sync(file, end);
+              }
+
+              @Override
+              public void acknowledge(Indexer.Pending batch) throws IOException {
+                Appender.this.acknowledge(batch);
+              }
+            });
     this.indexed = committed;
     this.indexCommitted = committed;
     this.indexer = background ? Optional.of(new Indexer(this)) : Optional.empty();
@@ -160,11 +183,85 @@ final class Appender implements Indexer.Steps {
   // ---------------------------------------------------------------------------------------------
   // Append
 
-  synchronized AppendResult append(Batch batch) throws IOException {
+  /**
+   * Appends a batch. Its new events are found and its blocks built before its turn, so that appends
+   * of several threads do that at once; in its turn (this object's lock) it is checked again for
+   * events appended meanwhile, numbered and written; then it waits, outside the lock, for a sync
+   * that it shares with the appends written meanwhile ({@link GroupCommit}), and is acknowledged.
+   */
+  AppendResult append(Batch batch) throws IOException {
     searchers.ensureOpen();
+    Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
+    long duplicates = 0;
+    for (StoredEvent e : batch.events()) {
+      if (fresh.putIfAbsent(Fields.id(e), e) != null) {
+        duplicates++;
+      }
+    }
+    long seen = refreshes;
+    OptionalLong storedAhead = removeStoredAhead(fresh);
+    duplicates += storedAhead.orElse(0);
+    Optional<BatchWriter.Prepared> prepared = prepareAhead(fresh);
+    CommitState before;
+    long ticket;
+    int stored;
+    synchronized (this) {
+      prepareTurn();
+      before = written;
+      if (storedAhead.isEmpty() || refreshes != seen) {
+        duplicates += removeStored(fresh);
+      }
+      duplicates += removeUnrefreshed(fresh);
+      boolean advancesCheckpoints =
+          !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
+      stored = fresh.size();
+      if (fresh.isEmpty() && !advancesCheckpoints) {
+        // Its events may be in an append still waiting for its sync: they are stored with it.
+        ticket = groupCommit.issued();
+      } else {
+        try {
+          if (prepared.isEmpty() || prepared.get().size() != fresh.size()) {
+            prepared = fresh.isEmpty() ? Optional.empty() : Optional.of(batchWriter.prepare(fresh));
+          }
+          ticket = write(before, batch, prepared);
+        } catch (IOException | RuntimeException | Error e) {
+          // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
+          recover(e);
+          throw writeFailure("append", before, e);
+        }
+      }
+    }
     try {
+      groupCommit.await(ticket);
+    } catch (IOException | RuntimeException | Error e) {
+      synchronized (this) {
+        if (groupCommit.failure().isPresent()) {
+          recover(e);
+        }
+        throw writeFailure("append", before, e);
+      }
+    }
+    return new AppendResult(
+        stored,
+        duplicates,
+        stored == 0 ? OptionalLong.empty() : OptionalLong.of(before.lastBatch() + 1));
+  }
+
+  /**
+   * Before an append writes, in its turn: recovers from a failed sync or indexing, and opens the
+   * writer again after a failure.
+   */
+  private void prepareTurn() throws IOException {
+    try {
+      Optional<Throwable> broken = groupCommit.failure();
+      if (broken.isPresent()) {
+        recover(broken.get());
+      }
       catchUpIndex(false);
       ensureWriter();
+      if (unrefreshed.size() >= REFRESH_AFTER_EVENTS) {
+        refresh();
+      }
     } catch (StoreCorruptException e) {
       throw e;
     } catch (IOException e) {
@@ -177,34 +274,45 @@ final class Appender implements Indexer.Steps {
               + "); nothing of it is stored: retry it once the store can be written",
           e);
     }
-    CommitState before = committed;
-    Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
-    long duplicates = 0;
-    for (StoredEvent e : batch.events()) {
-      if (fresh.putIfAbsent(Fields.id(e), e) != null) {
-        duplicates++;
-      }
+  }
+
+  /**
+   * Removes the events the searchers' index already holds, before the append's turn (whatever was
+   * appended since they refreshed is looked up in its turn); empty when it could not look, and then
+   * its turn looks in the index too.
+   */
+  private OptionalLong removeStoredAhead(Map<BytesRef, StoredEvent> fresh) {
+    if (fresh.isEmpty()) {
+      return OptionalLong.of(0);
     }
-    duplicates += removeStored(fresh);
-    duplicates += removeUnrefreshed(fresh);
-    boolean advancesCheckpoints =
-        !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
-    if (fresh.isEmpty() && !advancesCheckpoints) {
-      return new AppendResult(0, duplicates, OptionalLong.empty());
-    }
-    CommitState after;
+    Map<BytesRef, StoredEvent> left = new LinkedHashMap<>(fresh);
     try {
-      after = write(before, batch, fresh);
-    } catch (IOException | RuntimeException | Error e) {
-      // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
-      committed = before;
-      recoverWriter(e);
-      throw writeFailure("append", before, e);
+      IndexSearcher searcher = searchers.acquireAsIs();
+      try {
+        long removed = BatchWriter.removeStored(searcher.getIndexReader(), left);
+        fresh.keySet().retainAll(left.keySet());
+        return OptionalLong.of(removed);
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
     }
-    return new AppendResult(
-        fresh.size(),
-        duplicates,
-        fresh.isEmpty() ? OptionalLong.empty() : OptionalLong.of(after.lastBatch()));
+  }
+
+  /**
+   * The batch's blocks, built before its turn; empty when there are none or building failed (then
+   * its turn builds them again, and handles the failure as a failed write).
+   */
+  private Optional<BatchWriter.Prepared> prepareAhead(Map<BytesRef, StoredEvent> fresh) {
+    if (fresh.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(batchWriter.prepare(fresh));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Removes the events the store already has; returns how many. */
@@ -219,43 +327,56 @@ final class Appender implements Indexer.Steps {
     }
   }
 
-  /** Writes a batch's new events and record, makes them durable and acknowledges them. */
-  private CommitState write(CommitState before, Batch batch, Map<BytesRef, StoredEvent> fresh)
+  /**
+   * Writes a batch's new events and record, not yet synced; returns its ticket for the group
+   * commit, which acknowledges it once synced ({@link #acknowledge}).
+   */
+  private long write(CommitState before, Batch batch, Optional<BatchWriter.Prepared> prepared)
       throws IOException {
     if (indexer.isEmpty()) {
       // Only acknowledged batches go into an index commit: a failure of this append can then
       // never leave it in the index.
       commitIndex(false);
     }
+    if (blockFiles.startsNewFile()) {
+      // The file in hand is closed: every batch in it is synced first.
+      groupCommit.drain();
+    }
     CommitState after = before.withCheckpoints(batch.checkpoints());
     Optional<BatchHeader> header = Optional.empty();
     BatchDocuments documents = BatchDocuments.NONE;
-    if (fresh.isEmpty()) {
+    int events = 0;
+    if (prepared.isEmpty()) {
       blockFiles.beginBatch(before.lastBatch() + 1);
     } else {
-      BatchWriter.Written written = batchWriter.write(before, fresh);
-      header = Optional.of(written.header());
-      documents = written.documents();
-      after = after.withBatch(written.header().link());
+      BatchWriter.Written w = batchWriter.write(before, prepared.get());
+      header = Optional.of(w.header());
+      documents = w.documents();
+      after = after.withBatch(w.header().link());
+      events = prepared.get().size();
     }
     blockFiles.writeRecord(EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
-    blockFiles.sync();
     after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
-    Indexer.Pending pending = new Indexer.Pending(documents, after, fresh.size());
+    written = after;
+    prepared.ifPresent(p -> unrefreshed.addAll(p.ids()));
+    searchers.markStale();
+    return groupCommit.add(
+        after.blockFile(), after.blockLength(), new Indexer.Pending(documents, after, events));
+  }
+
+  /**
+   * Acknowledges a synced batch, in the order written (for the {@link GroupCommit}): indexed here
+   * when appends index on their own thread, else indexed behind (again from the blocks should that
+   * fail).
+   */
+  private void acknowledge(Indexer.Pending pending) throws IOException {
     if (indexer.isEmpty()) {
       index(pending);
-      committed = after;
+      committed = pending.after();
     } else {
-      // Durable: acknowledged now, indexed behind (again from the blocks should that fail).
-      committed = after;
+      committed = pending.after();
       indexer.get().add(pending);
     }
-    unrefreshed.addAll(fresh.keySet());
-    searchers.markStale();
-    if (unrefreshed.size() >= REFRESH_AFTER_EVENTS) {
-      refresh();
-    }
-    return after;
   }
 
   /** Drops the events whose ids were appended since the last refresh; returns how many. */
@@ -270,9 +391,11 @@ final class Appender implements Indexer.Steps {
 
   /** Makes the searchers see every acknowledged batch. Under the lock, between writes. */
   void refresh() throws IOException {
+    groupCommit.drain();
     catchUpIndex(true);
     searchers.refresh();
     unrefreshed.clear();
+    refreshes++;
   }
 
   /**
@@ -288,7 +411,7 @@ final class Appender implements Indexer.Steps {
     if (failed.isPresent()) {
       IOException e =
           failed.get() instanceof IOException io ? io : new IOException(failed.get().toString());
-      recoverWriter(e);
+      recover(e);
       if (writer == null) {
         throw new StoreException(
             searchers.location(),
@@ -339,8 +462,8 @@ final class Appender implements Indexer.Steps {
       ensureWriter();
       refresh();
     } catch (IOException | RuntimeException e) {
-      if (writer != null) {
-        recoverWriter(e);
+      if (writer != null || groupCommit.failure().isPresent()) {
+        recover(e);
       }
     }
   }
@@ -353,6 +476,7 @@ final class Appender implements Indexer.Steps {
 
   synchronized PruneResult prune(long cutoff) throws IOException {
     searchers.ensureOpen();
+    drainWrites();
     catchUpIndex(true);
     // No index commit of the indexer's may land between a prune's deletes and its own commit.
     synchronized (indexLock) {
@@ -386,10 +510,11 @@ final class Appender implements Indexer.Steps {
       writer.setLiveCommitData(after.toUserData().entrySet());
       writer.commit();
     } catch (IOException | RuntimeException | Error e) {
-      recoverWriter(e);
+      recover(e);
       throw writeFailure("prune", before, e);
     }
     committed = after;
+    written = after;
     indexed = after;
     indexCommitted = after;
     uncommittedBatches = 0;
@@ -399,7 +524,7 @@ final class Appender implements Indexer.Steps {
 
   /** A failed prune step before its commit: the writer is rolled back. */
   IOException pruneFailed(CommitState before, Throwable e) {
-    recoverWriter(e);
+    recover(e);
     return writeFailure("prune", before, e);
   }
 
@@ -457,6 +582,7 @@ final class Appender implements Indexer.Steps {
       throw StoreErrors.diagnose(location, searchers.directory(), Optional.empty(), e);
     }
     committed = recovered;
+    written = recovered;
     indexed = recovered;
     writer = reopened;
     indexer.ifPresent(Indexer::reset);
@@ -464,6 +590,7 @@ final class Appender implements Indexer.Steps {
     uncommittedEvents = 0;
     searchers.replace(fresh);
     unrefreshed.clear();
+    refreshes++;
   }
 
   /**
@@ -506,6 +633,36 @@ final class Appender implements Indexer.Steps {
     }
     IOException io = (IOException) e;
     return new StoreException(searchers.location(), failedWrite(what, before, io), io);
+  }
+
+  /**
+   * After a failed write, sync or indexing: fails every batch written and not yet acknowledged,
+   * cuts the block files back to the last acknowledged one, and opens a new writer on the index's
+   * last commit. Under the lock.
+   */
+  private void recover(Throwable failure) {
+    groupCommit.abandon(failure);
+    recoverWriter(failure);
+    written = committed;
+  }
+
+  /**
+   * Syncs and acknowledges every batch written, before a prune or a close; after a failed sync,
+   * recovers from it and throws.
+   */
+  private void drainWrites() throws IOException {
+    try {
+      groupCommit.drain();
+    } catch (IOException e) {
+      recover(e);
+      throw new StoreException(
+          searchers.location(),
+          "an append failed (" + StoreErrors.withoutLocation(e) + "); retry it",
+          e);
+    } catch (RuntimeException e) {
+      recover(e);
+      throw e;
+    }
   }
 
   /**
@@ -578,6 +735,12 @@ final class Appender implements Indexer.Steps {
    * closed already); what fails is added to {@code failures}.
    */
   synchronized void close(List<Exception> failures) {
+    try {
+      groupCommit.drain();
+    } catch (IOException | RuntimeException e) {
+      // Not acknowledged: the next writer cuts it off the block files.
+      failures.add(e);
+    }
     batchWriter.close();
     Optional<Throwable> indexFailure = indexer.flatMap(Indexer::close);
     if (indexFailure.isPresent() && writer != null) {

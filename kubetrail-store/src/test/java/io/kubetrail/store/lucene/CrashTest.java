@@ -172,6 +172,78 @@ class CrashTest {
   }
 
   /**
+   * Power loss while {@link CrashingAppender#APPENDERS} threads append at once, so that their
+   * batches share syncs: every batch acknowledged to any thread is whole after the bytes not synced
+   * are dropped, none is there in part, each thread's checkpoint is that of its newest batch
+   * present, and the chain verifies. Which thread reaches the halting operation first varies, so
+   * the seed replays a round only roughly.
+   */
+  @Test
+  void powerLossWithConcurrentAppendersLosesNothingAcknowledged() throws Exception {
+    long seed = TestSeed.of("powerLossWithConcurrentAppendersLosesNothingAcknowledged");
+    Random random = new Random(seed);
+    Path dir = tmp.resolve("store");
+    Set<Integer> acknowledged = new HashSet<>();
+    int next = 0;
+    for (int round = 0; round < 4; round++) {
+      long op = random.nextInt(600);
+      long bytes = random.nextInt(100_000);
+      String replay =
+          String.format(
+              "round %d, power lost at file operation %d (+%d bytes) with concurrent appenders;"
+                  + " replay with -Dtests.seed=%d",
+              round, op, bytes, seed);
+      for (String line :
+          runUntilPowerLoss(
+              dir, seed, next, "power-loss-concurrent-at-op", op, bytes, random, replay)) {
+        if (line.startsWith("ACK ")) {
+          acknowledged.add(Integer.parseInt(line.split(" ")[1]));
+        }
+      }
+      next = checkConcurrent(dir, seed, acknowledged, replay) + 1;
+    }
+    assertThat(acknowledged).as("the child made progress (seed %d)", seed).isNotEmpty();
+  }
+
+  /** Checks a store that concurrent appenders wrote (see above); returns the newest batch. */
+  private static int checkConcurrent(Path dir, long seed, Set<Integer> acknowledged, String replay)
+      throws IOException {
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      Set<String> present = auditIDs(store);
+      int newest = -1;
+      for (String id : present) {
+        newest = Math.max(newest, Integer.parseInt(id.substring(1, id.indexOf('-'))));
+      }
+      int last = Math.max(newest, acknowledged.stream().max(Integer::compare).orElse(-1));
+      Map<String, Integer> newestOfSource = new HashMap<>();
+      long expectedTotal = 0;
+      for (int n = 0; n <= last; n++) {
+        List<StoredEvent> events = CrashingAppender.batch(seed, n).events();
+        long found = events.stream().filter(e -> present.contains(e.event().auditID())).count();
+        assertThat(found)
+            .as("batch %s is all or nothing, %s", n, replay)
+            .isIn(0L, (long) events.size());
+        if (acknowledged.contains(n)) {
+          assertThat(found).as("acknowledged batch %s, %s", n, replay).isEqualTo(events.size());
+        }
+        if (found > 0) {
+          newestOfSource.put(CrashingAppender.concurrentSource(n), n);
+        }
+        expectedTotal += found;
+      }
+      assertThat((long) present.size()).as(replay).isEqualTo(expectedTotal);
+      for (Map.Entry<String, Integer> source : newestOfSource.entrySet()) {
+        assertThat(store.checkpoints().get(source.getKey()))
+            .as("checkpoint of %s, %s", source.getKey(), replay)
+            .isEqualTo(new SourceCheckpoint(Integer.toString(source.getValue())));
+      }
+      VerifyResult verify = store.verify();
+      assertThat(verify.ok()).as("%s, %s", verify, replay).isTrue();
+      return newest;
+    }
+  }
+
+  /**
    * Runs the child in a power-loss mode from batch {@code next} until it halts at file operation
    * {@code op}, then drops what it had not synced; returns every line it printed.
    */
