@@ -9,20 +9,15 @@ import io.kubetrail.store.StoreLockedException;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -30,12 +25,14 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * A writable store's writing side: appends, prunes (through {@link Pruner}), index commits, and
- * recovery from a failed write. Appends, prunes and recovery run under this object's lock. A batch
- * is durable, and acknowledged, once its blocks and its batch record are synced to the block files;
- * its documents are then added to the index behind the appends by the {@link Indexer}, which
- * commits the index by count and within {@link Indexer#COMMIT_INTERVAL} (and close does), under the
- * index lock only. A writer that opens the store indexes again whatever the block files hold past
- * the index's commit. Searchers refresh once every acknowledged batch is indexed.
+ * recovery from a failed write. Appends take turns under this object's lock to write their batches
+ * (built before: {@link BatchWriter#prepare}); prunes and recovery run under it. A batch is
+ * durable, and acknowledged, once its blocks and its batch record are synced to the block files, by
+ * a sync that appends written meanwhile share ({@link GroupCommit}); its documents are then added
+ * to the index behind the appends by the {@link Indexer}, which commits the index by count and
+ * within {@link Indexer#COMMIT_INTERVAL} (and close does), under the index lock only. A writer that
+ * opens the store indexes again whatever the block files hold past the index's commit. Searchers
+ * refresh once every acknowledged batch is indexed.
  */
 final class Appender implements Indexer.Steps {
   /** The index is committed once this many batches, or events, wait for it. */
@@ -81,22 +78,11 @@ final class Appender implements Indexer.Steps {
 
   private long uncommittedEvents;
 
-  /** Whether the last failed write was cut off whole (see {@link #recoverWriter}). */
-  private boolean failedWriteUntouched;
+  /** The events of a batch the store does not hold yet. */
+  private final FreshEvents freshEvents;
 
-  /** How many events may be appended before the searchers refresh without being asked to. */
-  static final int REFRESH_AFTER_EVENTS = 65_536;
-
-  /**
-   * Ids of the events appended since the searchers last refreshed, which the duplicate check looks
-   * up besides the index. Refreshing after every append would flush a small segment each time (and
-   * merge them later), which made a webhook's small batches cost several times their events;
-   * queries refresh when they need to ({@link Searchers#acquire}).
-   */
-  private final Set<BytesRef> unrefreshed = new HashSet<>();
-
-  /** Counts the times {@link #unrefreshed} was cleared, which an append's look ahead checks. */
-  private volatile long refreshes;
+  /** What a failed write leaves and reports. */
+  private final WriteFailures failures;
 
   /**
    * @param background true to index and commit the index behind the appends ({@link Indexer});
@@ -120,19 +106,9 @@ final class Appender implements Indexer.Steps {
     this.writer = writer;
     this.committed = committed;
     this.written = committed;
-    this.groupCommit =
-        new GroupCommit(
-            new GroupCommit.Durability() {
-              @Override
-              public void sync(long file, long end) throws IOException {
-                blockFiles.sync(file, end);
-              }
-
-              @Override
-              public void acknowledge(Indexer.Pending batch) throws IOException {
-                Appender.this.acknowledge(batch);
-              }
-            });
+    this.freshEvents = new FreshEvents(searchers);
+    this.failures = new WriteFailures(searchers, blockFiles);
+    this.groupCommit = new GroupCommit(blockFiles::sync, this::acknowledge);
     this.indexed = committed;
     this.indexCommitted = committed;
     this.indexer = background ? Optional.of(new Indexer(this)) : Optional.empty();
@@ -191,33 +167,22 @@ final class Appender implements Indexer.Steps {
    */
   AppendResult append(Batch batch) throws IOException {
     searchers.ensureOpen();
-    Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
-    long duplicates = 0;
-    for (StoredEvent e : batch.events()) {
-      if (fresh.putIfAbsent(Fields.id(e), e) != null) {
-        duplicates++;
-      }
-    }
-    long seen = refreshes;
-    OptionalLong storedAhead = removeStoredAhead(fresh);
-    duplicates += storedAhead.orElse(0);
-    Optional<BatchWriter.Prepared> prepared = prepareAhead(fresh);
+    FreshEvents.Lookup lookup = freshEvents.ahead(batch);
+    Map<BytesRef, StoredEvent> fresh = lookup.fresh;
+    Optional<BatchWriter.Prepared> prepared = batchWriter.prepareAhead(fresh);
     CommitState before;
     long ticket;
     int stored;
     synchronized (this) {
       prepareTurn();
       before = written;
-      if (storedAhead.isEmpty() || refreshes != seen) {
-        duplicates += removeStored(fresh);
-      }
-      duplicates += removeUnrefreshed(fresh);
+      freshEvents.inTurn(lookup);
       boolean advancesCheckpoints =
           !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
       stored = fresh.size();
       if (fresh.isEmpty() && !advancesCheckpoints) {
         // Its events may be in an append still waiting for its sync: they are stored with it.
-        ticket = groupCommit.issued();
+        ticket = groupCommit.newestPending();
       } else {
         try {
           if (prepared.isEmpty() || prepared.get().size() != fresh.size()) {
@@ -227,7 +192,7 @@ final class Appender implements Indexer.Steps {
         } catch (IOException | RuntimeException | Error e) {
           // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
           recover(e);
-          throw writeFailure("append", before, e);
+          throw failures.report("append", before, committed, e);
         }
       }
     }
@@ -238,12 +203,12 @@ final class Appender implements Indexer.Steps {
         if (groupCommit.failure().isPresent()) {
           recover(e);
         }
-        throw writeFailure("append", before, e);
+        throw failures.report("append", before, committed, e);
       }
     }
     return new AppendResult(
         stored,
-        duplicates,
+        lookup.duplicates,
         stored == 0 ? OptionalLong.empty() : OptionalLong.of(before.lastBatch() + 1));
   }
 
@@ -259,7 +224,7 @@ final class Appender implements Indexer.Steps {
       }
       catchUpIndex(false);
       ensureWriter();
-      if (unrefreshed.size() >= REFRESH_AFTER_EVENTS) {
+      if (freshEvents.refreshDue()) {
         refresh();
       }
     } catch (StoreCorruptException e) {
@@ -273,57 +238,6 @@ final class Appender implements Indexer.Steps {
               + StoreErrors.withoutLocation(e)
               + "); nothing of it is stored: retry it once the store can be written",
           e);
-    }
-  }
-
-  /**
-   * Removes the events the searchers' index already holds, before the append's turn (whatever was
-   * appended since they refreshed is looked up in its turn); empty when it could not look, and then
-   * its turn looks in the index too.
-   */
-  private OptionalLong removeStoredAhead(Map<BytesRef, StoredEvent> fresh) {
-    if (fresh.isEmpty()) {
-      return OptionalLong.of(0);
-    }
-    Map<BytesRef, StoredEvent> left = new LinkedHashMap<>(fresh);
-    try {
-      IndexSearcher searcher = searchers.acquireAsIs();
-      try {
-        long removed = BatchWriter.removeStored(searcher.getIndexReader(), left);
-        fresh.keySet().retainAll(left.keySet());
-        return OptionalLong.of(removed);
-      } finally {
-        searchers.release(searcher);
-      }
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
-    }
-  }
-
-  /**
-   * The batch's blocks, built before its turn; empty when there are none or building failed (then
-   * its turn builds them again, and handles the failure as a failed write).
-   */
-  private Optional<BatchWriter.Prepared> prepareAhead(Map<BytesRef, StoredEvent> fresh) {
-    if (fresh.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(batchWriter.prepare(fresh));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Removes the events the store already has; returns how many. */
-  private long removeStored(Map<BytesRef, StoredEvent> fresh) throws IOException {
-    IndexSearcher searcher = searchers.acquireAsIs();
-    try {
-      return BatchWriter.removeStored(searcher.getIndexReader(), fresh);
-    } catch (IOException | RuntimeException e) {
-      throw searchers.failure(searcher, e);
-    } finally {
-      searchers.release(searcher);
     }
   }
 
@@ -358,7 +272,7 @@ final class Appender implements Indexer.Steps {
     blockFiles.writeRecord(EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
     after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
     written = after;
-    prepared.ifPresent(p -> unrefreshed.addAll(p.ids()));
+    prepared.ifPresent(p -> freshEvents.appended(p.ids()));
     searchers.markStale();
     return groupCommit.add(
         after.blockFile(), after.blockLength(), new Indexer.Pending(documents, after, events));
@@ -379,23 +293,12 @@ final class Appender implements Indexer.Steps {
     }
   }
 
-  /** Drops the events whose ids were appended since the last refresh; returns how many. */
-  private long removeUnrefreshed(Map<BytesRef, StoredEvent> fresh) {
-    if (unrefreshed.isEmpty()) {
-      return 0;
-    }
-    int before = fresh.size();
-    fresh.keySet().removeIf(unrefreshed::contains);
-    return before - fresh.size();
-  }
-
   /** Makes the searchers see every acknowledged batch. Under the lock, between writes. */
   void refresh() throws IOException {
     groupCommit.drain();
     catchUpIndex(true);
     searchers.refresh();
-    unrefreshed.clear();
-    refreshes++;
+    freshEvents.refreshed();
   }
 
   /**
@@ -480,21 +383,7 @@ final class Appender implements Indexer.Steps {
     catchUpIndex(true);
     // No index commit of the indexer's may land between a prune's deletes and its own commit.
     synchronized (indexLock) {
-      return pruneIndexed(cutoff);
-    }
-  }
-
-  private PruneResult pruneIndexed(long cutoff) throws IOException {
-    Pruner pruner = new Pruner(this, searchers, blockFiles);
-    long batches = 0;
-    long events = 0;
-    while (true) {
-      PruneResult step = pruner.step(cutoff, PRUNE_BATCHES_PER_COMMIT);
-      batches += step.batches();
-      events += step.events();
-      if (step.batches() < PRUNE_BATCHES_PER_COMMIT) {
-        return new PruneResult(batches, events);
-      }
+      return new Pruner(this, searchers, blockFiles).prune(cutoff, PRUNE_BATCHES_PER_COMMIT);
     }
   }
 
@@ -511,7 +400,7 @@ final class Appender implements Indexer.Steps {
       writer.commit();
     } catch (IOException | RuntimeException | Error e) {
       recover(e);
-      throw writeFailure("prune", before, e);
+      throw failures.report("prune", before, committed, e);
     }
     committed = after;
     written = after;
@@ -525,7 +414,7 @@ final class Appender implements Indexer.Steps {
   /** A failed prune step before its commit: the writer is rolled back. */
   IOException pruneFailed(CommitState before, Throwable e) {
     recover(e);
-    return writeFailure("prune", before, e);
+    return failures.report("prune", before, committed, e);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -589,50 +478,7 @@ final class Appender implements Indexer.Steps {
     uncommittedBatches = 0;
     uncommittedEvents = 0;
     searchers.replace(fresh);
-    unrefreshed.clear();
-    refreshes++;
-  }
-
-  /**
-   * What a failed write left, judged from the commit the store reopened on: usually nothing (the
-   * failure came before the commit point), but a failure while finishing a commit may leave it in
-   * place, and then it is not certain to survive a power loss.
-   */
-  private String failedWrite(String what, CommitState before, IOException cause) {
-    boolean untouched =
-        failedWriteUntouched
-            && committed.lastBatch() == before.lastBatch()
-            && committed.anchorBatch() == before.anchorBatch()
-            && committed.prunedBefore() == before.prunedBefore()
-            && committed.checkpoints().equals(before.checkpoints());
-    return what
-        + " failed ("
-        + cause.getMessage()
-        + "); "
-        + (untouched
-            ? "it was rolled back and nothing of it is stored; the store is still usable"
-            : "it may or may not be stored: retry it (appending is idempotent), and run verify");
-  }
-
-  /**
-   * What a failed append or prune throws. A merge that met a damaged segment is reported as damage
-   * (a failed write otherwise, as a full disk, checks no files: that would read the whole store).
-   */
-  private IOException writeFailure(String what, CommitState before, Throwable e) {
-    if (e instanceof Error error) {
-      throw error;
-    }
-    if (e instanceof RuntimeException
-        || e instanceof CorruptIndexException
-        || e instanceof java.io.EOFException) {
-      IOException diagnosed =
-          StoreErrors.diagnose(searchers.location(), searchers.directory(), Optional.empty(), e);
-      if (diagnosed instanceof StoreCorruptException || !(e instanceof IOException)) {
-        return diagnosed;
-      }
-    }
-    IOException io = (IOException) e;
-    return new StoreException(searchers.location(), failedWrite(what, before, io), io);
+    freshEvents.refreshed();
   }
 
   /**
@@ -695,36 +541,13 @@ final class Appender implements Indexer.Steps {
     }
     // What follows the last acknowledged write in the block files belongs to the one that failed,
     // unless its index commit became visible before it failed: then it is stored.
-    failedWriteUntouched = false;
-    try {
-      CommitState inIndex =
-          readState(
-              searchers.location(),
-              SegmentInfos.readLatestCommit(searchers.directory()).getUserData());
-      CommitState acknowledged = committed;
-      if (!landed(inIndex, acknowledged)) {
-        blockFiles.rollbackTo(acknowledged.blockFile(), acknowledged.blockLength());
-        failedWriteUntouched = true;
-      }
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
+    failures.cutOff(committed, failure);
     try {
       ensureWriter();
       refresh();
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
-  }
-
-  /** Whether the index's commit holds more than the acknowledged state: the failed write landed. */
-  private static boolean landed(CommitState inIndex, CommitState acknowledged) {
-    return inIndex.lastBatch() > acknowledged.lastBatch()
-        || inIndex.anchorBatch() != acknowledged.anchorBatch()
-        || inIndex.prunedBefore() != acknowledged.prunedBefore()
-        || inIndex.blockFile() > acknowledged.blockFile()
-        || (inIndex.blockFile() == acknowledged.blockFile()
-            && inIndex.blockLength() > acknowledged.blockLength());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -738,8 +561,9 @@ final class Appender implements Indexer.Steps {
     try {
       groupCommit.drain();
     } catch (IOException | RuntimeException e) {
-      // Not acknowledged: the next writer cuts it off the block files.
+      // Not acknowledged: cut off, as a failed append's batch is.
       failures.add(e);
+      recover(e);
     }
     batchWriter.close();
     Optional<Throwable> indexFailure = indexer.flatMap(Indexer::close);

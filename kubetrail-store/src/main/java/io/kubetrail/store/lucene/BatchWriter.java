@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,6 +93,21 @@ final class BatchWriter implements AutoCloseable {
       for (Future<EventBlock.Built> block : others) {
         block.cancel(false);
       }
+    }
+  }
+
+  /**
+   * The batch's blocks, built before its turn; empty when there are none or building failed (then
+   * its turn builds them again, and handles the failure as a failed write).
+   */
+  Optional<Prepared> prepareAhead(Map<BytesRef, StoredEvent> events) {
+    if (events.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(prepare(events));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 

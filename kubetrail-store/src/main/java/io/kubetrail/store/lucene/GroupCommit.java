@@ -13,19 +13,23 @@ import java.util.Optional;
  * block files ({@link #abandon}).
  */
 final class GroupCommit {
-  /** What a sync does: syncs the block files, then acknowledges the batches it made durable. */
-  interface Durability {
-    /** Makes the block files durable through byte {@code end} of file {@code file}. */
+  /** Makes the block files durable through byte {@code end} of file {@code file}. */
+  @FunctionalInterface
+  interface Sync {
     void sync(long file, long end) throws IOException;
+  }
 
-    /** Acknowledges a batch whose bytes are durable, in the order they were written. */
+  /** Acknowledges a batch whose bytes are durable, in the order they were written. */
+  @FunctionalInterface
+  interface Acknowledge {
     void acknowledge(Indexer.Pending batch) throws IOException;
   }
 
   /** A batch written and not yet acknowledged: where its bytes end. */
   private record Written(long ticket, long file, long end, Indexer.Pending batch) {}
 
-  private final Durability durability;
+  private final Sync sync;
+  private final Acknowledge acknowledge;
   private final ArrayDeque<Written> written = new ArrayDeque<>();
 
   /** The newest batch written, the newest acknowledged, and the newest that failed. */
@@ -42,8 +46,9 @@ final class GroupCommit {
 
   private Throwable lastFailure;
 
-  GroupCommit(Durability durability) {
-    this.durability = durability;
+  GroupCommit(Sync sync, Acknowledge acknowledge) {
+    this.sync = sync;
+    this.acknowledge = acknowledge;
   }
 
   /**
@@ -56,9 +61,12 @@ final class GroupCommit {
     return issued;
   }
 
-  /** The newest ticket given out. */
-  synchronized long issued() {
-    return issued;
+  /**
+   * The ticket of the newest batch written and not yet acknowledged; when there is none, one that
+   * {@link #await} returns at once for.
+   */
+  synchronized long newestPending() {
+    return written.isEmpty() ? acknowledged : written.peekLast().ticket();
   }
 
   /** Whether a batch is written and not yet acknowledged (or failed). */
@@ -106,7 +114,7 @@ final class GroupCommit {
     }
     Throwable failure = null;
     try {
-      durability.sync(last.file(), last.end());
+      sync.sync(last.file(), last.end());
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
     }
@@ -114,7 +122,7 @@ final class GroupCommit {
       try {
         while (failure == null && !written.isEmpty() && written.peek().ticket() <= last.ticket()) {
           try {
-            durability.acknowledge(written.peek().batch());
+            acknowledge.acknowledge(written.peek().batch());
           } catch (IOException | RuntimeException | Error e) {
             failure = e;
             break;
@@ -153,7 +161,7 @@ final class GroupCommit {
       if (broken) {
         throw failed();
       }
-      last = issued;
+      last = newestPending();
     }
     await(last);
   }

@@ -119,19 +119,14 @@ class ConcurrentAppendTest {
     List<Long> acknowledged = Collections.synchronizedList(new ArrayList<>());
     GroupCommit group =
         new GroupCommit(
-            new GroupCommit.Durability() {
-              @Override
-              public void sync(long file, long end) throws IOException {
-                syncs.incrementAndGet();
-                sleep(3);
-                syncedThrough.accumulateAndGet(end, Math::max);
-              }
-
-              @Override
-              public void acknowledge(Indexer.Pending batch) {
-                assertThat((long) batch.events()).isLessThanOrEqualTo(syncedThrough.get());
-                acknowledged.add((long) batch.events());
-              }
+            (file, end) -> {
+              syncs.incrementAndGet();
+              sleep(3);
+              syncedThrough.accumulateAndGet(end, Math::max);
+            },
+            batch -> {
+              assertThat((long) batch.events()).isLessThanOrEqualTo(syncedThrough.get());
+              acknowledged.add((long) batch.events());
             });
     Object turn = new Object();
     AtomicLong end = new AtomicLong();
@@ -172,19 +167,12 @@ class ConcurrentAppendTest {
     List<Integer> acknowledged = new ArrayList<>();
     GroupCommit group =
         new GroupCommit(
-            new GroupCommit.Durability() {
-              @Override
-              public void sync(long file, long end) throws IOException {
-                if (failNext.getAndSet(0) == 1) {
-                  throw new IOException("Input/output error (injected)");
-                }
+            (file, end) -> {
+              if (failNext.getAndSet(0) == 1) {
+                throw new IOException("Input/output error (injected)");
               }
-
-              @Override
-              public void acknowledge(Indexer.Pending batch) {
-                acknowledged.add(batch.events());
-              }
-            });
+            },
+            batch -> acknowledged.add(batch.events()));
     long first = group.add(1, 10, pending(1));
     long second = group.add(1, 20, pending(2));
     assertThatThrownBy(() -> group.await(first)).hasMessageContaining("injected");
