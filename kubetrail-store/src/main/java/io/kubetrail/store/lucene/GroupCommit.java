@@ -91,24 +91,20 @@ final class GroupCommit {
       boolean interrupted = false;
       while (true) {
         if (ticket <= acknowledged) {
+          keepInterrupt(interrupted);
           return;
         }
         if (ticket <= failedThrough || broken) {
+          keepInterrupt(interrupted);
           throw failed();
         }
         if (!syncing) {
           break;
         }
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          // The batch is written: waiting on is the only way to know whether it is stored.
-          interrupted = true;
-        }
+        // The batch is written: waiting on is the only way to know whether it is stored.
+        interrupted |= waitUninterrupted();
       }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      keepInterrupt(interrupted);
       syncing = true;
       last = written.peekLast();
     }
@@ -173,21 +169,32 @@ final class GroupCommit {
   synchronized void abandon(Throwable cause) {
     boolean interrupted = false;
     while (syncing) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
+      interrupted |= waitUninterrupted();
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    keepInterrupt(interrupted);
     if (!written.isEmpty()) {
       lastFailure = cause;
     }
     failedThrough = issued;
     written.clear();
     broken = false;
+  }
+
+  /** Waits to be notified; true when interrupted meanwhile (see {@link #keepInterrupt}). */
+  private boolean waitUninterrupted() {
+    try {
+      wait();
+      return false;
+    } catch (InterruptedException e) {
+      return true;
+    }
+  }
+
+  /** Sets the thread's interrupt again, once done waiting, for its caller to see. */
+  private static void keepInterrupt(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private IOException failed() {
