@@ -217,6 +217,8 @@ final class Appender implements Indexer.Steps {
    * writer again after a failure.
    */
   private void prepareTurn() throws IOException {
+    // The store may have been closed while the batch was prepared.
+    searchers.ensureOpen();
     try {
       Optional<Throwable> broken = groupCommit.failure();
       if (broken.isPresent()) {
