@@ -9,20 +9,15 @@ import io.kubetrail.store.StoreLockedException;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -30,12 +25,14 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * A writable store's writing side: appends, prunes (through {@link Pruner}), index commits, and
- * recovery from a failed write. Appends, prunes and recovery run under this object's lock. A batch
- * is durable, and acknowledged, once its blocks and its batch record are synced to the block files;
- * its documents are then added to the index behind the appends by the {@link Indexer}, which
- * commits the index by count and within {@link Indexer#COMMIT_INTERVAL} (and close does), under the
- * index lock only. A writer that opens the store indexes again whatever the block files hold past
- * the index's commit. Searchers refresh once every acknowledged batch is indexed.
+ * recovery from a failed write. Appends take turns under this object's lock to write their batches
+ * (built before: {@link BatchWriter#prepare}); prunes and recovery run under it. A batch is
+ * durable, and acknowledged, once its blocks and its batch record are synced to the block files, by
+ * a sync that appends written meanwhile share ({@link GroupCommit}); its documents are then added
+ * to the index behind the appends by the {@link Indexer}, which commits the index by count and
+ * within {@link Indexer#COMMIT_INTERVAL} (and close does), under the index lock only. A writer that
+ * opens the store indexes again whatever the block files hold past the index's commit. Searchers
+ * refresh once every acknowledged batch is indexed.
  */
 final class Appender implements Indexer.Steps {
   /** The index is committed once this many batches, or events, wait for it. */
@@ -64,6 +61,12 @@ final class Appender implements Indexer.Steps {
   /** The state after the last acknowledged append or prune. */
   private volatile CommitState committed;
 
+  /** The state after the last batch written, acknowledged or not (under this object's lock). */
+  private CommitState written;
+
+  /** Syncs the block files for the batches written, several at once, and acknowledges them. */
+  private final GroupCommit groupCommit;
+
   /** The state whose batches are all in the writer (under the index lock). */
   private CommitState indexed;
 
@@ -75,19 +78,11 @@ final class Appender implements Indexer.Steps {
 
   private long uncommittedEvents;
 
-  /** Whether the last failed write was cut off whole (see {@link #recoverWriter}). */
-  private boolean failedWriteUntouched;
+  /** The events of a batch the store does not hold yet. */
+  private final FreshEvents freshEvents;
 
-  /** How many events may be appended before the searchers refresh without being asked to. */
-  static final int REFRESH_AFTER_EVENTS = 65_536;
-
-  /**
-   * Ids of the events appended since the searchers last refreshed, which the duplicate check looks
-   * up besides the index. Refreshing after every append would flush a small segment each time (and
-   * merge them later), which made a webhook's small batches cost several times their events;
-   * queries refresh when they need to ({@link Searchers#acquire}).
-   */
-  private final Set<BytesRef> unrefreshed = new HashSet<>();
+  /** What a failed write leaves and reports. */
+  private final WriteFailures failures;
 
   /**
    * @param background true to index and commit the index behind the appends ({@link Indexer});
@@ -110,6 +105,10 @@ final class Appender implements Indexer.Steps {
     this.batchWriter = new BatchWriter(options, blockFiles);
     this.writer = writer;
     this.committed = committed;
+    this.written = committed;
+    this.freshEvents = new FreshEvents(searchers);
+    this.failures = new WriteFailures(searchers, blockFiles);
+    this.groupCommit = new GroupCommit(blockFiles::sync, this::acknowledge);
     this.indexed = committed;
     this.indexCommitted = committed;
     this.indexer = background ? Optional.of(new Indexer(this)) : Optional.empty();
@@ -160,11 +159,76 @@ final class Appender implements Indexer.Steps {
   // ---------------------------------------------------------------------------------------------
   // Append
 
-  synchronized AppendResult append(Batch batch) throws IOException {
+  /**
+   * Appends a batch. Its new events are found and its blocks built before its turn, so that appends
+   * of several threads do that at once; in its turn (this object's lock) it is checked again for
+   * events appended meanwhile, numbered and written; then it waits, outside the lock, for a sync
+   * that it shares with the appends written meanwhile ({@link GroupCommit}), and is acknowledged.
+   */
+  AppendResult append(Batch batch) throws IOException {
+    searchers.ensureOpen();
+    FreshEvents.Lookup lookup = freshEvents.ahead(batch);
+    Map<BytesRef, StoredEvent> fresh = lookup.fresh;
+    Optional<BatchWriter.Prepared> prepared = batchWriter.prepareAhead(fresh);
+    CommitState before;
+    long ticket;
+    int stored;
+    synchronized (this) {
+      prepareTurn();
+      before = written;
+      freshEvents.inTurn(lookup);
+      boolean advancesCheckpoints =
+          !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
+      stored = fresh.size();
+      if (fresh.isEmpty() && !advancesCheckpoints) {
+        // Its events may be in an append still waiting for its sync: they are stored with it.
+        ticket = groupCommit.newestPending();
+      } else {
+        try {
+          if (prepared.isEmpty() || prepared.get().size() != fresh.size()) {
+            prepared = fresh.isEmpty() ? Optional.empty() : Optional.of(batchWriter.prepare(fresh));
+          }
+          ticket = write(before, batch, prepared);
+        } catch (IOException | RuntimeException | Error e) {
+          // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
+          recover(e);
+          throw failures.report("append", before, committed, e);
+        }
+      }
+    }
+    try {
+      groupCommit.await(ticket);
+    } catch (IOException | RuntimeException | Error e) {
+      synchronized (this) {
+        if (groupCommit.failure().isPresent()) {
+          recover(e);
+        }
+        throw failures.report("append", before, committed, e);
+      }
+    }
+    return new AppendResult(
+        stored,
+        lookup.duplicates,
+        stored == 0 ? OptionalLong.empty() : OptionalLong.of(before.lastBatch() + 1));
+  }
+
+  /**
+   * Before an append writes, in its turn: recovers from a failed sync or indexing, and opens the
+   * writer again after a failure.
+   */
+  private void prepareTurn() throws IOException {
+    // The store may have been closed while the batch was prepared.
     searchers.ensureOpen();
     try {
+      Optional<Throwable> broken = groupCommit.failure();
+      if (broken.isPresent()) {
+        recover(broken.get());
+      }
       catchUpIndex(false);
       ensureWriter();
+      if (freshEvents.refreshDue()) {
+        refresh();
+      }
     } catch (StoreCorruptException e) {
       throw e;
     } catch (IOException e) {
@@ -177,102 +241,66 @@ final class Appender implements Indexer.Steps {
               + "); nothing of it is stored: retry it once the store can be written",
           e);
     }
-    CommitState before = committed;
-    Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
-    long duplicates = 0;
-    for (StoredEvent e : batch.events()) {
-      if (fresh.putIfAbsent(Fields.id(e), e) != null) {
-        duplicates++;
-      }
-    }
-    duplicates += removeStored(fresh);
-    duplicates += removeUnrefreshed(fresh);
-    boolean advancesCheckpoints =
-        !before.checkpoints().entrySet().containsAll(batch.checkpoints().entrySet());
-    if (fresh.isEmpty() && !advancesCheckpoints) {
-      return new AppendResult(0, duplicates, OptionalLong.empty());
-    }
-    CommitState after;
-    try {
-      after = write(before, batch, fresh);
-    } catch (IOException | RuntimeException | Error e) {
-      // Not acknowledged: cut off, so that a failure never leaves what its caller cannot know.
-      committed = before;
-      recoverWriter(e);
-      throw writeFailure("append", before, e);
-    }
-    return new AppendResult(
-        fresh.size(),
-        duplicates,
-        fresh.isEmpty() ? OptionalLong.empty() : OptionalLong.of(after.lastBatch()));
   }
 
-  /** Removes the events the store already has; returns how many. */
-  private long removeStored(Map<BytesRef, StoredEvent> fresh) throws IOException {
-    IndexSearcher searcher = searchers.acquireAsIs();
-    try {
-      return BatchWriter.removeStored(searcher.getIndexReader(), fresh);
-    } catch (IOException | RuntimeException e) {
-      throw searchers.failure(searcher, e);
-    } finally {
-      searchers.release(searcher);
-    }
-  }
-
-  /** Writes a batch's new events and record, makes them durable and acknowledges them. */
-  private CommitState write(CommitState before, Batch batch, Map<BytesRef, StoredEvent> fresh)
+  /**
+   * Writes a batch's new events and record, not yet synced; returns its ticket for the group
+   * commit, which acknowledges it once synced ({@link #acknowledge}).
+   */
+  private long write(CommitState before, Batch batch, Optional<BatchWriter.Prepared> prepared)
       throws IOException {
     if (indexer.isEmpty()) {
       // Only acknowledged batches go into an index commit: a failure of this append can then
       // never leave it in the index.
       commitIndex(false);
     }
+    if (blockFiles.startsNewFile()) {
+      // The file in hand is closed: every batch in it is synced first.
+      groupCommit.drain();
+    }
     CommitState after = before.withCheckpoints(batch.checkpoints());
     Optional<BatchHeader> header = Optional.empty();
     BatchDocuments documents = BatchDocuments.NONE;
-    if (fresh.isEmpty()) {
+    int events = 0;
+    if (prepared.isEmpty()) {
       blockFiles.beginBatch(before.lastBatch() + 1);
     } else {
-      BatchWriter.Written written = batchWriter.write(before, fresh);
-      header = Optional.of(written.header());
-      documents = written.documents();
-      after = after.withBatch(written.header().link());
+      BatchWriter.Written w = batchWriter.write(before, prepared.get());
+      header = Optional.of(w.header());
+      documents = w.documents();
+      after = after.withBatch(w.header().link());
+      events = prepared.get().size();
     }
     blockFiles.writeRecord(EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
-    blockFiles.sync();
     after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
-    Indexer.Pending pending = new Indexer.Pending(documents, after, fresh.size());
-    if (indexer.isEmpty()) {
-      index(pending);
-      committed = after;
-    } else {
-      // Durable: acknowledged now, indexed behind (again from the blocks should that fail).
-      committed = after;
-      indexer.get().add(pending);
-    }
-    unrefreshed.addAll(fresh.keySet());
+    written = after;
+    prepared.ifPresent(p -> freshEvents.appended(p.ids()));
     searchers.markStale();
-    if (unrefreshed.size() >= REFRESH_AFTER_EVENTS) {
-      refresh();
-    }
-    return after;
+    return groupCommit.add(
+        after.blockFile(), after.blockLength(), new Indexer.Pending(documents, after, events));
   }
 
-  /** Drops the events whose ids were appended since the last refresh; returns how many. */
-  private long removeUnrefreshed(Map<BytesRef, StoredEvent> fresh) {
-    if (unrefreshed.isEmpty()) {
-      return 0;
+  /**
+   * Acknowledges a synced batch, in the order written (for the {@link GroupCommit}): indexed here
+   * when appends index on their own thread, else indexed behind (again from the blocks should that
+   * fail).
+   */
+  private void acknowledge(Indexer.Pending pending) throws IOException {
+    if (indexer.isEmpty()) {
+      index(pending);
+      committed = pending.after();
+    } else {
+      committed = pending.after();
+      indexer.get().add(pending);
     }
-    int before = fresh.size();
-    fresh.keySet().removeIf(unrefreshed::contains);
-    return before - fresh.size();
   }
 
   /** Makes the searchers see every acknowledged batch. Under the lock, between writes. */
   void refresh() throws IOException {
+    groupCommit.drain();
     catchUpIndex(true);
     searchers.refresh();
-    unrefreshed.clear();
+    freshEvents.refreshed();
   }
 
   /**
@@ -288,7 +316,7 @@ final class Appender implements Indexer.Steps {
     if (failed.isPresent()) {
       IOException e =
           failed.get() instanceof IOException io ? io : new IOException(failed.get().toString());
-      recoverWriter(e);
+      recover(e);
       if (writer == null) {
         throw new StoreException(
             searchers.location(),
@@ -339,8 +367,8 @@ final class Appender implements Indexer.Steps {
       ensureWriter();
       refresh();
     } catch (IOException | RuntimeException e) {
-      if (writer != null) {
-        recoverWriter(e);
+      if (writer != null || groupCommit.failure().isPresent()) {
+        recover(e);
       }
     }
   }
@@ -353,24 +381,11 @@ final class Appender implements Indexer.Steps {
 
   synchronized PruneResult prune(long cutoff) throws IOException {
     searchers.ensureOpen();
+    drainWrites();
     catchUpIndex(true);
     // No index commit of the indexer's may land between a prune's deletes and its own commit.
     synchronized (indexLock) {
-      return pruneIndexed(cutoff);
-    }
-  }
-
-  private PruneResult pruneIndexed(long cutoff) throws IOException {
-    Pruner pruner = new Pruner(this, searchers, blockFiles);
-    long batches = 0;
-    long events = 0;
-    while (true) {
-      PruneResult step = pruner.step(cutoff, PRUNE_BATCHES_PER_COMMIT);
-      batches += step.batches();
-      events += step.events();
-      if (step.batches() < PRUNE_BATCHES_PER_COMMIT) {
-        return new PruneResult(batches, events);
-      }
+      return new Pruner(this, searchers, blockFiles).prune(cutoff, PRUNE_BATCHES_PER_COMMIT);
     }
   }
 
@@ -386,10 +401,11 @@ final class Appender implements Indexer.Steps {
       writer.setLiveCommitData(after.toUserData().entrySet());
       writer.commit();
     } catch (IOException | RuntimeException | Error e) {
-      recoverWriter(e);
-      throw writeFailure("prune", before, e);
+      recover(e);
+      throw failures.report("prune", before, committed, e);
     }
     committed = after;
+    written = after;
     indexed = after;
     indexCommitted = after;
     uncommittedBatches = 0;
@@ -399,8 +415,8 @@ final class Appender implements Indexer.Steps {
 
   /** A failed prune step before its commit: the writer is rolled back. */
   IOException pruneFailed(CommitState before, Throwable e) {
-    recoverWriter(e);
-    return writeFailure("prune", before, e);
+    recover(e);
+    return failures.report("prune", before, committed, e);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -457,55 +473,44 @@ final class Appender implements Indexer.Steps {
       throw StoreErrors.diagnose(location, searchers.directory(), Optional.empty(), e);
     }
     committed = recovered;
+    written = recovered;
     indexed = recovered;
     writer = reopened;
     indexer.ifPresent(Indexer::reset);
     uncommittedBatches = 0;
     uncommittedEvents = 0;
     searchers.replace(fresh);
-    unrefreshed.clear();
+    freshEvents.refreshed();
   }
 
   /**
-   * What a failed write left, judged from the commit the store reopened on: usually nothing (the
-   * failure came before the commit point), but a failure while finishing a commit may leave it in
-   * place, and then it is not certain to survive a power loss.
+   * After a failed write, sync or indexing: fails every batch written and not yet acknowledged,
+   * cuts the block files back to the last acknowledged one, and opens a new writer on the index's
+   * last commit. Under the lock.
    */
-  private String failedWrite(String what, CommitState before, IOException cause) {
-    boolean untouched =
-        failedWriteUntouched
-            && committed.lastBatch() == before.lastBatch()
-            && committed.anchorBatch() == before.anchorBatch()
-            && committed.prunedBefore() == before.prunedBefore()
-            && committed.checkpoints().equals(before.checkpoints());
-    return what
-        + " failed ("
-        + cause.getMessage()
-        + "); "
-        + (untouched
-            ? "it was rolled back and nothing of it is stored; the store is still usable"
-            : "it may or may not be stored: retry it (appending is idempotent), and run verify");
+  private void recover(Throwable failure) {
+    groupCommit.abandon(failure);
+    recoverWriter(failure);
+    written = committed;
   }
 
   /**
-   * What a failed append or prune throws. A merge that met a damaged segment is reported as damage
-   * (a failed write otherwise, as a full disk, checks no files: that would read the whole store).
+   * Syncs and acknowledges every batch written, before a prune or a close; after a failed sync,
+   * recovers from it and throws.
    */
-  private IOException writeFailure(String what, CommitState before, Throwable e) {
-    if (e instanceof Error error) {
-      throw error;
+  private void drainWrites() throws IOException {
+    try {
+      groupCommit.drain();
+    } catch (IOException e) {
+      recover(e);
+      throw new StoreException(
+          searchers.location(),
+          "an append failed (" + StoreErrors.withoutLocation(e) + "); retry it",
+          e);
+    } catch (RuntimeException e) {
+      recover(e);
+      throw e;
     }
-    if (e instanceof RuntimeException
-        || e instanceof CorruptIndexException
-        || e instanceof java.io.EOFException) {
-      IOException diagnosed =
-          StoreErrors.diagnose(searchers.location(), searchers.directory(), Optional.empty(), e);
-      if (diagnosed instanceof StoreCorruptException || !(e instanceof IOException)) {
-        return diagnosed;
-      }
-    }
-    IOException io = (IOException) e;
-    return new StoreException(searchers.location(), failedWrite(what, before, io), io);
   }
 
   /**
@@ -538,36 +543,13 @@ final class Appender implements Indexer.Steps {
     }
     // What follows the last acknowledged write in the block files belongs to the one that failed,
     // unless its index commit became visible before it failed: then it is stored.
-    failedWriteUntouched = false;
-    try {
-      CommitState inIndex =
-          readState(
-              searchers.location(),
-              SegmentInfos.readLatestCommit(searchers.directory()).getUserData());
-      CommitState acknowledged = committed;
-      if (!landed(inIndex, acknowledged)) {
-        blockFiles.rollbackTo(acknowledged.blockFile(), acknowledged.blockLength());
-        failedWriteUntouched = true;
-      }
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
+    failures.cutOff(committed, failure);
     try {
       ensureWriter();
       refresh();
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
-  }
-
-  /** Whether the index's commit holds more than the acknowledged state: the failed write landed. */
-  private static boolean landed(CommitState inIndex, CommitState acknowledged) {
-    return inIndex.lastBatch() > acknowledged.lastBatch()
-        || inIndex.anchorBatch() != acknowledged.anchorBatch()
-        || inIndex.prunedBefore() != acknowledged.prunedBefore()
-        || inIndex.blockFile() > acknowledged.blockFile()
-        || (inIndex.blockFile() == acknowledged.blockFile()
-            && inIndex.blockLength() > acknowledged.blockLength());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -578,6 +560,13 @@ final class Appender implements Indexer.Steps {
    * closed already); what fails is added to {@code failures}.
    */
   synchronized void close(List<Exception> failures) {
+    try {
+      groupCommit.drain();
+    } catch (IOException | RuntimeException e) {
+      // Not acknowledged: cut off, as a failed append's batch is.
+      failures.add(e);
+      recover(e);
+    }
     batchWriter.close();
     Optional<Throwable> indexFailure = indexer.flatMap(Indexer::close);
     if (indexFailure.isPresent() && writer != null) {

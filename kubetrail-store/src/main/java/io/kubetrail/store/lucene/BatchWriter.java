@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,16 +28,17 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * Writes a batch: its events into blocks of the block files, and makes its documents for the index
- * (which the {@link Indexer} adds once the batch is durable). Blocks are encoded and compressed,
- * and their documents made, on a pool of threads; the appending thread writes the blocks in order
- * and digests the batch.
+ * (which the {@link Indexer} adds once the batch is durable). A batch's blocks are encoded and
+ * compressed before the append takes its turn ({@link #prepare}, on the appending thread and a pool
+ * of threads), so that appends of several threads compress at once; in its turn, an append numbers
+ * the blocks, writes them in order and digests the batch ({@link #write}).
  */
 final class BatchWriter implements AutoCloseable {
   private final LuceneOptions options;
   private final BlockFiles blockFiles;
 
   /** Made on the first append. */
-  private ExecutorService compressors;
+  private volatile ExecutorService compressors;
 
   BatchWriter(LuceneOptions options, BlockFiles blockFiles) {
     this.options = options;
@@ -48,68 +49,99 @@ final class BatchWriter implements AutoCloseable {
   record Written(BatchHeader header, BatchDocuments documents) {}
 
   /**
-   * Writes the events, numbered and in the order given, into blocks of the block files (not yet
-   * synced); returns the batch's header and its documents, the header's last. Blocks are encoded
-   * and compressed on other threads while this one writes the blocks before them. The index has no
-   * sort: a flush writes documents in the order they were added, so add them in this order.
+   * A batch's new events, in order, encoded and compressed into blocks not yet numbered.
+   *
+   * @param ids the events' identities, in the same order
    */
-  Written write(CommitState before, Map<BytesRef, StoredEvent> events) throws IOException {
-    long batch = before.lastBatch() + 1;
-    long firstSeq = before.nextSeq();
+  record Prepared(List<BytesRef> ids, List<StoredEvent> events, List<EventBlock.Built> blocks) {
+    int size() {
+      return events.size();
+    }
+  }
+
+  /**
+   * Encodes and compresses the events, in the order given, into blocks: the first on this thread,
+   * the others on the pool. Needs no lock: nothing of the store is read or written.
+   */
+  Prepared prepare(Map<BytesRef, StoredEvent> events) throws IOException {
     List<BytesRef> ids = new ArrayList<>(events.keySet());
     List<StoredEvent> list = new ArrayList<>(events.values());
-    long file = blockFiles.beginBatch(batch);
-    // Each block starts where the one before ends: a worker learns its offset from the previous
-    // worker as soon as that one has compressed; the files are written in order on this thread,
-    // and the events' documents are filled later, as the index takes them (BatchDocuments).
-    List<Future<Prepared>> blocks = new ArrayList<>();
-    ExecutorService pool = pool();
-    CompletableFuture<Long> previousEnd =
-        CompletableFuture.completedFuture(blockFiles.appendingLength());
+    List<int[]> ranges = new ArrayList<>();
     for (int start = 0; start < list.size(); ) {
       int end = blockEnd(list, start);
-      int first = start;
-      CompletableFuture<Long> offset = previousEnd;
-      CompletableFuture<Long> blockEnd = new CompletableFuture<>();
-      blocks.add(pool.submit(() -> prepare(list, first, end, batch, offset, blockEnd)));
-      previousEnd = blockEnd;
+      ranges.add(new int[] {start, end});
       start = end;
     }
+    List<Future<EventBlock.Built>> others = new ArrayList<>();
+    try {
+      for (int i = 1; i < ranges.size(); i++) {
+        List<StoredEvent> part = list.subList(ranges.get(i)[0], ranges.get(i)[1]);
+        others.add(pool().submit(() -> EventBlock.build(0, part, options.compression())));
+      }
+      List<EventBlock.Built> blocks = new ArrayList<>(ranges.size());
+      if (!ranges.isEmpty()) {
+        blocks.add(
+            EventBlock.build(
+                0, list.subList(ranges.get(0)[0], ranges.get(0)[1]), options.compression()));
+      }
+      for (Future<EventBlock.Built> block : others) {
+        blocks.add(await(block));
+      }
+      return new Prepared(ids, list, blocks);
+    } finally {
+      // Nothing is left running for a batch that failed.
+      for (Future<EventBlock.Built> block : others) {
+        block.cancel(false);
+      }
+    }
+  }
+
+  /**
+   * The batch's blocks, built before its turn; empty when there are none or building failed (then
+   * its turn builds them again, and handles the failure as a failed write).
+   */
+  Optional<Prepared> prepareAhead(Map<BytesRef, StoredEvent> events) {
+    if (events.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(prepare(events));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Writes a prepared batch, numbered after {@code before}, into the block files (not yet synced);
+   * returns the batch's header and its documents, the header's last. The index has no sort: a flush
+   * writes documents in the order they were added, so add them in this order.
+   */
+  Written write(CommitState before, Prepared prepared) throws IOException {
+    long batch = before.lastBatch() + 1;
+    long firstSeq = before.nextSeq();
+    List<StoredEvent> list = prepared.events();
+    long file = blockFiles.beginBatch(batch);
     long minReceived = Long.MAX_VALUE;
     long maxReceived = Long.MIN_VALUE;
     BatchLink.EventsDigest digest = new BatchLink.EventsDigest();
     long[] positions = new long[list.size()];
-    long seq = firstSeq;
-    try {
-      for (Future<Prepared> pending : blocks) {
-        Prepared prepared = await(pending);
-        long offset = blockFiles.write(prepared.block().bytes());
-        if (offset != prepared.offset()) {
-          throw new IllegalStateException(
-              "block written at " + offset + ", its events point at " + prepared.offset());
-        }
-        byte[][] models = prepared.block().models();
-        for (int slot = 0; slot < models.length; slot++, seq++) {
-          StoredEvent event = list.get((int) (seq - firstSeq));
-          positions[(int) (seq - firstSeq)] = BlockFiles.position(file, offset, slot);
-          byte[] raw = event.event().json().unsafeBytes();
-          digest.add(seq, models[slot], raw, 0, raw.length);
-          long received = Times.micros(event.event().requestReceivedTimestamp());
-          minReceived = Math.min(minReceived, received);
-          maxReceived = Math.max(maxReceived, received);
-        }
+    int at = 0;
+    for (EventBlock.Built block : prepared.blocks()) {
+      EventBlock.number(block, batch);
+      long offset = blockFiles.write(block.bytes());
+      byte[][] models = block.models();
+      for (int slot = 0; slot < models.length; slot++, at++) {
+        StoredEvent event = list.get(at);
+        positions[at] = BlockFiles.position(file, offset, slot);
+        byte[] raw = event.event().json().unsafeBytes();
+        digest.add(firstSeq + at, models[slot], raw, 0, raw.length);
+        long received = Times.micros(event.event().requestReceivedTimestamp());
+        minReceived = Math.min(minReceived, received);
+        maxReceived = Math.max(maxReceived, received);
       }
-    } finally {
-      // A failed append cuts the block files back: no worker may still be running for it.
-      for (Future<Prepared> pending : blocks) {
-        try {
-          pending.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-          // Reported by await.
-        }
-      }
+    }
+    if (at != list.size()) {
+      throw new IllegalStateException("blocks hold " + at + " of " + list.size() + " events");
     }
     BatchHeader header =
         new BatchHeader(
@@ -124,35 +156,9 @@ final class BatchWriter implements AutoCloseable {
                 Times.micros(Instant.now())),
             false);
     return new Written(
-        header, new BatchDocuments(list, ids, firstSeq, batch, positions, Fields.header(header)));
-  }
-
-  /** A block ready to be written at its offset. */
-  private record Prepared(EventBlock.Built block, long offset) {}
-
-  /**
-   * Encodes and compresses events {@code from} to {@code to} into a block, learns the block's
-   * offset from the block before it and passes its end on, then makes the events' documents.
-   */
-  private Prepared prepare(
-      List<StoredEvent> events,
-      int from,
-      int to,
-      long batch,
-      CompletableFuture<Long> offset,
-      CompletableFuture<Long> end)
-      throws IOException {
-    long at;
-    EventBlock.Built block;
-    try {
-      block = EventBlock.build(batch, events.subList(from, to), options.compression());
-      at = await(offset);
-      end.complete(at + block.bytes().length);
-    } catch (IOException | RuntimeException | Error e) {
-      end.completeExceptionally(e);
-      throw e;
-    }
-    return new Prepared(block, at);
+        header,
+        new BatchDocuments(
+            list, prepared.ids(), firstSeq, batch, positions, Fields.header(header)));
   }
 
   /** Where the block starting at event {@code start} ends: by count, then by size. */
@@ -188,7 +194,7 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /** The threads that encode and compress blocks, made on the first append. */
-  private ExecutorService pool() {
+  private synchronized ExecutorService pool() {
     if (compressors == null) {
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
       compressors =
@@ -278,7 +284,7 @@ final class BatchWriter implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (compressors != null) {
       compressors.shutdownNow();
     }

@@ -66,11 +66,15 @@ final class BlockFiles implements Closeable {
   private final Map<Long, FileChannel> readers = new ConcurrentHashMap<>();
   private final EventCache cache;
 
-  /** The file appends go to, or null before the first append of this process. */
-  private FileChannel appending;
+  /**
+   * The file appends go to, or null before the first append of this process. Written by the
+   * appending thread; read by the one that syncs for a group of appends ({@link #sync(long,
+   * long)}).
+   */
+  private volatile FileChannel appending;
 
-  private long appendingFile;
-  private long appendingLength;
+  private volatile long appendingFile;
+  private volatile long appendingLength;
 
   BlockFiles(Path dir) {
     this(dir, Operations.NONE);
@@ -214,9 +218,26 @@ final class BlockFiles implements Closeable {
   /** Makes everything appended durable. */
   void sync() throws IOException {
     if (appending != null) {
-      ops.before(Op.SYNC, dir.resolve(name(appendingFile)), appendingLength, null);
-      appending.force(false);
+      sync(appendingFile, appendingLength);
     }
+  }
+
+  /** Whether the next batch starts a new file (and closes the one in hand). */
+  boolean startsNewFile() {
+    return appendingFile == 0 || appendingLength >= rollBytes;
+  }
+
+  /**
+   * Makes the file in hand durable through byte {@code end} at least, on any thread, while the
+   * appending one may write after it: the file must not roll meanwhile.
+   */
+  void sync(long file, long end) throws IOException {
+    FileChannel c = appending;
+    if (c == null || appendingFile != file) {
+      throw new IllegalStateException("file " + name(file) + " is not the one appended to");
+    }
+    ops.before(Op.SYNC, dir.resolve(name(file)), end, null);
+    c.force(false);
   }
 
   long appendingFile() {

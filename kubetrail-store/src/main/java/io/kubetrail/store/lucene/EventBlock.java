@@ -115,6 +115,24 @@ final class EventBlock {
     return built;
   }
 
+  /** Where a block's header holds its batch's number. */
+  private static final int BATCH_AT = 4 + 1;
+
+  /**
+   * Sets the batch number of a block built before its batch was numbered, and its checksum anew:
+   * the rest of the block is the same whatever the batch, so it is built before the append takes
+   * its turn.
+   */
+  static void number(Built block, long batch) {
+    byte[] bytes = block.bytes();
+    ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN).putLong(BATCH_AT, batch);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - TRAILER_BYTES);
+    ByteBuffer.wrap(bytes)
+        .order(ByteOrder.BIG_ENDIAN)
+        .putInt(bytes.length - TRAILER_BYTES, (int) crc.getValue());
+  }
+
   private static void deflate(ByteOutput plain, ByteOutput out) {
     Deflater deflater = new Deflater(6, true);
     try {

@@ -28,6 +28,20 @@ final class Pruner {
     this.blockFiles = blockFiles;
   }
 
+  /** Prunes every prunable batch, up to {@code perCommit} in each commit, which bounds memory. */
+  PruneResult prune(long cutoff, int perCommit) throws IOException {
+    long batches = 0;
+    long events = 0;
+    while (true) {
+      PruneResult step = step(cutoff, perCommit);
+      batches += step.batches();
+      events += step.events();
+      if (step.batches() < perCommit) {
+        return new PruneResult(batches, events);
+      }
+    }
+  }
+
   /** Prunes the oldest-numbered prunable batches, up to {@code limit}, in one commit. */
   PruneResult step(long cutoff, int limit) throws IOException {
     IndexWriter writer = appender.writer();

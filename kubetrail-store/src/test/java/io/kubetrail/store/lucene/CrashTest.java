@@ -33,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,7 +101,29 @@ class CrashTest {
    */
   @Test
   void powerLossAtRandomMomentsLosesNothingAcknowledged() throws Exception {
-    long seed = TestSeed.of("powerLossAtRandomMomentsLosesNothingAcknowledged");
+    powerLossRounds(
+        "powerLossAtRandomMomentsLosesNothingAcknowledged",
+        "power-loss-at-op",
+        "",
+        (dir, seed, acknowledged, next, replay) ->
+            check(dir, seed, acknowledged, next - 1, replay));
+  }
+
+  /** Checks the store after a round of power loss; returns the newest batch it holds. */
+  @FunctionalInterface
+  private interface RoundCheck {
+    int check(Path dir, long seed, Set<Integer> acknowledged, int next, String replay)
+        throws IOException;
+  }
+
+  /**
+   * Four rounds: the child runs in {@code mode} from the batch after the newest stored until it
+   * halts at a file operation the seed picks, what it had not synced is dropped, and {@code check}
+   * checks the store. The child must have made progress.
+   */
+  private void powerLossRounds(String test, String mode, String how, RoundCheck check)
+      throws Exception {
+    long seed = TestSeed.of(test);
     Random random = new Random(seed);
     Path dir = tmp.resolve("store");
     Set<Integer> acknowledged = new HashSet<>();
@@ -110,18 +133,15 @@ class CrashTest {
       long bytes = random.nextInt(100_000);
       String replay =
           String.format(
-              "round %d, power lost at file operation %d (+%d bytes); replay with"
+              "round %d, power lost at file operation %d (+%d bytes)%s; replay with"
                   + " -Dtests.seed=%d",
-              round, op, bytes, seed);
-      for (String line :
-          runUntilPowerLoss(dir, seed, next, "power-loss-at-op", op, bytes, random, replay)) {
+              round, op, bytes, how, seed);
+      for (String line : runUntilPowerLoss(dir, seed, next, mode, op, bytes, random, replay)) {
         if (line.startsWith("ACK ")) {
           acknowledged.add(Integer.parseInt(line.split(" ")[1]));
         }
       }
-
-      int newest = check(dir, seed, acknowledged, next - 1, replay);
-      next = newest + 1;
+      next = check.check(dir, seed, acknowledged, next, replay) + 1;
     }
     assertThat(acknowledged).as("the child made progress (seed %d)", seed).isNotEmpty();
   }
@@ -164,11 +184,37 @@ class CrashTest {
           default -> {}
         }
       }
-      next = checkPruned(dir, seed, acknowledged, prunedBefore, pruning, replay) + 1;
+      next =
+          checkPruned(
+                  dir,
+                  seed,
+                  acknowledged,
+                  prunedBefore,
+                  pruning,
+                  replay,
+                  n -> CrashingAppender.SOURCE)
+              + 1;
     }
     assertThat(prunedBefore)
         .as("an acknowledged prune removed batches (seed %d)", seed)
         .isPositive();
+  }
+
+  /**
+   * Power loss while {@link CrashingAppender#APPENDERS} threads append at once, so that their
+   * batches share syncs: every batch acknowledged to any thread is whole after the bytes not synced
+   * are dropped, none is there in part, each thread's checkpoint is that of its newest batch
+   * present, and the chain verifies. Which thread reaches the halting operation first varies, so
+   * the seed replays a round only roughly.
+   */
+  @Test
+  void powerLossWithConcurrentAppendersLosesNothingAcknowledged() throws Exception {
+    powerLossRounds(
+        "powerLossWithConcurrentAppendersLosesNothingAcknowledged",
+        "power-loss-concurrent-at-op",
+        " with concurrent appenders",
+        (dir, seed, acknowledged, next, replay) ->
+            checkPruned(dir, seed, acknowledged, 0, 0, replay, CrashingAppender::concurrentSource));
   }
 
   /**
@@ -196,11 +242,18 @@ class CrashTest {
   }
 
   /**
-   * Opens a store the child pruned and checks it (see above); returns the newest batch present, or
-   * -1 when none is.
+   * Opens a store the child pruned and checks it (see above), each source's checkpoint that of its
+   * newest batch present ({@code sourceOf} names a batch's source); returns the newest batch
+   * present, or -1 when none is.
    */
   private static int checkPruned(
-      Path dir, long seed, Set<Integer> acknowledged, int prunedBefore, int pruning, String replay)
+      Path dir,
+      long seed,
+      Set<Integer> acknowledged,
+      int prunedBefore,
+      int pruning,
+      String replay,
+      IntFunction<String> sourceOf)
       throws IOException {
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
       Set<String> present = auditIDs(store);
@@ -210,12 +263,16 @@ class CrashTest {
       }
       int last = Math.max(newest, acknowledged.stream().max(Integer::compare).orElse(-1));
       long expectedTotal = 0;
+      Map<String, Integer> newestOfSource = new HashMap<>();
       for (int n = 0; n <= last; n++) {
         List<StoredEvent> events = CrashingAppender.batch(seed, n).events();
         long found = events.stream().filter(e -> present.contains(e.event().auditID())).count();
         assertThat(found)
             .as("batch %s is all or nothing, %s", n, replay)
             .isIn(0L, (long) events.size());
+        if (found > 0) {
+          newestOfSource.put(sourceOf.apply(n), n);
+        }
         if (n < prunedBefore) {
           assertThat(found).as("batch %s was pruned, %s", n, replay).isZero();
         } else if (acknowledged.contains(n) && n >= pruning) {
@@ -224,10 +281,10 @@ class CrashTest {
         expectedTotal += found;
       }
       assertThat((long) present.size()).as(replay).isEqualTo(expectedTotal);
-      if (newest >= 0) {
-        assertThat(store.checkpoints().get(CrashingAppender.SOURCE))
-            .as(replay)
-            .isEqualTo(new SourceCheckpoint(Integer.toString(newest)));
+      for (Map.Entry<String, Integer> source : newestOfSource.entrySet()) {
+        assertThat(store.checkpoints().get(source.getKey()))
+            .as("checkpoint of %s, %s", source.getKey(), replay)
+            .isEqualTo(new SourceCheckpoint(Integer.toString(source.getValue())));
       }
       VerifyResult verify = store.verify();
       assertThat(verify.ok()).as("%s, %s", verify, replay).isTrue();

@@ -48,7 +48,10 @@ import org.apache.lucene.store.IndexOutput;
  * lost. Mode {@code power-loss-pruning-at-op} does the same while pruning as well: after every
  * third batch n it prints {@code PRUNE k}, prunes every batch before k = n - 1 and prints {@code
  * PRUNED k}; its block files roll at {@link #PRUNING_ROLL_BYTES}, so that prunes delete whole
- * files.
+ * files. Mode {@code power-loss-concurrent-at-op} does the same as power-loss-at-op with {@link
+ * #APPENDERS} threads appending at once (so that appends share syncs), each to a source of its own;
+ * which thread reaches the halting operation first varies from run to run. Its files roll early
+ * too.
  */
 public final class CrashingAppender {
   static final int HALT_STATUS = 137;
@@ -69,7 +72,8 @@ public final class CrashingAppender {
     int last = Integer.parseInt(args[3]);
     String mode = args[4];
     boolean pruning = mode.equals("power-loss-pruning-at-op");
-    boolean powerLoss = pruning || mode.equals("power-loss-at-op");
+    boolean concurrent = mode.equals("power-loss-concurrent-at-op");
+    boolean powerLoss = pruning || concurrent || mode.equals("power-loss-at-op");
     boolean atOp = powerLoss || mode.equals("halt-at-op");
     long haltAtOp = atOp ? Long.parseLong(args[5]) : -1;
     long haltAfterBytes =
@@ -91,8 +95,11 @@ public final class CrashingAppender {
             },
             new HaltingBlocks(mode, armed, bytes, counter),
             false,
-            pruning ? PRUNING_ROLL_BYTES : BlockFiles.ROLL_BYTES)) {
-      for (int n = first; n <= last; n++) {
+            pruning || concurrent ? PRUNING_ROLL_BYTES : BlockFiles.ROLL_BYTES)) {
+      if (concurrent) {
+        appendConcurrently(store, seed, first, last);
+      }
+      for (int n = first; n <= last && !concurrent; n++) {
         armed.set(atOp || (n == last && !mode.equals("run")));
         AppendResult result = store.append(batch(seed, n));
         if (armed.get() && mode.equals("halt-after-commit")) {
@@ -106,6 +113,54 @@ public final class CrashingAppender {
       }
     }
     System.out.println("DONE");
+  }
+
+  /**
+   * Mode power-loss-concurrent-at-op: {@link #APPENDERS} threads append at once, thread t the
+   * batches n with n % APPENDERS == t, in order ({@link #concurrentBatch}).
+   */
+  private static void appendConcurrently(AuditStore store, long seed, int first, int last) {
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < APPENDERS; t++) {
+      int start = first + Math.floorMod(t - first, APPENDERS);
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int n = start; n <= last; n += APPENDERS) {
+                  try {
+                    AppendResult result = store.append(concurrentBatch(seed, n));
+                    System.out.println("ACK " + n + " " + result.stored());
+                    System.out.flush();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }
+              });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Threads appending at once in mode power-loss-concurrent-at-op. */
+  static final int APPENDERS = 3;
+
+  /** The source whose checkpoint batch n advances in mode power-loss-concurrent-at-op. */
+  static String concurrentSource(int n) {
+    return SOURCE + "-" + Math.floorMod(n, APPENDERS);
+  }
+
+  /** Batch n of mode power-loss-concurrent-at-op: as {@link #batch}, for its thread's source. */
+  static Batch concurrentBatch(long seed, int n) {
+    return Batch.of(
+        batch(seed, n).events(), concurrentSource(n), new SourceCheckpoint(Integer.toString(n)));
   }
 
   /** Prunes every batch before batch k (batch n's events are received at T0 + n seconds). */

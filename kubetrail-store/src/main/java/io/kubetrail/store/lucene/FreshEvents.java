@@ -1,0 +1,122 @@
+package io.kubetrail.store.lucene;
+
+import io.kubetrail.store.Batch;
+import io.kubetrail.store.StoredEvent;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Finds the events of a batch that the store does not hold yet. Those the searchers' index holds
+ * are looked up before the append's turn ({@link #ahead}), so that appends of several threads look
+ * at once; in the turn, under the appender's lock, only the events appended since the searchers
+ * refreshed are ({@link #inTurn}), unless the searchers refreshed meanwhile.
+ */
+final class FreshEvents {
+  /** How many events may be appended before the searchers refresh without being asked to. */
+  static final int REFRESH_AFTER_EVENTS = 65_536;
+
+  private final Searchers searchers;
+
+  /**
+   * Ids of the events appended since the searchers last refreshed, which the duplicate check looks
+   * up besides the index (under the appender's lock). Refreshing after every append would flush a
+   * small segment each time (and merge them later), which made a webhook's small batches cost
+   * several times their events; queries refresh when they need to ({@link Searchers#acquire}).
+   */
+  private final Set<BytesRef> unrefreshed = new HashSet<>();
+
+  /** Counts the times {@link #unrefreshed} was cleared, which a look ahead checks in the turn. */
+  private volatile long refreshes;
+
+  FreshEvents(Searchers searchers) {
+    this.searchers = searchers;
+  }
+
+  /**
+   * A batch's events by identity, in order, and how many were left out as already stored.
+   *
+   * @param indexLooked whether the index was looked in ahead, and {@code seen} the refreshes then
+   */
+  static final class Lookup {
+    final Map<BytesRef, StoredEvent> fresh = new LinkedHashMap<>();
+    long duplicates;
+    private boolean indexLooked;
+    private long seen;
+  }
+
+  /**
+   * Before the append's turn: leaves out the events repeated in the batch and those the searchers'
+   * index holds. Needs no lock; when the index cannot be read now, the turn looks in it.
+   */
+  Lookup ahead(Batch batch) {
+    Lookup lookup = new Lookup();
+    for (StoredEvent e : batch.events()) {
+      if (lookup.fresh.putIfAbsent(Fields.id(e), e) != null) {
+        lookup.duplicates++;
+      }
+    }
+    lookup.seen = refreshes;
+    if (lookup.fresh.isEmpty()) {
+      lookup.indexLooked = true;
+      return lookup;
+    }
+    Map<BytesRef, StoredEvent> left = new LinkedHashMap<>(lookup.fresh);
+    try {
+      IndexSearcher searcher = searchers.acquireAsIs();
+      try {
+        lookup.duplicates += BatchWriter.removeStored(searcher.getIndexReader(), left);
+      } finally {
+        searchers.release(searcher);
+      }
+      lookup.fresh.keySet().retainAll(left.keySet());
+      lookup.indexLooked = true;
+    } catch (IOException | RuntimeException e) {
+      // The turn looks again, and reports what it meets.
+    }
+    return lookup;
+  }
+
+  /**
+   * In the append's turn (under the appender's lock): leaves out the events appended since the
+   * searchers refreshed, and those the index holds when it was not looked in since they did.
+   */
+  void inTurn(Lookup lookup) throws IOException {
+    if (!lookup.indexLooked || refreshes != lookup.seen) {
+      IndexSearcher searcher = searchers.acquireAsIs();
+      try {
+        lookup.duplicates += BatchWriter.removeStored(searcher.getIndexReader(), lookup.fresh);
+      } catch (IOException | RuntimeException e) {
+        throw searchers.failure(searcher, e);
+      } finally {
+        searchers.release(searcher);
+      }
+    }
+    if (!unrefreshed.isEmpty()) {
+      int before = lookup.fresh.size();
+      lookup.fresh.keySet().removeIf(unrefreshed::contains);
+      lookup.duplicates += before - lookup.fresh.size();
+    }
+  }
+
+  /** Events written in an append's turn, which the searchers do not see yet. */
+  void appended(List<BytesRef> ids) {
+    unrefreshed.addAll(ids);
+  }
+
+  /** Whether so many events were appended since the searchers refreshed that they should. */
+  boolean refreshDue() {
+    return unrefreshed.size() >= REFRESH_AFTER_EVENTS;
+  }
+
+  /** The searchers were refreshed, or replaced, and see every event appended. */
+  void refreshed() {
+    unrefreshed.clear();
+    refreshes++;
+  }
+}
