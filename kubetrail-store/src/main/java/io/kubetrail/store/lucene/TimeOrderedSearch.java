@@ -29,9 +29,6 @@ import org.apache.lucene.search.Weight;
  * segment it reads, however many runs it reads there.
  */
 final class TimeOrderedSearch {
-  /** The most runs one round reads. */
-  private static final int MAX_ROUND = 64;
-
   private TimeOrderedSearch() {}
 
   /**
@@ -93,7 +90,9 @@ final class TimeOrderedSearch {
           picked.clear();
         }
       }
-      size = Math.min(MAX_ROUND, size * 2);
+      // Doubling: a filter that matches nothing reads the whole index in a dozen rounds, and no
+      // search reads much more than twice the runs it needs.
+      size = size > Integer.MAX_VALUE / 2 ? size : size * 2;
     }
     return top.hits();
   }
