@@ -57,7 +57,7 @@ final class TimeBlocks {
   }
 
   private Segment read(LeafReader reader) throws IOException {
-    int blocks = (reader.maxDoc() + blockDocs - 1) / blockDocs;
+    int blocks = (int) (((long) reader.maxDoc() + blockDocs - 1) / blockDocs);
     long[] min = new long[blocks];
     long[] max = new long[blocks];
     // A run with no event (only batch headers) spans nothing: min above max.
