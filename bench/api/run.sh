@@ -4,7 +4,8 @@
 #   1. builds kubetrail and the benchmarks, and the store when it is missing (resumable);
 #   2. serves it with `kubetrail serve --auth users.yaml` (an auditor's token) on loopback;
 #   3. runs CLIENTS clients, each sending REQUESTS first pages of filtered searches one after the
-#      other (a quarter followed by their next page), and prints p50/p90/p99.
+#      other (a quarter followed by their next page), and prints p50/p90/p99 of each request (the
+#      figure) and of each first page with its next, the server's CPU per request and its GC pauses.
 #
 # Settings (environment): EVENTS (5000000), CHUNK (500000), SEED (1000), CLIENTS (50),
 # REQUESTS (200 per client), PORT (18080), SERVER_HEAP (2g).
@@ -29,7 +30,8 @@ serve_and_measure() {
   say "serving $store on 127.0.0.1:$PORT"
   # The launcher itself, not the kubetrail function: in the background a function runs in a
   # subshell, whose pid is not the server's, and killing it would leave the server running.
-  KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP" KUBETRAIL_JAR="$cli_jar" "$root/kubetrail" serve --store "$store" --listen "127.0.0.1:$PORT" \
+  rm -f "$api_work/gc.log"
+  KUBETRAIL_JAVA_OPTS="-Xmx$SERVER_HEAP -Xlog:gc:file=$api_work/gc.log" KUBETRAIL_JAR="$cli_jar" "$root/kubetrail" serve --store "$store" --listen "127.0.0.1:$PORT" \
     --auth "$api_work/users.yaml" --access-log "$api_work/access-log" > "$api_work/serve.out" 2> "$api_work/serve.err" &
   server_pid=$!
   trap 'kill "$server_pid" 2>/dev/null || true' EXIT
@@ -46,7 +48,18 @@ serve_and_measure() {
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -n 1)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "store on disk: $(du -sh "$store" | cut -f1)"
+    # The server's CPU ticks (user + system, field 14 and 15 of its stat) and GC pauses over the
+    # whole client run, its warm-up included.
+    local ticks_before pauses_before
+    ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+    pauses_before=$(grep -c 'Pause' "$api_work/gc.log" || true)
     java -Xmx512m -cp "$bench_jar" io.kubetrail.bench.ApiSearchLatency "http://127.0.0.1:$PORT/" "$token" "$CLIENTS" "$REQUESTS" 42
+    local ticks_after
+    ticks_after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+    echo "server CPU: $(( (ticks_after - ticks_before) * 1000 / $(getconf CLK_TCK) )) ms for the run (warm-up included)"
+    tail -n +"$((pauses_before + 1))" <(grep 'Pause' "$api_work/gc.log") \
+      | awk '{ms = $NF; sub(/ms$/, "", ms); ms += 0; n++; total += ms; if (ms > max) max = ms}
+             END {printf "server GC pauses: %d, total %.0f ms, longest %.0f ms\n", n, total, max}'
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } | tee "$report"
   echo "(saved in $report)" >&2

@@ -39,12 +39,6 @@ public final class KubetrailServer implements AutoCloseable {
   /** Where the API lives. */
   public static final String BASE = "/api/v1";
 
-  /**
-   * Memory for the events that search pages read, kept for later pages: a server answers many
-   * searches that mostly read the newest events.
-   */
-  static final long SEARCH_CACHE_BYTES = 64L * 1024 * 1024;
-
   private static final String CALLER = "kubetrail.caller";
 
   private final Javalin app;
@@ -99,7 +93,10 @@ public final class KubetrailServer implements AutoCloseable {
     AuditStore store =
         AuditStores.open(
             options.storeLocation(),
-            StoreOptions.builder().readOnly(true).searchCacheBytes(SEARCH_CACHE_BYTES).build());
+            StoreOptions.builder()
+                .readOnly(true)
+                .searchCacheBytes(options.searchCacheBytes())
+                .build());
     AccessLog access = AccessLog.NONE;
     try {
       access = StoreAccessLog.open(options.accessLogDirectory(), clock);

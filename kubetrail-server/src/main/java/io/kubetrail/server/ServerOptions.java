@@ -24,6 +24,9 @@ import java.util.Optional;
  *       share the cores more thinly, and make every answer as late as the slowest;
  *   <li>{@code searchesAtOnce} = the number of processors: the most event searches ({@code GET
  *       /events}) run at once; more wait their turn, in the order they came;
+ *   <li>{@code searchCacheBytes} = an eighth of the heap's limit, at least 64 MiB: memory for the
+ *       events search pages read, kept for later pages by their place in the store (not results:
+ *       each search still runs its query); most searches read the newest events;
  *   <li>{@code reportDefinitions} = none: the scheduled reports ({@code reports.yaml}) the API
  *       lists and runs now.
  * </ul>
@@ -50,6 +53,7 @@ public record ServerOptions(
     int maxBodyBytes,
     int threads,
     int searchesAtOnce,
+    long searchCacheBytes,
     List<ReportDefinition> reportDefinitions) {
 
   /** PEM files of the server's certificate chain and private key. */
@@ -82,6 +86,10 @@ public record ServerOptions(
     if (searchesAtOnce < 1) {
       throw new IllegalArgumentException(
           "searchesAtOnce must be at least 1, was " + searchesAtOnce);
+    }
+    if (searchCacheBytes < 0) {
+      throw new IllegalArgumentException(
+          "searchCacheBytes must not be negative, was " + searchCacheBytes);
     }
     if (maxPageSize > 10_000) {
       throw new IllegalArgumentException("maxPageSize must be at most 10000, was " + maxPageSize);
@@ -124,6 +132,12 @@ public record ServerOptions(
     return b.build();
   }
 
+  public ServerOptions withSearchCacheBytes(long value) {
+    Builder b = toBuilder();
+    b.searchCacheBytes = value;
+    return b.build();
+  }
+
   private Builder toBuilder() {
     Builder b = new Builder(storeDirectory);
     b.storeLocation = storeLocation;
@@ -138,6 +152,7 @@ public record ServerOptions(
     b.maxBodyBytes = maxBodyBytes;
     b.threads = threads;
     b.searchesAtOnce = searchesAtOnce;
+    b.searchCacheBytes = searchCacheBytes;
     b.reportDefinitions = reportDefinitions;
     return b;
   }
@@ -157,6 +172,8 @@ public record ServerOptions(
     private int maxBodyBytes = 1 << 20;
     private int threads = 16;
     private int searchesAtOnce = Runtime.getRuntime().availableProcessors();
+    private long searchCacheBytes =
+        Math.max(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
     private List<ReportDefinition> reportDefinitions = List.of();
 
     Builder(Path storeDirectory) {
@@ -181,6 +198,7 @@ public record ServerOptions(
           maxBodyBytes,
           threads,
           searchesAtOnce,
+          searchCacheBytes,
           reportDefinitions);
     }
   }

@@ -71,6 +71,11 @@ final class LuceneStore implements AuditStore {
     this.searches = new Searches(searchers, blockFiles, options);
   }
 
+  /** The store's searches over runs of {@code blockDocs} documents (tests use short runs). */
+  Searches searches(int blockDocs) {
+    return new Searches(searchers, blockFiles, options, blockDocs);
+  }
+
   static LuceneStore open(Path location, StoreOptions options, LuceneOptions lucene)
       throws IOException {
     return open(location, options, lucene, d -> d, c -> {}, BlockFiles.Operations.NONE, true);

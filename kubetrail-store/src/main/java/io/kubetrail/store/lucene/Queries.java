@@ -35,7 +35,7 @@ final class Queries {
 
   /**
    * Newest first. The index has no sort of its own, which makes appends and merges cheaper; first
-   * pages still end early, since {@link WindowedSearch} looks at the newest events first.
+   * pages still end early, since {@link TimeOrderedSearch} reads the newest runs of events first.
    */
   static final Sort NEWEST_FIRST =
       new Sort(

@@ -31,20 +31,25 @@ import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopFieldDocs;
 
 /** The store's queries: searches, counts, facets, histograms and sorted scans of its events. */
 final class Searches {
   private final Searchers searchers;
   private final BlockFiles blockFiles;
   private final StoreOptions options;
+  private final TimeBlocks timeBlocks;
 
   Searches(Searchers searchers, BlockFiles blockFiles, StoreOptions options) {
+    this(searchers, blockFiles, options, TimeBlocks.DEFAULT_BLOCK_DOCS);
+  }
+
+  /** With runs of {@code blockDocs} documents (see {@link TimeBlocks}); tests use short ones. */
+  Searches(Searchers searchers, BlockFiles blockFiles, StoreOptions options, int blockDocs) {
     this.searchers = searchers;
     this.blockFiles = blockFiles;
     this.options = options;
+    this.timeBlocks = new TimeBlocks(blockDocs);
   }
 
   SortedSet<String> clusters() throws IOException {
@@ -82,8 +87,6 @@ final class Searches {
               + ")");
     }
     EventQuery.Order order = query.order();
-    Sort sort =
-        order == EventQuery.Order.NEWEST_FIRST ? Queries.NEWEST_FIRST : Queries.OLDEST_FIRST;
     Object[] afterValues = after.map(c -> Cursors.decode(c, order)).orElse(null);
     IndexSearcher searcher = searchers.acquire();
     try {
@@ -91,21 +94,24 @@ final class Searches {
       if (maxDoc == 0) {
         return new SearchPage(List.of(), Optional.empty());
       }
-      // Ties on every sort value are impossible (seq is unique), so the doc id only needs to
-      // exclude the cursor's own event: any id does, as long as it exists.
+      // Ties on every sort value are impossible (seq is unique): the cursor's event is excluded
+      // by its sort values alone.
       FieldDoc afterDoc =
           afterValues == null ? null : new FieldDoc(maxDoc - 1, Float.NaN, afterValues);
+      // The query's time range, until exclusive, as the Lucene query has it.
+      long lo = query.since().map(Times::micros).orElse(Long.MIN_VALUE);
+      Optional<Long> hi = query.until().map(t -> Math.max(Long.MIN_VALUE + 1, Times.micros(t)) - 1);
       // One extra hit tells whether there is a next page; no cursor (null) means the first page.
-      TopFieldDocs docs =
-          WindowedSearch.search(
+      ScoreDoc[] hits =
+          TimeOrderedSearch.search(
               searcher,
-              query,
+              timeBlocks,
               Queries.of(query, searcher.getIndexReader()),
+              lo,
+              hi.orElse(Long.MAX_VALUE),
               afterDoc,
               limit + 1,
-              sort,
               order == EventQuery.Order.NEWEST_FIRST);
-      ScoreDoc[] hits = docs.scoreDocs;
       boolean more = hits.length > limit;
       ScoreDoc[] page = more ? Arrays.copyOf(hits, limit) : hits;
       List<StoredEvent> events =

@@ -3,7 +3,6 @@ package io.kubetrail.store.lucene;
 import static io.kubetrail.store.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubetrail.store.AuditStore;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.PageCursor;
@@ -27,10 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Searches large enough for {@link WindowedSearch} to look at windows give exactly the hits of a
- * plain sort: events appended mostly in time order, with bursts, late arrivals and rare matches.
+ * Searches that read runs of documents ({@link TimeOrderedSearch}) give exactly the hits of a plain
+ * sort: events appended mostly in time order, with bursts, late arrivals and rare matches, in runs
+ * of the default length and in runs of a few documents, so that pages span many.
  */
-class WindowedSearchTest {
+class TimeOrderedSearchTest {
   private static final List<String> VERBS = List.of("get", "list", "create", "delete");
   private static final List<String> NAMESPACES = List.of("default", "shop", "rare");
 
@@ -38,10 +38,12 @@ class WindowedSearchTest {
 
   @Test
   void pagesInEitherOrderMatchASortOfEveryMatch() throws IOException {
-    long seed = TestSeed.of("WindowedSearchTest");
+    long seed = TestSeed.of("TimeOrderedSearchTest");
     Random r = new Random(seed);
     List<StoredEvent> stored = new ArrayList<>();
-    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+    try (LuceneStore store =
+        LuceneStore.open(dir, StoreOptions.defaults(), LuceneOptions.defaults())) {
+      Searches shortRuns = store.searches(7);
       long micros = 0;
       for (int b = 0; b < 12; b++) {
         List<StoredEvent> batch = new ArrayList<>();
@@ -61,14 +63,17 @@ class WindowedSearchTest {
         List<StoredEvent> expected =
             stored.stream()
                 .filter(e -> ReferenceQuery.selects(query, e))
-                .sorted(Comparator.comparing(WindowedSearchTest::received))
+                .sorted(Comparator.comparing(TimeOrderedSearchTest::received))
                 .toList();
         if (query.order() == EventQuery.Order.NEWEST_FIRST) {
           expected = new ArrayList<>(expected);
           Collections.reverse(expected);
         }
-        assertThat(pages(store, query, pageSize))
+        assertThat(pages((c) -> store.search(query, pageSize, c)))
             .as("seed %d, query %s, pages of %d", seed, query, pageSize)
+            .containsExactlyElementsOf(expected);
+        assertThat(pages((c) -> shortRuns.search(query, pageSize, c)))
+            .as("runs of 7: seed %d, query %s, pages of %d", seed, query, pageSize)
             .containsExactlyElementsOf(expected);
       }
     }
@@ -105,12 +110,16 @@ class WindowedSearchTest {
     return e.event().requestReceivedTimestamp();
   }
 
-  private static List<StoredEvent> pages(AuditStore s, EventQuery query, int pageSize)
-      throws IOException {
+  /** One page after a cursor. */
+  private interface Pages {
+    SearchPage after(Optional<PageCursor> cursor) throws IOException;
+  }
+
+  private static List<StoredEvent> pages(Pages pages) throws IOException {
     List<StoredEvent> out = new ArrayList<>();
     Optional<PageCursor> cursor = Optional.empty();
     do {
-      SearchPage page = s.search(query, pageSize, cursor);
+      SearchPage page = pages.after(cursor);
       out.addAll(page.events());
       cursor = page.next();
     } while (cursor.isPresent());
