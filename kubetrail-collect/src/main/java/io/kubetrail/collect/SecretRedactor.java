@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps Secret values off disk. For an event on core {@code secrets}, every value under {@code
@@ -57,7 +58,9 @@ public final class SecretRedactor {
 
   /** True when {@code event} is about core-group Secrets, whose bodies hold secret values. */
   public static boolean appliesTo(AuditEvent event) {
-    return event.objectRef().map(SecretRedactor::isSecret).orElse(false);
+    // Asked of every event ingested: no Optional built for the answer.
+    Optional<ObjectReference> ref = event.objectRef();
+    return ref.isPresent() && isSecret(ref.get());
   }
 
   private static boolean isSecret(ObjectReference ref) {

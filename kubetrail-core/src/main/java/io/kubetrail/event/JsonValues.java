@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -93,12 +92,21 @@ final class JsonValues {
 
   static List<String> stringArray(JsonParser p, JsonToken t, String path)
       throws IOException, InvalidField {
+    return stringArray(p, t, path, null);
+  }
+
+  /**
+   * The string array at {@code path}, or at {@code path[key]} when a key is given: that path is
+   * built only for an error, not for every value read.
+   */
+  private static List<String> stringArray(JsonParser p, JsonToken t, String path, String key)
+      throws IOException, InvalidField {
     if (t == JsonToken.VALUE_NULL) {
       return List.of();
     }
     if (t != JsonToken.START_ARRAY) {
       p.skipChildren();
-      throw typeError(path, "array of strings", t);
+      throw typeError(at(path, key), "array of strings", t);
     }
     JsonToken v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
@@ -106,12 +114,12 @@ final class JsonValues {
     }
     // Immutable lists straight away for the usual one or two items (a source IP, a user's
     // groups), so that the records' List.copyOf has nothing to copy.
-    String first = element(p, v, path, 0);
+    String first = element(p, v, path, key, 0);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first);
     }
-    String second = element(p, v, path, 1);
+    String second = element(p, v, path, key, 1);
     v = p.nextToken();
     if (v == JsonToken.END_ARRAY) {
       return List.of(first, second);
@@ -120,18 +128,23 @@ final class JsonValues {
     items.add(first);
     items.add(second);
     for (; v != JsonToken.END_ARRAY; v = p.nextToken()) {
-      items.add(element(p, v, path, items.size()));
+      items.add(element(p, v, path, key, items.size()));
     }
     return List.copyOf(items);
   }
 
-  private static String element(JsonParser p, JsonToken v, String path, int index)
+  private static String element(JsonParser p, JsonToken v, String path, String key, int index)
       throws IOException, InvalidField {
     if (v != JsonToken.VALUE_STRING) {
       p.skipChildren();
-      throw typeError(path + "[" + index + "]", "string", v);
+      throw typeError(at(path, key) + "[" + index + "]", "string", v);
     }
     return p.getText();
+  }
+
+  /** {@code path}, or {@code path["key"]} when there is a key. */
+  private static String at(String path, String key) {
+    return key == null ? path : path + "[" + JsonSupport.quote(key) + "]";
   }
 
   /**
@@ -147,11 +160,7 @@ final class JsonValues {
       p.skipChildren();
       throw typeError(path, "object of strings", t);
     }
-    String k1 = null;
-    String v1 = null;
-    String k2 = null;
-    String v2 = null;
-    HashMap<String, String> more = null;
+    SmallMap<String> map = new SmallMap<>();
     String key;
     while ((key = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
@@ -159,8 +168,24 @@ final class JsonValues {
         p.skipChildren();
         throw typeError(path + "[" + JsonSupport.quote(key) + "]", "string", v);
       }
-      String value = p.getText();
-      // A repeated key keeps its last value, as in a HashMap.
+      map.put(key, p.getText());
+    }
+    return map.build();
+  }
+
+  /**
+   * Builds an immutable map, straight away for the usual one or two entries (an authorization
+   * decision and its reason, a service account's pod): no intermediate map to copy. A repeated key
+   * keeps its last value, as in a HashMap.
+   */
+  private static final class SmallMap<V> {
+    private String k1;
+    private V v1;
+    private String k2;
+    private V v2;
+    private HashMap<String, V> more;
+
+    void put(String key, V value) {
       if (more != null) {
         more.put(key, value);
       } else if (k1 == null || k1.equals(key)) {
@@ -176,10 +201,13 @@ final class JsonValues {
         more.put(key, value);
       }
     }
-    if (more != null) {
-      return Map.copyOf(more);
+
+    Map<String, V> build() {
+      if (more != null) {
+        return Map.copyOf(more);
+      }
+      return k2 != null ? Map.of(k1, v1, k2, v2) : k1 != null ? Map.of(k1, v1) : Map.of();
     }
-    return k2 != null ? Map.of(k1, v1, k2, v2) : k1 != null ? Map.of(k1, v1) : Map.of();
   }
 
   /**
@@ -224,13 +252,13 @@ final class JsonValues {
       p.skipChildren();
       throw typeError(path, "object of string arrays", t);
     }
-    LinkedHashMap<String, List<String>> extra = new LinkedHashMap<>();
+    SmallMap<List<String>> extra = new SmallMap<>();
     String key;
     while ((key = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
-      extra.put(key, stringArray(p, v, path + "[" + JsonSupport.quote(key) + "]"));
+      extra.put(key, stringArray(p, v, path, key));
     }
-    return Map.copyOf(extra);
+    return extra.build();
   }
 
   /**

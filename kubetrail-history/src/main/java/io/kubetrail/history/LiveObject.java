@@ -12,7 +12,8 @@ import java.util.Objects;
  * when it got this body, and the body itself. Bodies are kept compressed; {@link #json()} and
  * {@link #body()} expand them on each call. A replay of a bounded interval may keep them as they
  * came instead ({@link Replayer#forInterval}): compressing every change costs more than the rest of
- * applying it, and such a state is not kept for long.
+ * applying it, and such a state is not kept for long. A replayer fed events one by one keeps its
+ * most recent bodies as they came too, and compresses only those that stay.
  *
  * <p>The key is always {@link ResourceKey#canonical() canonical}: an object the API server serves
  * under two groups is one object, whichever group its body came through.
@@ -108,6 +109,11 @@ public final class LiveObject {
   /** Bytes the body takes in memory, for sizing. */
   public int compressedSize() {
     return packed.length;
+  }
+
+  /** This object with its body compressed: itself when it already is. */
+  LiveObject compressed() {
+    return plain ? new LiveObject(key, resourceVersion, kind, modified, packed()) : this;
   }
 
   /** The body in its compact form, as snapshots and checkpoints keep it. */

@@ -6,6 +6,7 @@ import io.kubetrail.event.ObjectReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -83,6 +84,14 @@ public final class Replayer {
   private Instant last;
   private final boolean plainBodies;
 
+  // Bodies put by apply(AuditEvent), kept as they came while they are recent: most objects are
+  // written again soon (a status, a lease), and a body replaced before it is compressed need never
+  // be. The oldest are compressed once these hold more than RECENT_BYTES (replay at ingest: a
+  // fifth of the bodies compressed instead of all of them).
+  private static final int RECENT_BYTES = 4 << 20;
+  private final ArrayDeque<LiveObject> recent = new ArrayDeque<>();
+  private long recentBytes;
+
   /**
    * Told of every object a change puts or removes, as it happens: one change may touch many (a
    * namespace's delete removes its contents; a deletecollection many objects).
@@ -132,7 +141,8 @@ public final class Replayer {
 
   /** Applies one event; see the class comment for the rules. */
   public Outcome apply(AuditEvent event) {
-    return apply(new Prepared(event, plainBodies));
+    // Prepared here, on this thread: its body is copied as it is, and compressed only if it stays.
+    return apply(new Prepared(event, true));
   }
 
   /**
@@ -192,6 +202,11 @@ public final class Replayer {
     /** The event prepared. */
     public AuditEvent event() {
       return event;
+    }
+
+    /** Whether the body was copied as it came, not compressed. */
+    boolean hasPlainBody() {
+      return body != null && plain;
     }
 
     /** The body as a replayer keeping plain bodies or not keeps it. */
@@ -256,14 +271,31 @@ public final class Replayer {
     if (current != null && olderThan(o.resourceVersion(), current.resourceVersion())) {
       return Outcome.STALE;
     }
-    byte[] body = change.body(plainBodies);
+    boolean keepPlain = plainBodies || change.hasPlainBody();
+    byte[] body = change.body(keepPlain);
     LiveObject now =
-        plainBodies
+        keepPlain
             ? LiveObject.plain(key, o.resourceVersion(), o.kind(), event.stageTimestamp(), body)
             : new LiveObject(key, o.resourceVersion(), o.kind(), event.stageTimestamp(), body);
     objects.put(key, now);
+    if (keepPlain && !plainBodies) {
+      recent.add(now);
+      recentBytes += body.length;
+      compressOldest();
+    }
     listener.changed(key, Optional.of(now));
     return Outcome.APPLIED;
+  }
+
+  /** Compresses the oldest recent bodies still in the state until the recent ones fit. */
+  private void compressOldest() {
+    while (recentBytes > RECENT_BYTES) {
+      LiveObject oldest = recent.poll();
+      recentBytes -= oldest.compressedSize();
+      if (objects.get(oldest.key()) == oldest) {
+        objects.put(oldest.key(), oldest.compressed());
+      }
+    }
   }
 
   private Outcome applySubresource(Prepared change, ObjectReference ref, ResourceType type) {

@@ -338,4 +338,34 @@ class ReplayerTest {
     assertThat(heard.subList(4, heard.size()))
         .containsExactlyInAnyOrder("pods/app/a removed", "pods/app/b removed");
   }
+
+  @Test
+  void bodiesKeptAsTheyCameWhileRecentAndCompressedOnceOlderGiveTheSameState() {
+    // Far more body bytes than a replayer keeps uncompressed (4 MiB): 3,000 pods written once and
+    // 20 written again and again, each body padded to about 2 KB.
+    String padding = "x".repeat(2000);
+    java.util.Map<String, ObjectNode> last = new java.util.HashMap<>();
+    int second = 0;
+    for (int round = 0; round < 3000; round++) {
+      for (String name : List.of("once-" + round, "often-" + round % 20)) {
+        ObjectNode body = pod("default", name, 10 + round);
+        body.withObjectProperty("metadata").putObject("annotations").put("pad", padding);
+        apply(event("update", "", "pods", "default", name).at(second++).response(body));
+        last.put(name, body);
+      }
+    }
+    ClusterState state = replayer.state(Events.t(second));
+    assertThat(state.objects()).hasSize(3020);
+    for (LiveObject o : state.objects()) {
+      ObjectNode expected = last.get(o.key().name());
+      assertThat(o.body()).as(o.key().toString()).isEqualTo(expected);
+      // The checkpoint form is the compressed body, whichever way it is kept.
+      assertThat(CompactJson.unpack(o.packed())).isEqualTo(o.json());
+    }
+    // The oldest bodies still in the state are kept compressed, the newest as they came.
+    assertThat(state.get(ResourceKey.parse("pods/default/once-0")).get().compressedSize())
+        .isLessThan(1000);
+    assertThat(state.get(ResourceKey.parse("pods/default/once-2999")).get().compressedSize())
+        .isGreaterThan(2000);
+  }
 }
