@@ -20,6 +20,8 @@ import java.util.Objects;
 public final class LiveObject {
   private final ResourceKey key;
   private final String resourceVersion;
+  // The resourceVersion as an etcd revision (-1 when not one): compared at every change.
+  private final long revision;
   private final String kind;
   private final Instant modified;
   private final byte[] packed;
@@ -28,18 +30,20 @@ public final class LiveObject {
 
   LiveObject(
       ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] packed) {
-    this(key, resourceVersion, kind, modified, packed, false);
+    this(key, resourceVersion, Replayer.revision(resourceVersion), kind, modified, packed, false);
   }
 
   private LiveObject(
       ResourceKey key,
       String resourceVersion,
+      long revision,
       String kind,
       Instant modified,
       byte[] body,
       boolean plain) {
     this.key = Objects.requireNonNull(key, "key").canonical();
     this.resourceVersion = Objects.requireNonNull(resourceVersion, "resourceVersion");
+    this.revision = revision;
     this.kind = Objects.requireNonNull(kind, "kind");
     this.modified = Objects.requireNonNull(modified, "modified");
     this.packed = Objects.requireNonNull(body, "body");
@@ -49,7 +53,22 @@ public final class LiveObject {
   /** An object whose body is kept uncompressed: {@code json} is owned by it from now on. */
   static LiveObject plain(
       ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] json) {
-    return new LiveObject(key, resourceVersion, kind, modified, json, true);
+    return of(key, resourceVersion, Replayer.revision(resourceVersion), kind, modified, json, true);
+  }
+
+  /**
+   * An object as replay makes it: {@code revision} is {@code resourceVersion} already parsed;
+   * {@code body} is the JSON itself when {@code plain}, else its compact form, owned from now on.
+   */
+  static LiveObject of(
+      ResourceKey key,
+      String resourceVersion,
+      long revision,
+      String kind,
+      Instant modified,
+      byte[] body,
+      boolean plain) {
+    return new LiveObject(key, resourceVersion, revision, kind, modified, body, plain);
   }
 
   /**
@@ -69,6 +88,11 @@ public final class LiveObject {
   /** {@code metadata.resourceVersion}; empty when the body has none. */
   public String resourceVersion() {
     return resourceVersion;
+  }
+
+  /** {@link #resourceVersion()} as an etcd revision; -1 when it is not an integer. */
+  long revision() {
+    return revision;
   }
 
   /** The body's {@code kind}; empty when the body has none. */
