@@ -33,7 +33,11 @@ public final class LiveObject {
     this(key, resourceVersion, Replayer.revision(resourceVersion), kind, modified, packed, false);
   }
 
-  private LiveObject(
+  /**
+   * An object as replay makes it: {@code revision} is {@code resourceVersion} already parsed;
+   * {@code body} is the JSON itself when {@code plain}, else its compact form, owned from now on.
+   */
+  LiveObject(
       ResourceKey key,
       String resourceVersion,
       long revision,
@@ -53,22 +57,8 @@ public final class LiveObject {
   /** An object whose body is kept uncompressed: {@code json} is owned by it from now on. */
   static LiveObject plain(
       ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] json) {
-    return of(key, resourceVersion, Replayer.revision(resourceVersion), kind, modified, json, true);
-  }
-
-  /**
-   * An object as replay makes it: {@code revision} is {@code resourceVersion} already parsed;
-   * {@code body} is the JSON itself when {@code plain}, else its compact form, owned from now on.
-   */
-  static LiveObject of(
-      ResourceKey key,
-      String resourceVersion,
-      long revision,
-      String kind,
-      Instant modified,
-      byte[] body,
-      boolean plain) {
-    return new LiveObject(key, resourceVersion, revision, kind, modified, body, plain);
+    return new LiveObject(
+        key, resourceVersion, Replayer.revision(resourceVersion), kind, modified, json, true);
   }
 
   /**

@@ -270,7 +270,7 @@ public final class Replayer {
     }
     byte[] body = change.body(plainBodies);
     LiveObject now =
-        LiveObject.of(
+        new LiveObject(
             key,
             o.resourceVersion(),
             change.revision,

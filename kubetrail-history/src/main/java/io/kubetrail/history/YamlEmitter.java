@@ -198,6 +198,18 @@ final class YamlEmitter {
     }
   }
 
+  /**
+   * A run of line breaks inside a plain or single-quoted scalar: a {@code \n} folds away when read
+   * back, so the first one is written twice.
+   */
+  private void breaksInFlow(String text, int start, int end) {
+    if (text.charAt(start) == '\n') {
+      lineBreak();
+    }
+    lineBreaks(text, start, end);
+    writeIndent();
+  }
+
   private void text(String text, int start, int end) {
     out.append(text, start, end);
     column += end - start;
@@ -233,11 +245,7 @@ final class YamlEmitter {
         }
       } else if (breaks) {
         if (!ScalarRules.isBreak(ch)) {
-          if (text.charAt(start) == '\n') {
-            lineBreak();
-          }
-          lineBreaks(text, start, end);
-          writeIndent();
+          breaksInFlow(text, start, end);
           whitespace = false;
           indention = false;
           start = end;
@@ -272,11 +280,7 @@ final class YamlEmitter {
         }
       } else if (breaks) {
         if (ch == 0 || !ScalarRules.isBreak(ch)) {
-          if (text.charAt(start) == '\n') {
-            lineBreak();
-          }
-          lineBreaks(text, start, end);
-          writeIndent();
+          breaksInFlow(text, start, end);
           start = end;
         }
       } else if (ch == 0 || ch == ' ' || ch == '\'' || ScalarRules.isBreak(ch)) {
