@@ -21,6 +21,8 @@ import java.util.Objects;
 public final class LiveObject {
   private final ResourceKey key;
   private final String resourceVersion;
+  // The resourceVersion as an etcd revision (-1 when not one): compared at every change.
+  private final long revision;
   private final String kind;
   private final Instant modified;
   private final byte[] packed;
@@ -29,28 +31,28 @@ public final class LiveObject {
 
   LiveObject(
       ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] packed) {
-    this(key, resourceVersion, kind, modified, packed, false);
+    this(key, resourceVersion, Replayer.revision(resourceVersion), kind, modified, packed, false);
   }
 
-  private LiveObject(
+  /**
+   * An object as replay makes it: {@code revision} is {@code resourceVersion} already parsed;
+   * {@code body} is the JSON itself when {@code plain}, else its compact form, owned from now on.
+   */
+  LiveObject(
       ResourceKey key,
       String resourceVersion,
+      long revision,
       String kind,
       Instant modified,
       byte[] body,
       boolean plain) {
     this.key = Objects.requireNonNull(key, "key").canonical();
     this.resourceVersion = Objects.requireNonNull(resourceVersion, "resourceVersion");
+    this.revision = revision;
     this.kind = Objects.requireNonNull(kind, "kind");
     this.modified = Objects.requireNonNull(modified, "modified");
     this.packed = Objects.requireNonNull(body, "body");
     this.plain = plain;
-  }
-
-  /** An object whose body is kept uncompressed: {@code json} is owned by it from now on. */
-  static LiveObject plain(
-      ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] json) {
-    return new LiveObject(key, resourceVersion, kind, modified, json, true);
   }
 
   /**
@@ -70,6 +72,11 @@ public final class LiveObject {
   /** {@code metadata.resourceVersion}; empty when the body has none. */
   public String resourceVersion() {
     return resourceVersion;
+  }
+
+  /** {@link #resourceVersion()} as an etcd revision; -1 when it is not an integer. */
+  long revision() {
+    return revision;
   }
 
   /** The body's {@code kind}; empty when the body has none. */
@@ -113,7 +120,9 @@ public final class LiveObject {
 
   /** This object with its body compressed: itself when it already is. */
   LiveObject compressed() {
-    return plain ? new LiveObject(key, resourceVersion, kind, modified, packed()) : this;
+    return plain
+        ? new LiveObject(key, resourceVersion, revision, kind, modified, packed(), false)
+        : this;
   }
 
   /** The body in its compact form, as snapshots and checkpoints keep it. */

@@ -78,7 +78,6 @@ public final class Replayer {
   /** Warnings by what they are about (a resource type, or the message itself). */
   private final Map<String, String> warnings = new LinkedHashMap<>();
 
-  private final Map<ResourceType, ResourceType> types = new HashMap<>();
   private Listener listener = (key, now) -> {};
   private final EnumMap<Outcome, Long> counts = new EnumMap<>(Outcome.class);
   private Instant last;
@@ -177,6 +176,11 @@ public final class Replayer {
     private final boolean isChange;
     private final Optional<ObjectInfo> response;
     private final boolean plain;
+    // The canonical type of the object it writes (null when not a change), and its response's
+    // resourceVersion as an etcd revision (-1 when none or not an integer): worked out here, on the
+    // thread that prepares, not on the one that applies.
+    private final ResourceType type;
+    private final long revision;
     // The response's body as a replayer keeping plain (or compressed) bodies keeps it; null when
     // the event cannot put an object.
     private final byte[] body;
@@ -187,6 +191,14 @@ public final class Replayer {
       isChange = EventKind.isChange(event);
       byte[] json = event.json().unsafeBytes();
       response = isChange ? K8sJson.responseObject(json) : Optional.empty();
+      type =
+          isChange
+              ? event
+                  .objectRef()
+                  .map(ref -> ResourceType.canonicalOf(ref.apiGroup(), ref.resource()))
+                  .orElse(null)
+              : null;
+      revision = response.map(r -> revision(r.resourceVersion())).orElse(-1L);
       String verb = event.verb();
       if (response.isPresent()
           && !response.get().isStatus()
@@ -230,7 +242,7 @@ public final class Replayer {
     }
     ObjectReference ref = event.objectRef().orElseThrow();
     // One object whichever group the write went through: see ResourceType#canonical.
-    ResourceType type = intern(new ResourceType(ref.apiGroup(), ref.resource()).canonical());
+    ResourceType type = change.type;
     String verb = event.verb();
     if (!ref.subresource().isEmpty()) {
       return applySubresource(change, ref, type);
@@ -268,15 +280,20 @@ public final class Replayer {
     if (current == null && o.deleting() && terminatingMatters) {
       return Outcome.TERMINATING;
     }
-    if (current != null && olderThan(o.resourceVersion(), current.resourceVersion())) {
+    if (current != null && olderThan(change.revision, current.revision())) {
       return Outcome.STALE;
     }
     boolean keepPlain = plainBodies || change.hasPlainBody();
     byte[] body = change.body(keepPlain);
     LiveObject now =
-        keepPlain
-            ? LiveObject.plain(key, o.resourceVersion(), o.kind(), event.stageTimestamp(), body)
-            : new LiveObject(key, o.resourceVersion(), o.kind(), event.stageTimestamp(), body);
+        new LiveObject(
+            key,
+            o.resourceVersion(),
+            change.revision,
+            o.kind(),
+            event.stageTimestamp(),
+            body,
+            keepPlain);
     objects.put(key, now);
     if (keepPlain && !plainBodies) {
       recent.add(now);
@@ -342,7 +359,7 @@ public final class Replayer {
     if (current != null
         && resp.isPresent()
         && !resp.get().isStatus()
-        && olderThan(resp.get().resourceVersion(), current.resourceVersion())) {
+        && olderThan(change.revision, current.revision())) {
       return Outcome.STALE;
     }
     remove(key);
@@ -434,12 +451,15 @@ public final class Replayer {
    * before any '/'), as etcd revisions are; otherwise neither is older and time order rules.
    */
   static boolean olderThan(String candidate, String current) {
-    long a = revision(candidate);
-    long b = revision(current);
-    return a >= 0 && b >= 0 && a < b;
+    return olderThan(revision(candidate), revision(current));
   }
 
-  private static long revision(String rv) {
+  private static boolean olderThan(long candidate, long current) {
+    return candidate >= 0 && current >= 0 && candidate < current;
+  }
+
+  /** A resourceVersion as an etcd revision; -1 when it is not one. */
+  static long revision(String rv) {
     int slash = rv.indexOf('/');
     String digits = slash < 0 ? rv : rv.substring(0, slash);
     if (digits.isEmpty() || digits.length() > 18) {
@@ -454,10 +474,6 @@ public final class Replayer {
       v = v * 10 + (c - '0');
     }
     return v;
-  }
-
-  private ResourceType intern(ResourceType t) {
-    return types.computeIfAbsent(t, x -> x);
   }
 
   /** Puts an object as it is, e.g. from a snapshot. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -77,6 +78,30 @@ public record ResourceType(String group, String resource) implements Comparable<
    * another group from the same storage, the group that is not {@code extensions} (core for
    * events); this type itself otherwise.
    */
+  /**
+   * The canonical type of {@code resource} in {@code group}, the same instance each time: replay
+   * works it out for every change, and keys compare faster by identity.
+   */
+  static ResourceType canonicalOf(String group, String resource) {
+    ResourceType t = new ResourceType(group, resource);
+    ResourceType known = INTERNED.get(t);
+    if (known != null) {
+      return known;
+    }
+    ResourceType c = t.canonical();
+    if (INTERNED.size() < MAX_INTERNED) {
+      ResourceType shared = INTERNED.putIfAbsent(c, c);
+      c = shared != null ? shared : c;
+      INTERNED.putIfAbsent(t, c);
+    }
+    return c;
+  }
+
+  /** Bounds the interned types: a log naming endless made-up resources must not fill memory. */
+  private static final int MAX_INTERNED = 10_000;
+
+  private static final Map<ResourceType, ResourceType> INTERNED = new ConcurrentHashMap<>();
+
   public ResourceType canonical() {
     return ALIAS_GROUPS.contains(group) ? CANONICAL.getOrDefault(this, this) : this;
   }

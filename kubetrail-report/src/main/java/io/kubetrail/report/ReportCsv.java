@@ -1,6 +1,5 @@
 package io.kubetrail.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kubetrail.history.KubectlYaml;
 import io.kubetrail.history.netpol.EndpointExposure;
 import io.kubetrail.history.netpol.EndpointScope;
@@ -10,7 +9,6 @@ import io.kubetrail.report.AuditPolicyReport.CisCheck;
 import io.kubetrail.report.AuditPolicyReport.CoverageRow;
 import io.kubetrail.report.ChangesReport.ObjectChange;
 import io.kubetrail.store.search.CsvText;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -143,11 +141,7 @@ final class ReportCsv {
   }
 
   private static String yaml(ComplianceReport r) {
-    try {
-      return KubectlYaml.mapper().writeValueAsString(ReportJson.auditEvents(r.auditEvents()));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return KubectlYaml.write(ReportJson.auditEvents(r.auditEvents()));
   }
 
   private static List<String> scope(ComplianceReport r) {

@@ -500,6 +500,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   private void backingChanged(ResourceKey key, Optional<LiveObject> now) {
     Backing old = backings.getOrDefault(key, Backing.NONE);
     Backing backing = now.flatMap(Backing::read).orElse(Backing.NONE);
+    if (backing.equals(old)) {
+      return; // most writes to an Endpoints (its resourceVersion, its conditions) move no pod
+    }
     if (backing.pods().isEmpty()) {
       backings.remove(key);
     } else {
