@@ -3,6 +3,7 @@ package io.kubetrail.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.KubectlYaml;
@@ -121,7 +122,10 @@ final class StateCommand implements Callable<Integer> {
         m.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         out.println(m.writeValueAsString(StateJson.tree(at, selected, full)));
       }
-      case yaml -> out.print(KubectlYaml.write(StateJson.tree(at, selected, full)));
+      case yaml -> {
+        YAMLMapper m = KubectlYaml.mapper();
+        out.print(m.writeValueAsString(StateJson.tree(at, selected, full)));
+      }
     }
     out.flush();
     return ExitCodes.OK;

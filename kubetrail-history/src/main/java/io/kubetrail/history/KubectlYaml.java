@@ -1,24 +1,24 @@
 package io.kubetrail.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Objects;
 
-/**
- * YAML as {@code kubectl get -o yaml} prints it, so that states, events, reports and diffs read
- * alike: no document start marker, block style, quotes only where a plain scalar would read back as
- * another type (strings that look like numbers, booleans or null keep theirs), multi-line strings
- * as literal blocks. The one writer of such YAML: every command and the server use it.
- */
+/** YAML as {@code kubectl get -o yaml} prints it, so that states and diffs read alike. */
 public final class KubectlYaml {
   private KubectlYaml() {}
 
-  /** The JSON value as one YAML document, ending in a line break. */
-  public static String write(JsonNode value) {
-    StringBuilder out = new StringBuilder(256);
-    YamlEmitter.document(Objects.requireNonNull(value, "value"), out);
-    return out.toString();
+  /** A new mapper: no document start marker, quotes only where needed, numeric strings quoted. */
+  public static YAMLMapper mapper() {
+    return new YAMLMapper(
+        YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .build());
   }
 
   /**
@@ -30,6 +30,8 @@ public final class KubectlYaml {
     if (!first) {
       out.write("---\n");
     }
-    out.write(write(document));
+    out.write(MAPPER.writeValueAsString(document));
   }
+
+  private static final YAMLMapper MAPPER = mapper();
 }

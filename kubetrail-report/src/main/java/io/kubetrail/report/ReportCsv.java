@@ -1,5 +1,6 @@
 package io.kubetrail.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kubetrail.history.KubectlYaml;
 import io.kubetrail.history.netpol.EndpointExposure;
 import io.kubetrail.history.netpol.EndpointScope;
@@ -9,6 +10,7 @@ import io.kubetrail.report.AuditPolicyReport.CisCheck;
 import io.kubetrail.report.AuditPolicyReport.CoverageRow;
 import io.kubetrail.report.ChangesReport.ObjectChange;
 import io.kubetrail.store.search.CsvText;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -141,7 +143,11 @@ final class ReportCsv {
   }
 
   private static String yaml(ComplianceReport r) {
-    return KubectlYaml.write(ReportJson.auditEvents(r.auditEvents()));
+    try {
+      return KubectlYaml.mapper().writeValueAsString(ReportJson.auditEvents(r.auditEvents()));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> scope(ComplianceReport r) {

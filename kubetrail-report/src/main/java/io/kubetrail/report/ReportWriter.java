@@ -3,6 +3,8 @@ package io.kubetrail.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubetrail.history.KubectlYaml;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,8 +62,10 @@ public final class ReportWriter {
 
   /** The report as YAML (the JSON tree; diffs as literal blocks). Does not close {@code out}. */
   public static void writeYaml(Report report, OutputStream out) throws IOException {
-    String yaml = KubectlYaml.write(ReportJson.tree(Objects.requireNonNull(report, "report")));
-    out.write(yaml.getBytes(StandardCharsets.UTF_8));
+    YAMLMapper m = KubectlYaml.mapper();
+    m.enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE);
+    m.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    m.writeValue(out, ReportJson.tree(Objects.requireNonNull(report, "report")));
   }
 
   /** The report as one self-contained HTML page. */
