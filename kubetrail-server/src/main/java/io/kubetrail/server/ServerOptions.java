@@ -132,12 +132,6 @@ public record ServerOptions(
     return b.build();
   }
 
-  public ServerOptions withSearchCacheBytes(long value) {
-    Builder b = toBuilder();
-    b.searchCacheBytes = value;
-    return b.build();
-  }
-
   private Builder toBuilder() {
     Builder b = new Builder(storeDirectory);
     b.storeLocation = storeLocation;
