@@ -78,6 +78,10 @@ public record ResourceType(String group, String resource) implements Comparable<
    * another group from the same storage, the group that is not {@code extensions} (core for
    * events); this type itself otherwise.
    */
+  public ResourceType canonical() {
+    return ALIAS_GROUPS.contains(group) ? CANONICAL.getOrDefault(this, this) : this;
+  }
+
   /**
    * The canonical type of {@code resource} in {@code group}, the same instance each time: replay
    * works it out for every change, and keys compare faster by identity.
@@ -101,10 +105,6 @@ public record ResourceType(String group, String resource) implements Comparable<
   private static final int MAX_INTERNED = 10_000;
 
   private static final Map<ResourceType, ResourceType> INTERNED = new ConcurrentHashMap<>();
-
-  public ResourceType canonical() {
-    return ALIAS_GROUPS.contains(group) ? CANONICAL.getOrDefault(this, this) : this;
-  }
 
   /**
    * Every type naming the same stored objects as this one, the {@link #canonical()} one first: what
