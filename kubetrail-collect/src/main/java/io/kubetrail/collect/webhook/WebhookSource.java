@@ -25,7 +25,10 @@ import javax.net.ssl.SSLParameters;
  *
  * <ul>
  *   <li>200 once every event of the list is durably stored (or was already); items that are not
- *       valid events go to the dead letters and the rest are stored;
+ *       valid events go to the dead letters and the rest are stored. Without a body (the header
+ *       {@code Kubetrail-Message} says how many were stored) unless items went to the dead letters:
+ *       a body costs a client that waits for each answer 40 ms per request (see {@code
+ *       WebhookHandler#respond});
  *   <li>400 for a body that is not an EventList (nothing of it is stored; it goes to the dead
  *       letters); 413 for a body over {@link WebhookOptions#maxBodyBytes()}; 415 for a compressed
  *       body;
