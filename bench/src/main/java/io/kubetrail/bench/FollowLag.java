@@ -207,7 +207,7 @@ public final class FollowLag {
       }
       total += nanos;
       String name = info.getThreadName();
-      if (name.equals("main") || name.equals("follow") || name.equals("kubetrail-append")) {
+      if (name.equals("main") || name.equals("follow") || name.startsWith("kubetrail-append")) {
         text.append(String.format(Locale.ROOT, "%s %.1f s, ", name, nanos / 1e9));
       }
     }

@@ -50,7 +50,7 @@ final class BufferDrainer implements Runnable {
           long nanos = System.nanoTime() - start;
           pipeline.countDrained(result);
           // Heard before the batches leave the buffer: a direct append comes after, never beside.
-          listener.committed(spooled.batch().events(), result, spooled.sources(), nanos);
+          pipeline.heardCommit(spooled.batch().events(), result, spooled.sources(), nanos);
           spool.remove(head);
           pipeline.signalChanged();
           pause = FIRST_PAUSE_MS;

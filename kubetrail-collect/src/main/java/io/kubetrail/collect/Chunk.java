@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * appended whole.
  *
  * @param bytes the events' raw JSON
+ * @param independent true when it may be appended alongside and in any order with others: it
+ *     carries no position, and its source's hand-overs do not depend on each other (a webhook's
+ *     requests, each answered on its own)
  * @param done completes once the events are durable
  */
 record Chunk(
@@ -21,6 +24,7 @@ record Chunk(
     List<StoredEvent> events,
     Map<String, SourceCheckpoint> checkpoints,
     long bytes,
+    boolean independent,
     CompletableFuture<Void> done) {
 
   /** Chunks as one batch, in order. */

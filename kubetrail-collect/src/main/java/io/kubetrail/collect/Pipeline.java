@@ -3,6 +3,7 @@ package io.kubetrail.collect;
 import io.kubetrail.store.AppendResult;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -19,14 +20,19 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one ingest pipeline: sources hand it decoded records through {@link SourceWriter}s, which
- * filter them by the audit policy, hash Secret values and enrich them; one thread appends what they
- * hand over to the {@link Sink}, several hand-overs (of one or many sources) in one batch when they
- * are waiting together, each batch with the source positions it reaches.
+ * filter them by the audit policy, hash Secret values and enrich them; {@value #APPENDERS} threads
+ * append what they hand over to the {@link Sink}, several hand-overs (of one or many sources) in
+ * one batch when they are waiting together, each batch with the source positions it reaches.
+ * Batches are appended one at a time, in the order handed over, except those made only of {@link
+ * SourceContext#requestWriter() independent} hand-overs (a webhook's requests), which are appended
+ * alongside the others: the store builds one batch while it writes or syncs another, and syncs them
+ * together. So two webhook clients that each wait for their answer keep two appends in flight.
  *
- * <p>Memory is bounded: at most {@link IngestOptions#maxQueuedBytes()} of events wait to be
- * appended (one hand-over may exceed it when nothing else waits). A hand-over {@link
- * SourceWriter#flush() blocks} while the queue is full, or {@link SourceWriter#tryFlush() is
- * refused} for sources that must not block, such as a webhook answering 429.
+ * <p>Memory is bounded: besides the batches being appended (at most {@value #APPENDERS}), at most
+ * {@link IngestOptions#maxQueuedBytes()} of events wait to be appended (one hand-over may exceed it
+ * when nothing else waits). A hand-over {@link SourceWriter#flush() blocks} while the queue is
+ * full, or {@link SourceWriter#tryFlush() is refused} for sources that must not block, such as a
+ * webhook answering 429.
  *
  * <p>When an append fails, the pipeline either retries it with growing pauses ({@link
  * IngestOptions#retryAppends()}, for a collector that runs for months) or fails: then every
@@ -46,6 +52,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Pipeline implements AutoCloseable {
   static final long MAX_RETRY_PAUSE_MS = 30_000;
 
+  /** Appending threads: one batch written while another is built or synced. */
+  static final int APPENDERS = 2;
+
   private final Sink sink;
   private final IngestOptions options;
   private final PipelineListener listener;
@@ -56,12 +65,21 @@ public final class Pipeline implements AutoCloseable {
   private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
-  private final Thread appender;
+  private final List<Thread> appenders = new ArrayList<>();
+
+  /** Serialises what the listener hears of commits, which appenders and the drainer make. */
+  private final Object hearing = new Object();
+
   private final Optional<Spool> spool;
   private final Optional<Thread> drainer;
   private long queuedBytes;
   private boolean closing;
+  private int appending;
   private boolean appenderDone;
+
+  /** A batch that is not independent is being appended (or buffered): the next waits for it. */
+  private boolean inOrderTurn;
+
   private volatile boolean waitingForRoom;
   private volatile boolean stopping;
   private volatile Exception failure;
@@ -113,10 +131,14 @@ public final class Pipeline implements AutoCloseable {
     // Damaged batch files were set aside: heard like a failed append, which they are.
     spool.ifPresent(
         s -> s.damagedAtOpen().forEach(note -> listener.appendFailed(new IOException(note))));
-    this.appender = new Thread(this::appendLoop, "kubetrail-append");
-    appender.setDaemon(true);
+    for (int i = 1; i <= APPENDERS; i++) {
+      Thread t = new Thread(this::appendLoop, "kubetrail-append" + (i == 1 ? "" : "-" + i));
+      t.setDaemon(true);
+      appenders.add(t);
+    }
+    appending = APPENDERS;
     this.drainer = spool.map(s -> new Thread(new BufferDrainer(this, s), "kubetrail-buffer-drain"));
-    appender.start();
+    appenders.forEach(Thread::start);
     drainer.ifPresent(
         t -> {
           t.setDaemon(true);
@@ -268,10 +290,16 @@ public final class Pipeline implements AutoCloseable {
   private void appendLoop() {
     try {
       for (List<Chunk> chunks = takeBatch(); !chunks.isEmpty(); chunks = takeBatch()) {
-        if (spool.isPresent()) {
-          appendOrBuffer(chunks, spool.get());
-        } else {
-          appendWithRetries(chunks);
+        try {
+          if (spool.isPresent()) {
+            appendOrBuffer(chunks, spool.get());
+          } else {
+            appendWithRetries(chunks);
+          }
+        } finally {
+          if (!chunks.get(0).independent()) {
+            endInOrderTurn();
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -280,7 +308,7 @@ public final class Pipeline implements AutoCloseable {
     } finally {
       lock.lock();
       try {
-        appenderDone = true;
+        appenderDone = --appending == 0;
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -288,26 +316,46 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  /** The chunks of the next batch; empty once closed and drained. */
+  /**
+   * The chunks of the next batch; empty once closed and drained. A batch is either independent
+   * chunks only, taken whenever they lead the queue, or led by a chunk in order, taken once the
+   * batch in order before it is done; it ends where the next chunk would break the batch limits, or
+   * an independent batch where the next is in order.
+   */
   private List<Chunk> takeBatch() throws InterruptedException {
     lock.lock();
     try {
-      while (queue.isEmpty() && !closing) {
+      while (queue.isEmpty() ? !closing : !queue.peek().independent() && inOrderTurn) {
         changed.await();
       }
       List<Chunk> chunks = new ArrayList<>();
+      boolean independent = !queue.isEmpty() && queue.peek().independent();
       long events = 0;
       long bytes = 0;
       while (!queue.isEmpty()
           && (chunks.isEmpty()
               || (events + queue.peek().events().size() <= options.batchEvents()
-                  && bytes + queue.peek().bytes() <= options.batchBytes()))) {
+                  && bytes + queue.peek().bytes() <= options.batchBytes()
+                  && (!independent || queue.peek().independent())))) {
         Chunk c = queue.poll();
         chunks.add(c);
         events += c.events().size();
         bytes += c.bytes();
       }
+      if (!chunks.isEmpty() && !independent) {
+        inOrderTurn = true;
+      }
       return chunks;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void endInOrderTurn() {
+    lock.lock();
+    try {
+      inOrderTurn = false;
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
@@ -346,7 +394,7 @@ public final class Pipeline implements AutoCloseable {
       stored.addAndGet(result.stored());
       duplicates.addAndGet(result.duplicates());
       release(chunks, null);
-      listener.committed(batch.events(), result, commits, nanos);
+      heardCommit(batch.events(), result, commits, nanos);
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
       listener.appendFailed(e);
@@ -361,8 +409,8 @@ public final class Pipeline implements AutoCloseable {
   private void appendOrBuffer(List<Chunk> chunks, Spool s) throws InterruptedException {
     Batch batch = Chunk.merge(chunks);
     List<PipelineListener.SourceCommit> commits = Chunk.sourceCommits(chunks);
-    // Only this thread adds to the buffer, and the drainer appends only while it holds batches:
-    // the sink never sees two appends at once, nor batches out of order.
+    // Only an appender in its turn adds to the buffer (independent batches need no turn), and the
+    // drainer appends only while it holds batches: no batch reaches the sink out of order.
     if (s.isEmpty() && appendOnce(chunks, batch, commits).isEmpty()) {
       return;
     }
@@ -476,6 +524,17 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /** Tells the listener of a commit, one at a time (appenders and the drainer commit at once). */
+  void heardCommit(
+      List<StoredEvent> events,
+      AppendResult result,
+      List<PipelineListener.SourceCommit> commits,
+      long nanos) {
+    synchronized (hearing) {
+      listener.committed(events, result, commits, nanos);
+    }
+  }
+
   /** Counts what an append of buffered batches stored. */
   void countDrained(AppendResult result) {
     stored.addAndGet(result.stored());
@@ -546,7 +605,10 @@ public final class Pipeline implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    boolean interrupted = join(appender);
+    boolean interrupted = false;
+    for (Thread appender : appenders) {
+      interrupted |= join(appender);
+    }
     if (drainer.isPresent()) {
       interrupted |= join(drainer.get());
       spool.get().close();

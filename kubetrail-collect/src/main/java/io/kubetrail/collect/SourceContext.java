@@ -16,7 +16,17 @@ public final class SourceContext {
 
   /** A new writer for this source; one per thread that reads it. */
   public SourceWriter writer() {
-    return new SourceWriter(pipeline, source);
+    return new SourceWriter(pipeline, source, false);
+  }
+
+  /**
+   * A new writer for one request of a source whose requests are independent of each other, each
+   * answered on its own and none with a position (a webhook's): what it hands over may be appended
+   * alongside, and in any order with, what other writers hand over. A hand-over that carries a
+   * {@link SourceWriter#checkpoint checkpoint} is still appended in order.
+   */
+  public SourceWriter requestWriter() {
+    return new SourceWriter(pipeline, source, true);
   }
 
   /** The options the pipeline runs with (cluster, policy, limits, batch sizes). */

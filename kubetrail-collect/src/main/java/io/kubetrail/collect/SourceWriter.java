@@ -40,10 +40,13 @@ public final class SourceWriter {
   private long reportedBytes;
   private Optional<Instant> newest = Optional.empty();
 
-  SourceWriter(Pipeline pipeline, String source) {
+  private final boolean independent;
+
+  SourceWriter(Pipeline pipeline, String source, boolean independent) {
     this.pipeline = pipeline;
     this.source = source;
     this.options = pipeline.options();
+    this.independent = independent;
   }
 
   /** Takes a decoded event. */
@@ -171,7 +174,14 @@ public final class SourceWriter {
   }
 
   private Chunk chunk() {
-    return new Chunk(source, events, checkpoints, eventBytes, new CompletableFuture<Void>());
+    // A position orders a hand-over after the source's earlier ones, whatever the writer.
+    return new Chunk(
+        source,
+        events,
+        checkpoints,
+        eventBytes,
+        independent && checkpoints.isEmpty(),
+        new CompletableFuture<Void>());
   }
 
   private void reset() {

@@ -50,6 +50,9 @@ public final class StoreConnection implements Sink, Closeable {
   private volatile Optional<StoreUnavailableException> unreachable = Optional.empty();
   private boolean closed;
 
+  /** Appends in progress, outside the lock. */
+  private int appending;
+
   private StoreConnection(Opener opener, Optional<Path> positionsFile) {
     this.opener = opener;
     this.positionsFile = positionsFile;
@@ -113,20 +116,38 @@ public final class StoreConnection implements Sink, Closeable {
   }
 
   /**
-   * Appends to the store, opening it first if it is not open yet.
+   * Appends to the store, opening it first if it is not open yet. Appends of several threads run at
+   * once (the store takes them in turns); the caller keeps batches with positions of one source in
+   * order, as the pipeline does.
    *
    * @throws StoreUnavailableException while it cannot be reached
    */
   @Override
-  public synchronized AppendResult append(Batch batch) throws IOException {
-    Optional<StoreUnavailableException> notYet = connect();
-    if (notYet.isEmpty()) {
-      AppendResult result = store.append(batch);
-      positions.putAll(batch.checkpoints());
-      savePositions();
-      return result;
+  public AppendResult append(Batch batch) throws IOException {
+    AuditStore open;
+    synchronized (this) {
+      Optional<StoreUnavailableException> notYet = connect();
+      if (notYet.isPresent()) {
+        throw notYet.get();
+      }
+      open = store;
+      appending++;
     }
-    throw notYet.get();
+    try {
+      AppendResult result = open.append(batch);
+      if (!batch.checkpoints().isEmpty()) {
+        synchronized (this) {
+          positions.putAll(batch.checkpoints());
+          savePositions();
+        }
+      }
+      return result;
+    } finally {
+      synchronized (this) {
+        appending--;
+        notifyAll();
+      }
+    }
   }
 
   /** Opens the store unless it is open; why it cannot be, if it cannot. */
@@ -188,10 +209,22 @@ public final class StoreConnection implements Sink, Closeable {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** Waits for the appends in progress to end, then closes the store. */
   @Override
   public synchronized void close() throws IOException {
     if (!closed) {
       closed = true;
+      boolean interrupted = false;
+      while (appending > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       if (store != null) {
         store.close();
       }

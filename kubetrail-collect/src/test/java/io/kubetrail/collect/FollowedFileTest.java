@@ -147,7 +147,7 @@ class FollowedFileTest {
     try (FollowedFile followed = open(log);
         Pipeline pipeline = discarding()) {
       assertThat(followed.identify(SCOPE, FollowedFileTest::none)).isTrue();
-      SourceWriter writer = new SourceWriter(pipeline, "test");
+      SourceWriter writer = new SourceWriter(pipeline, "test", false);
       followed.read(
           new RecordReader(writer, DecodeLimits.defaults(), f -> {}), followed.completeEnd());
       assertThat(followed.line()).isEqualTo(10);

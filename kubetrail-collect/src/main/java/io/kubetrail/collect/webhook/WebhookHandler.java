@@ -307,7 +307,7 @@ final class WebhookHandler implements HttpHandler {
     EventListBody list = ((EventListBody.Valid) checked).body();
     DecodeLimits limits = context.options().limits();
     // Each item decoded where it lies: the check found them, so the list is not walked again.
-    SourceWriter writer = context.writer();
+    SourceWriter writer = context.requestWriter();
     List<Rejection> rejected = new ArrayList<>();
     int decoded = 0;
     for (int i = 0; i < list.items(); i++) {

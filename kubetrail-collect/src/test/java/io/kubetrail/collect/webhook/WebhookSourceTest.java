@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -343,6 +344,7 @@ class WebhookSourceTest {
   private static final class GatedSink implements Sink {
     private final Sink sink;
     final CountDownLatch entered = new CountDownLatch(1);
+    final AtomicInteger inside = new AtomicInteger();
     final CountDownLatch gate = new CountDownLatch(1);
 
     GatedSink(Sink sink) {
@@ -356,6 +358,7 @@ class WebhookSourceTest {
 
     @Override
     public AppendResult append(Batch batch) throws IOException {
+      inside.incrementAndGet();
       entered.countDown();
       try {
         gate.await();
@@ -378,29 +381,46 @@ class WebhookSourceTest {
             ingest,
             sink -> gated[0] = new GatedSink(sink))) {
       HttpClient http = HttpClient.newHttpClient();
-      CompletableFuture<HttpResponse<String>> first =
-          postAsync(http, hook.uri, EventLists.v1(0, 3));
-      assertThat(gated[0].entered.await(30, TimeUnit.SECONDS)).isTrue();
-      long one = hook.pipeline.queuedBytes();
-      CompletableFuture<HttpResponse<String>> second =
-          postAsync(http, hook.uri, EventLists.v1(3, 3));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (hook.pipeline.queuedBytes() == one && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      HttpResponse<String> third = post(http, hook.uri, EventLists.v1(6, 3), "");
-      assertThat(third.statusCode()).isEqualTo(429);
-      assertThat(third.headers().firstValue("Retry-After")).contains("5");
-      assertThat(third.body()).contains("maxQueuedBytes");
+      try {
+        // Two requests are appended at once, and stay in the sink; a third waits in the queue.
+        CompletableFuture<HttpResponse<String>> first =
+            postAsync(http, hook.uri, EventLists.v1(0, 3));
+        awaitInside(gated[0], 1);
+        CompletableFuture<HttpResponse<String>> second =
+            postAsync(http, hook.uri, EventLists.v1(3, 3));
+        awaitInside(gated[0], 2);
+        long two = hook.pipeline.queuedBytes();
+        CompletableFuture<HttpResponse<String>> third =
+            postAsync(http, hook.uri, EventLists.v1(6, 3));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (hook.pipeline.queuedBytes() == two && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        HttpResponse<String> fourth = post(http, hook.uri, EventLists.v1(9, 3), "");
+        assertThat(fourth.statusCode()).isEqualTo(429);
+        assertThat(fourth.headers().firstValue("Retry-After")).contains("5");
+        assertThat(fourth.body()).contains("maxQueuedBytes");
 
-      gated[0].gate.countDown();
-      assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-      assertThat(second.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-      assertThat(hook.stored()).isEqualTo(6);
-      // The refused list, sent again, is taken.
-      assertThat(post(http, hook.uri, EventLists.v1(6, 3), "").statusCode()).isEqualTo(200);
-      assertThat(hook.stored()).isEqualTo(9);
+        gated[0].gate.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(second.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(third.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(hook.stored()).isEqualTo(9);
+        // The refused list, sent again, is taken.
+        assertThat(post(http, hook.uri, EventLists.v1(9, 3), "").statusCode()).isEqualTo(200);
+        assertThat(hook.stored()).isEqualTo(12);
+      } finally {
+        gated[0].gate.countDown();
+      }
     }
+  }
+
+  private static void awaitInside(GatedSink sink, int appends) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (sink.inside.get() < appends && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(sink.inside.get()).isEqualTo(appends);
   }
 
   @Test
