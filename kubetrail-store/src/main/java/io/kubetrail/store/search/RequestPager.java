@@ -115,8 +115,12 @@ public final class RequestPager {
     return b.build();
   }
 
+  /**
+   * Microseconds since the epoch, rounded down as the store's index counts them. Plain arithmetic:
+   * {@code ChronoUnit.MICROS.between} took several percent of a search's CPU in grouping a page.
+   */
   private static long micros(Instant t) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 
   static String encode(EventQuery.Order order, long micros) {
