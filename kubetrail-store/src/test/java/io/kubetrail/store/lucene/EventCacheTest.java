@@ -62,7 +62,7 @@ class EventCacheTest {
                 try {
                   for (int i = 0; i < 20_000; i++) {
                     int slot = r.nextInt(events.length);
-                    long position = BlockFiles.position(1, 100, slot);
+                    long position = BlockFiles.position(1, 100L * (slot / 4 + 1), slot % 4);
                     cache.get(position).ifPresent(e -> assertThat(e).isSameAs(events[slot]));
                     cache.put(position, events[slot]);
                   }
@@ -81,7 +81,8 @@ class EventCacheTest {
       heaviest = Math.max(heaviest, weight(e));
     }
     assertThat(cache.size()).isPositive();
-    assertThat(cache.bytes()).isBetween(1L, bound + heaviest);
+    // A block's events move together: the bound may be passed by one block of them.
+    assertThat(cache.bytes()).isBetween(1L, bound + 4 * heaviest);
   }
 
   @Test
