@@ -8,7 +8,9 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The events search pages share: bounded by bytes, least recently used out first. */
+/**
+ * The events search pages share: bounded by bytes, what no page read for a generation out first.
+ */
 class EventCacheTest {
   private final Random random = new Random(20261205);
 
