@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -54,14 +53,22 @@ final class StoredEvents {
     Integer[] byPosition = byDoc.clone();
     Arrays.sort(byPosition, (a, b) -> Long.compare(positions[a], positions[b]));
     Cursor cursor = new Cursor(blocks);
+    // In position order, the events of one block follow each other: it is looked up once.
+    long heldStart = -1;
+    EventCache.Block held = null;
     for (int i : byPosition) {
-      Optional<StoredEvent> held = cache.get(positions[i]);
-      if (held.isPresent()) {
-        events[i] = held.get();
-      } else {
-        events[i] = cursor.event(positions[i]);
-        cache.put(positions[i], events[i]);
+      long start = EventCache.start(positions[i]);
+      if (start != heldStart) {
+        held = cache.block(start);
+        heldStart = start;
       }
+      StoredEvent e = held == null ? null : held.event(BlockFiles.slot(positions[i]));
+      if (e == null) {
+        e = cursor.event(positions[i]);
+        cache.put(positions[i], e);
+        heldStart = -1;
+      }
+      events[i] = e;
     }
     return new ArrayList<>(Arrays.asList(events));
   }

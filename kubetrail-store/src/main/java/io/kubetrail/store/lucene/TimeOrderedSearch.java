@@ -124,6 +124,7 @@ final class TimeOrderedSearch {
           leaf.reader().getLiveDocs(),
           segment.start(first),
           segment.end(runs[i], maxDoc));
+      top.flush();
       i++;
     }
   }
@@ -175,6 +176,8 @@ final class TimeOrderedSearch {
 
   /** The best {@code n} hits so far, the worst of them at the heap's root. */
   private static final class Top {
+    private static final int HELD = 2048;
+
     private final int n;
     private final boolean newestFirst;
     private final boolean bounded;
@@ -184,6 +187,13 @@ final class TimeOrderedSearch {
     private final long[] seq;
     private final int[] docs;
     private int size;
+
+    /** Hits collected and not yet offered (see {@link #hold}). */
+    private long[] heldTimes = new long[64];
+
+    private long[] heldSeqs = new long[64];
+    private int[] heldDocs = new int[64];
+    private int held;
 
     Top(int n, boolean newestFirst) {
       this(n, newestFirst, false, 0, 0);
@@ -226,9 +236,45 @@ final class TimeOrderedSearch {
           // Missing values sort as 0, as the sort fields' default.
           long t = times != null && times.advanceExact(doc) ? times.longValue() : 0;
           long s = seqs != null && seqs.advanceExact(doc) ? seqs.longValue() : 0;
-          offer(t, s, base + doc);
+          hold(t, s, base + doc);
         }
       };
+    }
+
+    /**
+     * Keeps a hit for {@link #flush}. Hits come in document order, about the order of receive
+     * times: offered in that order, each hit of a newest-first search beat the page's last and went
+     * through the heap, while offered best first, after the first page-full each is turned away by
+     * one comparison.
+     */
+    private void hold(long t, long s, int doc) {
+      if (held == heldDocs.length) {
+        if (held < HELD) {
+          heldTimes = Arrays.copyOf(heldTimes, 2 * held);
+          heldSeqs = Arrays.copyOf(heldSeqs, 2 * held);
+          heldDocs = Arrays.copyOf(heldDocs, 2 * held);
+        } else {
+          flush();
+        }
+      }
+      heldTimes[held] = t;
+      heldSeqs[held] = s;
+      heldDocs[held] = doc;
+      held++;
+    }
+
+    /** Offers the hits held, best first as far as document order tells. */
+    void flush() {
+      if (newestFirst) {
+        for (int i = held - 1; i >= 0; i--) {
+          offer(heldTimes[i], heldSeqs[i], heldDocs[i]);
+        }
+      } else {
+        for (int i = 0; i < held; i++) {
+          offer(heldTimes[i], heldSeqs[i], heldDocs[i]);
+        }
+      }
+      held = 0;
     }
 
     private void offer(long t, long s, int doc) {
@@ -299,6 +345,7 @@ final class TimeOrderedSearch {
 
     /** The hits, best first; empties the heap. */
     FieldDoc[] hits() {
+      flush();
       FieldDoc[] out = new FieldDoc[size];
       for (int i = size - 1; i >= 0; i--) {
         out[i] = new FieldDoc(docs[0], Float.NaN, new Object[] {received[0], seq[0]});

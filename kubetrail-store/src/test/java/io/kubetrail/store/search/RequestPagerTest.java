@@ -11,6 +11,7 @@ import io.kubetrail.store.RandomEvents;
 import io.kubetrail.store.ReferenceQuery;
 import io.kubetrail.store.StoreOptions;
 import io.kubetrail.store.StoredEvent;
+import io.kubetrail.store.TestEvents;
 import io.kubetrail.store.lucene.LuceneAuditStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,6 +89,33 @@ class RequestPagerTest {
               .isTrue();
         }
       }
+    }
+  }
+
+  @Test
+  void aCrowdedReceiveTimeShowsEachRequestOnceOnOnePage() throws IOException {
+    // More requests share one receive time than a page's grouping scans before it keeps a map.
+    List<StoredEvent> events = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      for (Stage stage : List.of(Stage.RequestReceived, Stage.ResponseComplete)) {
+        events.add(TestEvents.event("crowd-" + i).stage(stage).received(TestEvents.T0).build());
+      }
+    }
+    events.add(TestEvents.event("later").received(TestEvents.T0.plusSeconds(1)).build());
+    Path dir = Files.createTempDirectory("kubetrail-pager");
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      store.append(Batch.of(events));
+      RequestPage first =
+          RequestPager.page(store, EventQuery.builder().build(), 1, Optional.empty());
+      assertThat(first.events()).extracting(e -> e.event().auditID()).containsExactly("later");
+      RequestPage crowd = RequestPager.page(store, EventQuery.builder().build(), 5, first.next());
+      assertThat(crowd.events()).hasSize(40);
+      assertThat(crowd.events())
+          .extracting(e -> e.event().auditID())
+          .doesNotHaveDuplicates()
+          .allMatch(id -> id.startsWith("crowd-"));
+      assertThat(crowd.events()).allMatch(e -> e.event().stage() == Stage.ResponseComplete);
+      assertThat(crowd.next()).isEmpty();
     }
   }
 
