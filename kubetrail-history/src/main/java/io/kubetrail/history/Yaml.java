@@ -1,13 +1,10 @@
 package io.kubetrail.history;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -20,21 +17,16 @@ import java.util.Optional;
  * histories and reports show of an object, and how they tell a real change from bookkeeping.
  */
 public final class Yaml {
-  private static final YAMLMapper YAML = KubectlYaml.mapper();
-
   private Yaml() {}
 
   /** The object as YAML, without {@code metadata.managedFields} (noise in every diff). */
   public static String render(ObjectNode body) {
-    ObjectNode copy = body.deepCopy();
-    if (copy.get("metadata") instanceof ObjectNode m) {
-      m.remove("managedFields");
+    ObjectNode shown = body;
+    if (body.get("metadata") instanceof ObjectNode m && m.has("managedFields")) {
+      shown = body.deepCopy();
+      ((ObjectNode) shown.get("metadata")).remove("managedFields");
     }
-    try {
-      return YAML.writeValueAsString(copy);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ObjectYaml.write(shown);
   }
 
   /**
