@@ -50,9 +50,29 @@ public final class Yaml {
     if (a.equals(b)) {
       return "";
     }
+    if (a.isEmpty() || b.isEmpty()) {
+      return oneSided(a, b, fromName, toName);
+    }
     Patch<String> patch = DiffUtils.diff(a, b);
     List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(fromName, toName, a, patch, 3);
     return String.join("\n", unified) + "\n";
+  }
+
+  /**
+   * The diff of a creation or a deletion: one hunk of every line, written directly; the general
+   * diff would search for common lines where there are none, the most of a changes report's work.
+   */
+  private static String oneSided(List<String> a, List<String> b, String fromName, String toName) {
+    boolean created = a.isEmpty();
+    List<String> lines = created ? b : a;
+    StringBuilder out = new StringBuilder(64 + lines.size() * 24);
+    out.append("--- ").append(fromName).append("\n+++ ").append(toName).append('\n');
+    out.append("@@ -1,").append(a.size()).append(" +1,").append(b.size()).append(" @@\n");
+    char sign = created ? '+' : '-';
+    for (String line : lines) {
+      out.append(sign).append(line).append('\n');
+    }
+    return out.toString();
   }
 
   private static String shown(ObjectNode body, DiffView view) {

@@ -6,17 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The YAML objects are written as, read back by SnakeYAML (an independent YAML 1.1 parser with its
@@ -131,9 +133,38 @@ class ObjectYamlPropertyTest {
     JsonNode tree = value(random, 0);
     String yaml = ObjectYaml.write(tree);
 
-    Object read = new Yaml().load(yaml);
+    Object read = new org.yaml.snakeyaml.Yaml().load(yaml);
 
     assertThat(normalised(read)).as("%s", yaml).isEqualTo(expected(tree));
+  }
+
+  /** A creation's or a deletion's diff, written directly, as the general diff would give it. */
+  @Property(tries = 300)
+  void aCreationOrDeletionDiffsAsTheGeneralDiffWould(@ForAll long seed) {
+    Random random = new Random(seed);
+    ObjectNode o = F.objectNode();
+    for (int i = random.nextInt(6); i >= 0; i--) {
+      o.set(string(random), value(random, 1));
+    }
+    List<String> lines = List.of(Yaml.render(o).split("\n"));
+    boolean created = random.nextBoolean();
+    List<String> a = created ? List.of() : lines;
+    List<String> b = created ? lines : List.of();
+    String general =
+        String.join(
+                "\n",
+                UnifiedDiffUtils.generateUnifiedDiff("x@1", "y@2", a, DiffUtils.diff(a, b), 3))
+            + "\n";
+
+    Optional<ObjectNode> some = Optional.of(o);
+    assertThat(
+            Yaml.diff(
+                created ? Optional.empty() : some,
+                created ? some : Optional.empty(),
+                "x@1",
+                "y@2",
+                DiffView.FULL))
+        .isEqualTo(general);
   }
 
   @Test
