@@ -35,6 +35,10 @@ final class ObjectYaml {
 
   private ObjectYaml() {}
 
+  // YAML allows an implicit key of at most 1024 characters; a longer one (no Kubernetes name or
+  // label is) is written as an explicit key, "? key" and ": value" on the next line.
+  private static final int LONGEST_KEY = 1000;
+
   /** {@code node} as one YAML document, ending in a line break. */
   static String write(JsonNode node) {
     StringBuilder out = new StringBuilder(1024);
@@ -43,7 +47,7 @@ final class ObjectYaml {
   }
 
   /** Appends {@code node} as one YAML document, ending in a line break. */
-  static void write(JsonNode node, StringBuilder out) {
+  private static void write(JsonNode node, StringBuilder out) {
     if (node.isObject() && !node.isEmpty()) {
       mapping(node, 0, false, out);
     } else if (node.isArray() && !node.isEmpty()) {
@@ -70,8 +74,17 @@ final class ObjectYaml {
         pad(indent, out);
       }
       first = false;
-      string(e.getKey(), out);
       JsonNode v = e.getValue();
+      if (e.getKey().length() > LONGEST_KEY) {
+        out.append("? ");
+        quoted(e.getKey(), out);
+        out.append('\n');
+        pad(indent, out);
+        out.append(": ");
+        afterIndicator(v, indent, out);
+        continue;
+      }
+      string(e.getKey(), out);
       if (v.isObject() && !v.isEmpty()) {
         out.append(":\n");
         mapping(v, indent + 2, false, out);
@@ -95,14 +108,22 @@ final class ObjectYaml {
       }
       first = false;
       out.append("- ");
-      if (v.isObject() && !v.isEmpty()) {
-        mapping(v, indent + 2, true, out);
-      } else if (v.isArray() && !v.isEmpty()) {
-        sequence(v, indent + 2, true, out);
-      } else {
-        scalar(v, out);
-        out.append('\n');
-      }
+      afterIndicator(v, indent, out);
+    }
+  }
+
+  /**
+   * A value after a two-character indicator at {@code indent} ("- ", "? ", ": "): a collection
+   * starts on the indicator's line, its further lines indented past it.
+   */
+  private static void afterIndicator(JsonNode v, int indent, StringBuilder out) {
+    if (v.isObject() && !v.isEmpty()) {
+      mapping(v, indent + 2, true, out);
+    } else if (v.isArray() && !v.isEmpty()) {
+      sequence(v, indent + 2, true, out);
+    } else {
+      scalar(v, out);
+      out.append('\n');
     }
   }
 
