@@ -15,7 +15,6 @@ import io.kubetrail.report.Reports;
 import io.kubetrail.store.AuditStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -260,8 +259,7 @@ final class ReportCommand implements Callable<Integer> {
     boolean printable = reportFormat == ReportFormat.JSON || reportFormat == ReportFormat.YAML;
     if (out == null && printable) {
       PrintWriter w = spec.commandLine().getOut();
-      byte[] body = ReportWriter.files(report, reportFormat).values().iterator().next();
-      w.print(new String(body, StandardCharsets.UTF_8));
+      ReportWriter.print(report, reportFormat, w);
       w.flush();
       return;
     }

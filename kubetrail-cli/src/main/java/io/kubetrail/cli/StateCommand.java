@@ -3,7 +3,6 @@ package io.kubetrail.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.KubectlYaml;
@@ -123,8 +122,7 @@ final class StateCommand implements Callable<Integer> {
         out.println(m.writeValueAsString(StateJson.tree(at, selected, full)));
       }
       case yaml -> {
-        YAMLMapper m = KubectlYaml.mapper();
-        out.print(m.writeValueAsString(StateJson.tree(at, selected, full)));
+        KubectlYaml.writeDocument(out, StateJson.tree(at, selected, full), true);
       }
     }
     out.flush();

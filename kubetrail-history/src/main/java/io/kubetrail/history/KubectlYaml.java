@@ -11,7 +11,10 @@ import java.io.Writer;
 public final class KubectlYaml {
   private KubectlYaml() {}
 
-  /** A new mapper: no document start marker, quotes only where needed, numeric strings quoted. */
+  /**
+   * A new mapper: no document start marker, quotes only where needed, numeric strings quoted. For
+   * documents written through a generator (reports); objects are written by {@link #writeDocument}.
+   */
   public static YAMLMapper mapper() {
     return new YAMLMapper(
         YAMLFactory.builder()
@@ -30,8 +33,6 @@ public final class KubectlYaml {
     if (!first) {
       out.write("---\n");
     }
-    out.write(MAPPER.writeValueAsString(document));
+    out.write(ObjectYaml.write(document));
   }
-
-  private static final YAMLMapper MAPPER = mapper();
 }

@@ -182,7 +182,17 @@ public final class StateHistory {
    */
   public ClusterState stateAt(Instant t) throws IOException {
     Objects.requireNonNull(t, "t");
-    return stateAt(t, snapshots(), new ArrayList<>());
+    return stateAt(t, snapshots(), new ArrayList<>(), false);
+  }
+
+  /**
+   * The state at {@code t} as {@link #stateAt} gives it, for a caller that replays an interval on
+   * from it and then drops it (a report): the bodies of the changes replayed to reach it are kept
+   * as they came, as {@link Replayer#forInterval} keeps them, instead of each being compressed.
+   */
+  public ClusterState startOfInterval(Instant t) throws IOException {
+    Objects.requireNonNull(t, "t");
+    return stateAt(t, snapshots(), new ArrayList<>(), true);
   }
 
   /**
@@ -199,12 +209,12 @@ public final class StateHistory {
     Instant early = inOrder ? first : second;
     Instant late = inOrder ? second : first;
     List<SnapshotInfo> usable = snapshots();
-    ClusterState earlier = stateAt(early, usable, new ArrayList<>());
+    ClusterState earlier = stateAt(early, usable, new ArrayList<>(), false);
     ClusterState later;
     if (early.equals(late)) {
       later = earlier;
     } else if (restartsWithin(early, late, usable)) {
-      later = stateAt(late, usable, new ArrayList<>());
+      later = stateAt(late, usable, new ArrayList<>(), false);
     } else {
       String startedFrom = "state at " + early + " (" + lastReplay.startedFrom() + ")";
       later =
@@ -265,7 +275,7 @@ public final class StateHistory {
     if (resources.isEmpty()) {
       throw new IllegalArgumentException("resources must not be empty");
     }
-    ClusterState start = stateAt(from);
+    ClusterState start = startOfInterval(from);
     ReplayStats toStart = lastReplay;
     walker.start(start);
     Replayer replayer = Replayer.forInterval(start);
@@ -289,7 +299,8 @@ public final class StateHistory {
   }
 
   /** The state at {@code t} as if only the given snapshots (oldest first) had been taken. */
-  private ClusterState stateAt(Instant t, List<SnapshotInfo> usable, List<String> notes)
+  private ClusterState stateAt(
+      Instant t, List<SnapshotInfo> usable, List<String> notes, boolean plainBodies)
       throws IOException {
     int index = -1;
     for (int i = 0; i < usable.size(); i++) {
@@ -346,7 +357,7 @@ public final class StateHistory {
         ClusterState snap = read(snapshotKey(snapshot.get().id()), header);
         // The snapshot tells only the types it covers; the others are as the changes before
         // it (and any earlier snapshot) left them.
-        ClusterState before = stateAt(floor, usable.subList(0, index), notes);
+        ClusterState before = stateAt(floor, usable.subList(0, index), notes, plainBodies);
         String beforeFrom = lastReplay.startedFrom();
         start = merge(snap, header[0].covers(), before);
         startedFrom =
@@ -357,7 +368,8 @@ public final class StateHistory {
         start = ClusterState.empty(Instant.EPOCH);
       }
     }
-    return replay(new Replayer(start), start.at(), from, t, base, startedFrom, notes);
+    Replayer replayer = plainBodies ? Replayer.forInterval(start) : new Replayer(start);
+    return replay(replayer, start.at(), from, t, base, startedFrom, notes);
   }
 
   /**

@@ -1,13 +1,10 @@
 package io.kubetrail.history;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -20,21 +17,16 @@ import java.util.Optional;
  * histories and reports show of an object, and how they tell a real change from bookkeeping.
  */
 public final class Yaml {
-  private static final YAMLMapper YAML = KubectlYaml.mapper();
-
   private Yaml() {}
 
   /** The object as YAML, without {@code metadata.managedFields} (noise in every diff). */
   public static String render(ObjectNode body) {
-    ObjectNode copy = body.deepCopy();
-    if (copy.get("metadata") instanceof ObjectNode m) {
-      m.remove("managedFields");
+    ObjectNode shown = body;
+    if (body.get("metadata") instanceof ObjectNode m && m.has("managedFields")) {
+      shown = body.deepCopy();
+      ((ObjectNode) shown.get("metadata")).remove("managedFields");
     }
-    try {
-      return YAML.writeValueAsString(copy);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ObjectYaml.write(shown);
   }
 
   /**
@@ -58,9 +50,29 @@ public final class Yaml {
     if (a.equals(b)) {
       return "";
     }
+    if (a.isEmpty() || b.isEmpty()) {
+      return oneSided(a, b, fromName, toName);
+    }
     Patch<String> patch = DiffUtils.diff(a, b);
     List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(fromName, toName, a, patch, 3);
     return String.join("\n", unified) + "\n";
+  }
+
+  /**
+   * The diff of a creation or a deletion: one hunk of every line, written directly; the general
+   * diff would search for common lines where there are none, the most of a changes report's work.
+   */
+  private static String oneSided(List<String> a, List<String> b, String fromName, String toName) {
+    boolean created = a.isEmpty();
+    List<String> lines = created ? b : a;
+    StringBuilder out = new StringBuilder(64 + lines.size() * 24);
+    out.append("--- ").append(fromName).append("\n+++ ").append(toName).append('\n');
+    out.append("@@ -1,").append(a.size()).append(" +1,").append(b.size()).append(" @@\n");
+    char sign = created ? '+' : '-';
+    for (String line : lines) {
+      out.append(sign).append(line).append('\n');
+    }
+    return out.toString();
   }
 
   private static String shown(ObjectNode body, DiffView view) {

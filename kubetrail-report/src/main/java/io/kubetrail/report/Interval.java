@@ -54,7 +54,7 @@ final class Interval {
     this.start = start;
     this.end = end;
     StateHistory history = source.history();
-    atStart = history.stateAt(start);
+    atStart = history.startOfInterval(start);
     ReplayStats first = history.lastReplay();
     startedFrom =
         first.startedFrom()

@@ -1,9 +1,9 @@
 package io.kubetrail.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.history.netpol.EndpointExposure;
 import io.kubetrail.history.netpol.NamespaceExposure;
 import io.kubetrail.history.netpol.ServiceExposure;
@@ -17,85 +17,102 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The JSON tree of a report: the one shape the JSON and YAML outputs share. */
+/**
+ * The shape of a report that the JSON and YAML outputs share, written field by field into a
+ * generator: a report of many objects is written as it is read, never held twice.
+ */
 final class ReportJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private ReportJson() {}
 
-  static ObjectNode tree(Report report) {
-    ObjectNode root = MAPPER.createObjectNode();
-    root.put("reportType", report.type().id());
+  static void write(Report report, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("reportType", report.type().id());
     if (report instanceof ComplianceReport r) {
-      compliance(root, r);
+      compliance(g, r);
     } else if (report instanceof ChangesReport r) {
-      changes(root, r);
+      changes(g, r);
     } else if (report instanceof AuditPolicyReport r) {
-      auditPolicy(root, r);
+      auditPolicy(g, r);
     }
-    ObjectNode evidence = root.putObject("evidence");
-    evidence.put("eventsReplayed", report.evidence().eventsReplayed());
-    evidence.put("startedFrom", report.evidence().startedFrom());
-    strings(evidence.putArray("warnings"), report.evidence().warnings());
-    return root;
+    g.writeObjectFieldStart("evidence");
+    g.writeNumberField("eventsReplayed", report.evidence().eventsReplayed());
+    g.writeStringField("startedFrom", report.evidence().startedFrom());
+    strings(g, "warnings", report.evidence().warnings());
+    g.writeEndObject();
+    g.writeEndObject();
   }
 
-  private static void compliance(ObjectNode root, ComplianceReport r) {
-    root.put("startTime", r.start().toString());
-    root.put("endTime", r.end().toString());
-    ArrayNode endpoints = root.putArray("endpoints");
+  private static void compliance(JsonGenerator g, ComplianceReport r) throws IOException {
+    g.writeStringField("startTime", r.start().toString());
+    g.writeStringField("endTime", r.end().toString());
+    g.writeArrayFieldStart("endpoints");
     for (EndpointExposure e : r.endpoints()) {
-      ObjectNode n = endpoints.addObject();
-      n.put("endpoint", e.endpoint());
-      n.put("namespace", e.namespace());
-      n.put("serviceAccount", e.serviceAccount());
-      n.put("ingressProtected", e.ingressProtected());
-      n.put("egressProtected", e.egressProtected());
-      n.put("ingressFromInternet", e.ingressFromInternet());
-      n.put("egressToInternet", e.egressToInternet());
-      n.put("ingressFromOtherNamespace", e.ingressFromOtherNamespace());
-      n.put("egressToOtherNamespace", e.egressToOtherNamespace());
-      strings(n.putArray("appliedPolicies"), e.appliedPolicies());
-      strings(n.putArray("services"), e.services());
+      g.writeStartObject();
+      g.writeStringField("endpoint", e.endpoint());
+      g.writeStringField("namespace", e.namespace());
+      g.writeStringField("serviceAccount", e.serviceAccount());
+      g.writeBooleanField("ingressProtected", e.ingressProtected());
+      g.writeBooleanField("egressProtected", e.egressProtected());
+      g.writeBooleanField("ingressFromInternet", e.ingressFromInternet());
+      g.writeBooleanField("egressToInternet", e.egressToInternet());
+      g.writeBooleanField("ingressFromOtherNamespace", e.ingressFromOtherNamespace());
+      g.writeBooleanField("egressToOtherNamespace", e.egressToOtherNamespace());
+      strings(g, "appliedPolicies", e.appliedPolicies());
+      strings(g, "services", e.services());
+      g.writeEndObject();
     }
-    ArrayNode namespaces = root.putArray("namespaces");
+    g.writeEndArray();
+    g.writeArrayFieldStart("namespaces");
     for (NamespaceExposure ns : r.namespaces()) {
-      ObjectNode n = namespaces.addObject();
-      n.put("namespace", ns.namespace());
-      n.put("ingressProtected", ns.ingressProtected());
-      n.put("egressProtected", ns.egressProtected());
-      n.put("ingressFromInternet", ns.ingressFromInternet());
-      n.put("egressToInternet", ns.egressToInternet());
-      n.put("ingressFromOtherNamespace", ns.ingressFromOtherNamespace());
-      n.put("egressToOtherNamespace", ns.egressToOtherNamespace());
+      g.writeStartObject();
+      g.writeStringField("namespace", ns.namespace());
+      g.writeBooleanField("ingressProtected", ns.ingressProtected());
+      g.writeBooleanField("egressProtected", ns.egressProtected());
+      g.writeBooleanField("ingressFromInternet", ns.ingressFromInternet());
+      g.writeBooleanField("egressToInternet", ns.egressToInternet());
+      g.writeBooleanField("ingressFromOtherNamespace", ns.ingressFromOtherNamespace());
+      g.writeBooleanField("egressToOtherNamespace", ns.egressToOtherNamespace());
+      g.writeEndObject();
     }
-    ArrayNode services = root.putArray("services");
+    g.writeEndArray();
+    g.writeArrayFieldStart("services");
     for (ServiceExposure s : r.services()) {
-      ObjectNode n = services.addObject();
-      n.put("service", s.service());
-      n.put("ingressProtected", s.ingressProtected());
-      n.put("ingressFromInternet", s.ingressFromInternet());
-      n.put("ingressFromOtherNamespace", s.ingressFromOtherNamespace());
+      g.writeStartObject();
+      g.writeStringField("service", s.service());
+      g.writeBooleanField("ingressProtected", s.ingressProtected());
+      g.writeBooleanField("ingressFromInternet", s.ingressFromInternet());
+      g.writeBooleanField("ingressFromOtherNamespace", s.ingressFromOtherNamespace());
+      g.writeEndObject();
     }
+    g.writeEndArray();
     AuditSummary a = r.auditSummary();
-    ObjectNode summary = root.putObject("auditSummary");
-    summary.put("numTotal", a.numTotal());
-    summary.put("numCreate", a.numCreate());
-    summary.put("numModify", a.numModify());
-    summary.put("numDelete", a.numDelete());
-    root.set("auditEvents", auditEvents(r.auditEvents()));
+    g.writeObjectFieldStart("auditSummary");
+    g.writeNumberField("numTotal", a.numTotal());
+    g.writeNumberField("numCreate", a.numCreate());
+    g.writeNumberField("numModify", a.numModify());
+    g.writeNumberField("numDelete", a.numDelete());
+    g.writeEndObject();
+    g.writeArrayFieldStart("auditEvents");
+    for (PolicyChange c : r.auditEvents()) {
+      g.writeTree(parse(c.event()));
+    }
+    g.writeEndArray();
     if (r.type() == ReportType.POLICY_AUDIT) {
-      ArrayNode changes = root.putArray("policyChanges");
+      g.writeArrayFieldStart("policyChanges");
       for (PolicyChange c : r.auditEvents()) {
-        ObjectNode n = changes.addObject();
-        n.put("time", c.time().toString());
-        n.put("user", c.user());
-        n.put("verb", c.verb());
-        n.put("resource", c.resource());
-        n.put("namespace", c.namespace());
-        n.put("name", c.name());
-        n.put("diff", c.diff());
+        g.writeStartObject();
+        g.writeStringField("time", c.time().toString());
+        g.writeStringField("user", c.user());
+        g.writeStringField("verb", c.verb());
+        g.writeStringField("resource", c.resource());
+        g.writeStringField("namespace", c.namespace());
+        g.writeStringField("name", c.name());
+        g.writeStringField("diff", c.diff());
+        g.writeEndObject();
       }
+      g.writeEndArray();
     }
   }
 
@@ -108,53 +125,66 @@ final class ReportJson {
     return events;
   }
 
-  private static void changes(ObjectNode root, ChangesReport r) {
-    root.put("startTime", r.start().toString());
-    root.put("endTime", r.end().toString());
-    ArrayNode objects = root.putArray("objects");
+  private static void changes(JsonGenerator g, ChangesReport r) throws IOException {
+    g.writeStringField("startTime", r.start().toString());
+    g.writeStringField("endTime", r.end().toString());
+    g.writeArrayFieldStart("objects");
     for (ObjectChange c : r.objects()) {
-      ObjectNode n = objects.addObject();
-      n.put("resource", c.resource());
-      n.put("namespace", c.namespace());
-      n.put("name", c.name());
-      n.put("change", c.change().id());
-      ArrayNode writes = n.putArray("writes");
+      g.writeStartObject();
+      g.writeStringField("resource", c.resource());
+      g.writeStringField("namespace", c.namespace());
+      g.writeStringField("name", c.name());
+      g.writeStringField("change", c.change().id());
+      g.writeArrayFieldStart("writes");
       for (Write w : c.writes()) {
-        ObjectNode wn = writes.addObject();
-        wn.put("time", w.time().toString());
-        wn.put("verb", w.verb());
-        wn.put("subresource", w.subresource());
-        wn.put("user", w.user());
-        wn.put("auditID", w.auditID());
+        g.writeStartObject();
+        g.writeStringField("time", w.time().toString());
+        g.writeStringField("verb", w.verb());
+        g.writeStringField("subresource", w.subresource());
+        g.writeStringField("user", w.user());
+        g.writeStringField("auditID", w.auditID());
+        g.writeEndObject();
       }
-      n.put("diff", c.diff());
+      g.writeEndArray();
+      g.writeStringField("diff", c.diff());
+      g.writeEndObject();
     }
+    g.writeEndArray();
   }
 
-  private static void auditPolicy(ObjectNode root, AuditPolicyReport r) {
-    root.put("policy", r.policy());
-    strings(root.putArray("policyWarnings"), r.policyWarnings());
-    ArrayNode checks = root.putArray("checks");
+  private static void auditPolicy(JsonGenerator g, AuditPolicyReport r) throws IOException {
+    g.writeStringField("policy", r.policy());
+    strings(g, "policyWarnings", r.policyWarnings());
+    g.writeArrayFieldStart("checks");
     for (CisCheck c : r.checks()) {
-      ObjectNode n = checks.addObject();
-      n.put("id", c.id());
-      n.put("title", c.title());
-      n.put("result", c.passed() ? "pass" : "fail");
-      strings(n.putArray("findings"), c.findings());
+      g.writeStartObject();
+      g.writeStringField("id", c.id());
+      g.writeStringField("title", c.title());
+      g.writeStringField("result", c.passed() ? "pass" : "fail");
+      strings(g, "findings", c.findings());
+      g.writeEndObject();
     }
-    ArrayNode coverage = root.putArray("coverage");
+    g.writeEndArray();
+    g.writeArrayFieldStart("coverage");
     for (CoverageRow c : r.coverage()) {
-      ObjectNode n = coverage.addObject();
-      n.put("resource", c.resource());
-      n.put("verb", c.verb());
-      n.put("level", c.level());
-      n.put("rule", c.rule());
-      n.put("sufficient", c.sufficient());
+      g.writeStartObject();
+      g.writeStringField("resource", c.resource());
+      g.writeStringField("verb", c.verb());
+      g.writeStringField("level", c.level());
+      g.writeStringField("rule", c.rule());
+      g.writeBooleanField("sufficient", c.sufficient());
+      g.writeEndObject();
     }
+    g.writeEndArray();
   }
 
-  private static void strings(ArrayNode array, List<String> values) {
-    values.forEach(array::add);
+  private static void strings(JsonGenerator g, String field, List<String> values)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
   }
 
   private static JsonNode parse(String json) {

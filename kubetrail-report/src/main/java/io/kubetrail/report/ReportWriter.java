@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubetrail.history.KubectlYaml;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,18 +55,52 @@ public final class ReportWriter {
 
   /** The report as indented JSON. Does not close {@code out}. */
   public static void writeJson(Report report, OutputStream out) throws IOException {
-    ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    m.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    m.writeValue(out, ReportJson.tree(Objects.requireNonNull(report, "report")));
-    out.write('\n');
+    try (JsonGenerator g = jsonMapper().createGenerator(out)) {
+      ReportJson.write(Objects.requireNonNull(report, "report"), g);
+      g.writeRaw('\n');
+    }
   }
 
-  /** The report as YAML (the JSON tree; diffs as literal blocks). Does not close {@code out}. */
+  /** The report as YAML (diffs as literal blocks). Does not close {@code out}. */
   public static void writeYaml(Report report, OutputStream out) throws IOException {
+    try (JsonGenerator g = yamlMapper().createGenerator(out)) {
+      ReportJson.write(Objects.requireNonNull(report, "report"), g);
+    }
+  }
+
+  /**
+   * The report as JSON ({@link #writeJson}) or YAML ({@link #writeYaml}) into a character stream,
+   * written as it is made. Does not close {@code out}.
+   *
+   * @throws IllegalArgumentException for a format of several files (CSV) or HTML
+   */
+  public static void print(Report report, ReportFormat format, Writer out) throws IOException {
+    Objects.requireNonNull(report, "report");
+    ObjectMapper m =
+        switch (Objects.requireNonNull(format, "format")) {
+          case JSON -> jsonMapper();
+          case YAML -> yamlMapper();
+          case CSV, HTML -> throw new IllegalArgumentException(format + " is not one document");
+        };
+    try (JsonGenerator g = m.createGenerator(out)) {
+      ReportJson.write(report, g);
+      if (format == ReportFormat.JSON) {
+        g.writeRaw('\n');
+      }
+    }
+  }
+
+  private static ObjectMapper jsonMapper() {
+    ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    m.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    return m;
+  }
+
+  private static YAMLMapper yamlMapper() {
     YAMLMapper m = KubectlYaml.mapper();
     m.enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE);
     m.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    m.writeValue(out, ReportJson.tree(Objects.requireNonNull(report, "report")));
+    return m;
   }
 
   /** The report as one self-contained HTML page. */
