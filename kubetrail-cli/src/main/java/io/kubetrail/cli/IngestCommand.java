@@ -188,19 +188,9 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Events per batch of a one-shot ingest, half the collector's: the store starts on the first
-   * batch while the next is read, and the last is indexed and checkpointed after reading ends, so
-   * smaller batches keep both cores busy for more of a short run.
-   */
-  static final int BATCH_EVENTS = IngestOptions.DEFAULT_BATCH_EVENTS / 2;
-
   private IngestOptions options(PrintWriter err) {
     IngestOptions.Builder options =
-        IngestOptions.builder()
-            .redactSecrets(!noRedact)
-            .limits(decode.limits())
-            .batchEvents(BATCH_EVENTS);
+        IngestOptions.builder().redactSecrets(!noRedact).limits(decode.limits());
     try {
       options.cluster(cluster);
     } catch (IllegalArgumentException e) {
