@@ -6,6 +6,7 @@ import io.kubetrail.event.UserInfo;
 import io.kubetrail.store.ObjectKey;
 import io.kubetrail.store.StoredEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.lucene.document.BinaryDocValuesField;
@@ -65,23 +66,53 @@ final class EventDocument {
   private final List<StringField> groups = new ArrayList<>();
   private final List<StringField> sourceIPs = new ArrayList<>();
 
+  /** The keyword fields of the event being filled, and their values, in the document's order. */
+  private StringField[] keywordFields = new StringField[32];
+
+  private String[] keywordValues = new String[32];
+
+  /** Whether the field at that index may repeat a value (groups, source IPs) and must not. */
+  private boolean[] keywordRepeatable = new boolean[32];
+
+  private int keywords;
+
   /**
    * The fields of one event's document: what searches filter on, and where the event is stored.
-   * Only what a query asks for is indexed; the event itself is in the block files.
+   * Only what a query asks for is indexed; the event itself is in the block files. The keyword
+   * values are gathered first and encoded in one loop ({@link #encodeKeywords}): one copy of the
+   * encoding for the compiler, where a call per field made this method one of the costliest to
+   * compile of a short ingest.
    */
   List<IndexableField> fill(
       StoredEvent stored, BytesRef idValue, long seqValue, long batch, long at) {
     AuditEvent e = stored.event();
     fields.clear();
-    used = 0;
+    keywords = 0;
     id.setBytesValue(idValue);
-    add(id);
+    fields.add(id);
     position.setLongValue(at);
-    add(position);
+    fields.add(position);
     // Only sorted and paged by (verify finds a batch's events by their batch's point): no point.
     seq.setLongValue(seqValue);
-    add(seq);
+    fields.add(seq);
     addLong(batchPoint, batchValue, batch);
+    gatherKeywords(stored, e);
+    encodeKeywords();
+    Optional<ObjectKey> key = ObjectKey.of(stored);
+    if (key.isPresent()) {
+      objectTerm(stored.cluster(), key.get());
+    }
+    if (e.responseCode().isPresent()) {
+      code.setIntValue(e.responseCode().getAsInt());
+      fields.add(code);
+    }
+    addLong(receivedPoint, receivedValue, Times.micros(e.requestReceivedTimestamp()));
+    addLong(stagePoint, stageValue, Times.micros(e.stageTimestamp()));
+    return fields;
+  }
+
+  /** Notes each keyword field of the event with its value, in the document's order. */
+  private void gatherKeywords(StoredEvent stored, AuditEvent e) {
     keyword(cluster, stored.cluster());
     keyword(name, stored.name());
     keyword(auditID, e.auditID());
@@ -101,26 +132,16 @@ final class EventDocument {
         keyword(refName, r.name());
       }
     }
-    Optional<ObjectKey> key = ObjectKey.of(stored);
-    if (key.isPresent()) {
-      objectTerm(stored.cluster(), key.get());
-    }
     if (e.user().isPresent()) {
       UserInfo u = e.user().get();
       keyword(user, u.username());
-      keywords(groups, Fields.GROUPS, u.groups());
+      repeatedKeywords(groups, Fields.GROUPS, u.groups());
     }
     if (e.impersonatedUser().isPresent()) {
       keyword(impersonated, e.impersonatedUser().get().username());
     }
-    keywords(sourceIPs, Fields.SOURCE_IPS, e.sourceIPs());
+    repeatedKeywords(sourceIPs, Fields.SOURCE_IPS, e.sourceIPs());
     keyword(userAgent, e.userAgent());
-    if (e.responseCode().isPresent()) {
-      code.setIntValue(e.responseCode().getAsInt());
-      add(code);
-    }
-    addLong(receivedPoint, receivedValue, Times.micros(e.requestReceivedTimestamp()));
-    addLong(stagePoint, stageValue, Times.micros(e.stageTimestamp()));
     if (e.dryRun()) {
       // Queries only ever exclude dry runs.
       keyword(dryRun, Fields.TRUE);
@@ -131,29 +152,53 @@ final class EventDocument {
     if (stored.isChange()) {
       keyword(change, Fields.TRUE);
     }
-    return fields;
+  }
+
+  /** Encodes the gathered keywords into the arena and adds their fields. */
+  private void encodeKeywords() {
+    used = 0;
+    int first = fields.size();
+    for (int i = 0; i < keywords; i++) {
+      StringField field = keywordFields[i];
+      String value = keywordValues[i];
+      int start = begin(value.length() * 3);
+      append(value);
+      BytesRef term = field.binaryValue();
+      cut(start, term);
+      // Each distinct value once, as the index holds it (a verified document repeats no term).
+      if (keywordRepeatable[i] && repeats(first, field.name(), term)) {
+        used = start;
+      } else {
+        fields.add(field);
+      }
+      keywordValues[i] = null;
+    }
   }
 
   private static StringField keywordField(String field) {
     return new StringField(field, new BytesRef(), Field.Store.NO);
   }
 
-  private void add(IndexableField field) {
-    fields.add(field);
-  }
-
   private void addLong(LongPoint point, NumericDocValuesField value, long v) {
     point.setLongValue(v);
     value.setLongValue(v);
-    add(point);
-    add(value);
+    fields.add(point);
+    fields.add(value);
   }
 
   private void keyword(StringField field, String value) {
-    int start = begin(value.length() * 3);
-    append(value);
-    cut(start, field.binaryValue());
-    add(field);
+    keyword(field, value, false);
+  }
+
+  private void keyword(StringField field, String value, boolean repeatable) {
+    if (keywords == keywordFields.length) {
+      keywordFields = Arrays.copyOf(keywordFields, keywords * 2);
+      keywordValues = Arrays.copyOf(keywordValues, keywords * 2);
+      keywordRepeatable = Arrays.copyOf(keywordRepeatable, keywords * 2);
+    }
+    keywordFields[keywords] = field;
+    keywordRepeatable[keywords] = repeatable;
+    keywordValues[keywords++] = value;
   }
 
   /** The term that finds every event about one object ({@link Fields#objectTerm}), as bytes. */
@@ -175,34 +220,28 @@ final class EventDocument {
     arena[used++] = 0;
     append(k.name());
     cut(start, object.binaryValue());
-    add(object);
+    fields.add(object);
   }
 
-  /** Each distinct value once, as the index holds it (a verified document repeats no term). */
-  private void keywords(List<StringField> pool, String field, List<String> values) {
-    int first = fields.size();
-    int taken = 0;
+  /** A field per value, from {@code pool} (which grows as needed). */
+  private void repeatedKeywords(List<StringField> pool, String field, List<String> values) {
     for (int i = 0; i < values.size(); i++) {
-      if (taken == pool.size()) {
+      if (i == pool.size()) {
         pool.add(keywordField(field));
       }
-      StringField f = pool.get(taken);
-      String value = values.get(i);
-      int start = begin(value.length() * 3);
-      append(value);
-      BytesRef term = f.binaryValue();
-      cut(start, term);
-      boolean repeated = false;
-      for (int j = first; j < fields.size() && !repeated; j++) {
-        repeated = fields.get(j).binaryValue().bytesEquals(term);
-      }
-      if (repeated) {
-        used = start;
-      } else {
-        taken++;
-        add(f);
+      keyword(pool.get(i), values.get(i), true);
+    }
+  }
+
+  /** True when a field of that name added since {@code first} has the term {@code term}. */
+  private boolean repeats(int first, String field, BytesRef term) {
+    for (int j = first; j < fields.size(); j++) {
+      IndexableField f = fields.get(j);
+      if (f.name().equals(field) && f.binaryValue().bytesEquals(term)) {
+        return true;
       }
     }
+    return false;
   }
 
   /**
