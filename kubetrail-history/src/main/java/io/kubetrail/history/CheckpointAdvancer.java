@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * after another, say) makes the state in memory wrong: it is dropped, and the state is replayed
  * from the store, from the newest checkpoint still true, at most once a minute and at the end. That
  * replay runs on the thread that commits batches, between two commits, so the store it reads holds
- * exactly the batches handed over so far.
+ * the batches handed over so far, and perhaps one appended beside them and not yet heard (a
+ * collector appends webhook requests two at a time). Its changes then come after the replay as late
+ * ones: that costs another replay a minute later, never a wrong state.
  *
  * <p>Create it before the batches it is to hear are committed: it starts from the store as it is.
  * {@link #committed} is called after each commit, on the committing thread; the changes are applied
@@ -87,7 +89,7 @@ public final class CheckpointAdvancer implements Closeable {
       return;
     }
     if (stale && System.nanoTime() - staleSince > REBUILD_PAUSE_NANOS) {
-      // Between two commits: the store holds exactly what was handed over.
+      // Between two commits: the store holds what was handed over (see the class comment).
       awaitIdle();
       rebuildQuietly();
       return;
