@@ -78,7 +78,7 @@ public final class WebhookThroughput {
         webhook(file, work.resolve("webhook-" + round), clients, perRequest);
       }
       System.out.printf(
-          "heap: max %d MB, peak in use %d MB%n",
+          "heap: max %d MB; the pools' peaks added up %d MB (each peaks at its own time)%n",
           Runtime.getRuntime().maxMemory() >> 20, peakHeap() >> 20);
     } finally {
       delete(work);
