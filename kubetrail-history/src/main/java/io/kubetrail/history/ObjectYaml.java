@@ -164,7 +164,8 @@ final class ObjectYaml {
       return false;
     }
     char last = s.charAt(n - 1);
-    if (last == ' ' || last == ':') {
+    if (last == ' ' || last == ':' || s.startsWith("...")) {
+      // "..." then a space ends the document when a top-level key starts the line with it.
       return false;
     }
     for (int i = 0; i < n; i++) {

@@ -70,6 +70,8 @@ class ObjectYamlPropertyTest {
     "--",
     "---",
     "...",
+    "... a",
+    "....",
     "- a",
     "? a",
     ": a",
@@ -165,6 +167,17 @@ class ObjectYamlPropertyTest {
                 "y@2",
                 DiffView.FULL))
         .isEqualTo(general);
+  }
+
+  @Test
+  void aTopLevelKeyThatStartsLikeADocumentEndReadsBack() {
+    ObjectNode o = F.objectNode();
+    o.put("... *&@", "&a0o17");
+    o.put("...", "x");
+
+    Object read = new org.yaml.snakeyaml.Yaml().load(ObjectYaml.write(o));
+
+    assertThat(normalised(read)).isEqualTo(expected(o));
   }
 
   @Test
