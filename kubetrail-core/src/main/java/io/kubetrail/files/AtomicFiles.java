@@ -3,6 +3,7 @@ package io.kubetrail.files;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -76,7 +77,23 @@ public final class AtomicFiles {
     directorySync.sync(dir);
   }
 
-  private static void syncDirectory(Path dir) {
+  /**
+   * Writes a new file and forces it to disk, for content that becomes visible by renaming the
+   * directory that holds it; {@link #syncDirectory} then makes the names last.
+   */
+  public static void createSynced(Path file, byte[] bytes) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        ch.write(buffer);
+      }
+      ch.force(true);
+    }
+  }
+
+  /** Forces a directory's entries (names created, renamed or removed in it) to disk. */
+  public static void syncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

@@ -15,10 +15,12 @@ import io.kubetrail.store.StateKind;
 import io.kubetrail.store.StateRepository;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -105,6 +107,28 @@ class ReportRunsInStateTest {
         assertThat(read(back.open(run.id(), f))).isEqualTo(original);
       }
     }
+  }
+
+  @Test
+  void aRunLeftUnreadableIsNotListedAndIsMadeAgain() throws IOException {
+    ReportRuns inDirectory = EmbeddedReportRuns.in(dir);
+    runDue(inDirectory, 29);
+    runDue(inDirectory, 65);
+    List<ReportRun> made = inDirectory.list(RunFilter.all());
+    assertThat(made).hasSize(3);
+    // As a power loss could leave them before runs were synced: one empty, one cut short.
+    Path empty = dir.resolve("reports").resolve(made.get(0).id()).resolve("run.json");
+    Path cut = dir.resolve("reports").resolve(made.get(1).id()).resolve("run.json");
+    Files.write(empty, new byte[0]);
+    byte[] whole = Files.readAllBytes(cut);
+    Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+
+    assertThat(inDirectory.list(RunFilter.all())).containsExactly(made.get(2));
+    assertThat(inDirectory.get(made.get(0).id())).isEmpty();
+
+    assertThat(runDue(inDirectory, 65)).as("made again").hasSize(2);
+    assertThat(inDirectory.list(RunFilter.all())).isEqualTo(made);
+    assertThat(Files.readAllBytes(cut)).isEqualTo(whole);
   }
 
   private static Instant min(long minutes) {

@@ -1,7 +1,8 @@
 package io.kubetrail.report.runs;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubetrail.files.AtomicFiles;
 import io.kubetrail.report.ReportFormat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,7 +30,8 @@ import java.util.stream.Stream;
  * The embedded store's {@link ReportRuns}: under its directory, {@code reports/ID/} holds {@code
  * run.json} and the report in each format ({@code report.json}, {@code report.yaml}, {@code
  * report.html}, {@code report.csv.zip}). A run is written in a directory of its own and renamed
- * into place, so a reader sees it whole or not at all, even after a crash.
+ * into place, so a reader sees it whole or not at all, even after a crash; its files and the rename
+ * are synced, so a run found after a power loss is whole too.
  */
 public final class EmbeddedReportRuns implements ReportRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,23 +56,31 @@ public final class EmbeddedReportRuns implements ReportRuns {
     Objects.requireNonNull(files, "files");
     Path target = dir.resolve(checkedId(run.id()));
     if (Files.isDirectory(target)) {
-      return get(run.id()).orElse(run);
+      Optional<ReportRun> kept = get(run.id());
+      if (kept.isPresent()) {
+        return kept.get();
+      }
+      // Left unreadable by a power loss before this version synced its runs: made again.
+      deleteTree(target);
     }
     Files.createDirectories(dir);
     Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
     Files.createDirectory(tmp);
     try {
       for (ReportFormat f : ReportFormat.values()) {
-        Files.write(tmp.resolve(ReportRuns.reportFile(f)), file(files, f));
+        AtomicFiles.createSynced(tmp.resolve(ReportRuns.reportFile(f)), file(files, f));
       }
       // run.json last: a directory without it is not a run.
-      Files.write(
+      AtomicFiles.createSynced(
           tmp.resolve(RUN), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(run.toJson()));
+      AtomicFiles.syncDirectory(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target);
       }
+      // The scheduler takes a run it finds as its period done: the rename must last.
+      AtomicFiles.syncDirectory(dir);
     } catch (FileAlreadyExistsException e) {
       // Made meanwhile by another process: the first one stays.
       return get(run.id()).orElse(run);
@@ -144,14 +155,15 @@ public final class EmbeddedReportRuns implements ReportRuns {
     return ID.matcher(id).matches();
   }
 
+  /** A run directory's run; none when it has no run.json, or one that cannot be read as a run. */
   private static Optional<ReportRun> read(Path runDir) throws IOException {
-    JsonNode n;
     try {
-      n = JSON.readTree(Files.readAllBytes(runDir.resolve(RUN)));
+      return ReportRun.fromJson(JSON.readTree(Files.readAllBytes(runDir.resolve(RUN))));
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (JsonProcessingException | DateTimeParseException e) {
+      return Optional.empty();
     }
-    return ReportRun.fromJson(n);
   }
 
   private static void deleteTree(Path p) throws IOException {
