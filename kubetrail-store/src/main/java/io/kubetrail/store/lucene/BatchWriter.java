@@ -213,7 +213,8 @@ final class BatchWriter implements AutoCloseable {
    * Removes from {@code fresh} every event the store already has; returns how many. Candidates are
    * the documents with the event's auditID term, and a candidate is the event when its identity doc
    * value is equal. Only segments whose time range holds an event's requestReceivedTimestamp can
-   * hold it, which spares most lookups when events arrive roughly in time order.
+   * hold it, which spares most lookups when events arrive roughly in time order. Removes nothing
+   * when reading the index fails, so that a caller may look again.
    */
   static long removeStored(IndexReader reader, Map<BytesRef, StoredEvent> fresh)
       throws IOException {
@@ -234,11 +235,12 @@ final class BatchWriter implements AutoCloseable {
       max[i] = LongPoint.decodeDimension(points.getMaxPackedValue(), 0);
       terms[i] = t.iterator();
     }
-    long removed = 0;
+    if (n == 0) {
+      return 0;
+    }
+    List<BytesRef> stored = new ArrayList<>();
     PostingsEnum postings = null;
-    var it = fresh.entrySet().iterator();
-    while (it.hasNext()) {
-      var entry = it.next();
+    for (Map.Entry<BytesRef, StoredEvent> entry : fresh.entrySet()) {
       AuditEvent event = entry.getValue().event();
       long received = Times.micros(event.requestReceivedTimestamp());
       BytesRef auditID = null;
@@ -254,13 +256,15 @@ final class BatchWriter implements AutoCloseable {
         }
         postings = terms[i].postings(postings, PostingsEnum.NONE);
         if (holds(leaves.get(i).reader(), postings, entry.getKey())) {
-          it.remove();
-          removed++;
+          stored.add(entry.getKey());
           break;
         }
       }
     }
-    return removed;
+    for (BytesRef id : stored) {
+      fresh.remove(id);
+    }
+    return stored.size();
   }
 
   /** True when a live document among {@code candidates} has the identity {@code id}. */

@@ -97,8 +97,16 @@ final class BlockFiles implements Closeable {
     this.cache = new EventCache(cacheBytes);
   }
 
+  /**
+   * A block file's name: its number in at least six digits. Built by hand: every block written
+   * names its file, and a format string is parsed anew at each call.
+   */
   static String name(long file) {
-    return String.format("events-%06d.blk", file);
+    if (file < 0) {
+      throw new IllegalArgumentException("block file numbers are positive, was " + file);
+    }
+    String digits = Long.toString(file);
+    return "events-" + "000000".substring(Math.min(6, digits.length())) + digits + ".blk";
   }
 
   static boolean isBlockFile(String name) {

@@ -156,8 +156,11 @@ final class Fields {
    */
   private static byte[] asciiId(String cluster, String auditID, String stage, Instant received) {
     long seconds = received.getEpochSecond();
+    int nanos = received.getNano();
+    int secondDigits = digits(seconds);
+    int nanoDigits = digits(nanos);
     int length = 1 + cluster.length() + 1 + auditID.length() + 1 + stage.length() + 1;
-    length += digits(seconds) + 1 + digits(received.getNano());
+    length += secondDigits + 1 + nanoDigits;
     if (seconds < 0 || length > MAX_ID_BYTES) {
       return null;
     }
@@ -172,9 +175,9 @@ final class Fields {
       return null;
     }
     at = ascii(stage, term, at + 1);
-    at = decimal(seconds, term, at + 1);
+    at = decimal(seconds, secondDigits, term, at + 1);
     term[at] = '.';
-    decimal(received.getNano(), term, at + 1);
+    decimal(nanos, nanoDigits, term, at + 1);
     return term;
   }
 
@@ -191,17 +194,18 @@ final class Fields {
     return at + s.length();
   }
 
+  /** The decimal digits of a non-negative number, by comparison rather than division. */
   private static int digits(long v) {
     int n = 1;
-    for (long x = v; x >= 10; x /= 10) {
+    for (long power = 10; n < 19 && v >= power; power *= 10) {
       n++;
     }
     return n;
   }
 
-  /** Writes a non-negative number in decimal; returns where it ends. */
-  private static int decimal(long v, byte[] out, int at) {
-    int end = at + digits(v);
+  /** Writes a non-negative number of {@code digits} digits in decimal; returns where it ends. */
+  private static int decimal(long v, int digits, byte[] out, int at) {
+    int end = at + digits;
     long x = v;
     for (int i = end - 1; i >= at; i--) {
       out[i] = (byte) ('0' + x % 10);

@@ -66,15 +66,14 @@ final class FreshEvents {
       lookup.indexLooked = true;
       return lookup;
     }
-    Map<BytesRef, StoredEvent> left = new LinkedHashMap<>(lookup.fresh);
     try {
       IndexSearcher searcher = searchers.acquireAsIs();
       try {
-        lookup.duplicates += BatchWriter.removeStored(searcher.getIndexReader(), left);
+        // Removes nothing should it fail.
+        lookup.duplicates += BatchWriter.removeStored(searcher.getIndexReader(), lookup.fresh);
       } finally {
         searchers.release(searcher);
       }
-      lookup.fresh.keySet().retainAll(left.keySet());
       lookup.indexLooked = true;
     } catch (IOException | RuntimeException e) {
       // The turn looks again, and reports what it meets.

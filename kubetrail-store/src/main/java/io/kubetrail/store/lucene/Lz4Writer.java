@@ -53,12 +53,7 @@ final class Lz4Writer {
           at--;
           ref--;
         }
-        int matchEnd = at + MIN_MATCH;
-        int refAt = ref + MIN_MATCH;
-        while (matchEnd < matchLimit && in[matchEnd] == in[refAt]) {
-          matchEnd++;
-          refAt++;
-        }
+        int matchEnd = extend(in, at + MIN_MATCH, ref + MIN_MATCH, matchLimit);
         sequence(in, anchor, at - anchor, at - ref, matchEnd - at - MIN_MATCH, out);
         // The position two before the match's end, so that the next match may start close by.
         if (matchEnd - 2 < lastStart) {
@@ -69,6 +64,16 @@ final class Lz4Writer {
       }
     }
     lastLiterals(in, anchor, end - anchor, out);
+  }
+
+  /**
+   * Where the match that continues at {@code at} (repeating the bytes at {@code ref}, before it)
+   * ends, at most at {@code limit}. The JDK compares many bytes at a time; a match between two
+   * similar events runs for hundreds of bytes.
+   */
+  private static int extend(byte[] in, int at, int ref, int limit) {
+    int differs = Arrays.mismatch(in, at, limit, in, ref, ref + limit - at);
+    return differs < 0 ? limit : at + differs;
   }
 
   private static int hash(int v) {
@@ -108,10 +113,7 @@ final class Lz4Writer {
   }
 
   private static void length(int rest, ByteOutput out) {
-    while (rest >= 0xff) {
-      out.writeByte((byte) 0xff);
-      rest -= 0xff;
-    }
-    out.writeByte((byte) rest);
+    out.writeRepeated((byte) 0xff, rest / 0xff);
+    out.writeByte((byte) (rest % 0xff));
   }
 }
