@@ -76,6 +76,23 @@ public record ResourceKey(ResourceType type, String namespace, String name)
     return namespace.isEmpty() ? name : namespace + "/" + name;
   }
 
+  // Written out rather than generated: replay looks keys up for every change, and the generated
+  // methods are method-handle chains that the launcher's small C2 inlining limits leave as calls.
+  // The hash is the generated one's, so that maps iterate in the same order.
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || o instanceof ResourceKey k
+            && name.equals(k.name)
+            && namespace.equals(k.namespace)
+            && type.equals(k.type);
+  }
+
+  @Override
+  public int hashCode() {
+    return (type.hashCode() * 31 + namespace.hashCode()) * 31 + name.hashCode();
+  }
+
   @Override
   public int compareTo(ResourceKey o) {
     return ORDER.compare(this, o);

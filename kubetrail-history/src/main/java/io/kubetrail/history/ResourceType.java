@@ -129,6 +129,18 @@ public record ResourceType(String group, String resource) implements Comparable<
     return equals(NAMESPACES);
   }
 
+  // Written out for the reason ResourceKey's are; the same hash as the generated one's.
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || o instanceof ResourceType t && resource.equals(t.resource) && group.equals(t.group);
+  }
+
+  @Override
+  public int hashCode() {
+    return group.hashCode() * 31 + resource.hashCode();
+  }
+
   @Override
   public int compareTo(ResourceType o) {
     int c = resource.compareTo(o.resource);

@@ -85,7 +85,21 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
    */
   private final Map<Inputs, PodExposure> alike = new HashMap<>();
 
-  private record Inputs(String namespace, Map<String, String> labels, String serviceAccount) {}
+  private record Inputs(String namespace, Map<String, String> labels, String serviceAccount) {
+    // Written out, as ResourceKey's are: looked up for every evaluation.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Inputs i
+          && namespace.equals(i.namespace)
+          && serviceAccount.equals(i.serviceAccount)
+          && labels.equals(i.labels);
+    }
+
+    @Override
+    public int hashCode() {
+      return (namespace.hashCode() * 31 + labels.hashCode()) * 31 + serviceAccount.hashCode();
+    }
+  }
 
   /** By {@code namespace/name}, the labels of ServiceAccounts, when the scope reads them. */
   private final Map<String, Map<String, String>> accountLabels = new HashMap<>();
@@ -214,7 +228,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
             pod.labels(),
             p.serviceAccount,
             nsLabels,
-            accountLabels.getOrDefault(pod.namespace() + "/" + p.serviceAccount, Map.of()));
+            accountLabels.isEmpty()
+                ? Map.of()
+                : accountLabels.getOrDefault(pod.namespace() + "/" + p.serviceAccount, Map.of()));
     if (!p.inScope) {
       return;
     }

@@ -46,7 +46,7 @@ final class SortedStream implements EventStream {
           .thenComparing(e -> e.event().auditID());
 
   private final IndexSearcher searcher;
-  private final BlockFiles blocks;
+  private final StoredEvents.Cursor cursor;
   private final Release release;
   private final Query query;
   private final long to;
@@ -82,7 +82,7 @@ final class SortedStream implements EventStream {
       long to,
       int pageSize) {
     this.searcher = searcher;
-    this.blocks = blocks;
+    this.cursor = new StoredEvents.Cursor(blocks);
     this.release = release;
     this.query = query;
     this.lower = from;
@@ -161,7 +161,7 @@ final class SortedStream implements EventStream {
 
   /** Takes in a page of hits in index order, releasing each timestamp's events once complete. */
   private void accept(ScoreDoc[] hits) throws IOException {
-    List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), blocks, hits, false);
+    List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), cursor, hits, false);
     for (int i = 0; i < hits.length; i++) {
       Object[] fields = ((FieldDoc) hits[i]).fields;
       long stage = (Long) fields[0];

@@ -25,6 +25,16 @@ final class StoredEvents {
    */
   static List<StoredEvent> load(
       IndexReader reader, BlockFiles blocks, ScoreDoc[] hits, boolean shared) throws IOException {
+    return load(reader, new Cursor(blocks), hits, shared);
+  }
+
+  /**
+   * The same, reading through {@code cursor}: a scan keeps one for all its pages, so that the block
+   * one page ends in is not read and decompressed again for the next.
+   */
+  static List<StoredEvent> load(IndexReader reader, Cursor cursor, ScoreDoc[] hits, boolean shared)
+      throws IOException {
+    BlockFiles blocks = cursor.blocks;
     // Doc values are read forward, so in document order.
     Integer[] byDoc = new Integer[hits.length];
     for (int i = 0; i < hits.length; i++) {
@@ -52,7 +62,6 @@ final class StoredEvents {
     StoredEvent[] events = new StoredEvent[hits.length];
     Integer[] byPosition = byDoc.clone();
     Arrays.sort(byPosition, (a, b) -> Long.compare(positions[a], positions[b]));
-    Cursor cursor = new Cursor(blocks);
     // In position order, the events of one block follow each other: it is looked up once.
     long heldStart = -1;
     EventCache.Block held = null;
