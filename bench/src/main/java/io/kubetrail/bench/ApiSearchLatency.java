@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -60,6 +62,9 @@ public final class ApiSearchLatency {
     }
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<Timings>> runs = new ArrayList<>();
+    // The clients share the cores with the server: their own CPU is printed beside its figure.
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       Random r = new Random(seed + c);
@@ -98,6 +103,7 @@ public final class ApiSearchLatency {
       sampleTimes.add(t.samples());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    long cpu = os.getProcessCpuTime() - cpuStart;
     pool.shutdown();
     long[] perRequest = sorted(requestTimes);
     long[] perSample = sorted(sampleTimes);
@@ -120,6 +126,11 @@ public final class ApiSearchLatency {
             perSample,
             seconds,
             "samples/s"));
+    System.out.printf(
+        Locale.ROOT,
+        "client CPU: %d ms for the run, %.2f ms per search%n",
+        cpu / 1_000_000,
+        cpu / 1e6 / perRequest.length);
     System.exit(0);
   }
 
