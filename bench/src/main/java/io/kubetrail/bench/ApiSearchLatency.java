@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
 /**
  * Latency of the HTTP API's search under concurrent clients: each client sends first pages of
  * filtered searches (namespace, verb, user, response code, resource, a time window, or none) and,
- * for a quarter, the next page through the cursor, one request after the other. Prints p50, p90,
+ * for a quarter, the next page through the cursor, one request after the other on a connection of
+ * its own, kept open ({@link PlainHttp}). Prints p50, p90,
  * p99 and the slowest of each request (one search: the figure) and of each sample (a first page
  * and, for a quarter, its next page, timed together), and the rates of all clients together.
  *
@@ -72,25 +73,25 @@ public final class ApiSearchLatency {
           pool.submit(
               () -> {
                 Timings t = new Timings(requests);
-                for (int i = 0; i < requests; i++) {
-                  String query = filters.get(r.nextInt(filters.size()));
-                  long t0 = System.nanoTime();
-                  String next = nextOf(send(http, api.resolve("events?" + query), token));
-                  long t1 = System.nanoTime();
-                  t.request(t1 - t0);
-                  if (r.nextInt(4) == 0 && next != null) {
-                    nextOf(
-                        send(
-                            http,
-                            api.resolve(
-                                "events?"
-                                    + query
-                                    + "&cursor="
-                                    + URLEncoder.encode(next, StandardCharsets.UTF_8)),
-                            token));
-                    t.request(System.nanoTime() - t1);
+                try (PlainHttp connection = new PlainHttp(api, token)) {
+                  for (int i = 0; i < requests; i++) {
+                    String query = filters.get(r.nextInt(filters.size()));
+                    long t0 = System.nanoTime();
+                    String next = nextOf(connection.get(api.resolve("events?" + query)));
+                    long t1 = System.nanoTime();
+                    t.request(t1 - t0);
+                    if (r.nextInt(4) == 0 && next != null) {
+                      nextOf(
+                          connection.get(
+                              api.resolve(
+                                  "events?"
+                                      + query
+                                      + "&cursor="
+                                      + URLEncoder.encode(next, StandardCharsets.UTF_8))));
+                      t.request(System.nanoTime() - t1);
+                    }
+                    t.sample(System.nanoTime() - t0);
                   }
-                  t.sample(System.nanoTime() - t0);
                 }
                 return t;
               }));
