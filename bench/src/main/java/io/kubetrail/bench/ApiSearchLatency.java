@@ -26,9 +26,9 @@ import java.util.concurrent.Future;
  * Latency of the HTTP API's search under concurrent clients: each client sends first pages of
  * filtered searches (namespace, verb, user, response code, resource, a time window, or none) and,
  * for a quarter, the next page through the cursor, one request after the other on a connection of
- * its own, kept open ({@link PlainHttp}). Prints p50, p90,
- * p99 and the slowest of each request (one search: the figure) and of each sample (a first page
- * and, for a quarter, its next page, timed together), and the rates of all clients together.
+ * its own, kept open ({@link PlainHttp}). Prints p50, p90, p99 and the slowest of each request (one
+ * search: the figure) and of each sample (a first page and, for a quarter, its next page, timed
+ * together), and the rates of all clients together.
  *
  * <p>Usage: {@code ApiSearchLatency BASE_URL TOKEN CLIENTS REQUESTS_PER_CLIENT SEED}, the base URL
  * being the server's ({@code http://127.0.0.1:8080/}).

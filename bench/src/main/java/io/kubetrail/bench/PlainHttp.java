@@ -146,8 +146,8 @@ final class PlainHttp implements Closeable {
   }
 
   /**
-   * One header line without its line end. At the start of a response ({@code first}), a
-   * connection that ends at once was closed by the server: {@link Closed}.
+   * One header line without its line end. At the start of a response ({@code first}), a connection
+   * that ends at once was closed by the server: {@link Closed}.
    */
   private String line(boolean first) throws IOException {
     StringBuilder s = new StringBuilder(64);
