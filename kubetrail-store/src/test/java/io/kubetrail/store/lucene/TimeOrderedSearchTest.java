@@ -60,21 +60,7 @@ class TimeOrderedSearchTest {
       for (int q = 0; q < 60; q++) {
         EventQuery query = query(r, end);
         int pageSize = 1 + r.nextInt(q % 3 == 0 ? 300 : 20);
-        List<StoredEvent> expected =
-            stored.stream()
-                .filter(e -> ReferenceQuery.selects(query, e))
-                .sorted(Comparator.comparing(TimeOrderedSearchTest::received))
-                .toList();
-        if (query.order() == EventQuery.Order.NEWEST_FIRST) {
-          expected = new ArrayList<>(expected);
-          Collections.reverse(expected);
-        }
-        assertThat(pages((c) -> store.search(query, pageSize, c)))
-            .as("seed %d, query %s, pages of %d", seed, query, pageSize)
-            .containsExactlyElementsOf(expected);
-        assertThat(pages((c) -> shortRuns.search(query, pageSize, c)))
-            .as("runs of 7: seed %d, query %s, pages of %d", seed, query, pageSize)
-            .containsExactlyElementsOf(expected);
+        assertPagesSortEveryMatch(store, shortRuns, stored, query, pageSize, seed);
       }
     }
   }
@@ -114,24 +100,7 @@ class TimeOrderedSearchTest {
           builder.verbs("get");
         }
         EventQuery query = builder.build();
-        int pageSize = 1 + r.nextInt(30);
-        List<StoredEvent> expected =
-            stored.stream()
-                .filter(e -> ReferenceQuery.selects(query, e))
-                .sorted(Comparator.comparing(TimeOrderedSearchTest::received))
-                .toList();
-        if (query.order() == EventQuery.Order.NEWEST_FIRST) {
-          expected = new ArrayList<>(expected);
-          Collections.reverse(expected);
-        }
-        // Equal receive times are ordered by sequence number, which a stable sort of the stored
-        // order keeps; reversed for newest first, as the store orders them.
-        assertThat(pages((c) -> store.search(query, pageSize, c)))
-            .as("seed %d, query %s, pages of %d", seed, query, pageSize)
-            .containsExactlyElementsOf(expected);
-        assertThat(pages((c) -> shortRuns.search(query, pageSize, c)))
-            .as("runs of 7: seed %d, query %s, pages of %d", seed, query, pageSize)
-            .containsExactlyElementsOf(expected);
+        assertPagesSortEveryMatch(store, shortRuns, stored, query, 1 + r.nextInt(30), seed);
       }
     }
   }
@@ -150,6 +119,37 @@ class TimeOrderedSearchTest {
     assertThat(TimeOrderedSearch.nextSize(16, 31, 500, 101)).isEqualTo(32);
     assertThat(TimeOrderedSearch.nextSize(Integer.MAX_VALUE / 2, 3, 0, 101))
         .isEqualTo(Integer.MAX_VALUE / 2);
+  }
+
+  /**
+   * The pages of {@code query}, with runs of the default length and of 7 documents, hold every
+   * matching event of {@code stored} as a plain sort orders them. Equal receive times are ordered
+   * by sequence number, which a stable sort of the stored order keeps; reversed for newest first,
+   * as the store orders them.
+   */
+  private static void assertPagesSortEveryMatch(
+      LuceneStore store,
+      Searches shortRuns,
+      List<StoredEvent> stored,
+      EventQuery query,
+      int pageSize,
+      long seed)
+      throws IOException {
+    List<StoredEvent> expected =
+        stored.stream()
+            .filter(e -> ReferenceQuery.selects(query, e))
+            .sorted(Comparator.comparing(TimeOrderedSearchTest::received))
+            .toList();
+    if (query.order() == EventQuery.Order.NEWEST_FIRST) {
+      expected = new ArrayList<>(expected);
+      Collections.reverse(expected);
+    }
+    assertThat(pages((c) -> store.search(query, pageSize, c)))
+        .as("seed %d, query %s, pages of %d", seed, query, pageSize)
+        .containsExactlyElementsOf(expected);
+    assertThat(pages((c) -> shortRuns.search(query, pageSize, c)))
+        .as("runs of 7: seed %d, query %s, pages of %d", seed, query, pageSize)
+        .containsExactlyElementsOf(expected);
   }
 
   private static StoredEvent event(Random r, int n, Instant received) {
