@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,9 +25,10 @@ import java.util.concurrent.Future;
 /**
  * Latency of the HTTP API's search under concurrent clients: each client sends first pages of
  * filtered searches (namespace, verb, user, response code, resource, a time window, or none) and,
- * for a quarter, the next page through the cursor, one request after the other. Prints p50, p90,
- * p99 and the slowest of each request (one search: the figure) and of each sample (a first page
- * and, for a quarter, its next page, timed together), and the rates of all clients together.
+ * for a quarter, the next page through the cursor, one request after the other on a connection of
+ * its own, kept open ({@link PlainHttp}). Prints p50, p90, p99 and the slowest of each request (one
+ * search: the figure) and of each sample (a first page and, for a quarter, its next page, timed
+ * together), and the rates of all clients together.
  *
  * <p>Usage: {@code ApiSearchLatency BASE_URL TOKEN CLIENTS REQUESTS_PER_CLIENT SEED}, the base URL
  * being the server's ({@code http://127.0.0.1:8080/}).
@@ -60,6 +63,9 @@ public final class ApiSearchLatency {
     }
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<Timings>> runs = new ArrayList<>();
+    // The clients share the cores with the server: their own CPU is printed beside its figure.
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       Random r = new Random(seed + c);
@@ -67,25 +73,25 @@ public final class ApiSearchLatency {
           pool.submit(
               () -> {
                 Timings t = new Timings(requests);
-                for (int i = 0; i < requests; i++) {
-                  String query = filters.get(r.nextInt(filters.size()));
-                  long t0 = System.nanoTime();
-                  String next = nextOf(send(http, api.resolve("events?" + query), token));
-                  long t1 = System.nanoTime();
-                  t.request(t1 - t0);
-                  if (r.nextInt(4) == 0 && next != null) {
-                    nextOf(
-                        send(
-                            http,
-                            api.resolve(
-                                "events?"
-                                    + query
-                                    + "&cursor="
-                                    + URLEncoder.encode(next, StandardCharsets.UTF_8)),
-                            token));
-                    t.request(System.nanoTime() - t1);
+                try (PlainHttp connection = new PlainHttp(api, token)) {
+                  for (int i = 0; i < requests; i++) {
+                    String query = filters.get(r.nextInt(filters.size()));
+                    long t0 = System.nanoTime();
+                    String next = nextOf(connection.get(api.resolve("events?" + query)));
+                    long t1 = System.nanoTime();
+                    t.request(t1 - t0);
+                    if (r.nextInt(4) == 0 && next != null) {
+                      nextOf(
+                          connection.get(
+                              api.resolve(
+                                  "events?"
+                                      + query
+                                      + "&cursor="
+                                      + URLEncoder.encode(next, StandardCharsets.UTF_8))));
+                      t.request(System.nanoTime() - t1);
+                    }
+                    t.sample(System.nanoTime() - t0);
                   }
-                  t.sample(System.nanoTime() - t0);
                 }
                 return t;
               }));
@@ -98,6 +104,7 @@ public final class ApiSearchLatency {
       sampleTimes.add(t.samples());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    long cpu = os.getProcessCpuTime() - cpuStart;
     pool.shutdown();
     long[] perRequest = sorted(requestTimes);
     long[] perSample = sorted(sampleTimes);
@@ -120,6 +127,11 @@ public final class ApiSearchLatency {
             perSample,
             seconds,
             "samples/s"));
+    System.out.printf(
+        Locale.ROOT,
+        "client CPU: %d ms for the run, %.2f ms per search%n",
+        cpu / 1_000_000,
+        cpu / 1e6 / perRequest.length);
     System.exit(0);
   }
 

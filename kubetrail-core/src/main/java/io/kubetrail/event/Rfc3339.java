@@ -103,14 +103,44 @@ final class Rfc3339 {
    * MicroTime field; sub-microsecond digits are dropped as kube-apiserver's encoder does.
    */
   static String formatMicros(Instant t) {
-    long epochSecond = t.getEpochSecond();
+    char[] out = new char[27];
+    if (!putDateTime(out, t.getEpochSecond())) {
+      return t.toString();
+    }
+    out[19] = '.';
+    putDigits(out, 20, 6, t.getNano() / 1000);
+    out[26] = 'Z';
+    return new String(out);
+  }
+
+  /**
+   * The text of {@link Instant#toString} ({@code 2026-01-01T00:00:00Z}, with 3, 6 or 9 fraction
+   * digits as the nanoseconds need), without its formatter's allocations: search pages write one
+   * per row.
+   */
+  static String format(Instant t) {
+    int nano = t.getNano();
+    int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+    char[] out = new char[digits == 0 ? 20 : 21 + digits];
+    if (!putDateTime(out, t.getEpochSecond())) {
+      return t.toString();
+    }
+    if (digits > 0) {
+      out[19] = '.';
+      putDigits(out, 20, digits, nano / (digits == 3 ? 1_000_000 : digits == 6 ? 1_000 : 1));
+    }
+    out[out.length - 1] = 'Z';
+    return new String(out);
+  }
+
+  /** {@code yyyy-MM-ddTHH:mm:ss} in UTC at the start of {@code out}; false outside years 0–9999. */
+  private static boolean putDateTime(char[] out, long epochSecond) {
     long days = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
     int secondOfDay = Math.floorMod(epochSecond, SECONDS_PER_DAY);
     long[] ymd = civilFromDays(days);
     if (ymd[0] < 0 || ymd[0] > 9999) {
-      return t.toString();
+      return false;
     }
-    char[] out = new char[27];
     put4(out, 0, (int) ymd[0]);
     out[4] = '-';
     put2(out, 5, (int) ymd[1]);
@@ -122,14 +152,15 @@ final class Rfc3339 {
     put2(out, 14, secondOfDay / 60 % 60);
     out[16] = ':';
     put2(out, 17, secondOfDay % 60);
-    out[19] = '.';
-    int micros = t.getNano() / 1000;
-    for (int i = 25; i >= 20; i--) {
-      out[i] = (char) ('0' + micros % 10);
-      micros /= 10;
+    return true;
+  }
+
+  /** {@code value} as {@code count} digits from {@code at}, zero-padded. */
+  private static void putDigits(char[] out, int at, int count, int value) {
+    for (int i = at + count - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
     }
-    out[26] = 'Z';
-    return new String(out);
   }
 
   private static int digits2(char[] c, int i) {

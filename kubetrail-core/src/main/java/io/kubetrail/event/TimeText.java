@@ -29,6 +29,14 @@ public final class TimeText {
   private TimeText() {}
 
   /**
+   * An instant as {@link Instant#toString} writes it ({@code 2026-01-01T00:00:00.123Z}: UTC, with
+   * 3, 6 or 9 fraction digits as needed), at a fraction of its cost.
+   */
+  public static String format(Instant t) {
+    return Rfc3339.format(t);
+  }
+
+  /**
    * An RFC 3339 instant, or {@code now} minus a duration.
    *
    * @throws IllegalArgumentException naming the text and the accepted forms

@@ -22,6 +22,15 @@ class AuditEventTest {
     "/api/v1/namespaces/a/pods?dryRun, true",
     "/api/v1/namespaces/dryRun/pods, false",
     "/api/v1/namespaces/a/pods?notdryRun=All, false",
+    "/api/v1/namespaces/a/pods?dryRunX=All, false",
+    "/api/v1/namespaces/a/pods?x=dryRun, false",
+    "/api/v1/namespaces/a/pods?dryRun&x=1, true",
+    "/api/v1/namespaces/a/pods?x=1&&dryRun=, true",
+    "/api/v1/namespaces/a/pods?x=1&dryRun, true",
+    "/api/v1/namespaces/a/pods?x=1&dryRunning, false",
+    "/api/v1/namespaces/a/pods?, false",
+    "/api/v1/namespaces/a/pods?x=1?dryRun=All, false",
+    "/api/v1/namespaces/a/pods??dryRun=All, false",
   })
   void dryRunIsAQueryParameter(String uri, boolean expected) {
     assertThat(eventWithUri(uri).dryRun()).isEqualTo(expected);

@@ -117,6 +117,41 @@ class Rfc3339Test {
     assertThat(parse(text)).isEqualTo(t.truncatedTo(ChronoUnit.MICROS));
   }
 
+  @Property
+  void formatsAsInstantToStringDoes(@ForAll("instants") Instant t, @ForAll("fractions") int nano) {
+    Instant at = Instant.ofEpochSecond(t.getEpochSecond(), nano);
+
+    assertThat(TimeText.format(at)).isEqualTo(at.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1970-01-01T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999999Z",
+        "+10000-01-01T00:00:00Z",
+        "-0001-12-31T23:59:59.5Z",
+        "2026-01-01T00:00:00.100Z",
+        "2026-01-01T00:00:00.000100Z",
+        "2026-01-01T00:00:00.000000100Z"
+      })
+  void formatsTheEdgesAsInstantToStringDoes(String text) {
+    Instant t = Instant.parse(text);
+
+    assertThat(TimeText.format(t)).isEqualTo(t.toString());
+  }
+
+  /** Nanoseconds that need 0, 3, 6 or 9 fraction digits. */
+  @Provide
+  Arbitrary<Integer> fractions() {
+    return Arbitraries.oneOf(
+        Arbitraries.just(0),
+        Arbitraries.integers().between(0, 999).map(n -> n * 1_000_000),
+        Arbitraries.integers().between(0, 999_999).map(n -> n * 1_000),
+        Arbitraries.integers().between(0, 999_999_999));
+  }
+
   @Provide
   Arbitrary<Instant> instants() {
     return Arbitraries.longs()

@@ -71,9 +71,22 @@ final class Queries {
    * without them, since an object's term names its cluster.
    */
   static Query of(EventQuery q, IndexReader reader) throws IOException {
+    return of(q, reader, true);
+  }
+
+  /**
+   * The Lucene query for an event query but its time range ({@code since} and {@code until}), for a
+   * search that applies the range to the receive times it reads anyway ({@link TimeOrderedSearch}):
+   * the range's points or doc values are then not read a second time.
+   */
+  static Query withoutTimeRange(EventQuery q, IndexReader reader) throws IOException {
+    return of(q, reader, false);
+  }
+
+  private static Query of(EventQuery q, IndexReader reader, boolean timeRange) throws IOException {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     anyOf(b, Fields.CLUSTER, q.clusters());
-    if (q.since().isPresent() || q.until().isPresent()) {
+    if (timeRange && (q.since().isPresent() || q.until().isPresent())) {
       long lo = q.since().map(Times::micros).orElse(Long.MIN_VALUE);
       long hi = q.until().map(Times::micros).orElse(Long.MAX_VALUE);
       if (q.until().isPresent()) {

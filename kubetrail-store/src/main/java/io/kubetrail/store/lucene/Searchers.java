@@ -1,7 +1,10 @@
 package io.kubetrail.store.lucene;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.SegmentInfos;
@@ -24,6 +27,15 @@ final class Searchers {
 
   /** The commit generation a read-only store's searchers last refreshed to; -1 before. */
   private volatile long generation = -1;
+
+  /**
+   * The directory's modification time, settled, when the searchers last caught up with its newest
+   * commit (read-only stores); null before.
+   */
+  private volatile FileTime caughtUpAt;
+
+  /** How long after a directory's change no other change can share its modification time. */
+  static final Duration SETTLED = Duration.ofSeconds(5);
 
   /** Whether appends happened since the searchers last refreshed (writable stores). */
   private volatile boolean stale;
@@ -51,13 +63,7 @@ final class Searchers {
     ensureOpen();
     try {
       if (readOnly) {
-        // Another process appends; pick up its latest commit. Listing the directory is far
-        // cheaper than reading and checksumming the commit, which a refresh does each time.
-        long newest = SegmentInfos.getLastCommitGeneration(directory.listAll());
-        if (newest != generation) {
-          manager.maybeRefresh();
-          generation = newestSeen();
-        }
+        refreshToNewestCommit();
       } else if (stale) {
         refreshForReaders.run();
       }
@@ -67,6 +73,47 @@ final class Searchers {
     } catch (IOException | RuntimeException e) {
       throw StoreErrors.diagnose(location, directory, Optional.empty(), e);
     }
+  }
+
+  /**
+   * Picks up the latest commit of the process that appends (read-only stores). Listing the
+   * directory is far cheaper than reading and checksumming the commit, which a refresh does each
+   * time; and a directory whose modification time is the one it had when the searchers last caught
+   * up, long enough ago that no later change could share that time, has no new commit (a commit
+   * creates its file), so it is not even listed.
+   */
+  private void refreshToNewestCommit() throws IOException {
+    FileTime modified = modified();
+    if (modified != null && modified.equals(caughtUpAt)) {
+      return;
+    }
+    long newest = SegmentInfos.getLastCommitGeneration(directory.listAll());
+    if (newest != generation) {
+      manager.maybeRefresh();
+      generation = newestSeen();
+    }
+    // Only a time already settled before the listing: a change just after it could share a
+    // recent one.
+    if (generation == newest && modified != null && settled(modified)) {
+      caughtUpAt = modified;
+    }
+  }
+
+  /** The store directory's modification time, or null when it cannot be read. */
+  private FileTime modified() {
+    try {
+      return Files.getLastModifiedTime(location);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether no change to the directory can have the time {@code modified} any more: file systems
+   * keep times as coarse as 2 seconds, and two changes within one such step share their time.
+   */
+  private static boolean settled(FileTime modified) {
+    return System.currentTimeMillis() - modified.toMillis() > SETTLED.toMillis();
   }
 
   /** The commit generation the searchers read (read-only stores). */

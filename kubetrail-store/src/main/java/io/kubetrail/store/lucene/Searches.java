@@ -98,17 +98,25 @@ final class Searches {
       // by its sort values alone.
       FieldDoc afterDoc =
           afterValues == null ? null : new FieldDoc(maxDoc - 1, Float.NaN, afterValues);
-      // The query's time range, until exclusive, as the Lucene query has it.
+      // The query's time range, until exclusive, as the Lucene query would have it: the
+      // time-ordered search applies it to the receive times it reads.
       long lo = query.since().map(Times::micros).orElse(Long.MIN_VALUE);
-      Optional<Long> hi = query.until().map(t -> Math.max(Long.MIN_VALUE + 1, Times.micros(t)) - 1);
+      Optional<Long> until = query.until().map(Times::micros);
+      if (until.isPresent() && until.get() == Long.MIN_VALUE) {
+        return new SearchPage(List.of(), Optional.empty());
+      }
+      TimeOrderedSearch.Range range =
+          new TimeOrderedSearch.Range(
+              lo,
+              until.map(t -> t - 1).orElse(Long.MAX_VALUE),
+              query.since().isPresent() || until.isPresent());
       // One extra hit tells whether there is a next page; no cursor (null) means the first page.
       ScoreDoc[] hits =
           TimeOrderedSearch.search(
               searcher,
               timeBlocks,
-              Queries.of(query, searcher.getIndexReader()),
-              lo,
-              hi.orElse(Long.MAX_VALUE),
+              Queries.withoutTimeRange(query, searcher.getIndexReader()),
+              range,
               afterDoc,
               limit + 1,
               order == EventQuery.Order.NEWEST_FIRST);

@@ -10,6 +10,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.IntroSorter;
 
 /** Reads stored events back: each document's position, then its block from the block files. */
 final class StoredEvents {
@@ -35,18 +36,19 @@ final class StoredEvents {
   static List<StoredEvent> load(IndexReader reader, Cursor cursor, ScoreDoc[] hits, boolean shared)
       throws IOException {
     BlockFiles blocks = cursor.blocks;
-    // Doc values are read forward, so in document order.
-    Integer[] byDoc = new Integer[hits.length];
+    // Doc values are read forward, so in document order: each hit's doc above its index, sorted
+    // as plain longs (a page sorts twice, and boxed indexes with comparators cost more than that).
+    long[] byDoc = new long[hits.length];
     for (int i = 0; i < hits.length; i++) {
-      byDoc[i] = i;
+      byDoc[i] = ((long) hits[i].doc << 32) | i;
     }
-    Arrays.sort(byDoc, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
+    Arrays.sort(byDoc);
     long[] positions = new long[hits.length];
     List<LeafReaderContext> leaves = reader.leaves();
     LeafReaderContext leaf = null;
     NumericDocValues values = null;
-    for (int i : byDoc) {
-      int doc = hits[i].doc;
+    for (long docAndIndex : byDoc) {
+      int doc = (int) (docAndIndex >>> 32);
       if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
         leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
         values = leaf.reader().getNumericDocValues(Fields.POSITION);
@@ -54,14 +56,13 @@ final class StoredEvents {
       if (values == null || !values.advanceExact(doc - leaf.docBase)) {
         throw new IOException("document " + doc + " is not a stored event (no position)");
       }
-      positions[i] = values.longValue();
+      positions[(int) docAndIndex] = values.longValue();
     }
     // Events other pages read are shared; the rest are read from their blocks in file order,
     // each block once however many of its events are wanted.
     EventCache cache = shared ? blocks.cache() : NO_CACHE;
     StoredEvent[] events = new StoredEvent[hits.length];
-    Integer[] byPosition = byDoc.clone();
-    Arrays.sort(byPosition, (a, b) -> Long.compare(positions[a], positions[b]));
+    int[] byPosition = byPosition(positions);
     // In position order, the events of one block follow each other: it is looked up once.
     long heldStart = -1;
     EventCache.Block held = null;
@@ -80,6 +81,40 @@ final class StoredEvents {
       events[i] = e;
     }
     return new ArrayList<>(Arrays.asList(events));
+  }
+
+  /** The indexes of {@code positions}, in the order of their positions. */
+  private static int[] byPosition(long[] positions) {
+    int[] order = new int[positions.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    new IntroSorter() {
+      private long pivot;
+
+      @Override
+      protected void swap(int i, int j) {
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+
+      @Override
+      protected void setPivot(int i) {
+        pivot = positions[order[i]];
+      }
+
+      @Override
+      protected int comparePivot(int j) {
+        return Long.compare(pivot, positions[order[j]]);
+      }
+
+      @Override
+      protected int compare(int i, int j) {
+        return Long.compare(positions[order[i]], positions[order[j]]);
+      }
+    }.sort(0, order.length);
+    return order;
   }
 
   /** A document's position in the block files. */

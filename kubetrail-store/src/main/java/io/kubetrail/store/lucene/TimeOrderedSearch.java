@@ -23,30 +23,45 @@ import org.apache.lucene.search.Weight;
  * <p>Events are appended in about time order, so newest first is the reverse of the index's order:
  * a plain sorted search finds every matching event more competitive than the ones before it and
  * sorts them all. Here the runs of {@link TimeBlocks} are read nearest end first, a run at a time
- * and then twice as many each round, and the search stops at the first run whose span cannot beat
- * the last hit of a full page: every event outside the runs read sorts after the page. A selective
- * filter reads more runs, a broad one one or two; each round creates the query's scorer once per
- * segment it reads, however many runs it reads there.
+ * and then as many more each round as the hits found so far say the page needs ({@link #nextSize}),
+ * and the search stops at the first run whose span cannot beat the last hit of a full page: every
+ * event outside the runs read sorts after the page. A selective filter reads more runs, a broad one
+ * one or two; each round creates the query's scorer once per segment it reads, however many runs it
+ * reads there. The time range is applied to the receive times read for the order, not by the query,
+ * whose scorer would read them again from the points or doc values.
  */
 final class TimeOrderedSearch {
   private TimeOrderedSearch() {}
 
   /**
-   * The first {@code n} hits of {@code query}, receive times within {@code [lo, hi]}, after {@code
-   * after} (null: from the start), best first; each hit's fields are its receive time and sequence
-   * number, as {@link Queries#NEWEST_FIRST} and {@link Queries#OLDEST_FIRST} sort them.
+   * Receive times a search keeps, {@code [lo, hi]}; when {@code bounded}, an event with no receive
+   * time is outside (as a range query on the field leaves it out), else it counts as 0.
+   */
+  record Range(long lo, long hi, boolean bounded) {
+    static final Range ALL = new Range(Long.MIN_VALUE, Long.MAX_VALUE, false);
+  }
+
+  /**
+   * The first {@code n} hits of {@code query} within {@code range}, after {@code after} (null: from
+   * the start), best first; each hit's fields are its receive time and sequence number, as {@link
+   * Queries#NEWEST_FIRST} and {@link Queries#OLDEST_FIRST} sort them. The range is applied here, to
+   * the receive times read for the order, so {@code query} need not hold it.
    */
   static FieldDoc[] search(
       IndexSearcher searcher,
       TimeBlocks blocks,
       Query query,
-      long lo,
-      long hi,
+      Range range,
       FieldDoc after,
       int n,
       boolean newestFirst)
       throws IOException {
-    Top top = after == null ? new Top(n, newestFirst) : new Top(n, newestFirst, after.fields);
+    Top top =
+        after == null
+            ? new Top(n, newestFirst, range)
+            : new Top(n, newestFirst, range, after.fields);
+    long lo = range.lo();
+    long hi = range.hi();
     if (after != null) {
       long cursor = (Long) after.fields[0];
       lo = newestFirst ? lo : Math.max(lo, cursor);
@@ -66,6 +81,9 @@ final class TimeOrderedSearch {
         next.add(runs);
       }
     }
+    if (next.isEmpty()) {
+      return top.hits();
+    }
     Weight weight =
         searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
     List<List<Integer>> round = new ArrayList<>(leaves.size());
@@ -73,10 +91,10 @@ final class TimeOrderedSearch {
       round.add(new ArrayList<>());
     }
     int size = 1;
+    long read = 0;
     while (!next.isEmpty() && top.mayTake(next.peek().key)) {
-      for (int taken = 0;
-          taken < size && !next.isEmpty() && top.mayTake(next.peek().key);
-          taken++) {
+      int taken = 0;
+      for (; taken < size && !next.isEmpty() && top.mayTake(next.peek().key); taken++) {
         Runs runs = next.poll();
         round.get(runs.leaf).add(runs.block());
         if (runs.advance()) {
@@ -90,11 +108,32 @@ final class TimeOrderedSearch {
           picked.clear();
         }
       }
-      // Doubling: a filter that matches nothing reads the whole index in a dozen rounds, and no
-      // search reads much more than twice the runs it needs.
-      size = size > Integer.MAX_VALUE / 2 ? size : size * 2;
+      read += taken;
+      size = nextSize(size, read, top.taken(), n);
     }
     return top.hits();
+  }
+
+  /**
+   * The runs the next round reads: as many as the hits found so far say the page still needs (half
+   * as many again, since matches are rarely even), at least twice and at most eight times this
+   * round's. Every round makes a scorer for each segment it reads, so a selective filter reads its
+   * runs in a few rounds rather than a dozen; one that matches nothing reads the whole index in
+   * about five, and no search reads much more than the runs it needs.
+   */
+  static int nextSize(int size, long read, long taken, int n) {
+    long least = 2L * size;
+    long most = 8L * size;
+    long wanted;
+    if (taken >= n) {
+      wanted = least;
+    } else if (taken == 0) {
+      wanted = most;
+    } else {
+      long needed = (n - taken) * read / taken;
+      wanted = Math.max(least, Math.min(most, needed + needed / 2));
+    }
+    return (int) Math.min(Integer.MAX_VALUE / 2, wanted);
   }
 
   /** Collects the matches of the picked runs of one segment, in document order. */
@@ -180,6 +219,7 @@ final class TimeOrderedSearch {
 
     private final int n;
     private final boolean newestFirst;
+    private final Range range;
     private final boolean bounded;
     private final long afterReceived;
     private final long afterSeq;
@@ -195,17 +235,21 @@ final class TimeOrderedSearch {
     private int[] heldDocs = new int[64];
     private int held;
 
-    Top(int n, boolean newestFirst) {
-      this(n, newestFirst, false, 0, 0);
+    /** Hits in the range and after the cursor, offered so far. */
+    private long taken;
+
+    Top(int n, boolean newestFirst, Range range) {
+      this(n, newestFirst, range, false, 0, 0);
     }
 
-    Top(int n, boolean newestFirst, Object[] after) {
-      this(n, newestFirst, true, (Long) after[0], (Long) after[1]);
+    Top(int n, boolean newestFirst, Range range, Object[] after) {
+      this(n, newestFirst, range, true, (Long) after[0], (Long) after[1]);
     }
 
-    private Top(int n, boolean newestFirst, boolean bounded, long received, long seq) {
+    private Top(int n, boolean newestFirst, Range range, boolean bounded, long received, long seq) {
       this.n = n;
       this.newestFirst = newestFirst;
+      this.range = range;
       this.bounded = bounded;
       this.afterReceived = received;
       this.afterSeq = seq;
@@ -227,18 +271,36 @@ final class TimeOrderedSearch {
       NumericDocValues times = leaf.reader().getNumericDocValues(Fields.RECEIVED);
       NumericDocValues seqs = leaf.reader().getNumericDocValues(Fields.SEQ);
       int base = leaf.docBase;
+      long lo = range.lo();
+      long hi = range.hi();
+      boolean missingOutside = range.bounded();
       return new LeafCollector() {
         @Override
         public void setScorer(Scorable scorer) {}
 
         @Override
         public void collect(int doc) throws IOException {
-          // Missing values sort as 0, as the sort fields' default.
-          long t = times != null && times.advanceExact(doc) ? times.longValue() : 0;
+          long t;
+          if (times != null && times.advanceExact(doc)) {
+            t = times.longValue();
+            if (t < lo || t > hi) {
+              return;
+            }
+          } else if (missingOutside) {
+            return;
+          } else {
+            // Missing values sort as 0, as the sort fields' default.
+            t = 0;
+          }
           long s = seqs != null && seqs.advanceExact(doc) ? seqs.longValue() : 0;
           hold(t, s, base + doc);
         }
       };
+    }
+
+    /** How many hits in the range and after the cursor were offered (flushed) so far. */
+    long taken() {
+      return taken;
     }
 
     /**
@@ -281,6 +343,7 @@ final class TimeOrderedSearch {
       if (bounded && !before(afterReceived, afterSeq, t, s)) {
         return;
       }
+      taken++;
       if (size < n) {
         set(size, t, s, doc);
         up(size++);

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -88,6 +89,27 @@ class LuceneStoreTest {
         assertThatThrownBy(() -> reader.prune(T0))
             .isInstanceOf(StoreException.class)
             .hasMessageContaining("read-only");
+      }
+    }
+  }
+
+  /**
+   * A read-only store whose directory has not changed for a while takes it as settled and stops
+   * listing it at every search, and still sees the next commit: a commit creates a file, which
+   * changes the directory's modification time.
+   */
+  @Test
+  void aReadOnlyStoreOfASettledDirectorySeesTheNextCommit() throws Exception {
+    Path dir = tmp.resolve("store");
+    try (AuditStore writer = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      writer.append(Batch.of(List.of(event("a").build())));
+      try (AuditStore reader = LuceneAuditStore.open(dir, READ_ONLY)) {
+        assertThat(countWithin(reader, 1)).isEqualTo(1);
+        Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minusSeconds(60)));
+        assertThat(reader.count(EventQuery.all())).isEqualTo(1);
+        assertThat(reader.count(EventQuery.all())).isEqualTo(1);
+        writer.append(Batch.of(List.of(event("b").at(1).build())));
+        assertThat(countWithin(reader, 2)).isEqualTo(2);
       }
     }
   }

@@ -60,23 +60,96 @@ class TimeOrderedSearchTest {
       for (int q = 0; q < 60; q++) {
         EventQuery query = query(r, end);
         int pageSize = 1 + r.nextInt(q % 3 == 0 ? 300 : 20);
-        List<StoredEvent> expected =
-            stored.stream()
-                .filter(e -> ReferenceQuery.selects(query, e))
-                .sorted(Comparator.comparing(TimeOrderedSearchTest::received))
-                .toList();
-        if (query.order() == EventQuery.Order.NEWEST_FIRST) {
-          expected = new ArrayList<>(expected);
-          Collections.reverse(expected);
-        }
-        assertThat(pages((c) -> store.search(query, pageSize, c)))
-            .as("seed %d, query %s, pages of %d", seed, query, pageSize)
-            .containsExactlyElementsOf(expected);
-        assertThat(pages((c) -> shortRuns.search(query, pageSize, c)))
-            .as("runs of 7: seed %d, query %s, pages of %d", seed, query, pageSize)
-            .containsExactlyElementsOf(expected);
+        assertPagesSortEveryMatch(store, shortRuns, stored, query, pageSize, seed);
       }
     }
+  }
+
+  @Test
+  void timeRangesThatStartOrEndAtAnEventKeepItsEdges() throws IOException {
+    long seed = TestSeed.of("TimeOrderedSearchTest.edges");
+    Random r = new Random(seed);
+    List<StoredEvent> stored = new ArrayList<>();
+    try (LuceneStore store =
+        LuceneStore.open(dir, StoreOptions.defaults(), LuceneOptions.defaults())) {
+      Searches shortRuns = store.searches(7);
+      long micros = 0;
+      for (int b = 0; b < 4; b++) {
+        List<StoredEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+          // Several events at most instants, so that a range's edge falls inside a group of them.
+          micros += r.nextInt(3) == 0 ? 1 + r.nextInt(1_000) : 0;
+          batch.add(event(r, stored.size() + batch.size(), T0.plus(micros, ChronoUnit.MICROS)));
+        }
+        store.append(Batch.of(batch));
+        stored.addAll(batch);
+      }
+      for (int q = 0; q < 40; q++) {
+        Instant a = received(stored.get(r.nextInt(stored.size())));
+        Instant b = received(stored.get(r.nextInt(stored.size())));
+        EventQuery.Builder builder =
+            EventQuery.builder()
+                .order(q % 2 == 0 ? EventQuery.Order.NEWEST_FIRST : EventQuery.Order.OLDEST_FIRST);
+        if (q % 3 != 1) {
+          builder.since(a.isBefore(b) ? a : b);
+        }
+        if (q % 3 != 2) {
+          builder.until(a.isBefore(b) ? b : a);
+        }
+        if (q % 4 == 3) {
+          builder.verbs("get");
+        }
+        EventQuery query = builder.build();
+        assertPagesSortEveryMatch(store, shortRuns, stored, query, 1 + r.nextInt(30), seed);
+      }
+    }
+  }
+
+  @Test
+  void eachRoundReadsWhatTheHitsFoundSayThePageNeedsWithinLimits() {
+    // Nothing found yet: eight times the runs.
+    assertThat(TimeOrderedSearch.nextSize(1, 1, 0, 101)).isEqualTo(8);
+    // A few found: the estimate, here far beyond eightfold.
+    assertThat(TimeOrderedSearch.nextSize(1, 1, 1, 101)).isEqualTo(8);
+    // 51 more wanted at 50 hits in 7 runs: 7 more runs, half again 10, between 8 and 32.
+    assertThat(TimeOrderedSearch.nextSize(4, 7, 50, 101)).isEqualTo(10);
+    // Nearly full: at least twice the last round.
+    assertThat(TimeOrderedSearch.nextSize(4, 7, 100, 101)).isEqualTo(8);
+    // A full page: the stragglers whose spans can still beat it, twice as many at a time.
+    assertThat(TimeOrderedSearch.nextSize(16, 31, 500, 101)).isEqualTo(32);
+    assertThat(TimeOrderedSearch.nextSize(Integer.MAX_VALUE / 2, 3, 0, 101))
+        .isEqualTo(Integer.MAX_VALUE / 2);
+  }
+
+  /**
+   * The pages of {@code query}, with runs of the default length and of 7 documents, hold every
+   * matching event of {@code stored} as a plain sort orders them. Equal receive times are ordered
+   * by sequence number, which a stable sort of the stored order keeps; reversed for newest first,
+   * as the store orders them.
+   */
+  private static void assertPagesSortEveryMatch(
+      LuceneStore store,
+      Searches shortRuns,
+      List<StoredEvent> stored,
+      EventQuery query,
+      int pageSize,
+      long seed)
+      throws IOException {
+    List<StoredEvent> expected =
+        stored.stream()
+            .filter(e -> ReferenceQuery.selects(query, e))
+            .sorted(Comparator.comparing(TimeOrderedSearchTest::received))
+            .toList();
+    if (query.order() == EventQuery.Order.NEWEST_FIRST) {
+      expected = new ArrayList<>(expected);
+      Collections.reverse(expected);
+    }
+    assertThat(pages((c) -> store.search(query, pageSize, c)))
+        .as("seed %d, query %s, pages of %d", seed, query, pageSize)
+        .containsExactlyElementsOf(expected);
+    assertThat(pages((c) -> shortRuns.search(query, pageSize, c)))
+        .as("runs of 7: seed %d, query %s, pages of %d", seed, query, pageSize)
+        .containsExactlyElementsOf(expected);
   }
 
   private static StoredEvent event(Random r, int n, Instant received) {
