@@ -200,6 +200,10 @@ final class EventBlock {
   static final class Decoded {
     private final long batch;
     private final byte[] plain;
+
+    /** The block's length: {@code plain} may be a longer buffer, reused. */
+    private final int length;
+
     private final int[] starts;
 
     /** The source of the bytes not yet decompressed, empty once all are. */
@@ -211,12 +215,14 @@ final class EventBlock {
     /** How many entries of {@code starts} are known. */
     private int located;
 
-    private Decoded(long batch, byte[] plain, int events, Optional<Lz4Reader> compressed) {
+    private Decoded(
+        long batch, byte[] plain, int length, int events, Optional<Lz4Reader> compressed) {
       this.batch = batch;
       this.plain = plain;
+      this.length = length;
       this.starts = new int[events];
       this.compressed = compressed;
-      this.produced = compressed.isPresent() ? 0 : plain.length;
+      this.produced = compressed.isPresent() ? 0 : length;
     }
 
     long batch() {
@@ -264,35 +270,35 @@ final class EventBlock {
     /** Where the event in a located slot ends, its bytes decompressed; checks the last one's. */
     private int end(int slot) throws IOException {
       int at = starts[slot];
-      if (at + 8 > plain.length) {
+      if (at + 8 > length) {
         throw new IOException("block ends inside event " + slot + " of " + starts.length);
       }
       decompress(at + 8);
       long modelLength = intAt(at);
       long rawLength = intAt(at + 4);
       long end = at + 8 + modelLength + rawLength;
-      if (modelLength < 0 || rawLength < 0 || end > plain.length) {
+      if (modelLength < 0 || rawLength < 0 || end > length) {
         throw new IOException("block ends inside event " + slot + " of " + starts.length);
       }
-      if (slot == starts.length - 1 && end != plain.length) {
-        throw new IOException("block has " + (plain.length - end) + " bytes after its last event");
+      if (slot == starts.length - 1 && end != length) {
+        throw new IOException("block has " + (length - end) + " bytes after its last event");
       }
       decompress((int) end);
       return (int) end;
     }
 
     /** Decompresses at least the first {@code length} bytes. */
-    private void decompress(int length) throws IOException {
-      if (produced >= length) {
+    private void decompress(int upTo) throws IOException {
+      if (produced >= upTo) {
         return;
       }
       try {
-        produced = compressed.orElseThrow().decompress(plain, produced, length);
+        produced = compressed.orElseThrow().decompress(plain, produced, upTo, length);
       } catch (IOException e) {
         throw new IOException("block cannot be decompressed: " + e.getMessage(), e);
       }
-      if (produced < length) {
-        throw new IOException("block decompresses to " + produced + " bytes, not " + length);
+      if (produced < upTo) {
+        throw new IOException("block decompresses to " + produced + " bytes, not " + upTo);
       }
     }
 
@@ -310,11 +316,24 @@ final class EventBlock {
    * @throws IOException when a deflated block's contents do not decompress
    */
   static Decoded decode(Header h, byte[] block) throws IOException {
-    byte[] plain = new byte[h.length()];
+    return decode(h, block, new byte[h.length()]);
+  }
+
+  /**
+   * The same, decompressing into {@code plain} (at least the block's length): a reader of one block
+   * after another reuses its buffers. The block and {@code plain} must then stay unchanged while
+   * the result is read.
+   */
+  static Decoded decode(Header h, byte[] block, byte[] plain) throws IOException {
+    if (plain.length < h.length()) {
+      throw new IllegalArgumentException(
+          "buffer of " + plain.length + " bytes for a block of " + h.length());
+    }
     if (h.codec() == LZ4_CODEC) {
       return new Decoded(
           h.batch(),
           plain,
+          h.length(),
           h.events(),
           Optional.of(new Lz4Reader(block, HEADER_BYTES, h.storedLength())));
     }
@@ -323,14 +342,14 @@ final class EventBlock {
       try {
         inflater.setInput(block, HEADER_BYTES, h.storedLength());
         int n = 0;
-        while (n < plain.length && !inflater.finished()) {
-          int got = inflater.inflate(plain, n, plain.length - n);
+        while (n < h.length() && !inflater.finished()) {
+          int got = inflater.inflate(plain, n, h.length() - n);
           if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
             break;
           }
           n += got;
         }
-        if (n != plain.length) {
+        if (n != h.length()) {
           throw new IOException("block decompresses to " + n + " bytes, not " + h.length());
         }
       } finally {
@@ -339,7 +358,7 @@ final class EventBlock {
     } catch (DataFormatException | RuntimeException e) {
       throw new IOException("block cannot be decompressed: " + e, e);
     }
-    return new Decoded(h.batch(), plain, h.events(), Optional.empty());
+    return new Decoded(h.batch(), plain, h.length(), h.events(), Optional.empty());
   }
 
   /**

@@ -28,11 +28,19 @@ final class Lz4Reader {
    * @throws IOException when the input is not an LZ4 block that fits {@code out}
    */
   int decompress(byte[] out, int from, int upTo) throws IOException {
+    return decompress(out, from, upTo, out.length);
+  }
+
+  /**
+   * The same into the first {@code limit} bytes of {@code out}: a buffer reused for blocks of
+   * different sizes is longer than the block.
+   */
+  int decompress(byte[] out, int from, int upTo, int limit) throws IOException {
     int filled = from;
     while (filled < upTo && at < end) {
       int token = in[at++] & 0xff;
       int literals = length(token >>> 4);
-      if (literals > end - at || literals > out.length - filled) {
+      if (literals > end - at || literals > limit - filled) {
         throw new IOException("LZ4 literals run past the block at byte " + at);
       }
       System.arraycopy(in, at, out, filled, literals);
@@ -47,7 +55,7 @@ final class Lz4Reader {
       int distance = (in[at] & 0xff) | (in[at + 1] & 0xff) << 8;
       at += 2;
       int match = length(token & 0x0f) + MIN_MATCH;
-      if (distance == 0 || distance > filled || match > out.length - filled) {
+      if (distance == 0 || distance > filled || match > limit - filled) {
         throw new IOException("LZ4 match out of bounds at byte " + at);
       }
       int source = filled - distance;

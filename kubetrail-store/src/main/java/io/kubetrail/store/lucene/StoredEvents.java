@@ -131,6 +131,8 @@ final class StoredEvents {
   /** Reads events one after another, keeping the last block read. Not thread-safe. */
   static final class Cursor {
     private final BlockFiles blocks;
+    // Each block is dropped before the next is read into the same arrays: events are copied out.
+    private final BlockFiles.Buffers buffers = BlockFiles.Buffers.reused();
     private long blockPosition = -1;
     private EventBlock.Decoded block;
 
@@ -142,7 +144,7 @@ final class StoredEvents {
     EventBlock.Decoded block(long position) throws IOException {
       long start = position & ~0xffL;
       if (block == null || start != blockPosition) {
-        block = blocks.read(start);
+        block = blocks.read(start, buffers);
         blockPosition = start;
       }
       int slot = BlockFiles.slot(position);
