@@ -79,7 +79,8 @@ public final class Replayer {
   private final Map<String, String> warnings = new LinkedHashMap<>();
 
   private Listener listener = (key, now) -> {};
-  private final EnumMap<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+  // By outcome's ordinal: counted for every event, without boxing.
+  private final long[] counts = new long[Outcome.values().length];
   private Instant last;
   private final boolean plainBodies;
 
@@ -152,7 +153,7 @@ public final class Replayer {
     Objects.requireNonNull(change, "change");
     AuditEvent event = change.event;
     Outcome o = doApply(change);
-    counts.merge(o, 1L, Long::sum);
+    counts[o.ordinal()]++;
     if (o != Outcome.NOT_A_CHANGE && event.stageTimestamp().isAfter(last)) {
       last = event.stageTimestamp();
     }
@@ -276,12 +277,8 @@ public final class Replayer {
 
   private Outcome put(ResourceKey key, ObjectInfo o, Prepared change, boolean terminatingMatters) {
     AuditEvent event = change.event;
-    LiveObject current = objects.get(key);
-    if (current == null && o.deleting() && terminatingMatters) {
+    if (o.deleting() && terminatingMatters && !objects.containsKey(key)) {
       return Outcome.TERMINATING;
-    }
-    if (current != null && olderThan(change.revision, current.revision())) {
-      return Outcome.STALE;
     }
     boolean keepPlain = plainBodies || change.hasPlainBody();
     byte[] body = change.body(keepPlain);
@@ -294,7 +291,12 @@ public final class Replayer {
             event.stageTimestamp(),
             body,
             keepPlain);
-    objects.put(key, now);
+    // One look-up for the usual change; a stale one (rare) puts the current object back.
+    LiveObject current = objects.put(key, now);
+    if (current != null && olderThan(change.revision, current.revision())) {
+      objects.put(key, current);
+      return Outcome.STALE;
+    }
     if (keepPlain && !plainBodies) {
       recent.add(now);
       recentBytes += body.length;
@@ -508,6 +510,12 @@ public final class Replayer {
 
   /** How many events had each outcome. */
   public Map<Outcome, Long> counts() {
-    return new EnumMap<>(counts);
+    EnumMap<Outcome, Long> out = new EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      if (counts[o.ordinal()] > 0) {
+        out.put(o, counts[o.ordinal()]);
+      }
+    }
+    return out;
   }
 }

@@ -96,6 +96,41 @@ final class BackingScan {
     return Optional.of(new Backing(ns + "/" + key.name(), pods));
   }
 
+  /**
+   * The bytes {@link Backing#read} depends on, by scan or by tree: all but the {@code metadata}
+   * values, of which an EndpointSlice's {@code labels} values count. Empty where the scan cannot
+   * tell (an escaped key, JSON the scan cannot step over), for the caller to read the body.
+   */
+  static Optional<ByteRanges> source(ResourceKey key, byte[] json) {
+    try {
+      JsonScan top = object(json, JsonScan.skipSpace(json, 0, json.length));
+      boolean slice = key.type().resource().equals("endpointslices");
+      ByteRanges.Builder ranges = new ByteRanges.Builder(json);
+      int from = 0;
+      while (top.next()) {
+        checkKey(top);
+        if (!top.keyIs(METADATA) || slice && top.valueType() != '{') {
+          continue;
+        }
+        ranges.add(from, top.valueStart());
+        if (slice) {
+          JsonScan metadata = object(json, top.valueStart());
+          while (metadata.next()) {
+            checkKey(metadata);
+            if (metadata.keyIs(LABELS)) {
+              ranges.add(metadata.valueStart(), metadata.valueEnd());
+            }
+          }
+          top.skippedTo(metadata.end());
+        }
+        from = top.valueEnd();
+      }
+      return Optional.of(ranges.add(from, json.length).build());
+    } catch (Unscannable | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /** {@code metadata.labels[SERVICE_NAME_LABEL]}, or "" when absent. */
   private static String serviceName(byte[] json, JsonScan top) {
     JsonScan metadata = object(json, top.valueStart());

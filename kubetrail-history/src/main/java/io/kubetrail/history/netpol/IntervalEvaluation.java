@@ -74,6 +74,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
 
   private final Map<ResourceKey, Backing> backings = new HashMap<>();
 
+  /** By Endpoints or EndpointSlice, the bytes its backing was last read from. */
+  private final Map<ResourceKey, ByteRanges> backingSources = new HashMap<>();
+
   /** By pod, the Services pointing at it now, each with how many objects say so. */
   private final Map<String, Map<String, Integer>> servicesOf = new HashMap<>();
 
@@ -514,6 +517,12 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
 
   /** Counts only the pods that moved: most changes to an Endpoints move one address. */
   private void backingChanged(ResourceKey key, Optional<LiveObject> now) {
+    Optional<ByteRanges> source = now.flatMap(o -> BackingScan.source(key, o.unsafeJson()));
+    ByteRanges before =
+        source.isPresent() ? backingSources.put(key, source.get()) : backingSources.remove(key);
+    if (before != null && source.isPresent() && before.sameAs(source.get())) {
+      return; // the same bytes back the same pods
+    }
     Backing old = backings.getOrDefault(key, Backing.NONE);
     Backing backing = now.flatMap(Backing::read).orElse(Backing.NONE);
     if (backing.equals(old)) {

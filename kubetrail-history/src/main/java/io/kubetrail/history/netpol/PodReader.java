@@ -30,7 +30,6 @@ final class PodReader {
    * @throws NetworkPolicyException when a label value is not a string
    */
   static Fields read(LiveObject pod) throws NetworkPolicyException {
-    String object = pod.key().toString();
     byte[] json = pod.unsafeJson();
     try {
       Optional<Fields> f = scan(json);
@@ -40,7 +39,7 @@ final class PodReader {
     } catch (IllegalArgumentException e) {
       // Not valid JSON: the parser names what is wrong.
     }
-    return parse(object, json);
+    return parse(pod.key().toString(), json);
   }
 
   private static final byte[] METADATA = JsonScan.key("metadata");
