@@ -26,7 +26,9 @@ final class K8sJson {
 
   /**
    * The {@code responseObject} of an audit event, when it is a JSON object (a JSON-patch array or
-   * any other value is not an object body).
+   * any other value is not an object body). Its labels are not read (left empty): replay reads
+   * every change's response, and labels only of the few objects a deletecollection's selector
+   * weighs, by {@link #describe}.
    */
   static Optional<ObjectInfo> responseObject(byte[] eventJson) {
     try {
@@ -49,7 +51,7 @@ final class K8sJson {
         String name = p.currentName();
         JsonToken t = p.nextToken();
         if (name.equals(field) && t == JsonToken.START_OBJECT) {
-          return Optional.of(readObject(p, true));
+          return Optional.of(readObject(p, true, false));
         }
         p.skipChildren();
       }
@@ -66,14 +68,15 @@ final class K8sJson {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not a JSON object");
       }
-      return readObject(p, true);
+      return readObject(p, true, true);
     } catch (IOException e) {
       throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
     }
   }
 
   /** Reads the object whose START_OBJECT is the current token, through its END_OBJECT. */
-  private static ObjectInfo readObject(JsonParser p, boolean withItems) throws IOException {
+  private static ObjectInfo readObject(JsonParser p, boolean withItems, boolean withLabels)
+      throws IOException {
     int start = (int) p.currentTokenLocation().getByteOffset();
     String kind = "";
     String apiVersion = "";
@@ -87,7 +90,7 @@ final class K8sJson {
         case "apiVersion" -> apiVersion = text(p, t);
         case "metadata" -> {
           if (t == JsonToken.START_OBJECT) {
-            readMeta(p, meta);
+            readMeta(p, meta, withLabels);
           } else {
             p.skipChildren();
           }
@@ -98,7 +101,7 @@ final class K8sJson {
             JsonToken it;
             while ((it = p.nextToken()) != JsonToken.END_ARRAY) {
               if (it == JsonToken.START_OBJECT) {
-                items.add(readObject(p, false));
+                items.add(readObject(p, false, withLabels));
               } else {
                 p.skipChildren();
               }
@@ -141,7 +144,7 @@ final class K8sJson {
     }
   }
 
-  private static void readMeta(JsonParser p, Meta m) throws IOException {
+  private static void readMeta(JsonParser p, Meta m, boolean withLabels) throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken t = p.nextToken();
@@ -156,7 +159,7 @@ final class K8sJson {
           p.skipChildren();
         }
         case "labels" -> {
-          if (t == JsonToken.START_OBJECT) {
+          if (withLabels && t == JsonToken.START_OBJECT) {
             Map<String, String> labels = new HashMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String k = p.currentName();
@@ -224,13 +227,14 @@ final class K8sJson {
         if (top.keyIs(field) && top.valueType() == '{') {
           // Bounded by the buffer, not by the value's end: finding that end first would read
           // the whole body twice.
-          return Optional.of(object(json, top.valueStart(), json.length, true));
+          return Optional.of(object(json, top.valueStart(), json.length, true, false));
         }
       }
       return Optional.empty();
     }
 
-    private static ObjectInfo object(byte[] json, int start, int end, boolean withItems) {
+    private static ObjectInfo object(
+        byte[] json, int start, int end, boolean withItems, boolean withLabels) {
       JsonScan o = new JsonScan(json, start, end);
       String kind = "";
       String apiVersion = "";
@@ -246,7 +250,7 @@ final class K8sJson {
           apiVersion = text(json, o);
         } else if (o.keyIs(METADATA)) {
           if (o.valueType() == '{') {
-            o.skippedTo(meta(json, o.valueStart(), end, meta));
+            o.skippedTo(meta(json, o.valueStart(), end, meta, withLabels));
           }
         } else if (o.keyIs(ITEMS) && withItems && o.valueType() == '[') {
           List<ObjectInfo> list = new ArrayList<>();
@@ -257,7 +261,8 @@ final class K8sJson {
               arrayEnd,
               at -> {
                 if (json[at] == '{') {
-                  list.add(object(json, at, JsonScan.skipValue(json, at, arrayEnd), false));
+                  list.add(
+                      object(json, at, JsonScan.skipValue(json, at, arrayEnd), false, withLabels));
                 }
               });
           items = list;
@@ -267,7 +272,7 @@ final class K8sJson {
     }
 
     /** Reads metadata into {@code m}; returns where it ends. */
-    private static int meta(byte[] json, int start, int end, Meta m) {
+    private static int meta(byte[] json, int start, int end, Meta m, boolean withLabels) {
       JsonScan o = new JsonScan(json, start, end);
       while (o.next()) {
         if (o.keyEscaped()) {
@@ -285,7 +290,7 @@ final class K8sJson {
           m.uid = text(json, o);
         } else if (o.keyIs(DELETION_TIMESTAMP)) {
           m.deleting = o.valueType() != 'n';
-        } else if (o.keyIs(LABELS) && o.valueType() == '{') {
+        } else if (withLabels && o.keyIs(LABELS) && o.valueType() == '{') {
           Map<String, String> labels = new HashMap<>();
           JsonScan l = new JsonScan(json, o.valueStart(), end);
           while (l.next()) {
