@@ -323,24 +323,18 @@ final class BlockFiles implements Closeable {
       return new Buffers(true);
     }
 
+    /** An array for a block's stored bytes. */
     byte[] stored(int length) {
-      if (!reused) {
-        return new byte[length];
-      }
-      if (stored.length < length) {
-        stored = new byte[Math.max(length, stored.length + stored.length / 2)];
-      }
-      return stored;
+      return reused ? (stored = atLeast(stored, length)) : new byte[length];
     }
 
+    /** An array for a block's decompressed bytes. */
     byte[] plain(int length) {
-      if (!reused) {
-        return new byte[length];
-      }
-      if (plain.length < length) {
-        plain = new byte[Math.max(length, plain.length + plain.length / 2)];
-      }
-      return plain;
+      return reused ? (plain = atLeast(plain, length)) : new byte[length];
+    }
+
+    private static byte[] atLeast(byte[] kept, int length) {
+      return kept.length >= length ? kept : new byte[Math.max(length, kept.length * 3 / 2)];
     }
   }
 
