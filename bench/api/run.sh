@@ -9,7 +9,8 @@
 #   4. does it again on the same server, now warm (PASSES passes in all, 2 by default).
 #
 # Settings (environment): EVENTS (5000000), CHUNK (500000), SEED (1000), CLIENTS (50),
-# REQUESTS (200 per client), PORT (18080), SERVER_HEAP (2g), PASSES (2).
+# REQUESTS (200 per client), PORT (18080), SERVER_HEAP (2g), PASSES (2), TRACE (unset; when set,
+# each request's start and latency go to bench/target/api/trace-PASS.txt).
 set -euo pipefail
 export LC_ALL=C
 
@@ -55,7 +56,7 @@ serve_and_measure() {
     # a third of the server's CPU in that pass); the second on the warm server, as a server that
     # has run for a while answers. Each with the server's CPU ticks
     # (user + system, fields 14 and 15 of its stat) and GC pauses over the pass.
-    local pass ticks_before ticks_after pauses_before
+    local pass ticks_before ticks_after pauses_before sent cpu_ms
     for pass in $(seq 1 "$PASSES"); do
       if [ "$pass" = 1 ]; then
         echo "pass 1, a fresh server (its 200 warm-up searches included in its CPU):"
@@ -64,9 +65,15 @@ serve_and_measure() {
       fi
       ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
       pauses_before=$(grep -c 'Pause' "$api_work/gc.log" || true)
-      java -Xmx512m -cp "$bench_jar" io.kubetrail.bench.ApiSearchLatency "http://127.0.0.1:$PORT/" "$token" "$CLIENTS" "$REQUESTS" "$((42 + (pass - 1) * 1000))"
+      java -Xmx512m ${TRACE:+-Dtrace="$api_work/trace-$pass.txt"} -cp "$bench_jar" io.kubetrail.bench.ApiSearchLatency \
+        "http://127.0.0.1:$PORT/" "$token" "$CLIENTS" "$REQUESTS" "$((42 + (pass - 1) * 1000))" | tee "$api_work/client.out"
       ticks_after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
-      echo "server CPU: $(( (ticks_after - ticks_before) * 1000 / $(getconf CLK_TCK) )) ms for the pass"
+      # Every search the pass sent: the timed ones and the warm-up before the clock.
+      sent=$(sed -n -e 's/.*per request (\([0-9,]*\) searches).*/\1/p' \
+        -e 's/^before the clock: \([0-9]*\) searches.*then \([0-9]*\) by.*/\1 \2/p' "$api_work/client.out" \
+        | tr -d , | awk '{for (i = 1; i <= NF; i++) n += $i} END {print n}')
+      cpu_ms=$(( (ticks_after - ticks_before) * 1000 / $(getconf CLK_TCK) ))
+      echo "server CPU: $cpu_ms ms for the pass, $(awk -v c="$cpu_ms" -v n="$sent" 'BEGIN {printf "%.2f", c / n}') ms per search ($sent sent, warm-up included)"
       tail -n +"$((pauses_before + 1))" <(grep 'Pause' "$api_work/gc.log") \
         | awk '{ms = $NF; sub(/ms$/, "", ms); ms += 0; n++; total += ms; if (ms > max) max = ms}
                END {printf "server GC pauses: %d, total %.0f ms, longest %.0f ms\n", n, total, max}'

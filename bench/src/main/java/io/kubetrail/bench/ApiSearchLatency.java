@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,14 +14,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Latency of the HTTP API's search under concurrent clients: each client sends first pages of
@@ -28,13 +33,22 @@ import java.util.concurrent.Future;
  * for a quarter, the next page through the cursor, one request after the other on a connection of
  * its own, kept open ({@link PlainHttp}). Prints p50, p90, p99 and the slowest of each request (one
  * search: the figure) and of each sample (a first page and, for a quarter, its next page, timed
- * together), and the rates of all clients together.
+ * together), the rates of all clients together, and each kind of search's requests (unfiltered,
+ * each filter, next pages) with how many of them are in the tail. Before the clock starts, 200
+ * searches are sent one at a time (the server's warm-up) and then every client sends {@link
+ * #WARM_UP} as it will send the timed ones (the client's own warm-up). With {@code -Dtrace=FILE},
+ * each timed request's start, latency and kind are written to FILE.
  *
  * <p>Usage: {@code ApiSearchLatency BASE_URL TOKEN CLIENTS REQUESTS_PER_CLIENT SEED}, the base URL
  * being the server's ({@code http://127.0.0.1:8080/}).
  */
 public final class ApiSearchLatency {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Searches each client sends before the clock starts (first pages, a quarter with their next).
+   */
+  private static final int WARM_UP = 20;
 
   private ApiSearchLatency() {}
 
@@ -56,7 +70,12 @@ public final class ApiSearchLatency {
         "store: %,d requests (counted by their final event); %d filters%n",
         facets.path("total").asLong(),
         filters.size());
-    // Warm-up: the JIT and the page cache, not measured.
+    // Warm-up, not measured: the server's JIT and page cache, then the clients' own code (their
+    // connections and the page parsing they run). Every client first sends WARM_UP searches as it
+    // will send the measured ones; the clock starts when all have, so that the client's JIT and
+    // the 50 connections' start, which took the cores from the server for the first seconds of
+    // every pass (a warm server's pass: p99 279 ms over the pass, 165 ms from its fourth second),
+    // are not measured as the server's latency.
     Random warm = new Random(seed - 1);
     for (int i = 0; i < 200; i++) {
       get(http, api.resolve("events?" + filters.get(warm.nextInt(filters.size()))), token);
@@ -65,46 +84,46 @@ public final class ApiSearchLatency {
     List<Future<Timings>> runs = new ArrayList<>();
     // The clients share the cores with the server: their own CPU is printed beside its figure.
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpuStart = os.getProcessCpuTime();
-    long start = System.nanoTime();
+    long[] started = new long[2];
+    AtomicInteger warmUps = new AtomicInteger();
+    CyclicBarrier ready =
+        new CyclicBarrier(
+            clients,
+            () -> {
+              started[0] = os.getProcessCpuTime();
+              started[1] = System.nanoTime();
+            });
     for (int c = 0; c < clients; c++) {
       Random r = new Random(seed + c);
       runs.add(
           pool.submit(
               () -> {
-                Timings t = new Timings(requests);
                 try (PlainHttp connection = new PlainHttp(api, token)) {
-                  for (int i = 0; i < requests; i++) {
-                    String query = filters.get(r.nextInt(filters.size()));
-                    long t0 = System.nanoTime();
-                    String next = nextOf(connection.get(api.resolve("events?" + query)));
-                    long t1 = System.nanoTime();
-                    t.request(t1 - t0);
-                    if (r.nextInt(4) == 0 && next != null) {
-                      nextOf(
-                          connection.get(
-                              api.resolve(
-                                  "events?"
-                                      + query
-                                      + "&cursor="
-                                      + URLEncoder.encode(next, StandardCharsets.UTF_8))));
-                      t.request(System.nanoTime() - t1);
-                    }
-                    t.sample(System.nanoTime() - t0);
+                  Timings unmeasured = new Timings(WARM_UP);
+                  for (int i = 0; i < WARM_UP; i++) {
+                    sample(connection, api, filters, r, unmeasured);
                   }
+                  warmUps.addAndGet(unmeasured.requests().length);
+                  ready.await();
+                  Timings t = new Timings(requests);
+                  for (int i = 0; i < requests; i++) {
+                    sample(connection, api, filters, r, t);
+                  }
+                  return t;
                 }
-                return t;
               }));
     }
     List<long[]> requestTimes = new ArrayList<>();
     List<long[]> sampleTimes = new ArrayList<>();
+    List<Timings> all = new ArrayList<>();
     for (Future<Timings> f : runs) {
       Timings t = f.get();
+      all.add(t);
       requestTimes.add(t.requests());
       sampleTimes.add(t.samples());
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    long cpu = os.getProcessCpuTime() - cpuStart;
+    double seconds = (System.nanoTime() - started[1]) / 1e9;
+    long cpu = os.getProcessCpuTime() - started[0];
     pool.shutdown();
     long[] perRequest = sorted(requestTimes);
     long[] perSample = sorted(sampleTimes);
@@ -127,12 +146,145 @@ public final class ApiSearchLatency {
             perSample,
             seconds,
             "samples/s"));
+    printKinds(all, perRequest);
+    System.out.printf(
+        Locale.ROOT,
+        "before the clock: %d searches one at a time, then %d by the %d clients at once%n",
+        200,
+        warmUps.get(),
+        clients);
+    String trace = System.getProperty("trace");
+    if (trace != null) {
+      writeTrace(Path.of(trace), all, started[1]);
+    }
     System.out.printf(
         Locale.ROOT,
         "client CPU: %d ms for the run, %.2f ms per search%n",
         cpu / 1_000_000,
         cpu / 1e6 / perRequest.length);
     System.exit(0);
+  }
+
+  /**
+   * Each timed request as a line: its start in milliseconds after the clock started, its latency in
+   * milliseconds, its kind; the first line gives the clock's start in milliseconds since the epoch,
+   * to set against the server's GC log.
+   */
+  private static void writeTrace(Path file, List<Timings> clients, long start) throws IOException {
+    long epochStart = System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000;
+    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
+      w.println("# clock started at epoch ms " + epochStart);
+      for (Timings t : clients) {
+        for (int i = 0; i < t.requested; i++) {
+          w.printf(
+              Locale.ROOT,
+              "%.3f %.3f %s%n",
+              (t.starts[i] - start) / 1e6,
+              t.requests[i] / 1e6,
+              t.kinds[i].label.replace(' ', '_'));
+        }
+      }
+    }
+  }
+
+  /**
+   * One sample: a first page and, for a quarter, its next page through the cursor, each request
+   * timed on its own.
+   */
+  private static void sample(
+      PlainHttp connection, URI api, List<String> filters, Random r, Timings t) throws IOException {
+    String query = filters.get(r.nextInt(filters.size()));
+    long t0 = System.nanoTime();
+    String next = nextOf(connection.get(api.resolve("events?" + query)));
+    long t1 = System.nanoTime();
+    t.request(Kind.of(query), t1 - t0);
+    if (r.nextInt(4) == 0 && next != null) {
+      nextOf(
+          connection.get(
+              api.resolve(
+                  "events?"
+                      + query
+                      + "&cursor="
+                      + URLEncoder.encode(next, StandardCharsets.UTF_8))));
+      t.request(Kind.NEXT_PAGE, System.nanoTime() - t1);
+    }
+    t.sample(System.nanoTime() - t0);
+  }
+
+  /**
+   * The requests of each kind of search: how many, their p50, p99 and slowest, and how many of the
+   * requests at or above the p99 of all requests they are: what the tail is made of.
+   */
+  private static void printKinds(List<Timings> clients, long[] perRequest) {
+    long tail =
+        perRequest[(int) Math.min(perRequest.length - 1, Math.ceil(0.99 * perRequest.length) - 1)];
+    int tailCount = 0;
+    for (long nanos : perRequest) {
+      tailCount += nanos >= tail ? 1 : 0;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "by kind of search (of the %d requests at or above the p99 of %.1f ms):%n",
+        tailCount,
+        tail / 1e6);
+    for (Kind kind : Kind.values()) {
+      List<long[]> parts = new ArrayList<>();
+      for (Timings t : clients) {
+        parts.add(t.requests(kind));
+      }
+      long[] times = sorted(parts);
+      if (times.length == 0) {
+        continue;
+      }
+      long inTail = Arrays.stream(times).filter(nanos -> nanos >= tail).count();
+      System.out.printf(
+          Locale.ROOT,
+          "  %-15s %6d requests: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms; %4d in the tail%n",
+          kind.label,
+          times.length,
+          ms(times, 0.50),
+          ms(times, 0.99),
+          times[times.length - 1] / 1e6,
+          inTail);
+    }
+  }
+
+  /** The kinds of search the clients send, told by their query strings. */
+  private enum Kind {
+    UNFILTERED("unfiltered"),
+    NAMESPACE("namespace"),
+    VERB("verb"),
+    USER("user"),
+    CODE("code"),
+    RESOURCE("resource"),
+    NAMESPACE_VERB("namespace+verb"),
+    CHANGES_ONLY("changes only"),
+    HOUR("an hour"),
+    NEXT_PAGE("next pages");
+
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    static Kind of(String query) {
+      if (query.contains("&namespace=") && query.contains("&verb=")) {
+        return NAMESPACE_VERB;
+      }
+      if (query.contains("&since=")) {
+        return HOUR;
+      }
+      if (query.contains("&changesOnly=")) {
+        return CHANGES_ONLY;
+      }
+      for (Kind k : List.of(NAMESPACE, VERB, USER, CODE, RESOURCE)) {
+        if (query.contains("&" + k.name().toLowerCase(Locale.ROOT) + "=")) {
+          return k;
+        }
+      }
+      return UNFILTERED;
+    }
   }
 
   /** First-page queries: no filter, and one or two filters from the store's own facet values. */
@@ -250,15 +402,24 @@ public final class ApiSearchLatency {
   private static final class Timings {
     private final long[] samples;
     private final long[] requests;
+    private final Kind[] kinds;
+
+    /** When each request started ({@link System#nanoTime()}). */
+    private final long[] starts;
+
     private int sampled;
     private int requested;
 
     Timings(int samples) {
       this.samples = new long[samples];
       this.requests = new long[samples * 2];
+      this.kinds = new Kind[samples * 2];
+      this.starts = new long[samples * 2];
     }
 
-    void request(long nanos) {
+    void request(Kind kind, long nanos) {
+      starts[requested] = System.nanoTime() - nanos;
+      kinds[requested] = kind;
       requests[requested++] = nanos;
     }
 
@@ -268,6 +429,17 @@ public final class ApiSearchLatency {
 
     long[] requests() {
       return Arrays.copyOf(requests, requested);
+    }
+
+    long[] requests(Kind kind) {
+      long[] out = new long[requested];
+      int n = 0;
+      for (int i = 0; i < requested; i++) {
+        if (kinds[i] == kind) {
+          out[n++] = requests[i];
+        }
+      }
+      return Arrays.copyOf(out, n);
     }
 
     long[] samples() {

@@ -19,9 +19,11 @@ import java.util.Optional;
  *   <li>{@code maxFacetValues} = 1,000: values per facet field;
  *   <li>{@code sessionLifetime} = 12 h: how long a browser's login lasts;
  *   <li>{@code maxBodyBytes} = 1 MiB: the largest request body (a policy to check);
- *   <li>{@code threads} = 16: the most requests served at once (HTTP keep-alive connections hold no
- *       thread); more wait their turn. Searches are CPU-bound: many more threads than cores only
- *       share the cores more thinly, and make every answer as late as the slowest;
+ *   <li>{@code threads} = 200 (Jetty's default): the most requests in the server at once, those
+ *       waiting for their search's turn ({@code searchesAtOnce}) included (HTTP keep-alive
+ *       connections hold no thread). A request beyond them waits unread, in no set order: with 16
+ *       threads and 50 clients searching, most searches waited there instead of in the searches'
+ *       queue, and the slowest hundredth waited longer (bench/README.md, "HTTP API search");
  *   <li>{@code searchesAtOnce} = the number of processors: the most event searches ({@code GET
  *       /events}) run at once; more wait their turn, in the order they came;
  *   <li>{@code searchCacheBytes} = an eighth of the heap's limit, at least 64 MiB: memory for the
@@ -164,7 +166,7 @@ public record ServerOptions(
     private int maxFacetValues = 1000;
     private Duration sessionLifetime = Duration.ofHours(12);
     private int maxBodyBytes = 1 << 20;
-    private int threads = 16;
+    private int threads = 200;
     private int searchesAtOnce = Runtime.getRuntime().availableProcessors();
     private long searchCacheBytes =
         Math.max(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
