@@ -44,7 +44,7 @@ final class Indexer {
 
     /**
      * Commits the index when forced or when enough waits for it; returns how many indexed events
-     * are left waiting for a commit (a batch's header counts as one).
+     * are left waiting for a commit, and at least 1 when only batches without events are.
      */
     long commitIndexed(boolean force) throws IOException;
   }
