@@ -174,7 +174,7 @@ final class Appender implements Indexer.Steps {
     long ticket;
     int stored;
     synchronized (this) {
-      prepareTurn();
+      prepareTurn(lookup);
       before = written;
       freshEvents.inTurn(lookup);
       boolean advancesCheckpoints =
@@ -213,10 +213,11 @@ final class Appender implements Indexer.Steps {
   }
 
   /**
-   * Before an append writes, in its turn: recovers from a failed sync or indexing, and opens the
-   * writer again after a failure.
+   * Before an append writes, in its turn: recovers from a failed sync or indexing, opens the writer
+   * again after a failure, and refreshes the searchers when one of the batch's events may have been
+   * appended since they last did (or when many were).
    */
-  private void prepareTurn() throws IOException {
+  private void prepareTurn(FreshEvents.Lookup lookup) throws IOException {
     // The store may have been closed while the batch was prepared.
     searchers.ensureOpen();
     try {
@@ -226,7 +227,7 @@ final class Appender implements Indexer.Steps {
       }
       catchUpIndex(false);
       ensureWriter();
-      if (freshEvents.refreshDue()) {
+      if (freshEvents.refreshDue() || freshEvents.mayHold(lookup)) {
         refresh();
       }
     } catch (StoreCorruptException e) {
@@ -346,12 +347,12 @@ final class Appender implements Indexer.Steps {
   }
 
   @Override
-  public boolean commitIndexed(boolean force) throws IOException {
+  public long commitIndexed(boolean force) throws IOException {
     synchronized (indexLock) {
       if (writer != null) {
         commitIndex(force);
       }
-      return writer != null && indexed != indexCommitted;
+      return writer == null || indexed == indexCommitted ? 0 : Math.max(1, uncommittedEvents);
     }
   }
 

@@ -3,11 +3,9 @@ package io.kubetrail.store.lucene;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.BytesRef;
 
@@ -18,18 +16,24 @@ import org.apache.lucene.util.BytesRef;
  * refreshed are ({@link #inTurn}), unless the searchers refreshed meanwhile.
  */
 final class FreshEvents {
-  /** How many events may be appended before the searchers refresh without being asked to. */
-  static final int REFRESH_AFTER_EVENTS = 65_536;
+  /**
+   * How many events may be appended before the searchers refresh without being asked to: bounds
+   * {@link #unrefreshed} (8 to 32 bytes an event). Each refresh flushes a segment, which merges
+   * then rewrite: refreshing every 65,536 events made a third of a 200,000-event ingest's segments.
+   */
+  static final int REFRESH_AFTER_EVENTS = 1 << 20;
 
   private final Searchers searchers;
 
   /**
-   * Ids of the events appended since the searchers last refreshed, which the duplicate check looks
-   * up besides the index (under the appender's lock). Refreshing after every append would flush a
-   * small segment each time (and merge them later), which made a webhook's small batches cost
-   * several times their events; queries refresh when they need to ({@link Searchers#acquire}).
+   * Fingerprints of the ids of the events appended since the searchers last refreshed, which the
+   * duplicate check looks up besides the index (under the appender's lock): an event found here may
+   * be stored, and the appender then refreshes and looks in the index ({@link #mayHold}).
+   * Refreshing after every append would flush a small segment each time (and merge them later),
+   * which made a webhook's small batches cost several times their events; queries refresh when they
+   * need to ({@link Searchers#acquire}).
    */
-  private final Set<BytesRef> unrefreshed = new HashSet<>();
+  private final IdFingerprints unrefreshed = new IdFingerprints();
 
   /** Counts the times {@link #unrefreshed} was cleared, which a look ahead checks in the turn. */
   private volatile long refreshes;
@@ -82,8 +86,25 @@ final class FreshEvents {
   }
 
   /**
-   * In the append's turn (under the appender's lock): leaves out the events appended since the
-   * searchers refreshed, and those the index holds when it was not looked in since they did.
+   * In the append's turn (under the appender's lock): whether one of the batch's events may be
+   * among those appended since the searchers refreshed. Then the appender refreshes them before
+   * {@link #inTurn}, which finds it in the index if it is there.
+   */
+  boolean mayHold(Lookup lookup) {
+    if (unrefreshed.isEmpty()) {
+      return false;
+    }
+    for (BytesRef id : lookup.fresh.keySet()) {
+      if (unrefreshed.mayContain(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * In the append's turn (under the appender's lock), after {@link #mayHold} said no or a refresh:
+   * leaves out the events the index holds when it was not looked in since the searchers refreshed.
    */
   void inTurn(Lookup lookup) throws IOException {
     if (!lookup.indexLooked || refreshes != lookup.seen) {
@@ -96,16 +117,13 @@ final class FreshEvents {
         searchers.release(searcher);
       }
     }
-    if (!unrefreshed.isEmpty()) {
-      int before = lookup.fresh.size();
-      lookup.fresh.keySet().removeIf(unrefreshed::contains);
-      lookup.duplicates += before - lookup.fresh.size();
-    }
   }
 
   /** Events written in an append's turn, which the searchers do not see yet. */
   void appended(List<BytesRef> ids) {
-    unrefreshed.addAll(ids);
+    for (BytesRef id : ids) {
+      unrefreshed.add(id);
+    }
   }
 
   /** Whether so many events were appended since the searchers refreshed that they should. */

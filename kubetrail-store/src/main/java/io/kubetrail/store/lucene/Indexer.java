@@ -12,15 +12,24 @@ import java.util.concurrent.TimeUnit;
  * acknowledged once its blocks and batch record are synced, and hands its documents here. This
  * thread adds them to the writer in order and commits the index (by count, and at most {@link
  * #COMMIT_INTERVAL} after a batch was added), so that neither indexing nor an index commit holds up
- * an acknowledgement. Since only this thread adds documents, an index commit holds exactly the
- * batches added before it, all of them acknowledged; what the block files hold past it is indexed
- * again when a writer opens the store ({@link Recovery}), or after a failure here.
+ * an acknowledgement. While {@link #BULK_EVENTS} or more events wait for a commit (a bulk ingest),
+ * the timed commit waits until no batch was added for {@link #COMMIT_INTERVAL} instead: each commit
+ * flushes a segment, and one a second made most of a bulk ingest's segments, which merges then
+ * rewrite. Since only this thread adds documents, an index commit holds exactly the batches added
+ * before it, all of them acknowledged; what the block files hold past it is indexed again when a
+ * writer opens the store ({@link Recovery}), or after a failure here.
  *
  * <p>Memory is bounded: an append waits while {@link #MAX_WAITING_EVENTS} events wait here.
  */
 final class Indexer {
   /** How long indexed batches may wait for the index to be committed. */
   static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Indexed events waiting for a commit from which the timed commit waits for a pause in the
+   * batches: a bulk ingest's, committed by count ({@link Appender#COMMIT_EVERY_EVENTS}) meanwhile.
+   */
+  static final long BULK_EVENTS = 16_384;
 
   /** Appends wait while this many events wait to be indexed (one batch may exceed it). */
   static final int MAX_WAITING_EVENTS = 8_192;
@@ -33,8 +42,11 @@ final class Indexer {
     /** Adds a batch's documents to the writer. */
     void index(Pending batch) throws IOException;
 
-    /** Commits the index when forced or when enough waits for it; true when something is left. */
-    boolean commitIndexed(boolean force) throws IOException;
+    /**
+     * Commits the index when forced or when enough waits for it; returns how many indexed events
+     * are left waiting for a commit, and at least 1 when only batches without events are.
+     */
+    long commitIndexed(boolean force) throws IOException;
   }
 
   private final Steps steps;
@@ -171,13 +183,18 @@ final class Indexer {
         if (next != null) {
           steps.index(next);
         }
-        boolean left = steps.commitIndexed(next == null);
+        long left = steps.commitIndexed(next == null);
         synchronized (this) {
           if (next != null) {
             queue.poll();
             waitingEvents -= next.events();
           }
-          commitDue = !left ? 0 : commitDue != 0 ? commitDue : System.nanoTime() + intervalNanos();
+          commitDue =
+              left == 0
+                  ? 0
+                  : commitDue != 0 && left < BULK_EVENTS
+                      ? commitDue
+                      : System.nanoTime() + intervalNanos();
           busy = false;
           notifyAll();
         }
