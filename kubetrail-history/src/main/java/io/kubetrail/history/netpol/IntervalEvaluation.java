@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The exposure of every in-scope pod over an interval, folded as the interval is walked: every pod
@@ -80,7 +79,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   /** By pod, the Services pointing at it now, each with how many objects say so. */
   private final Map<String, Map<String, Integer>> servicesOf = new HashMap<>();
 
-  private final Map<String, Folded> folded = new HashMap<>();
+  private final Map<String, FoldedExposure> folded = new HashMap<>();
 
   /**
    * Exposures by what a pod's evaluation reads of it: pods alike (the replicas of one app, a pod
@@ -250,7 +249,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       alike.put(inputs, e);
     }
     folded
-        .computeIfAbsent(id, k -> new Folded(pod.namespace(), pod.name()))
+        .computeIfAbsent(id, k -> new FoldedExposure(pod.namespace(), pod.name()))
         .fold(e, p.serviceAccount, servicesOf.getOrDefault(id, Map.of()).keySet());
   }
 
@@ -566,55 +565,6 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     LivePod(Inventory.Pod pod, String serviceAccount) {
       this.pod = pod;
       this.serviceAccount = serviceAccount;
-    }
-  }
-
-  /** One pod's flags folded over the instants it was in scope. */
-  private static final class Folded {
-    final String namespace;
-    final String name;
-    String serviceAccount = "";
-    boolean seen;
-    boolean ingressProtected;
-    boolean egressProtected;
-    boolean ingressFromInternet;
-    boolean egressToInternet;
-    boolean ingressFromOtherNamespace;
-    boolean egressToOtherNamespace;
-    final Set<String> policies = new TreeSet<>();
-    final Set<String> services = new TreeSet<>();
-
-    Folded(String namespace, String name) {
-      this.namespace = namespace;
-      this.name = name;
-    }
-
-    void fold(PodExposure e, String account, Set<String> servicesNow) {
-      ingressProtected = (ingressProtected || !seen) && e.ingressProtected();
-      egressProtected = (egressProtected || !seen) && e.egressProtected();
-      ingressFromInternet |= e.ingressFromInternet();
-      egressToInternet |= e.egressToInternet();
-      ingressFromOtherNamespace |= e.ingressFromOtherNamespace();
-      egressToOtherNamespace |= e.egressToOtherNamespace();
-      policies.addAll(e.appliedPolicies());
-      services.addAll(servicesNow);
-      serviceAccount = account;
-      seen = true;
-    }
-
-    EndpointExposure exposure() {
-      return new EndpointExposure(
-          namespace,
-          name,
-          serviceAccount,
-          ingressProtected,
-          egressProtected,
-          ingressFromInternet,
-          egressToInternet,
-          ingressFromOtherNamespace,
-          egressToOtherNamespace,
-          List.copyOf(policies),
-          List.copyOf(services));
     }
   }
 }
