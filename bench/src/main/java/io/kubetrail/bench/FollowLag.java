@@ -38,13 +38,13 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The lag of a followed audit log: from the moment a line is written to the file to the moment its
- * batch is committed and searchable (the store refreshes its searcher before an append returns, and
- * the pipeline tells its listener after that). Simulated events are written at a steady rate, one
- * write per event as kube-apiserver's log backend does, and the file is rotated as lumberjack does
- * (renamed at a size; optionally gzipped on another thread). The events are simulated ahead (a pool
- * of 50,000, written again with new auditIDs when used up), so that writing costs little. A {@link
- * FollowedFileSource} with its default poll interval feeds a pipeline into a fresh Lucene store on
- * the same machine.
+ * batch is committed and searchable (a query made once an append returns sees its events, since the
+ * store's searchers refresh when a query needs them to, and the pipeline tells its listener after
+ * the append returns). Simulated events are written at a steady rate, one write per event as
+ * kube-apiserver's log backend does, and the file is rotated as lumberjack does (renamed at a size;
+ * optionally gzipped on another thread). The events are simulated ahead (a pool of 50,000, written
+ * again with new auditIDs when used up), so that writing costs little. A {@link FollowedFileSource}
+ * with its default poll interval feeds a pipeline into a fresh Lucene store on the same machine.
  *
  * <p>With {@code discard} as its last argument, the store keeps nothing: the lag is then the
  * source's and the pipeline's alone, without the store's commit and refresh.
