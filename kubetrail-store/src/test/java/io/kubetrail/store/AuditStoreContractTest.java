@@ -774,6 +774,33 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void scanChangesOrdersTiesThatSpanHowAPageIsRead() throws IOException {
+    // One default page, read in parts: events of one stage time must stay together across them.
+    Random random = new Random(12);
+    List<StoredEvent> events = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      events.add(
+          // auditIDs out of append order, so that ties are ordered here, not by the index.
+          event(String.format("t%04d", i * 7919 % 1200))
+              .received(T0.plusMillis(random.nextInt(50)))
+              .stageTime(T0.plusSeconds(1 + random.nextInt(30)))
+              .code(201)
+              .build());
+    }
+    for (int i = 0; i < events.size(); i += 200) {
+      store.append(Batch.of(events.subList(i, i + 200)));
+    }
+    List<StoredEvent> expected = new ArrayList<>(events);
+    expected.sort(
+        Comparator.comparing((StoredEvent e) -> e.event().stageTimestamp())
+            .thenComparing(e -> e.event().requestReceivedTimestamp())
+            .thenComparing(e -> e.event().auditID()));
+    try (EventStream s = store.scanChanges("prod", T0, T0.plusSeconds(60))) {
+      assertThat(s.toList()).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
   void streamsCrossLongGapsAndDenseBursts() throws IOException {
     store.close();
     store = newStore(freshTestLocation("gaps"), StoreOptions.builder().scanPageSize(4).build());

@@ -248,9 +248,10 @@ final class EventBlock {
       return RawJson.of(plain, at + 8 + intAt(at), intAt(at + 4));
     }
 
-    /** The event in {@code slot}. */
+    /** The event in {@code slot}, its model decoded where it lies. */
     StoredEvent event(int slot) throws IOException {
-      return EventCodec.decode(model(slot), raw(slot));
+      int at = start(slot);
+      return EventCodec.decode(plain, at + 8, intAt(at), raw(slot));
     }
 
     /** Where the event in {@code slot} starts, its bytes decompressed. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.apache.lucene.store.ByteArrayDataInput;
 import org.apache.lucene.store.DataInput;
 import org.apache.lucene.store.DataOutput;
@@ -100,7 +101,12 @@ final class EventCodec {
    * @throws IOException when the bytes are not such an event (the store is damaged)
    */
   static StoredEvent decode(byte[] model, RawJson raw) throws IOException {
-    ByteArrayDataInput in = new ByteArrayDataInput(model);
+    return decode(model, 0, model.length, raw);
+  }
+
+  /** {@link #decode(byte[], RawJson)} of the {@code length} model bytes at {@code offset}. */
+  static StoredEvent decode(byte[] bytes, int offset, int length, RawJson raw) throws IOException {
+    ByteArrayDataInput in = new ByteArrayDataInput(bytes, offset, length);
     try {
       byte version = in.readByte();
       if (version != VERSION) {
@@ -132,7 +138,7 @@ final class EventCodec {
                     in.readString(),
                     in.readString()));
       }
-      OptionalInt code = in.readByte() == 1 ? OptionalInt.of(in.readZInt()) : OptionalInt.empty();
+      OptionalInt code = in.readByte() == 1 ? code(in.readZInt()) : OptionalInt.empty();
       String responseName = in.readString();
       Instant received = readInstant(in);
       Instant stageTime = readInstant(in);
@@ -141,9 +147,9 @@ final class EventCodec {
       for (int i = 0; i < annotationCount; i++) {
         annotations.put(in.readString(), in.readString());
       }
-      if (in.getPosition() != model.length) {
+      if (in.getPosition() != offset + length) {
         throw new IOException(
-            "stored event has " + (model.length - in.getPosition()) + " trailing bytes");
+            "stored event has " + (offset + length - in.getPosition()) + " trailing bytes");
       }
       AuditEvent event =
           new AuditEvent(
@@ -168,6 +174,14 @@ final class EventCodec {
       // Bytes read past the end, unknown enum names, null checks: all mean damaged data.
       throw new IOException("stored event cannot be decoded: " + e, e);
     }
+  }
+
+  /** Response codes of HTTP's range, made once: every decoded event has one. */
+  private static final OptionalInt[] CODES =
+      IntStream.range(100, 600).mapToObj(OptionalInt::of).toArray(OptionalInt[]::new);
+
+  private static OptionalInt code(int code) {
+    return code >= 100 && code < 600 ? CODES[code - 100] : OptionalInt.of(code);
   }
 
   private static <V> Map<String, V> sorted(Map<String, V> map) {

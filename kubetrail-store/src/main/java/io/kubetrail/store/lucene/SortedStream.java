@@ -5,6 +5,7 @@ import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -26,7 +27,10 @@ import org.apache.lucene.search.TopFieldDocs;
  * in time, so that a page costs about as much at the end of millions of events as at their start (a
  * plain search-after would look at every event after the cursor for every page). The index orders
  * equal timestamps by sequence number; the events of one timestamp are then ordered by auditID
- * here, in memory.
+ * here, in memory. A page's events are read from their blocks a slice at a time, as they are asked
+ * for: a reader that works on each event as it comes (a replay) then finds it still in the
+ * processor's caches, and few events are held at once, which the garbage collector would otherwise
+ * copy at each young collection.
  */
 final class SortedStream implements EventStream {
 
@@ -39,6 +43,9 @@ final class SortedStream implements EventStream {
   static final long INITIAL_WINDOW_MICROS = 60_000_000L;
 
   private static final long MAX_WINDOW_MICROS = Long.MAX_VALUE / 4;
+
+  /** Hits whose events are read from their blocks at a time. */
+  static final int SLICE = 256;
 
   private static final Comparator<StoredEvent> TIES =
       Comparator.comparing((StoredEvent e) -> e.event().stageTimestamp())
@@ -57,6 +64,11 @@ final class SortedStream implements EventStream {
 
   /** Events of the last timestamp seen, held back until no more of that timestamp can come. */
   private final List<StoredEvent> held = new ArrayList<>();
+
+  /** The last page's hits, of which the first {@code loaded} have been read. */
+  private ScoreDoc[] page = new ScoreDoc[0];
+
+  private int loaded;
 
   private long heldStage;
   private long heldReceived;
@@ -95,25 +107,33 @@ final class SortedStream implements EventStream {
     if (closed) {
       throw new IllegalStateException("event stream is closed");
     }
-    while (ready.isEmpty() && !(exhausted && held.isEmpty())) {
+    while (ready.isEmpty() && !(exhausted && loaded == page.length && held.isEmpty())) {
       fill();
     }
     return Optional.ofNullable(ready.poll());
   }
 
   private void fill() throws IOException {
-    if (exhausted) {
-      release(held);
-      return;
+    if (loaded == page.length && !exhausted) {
+      search();
     }
+    if (loaded < page.length) {
+      load();
+    }
+    if (exhausted && loaded == page.length) {
+      release(held);
+    }
+  }
+
+  /** Finds the next page of hits. */
+  private void search() throws IOException {
     if (!started) {
       started = true;
       Query all = within(lower, to);
       if (searcher.count(all) < pageSize) {
         // One page holds them all (a typical object history): no windows needed.
-        accept(searcher.search(all, pageSize, Queries.HAPPENED, false).scoreDocs);
+        newPage(searcher.search(all, pageSize, Queries.HAPPENED, false).scoreDocs);
         exhausted = true;
-        release(held);
         return;
       }
       // Start at the first matching event, so that a sparse or far-off start costs nothing.
@@ -123,11 +143,11 @@ final class SortedStream implements EventStream {
     if (upper > to || upper < lower) {
       upper = to;
     }
-    Query page = within(lower, upper);
+    Query windowed = within(lower, upper);
     TopFieldDocs docs =
         after == null
-            ? searcher.search(page, pageSize, Queries.HAPPENED, false)
-            : searcher.searchAfter(after, page, pageSize, Queries.HAPPENED, false);
+            ? searcher.search(windowed, pageSize, Queries.HAPPENED, false)
+            : searcher.searchAfter(after, windowed, pageSize, Queries.HAPPENED, false);
     ScoreDoc[] hits = docs.scoreDocs;
     if (hits.length > 0) {
       after = (FieldDoc) hits[hits.length - 1];
@@ -153,14 +173,21 @@ final class SortedStream implements EventStream {
         window = Math.min(MAX_WINDOW_MICROS, window * 2);
       }
     }
-    accept(hits);
-    if (exhausted) {
-      release(held);
-    }
+    newPage(hits);
   }
 
-  /** Takes in a page of hits in index order, releasing each timestamp's events once complete. */
-  private void accept(ScoreDoc[] hits) throws IOException {
+  private void newPage(ScoreDoc[] hits) {
+    page = hits;
+    loaded = 0;
+  }
+
+  /**
+   * Reads the events of the page's next slice of hits, in index order, releasing each timestamp's
+   * events once complete.
+   */
+  private void load() throws IOException {
+    ScoreDoc[] hits = Arrays.copyOfRange(page, loaded, Math.min(page.length, loaded + SLICE));
+    loaded += hits.length;
     List<StoredEvent> events = StoredEvents.load(searcher.getIndexReader(), cursor, hits, false);
     for (int i = 0; i < hits.length; i++) {
       Object[] fields = ((FieldDoc) hits[i]).fields;
@@ -200,6 +227,8 @@ final class SortedStream implements EventStream {
       closed = true;
       ready.clear();
       held.clear();
+      page = new ScoreDoc[0];
+      loaded = 0;
       release.release(searcher);
     }
   }
