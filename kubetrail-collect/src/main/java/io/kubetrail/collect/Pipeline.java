@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one ingest pipeline: sources hand it decoded records through {@link SourceWriter}s, which
@@ -177,14 +178,22 @@ public final class Pipeline implements AutoCloseable {
 
   /** Waits up to {@code millis} unless stopped first; true when stopping. */
   boolean awaitStop(long millis) throws InterruptedException {
+    return pause(millis, () -> stopping);
+  }
+
+  /**
+   * Waits up to {@code millis}, or until {@code over} holds (checked whenever the pipeline
+   * changes); whether it holds.
+   */
+  private boolean pause(long millis, BooleanSupplier over) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     lock.lock();
     try {
       long left;
-      while (!stopping && (left = deadline - System.nanoTime()) > 0) {
+      while (!over.getAsBoolean() && (left = deadline - System.nanoTime()) > 0) {
         changed.awaitNanos(left);
       }
-      return stopping;
+      return over.getAsBoolean();
     } finally {
       lock.unlock();
     }
@@ -450,7 +459,8 @@ public final class Pipeline implements AutoCloseable {
           release(chunks, e);
           return;
         }
-        pauseUnlessClosed(pause);
+        // Less once the pipeline closes after a stop.
+        pause(pause, () -> closing && stopping);
         pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 2);
         if (s.isEmpty() && appendOnce(chunks, batch, commits).isEmpty()) {
           return;
@@ -477,20 +487,6 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  /** Waits up to {@code millis}, less once the pipeline closes after a stop. */
-  private void pauseUnlessClosed(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    lock.lock();
-    try {
-      long left;
-      while (!(closing && stopping) && (left = deadline - System.nanoTime()) > 0) {
-        changed.awaitNanos(left);
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Waits for buffered batches; false when there is nothing more to drain in this run. */
   boolean awaitBuffered(Spool s) throws InterruptedException {
     lock.lock();
@@ -511,17 +507,7 @@ public final class Pipeline implements AutoCloseable {
 
   /** Pauses the drainer; false when it should end instead (stopped, and the appender is done). */
   boolean pauseDraining(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    lock.lock();
-    try {
-      long left;
-      while (!(appenderDone && stopping) && (left = deadline - System.nanoTime()) > 0) {
-        changed.awaitNanos(left);
-      }
-      return !(appenderDone && stopping);
-    } finally {
-      lock.unlock();
-    }
+    return !pause(millis, () -> appenderDone && stopping);
   }
 
   /** Tells the listener of a commit, one at a time (appenders and the drainer commit at once). */
