@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +101,32 @@ class LauncherIT {
     Files.setLastModifiedTime(archive, FileTime.from(now));
 
     assertThat(version(Map.of())).startsWith(VERSION_PREFIX);
+  }
+
+  @Test
+  void ingestGetsALargerYoungGenerationUnlessTheHeapIsSized() throws Exception {
+    long mb = 1L << 20;
+    Run ingest = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "ingest", "--help");
+    assertThat(flag(ingest, "MaxHeapSize")).isEqualTo(1024 * mb);
+    assertThat(flag(ingest, "MaxNewSize")).isEqualTo(600 * mb);
+
+    // A heap the user sized is left to the JVM's own split, which always fits it.
+    Run sized =
+        launch(Map.of("KUBETRAIL_JAVA_OPTS", "-Xmx512m -XX:+PrintFlagsFinal"), "ingest", "--help");
+    assertThat(sized.exitCode()).as(sized.stderr()).isZero();
+    assertThat(sized.stderr()).isEmpty();
+    assertThat(flag(sized, "MaxHeapSize")).isEqualTo(512 * mb);
+    assertThat(flag(sized, "MaxNewSize")).isLessThan(512 * mb / 2);
+
+    Run search = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "search", "--help");
+    assertThat(flag(search, "NewSize")).isLessThan(600 * mb);
+  }
+
+  /** A flag's value as {@code -XX:+PrintFlagsFinal} printed it. */
+  private static long flag(Run run, String name) {
+    Matcher m = Pattern.compile("\\s" + name + "\\s+=\\s+(\\d+)\\s").matcher(run.stdout());
+    assertThat(m.find()).as("%s in the JVM's flags", name).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   /** Dynamic archives need the JDK's base archive, which some JDK builds leave out. */
