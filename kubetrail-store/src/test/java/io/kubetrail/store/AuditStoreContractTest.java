@@ -762,10 +762,7 @@ public abstract class AuditStoreContractTest {
       store.append(Batch.of(events.subList(i, i + 100)));
     }
     List<StoredEvent> expected = new ArrayList<>(events);
-    expected.sort(
-        Comparator.comparing((StoredEvent e) -> e.event().stageTimestamp())
-            .thenComparing(e -> e.event().requestReceivedTimestamp())
-            .thenComparing(e -> e.event().auditID()));
+    expected.sort(HAPPENED);
     List<StoredEvent> scanned;
     try (EventStream s = store.scanChanges("prod", T0, T0.plusSeconds(1000))) {
       scanned = s.toList();
@@ -791,10 +788,7 @@ public abstract class AuditStoreContractTest {
       store.append(Batch.of(events.subList(i, i + 200)));
     }
     List<StoredEvent> expected = new ArrayList<>(events);
-    expected.sort(
-        Comparator.comparing((StoredEvent e) -> e.event().stageTimestamp())
-            .thenComparing(e -> e.event().requestReceivedTimestamp())
-            .thenComparing(e -> e.event().auditID()));
+    expected.sort(HAPPENED);
     try (EventStream s = store.scanChanges("prod", T0, T0.plusSeconds(60))) {
       assertThat(s.toList()).containsExactlyElementsOf(expected);
     }
