@@ -22,6 +22,27 @@ public interface IntervalWalker<X extends Exception> {
    */
   void changed(ResourceKey key, Optional<LiveObject> now);
 
+  /**
+   * What {@link #changed(ResourceKey, Optional, Optional)} will read of a body a change puts, read
+   * ahead of it: called for each change's body on the thread that reads the changes, beside the one
+   * that applies them, so it may only read {@code json}, not the walker's state. This default reads
+   * nothing.
+   *
+   * @param type the canonical type of the object the change writes
+   * @param json the body, which must not be modified
+   */
+  default Optional<Object> readAhead(ResourceType type, byte[] json) {
+    return Optional.empty();
+  }
+
+  /**
+   * {@link #changed(ResourceKey, Optional)} for an object a change put, with what {@link
+   * #readAhead} read of its body (empty when nothing was). This default ignores it.
+   */
+  default void changed(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead) {
+    changed(key, now);
+  }
+
   /** One change has been applied, and every object it touched told: the cluster is now so. */
   void applied(Instant at) throws X;
 }

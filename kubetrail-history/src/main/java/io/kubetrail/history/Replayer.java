@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -104,6 +105,14 @@ public final class Replayer {
      * @param now its new state, or empty when it was removed
      */
     void changed(ResourceKey key, Optional<LiveObject> now);
+
+    /**
+     * An object a change put, with what the {@code readAhead} of {@link #preparer(BiFunction)} read
+     * of its body (empty when nothing was read ahead). This default ignores it.
+     */
+    default void put(ResourceKey key, LiveObject now, Optional<Object> ahead) {
+      changed(key, Optional.of(now));
+    }
   }
 
   /** Starts from an empty cluster. */
@@ -167,8 +176,20 @@ public final class Replayer {
    * part.
    */
   public Function<AuditEvent, Prepared> preparer() {
+    return preparer((type, json) -> Optional.empty());
+  }
+
+  /**
+   * {@link #preparer()}, which also reads ahead, with {@code readAhead}, what a listener will read
+   * of each body this replayer keeps as it came: so that a walk reading ahead on a thread of its
+   * own has that thread read it, while the body is at hand. The listener gets it in {@link
+   * Listener#put}. {@code readAhead} must be safe to call on any thread.
+   */
+  public Function<AuditEvent, Prepared> preparer(
+      BiFunction<ResourceType, byte[], Optional<Object>> readAhead) {
     boolean plain = plainBodies;
-    return e -> new Prepared(e, plain);
+    Objects.requireNonNull(readAhead, "readAhead");
+    return e -> new Prepared(e, plain, readAhead);
   }
 
   /** An event made ready to apply: see {@link #preparer()}. */
@@ -185,8 +206,17 @@ public final class Replayer {
     // The response's body as a replayer keeping plain (or compressed) bodies keeps it; null when
     // the event cannot put an object.
     private final byte[] body;
+    // What the preparer's readAhead read of the plain body.
+    private final Optional<Object> ahead;
 
     private Prepared(AuditEvent event, boolean plain) {
+      this(event, plain, (type, json) -> Optional.empty());
+    }
+
+    private Prepared(
+        AuditEvent event,
+        boolean plain,
+        BiFunction<ResourceType, byte[], Optional<Object>> readAhead) {
       this.event = Objects.requireNonNull(event, "event");
       this.plain = plain;
       isChange = EventKind.isChange(event);
@@ -210,6 +240,8 @@ public final class Replayer {
       } else {
         body = null;
       }
+      ahead =
+          body != null && plain && type != null ? readAhead.apply(type, body) : Optional.empty();
     }
 
     /** The event prepared. */
@@ -302,7 +334,8 @@ public final class Replayer {
       recentBytes += body.length;
       compressOldest();
     }
-    listener.changed(key, Optional.of(now));
+    // The body is the change's own, or one read the same: what was read ahead of it holds.
+    listener.put(key, now, change.ahead);
     return Outcome.APPLIED;
   }
 

@@ -279,14 +279,25 @@ public final class StateHistory {
     ReplayStats toStart = lastReplay;
     walker.start(start);
     Replayer replayer = Replayer.forInterval(start);
-    replayer.listen(walker::changed);
+    replayer.listen(
+        new Replayer.Listener() {
+          @Override
+          public void changed(ResourceKey key, Optional<LiveObject> now) {
+            walker.changed(key, now);
+          }
+
+          @Override
+          public void put(ResourceKey key, LiveObject now, Optional<Object> ahead) {
+            walker.changed(key, Optional.of(now), ahead);
+          }
+        });
     long walked = 0;
     try (ChangeLog.Prepared changes =
         log.prepared(
             StoreChangeLog.justAfter(from),
             to,
             Optional.of(Set.copyOf(resources)),
-            replayer.preparer())) {
+            replayer.preparer(walker::readAhead))) {
       for (Optional<Replayer.Prepared> next = changes.next();
           next.isPresent();
           next = changes.next()) {

@@ -2,6 +2,7 @@ package io.kubetrail.history.netpol;
 
 import io.kubetrail.history.JsonScan;
 import io.kubetrail.history.ResourceKey;
+import io.kubetrail.history.ResourceType;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -101,10 +102,10 @@ final class BackingScan {
    * values, of which an EndpointSlice's {@code labels} values count. Empty where the scan cannot
    * tell (an escaped key, JSON the scan cannot step over), for the caller to read the body.
    */
-  static Optional<ByteRanges> source(ResourceKey key, byte[] json) {
+  static Optional<ByteRanges> source(ResourceType type, byte[] json) {
     try {
       JsonScan top = object(json, JsonScan.skipSpace(json, 0, json.length));
-      boolean slice = key.type().resource().equals("endpointslices");
+      boolean slice = type.resource().equals("endpointslices");
       ByteRanges.Builder ranges = new ByteRanges.Builder(json);
       int from = 0;
       while (top.next()) {

@@ -157,21 +157,41 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     applied(state.at());
   }
 
+  /**
+   * A pod's labels and service account, and the bytes an Endpoints' or EndpointSlice's backing
+   * depends on, are read on the thread that reads the changes: replay's thread has enough to do.
+   */
+  @Override
+  public Optional<Object> readAhead(ResourceType type, byte[] json) {
+    if (type.equals(PODS)) {
+      return PodReader.scanned(json).map(f -> f);
+    }
+    if (type.equals(ENDPOINTS) || type.equals(SLICES)) {
+      return BackingScan.source(type, json).map(r -> r);
+    }
+    return Optional.empty();
+  }
+
   @Override
   public void changed(ResourceKey key, Optional<LiveObject> now) {
+    changed(key, now, Optional.empty());
+  }
+
+  @Override
+  public void changed(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead) {
     if (failure.isPresent()) {
       return;
     }
     ResourceType type = key.type();
     try {
       if (type.equals(PODS)) {
-        podChanged(key, now);
+        podChanged(key, now, ahead);
       } else if (type.isNamespaces()) {
         namespaceChanged(key.name(), now);
       } else if (type.equals(POLICIES)) {
         policyChanged(key, now);
       } else if (type.equals(ENDPOINTS) || type.equals(SLICES)) {
-        backingChanged(key, now);
+        backingChanged(key, now, ahead);
       } else if (CalicoPolicyReader.isPolicy(type)) {
         calicoPolicyChanged(key, now);
       } else if (CalicoPolicyReader.isTier(type)) {
@@ -253,7 +273,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         .fold(e, p.serviceAccount, servicesOf.getOrDefault(id, Map.of()).keySet());
   }
 
-  private void podChanged(ResourceKey key, Optional<LiveObject> now) throws NetworkPolicyException {
+  private void podChanged(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead)
+      throws NetworkPolicyException {
     String id = key.namespace() + "/" + key.name();
     if (now.isEmpty()) {
       if (pods.remove(id) != null) {
@@ -261,7 +282,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       }
       return;
     }
-    PodReader.Fields fields = PodReader.read(now.get());
+    PodReader.Fields fields =
+        ahead.isPresent() ? (PodReader.Fields) ahead.get() : PodReader.read(now.get());
     Map<String, String> labels = fields.labels();
     String account = fields.serviceAccount();
     LivePod old = pods.get(id);
@@ -515,8 +537,11 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   }
 
   /** Counts only the pods that moved: most changes to an Endpoints move one address. */
-  private void backingChanged(ResourceKey key, Optional<LiveObject> now) {
-    Optional<ByteRanges> source = now.flatMap(o -> BackingScan.source(key, o.unsafeJson()));
+  private void backingChanged(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead) {
+    Optional<ByteRanges> source =
+        ahead.isPresent()
+            ? Optional.of((ByteRanges) ahead.get())
+            : now.flatMap(o -> BackingScan.source(key.type(), o.unsafeJson()));
     ByteRanges before =
         source.isPresent() ? backingSources.put(key, source.get()) : backingSources.remove(key);
     if (before != null && source.isPresent() && before.sameAs(source.get())) {

@@ -31,15 +31,20 @@ final class PodReader {
    */
   static Fields read(LiveObject pod) throws NetworkPolicyException {
     byte[] json = pod.unsafeJson();
+    Optional<Fields> f = scanned(json);
+    return f.isPresent() ? f.get() : parse(pod.key().toString(), json);
+  }
+
+  /**
+   * {@link #read} where scanning the body answers; empty where the parser must (which also names
+   * what is wrong). Reads only {@code json}: safe on any thread.
+   */
+  static Optional<Fields> scanned(byte[] json) {
     try {
-      Optional<Fields> f = scan(json);
-      if (f.isPresent()) {
-        return f.get();
-      }
+      return scan(json);
     } catch (IllegalArgumentException e) {
-      // Not valid JSON: the parser names what is wrong.
+      return Optional.empty();
     }
-    return parse(pod.key().toString(), json);
   }
 
   private static final byte[] METADATA = JsonScan.key("metadata");

@@ -49,8 +49,8 @@ class BackingSourcePropertyTest {
     String a = body(new Random(shape), random, slice);
     String b = body(new Random(shape), random, slice);
 
-    Optional<ByteRanges> sa = BackingScan.source(key, bytes(a));
-    Optional<ByteRanges> sb = BackingScan.source(key, bytes(b));
+    Optional<ByteRanges> sa = BackingScan.source(key.type(), bytes(a));
+    Optional<ByteRanges> sb = BackingScan.source(key.type(), bytes(b));
     if (sa.isPresent() && sb.isPresent() && sa.get().sameAs(sb.get())) {
       assertThat(read(key, b)).as("%s against %s", b, a).isEqualTo(read(key, a));
     }
@@ -66,9 +66,9 @@ class BackingSourcePropertyTest {
         "{\"kind\":\"Endpoints\",\"metadata\":" + pick(random) + ",\"subsets\":" + subsets + "}";
 
     assertThat(
-            BackingScan.source(ENDPOINTS, bytes(a))
+            BackingScan.source(ENDPOINTS.type(), bytes(a))
                 .orElseThrow()
-                .sameAs(BackingScan.source(ENDPOINTS, bytes(b)).orElseThrow()))
+                .sameAs(BackingScan.source(ENDPOINTS.type(), bytes(b)).orElseThrow()))
         .isTrue();
   }
 

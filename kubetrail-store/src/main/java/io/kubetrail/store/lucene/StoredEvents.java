@@ -36,28 +36,7 @@ final class StoredEvents {
   static List<StoredEvent> load(IndexReader reader, Cursor cursor, ScoreDoc[] hits, boolean shared)
       throws IOException {
     BlockFiles blocks = cursor.blocks;
-    // Doc values are read forward, so in document order: each hit's doc above its index, sorted
-    // as plain longs (a page sorts twice, and boxed indexes with comparators cost more than that).
-    long[] byDoc = new long[hits.length];
-    for (int i = 0; i < hits.length; i++) {
-      byDoc[i] = ((long) hits[i].doc << 32) | i;
-    }
-    Arrays.sort(byDoc);
-    long[] positions = new long[hits.length];
-    List<LeafReaderContext> leaves = reader.leaves();
-    LeafReaderContext leaf = null;
-    NumericDocValues values = null;
-    for (long docAndIndex : byDoc) {
-      int doc = (int) (docAndIndex >>> 32);
-      if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
-        leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        values = leaf.reader().getNumericDocValues(Fields.POSITION);
-      }
-      if (values == null || !values.advanceExact(doc - leaf.docBase)) {
-        throw new IOException("document " + doc + " is not a stored event (no position)");
-      }
-      positions[(int) docAndIndex] = values.longValue();
-    }
+    long[] positions = positions(reader, hits);
     // Events other pages read are shared; the rest are read from their blocks in file order,
     // each block once however many of its events are wanted.
     EventCache cache = shared ? blocks.cache() : NO_CACHE;
@@ -81,6 +60,37 @@ final class StoredEvents {
       events[i] = e;
     }
     return new ArrayList<>(Arrays.asList(events));
+  }
+
+  /**
+   * The hits' positions in the block files, in the hits' order. A method of its own, too large to
+   * be inlined: each segment's doc values may be of another class, and a class the compiled code
+   * has not met sends only this small method back to be compiled again, not the one reading blocks.
+   */
+  private static long[] positions(IndexReader reader, ScoreDoc[] hits) throws IOException {
+    // Doc values are read forward, so in document order: each hit's doc above its index, sorted
+    // as plain longs (a page sorts twice, and boxed indexes with comparators cost more than that).
+    long[] byDoc = new long[hits.length];
+    for (int i = 0; i < hits.length; i++) {
+      byDoc[i] = ((long) hits[i].doc << 32) | i;
+    }
+    Arrays.sort(byDoc);
+    long[] positions = new long[hits.length];
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = null;
+    NumericDocValues values = null;
+    for (long docAndIndex : byDoc) {
+      int doc = (int) (docAndIndex >>> 32);
+      if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+        leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        values = leaf.reader().getNumericDocValues(Fields.POSITION);
+      }
+      if (values == null || !values.advanceExact(doc - leaf.docBase)) {
+        throw new IOException("document " + doc + " is not a stored event (no position)");
+      }
+      positions[(int) docAndIndex] = values.longValue();
+    }
+    return positions;
   }
 
   /** The indexes of {@code positions}, in the order of their positions. */
