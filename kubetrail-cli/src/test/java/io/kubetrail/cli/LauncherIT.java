@@ -117,7 +117,7 @@ class LauncherIT {
   }
 
   @Test
-  void ingestGetsALargerYoungGenerationUnlessTheHeapIsSized() throws Exception {
+  void ingestAndReportShapeTheHeapUnlessItIsSized() throws Exception {
     long mb = 1L << 20;
     Run ingest = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "ingest", "--help");
     assertThat(flag(ingest, "MaxHeapSize")).isEqualTo(1024 * mb);
@@ -130,6 +130,15 @@ class LauncherIT {
     assertThat(sized.stderr()).isEmpty();
     assertThat(flag(sized, "MaxHeapSize")).isEqualTo(512 * mb);
     assertThat(flag(sized, "MaxNewSize")).isLessThan(512 * mb / 2);
+
+    Run report = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "report", "--help");
+    assertThat(flag(report, "InitialHeapSize")).isEqualTo(1024 * mb);
+    Run sizedReport =
+        launch(Map.of("KUBETRAIL_JAVA_OPTS", "-Xmx512m -XX:+PrintFlagsFinal"), "report", "--help");
+    // -Xms1g beside -Xmx512m would stop the JVM with an error.
+    assertThat(sizedReport.exitCode()).as(sizedReport.stderr()).isZero();
+    assertThat(sizedReport.stderr()).isEmpty();
+    assertThat(flag(sizedReport, "MaxHeapSize")).isEqualTo(512 * mb);
 
     Run search = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "search", "--help");
     assertThat(flag(search, "NewSize")).isLessThan(600 * mb);
