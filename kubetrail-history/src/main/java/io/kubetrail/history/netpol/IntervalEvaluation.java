@@ -283,7 +283,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
       return;
     }
     PodReader.Fields fields =
-        ahead.isPresent() ? (PodReader.Fields) ahead.get() : PodReader.read(now.get());
+        ahead.isPresent() && ahead.get() instanceof PodReader.Fields read
+            ? read
+            : PodReader.read(now.get());
     Map<String, String> labels = fields.labels();
     String account = fields.serviceAccount();
     LivePod old = pods.get(id);
@@ -539,8 +541,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   /** Counts only the pods that moved: most changes to an Endpoints move one address. */
   private void backingChanged(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead) {
     Optional<ByteRanges> source =
-        ahead.isPresent()
-            ? Optional.of((ByteRanges) ahead.get())
+        ahead.isPresent() && ahead.get() instanceof ByteRanges read
+            ? Optional.of(read)
             : now.flatMap(o -> BackingScan.source(key.type(), o.unsafeJson()));
     ByteRanges before =
         source.isPresent() ? backingSources.put(key, source.get()) : backingSources.remove(key);
