@@ -31,7 +31,7 @@ public interface IntervalWalker<X extends Exception> {
    * @param type the canonical type of the object the change writes
    * @param json the body, which must not be modified
    */
-  default Optional<Object> readAhead(ResourceType type, byte[] json) {
+  default Optional<BodyReading> readAhead(ResourceType type, byte[] json) {
     return Optional.empty();
   }
 
@@ -39,7 +39,7 @@ public interface IntervalWalker<X extends Exception> {
    * {@link #changed(ResourceKey, Optional)} for an object a change put, with what {@link
    * #readAhead} read of its body (empty when nothing was). This default ignores it.
    */
-  default void changed(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead) {
+  default void changed(ResourceKey key, Optional<LiveObject> now, Optional<BodyReading> ahead) {
     changed(key, now);
   }
 

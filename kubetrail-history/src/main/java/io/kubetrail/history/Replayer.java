@@ -110,7 +110,7 @@ public final class Replayer {
      * An object a change put, with what the {@code readAhead} of {@link #preparer(BiFunction)} read
      * of its body (empty when nothing was read ahead). This default ignores it.
      */
-    default void put(ResourceKey key, LiveObject now, Optional<Object> ahead) {
+    default void put(ResourceKey key, LiveObject now, Optional<BodyReading> ahead) {
       changed(key, Optional.of(now));
     }
   }
@@ -186,7 +186,7 @@ public final class Replayer {
    * Listener#put}. {@code readAhead} must be safe to call on any thread.
    */
   public Function<AuditEvent, Prepared> preparer(
-      BiFunction<ResourceType, byte[], Optional<Object>> readAhead) {
+      BiFunction<ResourceType, byte[], Optional<BodyReading>> readAhead) {
     boolean plain = plainBodies;
     Objects.requireNonNull(readAhead, "readAhead");
     return e -> new Prepared(e, plain, readAhead);
@@ -207,7 +207,7 @@ public final class Replayer {
     // the event cannot put an object.
     private final byte[] body;
     // What the preparer's readAhead read of the plain body.
-    private final Optional<Object> ahead;
+    private final Optional<BodyReading> ahead;
 
     private Prepared(AuditEvent event, boolean plain) {
       this(event, plain, (type, json) -> Optional.empty());
@@ -216,7 +216,7 @@ public final class Replayer {
     private Prepared(
         AuditEvent event,
         boolean plain,
-        BiFunction<ResourceType, byte[], Optional<Object>> readAhead) {
+        BiFunction<ResourceType, byte[], Optional<BodyReading>> readAhead) {
       this.event = Objects.requireNonNull(event, "event");
       this.plain = plain;
       isChange = EventKind.isChange(event);

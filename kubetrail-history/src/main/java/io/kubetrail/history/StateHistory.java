@@ -287,7 +287,7 @@ public final class StateHistory {
           }
 
           @Override
-          public void put(ResourceKey key, LiveObject now, Optional<Object> ahead) {
+          public void put(ResourceKey key, LiveObject now, Optional<BodyReading> ahead) {
             walker.changed(key, Optional.of(now), ahead);
           }
         });

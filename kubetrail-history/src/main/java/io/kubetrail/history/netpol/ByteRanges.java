@@ -1,5 +1,6 @@
 package io.kubetrail.history.netpol;
 
+import io.kubetrail.history.BodyReading;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Arrays;
  * to a pod or an Endpoints change only its metadata or status). The body must not change while it
  * is held: replay's bodies never do.
  */
-final class ByteRanges {
+final class ByteRanges implements BodyReading {
   private final byte[] bytes;
   private final int[] bounds;
 

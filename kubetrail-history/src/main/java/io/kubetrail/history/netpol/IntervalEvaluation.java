@@ -1,5 +1,6 @@
 package io.kubetrail.history.netpol;
 
+import io.kubetrail.history.BodyReading;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.IntervalWalker;
 import io.kubetrail.history.LabelSelector;
@@ -162,7 +163,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
    * depends on, are read on the thread that reads the changes: replay's thread has enough to do.
    */
   @Override
-  public Optional<Object> readAhead(ResourceType type, byte[] json) {
+  public Optional<BodyReading> readAhead(ResourceType type, byte[] json) {
     if (type.equals(PODS)) {
       return PodReader.scanned(json).map(f -> f);
     }
@@ -178,7 +179,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   }
 
   @Override
-  public void changed(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead) {
+  public void changed(ResourceKey key, Optional<LiveObject> now, Optional<BodyReading> ahead) {
     if (failure.isPresent()) {
       return;
     }
@@ -273,7 +274,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         .fold(e, p.serviceAccount, servicesOf.getOrDefault(id, Map.of()).keySet());
   }
 
-  private void podChanged(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead)
+  private void podChanged(ResourceKey key, Optional<LiveObject> now, Optional<BodyReading> ahead)
       throws NetworkPolicyException {
     String id = key.namespace() + "/" + key.name();
     if (now.isEmpty()) {
@@ -539,7 +540,8 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   }
 
   /** Counts only the pods that moved: most changes to an Endpoints move one address. */
-  private void backingChanged(ResourceKey key, Optional<LiveObject> now, Optional<Object> ahead) {
+  private void backingChanged(
+      ResourceKey key, Optional<LiveObject> now, Optional<BodyReading> ahead) {
     Optional<ByteRanges> source =
         ahead.isPresent() && ahead.get() instanceof ByteRanges read
             ? Optional.of(read)

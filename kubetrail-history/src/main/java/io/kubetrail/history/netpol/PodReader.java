@@ -3,6 +3,7 @@ package io.kubetrail.history.netpol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.kubetrail.history.BodyReading;
 import io.kubetrail.history.JsonScan;
 import io.kubetrail.history.LiveObject;
 import java.io.IOException;
@@ -189,7 +190,7 @@ final class PodReader {
   }
 
   /** A pod's labels and service account. */
-  record Fields(Map<String, String> labels, String serviceAccount) {
+  record Fields(Map<String, String> labels, String serviceAccount) implements BodyReading {
     Fields {
       labels = Map.copyOf(labels);
     }
