@@ -176,7 +176,7 @@ public final class Replayer {
    * part.
    */
   public Function<AuditEvent, Prepared> preparer() {
-    return preparer((type, json) -> Optional.empty());
+    return preparer(Prepared.NOTHING_AHEAD);
   }
 
   /**
@@ -194,6 +194,10 @@ public final class Replayer {
 
   /** An event made ready to apply: see {@link #preparer()}. */
   public static final class Prepared {
+    /** Reads nothing ahead of a change. */
+    private static final BiFunction<ResourceType, byte[], Optional<BodyReading>> NOTHING_AHEAD =
+        (type, json) -> Optional.empty();
+
     private final AuditEvent event;
     private final boolean isChange;
     private final Optional<ObjectInfo> response;
@@ -210,7 +214,7 @@ public final class Replayer {
     private final Optional<BodyReading> ahead;
 
     private Prepared(AuditEvent event, boolean plain) {
-      this(event, plain, (type, json) -> Optional.empty());
+      this(event, plain, NOTHING_AHEAD);
     }
 
     private Prepared(
