@@ -30,8 +30,9 @@ public interface IntervalWalker<X extends Exception> {
    *
    * @param type the canonical type of the object the change writes
    * @param json the body, which must not be modified
+   * @param layout where the body's parts lie, as replay's scan of it found them
    */
-  default Optional<BodyReading> readAhead(ResourceType type, byte[] json) {
+  default Optional<BodyReading> readAhead(ResourceType type, byte[] json, BodyLayout layout) {
     return Optional.empty();
   }
 

@@ -113,6 +113,16 @@ public final class JsonScan {
     return !keyEscaped && Arrays.equals(b, keyStart, keyEnd, name, 0, name.length);
   }
 
+  /** Where the current key's text starts, past its opening quote. */
+  int keyStart() {
+    return keyStart;
+  }
+
+  /** Where the current key's text ends, at its closing quote. */
+  int keyEnd() {
+    return keyEnd;
+  }
+
   public boolean keyEscaped() {
     return keyEscaped;
   }
@@ -139,11 +149,15 @@ public final class JsonScan {
 
   /** Whether the current value is a string with escapes, which {@link #text()} cannot read. */
   public boolean valueEscaped() {
-    if (b[valueStart] != '"') {
+    return escaped(b, valueStart, valueEnd());
+  }
+
+  /** Whether the value in {@code [start, end)} is a string with escapes. */
+  public static boolean escaped(byte[] b, int start, int end) {
+    if (b[start] != '"') {
       return false;
     }
-    int valueEnd = valueEnd();
-    for (int k = valueStart + 1; k < valueEnd - 1; k++) {
+    for (int k = start + 1; k < end - 1; k++) {
       if (b[k] == '\\') {
         return true;
       }
@@ -165,12 +179,17 @@ public final class JsonScan {
     byte c = b[valueStart];
     int valueEnd = valueEnd();
     if (c == '"') {
-      return new String(b, valueStart + 1, valueEnd - valueStart - 2, StandardCharsets.UTF_8);
+      return stringText(b, valueStart, valueEnd);
     }
     if (c == '{' || c == '[' || c == 'n') {
       return "";
     }
     return new String(b, valueStart, valueEnd - valueStart, StandardCharsets.US_ASCII);
+  }
+
+  /** The text of the string without escapes in {@code [start, end)}, quotes included. */
+  public static String stringText(byte[] b, int start, int end) {
+    return new String(b, start + 1, end - start - 2, StandardCharsets.UTF_8);
   }
 
   /**

@@ -31,10 +31,33 @@ final class K8sJson {
    * weighs, by {@link #describe}.
    */
   static Optional<ObjectInfo> responseObject(byte[] eventJson) {
+    return responseObject(eventJson, new BodyLayout.Builder());
+  }
+
+  /**
+   * {@link #responseObject(byte[])}, also collecting into {@code layout} where the object's parts
+   * lie (in the event's offsets), for {@link BodyLayout}.
+   */
+  static Optional<ObjectInfo> responseObject(byte[] eventJson, BodyLayout.Builder layout) {
     try {
-      return Scanned.topLevelObject(eventJson, RESPONSE_OBJECT);
+      return Scanned.topLevelObject(eventJson, RESPONSE_OBJECT, layout);
     } catch (Scanned.Escaped e) {
+      layout.unknown();
       return topLevelObjectByTokens(eventJson, "responseObject");
+    }
+  }
+
+  /** {@link BodyLayout#of}: a buffer whose JSON object starts at its first byte. */
+  static BodyLayout layout(byte[] json) {
+    if (json.length == 0 || json[0] != '{') {
+      return BodyLayout.UNKNOWN;
+    }
+    BodyLayout.Builder layout = new BodyLayout.Builder();
+    try {
+      Scanned.object(json, 0, json.length, false, false, layout);
+      return layout.build(0);
+    } catch (Scanned.Escaped | IllegalArgumentException e) {
+      return BodyLayout.UNKNOWN;
     }
   }
 
@@ -201,6 +224,7 @@ final class K8sJson {
     private static final byte[] UID = JsonScan.key("uid");
     private static final byte[] DELETION_TIMESTAMP = JsonScan.key("deletionTimestamp");
     private static final byte[] LABELS = JsonScan.key("labels");
+    private static final byte[] SPEC = JsonScan.key("spec");
 
     /** Thrown where the scan cannot answer as the parser would; carries no stack. */
     static final class Escaped extends RuntimeException {
@@ -214,7 +238,8 @@ final class K8sJson {
 
     private Scanned() {}
 
-    static Optional<ObjectInfo> topLevelObject(byte[] json, byte[] field) {
+    static Optional<ObjectInfo> topLevelObject(
+        byte[] json, byte[] field, BodyLayout.Builder layout) {
       int start = JsonScan.skipSpace(json, 0, json.length);
       if (start >= json.length || json[start] != '{') {
         return Optional.empty();
@@ -227,14 +252,20 @@ final class K8sJson {
         if (top.keyIs(field) && top.valueType() == '{') {
           // Bounded by the buffer, not by the value's end: finding that end first would read
           // the whole body twice.
-          return Optional.of(object(json, top.valueStart(), json.length, true, false));
+          return Optional.of(object(json, top.valueStart(), json.length, true, false, layout));
         }
       }
       return Optional.empty();
     }
 
-    private static ObjectInfo object(
-        byte[] json, int start, int end, boolean withItems, boolean withLabels) {
+    /** Reads the object at {@code start}, collecting where its parts lie into {@code layout}. */
+    static ObjectInfo object(
+        byte[] json,
+        int start,
+        int end,
+        boolean withItems,
+        boolean withLabels,
+        BodyLayout.Builder layout) {
       JsonScan o = new JsonScan(json, start, end);
       String kind = "";
       String apiVersion = "";
@@ -250,7 +281,14 @@ final class K8sJson {
           apiVersion = text(json, o);
         } else if (o.keyIs(METADATA)) {
           if (o.valueType() == '{') {
-            o.skippedTo(meta(json, o.valueStart(), end, meta, withLabels));
+            o.skippedTo(meta(json, o.valueStart(), end, meta, withLabels, layout));
+          }
+          layout.metadata(o.valueStart(), o.valueEnd());
+        } else if (o.keyIs(SPEC)) {
+          layout.spec();
+          if (o.valueType() == '{') {
+            // Stepping over spec member by member costs about what skipping it whole does.
+            o.skippedTo(spec(json, o.valueStart(), end, layout));
           }
         } else if (o.keyIs(ITEMS) && withItems && o.valueType() == '[') {
           List<ObjectInfo> list = new ArrayList<>();
@@ -262,7 +300,13 @@ final class K8sJson {
               at -> {
                 if (json[at] == '{') {
                   list.add(
-                      object(json, at, JsonScan.skipValue(json, at, arrayEnd), false, withLabels));
+                      object(
+                          json,
+                          at,
+                          JsonScan.skipValue(json, at, arrayEnd),
+                          false,
+                          withLabels,
+                          new BodyLayout.Builder()));
                 }
               });
           items = list;
@@ -271,8 +315,21 @@ final class K8sJson {
       return meta.info(kind, apiVersion, items, start, o.end() - start);
     }
 
+    /** Notes where spec's members lie; returns where it ends. */
+    private static int spec(byte[] json, int start, int end, BodyLayout.Builder layout) {
+      JsonScan s = new JsonScan(json, start, end);
+      while (s.next()) {
+        if (s.keyEscaped()) {
+          layout.unknown();
+        }
+        layout.specMember(s.keyStart(), s.keyEnd(), s.valueStart(), s.valueEnd());
+      }
+      return s.end();
+    }
+
     /** Reads metadata into {@code m}; returns where it ends. */
-    private static int meta(byte[] json, int start, int end, Meta m, boolean withLabels) {
+    private static int meta(
+        byte[] json, int start, int end, Meta m, boolean withLabels, BodyLayout.Builder layout) {
       JsonScan o = new JsonScan(json, start, end);
       while (o.next()) {
         if (o.keyEscaped()) {
@@ -290,17 +347,20 @@ final class K8sJson {
           m.uid = text(json, o);
         } else if (o.keyIs(DELETION_TIMESTAMP)) {
           m.deleting = o.valueType() != 'n';
-        } else if (withLabels && o.keyIs(LABELS) && o.valueType() == '{') {
-          Map<String, String> labels = new HashMap<>();
-          JsonScan l = new JsonScan(json, o.valueStart(), end);
-          while (l.next()) {
-            if (l.keyEscaped()) {
-              throw Escaped.INSTANCE;
+        } else if (o.keyIs(LABELS)) {
+          if (withLabels && o.valueType() == '{') {
+            Map<String, String> labels = new HashMap<>();
+            JsonScan l = new JsonScan(json, o.valueStart(), end);
+            while (l.next()) {
+              if (l.keyEscaped()) {
+                throw Escaped.INSTANCE;
+              }
+              labels.put(l.keyText(), text(json, l));
             }
-            labels.put(l.keyText(), text(json, l));
+            o.skippedTo(l.end());
+            m.labels = labels;
           }
-          o.skippedTo(l.end());
-          m.labels = labels;
+          layout.labels(o.valueStart(), o.valueEnd());
         }
       }
       return o.end();

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -107,8 +106,8 @@ public final class Replayer {
     void changed(ResourceKey key, Optional<LiveObject> now);
 
     /**
-     * An object a change put, with what the {@code readAhead} of {@link #preparer(BiFunction)} read
-     * of its body (empty when nothing was read ahead). This default ignores it.
+     * An object a change put, with what the {@code readAhead} of {@link #preparer(AheadReader)}
+     * read of its body (empty when nothing was read ahead). This default ignores it.
      */
     default void put(ResourceKey key, LiveObject now, Optional<BodyReading> ahead) {
       changed(key, Optional.of(now));
@@ -185,18 +184,27 @@ public final class Replayer {
    * own has that thread read it, while the body is at hand. The listener gets it in {@link
    * Listener#put}. {@code readAhead} must be safe to call on any thread.
    */
-  public Function<AuditEvent, Prepared> preparer(
-      BiFunction<ResourceType, byte[], Optional<BodyReading>> readAhead) {
+  public Function<AuditEvent, Prepared> preparer(AheadReader readAhead) {
     boolean plain = plainBodies;
     Objects.requireNonNull(readAhead, "readAhead");
     return e -> new Prepared(e, plain, readAhead);
   }
 
+  /** Reads what a listener will read of a body, ahead of applying its change. */
+  @FunctionalInterface
+  public interface AheadReader {
+    /**
+     * @param type the canonical type of the object the change writes
+     * @param body the body as the replayer keeps it, which must not be modified
+     * @param layout where its parts lie, as the scan that found it saw them
+     */
+    Optional<BodyReading> read(ResourceType type, byte[] body, BodyLayout layout);
+  }
+
   /** An event made ready to apply: see {@link #preparer()}. */
   public static final class Prepared {
     /** Reads nothing ahead of a change. */
-    private static final BiFunction<ResourceType, byte[], Optional<BodyReading>> NOTHING_AHEAD =
-        (type, json) -> Optional.empty();
+    private static final AheadReader NOTHING_AHEAD = (type, json, layout) -> Optional.empty();
 
     private final AuditEvent event;
     private final boolean isChange;
@@ -217,15 +225,13 @@ public final class Replayer {
       this(event, plain, NOTHING_AHEAD);
     }
 
-    private Prepared(
-        AuditEvent event,
-        boolean plain,
-        BiFunction<ResourceType, byte[], Optional<BodyReading>> readAhead) {
+    private Prepared(AuditEvent event, boolean plain, AheadReader readAhead) {
       this.event = Objects.requireNonNull(event, "event");
       this.plain = plain;
       isChange = EventKind.isChange(event);
       byte[] json = event.json().unsafeBytes();
-      response = isChange ? K8sJson.responseObject(json) : Optional.empty();
+      BodyLayout.Builder layout = new BodyLayout.Builder();
+      response = isChange ? K8sJson.responseObject(json, layout) : Optional.empty();
       type =
           isChange
               ? event
@@ -245,7 +251,9 @@ public final class Replayer {
         body = null;
       }
       ahead =
-          body != null && plain && type != null ? readAhead.apply(type, body) : Optional.empty();
+          body != null && plain && type != null
+              ? readAhead.read(type, body, layout.build(response.get().offset()))
+              : Optional.empty();
     }
 
     /** The event prepared. */

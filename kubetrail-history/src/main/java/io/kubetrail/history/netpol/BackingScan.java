@@ -1,5 +1,6 @@
 package io.kubetrail.history.netpol;
 
+import io.kubetrail.history.BodyLayout;
 import io.kubetrail.history.JsonScan;
 import io.kubetrail.history.ResourceKey;
 import io.kubetrail.history.ResourceType;
@@ -130,6 +131,27 @@ final class BackingScan {
     } catch (Unscannable | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@link #source(ResourceType, byte[])} from where replay's scan found the body's metadata and
+   * labels: nothing is read again.
+   */
+  static Optional<ByteRanges> source(ResourceType type, byte[] json, BodyLayout layout) {
+    if (!layout.known()) {
+      return source(type, json);
+    }
+    boolean slice = type.resource().equals("endpointslices");
+    ByteRanges.Builder ranges = new ByteRanges.Builder(json);
+    int metadata = layout.metadataStart();
+    if (metadata < 0 || slice && json[metadata] != '{') {
+      return Optional.of(ranges.add(0, json.length).build());
+    }
+    ranges.add(0, metadata);
+    if (slice && layout.labelsStart() >= 0) {
+      ranges.add(layout.labelsStart(), layout.labelsEnd());
+    }
+    return Optional.of(ranges.add(layout.metadataEnd(), json.length).build());
   }
 
   /** {@code metadata.labels[SERVICE_NAME_LABEL]}, or "" when absent. */

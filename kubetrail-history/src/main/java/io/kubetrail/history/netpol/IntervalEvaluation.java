@@ -1,5 +1,6 @@
 package io.kubetrail.history.netpol;
 
+import io.kubetrail.history.BodyLayout;
 import io.kubetrail.history.BodyReading;
 import io.kubetrail.history.ClusterState;
 import io.kubetrail.history.IntervalWalker;
@@ -163,12 +164,12 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
    * depends on, are read on the thread that reads the changes: replay's thread has enough to do.
    */
   @Override
-  public Optional<BodyReading> readAhead(ResourceType type, byte[] json) {
+  public Optional<BodyReading> readAhead(ResourceType type, byte[] json, BodyLayout layout) {
     if (type.equals(PODS)) {
-      return PodReader.scanned(json).map(f -> f);
+      return PodReader.scanned(json, layout).map(f -> f);
     }
     if (type.equals(ENDPOINTS) || type.equals(SLICES)) {
-      return BackingScan.source(type, json).map(r -> r);
+      return BackingScan.source(type, json, layout).map(r -> r);
     }
     return Optional.empty();
   }

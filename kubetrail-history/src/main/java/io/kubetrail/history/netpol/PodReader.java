@@ -3,6 +3,7 @@ package io.kubetrail.history.netpol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.kubetrail.history.BodyLayout;
 import io.kubetrail.history.BodyReading;
 import io.kubetrail.history.JsonScan;
 import io.kubetrail.history.LiveObject;
@@ -48,6 +49,48 @@ final class PodReader {
     }
   }
 
+  /**
+   * {@link #scanned(byte[])} from where replay's scan found the body's labels and spec's members:
+   * only the labels are read again.
+   */
+  static Optional<Fields> scanned(byte[] json, BodyLayout layout) {
+    if (!layout.known()) {
+      return scanned(json);
+    }
+    try {
+      Map<String, String> labels = new HashMap<>();
+      int at = layout.labelsStart();
+      if (at >= 0 && json[at] != 'n' && readLabels(json, at, labels) < 0) {
+        return Optional.empty();
+      }
+      String account = "";
+      String deprecatedAccount = "";
+      for (int i = 0; i < layout.specMembers(); i++) {
+        boolean named = layout.specKeyIs(json, i, ACCOUNT);
+        if (!named && !layout.specKeyIs(json, i, DEPRECATED_ACCOUNT)) {
+          continue;
+        }
+        int start = layout.specValueStart(i);
+        int end = layout.specValueEnd(i);
+        if (json[start] != '"') {
+          continue;
+        }
+        if (JsonScan.escaped(json, start, end)) {
+          return Optional.empty();
+        }
+        String text = JsonScan.stringText(json, start, end);
+        if (named) {
+          account = text;
+        } else {
+          deprecatedAccount = text;
+        }
+      }
+      return Optional.of(fields(labels, account, deprecatedAccount));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   private static final byte[] METADATA = JsonScan.key("metadata");
   private static final byte[] SPEC = JsonScan.key("spec");
   private static final byte[] LABELS = JsonScan.key("labels");
@@ -79,17 +122,11 @@ final class PodReader {
           if (!m.keyIs(LABELS) || m.valueType() == 'n') {
             continue;
           }
-          if (m.valueType() != '{') {
+          int end = readLabels(json, m.valueStart(), labels);
+          if (end < 0) {
             return Optional.empty();
           }
-          JsonScan l = new JsonScan(json, m.valueStart(), json.length);
-          while (l.next()) {
-            if (l.keyEscaped() || l.valueType() != '"' || l.valueEscaped()) {
-              return Optional.empty();
-            }
-            labels.put(l.keyText(), l.text());
-          }
-          m.skippedTo(l.end());
+          m.skippedTo(end);
         }
         o.skippedTo(m.end());
         seen++;
@@ -116,6 +153,24 @@ final class PodReader {
       }
     }
     return Optional.of(fields(labels, account, deprecatedAccount));
+  }
+
+  /**
+   * Reads the labels object at {@code at} into {@code labels}; returns where it ends, or -1 where
+   * the scan cannot answer (not an object, escapes, a value not a string).
+   */
+  private static int readLabels(byte[] json, int at, Map<String, String> labels) {
+    if (json[at] != '{') {
+      return -1;
+    }
+    JsonScan l = new JsonScan(json, at, json.length);
+    while (l.next()) {
+      if (l.keyEscaped() || l.valueType() != '"' || l.valueEscaped()) {
+        return -1;
+      }
+      labels.put(l.keyText(), l.text());
+    }
+    return l.end();
   }
 
   private static Fields fields(Map<String, String> labels, String account, String deprecated) {

@@ -2,6 +2,7 @@ package io.kubetrail.history.netpol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.history.BodyLayout;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceKey;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,19 @@ class BackingSourcePropertyTest {
     if (sa.isPresent() && sb.isPresent() && sa.get().sameAs(sb.get())) {
       assertThat(read(key, b)).as("%s against %s", b, a).isEqualTo(read(key, a));
     }
+  }
+
+  @Property(tries = 2000)
+  void theSourceWhereReplayFoundThePartsIsTheScannedOne(@ForAll long seed) {
+    Random random = new Random(seed);
+    boolean slice = random.nextBoolean();
+    ResourceKey key = slice ? SLICE : ENDPOINTS;
+    byte[] json = bytes(body(random, random, slice));
+
+    Optional<ByteRanges> scanned = BackingScan.source(key.type(), json);
+    Optional<ByteRanges> laidOut = BackingScan.source(key.type(), json, BodyLayout.of(json));
+    assertThat(laidOut.isPresent()).isEqualTo(scanned.isPresent());
+    scanned.ifPresent(s -> assertThat(s.sameAs(laidOut.get())).isTrue());
   }
 
   @Property(tries = 200)

@@ -2,6 +2,7 @@ package io.kubetrail.history.netpol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubetrail.history.BodyLayout;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceKey;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,16 @@ class PodReaderPropertyTest {
     assertThat(outcome(() -> PodReader.read(LiveObject.of(KEY, Instant.EPOCH, json))))
         .as("%s", pod)
         .isEqualTo(outcome(() -> PodReader.parse(KEY.toString(), json)));
+  }
+
+  @Property(tries = 2000)
+  void readingWhereReplayFoundThePartsReadsWhatTheScanReads(@ForAll long seed) {
+    String pod = pod(new Random(seed));
+    byte[] json = pod.getBytes(StandardCharsets.UTF_8);
+
+    assertThat(PodReader.scanned(json, BodyLayout.of(json)))
+        .as("%s", pod)
+        .isEqualTo(PodReader.scanned(json));
   }
 
   private interface Read {

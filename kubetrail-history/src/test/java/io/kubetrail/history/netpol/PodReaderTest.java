@@ -3,6 +3,7 @@ package io.kubetrail.history.netpol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubetrail.history.BodyLayout;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.ResourceKey;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,20 @@ class PodReaderTest {
                     + " 'status': {'phase': 'Running'}}"));
     assertThat(f.labels()).isEqualTo(Map.of("app", "web", "tier", "front"));
     assertThat(f.serviceAccount()).isEqualTo("runner");
+  }
+
+  @Test
+  void aPodIsReadFromWhereReplayFoundItsParts() {
+    byte[] json =
+        ("{'kind': 'Pod', 'metadata': {'name': 'web', 'labels': {'app': 'web'}},"
+                + " 'spec': {'containers': [{'name': 'c'}], 'serviceAccountName': 'runner'}}")
+            .replace('\'', '"')
+            .getBytes(StandardCharsets.UTF_8);
+    BodyLayout layout = BodyLayout.of(json);
+
+    assertThat(layout.known()).isTrue();
+    assertThat(PodReader.scanned(json, layout))
+        .contains(new PodReader.Fields(Map.of("app", "web"), "runner"));
   }
 
   @Test
