@@ -215,6 +215,11 @@ public final class Replayer {
     // thread that prepares, not on the one that applies.
     private final ResourceType type;
     private final long revision;
+    // What the change does by its verb and objectRef, and for a write with a body the key of the
+    // object it writes (else null), with its hash taken: the applying thread then touches neither
+    // the verb's nor the names' strings for the first time.
+    private final Action action;
+    private final ResourceKey key;
     // The response's body as a replayer keeping plain (or compressed) bodies keeps it; null when
     // the event cannot put an object.
     private final byte[] body;
@@ -241,6 +246,8 @@ public final class Replayer {
               : null;
       revision = response.map(r -> revision(r.resourceVersion())).orElse(-1L);
       String verb = event.verb();
+      action = isChange ? Action.of(event) : Action.NONE;
+      key = action.writes() ? writeKey(event.objectRef().orElseThrow(), type, response) : null;
       if (response.isPresent()
           && !response.get().isStatus()
           && !response.get().isList()
@@ -254,6 +261,23 @@ public final class Replayer {
           body != null && plain && type != null
               ? readAhead.read(type, body, layout.build(response.get().offset()))
               : Optional.empty();
+    }
+
+    /** The key of the object a write with a body writes; null when it names none. */
+    private static ResourceKey writeKey(
+        ObjectReference ref, ResourceType type, Optional<ObjectInfo> response) {
+      if (response.isEmpty() || response.get().isStatus() || response.get().isList()) {
+        return null;
+      }
+      ObjectInfo o = response.get();
+      String name = o.name().isEmpty() ? ref.name() : o.name();
+      if (name.isEmpty()) {
+        return null;
+      }
+      String namespace = o.namespace().isEmpty() ? ref.namespace() : o.namespace();
+      ResourceKey key = new ResourceKey(type, namespace, name);
+      key.hashCode(); // taken here, kept by its strings
+      return key;
     }
 
     /** The event prepared. */
@@ -280,43 +304,58 @@ public final class Replayer {
     }
   }
 
-  private Outcome doApply(Prepared change) {
-    AuditEvent event = change.event;
-    if (!change.isChange) {
-      return Outcome.NOT_A_CHANGE;
+  /** What a change does, by its verb and whether it names a subresource. */
+  private enum Action {
+    NONE,
+    SUBRESOURCE,
+    DELETE,
+    DELETE_COLLECTION,
+    CREATE,
+    WRITE;
+
+    static Action of(AuditEvent change) {
+      if (!change.objectRef().orElseThrow().subresource().isEmpty()) {
+        return SUBRESOURCE;
+      }
+      return switch (change.verb()) {
+        case "delete" -> DELETE;
+        case "deletecollection" -> DELETE_COLLECTION;
+        case "create" -> CREATE;
+        default -> WRITE;
+      };
     }
-    ObjectReference ref = event.objectRef().orElseThrow();
+
+    boolean writes() {
+      return this == CREATE || this == WRITE;
+    }
+  }
+
+  private Outcome doApply(Prepared change) {
     // One object whichever group the write went through: see ResourceType#canonical.
     ResourceType type = change.type;
-    String verb = event.verb();
-    if (!ref.subresource().isEmpty()) {
-      return applySubresource(change, ref, type);
-    }
-    return switch (verb) {
-      case "delete" -> delete(change, ref, type);
-      case "deletecollection" -> deleteCollection(change, ref, type);
-      default -> write(change, ref, type);
+    return switch (change.action) {
+      case NONE -> Outcome.NOT_A_CHANGE;
+      case SUBRESOURCE -> applySubresource(change, ref(change), type);
+      case DELETE -> delete(change, ref(change), type);
+      case DELETE_COLLECTION -> deleteCollection(change, ref(change), type);
+      case CREATE, WRITE -> write(change, type);
     };
   }
 
-  private Outcome write(Prepared change, ObjectReference ref, ResourceType type) {
-    AuditEvent event = change.event;
+  private static ObjectReference ref(Prepared change) {
+    return change.event.objectRef().orElseThrow();
+  }
+
+  private Outcome write(Prepared change, ResourceType type) {
     Optional<ObjectInfo> resp = change.response;
     if (resp.isEmpty()) {
-      warnNoBody(event, type);
+      warnNoBody(change.event, type);
       return Outcome.NO_BODY;
     }
-    ObjectInfo o = resp.get();
-    if (o.isStatus() || o.isList()) {
-      return Outcome.NOT_AN_OBJECT;
+    if (change.key == null) {
+      return Outcome.NOT_AN_OBJECT; // a Status, a List, or no name
     }
-    String name = o.name().isEmpty() ? ref.name() : o.name();
-    if (name.isEmpty()) {
-      return Outcome.NOT_AN_OBJECT;
-    }
-    String namespace = o.namespace().isEmpty() ? ref.namespace() : o.namespace();
-    ResourceKey key = new ResourceKey(type, namespace, name);
-    return put(key, o, change, !event.verb().equals("create"));
+    return put(change.key, resp.get(), change, change.action != Action.CREATE);
   }
 
   private Outcome put(ResourceKey key, ObjectInfo o, Prepared change, boolean terminatingMatters) {
