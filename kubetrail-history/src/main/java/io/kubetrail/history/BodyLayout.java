@@ -11,16 +11,18 @@ import java.util.Arrays;
  */
 public final class BodyLayout {
   /** Nothing known: readers scan the body. */
-  public static final BodyLayout UNKNOWN = new BodyLayout(new int[0], new int[0]);
+  public static final BodyLayout UNKNOWN = new BodyLayout(new int[0], new int[0], 0);
 
   // metadata's value (start, end), then labels' (start, end); -1 where absent.
   private final int[] parts;
   // Per member of spec: key start, key end (past the quotes), value start, value end.
   private final int[] spec;
+  private final int specLength;
 
-  private BodyLayout(int[] parts, int[] spec) {
+  private BodyLayout(int[] parts, int[] spec, int specLength) {
     this.parts = parts;
     this.spec = spec;
+    this.specLength = specLength;
   }
 
   /** The layout of a buffer holding one JSON object, found as replay finds it. */
@@ -57,7 +59,7 @@ public final class BodyLayout {
 
   /** How many members {@code spec} has; 0 when there is none or it is not an object. */
   public int specMembers() {
-    return spec.length / 4;
+    return specLength / 4;
   }
 
   /** Whether the key of spec's member {@code i} is {@code name} (ASCII bytes, no escapes). */
@@ -75,10 +77,14 @@ public final class BodyLayout {
     return spec[4 * i + 3];
   }
 
-  /** Collects a layout as a scan of an event's JSON goes, in that buffer's offsets. */
+  /**
+   * Collects a layout as a scan of an event's JSON goes, in that buffer's offsets; used once, its
+   * arrays becoming the layout's (every change's scan makes one).
+   */
   static final class Builder {
+    private static final int[] NO_MEMBERS = new int[0];
     private final int[] parts = {-1, -1, -1, -1};
-    private int[] spec = new int[0];
+    private int[] spec = NO_MEMBERS;
     private int specLength;
     private boolean specSeen;
     private boolean broken;
@@ -103,7 +109,8 @@ public final class BodyLayout {
 
     void specMember(int keyStart, int keyEnd, int valueStart, int valueEnd) {
       if (specLength + 4 > spec.length) {
-        spec = Arrays.copyOf(spec, Math.max(16, spec.length * 2));
+        // Room for eight members at first: a pod's spec has about six.
+        spec = Arrays.copyOf(spec, Math.max(32, spec.length * 2));
       }
       spec[specLength++] = keyStart;
       spec[specLength++] = keyEnd;
@@ -121,15 +128,13 @@ public final class BodyLayout {
       if (broken) {
         return UNKNOWN;
       }
-      int[] p = parts.clone();
-      for (int k = 0; k < p.length; k++) {
-        p[k] = p[k] < 0 ? -1 : p[k] - bodyStart;
+      for (int k = 0; k < parts.length; k++) {
+        parts[k] = parts[k] < 0 ? -1 : parts[k] - bodyStart;
       }
-      int[] s = Arrays.copyOf(spec, specLength);
-      for (int k = 0; k < s.length; k++) {
-        s[k] -= bodyStart;
+      for (int k = 0; k < specLength; k++) {
+        spec[k] -= bodyStart;
       }
-      return new BodyLayout(p, s);
+      return new BodyLayout(parts, spec, specLength);
     }
   }
 }
