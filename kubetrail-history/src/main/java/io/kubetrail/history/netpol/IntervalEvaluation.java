@@ -73,6 +73,9 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
    */
   private final Map<String, Map<String, List<LabelSelector>>> namespaceSensitive = new HashMap<>();
 
+  /** Pods' labels by their text, read ahead of their changes. */
+  private final LabelTexts labelTexts = new LabelTexts();
+
   private final Map<ResourceKey, Backing> backings = new HashMap<>();
 
   /** By Endpoints or EndpointSlice, the bytes its backing was last read from. */
@@ -166,7 +169,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
   @Override
   public Optional<BodyReading> readAhead(ResourceType type, byte[] json, BodyLayout layout) {
     if (type.equals(PODS)) {
-      return PodReader.scanned(json, layout).map(f -> f);
+      return PodReader.scanned(json, layout, labelTexts).map(f -> f);
     }
     if (type.equals(ENDPOINTS) || type.equals(SLICES)) {
       return BackingScan.source(type, json, layout).map(r -> r);

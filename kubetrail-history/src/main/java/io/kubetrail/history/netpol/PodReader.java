@@ -53,15 +53,20 @@ final class PodReader {
    * {@link #scanned(byte[])} from where replay's scan found the body's labels and spec's members:
    * only the labels are read again.
    */
-  static Optional<Fields> scanned(byte[] json, BodyLayout layout) {
+  static Optional<Fields> scanned(byte[] json, BodyLayout layout, LabelTexts texts) {
     if (!layout.known()) {
       return scanned(json);
     }
     try {
-      Map<String, String> labels = new HashMap<>();
+      Map<String, String> labels = Map.of();
       int at = layout.labelsStart();
-      if (at >= 0 && json[at] != 'n' && readLabels(json, at, labels) < 0) {
-        return Optional.empty();
+      if (at >= 0 && json[at] != 'n') {
+        Optional<Map<String, String>> read =
+            texts.labels(json, at, layout.labelsEnd(), PodReader::readLabels);
+        if (read.isEmpty()) {
+          return Optional.empty();
+        }
+        labels = read.get();
       }
       String account = "";
       String deprecatedAccount = "";
@@ -153,6 +158,12 @@ final class PodReader {
       }
     }
     return Optional.of(fields(labels, account, deprecatedAccount));
+  }
+
+  /** The labels object at {@code at}; empty where the scan cannot answer. */
+  private static Optional<Map<String, String>> readLabels(byte[] json, int at) {
+    Map<String, String> labels = new HashMap<>();
+    return readLabels(json, at, labels) < 0 ? Optional.empty() : Optional.of(labels);
   }
 
   /**

@@ -19,6 +19,9 @@ import net.jqwik.api.Property;
 class PodReaderPropertyTest {
   private static final ResourceKey KEY = ResourceKey.parse("pods/ns/p");
 
+  /** Shared by every try: labels met before are answered from it. */
+  private static final LabelTexts TEXTS = new LabelTexts();
+
   @Property(tries = 2000)
   void scanningReadsWhatTheParserReads(@ForAll long seed) {
     Random random = new Random(seed);
@@ -35,7 +38,7 @@ class PodReaderPropertyTest {
     String pod = pod(new Random(seed));
     byte[] json = pod.getBytes(StandardCharsets.UTF_8);
 
-    assertThat(PodReader.scanned(json, BodyLayout.of(json)))
+    assertThat(PodReader.scanned(json, BodyLayout.of(json), TEXTS))
         .as("%s", pod)
         .isEqualTo(PodReader.scanned(json));
   }

@@ -42,7 +42,7 @@ class PodReaderTest {
     BodyLayout layout = BodyLayout.of(json);
 
     assertThat(layout.known()).isTrue();
-    assertThat(PodReader.scanned(json, layout))
+    assertThat(PodReader.scanned(json, layout, new LabelTexts()))
         .contains(new PodReader.Fields(Map.of("app", "web"), "runner"));
   }
 
