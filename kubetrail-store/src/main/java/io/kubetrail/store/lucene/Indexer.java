@@ -31,13 +31,8 @@ final class Indexer {
    */
   static final long BULK_EVENTS = 16_384;
 
-  /**
-   * Appends wait while this many events wait to be indexed (one batch may exceed it): four of a
-   * bulk ingest's batches, so that appends go on while this thread commits (a commit flushes up to
-   * {@link Appender#COMMIT_EVERY_EVENTS} events' segment, a third of a second or more). With room
-   * for one batch only, every commit stopped the appends, and with them the reading and decoding.
-   */
-  static final int MAX_WAITING_EVENTS = 32_768;
+  /** Appends wait while this many events wait to be indexed (one batch may exceed it). */
+  static final int MAX_WAITING_EVENTS = 8_192;
 
   /** A durable batch's documents (the header's last) and the state after it. */
   record Pending(BatchDocuments documents, CommitState after, int events) {}
