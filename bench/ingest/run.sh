@@ -5,6 +5,8 @@
 #      two at a time; timed from the first _bulk to the end of the _refresh;
 #   2. `./kubetrail ingest --store DIR FILE` as a user runs it: default options (state checkpoints
 #      included), the launcher's JVM options and default heap, the whole process timed;
+#      steps 1 and 2 alternate ROUNDS times (a fresh OpenSearch node and a fresh store each round),
+#      and the ratio is taken round by round: this machine's speed drifts from minute to minute;
 #   3. two fresh processes timed the same way, the floors under any store's end-to-end rate:
 #      Jackson parsing the file and nothing else, and kubetrail's ingest pipeline handing its
 #      batches to a store that keeps nothing;
@@ -14,7 +16,7 @@
 #      kubetrail's decoder alone, and the pipeline without the store.
 # Idempotent: downloads, the build and the audit log are reused; every measurement starts afresh.
 #
-# Settings (environment): EVENTS (200000), SEED (42), OPENSEARCH_VERSION (2.19.6),
+# Settings (environment): EVENTS (200000), ROUNDS (3), SEED (42), OPENSEARCH_VERSION (2.19.6),
 # OPENSEARCH_PORT (9250), OPENSEARCH_USER (kubetrail-bench; created when running as root),
 # SKIP_OPENSEARCH=1, PROFILE=1, JMH=1.
 # Run it on a quiet machine: every figure is wall-clock throughput on the same cores; the report
@@ -27,6 +29,7 @@ root="$(cd "$here/../.." && pwd)"
 work="$root/bench/target/ingest"
 results="$root/bench/results"
 EVENTS="${EVENTS:-200000}"
+ROUNDS="${ROUNDS:-3}"
 SEED="${SEED:-42}"
 OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-2.19.6}"
 OPENSEARCH_PORT="${OPENSEARCH_PORT:-9250}"
@@ -45,6 +48,7 @@ jvm_options() { grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$root/jvm.optio
 say() { printf '\n== %s\n' "$*" >&2; }
 seconds_since() { echo "$(date +%s.%N) - $1" | bc -l; }
 rate() { echo "scale=0; $1 / $2" | bc -l; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 build() {
   say "building kubetrail and the benchmarks"
@@ -277,8 +281,29 @@ main() {
   os_rate=""; os_seconds=""; os_disk=""; os_load=""; jackson_rate=""; jackson_fresh_rate=""; pipeline_fresh_rate=""; decode_rate=""; pipeline_rate=""
   # Each system starts with nothing left to write back from what ran before (the log just
   # written, the other system's files): a commit's fsync would otherwise wait for it.
-  [ "${SKIP_OPENSEARCH:-0}" = 1 ] || bench_opensearch
-  bench_kubetrail
+  local rounds=() os_rates=() kt_rates=() ratios=() round
+  for round in $(seq 1 "$ROUNDS"); do
+    say "round $round of $ROUNDS"
+    [ "${SKIP_OPENSEARCH:-0}" = 1 ] || bench_opensearch
+    bench_kubetrail
+    kt_rates+=("$kt_rate")
+    if [ -n "$os_rate" ]; then
+      os_rates+=("$os_rate")
+      ratios+=("$(echo "$kt_rate / $os_rate" | bc -l)")
+      rounds+=("$(printf 'round %d: OpenSearch %s events/s (%.1f s, load %s), kubetrail %s events/s (%.1f s, load %s): %.2fx' \
+        "$round" "$os_rate" "$os_seconds" "$os_load" "$kt_rate" "$kt_seconds" "$kt_load" "${ratios[-1]}")")
+    else
+      rounds+=("$(printf 'round %d: kubetrail %s events/s (%.1f s, load %s)' "$round" "$kt_rate" "$kt_seconds" "$kt_load")")
+    fi
+  done
+  # The table gives each system's median round; the ratio is the median of the rounds' ratios.
+  kt_rate=$(printf %.0f "$(median "${kt_rates[@]}")")
+  kt_seconds=$(echo "$EVENTS / $kt_rate" | bc -l)
+  if [ -n "$os_rate" ]; then
+    os_rate=$(printf %.0f "$(median "${os_rates[@]}")")
+    os_seconds=$(echo "$EVENTS / $os_rate" | bc -l)
+    ratio=$(median "${ratios[@]}")
+  fi
   bench_floors
   if [ "${PROFILE:-0}" = 1 ]; then bench_profile; fi
   if [ "${JMH:-0}" = 1 ]; then bench_jmh; fi
@@ -287,6 +312,8 @@ main() {
   {
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -n 1)"
     echo "input:   $(log_stats)"
+    printf '%s\n' "${rounds[@]}"
+    echo "medians of $ROUNDS rounds:"
     printf '%-34s %12s %10s %14s\n' "system" "events/s" "seconds" "on disk (MB)"
     if [ -n "$os_rate" ]; then
       printf '%-34s %12s %10.1f %14s\n' "OpenSearch $OPENSEARCH_VERSION (2 GB heap)" "$os_rate" "$os_seconds" "$((os_disk / 1048576))"
@@ -299,10 +326,10 @@ main() {
       printf '%-34s %12s\n' "kubetrail decoder only (JMH)" "$decode_rate"
       printf '%-34s %12s\n' "ingest pipeline, no store (JMH)" "$pipeline_rate"
     fi
-    echo "kubetrail peak RSS: $((kt_rss_kb / 1024)) MB; CPU ${kt_user} s user, ${kt_sys} s system"
-    echo "load average before: OpenSearch ${os_load:-n/a}; kubetrail $kt_load; floors $floor_load"
+    echo "kubetrail peak RSS: $((kt_rss_kb / 1024)) MB; CPU ${kt_user} s user, ${kt_sys} s system (last round)"
+    echo "load average before the floors: $floor_load"
     if [ -n "$os_rate" ]; then
-      printf 'kubetrail / OpenSearch: %.2fx (goal: at least 3x)\n' "$(echo "$kt_rate / $os_rate" | bc -l)"
+      printf 'kubetrail / OpenSearch, median of the rounds: %.2fx (goal: at least 3x)\n' "$ratio"
       printf '3x OpenSearch is %s events/s; the pipeline without a store, fresh, reaches %.2fx OpenSearch\n' \
         "$((3 * os_rate))" "$(echo "$pipeline_fresh_rate / $os_rate" | bc -l)"
     fi
