@@ -6,6 +6,7 @@ import static io.kubetrail.report.TestCluster.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubetrail.history.ClusterState;
+import io.kubetrail.history.HistoryOptions;
 import io.kubetrail.history.LiveObject;
 import io.kubetrail.history.StateHistory;
 import io.kubetrail.report.ChangesReport.Change;
@@ -27,10 +28,12 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * Over random histories of a few pods and random intervals: applying the reported creations,
- * deletions and modifications to the state at the start gives the state at the end.
+ * deletions and modifications to the state at the start gives the state at the end; and the report
+ * is the same when its states are rebuilt from checkpoints.
  */
 class ChangesReportPropertyTest {
 
@@ -50,7 +53,10 @@ class ChangesReportPropertyTest {
 
   @Property(tries = 40, seed = "20260101")
   void reportedChangesTakeTheStartStateToTheEndState(
-      @ForAll("histories") List<Op> ops, @ForAll("times") int from, @ForAll("times") int length)
+      @ForAll("histories") List<Op> ops,
+      @ForAll("times") int from,
+      @ForAll("times") int length,
+      @ForAll @IntRange(min = 1, max = 6) int checkpointEvery)
       throws IOException {
     Path dir = Files.createTempDirectory("changes-property");
     try (TestCluster cluster = TestCluster.open(dir)) {
@@ -91,6 +97,19 @@ class ChangesReportPropertyTest {
         assertThat(c.writes())
             .allMatch(w -> w.time().isAfter(spec.start()) && !w.time().isAfter(spec.end()));
       }
+
+      // With checkpoints every few changes, as ingest leaves them, the start is rebuilt from the
+      // newest before it: the same report.
+      ReportSource checkpointed =
+          new ReportSource(
+              source.store(),
+              TestCluster.CLUSTER,
+              HistoryOptions.builder().checkpointInterval(checkpointEvery).build());
+      StateHistory.open(source.store(), TestCluster.CLUSTER, checkpointed.options())
+          .updateCheckpoints();
+      ChangesReport again = (ChangesReport) Reports.generate(checkpointed, spec);
+      assertThat(again.objects()).isEqualTo(report.objects());
+      assertThat(again.evidence().warnings()).isEqualTo(report.evidence().warnings());
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
