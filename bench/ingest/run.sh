@@ -44,6 +44,13 @@ mkdir -p "$work" "$results"
 # kubetrail runs as the launcher runs it (with the JVM options in jvm.options), on the copied jar.
 kubetrail() { KUBETRAIL_JAR="$cli_jar" "$root/kubetrail" "$@"; }
 jvm_options() { grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$root/jvm.options"; }
+# Where the kernel gives transparent huge pages on request, the launcher asks for them for
+# kubetrail's heap; OpenSearch and the floors' processes get them too, so that the comparison is
+# of the systems, not of their memory pages.
+huge_pages=""
+if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+  huge_pages=-XX:+UseTransparentHugePages
+fi
 
 say() { printf '\n== %s\n' "$*" >&2; }
 seconds_since() { echo "$(date +%s.%N) - $1" | bc -l; }
@@ -128,9 +135,10 @@ start_opensearch() {
   mkdir -p "$work/os-data" "$work/os-logs"
   [ "$(id -u)" -ne 0 ] || chown "$OPENSEARCH_USER" "$work/os-data" "$work/os-logs" "$work"
   say "starting OpenSearch on $os_url (heap 2 GB)"
-  local java_home
+  local java_home os_java_opts="-Xms2g -Xmx2g"
   java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
-  as_opensearch_user env OPENSEARCH_JAVA_HOME="$java_home" OPENSEARCH_JAVA_OPTS="-Xms2g -Xmx2g" \
+  os_java_opts+="${huge_pages:+ $huge_pages}"
+  as_opensearch_user env OPENSEARCH_JAVA_HOME="$java_home" OPENSEARCH_JAVA_OPTS="$os_java_opts" \
     "$os_home/bin/opensearch" -d -p "$work/opensearch.pid" \
     -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 -Ehttp.port="$OPENSEARCH_PORT" \
     -Epath.data="$work/os-data" -Epath.logs="$work/os-logs"
@@ -224,8 +232,8 @@ bench_kubetrail() {
 floor_rate() {
   local start events
   start=$(date +%s.%N)
-  # shellcheck disable=SC2046 # one option per line
-  events=$(java $(jvm_options) -Xmx512m -cp "$bench_jar" io.kubetrail.bench.FreshProcessFloor "$1" "$log")
+  # shellcheck disable=SC2046,SC2086 # one option per line; huge_pages is one option or none
+  events=$(java $(jvm_options) $huge_pages -Xmx512m -cp "$bench_jar" io.kubetrail.bench.FreshProcessFloor "$1" "$log")
   [ "$events" -eq "$EVENTS" ] || { echo "FreshProcessFloor $1 read $events events, expected $EVENTS" >&2; exit 1; }
   rate "$EVENTS" "$(seconds_since "$start")"
 }
