@@ -135,6 +135,21 @@ class LauncherIT {
     assertThat(flag(search, "NewSize")).isLessThan(600 * mb);
   }
 
+  @Test
+  void ingestAndReportAskForHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
+    Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    assumeTrue(
+        Files.isReadable(mode) && Files.readString(mode).contains("[madvise]"),
+        "this kernel does not give transparent huge pages on request");
+    for (String command : List.of("ingest", "report")) {
+      Run run = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), command, "--help");
+      assertThat(run.stderr()).as(command).isEmpty();
+      assertThat(flagText(run, "UseTransparentHugePages")).as(command).isEqualTo("true");
+    }
+    Run search = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "search", "--help");
+    assertThat(flagText(search, "UseTransparentHugePages")).isEqualTo("false");
+  }
+
   /**
    * {@code command --help} with a heap the user sized at 512 MB: it runs, quietly, in that heap.
    */
@@ -147,11 +162,16 @@ class LauncherIT {
     return run;
   }
 
-  /** A flag's value as {@code -XX:+PrintFlagsFinal} printed it. */
+  /** A numeric flag's value as {@code -XX:+PrintFlagsFinal} printed it. */
   private static long flag(Run run, String name) {
-    Matcher m = Pattern.compile("\\s" + name + "\\s+=\\s+(\\d+)\\s").matcher(run.stdout());
+    return Long.parseLong(flagText(run, name));
+  }
+
+  /** A flag's value as {@code -XX:+PrintFlagsFinal} printed it. */
+  private static String flagText(Run run, String name) {
+    Matcher m = Pattern.compile("\\s" + name + "\\s+=\\s+(\\S+)\\s").matcher(run.stdout());
     assertThat(m.find()).as("%s in the JVM's flags", name).isTrue();
-    return Long.parseLong(m.group(1));
+    return m.group(1);
   }
 
   /** JVMs built without class-data sharing cannot make an archive. */
