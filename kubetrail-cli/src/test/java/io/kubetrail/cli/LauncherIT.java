@@ -136,6 +136,18 @@ class LauncherIT {
   }
 
   @Test
+  void ingestAndReportLeaveMoreToTheFirstCompiler() throws Exception {
+    for (String command : List.of("ingest", "report")) {
+      Run run = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), command, "--help");
+      assertThat(run.stderr()).as(command).isEmpty();
+      assertThat(flag(run, "Tier4InvocationThreshold")).as(command).isEqualTo(20_000);
+      assertThat(flag(run, "Tier4BackEdgeThreshold")).as(command).isEqualTo(160_000);
+    }
+    Run search = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "search", "--help");
+    assertThat(flag(search, "Tier4InvocationThreshold")).isEqualTo(5_000);
+  }
+
+  @Test
   void ingestAndReportAskForHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
     Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     assumeTrue(
