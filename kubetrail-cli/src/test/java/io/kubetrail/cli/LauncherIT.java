@@ -119,31 +119,31 @@ class LauncherIT {
   @Test
   void ingestAndReportShapeTheHeapUnlessItIsSized() throws Exception {
     long mb = 1L << 20;
-    Run ingest = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "ingest", "--help");
+    Run ingest = flags("ingest");
     assertThat(flag(ingest, "MaxHeapSize")).isEqualTo(1024 * mb);
     assertThat(flag(ingest, "MaxNewSize")).isEqualTo(600 * mb);
 
     // A heap the user sized is left to the JVM's own split, which always fits it.
     assertThat(flag(sized("ingest"), "MaxNewSize")).isLessThan(512 * mb / 2);
 
-    Run report = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "report", "--help");
+    Run report = flags("report");
     assertThat(flag(report, "InitialHeapSize")).isEqualTo(1024 * mb);
     // -Xms1g beside -Xmx512m would stop the JVM with an error.
     sized("report");
 
-    Run search = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "search", "--help");
+    Run search = flags("search");
     assertThat(flag(search, "NewSize")).isLessThan(600 * mb);
   }
 
   @Test
   void ingestAndReportLeaveMoreToTheFirstCompiler() throws Exception {
     for (String command : List.of("ingest", "report")) {
-      Run run = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), command, "--help");
+      Run run = flags(command);
       assertThat(run.stderr()).as(command).isEmpty();
       assertThat(flag(run, "Tier4InvocationThreshold")).as(command).isEqualTo(20_000);
       assertThat(flag(run, "Tier4BackEdgeThreshold")).as(command).isEqualTo(160_000);
     }
-    Run search = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "search", "--help");
+    Run search = flags("search");
     assertThat(flag(search, "Tier4InvocationThreshold")).isEqualTo(5_000);
   }
 
@@ -154,11 +154,11 @@ class LauncherIT {
         Files.isReadable(mode) && Files.readString(mode).contains("[madvise]"),
         "this kernel does not give transparent huge pages on request");
     for (String command : List.of("ingest", "report")) {
-      Run run = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), command, "--help");
+      Run run = flags(command);
       assertThat(run.stderr()).as(command).isEmpty();
       assertThat(flagText(run, "UseTransparentHugePages")).as(command).isEqualTo("true");
     }
-    Run search = launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "search", "--help");
+    Run search = flags("search");
     assertThat(flagText(search, "UseTransparentHugePages")).isEqualTo("false");
   }
 
@@ -172,6 +172,11 @@ class LauncherIT {
     assertThat(run.stderr()).isEmpty();
     assertThat(flag(run, "MaxHeapSize")).isEqualTo(512L << 20);
     return run;
+  }
+
+  /** {@code command --help} printing the JVM's flags ({@code -XX:+PrintFlagsFinal}). */
+  private Run flags(String command) throws Exception {
+    return launch(Map.of("KUBETRAIL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), command, "--help");
   }
 
   /** A numeric flag's value as {@code -XX:+PrintFlagsFinal} printed it. */
