@@ -247,13 +247,11 @@ public final class Replayer {
       revision = response.map(r -> revision(r.resourceVersion())).orElse(-1L);
       String verb = event.verb();
       action = isChange ? Action.of(event) : Action.NONE;
-      key = action.writes() ? writeKey(event.objectRef().orElseThrow(), type, response) : null;
-      if (response.isPresent()
-          && !response.get().isStatus()
-          && !response.get().isList()
-          && !verb.equals("delete")
-          && !verb.equals("deletecollection")) {
-        body = copy(json, response.get(), plain);
+      // The response when it is an object, not a Status or a List.
+      Optional<ObjectInfo> object = response.filter(o -> !o.isStatus() && !o.isList());
+      key = action.writes() ? writeKey(event.objectRef().orElseThrow(), type, object) : null;
+      if (object.isPresent() && !verb.equals("delete") && !verb.equals("deletecollection")) {
+        body = copy(json, object.get(), plain);
       } else {
         body = null;
       }
@@ -265,11 +263,11 @@ public final class Replayer {
 
     /** The key of the object a write with a body writes; null when it names none. */
     private static ResourceKey writeKey(
-        ObjectReference ref, ResourceType type, Optional<ObjectInfo> response) {
-      if (response.isEmpty() || response.get().isStatus() || response.get().isList()) {
+        ObjectReference ref, ResourceType type, Optional<ObjectInfo> object) {
+      if (object.isEmpty()) {
         return null;
       }
-      ObjectInfo o = response.get();
+      ObjectInfo o = object.get();
       String name = o.name().isEmpty() ? ref.name() : o.name();
       if (name.isEmpty()) {
         return null;
