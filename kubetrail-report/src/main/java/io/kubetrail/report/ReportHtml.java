@@ -21,10 +21,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -41,6 +44,13 @@ final class ReportHtml {
 
   /** Above this many diffs, they start closed: a page to scroll, not to print whole. */
   static final int OPEN_DIFFS = 200;
+
+  /** The interval in the page's header, for a reader (see {@link #interval(Instant, Instant)}). */
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private static final DateTimeFormatter MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final StringBuilder sb = new StringBuilder(64 * 1024);
   private boolean openDiffs = true;
@@ -82,17 +92,30 @@ final class ReportHtml {
     sb.append("</header>");
   }
 
-  private static java.util.Optional<String> interval(Report report) {
+  private static Optional<String> interval(Report report) {
     if (report instanceof ComplianceReport r) {
-      return java.util.Optional.of(r.start() + "  →  " + r.end());
+      return Optional.of(interval(r.start(), r.end()));
     }
     if (report instanceof ChangesReport r) {
-      return java.util.Optional.of(r.start() + "  →  " + r.end());
+      return Optional.of(interval(r.start(), r.end()));
     }
     if (report instanceof AuditPolicyReport r) {
-      return java.util.Optional.of("policy " + r.policy());
+      return Optional.of("policy " + r.policy());
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
+  }
+
+  /**
+   * An interval for a reader: to the second, or to the millisecond where it has one. An interval
+   * ending "now" carries the clock's nanoseconds, which the JSON keeps and no reader needs.
+   */
+  static String interval(Instant start, Instant end) {
+    return headerTime(start) + "  →  " + headerTime(end);
+  }
+
+  private static String headerTime(Instant t) {
+    Instant millis = t.truncatedTo(ChronoUnit.MILLIS);
+    return (millis.getNano() == 0 ? SECONDS : MILLIS).format(millis) + " UTC";
   }
 
   // ---- endpoint reports ----

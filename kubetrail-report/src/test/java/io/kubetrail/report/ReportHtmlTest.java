@@ -136,6 +136,15 @@ class ReportHtmlTest {
   }
 
   @Test
+  void headerShowsTheIntervalToTheSecondOrMillisecond() {
+    assertThat(ReportWriter.html(policyAudit()))
+        .contains("<p class=\"interval\">2026-01-01 00:00:00 UTC  →  2026-01-03 12:00:00 UTC</p>");
+    // A period "so far" ends at the clock's instant, nanoseconds and all.
+    assertThat(ReportHtml.interval(START, Instant.parse("2026-01-03T12:00:07.123456789Z")))
+        .isEqualTo("2026-01-01 00:00:00 UTC  →  2026-01-03 12:00:07.123 UTC");
+  }
+
+  @Test
   void endpointPageShowsProtectedAgainstExposed() {
     String html = ReportWriter.html(inventory());
 
