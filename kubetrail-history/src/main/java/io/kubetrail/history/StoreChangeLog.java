@@ -2,7 +2,6 @@ package io.kubetrail.history;
 
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.store.AuditStore;
-import io.kubetrail.store.EventQuery;
 import io.kubetrail.store.EventStream;
 import io.kubetrail.store.ReadAhead;
 import io.kubetrail.store.StoredEvent;
@@ -77,7 +76,6 @@ final class StoreChangeLog implements ChangeLog {
    */
   @Override
   public long fingerprint(Instant t) throws IOException {
-    return store.count(
-        EventQuery.builder().clusters(cluster).until(justAfter(t)).changesOnly(true).build());
+    return store.countChanges(cluster, justAfter(t));
   }
 }

@@ -1125,6 +1125,54 @@ public abstract class AuditStoreContractTest {
   }
 
   /**
+   * {@link AuditStore#countChanges} between appends, as a state checkpoint asks while an ingest
+   * goes on: before any query has made the new events searchable, and after one has.
+   */
+  @Property(tries = 25)
+  void changesAreCountedBetweenAppendsAsTheReferenceCountsThem(
+      @ForAll @Size(max = 80) List<@IntRange(min = 0, max = 1 << 20) Integer> eventSeeds,
+      @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 30) Integer> batchSizes,
+      @ForAll @IntRange(min = 0, max = 1 << 20) int seed)
+      throws IOException {
+    Random random = new Random(seed);
+    List<StoredEvent> events = new ArrayList<>();
+    for (int s : eventSeeds) {
+      events.add(RandomEvents.event(new Random(s)));
+    }
+    Map<StoredEvent.Identity, StoredEvent> kept = new LinkedHashMap<>();
+    String d = freshLocation("count-changes");
+    try (AuditStore s = newStore(d)) {
+      int from = 0;
+      for (int i = 0; from < events.size(); i++) {
+        int to = Math.min(events.size(), from + batchSizes.get(i % batchSizes.size()));
+        List<StoredEvent> b = events.subList(from, to);
+        s.append(Batch.of(b));
+        b.forEach(e -> kept.putIfAbsent(e.identity(), e));
+        from = to;
+        if (random.nextInt(3) == 0) {
+          s.count(EventQuery.all()); // a query: the store may make what it holds searchable
+        }
+        for (int k = 0; k < 3; k++) {
+          String cluster = RandomEvents.pick(random, RandomEvents.CLUSTERS);
+          Instant until =
+              random.nextBoolean()
+                  ? RandomEvents.pick(random, b).event().requestReceivedTimestamp()
+                  : T0.plusSeconds(random.nextInt(40)).plusNanos(random.nextInt(2_000_000));
+          EventQuery changes =
+              EventQuery.builder().clusters(cluster).until(until).changesOnly(true).build();
+          long expected =
+              kept.values().stream().filter(e -> ReferenceQuery.selects(changes, e)).count();
+          assertThat(s.countChanges(cluster, until))
+              .as("changes of %s received before %s", cluster, until)
+              .isEqualTo(expected);
+        }
+      }
+    } finally {
+      discard(d);
+    }
+  }
+
+  /**
    * Half the time, the query with a bound exactly at a stored event's time, where inclusive and
    * exclusive differ; random bounds rarely hit one.
    */

@@ -9,6 +9,7 @@ import io.kubetrail.store.StoreLockedException;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -275,7 +276,7 @@ final class Appender implements Indexer.Steps {
     blockFiles.writeRecord(EventBlock.batchRecord(after.lastBatch(), header, batch.checkpoints()));
     after = after.withBlocks(blockFiles.appendingFile(), blockFiles.appendingLength());
     written = after;
-    prepared.ifPresent(p -> freshEvents.appended(p.ids()));
+    prepared.ifPresent(freshEvents::appended);
     searchers.markStale();
     return groupCommit.add(
         after.blockFile(), after.blockLength(), new Indexer.Pending(documents, after, events));
@@ -294,6 +295,24 @@ final class Appender implements Indexer.Steps {
       committed = pending.after();
       indexer.get().add(pending);
     }
+  }
+
+  /** A count over the searchers as they are, stale or not. */
+  interface AsIsCount {
+    long count() throws IOException;
+  }
+
+  /**
+   * {@link io.kubetrail.store.AuditStore#countChanges}: {@code indexed}, the count of the searchers
+   * as they are, and the changes appended since they refreshed, once every batch written is synced.
+   * A refresh here would flush the writer's buffer into a small segment and wait for the indexing
+   * thread, with appends held: each state checkpoint an ingest wrote asked for one.
+   */
+  synchronized long countChanges(String cluster, Instant until, AsIsCount indexed)
+      throws IOException {
+    searchers.ensureOpen();
+    drainWrites();
+    return indexed.count() + freshEvents.changesBefore(cluster, Times.micros(until));
   }
 
   /** Makes the searchers see every acknowledged batch. Under the lock, between writes. */

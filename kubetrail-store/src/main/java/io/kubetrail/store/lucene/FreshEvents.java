@@ -3,8 +3,8 @@ package io.kubetrail.store.lucene;
 import io.kubetrail.store.Batch;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.BytesRef;
@@ -13,13 +13,16 @@ import org.apache.lucene.util.BytesRef;
  * Finds the events of a batch that the store does not hold yet. Those the searchers' index holds
  * are looked up before the append's turn ({@link #ahead}), so that appends of several threads look
  * at once; in the turn, under the appender's lock, only the events appended since the searchers
- * refreshed are ({@link #inTurn}), unless the searchers refreshed meanwhile.
+ * refreshed are ({@link #inTurn}), unless the searchers refreshed meanwhile. Keeps what the
+ * searchers do not see yet of those: their ids, and the changes among them ({@link
+ * #changesBefore}).
  */
 final class FreshEvents {
   /**
    * How many events may be appended before the searchers refresh without being asked to: bounds
-   * {@link #unrefreshed} (8 to 32 bytes an event). Each refresh flushes a segment, which merges
-   * then rewrite: refreshing every 65,536 events made a third of a 200,000-event ingest's segments.
+   * {@link #unrefreshed} (8 to 32 bytes an event) and the changes noted (12 bytes each). Each
+   * refresh flushes a segment, which merges then rewrite: refreshing every 65,536 events made a
+   * third of a 200,000-event ingest's segments.
    */
   static final int REFRESH_AFTER_EVENTS = 1 << 20;
 
@@ -34,6 +37,18 @@ final class FreshEvents {
    * need to ({@link Searchers#acquire}).
    */
   private final IdFingerprints unrefreshed = new IdFingerprints();
+
+  /**
+   * The changes among the events appended since the searchers last refreshed, each by its cluster
+   * and received time (microseconds): with the searchers as they are, they count the changes
+   * received before a time without a refresh ({@link #changesBefore}). Each refresh flushes the
+   * writer's buffered documents into a segment and waits for the indexing thread meanwhile: asked
+   * for each state checkpoint an ingest writes, it stalled the appends.
+   */
+  private String[] changeClusters = new String[256];
+
+  private long[] changeReceived = new long[256];
+  private int changes;
 
   /** Counts the times {@link #unrefreshed} was cleared, which a look ahead checks in the turn. */
   private volatile long refreshes;
@@ -120,10 +135,34 @@ final class FreshEvents {
   }
 
   /** Events written in an append's turn, which the searchers do not see yet. */
-  void appended(List<BytesRef> ids) {
-    for (BytesRef id : ids) {
+  void appended(BatchWriter.Prepared written) {
+    for (BytesRef id : written.ids()) {
       unrefreshed.add(id);
     }
+    for (StoredEvent e : written.events()) {
+      if (e.isChange()) {
+        if (changes == changeReceived.length) {
+          changeClusters = Arrays.copyOf(changeClusters, changes * 2);
+          changeReceived = Arrays.copyOf(changeReceived, changes * 2);
+        }
+        changeClusters[changes] = e.cluster();
+        changeReceived[changes++] = Times.micros(e.event().requestReceivedTimestamp());
+      }
+    }
+  }
+
+  /**
+   * How many of the changes appended since the searchers refreshed are of {@code cluster} and were
+   * received before {@code untilMicros}. Under the appender's lock.
+   */
+  long changesBefore(String cluster, long untilMicros) {
+    long n = 0;
+    for (int i = 0; i < changes; i++) {
+      if (changeReceived[i] < untilMicros && changeClusters[i].equals(cluster)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Whether so many events were appended since the searchers refreshed that they should. */
@@ -134,6 +173,8 @@ final class FreshEvents {
   /** The searchers were refreshed, or replaced, and see every event appended. */
   void refreshed() {
     unrefreshed.clear();
+    Arrays.fill(changeClusters, 0, changes, null);
+    changes = 0;
     refreshes++;
   }
 }

@@ -294,6 +294,16 @@ final class LuceneStore implements AuditStore {
   }
 
   @Override
+  public long countChanges(String cluster, Instant until) throws IOException {
+    EventQuery changes =
+        EventQuery.builder().clusters(cluster).until(until).changesOnly(true).build();
+    if (appender.isEmpty()) {
+      return searches.count(changes);
+    }
+    return appender.get().countChanges(cluster, until, () -> searches.countAsIs(changes));
+  }
+
+  @Override
   public List<FacetCount> facet(EventQuery query, FacetField field, int limit) throws IOException {
     return searches.facet(query, field, limit);
   }

@@ -139,7 +139,18 @@ final class Searches {
 
   long count(EventQuery query) throws IOException {
     Objects.requireNonNull(query, "query");
-    IndexSearcher searcher = searchers.acquire();
+    return count(query, searchers.acquire());
+  }
+
+  /**
+   * {@link #count} over the searchers as they are, without the refresh a query asks for when events
+   * were appended since: for the appender, which counts those itself.
+   */
+  long countAsIs(EventQuery query) throws IOException {
+    return count(query, searchers.acquireAsIs());
+  }
+
+  private long count(EventQuery query, IndexSearcher searcher) throws IOException {
     try {
       return searcher.count(Queries.of(query, searcher.getIndexReader()));
     } catch (IOException | RuntimeException e) {
