@@ -54,13 +54,12 @@ public interface AuditStore extends Closeable {
 
   /**
    * How many {@link StoredEvent#isChange() changes} of one cluster were received before {@code
-   * until}: {@link #count} of {@code EventQuery.builder().clusters(cluster).until(until)
-   * .changesOnly(true)}, which this default runs. Asked each time a state checkpoint is written,
-   * while appends go on; a store that makes new events searchable in steps can answer it without
-   * taking one.
+   * until}: {@link #count} of {@link EventQuery#changesBefore}, which this default runs. Asked each
+   * time a state checkpoint is written, while appends go on; a store that makes new events
+   * searchable in steps can answer it without taking one.
    */
   default long countChanges(String cluster, Instant until) throws IOException {
-    return count(EventQuery.builder().clusters(cluster).until(until).changesOnly(true).build());
+    return count(EventQuery.changesBefore(cluster, until));
   }
 
   /**

@@ -117,6 +117,14 @@ public record EventQuery(
     return ALL;
   }
 
+  /**
+   * The {@link StoredEvent#isChange() changes} of one cluster received before {@code until}: what
+   * {@link AuditStore#countChanges} counts.
+   */
+  public static EventQuery changesBefore(String cluster, Instant until) {
+    return builder().clusters(cluster).until(until).changesOnly(true).build();
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -1158,8 +1158,7 @@ public abstract class AuditStoreContractTest {
               random.nextBoolean()
                   ? RandomEvents.pick(random, b).event().requestReceivedTimestamp()
                   : T0.plusSeconds(random.nextInt(40)).plusNanos(random.nextInt(2_000_000));
-          EventQuery changes =
-              EventQuery.builder().clusters(cluster).until(until).changesOnly(true).build();
+          EventQuery changes = EventQuery.changesBefore(cluster, until);
           long expected =
               kept.values().stream().filter(e -> ReferenceQuery.selects(changes, e)).count();
           assertThat(s.countChanges(cluster, until))

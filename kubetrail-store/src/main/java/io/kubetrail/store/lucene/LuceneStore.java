@@ -295,8 +295,7 @@ final class LuceneStore implements AuditStore {
 
   @Override
   public long countChanges(String cluster, Instant until) throws IOException {
-    EventQuery changes =
-        EventQuery.builder().clusters(cluster).until(until).changesOnly(true).build();
+    EventQuery changes = EventQuery.changesBefore(cluster, until);
     if (appender.isEmpty()) {
       return searches.count(changes);
     }
