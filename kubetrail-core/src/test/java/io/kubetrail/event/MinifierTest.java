@@ -47,7 +47,8 @@ class MinifierTest {
   /**
    * certainlyCompact may raise false alarms, but must never say "compact" of text the minifier
    * changes. Coverage makes sure both kinds of text are tried often: text with whitespace to drop
-   * (where a wrong "compact" would show) and text judged compact.
+   * (where a wrong "compact" would show) and text judged compact: 113 to 130 of the 1,000 in six
+   * runs, so a bound of 10% sat two standard deviations below and failed now and then; 5% does not.
    */
   @Property(tries = 1000)
   void certainlyCompactTextHasNothingToDrop(@ForAll("values") JsonNode value, @ForAll long seed) {
@@ -62,7 +63,7 @@ class MinifierTest {
     Statistics.label("whitespace to drop").collect(minifierDrops);
     Statistics.label("judged compact").collect(saysCompact);
     Statistics.label("whitespace to drop").coverage(c -> c.check(true).percentage(p -> p > 30));
-    Statistics.label("judged compact").coverage(c -> c.check(true).percentage(p -> p > 10));
+    Statistics.label("judged compact").coverage(c -> c.check(true).percentage(p -> p > 5));
   }
 
   @Property(tries = 300)
