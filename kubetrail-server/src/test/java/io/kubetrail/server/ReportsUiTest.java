@@ -1,8 +1,10 @@
 package io.kubetrail.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipFile;
@@ -73,9 +75,16 @@ class ReportsUiTest {
     assertThat(b.driver.findElement(By.cssSelector("#report h2")).getText())
         .contains("inventory")
         .contains("current period so far");
-    assertThat(b.driver.findElement(By.id("download-json")).getAttribute("href"))
+    String json = b.driver.findElement(By.id("download-json")).getAttribute("href");
+    assertThat(json)
         .contains("/api/v1/report-definitions/own-inventory/run")
         .contains("format=json");
+    // The downloads and the HTML view are the run shown, over its interval: not runs over a later
+    // "now", each a little longer than the one on the page.
+    JsonNode shown = Fixture.JSON.readTree(b.fetch(json));
+    String end = "end=" + URLEncoder.encode(shown.path("endTime").asText(), UTF_8);
+    assertThat(json).contains(end);
+    assertThat(b.driver.findElement(By.id("report-html")).getAttribute("src")).contains(end);
     assertOnlyTheViewersEndpoints();
     b.screenshot("reports-run-now");
   }

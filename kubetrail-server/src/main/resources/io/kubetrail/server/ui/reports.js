@@ -43,13 +43,21 @@ KT.page("reports", async (app, p) => {
     const path = "report-definitions/" + encodeURIComponent(name) + "/run";
     KT.fill(out, h("p", { class: "muted" }, "running…"));
     const r = await api(path, Object.assign({ format: "json" }, q));
-    show(r, (format) => KT.apiUrl(path, Object.assign({ format }, q)), name + ", its current period so far", name);
+    show(r, again(path, q, r), name + ", its current period so far", name);
   } else if (p.get("type") && p.get("start")) {
     const q = { cluster: p.get("cluster"), start: p.get("start"), end: p.get("end"), namespaces: p.get("namespaces") };
     KT.fill(out, h("p", { class: "muted" }, "running…"));
     const path = "reports/" + encodeURIComponent(p.get("type"));
     const r = await api(path, Object.assign({ format: "json" }, q));
-    show(r, (format) => KT.apiUrl(path, Object.assign({ format }, q)), "", p.get("type"));
+    show(r, again(path, q, r), "", p.get("type"));
+  }
+
+  /**
+   * The report just shown, in another format: over the interval it covered, so that a run ending
+   * "now" is not made again over a later one for its downloads and HTML view.
+   */
+  function again(path, q, r) {
+    return (format) => KT.apiUrl(path, Object.assign({ format }, q, { start: r.startTime, end: r.endTime }));
   }
 
   /** A report's summary, downloads and HTML view. */
