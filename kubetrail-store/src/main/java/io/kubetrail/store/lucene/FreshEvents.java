@@ -173,7 +173,6 @@ final class FreshEvents {
   /** The searchers were refreshed, or replaced, and see every event appended. */
   void refreshed() {
     unrefreshed.clear();
-    Arrays.fill(changeClusters, 0, changes, null);
     changes = 0;
     refreshes++;
   }

@@ -297,7 +297,7 @@ final class LuceneStore implements AuditStore {
   public long countChanges(String cluster, Instant until) throws IOException {
     EventQuery changes = EventQuery.changesBefore(cluster, until);
     if (appender.isEmpty()) {
-      return searches.count(changes);
+      return count(changes);
     }
     return appender.get().countChanges(cluster, until, () -> searches.countAsIs(changes));
   }
