@@ -1,21 +1,20 @@
 package io.kubetrail.history;
 
+import io.kubetrail.compress.Lz4Compressor;
+import io.kubetrail.compress.Lz4Decompressor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.apache.lucene.store.ByteArrayDataInput;
-import org.apache.lucene.store.ByteArrayDataOutput;
-import org.apache.lucene.util.compress.LZ4;
 
 /**
  * Object bodies kept compressed, so that the state of a large cluster fits in memory: each body is
- * compressed on its own with LZ4 (Lucene's implementation, already on the class path through the
- * store) and a preset dictionary of the strings Kubernetes objects repeat, which is what makes
- * small bodies shrink well. LZ4 rather than deflate because replay compresses every change it
- * applies: deflate was the bottleneck of replay, LZ4 is several times faster at about 1.5 times the
- * size. The layout is {@code varint(length)} then the LZ4 block; it is also the on-disk form in
- * snapshots and checkpoints, so the dictionary is part of the file format and never changes within
- * one format version.
+ * compressed on its own with LZ4 (the store's implementation, {@link Lz4Compressor}) and a preset
+ * dictionary of the strings Kubernetes objects repeat, which is what makes small bodies shrink
+ * well. LZ4 rather than deflate because replay compresses every change it applies: deflate was the
+ * bottleneck of replay, LZ4 is several times faster at about 1.5 times the size. The layout is
+ * {@code varint(length)} then the LZ4 block; it is also the on-disk form in snapshots and
+ * checkpoints, so the dictionary is part of the file format and never changes within one format
+ * version.
  */
 final class CompactJson {
   private static final byte[] DICTIONARY =
@@ -69,13 +68,13 @@ final class CompactJson {
   private static final class Work {
     byte[] plain = Arrays.copyOf(DICTIONARY, DICTIONARY.length + 4096);
     byte[] packed = new byte[8192];
-    final LZ4.FastCompressionHashTable table = new LZ4.FastCompressionHashTable();
+    final Lz4Compressor compressor = new Lz4Compressor();
 
     void fit(int length) {
       if (plain.length < DICTIONARY.length + length) {
         plain = Arrays.copyOf(plain, DICTIONARY.length + length + length / 2);
       }
-      int worst = 5 + length + length / 255 + 64;
+      int worst = 5 + Lz4Compressor.maxCompressedLength(length);
       if (packed.length < worst) {
         packed = new byte[worst + worst / 2];
       }
@@ -95,13 +94,8 @@ final class CompactJson {
     w.fit(length);
     System.arraycopy(json, offset, w.plain, DICTIONARY.length, length);
     int prefix = writeVarint(w.packed, length);
-    ByteArrayDataOutput out = new ByteArrayDataOutput(w.packed, prefix, w.packed.length - prefix);
-    try {
-      LZ4.compressWithDictionary(w.plain, 0, DICTIONARY.length, length, out, w.table);
-    } catch (IOException e) {
-      throw new AssertionError("compressing into memory cannot fail", e);
-    }
-    return Arrays.copyOf(w.packed, out.getPosition());
+    int end = w.compressor.compress(w.plain, 0, DICTIONARY.length, length, w.packed, prefix);
+    return Arrays.copyOf(w.packed, end);
   }
 
   static int unpackedLength(byte[] packed) {
@@ -123,11 +117,13 @@ final class CompactJson {
     w.fit(length);
     try {
       // The dictionary sits before the output, where LZ4 matches may refer to it.
-      LZ4.decompress(
-          new ByteArrayDataInput(packed, start, packed.length - start),
-          length,
-          w.plain,
-          DICTIONARY.length);
+      int end = DICTIONARY.length + length;
+      int filled =
+          new Lz4Decompressor(packed, start, packed.length - start)
+              .decompress(w.plain, DICTIONARY.length, end, end);
+      if (filled != end) {
+        throw new IOException("body ends after " + (filled - DICTIONARY.length) + " bytes");
+      }
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("corrupt compact body: " + e.getMessage(), e);
     }

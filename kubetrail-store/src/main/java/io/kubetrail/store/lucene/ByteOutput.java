@@ -55,15 +55,6 @@ final class ByteOutput extends DataOutput {
     length += n;
   }
 
-  /** Writes {@code count} copies of a byte. */
-  void writeRepeated(byte b, int count) {
-    if (length + count > bytes.length) {
-      bytes = ArrayUtil.grow(bytes, length + count);
-    }
-    Arrays.fill(bytes, length, length + count, b);
-    length += count;
-  }
-
   /** Makes room for {@code capacity} bytes in all. */
   void ensureCapacity(int capacity) {
     if (capacity > bytes.length) {

@@ -1,5 +1,7 @@
 package io.kubetrail.store.lucene;
 
+import io.kubetrail.compress.Lz4Compressor;
+import io.kubetrail.compress.Lz4Decompressor;
 import io.kubetrail.event.RawJson;
 import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoredEvent;
@@ -69,7 +71,7 @@ final class EventBlock {
     final EventCodec.Encoder encoder = new EventCodec.Encoder();
     final ByteOutput plain = new ByteOutput(TARGET_BYTES + TARGET_BYTES / 4);
     final ByteOutput out = new ByteOutput(HEADER_BYTES + TARGET_BYTES + TARGET_BYTES / 2);
-    final Lz4Writer lz4 = new Lz4Writer();
+    final Lz4Compressor lz4 = new Lz4Compressor();
   }
 
   /** Encodes and compresses events (a thread of its own may do this: nothing is shared). */
@@ -92,14 +94,15 @@ final class EventBlock {
     ByteOutput out = scratch.out;
     out.length = HEADER_BYTES;
     // Room for LZ4's worst case, so that the output never grows while compressing.
-    out.ensureCapacity(HEADER_BYTES + plain.length + plain.length / 255 + 16 + TRAILER_BYTES);
+    out.ensureCapacity(
+        HEADER_BYTES + Lz4Compressor.maxCompressedLength(plain.length) + TRAILER_BYTES);
     byte codec;
     if (compression == LuceneOptions.Compression.SMALL) {
       codec = DEFLATE_CODEC;
       deflate(plain, out);
     } else {
       codec = LZ4_CODEC;
-      scratch.lz4.compress(plain.bytes, 0, plain.length, out);
+      out.length = scratch.lz4.compress(plain.bytes, 0, plain.length, out.bytes, out.length);
     }
     int stored = out.length - HEADER_BYTES;
     ByteBuffer header = ByteBuffer.wrap(out.bytes, 0, HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
@@ -207,7 +210,7 @@ final class EventBlock {
     private final int[] starts;
 
     /** The source of the bytes not yet decompressed, empty once all are. */
-    private final Optional<Lz4Reader> compressed;
+    private final Optional<Lz4Decompressor> compressed;
 
     /** How many bytes of {@code plain} are decompressed. */
     private int produced;
@@ -216,7 +219,7 @@ final class EventBlock {
     private int located;
 
     private Decoded(
-        long batch, byte[] plain, int length, int events, Optional<Lz4Reader> compressed) {
+        long batch, byte[] plain, int length, int events, Optional<Lz4Decompressor> compressed) {
       this.batch = batch;
       this.plain = plain;
       this.length = length;
@@ -336,7 +339,7 @@ final class EventBlock {
           plain,
           h.length(),
           h.events(),
-          Optional.of(new Lz4Reader(block, HEADER_BYTES, h.storedLength())));
+          Optional.of(new Lz4Decompressor(block, HEADER_BYTES, h.storedLength())));
     }
     try {
       Inflater inflater = new Inflater(true);

@@ -1,20 +1,21 @@
-package io.kubetrail.store.lucene;
+package io.kubetrail.compress;
 
 import java.io.IOException;
 
 /**
- * Decompresses an LZ4 block (as Lucene's {@code LZ4} writes it) a part at a time: each call goes on
- * from the sequence where the last one stopped. Lucene's own decompressor may stop between a
- * sequence's literals and its match, so it cannot be resumed.
+ * Decompresses an LZ4 block ({@link Lz4Compressor}'s, or any other writer's) a part at a time: each
+ * call goes on from the sequence where the last one stopped, so a reader of one event in a block
+ * decompresses no further than that event. Matches may refer to bytes of the output before where
+ * the block's first call started: a preset dictionary is put there.
  */
-final class Lz4Reader {
+public final class Lz4Decompressor {
   private static final int MIN_MATCH = 4;
 
   private final byte[] in;
   private final int end;
   private int at;
 
-  Lz4Reader(byte[] in, int offset, int length) {
+  public Lz4Decompressor(byte[] in, int offset, int length) {
     this.in = in;
     this.at = offset;
     this.end = offset + length;
@@ -27,7 +28,7 @@ final class Lz4Reader {
    * @return how many bytes of {@code out} are filled
    * @throws IOException when the input is not an LZ4 block that fits {@code out}
    */
-  int decompress(byte[] out, int from, int upTo) throws IOException {
+  public int decompress(byte[] out, int from, int upTo) throws IOException {
     return decompress(out, from, upTo, out.length);
   }
 
@@ -35,7 +36,7 @@ final class Lz4Reader {
    * The same into the first {@code limit} bytes of {@code out}: a buffer reused for blocks of
    * different sizes is longer than the block.
    */
-  int decompress(byte[] out, int from, int upTo, int limit) throws IOException {
+  public int decompress(byte[] out, int from, int upTo, int limit) throws IOException {
     int filled = from;
     while (filled < upTo && at < end) {
       int token = in[at++] & 0xff;

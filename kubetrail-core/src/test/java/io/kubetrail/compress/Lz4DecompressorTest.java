@@ -1,4 +1,4 @@
-package io.kubetrail.store.lucene;
+package io.kubetrail.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,7 @@ import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.util.compress.LZ4;
 import org.junit.jupiter.api.Test;
 
-class Lz4ReaderTest {
+class Lz4DecompressorTest {
   /** Text with the repeats JSON has: short and long matches, overlapping ones, runs. */
   static byte[] plain(long seed, int length) {
     Random r = new Random(seed);
@@ -59,7 +59,7 @@ class Lz4ReaderTest {
     byte[] plain = plain(seed, length);
     byte[] compressed = compress(plain);
     byte[] out = new byte[length];
-    Lz4Reader reader = new Lz4Reader(compressed, 0, compressed.length);
+    Lz4Decompressor reader = new Lz4Decompressor(compressed, 0, compressed.length);
     int filled = 0;
     for (int step : steps) {
       int want = Math.min(length, filled + step);
@@ -82,7 +82,7 @@ class Lz4ReaderTest {
     compressed[at] ^= (byte) (1 + Math.floorMod(flip >> 8, 255));
     byte[] out = new byte[length];
     try {
-      new Lz4Reader(compressed, 0, compressed.length).decompress(out, 0, length);
+      new Lz4Decompressor(compressed, 0, compressed.length).decompress(out, 0, length);
     } catch (IOException expected) {
       assertThat(expected).hasMessageStartingWith("LZ4 ");
     }
@@ -92,7 +92,8 @@ class Lz4ReaderTest {
   void aMatchReachingBeforeTheStartIsRefused() {
     // One literal 'a', then a match 2 bytes back: there is only one byte behind it.
     byte[] block = {0x10, 'a', 2, 0, 0x00};
-    assertThatThrownBy(() -> new Lz4Reader(block, 0, block.length).decompress(new byte[16], 0, 16))
+    assertThatThrownBy(
+            () -> new Lz4Decompressor(block, 0, block.length).decompress(new byte[16], 0, 16))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("match out of bounds");
   }
