@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One flipped byte in any file of a store, in its middle or near its end: verify exits 1 naming the
  * file, and search either works or says the same; neither prints a stack trace. Two small stores:
- * as ingest writes them (compound files) and merged into plain files (stored fields in .fdt).
+ * as ingest writes them (a segment of plain files per commit) and merged into one compound file, as
+ * merges of a grown store write the smaller segments.
  */
 class DamagedStoreTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -41,15 +42,15 @@ class DamagedStoreTest {
   static synchronized Stream<Arguments> damage() throws IOException {
     if (pristine == null) {
       pristine = Files.createTempDirectory("kubetrail-damaged-store");
+      Path ingested = pristine.resolve("ingested");
+      ingest(ingested, 0, 40);
+      ingest(ingested, 40, 40);
       Path compound = pristine.resolve("compound");
-      ingest(compound, 0, 40);
-      ingest(compound, 40, 40);
-      Path plain = pristine.resolve("plain");
-      copy(compound, plain);
-      mergeIntoPlainFiles(plain);
+      copy(ingested, compound);
+      mergeIntoCompoundFile(compound);
     }
     List<Arguments> cases = new ArrayList<>();
-    for (String kind : List.of("compound", "plain")) {
+    for (String kind : List.of("ingested", "compound")) {
       try (Stream<Path> files = Files.list(pristine.resolve(kind))) {
         for (Path f : files.sorted().toList()) {
           String name = f.getFileName().toString();
@@ -102,12 +103,11 @@ class DamagedStoreTest {
 
   @ParameterizedTest(name = "{0} store, {1}")
   @CsvSource({
-    "plain, _2.fdt, false",
-    "plain, _2_Lucene912_0.tim, false",
-    "compound, _0.cfs, false",
-    "compound, _1.cfs, false",
-    "compound, _0.cfe, true",
-    "plain, _2.si, true"
+    "ingested, _1.fdt, false",
+    "ingested, _1_Lucene912_0.tim, false",
+    "compound, _2.cfs, false",
+    "compound, _2.cfe, true",
+    "ingested, _1.si, true"
   })
   void everyCommandReportsDamageItMeetsTheSameWay(String kind, String file, boolean opening)
       throws IOException {
@@ -118,8 +118,8 @@ class DamagedStoreTest {
 
     CliRun verify = CliRun.run("verify", "--store", at);
     assertThat(verify.exitCode()).isEqualTo(ExitCodes.DAMAGED);
-    if (kind.equals("plain") && !opening) {
-      assertThat(verify.err()).contains("file " + file + " (segment _2, holding batches 1 to 2)");
+    if (kind.equals("ingested") && !opening) {
+      assertThat(verify.err()).contains("file " + file + " (segment _1, holding batch 2)");
     }
     for (String[] command :
         List.of(
@@ -182,21 +182,20 @@ class DamagedStoreTest {
         .toString();
   }
 
-  /** Merges the store into one segment of plain (not compound) files, keeping its commit data. */
-  private static void mergeIntoPlainFiles(Path store) throws IOException {
+  /** Merges the store into one segment in a compound file, keeping its commit data. */
+  private static void mergeIntoCompoundFile(Path store) throws IOException {
     try (Directory index = FSDirectory.open(store)) {
       SegmentInfos commit = SegmentInfos.readLatestCommit(index);
       TieredMergePolicy policy = new TieredMergePolicy();
-      policy.setNoCFSRatio(0.0);
-      IndexWriterConfig config =
-          new IndexWriterConfig().setUseCompoundFile(false).setMergePolicy(policy);
+      policy.setNoCFSRatio(1.0);
+      IndexWriterConfig config = new IndexWriterConfig().setMergePolicy(policy);
       try (IndexWriter writer = new IndexWriter(index, config)) {
         writer.forceMerge(1);
         writer.setLiveCommitData(commit.getUserData().entrySet());
         writer.commit();
       }
     }
-    assertThat(store.resolve("_2.fdt")).exists();
+    assertThat(store.resolve("_2.cfs")).exists();
   }
 
   private static void flip(Path file, long position) throws IOException {
