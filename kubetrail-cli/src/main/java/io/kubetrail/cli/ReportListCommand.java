@@ -1,7 +1,7 @@
 package io.kubetrail.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kubetrail.report.ReportType;
 import io.kubetrail.report.runs.ReportRun;
 import io.kubetrail.report.runs.RunFilter;
@@ -22,7 +22,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "List the kept runs of scheduled reports, newest first.")
 final class ReportListCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Mixin StoreOptionsMixin location;
 
@@ -110,7 +109,7 @@ final class ReportListCommand implements Callable<Integer> {
         table.print(out);
       }
       case "json" -> {
-        ArrayNode a = JSON.createArrayNode();
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
         runs.forEach(r -> a.add(r.toJson()));
         out.println(a.toPrettyString());
       }

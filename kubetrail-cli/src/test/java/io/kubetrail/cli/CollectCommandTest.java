@@ -278,6 +278,9 @@ class CollectCommandTest {
       collect.destroyForcibly();
     }
     assertThat(Files.readString(dir.resolve("err.txt"))).contains("report " + id + " made");
+    CliRunner.Result list = CliRunner.run("report", "list", "--store", store, "-o", "json");
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    assertThat(list.stdout().strip()).startsWith("[").endsWith("]").contains("\"" + id + "\"");
     CliRunner.Result show = CliRunner.run("report", "show", "--store", store, id);
     assertThat(show.exitCode()).as(show.toString()).isZero();
     assertThat(show.stdout())
