@@ -22,7 +22,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "List the kept runs of scheduled reports, newest first.")
 final class ReportListCommand implements Callable<Integer> {
-
   @Mixin StoreOptionsMixin location;
 
   @Option(names = "--cluster", paramLabel = "C", description = "Only runs about this cluster.")

@@ -72,6 +72,30 @@ class Lz4DecompressorTest {
     assertThat(out).isEqualTo(plain);
   }
 
+  /**
+   * What Lucene compressed against a preset dictionary (as object bodies in snapshots and
+   * checkpoints were written before this codec), read with the dictionary before the output.
+   */
+  @Property(tries = 200, seed = "20261206")
+  void readsWhatLuceneCompressedWithADictionary(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 8_000) int dictionary,
+      @ForAll @IntRange(min = 0, max = 20_000) int length)
+      throws IOException {
+    byte[] in = plain(seed, dictionary + length);
+    ByteBuffersDataOutput packed = new ByteBuffersDataOutput();
+    LZ4.compressWithDictionary(
+        in, 0, dictionary, length, packed, new LZ4.FastCompressionHashTable());
+    byte[] compressed = packed.toArrayCopy();
+    byte[] out = Arrays.copyOf(in, dictionary + length);
+    Arrays.fill(out, dictionary, out.length, (byte) 0);
+    int filled =
+        new Lz4Decompressor(compressed, 0, compressed.length)
+            .decompress(out, dictionary, out.length);
+    assertThat(filled).isEqualTo(out.length);
+    assertThat(out).isEqualTo(in);
+  }
+
   @Property(tries = 300, seed = "20261205")
   void damagedInputIsAnIoExceptionOrOtherBytesNeverAnotherError(
       @ForAll long seed, @ForAll @IntRange(min = 1, max = 5_000) int length, @ForAll int flip)

@@ -8,11 +8,11 @@ import java.util.Arrays;
 
 /**
  * Object bodies kept compressed, so that the state of a large cluster fits in memory: each body is
- * compressed on its own with LZ4 (the store's implementation, {@link Lz4Compressor}) and a preset
- * dictionary of the strings Kubernetes objects repeat, which is what makes small bodies shrink
- * well. LZ4 rather than deflate because replay compresses every change it applies: deflate was the
- * bottleneck of replay, LZ4 is several times faster at about 1.5 times the size. The layout is
- * {@code varint(length)} then the LZ4 block; it is also the on-disk form in snapshots and
+ * compressed on its own with LZ4 ({@link Lz4Compressor}, the codec of the store's blocks too) and a
+ * preset dictionary of the strings Kubernetes objects repeat, which is what makes small bodies
+ * shrink well. LZ4 rather than deflate because replay compresses every change it applies: deflate
+ * was the bottleneck of replay, LZ4 is several times faster at about 1.5 times the size. The layout
+ * is {@code varint(length)} then the LZ4 block; it is also the on-disk form in snapshots and
  * checkpoints, so the dictionary is part of the file format and never changes within one format
  * version.
  */
