@@ -11,8 +11,6 @@ import java.util.List;
  * next start.
  */
 final class BufferDrainer implements Runnable {
-  private static final long FIRST_PAUSE_MS = 1000;
-
   private final Pipeline pipeline;
   private final Spool spool;
 
@@ -25,7 +23,7 @@ final class BufferDrainer implements Runnable {
   public void run() {
     PipelineListener listener = pipeline.listener();
     IngestOptions options = pipeline.options();
-    long pause = FIRST_PAUSE_MS;
+    Backoff backoff = Backoff.forAppends();
     try {
       while (pipeline.awaitBuffered(spool)) {
         List<Spool.Entry> head = spool.head(options.batchEvents(), options.batchBytes());
@@ -38,10 +36,9 @@ final class BufferDrainer implements Runnable {
           continue;
         } catch (IOException e) {
           listener.appendFailed(e);
-          if (!pipeline.pauseDraining(pause)) {
+          if (!pipeline.pauseDraining(backoff.next())) {
             return;
           }
-          pause = Math.min(Pipeline.MAX_RETRY_PAUSE_MS, pause * 2);
           continue;
         }
         long start = System.nanoTime();
@@ -53,13 +50,12 @@ final class BufferDrainer implements Runnable {
           pipeline.heardCommit(spooled.batch().events(), result, spooled.sources(), nanos);
           spool.remove(head);
           pipeline.signalChanged();
-          pause = FIRST_PAUSE_MS;
+          backoff.reset();
         } catch (IOException | RuntimeException e) {
           listener.appendFailed(e);
-          if (!pipeline.pauseDraining(pause)) {
+          if (!pipeline.pauseDraining(backoff.next())) {
             return;
           }
-          pause = Math.min(Pipeline.MAX_RETRY_PAUSE_MS, pause * 2);
         }
       }
     } catch (IOException e) {

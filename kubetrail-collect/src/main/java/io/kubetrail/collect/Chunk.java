@@ -4,6 +4,7 @@ import io.kubetrail.store.Batch;
 import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoredEvent;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,29 @@ record Chunk(
     long bytes,
     boolean independent,
     CompletableFuture<Void> done) {
+
+  /**
+   * Takes the chunks of the next batch from the head of {@code queue}: at least one (when any),
+   * then more while they keep within {@code maxEvents} and {@code maxBytes}; a batch led by an
+   * independent chunk takes only independent ones.
+   */
+  static List<Chunk> pollBatch(Deque<Chunk> queue, long maxEvents, long maxBytes) {
+    List<Chunk> chunks = new ArrayList<>();
+    boolean independent = !queue.isEmpty() && queue.peek().independent();
+    long events = 0;
+    long bytes = 0;
+    while (!queue.isEmpty()
+        && (chunks.isEmpty()
+            || (events + queue.peek().events().size() <= maxEvents
+                && bytes + queue.peek().bytes() <= maxBytes
+                && (!independent || queue.peek().independent())))) {
+      Chunk c = queue.poll();
+      chunks.add(c);
+      events += c.events().size();
+      bytes += c.bytes();
+    }
+    return chunks;
+  }
 
   /** Chunks as one batch, in order. */
   static Batch merge(List<Chunk> chunks) {

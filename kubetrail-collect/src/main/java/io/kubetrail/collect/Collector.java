@@ -12,8 +12,10 @@ import java.util.function.Consumer;
  * pipeline then appends it.
  */
 public final class Collector {
+  /** Pauses before a failed source starts again: 1 s, doubling to a minute. */
   private static final long FIRST_PAUSE_MS = 1_000;
-  private static final long MAX_PAUSE_MS = 60_000;
+
+  private static final long MOST_PAUSE_MS = 60_000;
 
   private final Pipeline pipeline;
   private final List<Source> sources;
@@ -51,8 +53,9 @@ public final class Collector {
   }
 
   private void runForever(Source source) {
-    long pause = FIRST_PAUSE_MS;
+    Backoff backoff = new Backoff(FIRST_PAUSE_MS, MOST_PAUSE_MS);
     while (!pipeline.stopping()) {
+      long pause;
       try {
         pipeline.run(source);
         return; // a source that ends (files read once) is done
@@ -60,6 +63,7 @@ public final class Collector {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
+        pause = backoff.next();
         log.accept(
             "source "
                 + source.name()
@@ -75,7 +79,6 @@ public final class Collector {
         Thread.currentThread().interrupt();
         return;
       }
-      pause = Math.min(MAX_PAUSE_MS, pause * 2);
     }
   }
 }

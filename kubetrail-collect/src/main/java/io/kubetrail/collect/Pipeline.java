@@ -51,8 +51,6 @@ import java.util.function.BooleanSupplier;
  * twice.
  */
 public final class Pipeline implements AutoCloseable {
-  static final long MAX_RETRY_PAUSE_MS = 30_000;
-
   /** Appending threads: one batch written while another is built or synced. */
   static final int APPENDERS = 2;
 
@@ -230,10 +228,7 @@ public final class Pipeline implements AutoCloseable {
   void submit(Chunk chunk) throws IOException {
     lock.lock();
     try {
-      while (!closing
-          && failure == null
-          && !queue.isEmpty()
-          && queuedBytes + chunk.bytes() > options.maxQueuedBytes()) {
+      while (!closing && failure == null && full(chunk)) {
         changed.await();
       }
       enqueue(chunk);
@@ -249,7 +244,7 @@ public final class Pipeline implements AutoCloseable {
   boolean offer(Chunk chunk) throws IOException {
     lock.lock();
     try {
-      if (!queue.isEmpty() && queuedBytes + chunk.bytes() > options.maxQueuedBytes()) {
+      if (full(chunk)) {
         return false;
       }
       enqueue(chunk);
@@ -257,6 +252,11 @@ public final class Pipeline implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Whether the queue has no room for the chunk (an empty queue takes any one). */
+  private boolean full(Chunk chunk) {
+    return !queue.isEmpty() && queuedBytes + chunk.bytes() > options.maxQueuedBytes();
   }
 
   private void enqueue(Chunk chunk) throws IOException {
@@ -337,21 +337,8 @@ public final class Pipeline implements AutoCloseable {
       while (queue.isEmpty() ? !closing : !queue.peek().independent() && inOrderTurn) {
         changed.await();
       }
-      List<Chunk> chunks = new ArrayList<>();
-      boolean independent = !queue.isEmpty() && queue.peek().independent();
-      long events = 0;
-      long bytes = 0;
-      while (!queue.isEmpty()
-          && (chunks.isEmpty()
-              || (events + queue.peek().events().size() <= options.batchEvents()
-                  && bytes + queue.peek().bytes() <= options.batchBytes()
-                  && (!independent || queue.peek().independent())))) {
-        Chunk c = queue.poll();
-        chunks.add(c);
-        events += c.events().size();
-        bytes += c.bytes();
-      }
-      if (!chunks.isEmpty() && !independent) {
+      List<Chunk> chunks = Chunk.pollBatch(queue, options.batchEvents(), options.batchBytes());
+      if (!chunks.isEmpty() && !chunks.get(0).independent()) {
         inOrderTurn = true;
       }
       return chunks;
@@ -373,7 +360,7 @@ public final class Pipeline implements AutoCloseable {
   private void appendWithRetries(List<Chunk> chunks) throws InterruptedException {
     Batch batch = Chunk.merge(chunks);
     List<PipelineListener.SourceCommit> commits = Chunk.sourceCommits(chunks);
-    long pause = 1000;
+    Backoff backoff = Backoff.forAppends();
     while (true) {
       if (failure != null) {
         release(chunks, failure);
@@ -388,8 +375,7 @@ public final class Pipeline implements AutoCloseable {
         release(chunks, failed.get());
         return;
       }
-      awaitStop(pause);
-      pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 2);
+      awaitStop(backoff.next());
     }
   }
 
@@ -431,7 +417,7 @@ public final class Pipeline implements AutoCloseable {
       release(chunks, e);
       return;
     }
-    long pause = 1000;
+    Backoff backoff = Backoff.forAppends();
     while (true) {
       if (!awaitRoom(s, encoded.length)) {
         IOException e =
@@ -460,8 +446,7 @@ public final class Pipeline implements AutoCloseable {
           return;
         }
         // Less once the pipeline closes after a stop.
-        pause(pause, () -> closing && stopping);
-        pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 2);
+        pause(backoff.next(), () -> closing && stopping);
         if (s.isEmpty() && appendOnce(chunks, batch, commits).isEmpty()) {
           return;
         }

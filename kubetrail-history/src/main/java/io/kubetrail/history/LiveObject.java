@@ -31,7 +31,14 @@ public final class LiveObject {
 
   LiveObject(
       ResourceKey key, String resourceVersion, String kind, Instant modified, byte[] packed) {
-    this(key, resourceVersion, Replayer.revision(resourceVersion), kind, modified, packed, false);
+    this(
+        key,
+        resourceVersion,
+        ResourceVersions.revision(resourceVersion),
+        kind,
+        modified,
+        packed,
+        false);
   }
 
   /**

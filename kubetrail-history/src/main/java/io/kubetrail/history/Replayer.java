@@ -218,7 +218,7 @@ public final class Replayer {
     // What the change does by its verb and objectRef, and for a write with a body the key of the
     // object it writes (else null), with its hash taken: the applying thread then touches neither
     // the verb's nor the names' strings for the first time.
-    private final Action action;
+    private final ChangeAction action;
     private final ResourceKey key;
     // The response's body as a replayer keeping plain (or compressed) bodies keeps it; null when
     // the event cannot put an object.
@@ -244,9 +244,9 @@ public final class Replayer {
                   .map(ref -> ResourceType.canonicalOf(ref.apiGroup(), ref.resource()))
                   .orElse(null)
               : null;
-      revision = response.map(r -> revision(r.resourceVersion())).orElse(-1L);
+      revision = response.map(r -> ResourceVersions.revision(r.resourceVersion())).orElse(-1L);
       String verb = event.verb();
-      action = isChange ? Action.of(event) : Action.NONE;
+      action = isChange ? ChangeAction.of(event) : ChangeAction.NONE;
       // The response when it is an object, not a Status or a List.
       Optional<ObjectInfo> object = response.filter(o -> !o.isStatus() && !o.isList());
       key = action.writes() ? writeKey(event.objectRef().orElseThrow(), type, object) : null;
@@ -302,32 +302,6 @@ public final class Replayer {
     }
   }
 
-  /** What a change does, by its verb and whether it names a subresource. */
-  private enum Action {
-    NONE,
-    SUBRESOURCE,
-    DELETE,
-    DELETE_COLLECTION,
-    CREATE,
-    WRITE;
-
-    static Action of(AuditEvent change) {
-      if (!change.objectRef().orElseThrow().subresource().isEmpty()) {
-        return SUBRESOURCE;
-      }
-      return switch (change.verb()) {
-        case "delete" -> DELETE;
-        case "deletecollection" -> DELETE_COLLECTION;
-        case "create" -> CREATE;
-        default -> WRITE;
-      };
-    }
-
-    boolean writes() {
-      return this == CREATE || this == WRITE;
-    }
-  }
-
   private Outcome doApply(Prepared change) {
     // One object whichever group the write went through: see ResourceType#canonical.
     ResourceType type = change.type;
@@ -353,7 +327,7 @@ public final class Replayer {
     if (change.key == null) {
       return Outcome.NOT_AN_OBJECT; // a Status, a List, or no name
     }
-    return put(change.key, resp.get(), change, change.action != Action.CREATE);
+    return put(change.key, resp.get(), change, change.action != ChangeAction.CREATE);
   }
 
   private Outcome put(ResourceKey key, ObjectInfo o, Prepared change, boolean terminatingMatters) {
@@ -374,7 +348,7 @@ public final class Replayer {
             keepPlain);
     // One look-up for the usual change; a stale one (rare) puts the current object back.
     LiveObject current = objects.put(key, now);
-    if (current != null && olderThan(change.revision, current.revision())) {
+    if (current != null && ResourceVersions.olderThan(change.revision, current.revision())) {
       objects.put(key, current);
       return Outcome.STALE;
     }
@@ -443,7 +417,7 @@ public final class Replayer {
     if (current != null
         && resp.isPresent()
         && !resp.get().isStatus()
-        && olderThan(change.revision, current.revision())) {
+        && ResourceVersions.olderThan(change.revision, current.revision())) {
       return Outcome.STALE;
     }
     remove(key);
@@ -528,36 +502,6 @@ public final class Replayer {
             : "the audit policy must log RequestResponse for "
                 + type.qualifiedName()
                 + ": changes without a responseObject were skipped");
-  }
-
-  /**
-   * True when {@code candidate} is older than {@code current}: both must be integers (the text
-   * before any '/'), as etcd revisions are; otherwise neither is older and time order rules.
-   */
-  static boolean olderThan(String candidate, String current) {
-    return olderThan(revision(candidate), revision(current));
-  }
-
-  private static boolean olderThan(long candidate, long current) {
-    return candidate >= 0 && current >= 0 && candidate < current;
-  }
-
-  /** A resourceVersion as an etcd revision; -1 when it is not one. */
-  static long revision(String rv) {
-    int slash = rv.indexOf('/');
-    String digits = slash < 0 ? rv : rv.substring(0, slash);
-    if (digits.isEmpty() || digits.length() > 18) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = 0; i < digits.length(); i++) {
-      char c = digits.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
   }
 
   /** Puts an object as it is, e.g. from a snapshot. */

@@ -125,10 +125,10 @@ public final class StateHistory {
    * through the canonical group, as replay would list it; else the later listed.
    */
   private static LiveObject preferred(LiveObject first, LiveObject second) {
-    if (Replayer.olderThan(second.resourceVersion(), first.resourceVersion())) {
+    if (ResourceVersions.olderThan(second.resourceVersion(), first.resourceVersion())) {
       return first;
     }
-    if (Replayer.olderThan(first.resourceVersion(), second.resourceVersion())) {
+    if (ResourceVersions.olderThan(first.resourceVersion(), second.resourceVersion())) {
       return second;
     }
     String canonicalGroup = first.key().type().group();

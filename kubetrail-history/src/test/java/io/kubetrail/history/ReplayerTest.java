@@ -160,17 +160,6 @@ class ReplayerTest {
   }
 
   @Test
-  void nonNumericResourceVersionsApplyInTimeOrder() {
-    assertThat(Replayer.olderThan("9", "10")).isTrue();
-    assertThat(Replayer.olderThan("10", "9")).isFalse();
-    assertThat(Replayer.olderThan("10", "10")).isFalse();
-    assertThat(Replayer.olderThan("5/abc", "6/x")).isTrue();
-    assertThat(Replayer.olderThan("abc", "10")).isFalse();
-    assertThat(Replayer.olderThan("", "10")).isFalse();
-    assertThat(Replayer.olderThan("10", "")).isFalse();
-  }
-
-  @Test
   void aChangeWithoutResponseObjectIsReportedOncePerResourceAndSkipped() {
     for (int i = 0; i < 3; i++) {
       assertThat(apply(event("create", "", "pods", "default", "p" + i).at(i)))

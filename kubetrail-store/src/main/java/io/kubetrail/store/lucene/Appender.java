@@ -5,7 +5,6 @@ import io.kubetrail.store.Batch;
 import io.kubetrail.store.PruneResult;
 import io.kubetrail.store.StoreCorruptException;
 import io.kubetrail.store.StoreException;
-import io.kubetrail.store.StoreLockedException;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,13 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -114,45 +110,6 @@ final class Appender implements Indexer.Steps {
     this.indexCommitted = committed;
     this.indexer = background ? Optional.of(new Indexer(this)) : Optional.empty();
     searchers.onStale(this::refreshForReaders);
-  }
-
-  /** How the store's index is written: the codec must never change. */
-  static IndexWriterConfig writerConfig(LuceneOptions options) {
-    IndexWriterConfig config = new IndexWriterConfig();
-    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-    config.setCodec(
-        new Lucene912Codec(
-            options.compression() == LuceneOptions.Compression.SMALL
-                ? Lucene912Codec.Mode.BEST_COMPRESSION
-                : Lucene912Codec.Mode.BEST_SPEED));
-    config.setRAMBufferSizeMB(options.ramBufferMb());
-    // A commit's new segment stays in its own files rather than being copied into a compound
-    // file: the copy was 1-2% of an ingest, and merges still pack small segments together.
-    config.setUseCompoundFile(false);
-    // Only append and prune commit; closing must not commit whatever a failed append left.
-    config.setCommitOnClose(false);
-    return config;
-  }
-
-  static IndexWriter openWriter(
-      Path location, Directory directory, LuceneOptions options, Consumer<IndexWriterConfig> tuning)
-      throws IOException {
-    IndexWriterConfig config = writerConfig(options);
-    tuning.accept(config);
-    try {
-      return new IndexWriter(directory, config);
-    } catch (LockObtainFailedException e) {
-      throw new StoreLockedException(location, e);
-    }
-  }
-
-  static CommitState readState(Path location, Map<String, String> userData)
-      throws StoreCorruptException {
-    try {
-      return CommitState.fromUserData(userData);
-    } catch (IllegalArgumentException e) {
-      throw new StoreCorruptException(location, e.getMessage(), e);
-    }
   }
 
   /** The state after the last acknowledged write; read it under this object's lock. */
@@ -482,12 +439,13 @@ final class Appender implements Indexer.Steps {
 
   private void reopenWriter() throws IOException {
     Path location = searchers.location();
-    IndexWriter reopened = openWriter(location, searchers.directory(), options, tuning);
+    IndexWriter reopened = IndexWriters.open(location, searchers.directory(), options, tuning);
     SearcherManager fresh;
     CommitState recovered;
     try {
       CommitState fromCommit =
-          readState(location, SegmentInfos.readLatestCommit(searchers.directory()).getUserData());
+          CommitState.read(
+              location, SegmentInfos.readLatestCommit(searchers.directory()).getUserData());
       recovered = Recovery.recover(location, reopened, blockFiles, fromCommit);
       fresh = new SearcherManager(reopened, null);
       indexCommitted = fromCommit;

@@ -2,6 +2,8 @@ package io.kubetrail.store.lucene;
 
 import io.kubetrail.store.BatchLink;
 import io.kubetrail.store.SourceCheckpoint;
+import io.kubetrail.store.StoreCorruptException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -53,6 +55,20 @@ record CommitState(
   static CommitState empty() {
     return new CommitState(
         1, 0, BatchLink.zeroHash(), 0, BatchLink.zeroHash(), Long.MIN_VALUE, Map.of(), 0, 0);
+  }
+
+  /**
+   * The state a commit of the store at {@code location} holds ({@link #fromUserData}).
+   *
+   * @throws StoreCorruptException when the data is not a kubetrail store's of this format
+   */
+  static CommitState read(Path location, Map<String, String> userData)
+      throws StoreCorruptException {
+    try {
+      return fromUserData(userData);
+    } catch (IllegalArgumentException e) {
+      throw new StoreCorruptException(location, e.getMessage(), e);
+    }
   }
 
   /**

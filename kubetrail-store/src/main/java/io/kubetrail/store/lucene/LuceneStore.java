@@ -202,7 +202,7 @@ final class LuceneStore implements AuditStore {
     if (DirectoryReader.indexExists(directory)) {
       // Checked before a writer touches the files of what may be someone else's index.
       latestState(location, directory);
-      return Appender.openWriter(location, directory, lucene, tuning);
+      return IndexWriters.open(location, directory, lucene, tuning);
     }
     if (hasForeignFiles(directory)) {
       throw new StoreException(
@@ -210,7 +210,7 @@ final class LuceneStore implements AuditStore {
           "the directory is not empty and holds no kubetrail store; choose an empty or new"
               + " directory");
     }
-    IndexWriter writer = Appender.openWriter(location, directory, lucene, tuning);
+    IndexWriter writer = IndexWriters.open(location, directory, lucene, tuning);
     try {
       writer.setLiveCommitData(CommitState.empty().toUserData().entrySet());
       writer.commit();
@@ -222,7 +222,7 @@ final class LuceneStore implements AuditStore {
   }
 
   private static CommitState latestState(Path location, Directory directory) throws IOException {
-    return Appender.readState(location, SegmentInfos.readLatestCommit(directory).getUserData());
+    return CommitState.read(location, SegmentInfos.readLatestCommit(directory).getUserData());
   }
 
   /**
@@ -372,7 +372,7 @@ final class LuceneStore implements AuditStore {
     try {
       Map<String, String> userData =
           ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData();
-      return new View(searcher, Appender.readState(searchers.location(), userData));
+      return new View(searcher, CommitState.read(searchers.location(), userData));
     } catch (IOException | RuntimeException e) {
       searchers.release(searcher);
       throw searchers.failure(searcher, e);

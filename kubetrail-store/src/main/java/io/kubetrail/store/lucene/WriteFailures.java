@@ -33,7 +33,7 @@ final class WriteFailures {
     untouched = false;
     try {
       CommitState inIndex =
-          Appender.readState(
+          CommitState.read(
               searchers.location(),
               SegmentInfos.readLatestCommit(searchers.directory()).getUserData());
       if (!landed(inIndex, acknowledged)) {

@@ -161,7 +161,7 @@ class LuceneStoreTest {
       store.append(Batch.of(List.of(event("a").build())));
     }
     try (FSDirectory d = FSDirectory.open(dir);
-        IndexWriter w = new IndexWriter(d, Appender.writerConfig(LuceneOptions.defaults()))) {
+        IndexWriter w = new IndexWriter(d, IndexWriters.config(LuceneOptions.defaults()))) {
       Map<String, String> userData = new HashMap<>(SegmentInfos.readLatestCommit(d).getUserData());
       userData.put(CommitState.FORMAT_KEY, "kubetrail-store-2");
       w.setLiveCommitData(userData.entrySet());

@@ -299,8 +299,7 @@ class TamperTest {
       blocks.rollbackTo(
           Long.parseLong(userData.get("kubetrail.blockFile")),
           Long.parseLong(userData.get("kubetrail.blockLength")));
-      try (IndexWriter writer =
-          new IndexWriter(d, Appender.writerConfig(LuceneOptions.defaults()))) {
+      try (IndexWriter writer = new IndexWriter(d, IndexWriters.config(LuceneOptions.defaults()))) {
         edit.apply(new Index(writer, blocks));
         blocks.sync();
         userData.put("kubetrail.blockLength", Long.toString(blocks.appendingLength()));
