@@ -1,5 +1,6 @@
 package io.kubetrail.history.netpol;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +56,16 @@ record CalicoPolicy(
     return global()
         ? "globalnetworkpolicies.projectcalico.org/" + name
         : "networkpolicies.projectcalico.org/" + namespace + "/" + name;
+  }
+
+  /** Whether what it selects or admits depends on namespaces' labels. */
+  boolean readsNamespaceLabels() {
+    if (namespaceSelector.isPresent()) {
+      return true;
+    }
+    List<Rule> rules = new ArrayList<>(ingressRules);
+    rules.addAll(egressRules);
+    return rules.stream().anyMatch(r -> r.peer().namespaceSelector().isPresent());
   }
 
   /** Calico's rule actions; {@code Log} only logs and goes on to the next rule. */

@@ -414,7 +414,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     sensitive.remove(key.name());
     if (policy.isPresent()) {
       ofNamespace.put(key.name(), policy.get());
-      List<LabelSelector> selectors = namespaceSelectors(policy.get());
+      List<LabelSelector> selectors = policy.get().labelledNamespaceSelectors();
       if (!selectors.isEmpty()) {
         sensitive.put(key.name(), selectors);
       }
@@ -429,17 +429,6 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
         dirtyPods.add(id);
       }
     }
-  }
-
-  /** The namespaceSelectors of a policy's peers that name labels. */
-  private static List<LabelSelector> namespaceSelectors(Policy p) {
-    List<Policy.Rule> rules = new ArrayList<>(p.ingressRules());
-    rules.addAll(p.egressRules());
-    return rules.stream()
-        .flatMap(r -> r.peers().stream())
-        .flatMap(peer -> peer.namespaceSelector().stream())
-        .filter(s -> !s.selectsEverything())
-        .toList();
   }
 
   /** The Calico policies that may apply to a pod of the namespace: its own and the global ones. */
@@ -523,7 +512,7 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     boolean any = false;
     for (Map<ResourceKey, CalicoPolicy> m : calico.values()) {
       for (CalicoPolicy p : m.values()) {
-        if (readsNamespaceLabels(p)) {
+        if (p.readsNamespaceLabels()) {
           markCalico(p);
           any = true;
         }
@@ -532,15 +521,6 @@ final class IntervalEvaluation implements IntervalWalker<NetworkPolicyException>
     if (any) {
       dirtyPods.addAll(podsOfNamespace.getOrDefault(name, Set.of()));
     }
-  }
-
-  private static boolean readsNamespaceLabels(CalicoPolicy p) {
-    if (p.namespaceSelector().isPresent()) {
-      return true;
-    }
-    List<CalicoPolicy.Rule> rules = new ArrayList<>(p.ingressRules());
-    rules.addAll(p.egressRules());
-    return rules.stream().anyMatch(r -> r.peer().namespaceSelector().isPresent());
   }
 
   /** Counts only the pods that moved: most changes to an Endpoints move one address. */

@@ -1,6 +1,7 @@
 package io.kubetrail.history.netpol;
 
 import io.kubetrail.history.LabelSelector;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +35,20 @@ record Policy(
   /** {@code namespace/name}, as reports list applied policies. */
   String id() {
     return namespace + "/" + name;
+  }
+
+  /**
+   * The namespaceSelectors of its peers that name labels: a change to a namespace's labels can
+   * change what it admits only through these.
+   */
+  List<LabelSelector> labelledNamespaceSelectors() {
+    List<Rule> rules = new ArrayList<>(ingressRules);
+    rules.addAll(egressRules);
+    return rules.stream()
+        .flatMap(r -> r.peers().stream())
+        .flatMap(peer -> peer.namespaceSelector().stream())
+        .filter(s -> !s.selectsEverything())
+        .toList();
   }
 
   /**
