@@ -17,9 +17,9 @@
 #      kubetrail's decoder alone, and the pipeline without the store.
 # Idempotent: downloads, the build and the audit log are reused; every measurement starts afresh.
 #
-# Settings (environment): EVENTS (200000), ROUNDS (3), JACKSON_RUNS (3), SEED (42), OPENSEARCH_VERSION (2.19.6),
-# OPENSEARCH_PORT (9250), OPENSEARCH_USER (kubetrail-bench; created when running as root),
-# SKIP_OPENSEARCH=1, PROFILE=1, JMH=1.
+# Settings (environment): EVENTS (200000), ROUNDS (3), JACKSON_RUNS (3), SEED (42),
+# OPENSEARCH_VERSION (2.19.6), OPENSEARCH_PORT (9250), OPENSEARCH_USER (kubetrail-bench; created when
+# running as root), SKIP_OPENSEARCH=1, PROFILE=1, JMH=1.
 # Run it on a quiet machine: every figure is wall-clock throughput on the same cores; the report
 # records the load average before each system runs.
 set -euo pipefail
@@ -32,6 +32,10 @@ results="$root/bench/results"
 EVENTS="${EVENTS:-200000}"
 ROUNDS="${ROUNDS:-3}"
 JACKSON_RUNS="${JACKSON_RUNS:-3}"
+if ! [ "$JACKSON_RUNS" -ge 1 ] 2>/dev/null; then
+  echo "JACKSON_RUNS must be a whole number of at least 1, not '$JACKSON_RUNS'" >&2
+  exit 2
+fi
 SEED="${SEED:-42}"
 OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-2.19.6}"
 OPENSEARCH_PORT="${OPENSEARCH_PORT:-9250}"
@@ -246,9 +250,9 @@ bench_floors() {
   floor_load="$(load_average)"
   # Jackson at its best: a single fresh process's rate moves by a third from one minute to the
   # next on this machine, and a slow one would flatter kubetrail's share of it.
-  local run rate
+  local _ rate
   jackson_fresh_rate=0
-  for run in $(seq 1 "$JACKSON_RUNS"); do
+  for _ in $(seq 1 "$JACKSON_RUNS"); do
     rate=$(floor_rate jackson)
     [ "$rate" -le "$jackson_fresh_rate" ] || jackson_fresh_rate=$rate
   done
@@ -358,8 +362,8 @@ main() {
       printf '3x OpenSearch is %s events/s; the pipeline without a store, fresh, reaches %.2fx OpenSearch\n' \
         "$((3 * os_rate))" "$(echo "$pipeline_fresh_rate / $os_rate" | bc -l)"
     fi
-    printf "kubetrail / Jackson parse-only (fresh process, best of $JACKSON_RUNS), median of the rounds: %.1f%% (goal: at least 20%%)\n" \
-      "$jackson_share"
+    printf 'kubetrail / Jackson parse-only (fresh process, best of %s), median of the rounds: %.1f%% (goal: at least 20%%)\n' \
+      "$JACKSON_RUNS" "$jackson_share"
     if [ -n "$jackson_rate" ]; then
       printf 'decoder / Jackson parse-only: %.1f%%; pipeline without store / Jackson: %.1f%%\n' \
         "$(echo "100 * $decode_rate / $jackson_rate" | bc -l)" "$(echo "100 * $pipeline_rate / $jackson_rate" | bc -l)"
