@@ -6,18 +6,13 @@ import io.kubetrail.store.SourceCheckpoint;
 import io.kubetrail.store.StoredEvent;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * The one ingest pipeline: sources hand it decoded records through {@link SourceWriter}s, which
@@ -59,9 +54,7 @@ public final class Pipeline implements AutoCloseable {
   private final PipelineListener listener;
   private final DeadLetters deadLetters;
   private final Map<String, SourceCheckpoint> startCheckpoints;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+  private final HandOvers handOvers;
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final List<Thread> appenders = new ArrayList<>();
@@ -71,17 +64,15 @@ public final class Pipeline implements AutoCloseable {
 
   private final Optional<Spool> spool;
   private final Optional<Thread> drainer;
-  private long queuedBytes;
-  private boolean closing;
-  private int appending;
-  private boolean appenderDone;
 
-  /** A batch that is not independent is being appended (or buffered): the next waits for it. */
-  private boolean inOrderTurn;
+  /** Appenders still running; changed under the hand-overs' lock. */
+  private int appending;
+
+  /** Every appender has ended; once true, stays true. */
+  private volatile boolean appenderDone;
 
   private volatile boolean waitingForRoom;
   private volatile boolean stopping;
-  private volatile Exception failure;
 
   /**
    * Starts the appending thread.
@@ -112,6 +103,7 @@ public final class Pipeline implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    this.handOvers = new HandOvers(options);
     this.spool =
         buffer.isPresent()
             ? Optional.of(Spool.open(buffer.get(), options.limits()))
@@ -162,12 +154,7 @@ public final class Pipeline implements AutoCloseable {
   /** Asks every source to stop reading; what they handed over is still appended. */
   public void stop() {
     stopping = true;
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    handOvers.wake();
   }
 
   boolean stopping() {
@@ -176,25 +163,12 @@ public final class Pipeline implements AutoCloseable {
 
   /** Waits up to {@code millis} unless stopped first; true when stopping. */
   boolean awaitStop(long millis) throws InterruptedException {
-    return pause(millis, () -> stopping);
+    return handOvers.await(millis, () -> stopping);
   }
 
-  /**
-   * Waits up to {@code millis}, or until {@code over} holds (checked whenever the pipeline
-   * changes); whether it holds.
-   */
-  private boolean pause(long millis, BooleanSupplier over) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    lock.lock();
-    try {
-      long left;
-      while (!over.getAsBoolean() && (left = deadline - System.nanoTime()) > 0) {
-        changed.awaitNanos(left);
-      }
-      return over.getAsBoolean();
-    } finally {
-      lock.unlock();
-    }
+  /** Closing after {@link #stop()}: waits that would outlast the run end. */
+  private boolean closedAfterStop() {
+    return stopping && handOvers.closing();
   }
 
   Map<String, SourceCheckpoint> startCheckpoints() {
@@ -221,59 +195,17 @@ public final class Pipeline implements AutoCloseable {
 
   /** The failure that stopped the pipeline, if one did. */
   public Optional<Exception> failure() {
-    return Optional.ofNullable(failure);
+    return handOvers.failure();
   }
 
   /** Queues a chunk, waiting while the queue is full. */
   void submit(Chunk chunk) throws IOException {
-    lock.lock();
-    try {
-      while (!closing && failure == null && full(chunk)) {
-        changed.await();
-      }
-      enqueue(chunk);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while handing events to the store");
-    } finally {
-      lock.unlock();
-    }
+    handOvers.submit(chunk);
   }
 
   /** Queues a chunk unless the queue is full; false when it is. */
   boolean offer(Chunk chunk) throws IOException {
-    lock.lock();
-    try {
-      if (full(chunk)) {
-        return false;
-      }
-      enqueue(chunk);
-      return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Whether the queue has no room for the chunk (an empty queue takes any one). */
-  private boolean full(Chunk chunk) {
-    return !queue.isEmpty() && queuedBytes + chunk.bytes() > options.maxQueuedBytes();
-  }
-
-  private void enqueue(Chunk chunk) throws IOException {
-    if (failure != null) {
-      throw failed();
-    }
-    if (closing) {
-      throw new IllegalStateException("the pipeline is closed");
-    }
-    queue.add(chunk);
-    queuedBytes += chunk.bytes();
-    changed.signalAll();
-  }
-
-  private IngestFailedException failed() {
-    return new IngestFailedException(
-        "the store failed: " + failure.getMessage(), IngestSummary.NONE, failure);
+    return handOvers.offer(chunk);
   }
 
   /** What the on-disk buffer holds; {@link BufferState#EMPTY} without one. */
@@ -288,17 +220,14 @@ public final class Pipeline implements AutoCloseable {
 
   /** Bytes of events waiting to be appended. */
   public long queuedBytes() {
-    lock.lock();
-    try {
-      return queuedBytes;
-    } finally {
-      lock.unlock();
-    }
+    return handOvers.queuedBytes();
   }
 
   private void appendLoop() {
     try {
-      for (List<Chunk> chunks = takeBatch(); !chunks.isEmpty(); chunks = takeBatch()) {
+      for (List<Chunk> chunks = handOvers.takeBatch();
+          !chunks.isEmpty();
+          chunks = handOvers.takeBatch()) {
         try {
           if (spool.isPresent()) {
             appendOrBuffer(chunks, spool.get());
@@ -307,53 +236,15 @@ public final class Pipeline implements AutoCloseable {
           }
         } finally {
           if (!chunks.get(0).independent()) {
-            endInOrderTurn();
+            handOvers.endInOrderTurn();
           }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      fail(new InterruptedIOException("interrupted while appending"));
+      handOvers.fail(new InterruptedIOException("interrupted while appending"));
     } finally {
-      lock.lock();
-      try {
-        appenderDone = --appending == 0;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /**
-   * The chunks of the next batch; empty once closed and drained. A batch is either independent
-   * chunks only, taken whenever they lead the queue, or led by a chunk in order, taken once the
-   * batch in order before it is done; it ends where the next chunk would break the batch limits, or
-   * an independent batch where the next is in order.
-   */
-  private List<Chunk> takeBatch() throws InterruptedException {
-    lock.lock();
-    try {
-      while (queue.isEmpty() ? !closing : !queue.peek().independent() && inOrderTurn) {
-        changed.await();
-      }
-      List<Chunk> chunks = Chunk.pollBatch(queue, options.batchEvents(), options.batchBytes());
-      if (!chunks.isEmpty() && !chunks.get(0).independent()) {
-        inOrderTurn = true;
-      }
-      return chunks;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void endInOrderTurn() {
-    lock.lock();
-    try {
-      inOrderTurn = false;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+      handOvers.update(() -> appenderDone = --appending == 0);
     }
   }
 
@@ -362,17 +253,17 @@ public final class Pipeline implements AutoCloseable {
     List<PipelineListener.SourceCommit> commits = Chunk.sourceCommits(chunks);
     Backoff backoff = Backoff.forAppends();
     while (true) {
-      if (failure != null) {
-        release(chunks, failure);
+      Optional<Exception> failure = handOvers.failure();
+      if (failure.isPresent()) {
+        handOvers.release(chunks, failure);
         return;
       }
       Optional<Exception> failed = appendOnce(chunks, batch, commits);
       if (failed.isEmpty()) {
         return;
       }
-      if (!options.retryAppends() || closing && stopping) {
-        fail(failed.get());
-        release(chunks, failed.get());
+      if (!options.retryAppends() || closedAfterStop()) {
+        fail(chunks, failed.get());
         return;
       }
       awaitStop(backoff.next());
@@ -388,7 +279,7 @@ public final class Pipeline implements AutoCloseable {
       long nanos = System.nanoTime() - start;
       stored.addAndGet(result.stored());
       duplicates.addAndGet(result.duplicates());
-      release(chunks, null);
+      handOvers.release(chunks, Optional.empty());
       heardCommit(batch.events(), result, commits, nanos);
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
@@ -413,8 +304,7 @@ public final class Pipeline implements AutoCloseable {
     try {
       encoded = Spool.encode(batch, commits, options.clock().instant());
     } catch (IOException e) {
-      fail(e);
-      release(chunks, e);
+      fail(chunks, e);
       return;
     }
     Backoff backoff = Backoff.forAppends();
@@ -429,24 +319,22 @@ public final class Pipeline implements AutoCloseable {
                     + " bytes, "
                     + BufferOptions.MAX_BYTES_SETTING
                     + "); what was read since is read again at the next start");
-        fail(e);
-        release(chunks, e);
+        fail(chunks, e);
         return;
       }
       try {
         s.add(encoded, batch.events().size(), batch.checkpoints(), options.clock().instant());
-        release(chunks, null);
+        handOvers.release(chunks, Optional.empty());
         return;
       } catch (IOException e) {
         // A full or failing disk: keep the batch, and try the sink again when nothing is buffered.
         listener.appendFailed(e);
-        if (closing && stopping) {
-          fail(e);
-          release(chunks, e);
+        if (closedAfterStop()) {
+          fail(chunks, e);
           return;
         }
         // Less once the pipeline closes after a stop.
-        pause(backoff.next(), () -> closing && stopping);
+        handOvers.await(backoff.next(), this::closedAfterStop);
         if (s.isEmpty() && appendOnce(chunks, batch, commits).isEmpty()) {
           return;
         }
@@ -456,43 +344,33 @@ public final class Pipeline implements AutoCloseable {
 
   /** Waits until the buffer has room; false when it never will before the pipeline closes. */
   private boolean awaitRoom(Spool s, long size) throws InterruptedException {
-    lock.lock();
-    try {
-      while (!s.hasRoomFor(size)) {
-        if (closing && stopping) {
-          return false;
-        }
-        waitingForRoom = true;
-        changed.await();
-      }
+    if (s.hasRoomFor(size)) {
       return true;
+    }
+    waitingForRoom = true;
+    try {
+      handOvers.await(() -> s.hasRoomFor(size) || closedAfterStop());
+      // Only an appender in its turn adds to the buffer: the room found stays.
+      return s.hasRoomFor(size);
     } finally {
       waitingForRoom = false;
-      lock.unlock();
     }
   }
 
   /** Waits for buffered batches; false when there is nothing more to drain in this run. */
   boolean awaitBuffered(Spool s) throws InterruptedException {
-    lock.lock();
-    try {
-      while (true) {
-        if (appenderDone && (stopping || s.isEmpty())) {
-          return false;
-        }
-        if (!s.isEmpty()) {
-          return true;
-        }
-        changed.await();
-      }
-    } finally {
-      lock.unlock();
-    }
+    handOvers.await(() -> drainingEnds(s) || !s.isEmpty());
+    // Once every appender has ended nothing more is buffered: an end found stays.
+    return !drainingEnds(s);
+  }
+
+  private boolean drainingEnds(Spool s) {
+    return appenderDone && (stopping || s.isEmpty());
   }
 
   /** Pauses the drainer; false when it should end instead (stopped, and the appender is done). */
   boolean pauseDraining(long millis) throws InterruptedException {
-    return !pause(millis, () -> appenderDone && stopping);
+    return !handOvers.await(millis, () -> appenderDone && stopping);
   }
 
   /** Tells the listener of a commit, one at a time (appenders and the drainer commit at once). */
@@ -518,47 +396,13 @@ public final class Pipeline implements AutoCloseable {
 
   /** Wakes whoever waits on the pipeline: an appender waiting for room in the buffer. */
   void signalChanged() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    handOvers.wake();
   }
 
-  private void release(List<Chunk> chunks, Exception cause) {
-    lock.lock();
-    try {
-      for (Chunk c : chunks) {
-        queuedBytes -= c.bytes();
-      }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    for (Chunk c : chunks) {
-      if (cause == null) {
-        c.done().complete(null);
-      } else {
-        c.done().completeExceptionally(cause);
-      }
-    }
-  }
-
-  private void fail(Exception e) {
-    List<Chunk> dropped;
-    lock.lock();
-    try {
-      if (failure == null) {
-        failure = e;
-      }
-      dropped = new ArrayList<>(queue);
-      queue.clear();
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    release(dropped, e);
+  /** Fails the pipeline, and with it the chunks in hand and those still queued. */
+  private void fail(List<Chunk> chunks, Exception e) {
+    handOvers.fail(e);
+    handOvers.release(chunks, Optional.of(e));
   }
 
   /**
@@ -569,13 +413,7 @@ public final class Pipeline implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
-    lock.lock();
-    try {
-      closing = true;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    handOvers.close();
     boolean interrupted = false;
     for (Thread appender : appenders) {
       interrupted |= join(appender);
@@ -587,8 +425,8 @@ public final class Pipeline implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    if (failure != null) {
-      throw failed();
+    if (handOvers.failure().isPresent()) {
+      throw handOvers.failed();
     }
   }
 
