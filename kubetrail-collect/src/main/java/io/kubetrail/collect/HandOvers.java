@@ -24,7 +24,9 @@ final class HandOvers {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
   private long queuedBytes;
-  private boolean closing;
+
+  /** Set once, under the lock; read without it too. */
+  private volatile boolean closing;
 
   /** A batch that is not independent is being appended (or buffered): the next waits for it. */
   private boolean inOrderTurn;
@@ -172,12 +174,7 @@ final class HandOvers {
   }
 
   boolean closing() {
-    lock.lock();
-    try {
-      return closing;
-    } finally {
-      lock.unlock();
-    }
+    return closing;
   }
 
   /** Wakes every waiting thread, to look at the pipeline's state again. */
