@@ -21,6 +21,15 @@ import java.util.function.Consumer;
  * batches themselves instead of reading the store again: their changes are applied to the state in
  * memory, and a checkpoint is written every {@link HistoryOptions#checkpointInterval()} changes.
  *
+ * <p>When the store holds changes after its newest checkpoint, too few for a checkpoint to be due,
+ * it starts the state only once the batches have brought {@link #startAfter} changes, replaying the
+ * store's changes after that checkpoint as it does after a late change, below. An ingest of fewer
+ * changes writes no checkpoint, as before, and now replays nothing either: an ingest of a small
+ * file into a store whose newest checkpoint lies tens of thousands of changes back no longer spends
+ * most of its time and memory on that replay. Otherwise (nothing after the newest checkpoint, as in
+ * a new store, or enough for a checkpoint to be due) it starts at once: there is nothing to replay
+ * first, or a checkpoint to write.
+ *
  * <p>Changes must apply in the order they happened, and batches bring them nearly so: each is held
  * back until a change {@link #REORDER_WINDOW} newer has been seen (the logs of several API servers
  * are read side by side), then applied in order. A change that comes later still (a log read long
@@ -40,6 +49,12 @@ public final class CheckpointAdvancer implements Closeable {
   /** How much newer a change must be seen before an older one is applied. */
   public static final Duration REORDER_WINDOW = Duration.ofSeconds(10);
 
+  /**
+   * The share of {@link HistoryOptions#checkpointInterval()} an ingest's changes reach before the
+   * state is started: small, so that the replay then is small too (3,125 changes by default).
+   */
+  private static final int START_SHARE = 16;
+
   private static final long REBUILD_PAUSE_NANOS = Duration.ofMinutes(1).toNanos();
   private static final List<AuditEvent> END = new ArrayList<>();
   private static final Comparator<AuditEvent> CHANGE_ORDER = CheckpointAdvancer::compareChanges;
@@ -58,6 +73,10 @@ public final class CheckpointAdvancer implements Closeable {
   private Instant applied;
   private Instant newestSeen;
   private long sinceCheckpoint;
+
+  /** Changes still to be committed before the state is started; 0 once it has been. */
+  private long dormantFor;
+
   private int written;
   private volatile boolean stale;
   private volatile long staleSince;
@@ -70,11 +89,25 @@ public final class CheckpointAdvancer implements Closeable {
     this.options = options;
     this.cluster = history.cluster();
     if (options.checkpoints()) {
-      rebuild();
+      long after = history.changesAfterNewestStart();
+      if (after == 0 || after >= options.checkpointInterval()) {
+        rebuild();
+      } else {
+        dormantFor = startAfter(options.checkpointInterval(), after);
+      }
     }
     this.worker = new Thread(this::work, "kubetrail-checkpoints");
     worker.setDaemon(true);
     worker.start();
+  }
+
+  /**
+   * The changes an ingest hands over before the state is started, when the store holds {@code
+   * after} changes after its newest checkpoint: at most a {@link #START_SHARE}th of the interval,
+   * and never more than would make a checkpoint due.
+   */
+  static long startAfter(long interval, long after) {
+    return Math.max(1, Math.min(interval - after, interval / START_SHARE));
   }
 
   /** Hears notes (a checkpoint that could not be written, say) as they happen. */
@@ -92,6 +125,19 @@ public final class CheckpointAdvancer implements Closeable {
       // Between two commits: the store holds what was handed over (see the class comment).
       awaitIdle();
       rebuildQuietly();
+      return;
+    }
+    if (dormantFor > 0) {
+      for (StoredEvent e : events) {
+        if (e.cluster().equals(cluster) && e.isChange()) {
+          dormantFor--;
+        }
+      }
+      if (dormantFor <= 0) {
+        dormantFor = 0;
+        // Between two commits: the store holds what was handed over (see the class comment).
+        rebuildOrMarkStale();
+      }
       return;
     }
     List<AuditEvent> mine = new ArrayList<>();
@@ -184,6 +230,16 @@ public final class CheckpointAdvancer implements Closeable {
     written += history.lastReplay().checkpointsWritten();
     history.lastReplay().notes().forEach(this::note);
     stale = false;
+  }
+
+  /** Starts the state from the store, or else leaves it to be rebuilt later, as a stale one is. */
+  private void rebuildOrMarkStale() {
+    try {
+      rebuild();
+    } catch (IOException | RuntimeException e) {
+      note("state checkpoints were not brought up to date (queries will replay instead): " + e);
+      markStale();
+    }
   }
 
   private void rebuildQuietly() {
@@ -287,8 +343,8 @@ public final class CheckpointAdvancer implements Closeable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while advancing state checkpoints");
     }
-    if (!options.checkpoints()) {
-      return;
+    if (!options.checkpoints() || dormantFor > 0) {
+      return; // off, or too few changes for a checkpoint to be due
     }
     if (stale) {
       rebuildQuietly();

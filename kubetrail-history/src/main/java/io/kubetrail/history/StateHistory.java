@@ -517,6 +517,29 @@ public final class StateHistory {
     return cluster;
   }
 
+  /**
+   * About how many changes {@link #updateCheckpoints} would replay: those received after the newest
+   * checkpoint or snapshot, or all of them without one. Counted in the store's index, not replayed;
+   * a checkpoint that turns out stale (or damaged) when read makes this count low.
+   */
+  long changesAfterNewestStart() throws IOException {
+    Instant newest = Instant.EPOCH;
+    for (SnapshotInfo s : snapshots()) {
+      newest = s.at().isAfter(newest) ? s.at() : newest;
+    }
+    for (StateKey cp : checkpointsNewestFirst()) {
+      try {
+        Instant at = header(cp).at();
+        newest = at.isAfter(newest) ? at : newest;
+        break;
+      } catch (HistoryFileException e) {
+        // A damaged checkpoint does not serve: the one before it may.
+      }
+    }
+    long all = log.fingerprint(END_OF_TIME);
+    return newest.equals(Instant.EPOCH) ? all : all - log.fingerprint(newest);
+  }
+
   /** Replays up to the latest change, then hands the replayer on. */
   Replayer replayToEnd() throws IOException {
     updateCheckpoints();

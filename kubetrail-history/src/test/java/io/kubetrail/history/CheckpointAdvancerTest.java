@@ -129,6 +129,90 @@ class CheckpointAdvancerTest {
     }
   }
 
+  /** The first events of the list that hold {@code changes} changes. */
+  private static List<StoredEvent> withChanges(List<StoredEvent> events, int changes) {
+    int seen = 0;
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).isChange() && ++seen == changes) {
+        return events.subList(0, i + 1);
+      }
+    }
+    throw new IllegalArgumentException("fewer than " + changes + " changes");
+  }
+
+  /** A store's change log that counts the reads of its changes. */
+  private static final class CountingLog implements ChangeLog {
+    private final ChangeLog log;
+    private int reads;
+
+    CountingLog(ChangeLog log) {
+      this.log = log;
+    }
+
+    @Override
+    public Changes changes(Instant from, Instant to) throws IOException {
+      reads++;
+      return log.changes(from, to);
+    }
+
+    @Override
+    public long fingerprint(Instant t) throws IOException {
+      return log.fingerprint(t);
+    }
+  }
+
+  @Test
+  void theStateStartsAfterASixteenthOfTheInterval() {
+    assertThat(CheckpointAdvancer.startAfter(50_000, 0)).isEqualTo(3_125);
+    assertThat(CheckpointAdvancer.startAfter(50_000, 48_000)).isEqualTo(2_000);
+    assertThat(CheckpointAdvancer.startAfter(50_000, 49_999)).isEqualTo(1);
+    assertThat(CheckpointAdvancer.startAfter(10, 0)).isEqualTo(1);
+  }
+
+  @Test
+  void anIngestOfFewChangesReadsNoneAgain() throws Exception {
+    HistoryOptions every800 = HistoryOptions.builder().checkpointInterval(800).build();
+    List<StoredEvent> all = simulated(14, 3000);
+    List<StoredEvent> before = withChanges(all, 300);
+    // 300 changes after the newest checkpoint (there is none), and 49 more: the 50th would start
+    // the state.
+    List<StoredEvent> events = withChanges(all, 349);
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      store.append(Batch.of(before));
+      CountingLog log = new CountingLog(new StoreChangeLog(store, "prod"));
+      CheckpointAdvancer advancer =
+          new StateHistory(log, store.states(), "prod", every800).advancer();
+      appendAll(store, advancer, events.subList(before.size(), events.size()), 10);
+      advancer.close();
+
+      assertThat(advancer.notes()).isEmpty();
+      assertThat(advancer.checkpointsWritten()).isZero();
+      assertThat(checkpointFiles(dir)).isZero();
+      assertThat(log.reads).as("replays from the store").isZero();
+    }
+  }
+
+  @Test
+  void theStateStartsFromTheStoreOnceEnoughChangesCame() throws Exception {
+    List<StoredEvent> all = simulated(15, 3000);
+    List<StoredEvent> before = withChanges(all, 30);
+    List<StoredEvent> events = withChanges(all, 330);
+    try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
+      store.append(Batch.of(before));
+      CountingLog log = new CountingLog(new StoreChangeLog(store, "prod"));
+      CheckpointAdvancer advancer =
+          new StateHistory(log, store.states(), "prod", EVERY_50).advancer();
+      assertThat(log.reads).as("replays before the batches").isZero();
+      appendAll(store, advancer, events.subList(before.size(), events.size()), 1);
+      advancer.close();
+
+      assertThat(log.reads).as("replays from the store").isEqualTo(1);
+      assertThat(advancer.notes()).isEmpty();
+      assertThat(advancer.checkpointsWritten()).isGreaterThan(3);
+      assertAgreesWithFullReplay(store, events, 15);
+    }
+  }
+
   @Test
   void startsFromWhatTheStoreAlreadyHolds() throws Exception {
     List<StoredEvent> events = simulated(13, 800);
