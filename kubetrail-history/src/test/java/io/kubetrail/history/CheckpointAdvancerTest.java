@@ -145,8 +145,8 @@ class CheckpointAdvancerTest {
     private final ChangeLog log;
     private int reads;
 
-    CountingLog(ChangeLog log) {
-      this.log = log;
+    CountingLog(AuditStore store) {
+      this.log = new StoreChangeLog(store, "prod");
     }
 
     @Override
@@ -159,6 +159,16 @@ class CheckpointAdvancerTest {
     public long fingerprint(Instant t) throws IOException {
       return log.fingerprint(t);
     }
+  }
+
+  /**
+   * Stores {@code before} without an advancer, then makes one that reads the store by {@code log}.
+   */
+  private static CheckpointAdvancer advancerAfter(
+      AuditStore store, List<StoredEvent> before, CountingLog log, HistoryOptions options)
+      throws IOException {
+    store.append(Batch.of(before));
+    return new StateHistory(log, store.states(), "prod", options).advancer();
   }
 
   @Test
@@ -178,10 +188,8 @@ class CheckpointAdvancerTest {
     // the state.
     List<StoredEvent> events = withChanges(all, 349);
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
-      store.append(Batch.of(before));
-      CountingLog log = new CountingLog(new StoreChangeLog(store, "prod"));
-      CheckpointAdvancer advancer =
-          new StateHistory(log, store.states(), "prod", every800).advancer();
+      CountingLog log = new CountingLog(store);
+      CheckpointAdvancer advancer = advancerAfter(store, before, log, every800);
       appendAll(store, advancer, events.subList(before.size(), events.size()), 10);
       advancer.close();
 
@@ -198,10 +206,8 @@ class CheckpointAdvancerTest {
     List<StoredEvent> before = withChanges(all, 30);
     List<StoredEvent> events = withChanges(all, 330);
     try (AuditStore store = LuceneAuditStore.open(dir, StoreOptions.defaults())) {
-      store.append(Batch.of(before));
-      CountingLog log = new CountingLog(new StoreChangeLog(store, "prod"));
-      CheckpointAdvancer advancer =
-          new StateHistory(log, store.states(), "prod", EVERY_50).advancer();
+      CountingLog log = new CountingLog(store);
+      CheckpointAdvancer advancer = advancerAfter(store, before, log, EVERY_50);
       assertThat(log.reads).as("replays before the batches").isZero();
       appendAll(store, advancer, events.subList(before.size(), events.size()), 1);
       advancer.close();
