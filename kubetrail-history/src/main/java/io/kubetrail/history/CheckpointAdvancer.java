@@ -129,26 +129,31 @@ public final class CheckpointAdvancer implements Closeable {
     }
     if (dormantFor > 0) {
       for (StoredEvent e : events) {
-        if (e.cluster().equals(cluster) && e.isChange()) {
+        if (isMine(e)) {
           dormantFor--;
         }
       }
       if (dormantFor <= 0) {
         dormantFor = 0;
         // Between two commits: the store holds what was handed over (see the class comment).
-        rebuildOrMarkStale();
+        rebuildQuietly();
       }
       return;
     }
     List<AuditEvent> mine = new ArrayList<>();
     for (StoredEvent e : events) {
-      if (e.cluster().equals(cluster) && e.isChange()) {
+      if (isMine(e)) {
         mine.add(e.event());
       }
     }
     if (!mine.isEmpty() && !stale) {
       put(mine);
     }
+  }
+
+  /** A change of this advancer's cluster. */
+  private boolean isMine(StoredEvent e) {
+    return e.cluster().equals(cluster) && e.isChange();
   }
 
   private void put(List<AuditEvent> batch) throws InterruptedIOException {
@@ -232,22 +237,13 @@ public final class CheckpointAdvancer implements Closeable {
     stale = false;
   }
 
-  /** Starts the state from the store, or else leaves it to be rebuilt later, as a stale one is. */
-  private void rebuildOrMarkStale() {
-    try {
-      rebuild();
-    } catch (IOException | RuntimeException e) {
-      note("state checkpoints were not brought up to date (queries will replay instead): " + e);
-      markStale();
-    }
-  }
-
+  /** Rebuilds the state from the store, or else leaves it stale, to be tried again later. */
   private void rebuildQuietly() {
     try {
       rebuild();
     } catch (IOException | RuntimeException e) {
       note("state checkpoints were not brought up to date (queries will replay instead): " + e);
-      staleSince = System.nanoTime();
+      markStale();
     }
   }
 
