@@ -12,8 +12,8 @@ import java.util.Objects;
  * when it got this body, and the body itself. Bodies are kept compressed; {@link #json()} and
  * {@link #body()} expand them on each call. A replay of a bounded interval may keep them as they
  * came instead ({@link Replayer#forInterval}): compressing every change costs more than the rest of
- * applying it, and such a state is not kept for long. A replayer fed events one by one keeps its
- * most recent bodies as they came too, and compresses only those that stay.
+ * applying it, and such a state is not kept for long. Any other replayer keeps its most recent
+ * bodies as they came too, and compresses only those that stay.
  *
  * <p>The key is always {@link ResourceKey#canonical() canonical}: an object the API server serves
  * under two groups is one object, whichever group its body came through.

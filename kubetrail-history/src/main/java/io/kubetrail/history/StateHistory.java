@@ -188,7 +188,8 @@ public final class StateHistory {
   /**
    * The state at {@code t} as {@link #stateAt} gives it, for a caller that replays an interval on
    * from it and then drops it (a report): the bodies of the changes replayed to reach it are kept
-   * as they came, as {@link Replayer#forInterval} keeps them, instead of each being compressed.
+   * as they came, as {@link Replayer#forInterval} keeps them, instead of those that stay being
+   * compressed.
    */
   public ClusterState startOfInterval(Instant t) throws IOException {
     Objects.requireNonNull(t, "t");
