@@ -87,7 +87,7 @@ public final class Replayer {
   // Bodies put by changes, kept as they came while they are recent: most objects are written again
   // soon (a status, a lease), and a body replaced before it is compressed need never be. The oldest
   // are compressed once these hold more than RECENT_BYTES (replay at ingest: a fifth of the bodies
-  // compressed instead of all of them; a state replayed over 180,000 stored changes took 0.84x the
+  // compressed instead of all of them; a state replayed over 180,000 stored changes took 0.87x the
   // wall time it took when every change's body was compressed as it was read).
   private static final int RECENT_BYTES = 4 << 20;
   private final ArrayDeque<LiveObject> recent = new ArrayDeque<>();
