@@ -339,7 +339,7 @@ class ReplayPropertyTest {
     model.run(steps);
     Replayer direct = new Replayer();
     Replayer own = new Replayer();
-    // Prepared for a replayer keeping bodies as they came: this one compresses them instead.
+    // Prepared by another replayer's preparer, one that keeps every body as it came.
     Replayer other = new Replayer();
     java.util.function.Function<AuditEvent, Replayer.Prepared> ownPrepare = own.preparer();
     java.util.function.Function<AuditEvent, Replayer.Prepared> plainPrepare =

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubetrail.event.AuditEvent;
 import io.kubetrail.event.Stage;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -330,6 +332,17 @@ class ReplayerTest {
 
   @Test
   void bodiesKeptAsTheyCameWhileRecentAndCompressedOnceOlderGiveTheSameState() {
+    bodiesKeptAsTheyCameWhileRecent(e -> replayer.apply(e));
+  }
+
+  @Test
+  void changesPreparedAheadAreCompressedOnlyWhenTheyStayToo() {
+    // As a replay from the store prepares them, on its read-ahead thread.
+    Function<AuditEvent, Replayer.Prepared> prepare = replayer.preparer();
+    bodiesKeptAsTheyCameWhileRecent(e -> replayer.apply(prepare.apply(e)));
+  }
+
+  private void bodiesKeptAsTheyCameWhileRecent(Consumer<AuditEvent> apply) {
     // Far more body bytes than a replayer keeps uncompressed (4 MiB): 3,000 pods written once and
     // 20 written again and again, each body padded to about 2 KB.
     String padding = "x".repeat(2000);
@@ -339,7 +352,8 @@ class ReplayerTest {
       for (String name : List.of("once-" + round, "often-" + round % 20)) {
         ObjectNode body = pod("default", name, 10 + round);
         body.withObjectProperty("metadata").putObject("annotations").put("pad", padding);
-        apply(event("update", "", "pods", "default", name).at(second++).response(body));
+        apply.accept(
+            event("update", "", "pods", "default", name).at(second++).response(body).build());
         last.put(name, body);
       }
     }
